@@ -1,0 +1,97 @@
+"""coopledger: books, shares, distribution and disclosures for land-share cooperatives.
+
+:func:`create_app` only wires configuration, extensions, blueprints, templating, security
+and error pages together.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, request, session
+from flask_babel import gettext
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from coopledger import paths
+from coopledger.config import load_config
+from coopledger.errors import install_translator
+from coopledger.extensions import babel, csrf, db, login_manager, migrate
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the WSGI application."""
+    app = Flask(__name__, instance_path=str(paths.instance_dir()),
+                template_folder=str(paths.TEMPLATES_DIR), static_folder=str(paths.STATIC_DIR))
+    load_config(app, overrides)
+    if int(app.config.get("TRUSTED_PROXIES", 0)):
+        count = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count,  # type: ignore[method-assign]
+                                x_host=count)
+    _setup_extensions(app)
+    _setup_blueprints(app)
+    _setup_web(app)
+    return app
+
+
+def _select_locale() -> str:
+    from flask import current_app
+
+    chosen = session.get("lang")
+    if chosen in current_app.config["LANGUAGES"]:
+        return str(chosen)
+    return str(current_app.config["BABEL_DEFAULT_LOCALE"]) if request else "zh_CN"
+
+
+def _setup_extensions(app: Flask) -> None:
+    from coopledger.db import configure_engine
+    from coopledger.jobs.queue import configure_queue
+
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+    migrate.init_app(app, db, directory=str(paths.MIGRATIONS_DIR), render_as_batch=True,
+                     compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale,
+                   default_translation_directories=str(paths.TRANSLATIONS_DIR))
+    install_translator(gettext)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "请先登录。"
+    login_manager.localize_callback = gettext
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+    from coopledger.auth.models import User
+
+    @login_manager.user_loader
+    def _load_user(user_id: str) -> User | None:
+        return db.session.get(User, int(user_id))
+
+    configure_queue(app)
+
+
+def _setup_blueprints(app: Flask) -> None:
+    from coopledger.audit import exports  # registers the export job kind
+    from coopledger.audit.views import bp as audit_bp
+    from coopledger.auth.admin_views import bp as users_bp
+    from coopledger.auth.views import bp as auth_bp
+    from coopledger.home.views import bp as home_bp
+    from coopledger.jobs.views import bp as jobs_bp
+    from coopledger.orgs.views import bp as orgs_bp
+
+    del exports
+    for blueprint in (home_bp, auth_bp, users_bp, orgs_bp, audit_bp, jobs_bp):
+        app.register_blueprint(blueprint)
+
+
+def _setup_web(app: Flask) -> None:
+    from coopledger.cli import register_commands
+    from coopledger.error_pages import register_error_handlers
+    from coopledger.security import register_security
+    from coopledger.templating import register_templating
+
+    register_templating(app)
+    register_security(app)
+    register_error_handlers(app)
+    register_commands(app)

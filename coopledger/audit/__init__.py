@@ -1,0 +1,1 @@
+"""The append-only action log: who did what to which object, when and from where."""

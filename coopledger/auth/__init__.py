@@ -1,0 +1,1 @@
+"""Users, role assignments, login and the permission rules of DESIGN §10."""

@@ -1,0 +1,88 @@
+"""The one answer to "may this user do this to this object?" (DESIGN §10).
+
+Every view calls :func:`require` on the object it loaded and every template asks
+:func:`can` before showing a link or button, so the page never offers what the view refuses.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import TYPE_CHECKING
+
+from flask import abort
+
+from coopledger.auth.roles import Role, Scope
+from coopledger.jobs.models import Job
+from coopledger.orgs.models import Organisation, Township
+
+if TYPE_CHECKING:
+    from flask_login import AnonymousUserMixin
+
+    from coopledger.auth.models import User
+
+
+class Action(enum.StrEnum):
+    """Everything a permission can be asked about."""
+
+    ADMINISTER = "system.administer"  # townships, villages, organisations, users
+    VIEW_ORG = "org.view"
+    EDIT_ORG = "org.edit"
+    VIEW_TOWNSHIP = "township.view"
+    VIEW_AUDIT_LOG = "audit.view"
+    VIEW_JOB = "job.view"
+
+
+Subject = Organisation | Township | Job | None
+
+
+def can(user: User | AnonymousUserMixin | None, action: Action | str, subject: Subject = None,
+        ) -> bool:
+    """Whether ``user`` may perform ``action`` on ``subject``."""
+    action = Action(action)
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    account: User = user  # type: ignore[assignment]
+    if account.is_admin:
+        return True
+    if action is Action.VIEW_ORG and isinstance(subject, Organisation):
+        return _holds_on_org(account, subject) or _audits(account, subject.township_id)
+    if action is Action.VIEW_TOWNSHIP and isinstance(subject, Township):
+        return _audits(account, subject.id)
+    if action is Action.VIEW_AUDIT_LOG:
+        if subject is None:
+            return account.has_role(Role.TOWNSHIP_AUDITOR)
+        if isinstance(subject, Township):
+            return _audits(account, subject.id)
+        if isinstance(subject, Organisation):
+            return _audits(account, subject.township_id)
+        return False
+    if action is Action.VIEW_JOB and isinstance(subject, Job):
+        return subject.created_by_id == account.id
+    return False
+
+
+def require(user: User | AnonymousUserMixin | None, action: Action | str,
+            subject: Subject = None) -> None:
+    """Abort with 403 unless :func:`can` allows it."""
+    if not can(user, action, subject):
+        abort(403)
+
+
+def audited_township_ids(user: User) -> set[int]:
+    """Townships the user audits (every township for an admin is not implied here)."""
+    return {a.township_id for a in user.assignments
+            if a.role is Role.TOWNSHIP_AUDITOR and a.township_id is not None}
+
+
+def org_roles(user: User, org: Organisation) -> list[Role]:
+    """The organisation-scoped roles the user holds on ``org``."""
+    return [a.role for a in user.assignments
+            if a.role.scope is Scope.ORGANISATION and a.organisation_id == org.id]
+
+
+def _holds_on_org(user: User, org: Organisation) -> bool:
+    return bool(org_roles(user, org))
+
+
+def _audits(user: User, township_id: int) -> bool:
+    return township_id in audited_township_ids(user)

@@ -1,0 +1,54 @@
+"""The roles of DESIGN §10 and the scope each is assigned on."""
+
+from __future__ import annotations
+
+import enum
+
+from coopledger.i18n import N_
+
+
+class Role(enum.StrEnum):
+    """A role a user holds; every role but admin is scoped to an organisation or a township."""
+
+    ADMIN = "admin"
+    ACCOUNTANT = "accountant"
+    REVIEWER = "reviewer"
+    CASHIER = "cashier"
+    SUPERVISOR = "supervisor"
+    MEMBER = "member"
+    TOWNSHIP_AUDITOR = "township_auditor"
+
+    @property
+    def label(self) -> str:
+        """Untranslated display name (translate with ``_()``)."""
+        return ROLE_LABELS[self]
+
+    @property
+    def scope(self) -> Scope:
+        """What an assignment of this role is scoped to."""
+        if self is Role.ADMIN:
+            return Scope.SYSTEM
+        if self is Role.TOWNSHIP_AUDITOR:
+            return Scope.TOWNSHIP
+        return Scope.ORGANISATION
+
+
+class Scope(enum.StrEnum):
+    """What a role assignment covers."""
+
+    SYSTEM = "system"
+    TOWNSHIP = "township"
+    ORGANISATION = "organisation"
+
+
+ROLE_LABELS = {
+    Role.ADMIN: N_("系统管理员"),
+    Role.ACCOUNTANT: N_("会计（制单）"),
+    Role.REVIEWER: N_("审核"),
+    Role.CASHIER: N_("出纳"),
+    Role.SUPERVISOR: N_("民主理财小组/监事会"),
+    Role.MEMBER: N_("社员"),
+    Role.TOWNSHIP_AUDITOR: N_("乡镇审计"),
+}
+
+ORG_ROLES = tuple(r for r in Role if r.scope is Scope.ORGANISATION)

@@ -1,0 +1,166 @@
+"""The ``coopledger`` command: database set-up, sample data, users, and serving the app.
+
+``coopledger run`` serves the web app and starts the background-job worker beside it, so
+one command is enough for a demo or a small village installation.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from typing import TYPE_CHECKING
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, routes_command, shell_command, with_appcontext
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+
+def _create_app() -> Flask:
+    from coopledger import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False,
+             add_version_option=False)
+def main() -> None:
+    """Manage and serve coopledger."""
+
+
+main.add_command(shell_command)
+main.add_command(routes_command)
+
+
+def register_commands(app: Flask) -> None:
+    """Attach the project's commands to ``app.cli`` (also reachable through ``flask``)."""
+    for command in (init_db, load_sample, create_user, list_orgs, run, worker):
+        app.cli.add_command(command)
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db() -> None:
+    """Create the database or bring it up to the newest migration."""
+    from flask_migrate import upgrade
+
+    upgrade()
+    click.echo(f"database ready: {_safe_url()}")
+
+
+def _safe_url() -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(current_app.config["SQLALCHEMY_DATABASE_URI"]).render_as_string(
+        hide_password=True)
+
+
+@click.command("load-sample")
+@with_appcontext
+def load_sample() -> None:
+    """Load the demo world from sample_data/ (idempotent) and print the demo logins."""
+    from coopledger.extensions import db
+    from coopledger.sample import DEMO_PASSWORD, load_world
+
+    report = load_world()
+    db.session.commit()
+    click.echo(f"sample data: {report.created} records created, {report.skipped} already there")
+    click.echo("demo logins (password for all: " + DEMO_PASSWORD + "):")
+    for username, role, scope in report.logins:
+        click.echo(f"  {username:<12} {role:<18} {scope}")
+
+
+@click.command("create-user")
+@click.option("--username", required=True)
+@click.option("--name", "display_name", required=True, help="display name")
+@click.option("--role", type=click.Choice(["admin", "accountant", "reviewer", "cashier",
+                                           "supervisor", "member", "township_auditor"]),
+              required=True)
+@click.option("--org", "org_code", help="organisation code (organisation roles)")
+@click.option("--township", "township_code", help="township code (township_auditor)")
+@click.option("--password", help="initial password; generated when omitted")
+@with_appcontext
+def create_user(username: str, display_name: str, role: str, org_code: str | None,
+                township_code: str | None, password: str | None) -> None:
+    """Create a user with one role; the password must be changed at first login."""
+    import sqlalchemy as sa
+
+    from coopledger.auth import services
+    from coopledger.auth.roles import Role
+    from coopledger.errors import CoopLedgerError
+    from coopledger.extensions import db
+    from coopledger.orgs.models import Organisation, Township
+
+    org = db.session.scalar(sa.select(Organisation).where(Organisation.code == org_code))
+    town = db.session.scalar(sa.select(Township).where(Township.code == township_code))
+    if org_code and org is None:
+        raise click.ClickException(f"no organisation with code {org_code}")
+    if township_code and town is None:
+        raise click.ClickException(f"no township with code {township_code}")
+    try:
+        user, initial = services.create_user(
+            username=username, display_name=display_name, password=password, by=None,
+            min_password_length=current_app.config["MIN_PASSWORD_LENGTH"])
+        services.assign_role(user, Role(role), organisation=org, township=town, by=None)
+    except CoopLedgerError as err:
+        db.session.rollback()
+        raise click.ClickException(str(err)) from None
+    db.session.commit()
+    click.echo(f"created {user.username} ({role}); initial password: {initial}")
+
+
+@click.command("orgs")
+@with_appcontext
+def list_orgs() -> None:
+    """List organisations with their codes, kinds and accounting standards."""
+    from coopledger.orgs.queries import organisations
+
+    rows = organisations()
+    if not rows:
+        click.echo("no organisations yet (try: coopledger load-sample)")
+    for org in rows:
+        leader = f"  led by {org.leading_org.code}" if org.leading_org else ""
+        click.echo(f"{org.code:<20} {org.kind.value:<19} {org.standard.value:<13} "
+                   f"{org.township.name}{org.village.name}  {org.name}{leader}")
+
+
+@click.command("run")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+@click.option("--no-worker", is_flag=True, help="do not start the background-job worker")
+@with_appcontext
+def run(host: str, port: int, no_worker: bool) -> None:
+    """Serve the app and run the background-job worker beside it."""
+    from werkzeug.serving import run_simple
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    worker_process = None
+    if not no_worker:
+        worker_process = subprocess.Popen([sys.executable, "-m", "coopledger.cli", "worker"])  # noqa: S603
+        click.echo(f"job worker started (pid {worker_process.pid})")
+    click.echo(f"coopledger on http://{host}:{port}/  (Ctrl+C stops it)")
+    try:
+        run_simple(host, port, app, threaded=True, use_reloader=False)
+    finally:
+        if worker_process is not None:
+            worker_process.terminate()
+            worker_process.wait(timeout=10)
+
+
+@click.command("worker")
+@click.option("--workers", default=2, show_default=True)
+@with_appcontext
+def worker(workers: int) -> None:
+    """Run the huey consumer that executes background jobs."""
+    from coopledger.jobs.queue import backend_name, huey
+    from coopledger.jobs.services import set_worker_app
+
+    set_worker_app(current_app._get_current_object())  # type: ignore[attr-defined]
+    click.echo(f"job worker using {backend_name()}")
+    huey.create_consumer(workers=workers, worker_type="thread", periodic=False).run()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,113 @@
+"""Declarative base, constraint naming convention and the exact column types.
+
+Money is stored as integer fen (DESIGN §4) so that SQLite and PostgreSQL agree to the fen;
+timestamps are stored in UTC and come back timezone-aware on both databases.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase
+
+from coopledger import money
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Base of every model: one metadata with named constraints."""
+
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class MoneyType(sa.types.TypeDecorator[Decimal]):
+    """A Decimal amount of yuan stored as a whole number of fen; refuses sub-fen amounts."""
+
+    impl = sa.BigInteger
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> int | None:
+        """Convert yuan to fen, raising instead of rounding."""
+        if value is None:
+            return None
+        return money.to_fen(value)
+
+    def process_result_value(self, value: int | None, dialect: Dialect) -> Decimal | None:
+        """Convert stored fen back to yuan."""
+        if value is None:
+            return None
+        return money.from_fen(value)
+
+
+class UTCDateTime(sa.types.TypeDecorator[dt.datetime]):
+    """A timezone-aware UTC timestamp; naive datetimes are refused."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> Any:
+        """Store as UTC (SQLite keeps no zone, so it is stored naive in UTC)."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            msg = "naive datetime given for a UTC column"
+            raise ValueError(msg)
+        value = value.astimezone(dt.UTC)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> Any:
+        """Return an aware UTC datetime."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+def enum_column(enum_cls: Any, name: str) -> sa.Enum:
+    """A portable enum column: VARCHAR with a named CHECK constraint of the values."""
+    return sa.Enum(
+        enum_cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+def configure_engine(engine: sa.Engine) -> None:
+    """Give SQLite real transactions (BEGIN/SAVEPOINT) and foreign keys.
+
+    pysqlite's own transaction handling breaks SAVEPOINT and defers BEGIN; SQLAlchemy's
+    documented fix is to disable it and emit BEGIN ourselves.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(connection: sa.Connection) -> None:
+        connection.exec_driver_sql("BEGIN")

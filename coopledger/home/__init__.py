@@ -1,0 +1,1 @@
+"""The home page of each kind of user, and the language switch."""

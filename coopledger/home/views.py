@@ -1,0 +1,52 @@
+"""Home pages: the public landing page, and one section per role the user holds."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user
+
+from coopledger.auth.models import User
+from coopledger.auth.roles import Role
+from coopledger.extensions import db
+from coopledger.orgs import queries
+from coopledger.orgs.models import Organisation, Township, Village
+from coopledger.web import me, safe_next
+
+if TYPE_CHECKING:
+    from flask.typing import ResponseReturnValue
+
+bp = Blueprint("home", __name__)
+
+
+@bp.route("/")
+def index() -> ResponseReturnValue:
+    """Landing page for visitors; the role home for a logged-in user."""
+    if not current_user.is_authenticated:
+        return render_template("home/landing.html")
+    user = me()
+    context: dict[str, object] = {
+        "org_roles": queries.my_org_roles(user),
+        "townships": [(t, queries.township_organisations(t))
+                      for t in queries.audited_townships(user)],
+        "is_member": user.has_role(Role.MEMBER),
+    }
+    if user.is_admin:
+        context["counts"] = {
+            "townships": db.session.scalar(sa.select(sa.func.count(Township.id))),
+            "villages": db.session.scalar(sa.select(sa.func.count(Village.id))),
+            "organisations": db.session.scalar(sa.select(sa.func.count(Organisation.id))),
+            "users": db.session.scalar(sa.select(sa.func.count(User.id))),
+        }
+    return render_template("home/index.html", **context)
+
+
+@bp.route("/language", methods=["POST"])
+def set_language() -> ResponseReturnValue:
+    """Remember the chosen interface language in the session."""
+    lang = request.form.get("lang", "")
+    if lang in current_app.config["LANGUAGES"]:
+        session["lang"] = lang
+    return redirect(safe_next(request.form.get("next")) or url_for("home.index"))

@@ -1,0 +1,67 @@
+"""Validators for Chinese identifiers: 居民身份证号码 and 统一社会信用代码.
+
+Resident ID (GB 11643-1999): 17 digits + ISO 7064 MOD 11-2 check character, with a real birth
+date; lowercase x is accepted on input and stored uppercase. Unified social credit code
+(GB 32100-2015): 18 characters from a 31-symbol alphabet with a MOD 31 check character.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from coopledger.errors import CoopLedgerError
+from coopledger.i18n import N_
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+class IdentifierError(CoopLedgerError):
+    """An identifier that fails its format or checksum."""
+
+    message = N_("证件号码不正确。")
+
+
+def resident_id_check_char(first17: str) -> str:
+    """The check character of a resident ID's first 17 digits."""
+    total = sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS, strict=True))
+    return _ID_CHECK[total % 11]
+
+
+def normalize_resident_id(value: str) -> str:
+    """Return the ID in canonical form (uppercase X) or raise :class:`IdentifierError`."""
+    text = value.strip().upper()
+    if len(text) != 18 or not text[:17].isdigit() or not (text[17].isdigit() or text[17] == "X"):
+        raise IdentifierError(N_("身份证号码应为18位：17位数字加1位数字或X。"))
+    try:
+        dt.date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
+    except ValueError:
+        raise IdentifierError(N_("身份证号码中的出生日期“%(date)s”不存在。"), date=text[6:14]) from None
+    if resident_id_check_char(text[:17]) != text[17]:
+        raise IdentifierError(N_("身份证号码校验位不正确，请核对后重新输入。"))
+    return text
+
+
+def birth_date_of(resident_id: str) -> dt.date:
+    """Birth date encoded in a valid resident ID."""
+    text = normalize_resident_id(resident_id)
+    return dt.date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
+
+
+def credit_code_check_char(first17: str) -> str:
+    """The GB 32100 check character of a credit code's first 17 characters."""
+    total = sum(CREDIT_ALPHABET.index(c) * w for c, w in zip(first17, _CREDIT_WEIGHTS, strict=True))
+    return CREDIT_ALPHABET[(31 - total % 31) % 31]
+
+
+def normalize_credit_code(value: str) -> str:
+    """Return the credit code in canonical form (uppercase) or raise :class:`IdentifierError`."""
+    text = value.strip().upper()
+    if len(text) != 18 or any(c not in CREDIT_ALPHABET for c in text):
+        raise IdentifierError(
+            N_("统一社会信用代码应为18位，只含数字和大写字母（不含I、O、S、V、Z）。"))
+    if credit_code_check_char(text[:17]) != text[17]:
+        raise IdentifierError(N_("统一社会信用代码校验位不正确，请核对后重新输入。"))
+    return text

@@ -1,0 +1,1 @@
+"""Background jobs: long work run by huey workers, with a record the user can follow."""

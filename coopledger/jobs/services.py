@@ -1,0 +1,102 @@
+"""Starting jobs and running them: the web process queues, a huey worker executes.
+
+:func:`start_job` creates the record and flushes; the view commits and then calls
+:func:`enqueue`. :func:`execute_job` runs in the worker and commits its own progress, since
+it is outside any request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from flask import Flask, current_app, has_app_context
+
+from coopledger.audit.services import record
+from coopledger.dates import utcnow
+from coopledger.errors import CoopLedgerError
+from coopledger.extensions import db
+from coopledger.i18n import N_
+from coopledger.jobs.models import Job, JobState
+from coopledger.jobs.queue import huey
+from coopledger.jobs.registry import get_kind
+
+if TYPE_CHECKING:
+    from coopledger.auth.models import User
+
+log = logging.getLogger(__name__)
+_worker_app: list[Flask] = []
+
+
+def start_job(kind: str, *, title: str, params: dict[str, Any], by: User) -> Job:
+    """Create a queued job record for ``kind``."""
+    get_kind(kind)
+    job = Job(kind=kind, title=title, params=params, state=JobState.QUEUED, progress=0,
+              message="", created_by_id=by.id, created_at=utcnow())
+    db.session.add(job)
+    db.session.flush()
+    record("job.start", job, by=by, label=title, after={"kind": kind, "params": params})
+    return job
+
+
+def enqueue(job: Job) -> None:
+    """Hand a committed job to the queue."""
+    run_job(job.id)
+
+
+def set_worker_app(app: Flask) -> None:
+    """Tell tasks which app to run in when there is no app context (the worker process)."""
+    _worker_app[:] = [app]
+
+
+@huey.task()  # type: ignore[untyped-decorator]
+def run_job(job_id: int) -> None:
+    """Huey task: execute the job in an app context."""
+    app = current_app._get_current_object() if has_app_context() else _worker_app[0]  # type: ignore[attr-defined]
+    with app.app_context():
+        execute_job(job_id)
+
+
+def execute_job(job_id: int) -> None:
+    """Run a job's handler, recording progress, result or failure."""
+    job = db.session.get(Job, job_id)
+    if job is None or job.state is not JobState.QUEUED:
+        return
+    job.state, job.started_at = JobState.RUNNING, utcnow()
+    db.session.commit()
+    out_dir = Path(current_app.config["STORAGE_DIR"]) / "jobs" / str(job.id)
+    out_dir.mkdir(parents=True, exist_ok=True)
+
+    def progress(percent: int, message: str) -> None:
+        job.progress, job.message = max(0, min(100, percent)), message[:500]
+        db.session.commit()
+
+    try:
+        result = get_kind(job.kind).handler(dict(job.params), progress, out_dir)
+    except CoopLedgerError as err:
+        _fail(job, str(err))
+        return
+    except Exception:
+        log.exception("job %s failed", job_id)
+        _fail(job, N_("内部错误，请联系管理员。"))
+        return
+    job.state, job.progress, job.finished_at = JobState.DONE, 100, utcnow()
+    if result is not None:
+        job.result_path = str(result.relative_to(current_app.config["STORAGE_DIR"]))
+        job.result_name = result.name
+    db.session.commit()
+
+
+def _fail(job: Job, message: str) -> None:
+    db.session.rollback()
+    job.state, job.message, job.finished_at = JobState.FAILED, message[:500], utcnow()
+    db.session.commit()
+
+
+def elapsed(job: Job, *, now: dt.datetime) -> dt.timedelta | None:
+    """How long the job has run (or ran)."""
+    if job.started_at is None:
+        return None
+    return (job.finished_at or now) - job.started_at

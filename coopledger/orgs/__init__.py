@@ -1,0 +1,1 @@
+"""Townships, villages and the organisations whose books coopledger keeps."""

@@ -1,0 +1,105 @@
+"""Loading the demo world from ``sample_data/world.toml`` through the normal services.
+
+Loading is idempotent and deterministic: a record whose code or username exists is skipped;
+everything created is written to the audit log as done by "system". Demo users do not have
+to change their password, so the printed logins work at once.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+
+from coopledger import paths
+from coopledger.auth import services as auth_services
+from coopledger.auth.models import User
+from coopledger.auth.roles import Role
+from coopledger.extensions import db
+from coopledger.orgs import services as org_services
+from coopledger.orgs.models import AccountingStandard, Organisation, OrgKind, Township, Village
+
+WORLD_FILE = "world.toml"
+DEMO_PASSWORD = "coop-demo-2026"
+
+
+@dataclass
+class LoadReport:
+    """What a load created, what it found already there, and the demo logins."""
+
+    created: int = 0
+    skipped: int = 0
+    logins: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def load_world(path: Path | None = None) -> LoadReport:
+    """Create whatever of the demo world is missing; flushes, the caller commits."""
+    source = path or paths.SAMPLE_DATA_DIR / WORLD_FILE
+    world = tomllib.loads(source.read_text(encoding="utf-8"))
+    report = LoadReport()
+    _load_townships(world.get("townships", []), report)
+    _load_organisations(world.get("organisations", []), report)
+    _load_users(world.get("users", []), world.get("demo_password", DEMO_PASSWORD), report)
+    return report
+
+
+def _one(model: Any, column: Any, value: str) -> Any:
+    return db.session.scalar(sa.select(model).where(column == value))
+
+
+def _load_townships(rows: list[dict[str, Any]], report: LoadReport) -> None:
+    for row in rows:
+        township = _one(Township, Township.code, row["code"])
+        if township is None:
+            township = org_services.create_township(
+                code=row["code"], name=row["name"], county=row["county"], by=None)
+            report.created += 1
+        else:
+            report.skipped += 1
+        for village_row in row.get("villages", []):
+            if _one(Village, Village.code, village_row["code"]) is None:
+                org_services.create_village(township, code=village_row["code"],
+                                            name=village_row["name"], by=None)
+                report.created += 1
+            else:
+                report.skipped += 1
+
+
+def _load_organisations(rows: list[dict[str, Any]], report: LoadReport) -> None:
+    for row in rows:
+        if _one(Organisation, Organisation.code, row["code"]) is not None:
+            report.skipped += 1
+            continue
+        leader_code = row.get("leading_org")
+        data = org_services.OrganisationData(
+            code=row["code"], name=row["name"], kind=OrgKind(row["kind"]),
+            credit_code=row["credit_code"], standard=AccountingStandard(row["standard"]),
+            village=_one(Village, Village.code, row["village"]),
+            leading_org=_one(Organisation, Organisation.code, leader_code) if leader_code else None)
+        org_services.create_organisation(data, by=None)
+        report.created += 1
+
+
+def _load_users(rows: list[dict[str, Any]], password: str, report: LoadReport) -> None:
+    for row in rows:
+        user = _one(User, User.username, row["username"])
+        if user is None:
+            user, _initial = auth_services.create_user(
+                username=row["username"], display_name=row["name"], password=password, by=None,
+                min_password_length=current_app.config["MIN_PASSWORD_LENGTH"],
+                must_change_password=False)
+            for grant in row.get("roles", []):
+                auth_services.assign_role(
+                    user, Role(grant["role"]),
+                    organisation=_one(Organisation, Organisation.code, grant.get("org", "")),
+                    township=_one(Township, Township.code, grant.get("township", "")), by=None)
+            report.created += 1
+        else:
+            report.skipped += 1
+        scopes = ", ".join(a.scope_label for a in user.assignments if a.scope_label)
+        roles = ",".join(sorted({a.role.value for a in user.assignments}))
+        report.logins.append((user.username, roles, scopes))

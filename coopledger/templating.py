@@ -1,0 +1,48 @@
+"""Jinja filters and globals: money, dates, permissions and the language switch."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from flask_login import current_user
+
+from coopledger.auth.permissions import Action, can
+from coopledger.dates import BUSINESS_ZONE
+from coopledger.money import amount_in_words
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+    from coopledger.auth.permissions import Subject
+
+
+def money(value: Decimal | None) -> str:
+    """12345.6 → 12,345.60 (the only formatting of money in templates)."""
+    if value is None:
+        return ""
+    return f"{value:,.2f}"
+
+
+def local_datetime(value: dt.datetime | None) -> str:
+    """A UTC timestamp shown in Beijing time."""
+    if value is None:
+        return ""
+    return value.astimezone(BUSINESS_ZONE).strftime("%Y-%m-%d %H:%M")
+
+
+def iso_date(value: dt.date | None) -> str:
+    """A business date as YYYY-MM-DD."""
+    return value.isoformat() if value is not None else ""
+
+
+def register_templating(app: Flask) -> None:
+    """Install the filters and the ``can``/``Action`` globals."""
+    app.jinja_env.filters.update(money=money, datetime=local_datetime, date=iso_date,
+                                 upper_amount=amount_in_words)
+
+    def user_can(action: Action | str, subject: Subject = None) -> bool:
+        return can(current_user, action, subject)
+
+    app.jinja_env.globals.update(can=user_can, Action=Action)
