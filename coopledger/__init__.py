@@ -43,6 +43,7 @@ def _select_locale() -> str:
 
 
 def _setup_extensions(app: Flask) -> None:
+    from coopledger.auth.passwords import configure_hashing
     from coopledger.db import configure_engine
     from coopledger.jobs.queue import configure_queue
 
@@ -69,6 +70,7 @@ def _setup_extensions(app: Flask) -> None:
         return db.session.get(User, int(user_id))
 
     configure_queue(app)
+    configure_hashing(str(app.config["PASSWORD_HASH_COST"]))
 
 
 def _setup_blueprints(app: Flask) -> None:

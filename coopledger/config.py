@@ -33,6 +33,7 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
     "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
     "MIN_PASSWORD_LENGTH": 8,
+    "PASSWORD_HASH_COST": "default",
     "AUDIT_PAGE_SIZE": 50,
     # Background jobs: huey on SQLite under instance/ unless REDIS_URL is set.
     "REDIS_URL": None,

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from flask_babel import get_locale
 from flask_login import current_user
 
 from coopledger.auth.permissions import Action, can
@@ -45,4 +46,7 @@ def register_templating(app: Flask) -> None:
     def user_can(action: Action | str, subject: Subject = None) -> bool:
         return can(current_user, action, subject)
 
-    app.jinja_env.globals.update(can=user_can, Action=Action)
+    def html_lang() -> str:
+        return "en" if str(get_locale()) == "en" else "zh-CN"
+
+    app.jinja_env.globals.update(can=user_can, Action=Action, html_lang=html_lang)

@@ -1,0 +1,177 @@
+"""Shared fixtures: a migrated database with the sample world, per-test rollback, logins.
+
+Run with ``--db=sqlite`` (default) or ``--db=postgresql`` (``COOPLEDGER_TEST_DATABASE_URL``).
+Each xdist worker gets its own SQLite file or PostgreSQL schema. Every test runs inside a
+transaction that is rolled back, on top of the committed sample world.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+os.environ.setdefault("COOPLEDGER_INSTANCE_PATH", tempfile.mkdtemp(prefix="coopledger-inst-"))
+
+from flask import Flask  # noqa: E402
+from flask.testing import FlaskClient  # noqa: E402
+from flask_sqlalchemy.session import _app_ctx_id  # noqa: E402
+
+from coopledger import create_app  # noqa: E402
+from coopledger.extensions import db  # noqa: E402
+
+DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+PASSWORD = "coop-demo-2026"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--db", choices=("sqlite", "postgresql"), default="sqlite",
+                     help="database the web and browser tests run on")
+
+
+def worker_id(config: pytest.Config) -> str:
+    return getattr(config, "workerinput", {}).get("workerid", "main")
+
+
+class Databases:
+    """Hands out empty databases of the chosen kind: SQLite files or PostgreSQL schemas."""
+
+    def __init__(self, kind: str, tmp: Path, worker: str) -> None:
+        self.kind, self.tmp, self.worker = kind, tmp, worker
+
+    def fresh(self, name: str) -> str:
+        """The URL of an empty database called ``name`` (dropped and recreated)."""
+        if self.kind == "sqlite":
+            path = self.tmp / f"{name}.db"
+            path.unlink(missing_ok=True)
+            return f"sqlite:///{path}"
+        base = os.environ.get("COOPLEDGER_TEST_DATABASE_URL", DEFAULT_PG)
+        schema = f"cl_{name}_{self.worker}".replace("-", "_")
+        engine = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+        try:
+            with engine.connect() as conn:
+                conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+                conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+        except sa.exc.OperationalError as err:
+            pytest.fail(f"PostgreSQL is required for --db=postgresql and is not usable: {err}")
+        finally:
+            engine.dispose()
+        separator = "&" if "?" in base else "?"
+        return f"{base}{separator}options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture(scope="session")
+def databases(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+              ) -> Databases:
+    return Databases(request.config.getoption("--db"), tmp_path_factory.mktemp("db"),
+                     worker_id(request.config))
+
+
+def make_app(url: str, storage: Path, **overrides: Any) -> Flask:
+    """An app on ``url`` configured for tests."""
+    config = {
+        "TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test-secret",
+        "WTF_CSRF_ENABLED": False, "JOBS_IMMEDIATE": True, "PASSWORD_HASH_COST": "test",
+        "STORAGE_DIR": str(storage), "HUEY_SQLITE_PATH": str(storage / "jobs.db"),
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+def migrate_and_seed(app: Flask) -> None:
+    """Bring the database to head and load the sample world, committed."""
+    from flask_migrate import upgrade
+
+    from coopledger.sample import load_world
+
+    with app.app_context():
+        upgrade()
+        load_world()
+        db.session.commit()
+
+
+@pytest.fixture(scope="session")
+def app(databases: Databases, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    application = make_app(databases.fresh("web"), tmp_path_factory.mktemp("storage"))
+    migrate_and_seed(application)
+    yield application
+    dispose(application)
+
+
+def dispose(app: Flask) -> None:
+    """Close the app's pooled connections (PostgreSQL warns about leaked ones)."""
+    with app.app_context():
+        for engine in db.engines.values():
+            engine.dispose()
+
+
+@pytest.fixture
+def session(app: Flask) -> Iterator[scoped_session[Any]]:
+    """Every test in one outer transaction, rolled back at the end; commits become savepoints."""
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        original = db.session
+        db.session = scoped_session(  # type: ignore[misc]
+            sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
+            scopefunc=_app_ctx_id)
+        try:
+            yield db.session
+        finally:
+            db.session.remove()
+            db.session = original  # type: ignore[misc]
+            outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app: Flask, session: Any) -> FlaskClient:
+    return app.test_client()
+
+
+class Auth:
+    """Log a test client in and out through the real login form."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def login(self, username: str, password: str = PASSWORD) -> Any:
+        self.client.post("/auth/logout")
+        response = self.client.post("/auth/login", data={"username": username,
+                                                         "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return response
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> Auth:
+    return Auth(client)
+
+
+@pytest.fixture
+def by_name(session: Any) -> Any:
+    """Look up sample records: by_name.user("admin"), .org("shian-tdgf"), .township("tashan")."""
+    from coopledger.auth.models import User
+    from coopledger.orgs.models import Organisation, Township, Village
+
+    class Lookup:
+        def user(self, username: str) -> User:
+            return db.session.scalars(sa.select(User).where(User.username == username)).one()
+
+        def org(self, code: str) -> Organisation:
+            return db.session.scalars(
+                sa.select(Organisation).where(Organisation.code == code)).one()
+
+        def township(self, code: str) -> Township:
+            return db.session.scalars(sa.select(Township).where(Township.code == code)).one()
+
+        def village(self, code: str) -> Village:
+            return db.session.scalars(sa.select(Village).where(Village.code == code)).one()
+
+    return Lookup()
