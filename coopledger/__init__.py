@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, request, session
+from flask import Flask, current_app, has_request_context, session
 from flask_babel import gettext
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -34,12 +34,12 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
 
 def _select_locale() -> str:
-    from flask import current_app
-
-    chosen = session.get("lang")
-    if chosen in current_app.config["LANGUAGES"]:
-        return str(chosen)
-    return str(current_app.config["BABEL_DEFAULT_LOCALE"]) if request else "zh_CN"
+    """The language chosen in this session, else the default (zh_CN); workers use the default."""
+    if has_request_context():
+        chosen = session.get("lang")
+        if chosen in current_app.config["LANGUAGES"]:
+            return str(chosen)
+    return str(current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
 def _setup_extensions(app: Flask) -> None:

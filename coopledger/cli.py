@@ -138,7 +138,7 @@ def run(host: str, port: int, no_worker: bool) -> None:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     worker_process = None
     if not no_worker:
-        worker_process = subprocess.Popen([sys.executable, "-m", "coopledger.cli", "worker"])  # noqa: S603
+        worker_process = subprocess.Popen([sys.executable, "-m", "coopledger.cli", "worker"])
         click.echo(f"job worker started (pid {worker_process.pid})")
     click.echo(f"coopledger on http://{host}:{port}/  (Ctrl+C stops it)")
     try:

@@ -14,6 +14,7 @@ from coopledger.audit.queries import AuditFilter, action_names, audit_events_que
 from coopledger.auth.forms import ConfirmForm
 from coopledger.auth.permissions import Action, audited_township_ids, require
 from coopledger.extensions import db
+from coopledger.formutil import options
 from coopledger.jobs import services as jobs
 from coopledger.orgs import queries as org_queries
 from coopledger.web import me
@@ -32,8 +33,8 @@ def _filter_form(user: User) -> tuple[AuditFilterForm, AuditFilter]:
     orgs = org_queries.organisations()
     if scope is not None:
         orgs = [o for o in orgs if o.township_id in scope]
-    form.organisation.choices = [(0, _("全部"))] + [(o.id, o.name) for o in orgs]
-    form.action.choices = [("", _("全部"))] + [(a, a) for a in action_names()]
+    form.organisation.choices = options([(0, _("全部"))] + [(o.id, o.name) for o in orgs])
+    form.action.choices = options([("", _("全部"))] + [(a, a) for a in action_names()])
     valid = form.validate()
     org_id = form.organisation.data if valid and form.organisation.data else None
     flt = AuditFilter(

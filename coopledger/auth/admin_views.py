@@ -16,6 +16,7 @@ from coopledger.auth.permissions import Action, require
 from coopledger.auth.roles import Role
 from coopledger.errors import CoopLedgerError
 from coopledger.extensions import db
+from coopledger.formutil import options
 from coopledger.orgs import queries as org_queries
 from coopledger.orgs.models import Organisation, Township
 from coopledger.web import me
@@ -60,10 +61,11 @@ def create() -> ResponseReturnValue:
 
 def _role_form() -> AssignRoleForm:
     form = AssignRoleForm(prefix="role")
-    form.role.choices = [(r.value, _(r.label)) for r in Role]
-    form.organisation.choices = [(0, "—")] + [
-        (o.id, f"{o.name}（{o.village.township.name}）") for o in org_queries.organisations()]
-    form.township.choices = [(0, "—")] + [(t.id, t.name) for t in org_queries.townships()]
+    form.role.choices = options((r.value, _(r.label)) for r in Role)
+    form.organisation.choices = options([(0, "—")] + [
+        (o.id, f"{o.name}（{o.township.name}）") for o in org_queries.organisations()])
+    form.township.choices = options(
+        [(0, "—")] + [(t.id, t.name) for t in org_queries.townships()])
     return form
 
 

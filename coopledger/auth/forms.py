@@ -8,6 +8,7 @@ from wtforms import BooleanField, PasswordField, SelectField, StringField, Submi
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from coopledger.auth.roles import Role
+from coopledger.formutil import options
 
 USERNAME = Regexp(r"^[A-Za-z0-9._-]{3,64}$",
                   message=_l("用户名只能用字母、数字、点、下划线和连字符，3至64位。"))
@@ -51,7 +52,7 @@ class EditUserForm(FlaskForm):
 class AssignRoleForm(FlaskForm):
     """A role and its scope; the views fill the choices."""
 
-    role = SelectField(_l("角色"), choices=[(r.value, r.value) for r in Role],
+    role = SelectField(_l("角色"), choices=options((r.value, r.value) for r in Role),
                        validators=[DataRequired()])
     organisation = SelectField(_l("组织"), coerce=int, validators=[Optional()])
     township = SelectField(_l("乡镇"), coerce=int, validators=[Optional()])

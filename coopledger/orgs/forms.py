@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
+from coopledger.formutil import options
 from coopledger.orgs.models import AccountingStandard, OrgKind
 
 _CODE_HELP = _l("小写字母、数字或连字符，用于网址，例如 shian")
@@ -38,9 +39,10 @@ class OrganisationForm(FlaskForm):
     code = StringField(_l("简码"), validators=[DataRequired(), Length(max=32)],
                        description=_CODE_HELP)
     name = StringField(_l("组织名称"), validators=[DataRequired(), Length(max=128)])
-    kind = SelectField(_l("组织类型"), choices=[(k.value, k.value) for k in OrgKind])
+    kind = SelectField(_l("组织类型"), choices=options((k.value, k.value) for k in OrgKind))
     credit_code = StringField(_l("统一社会信用代码"), validators=[DataRequired(), Length(max=20)])
-    standard = SelectField(_l("会计制度"), choices=[(s.value, s.value) for s in AccountingStandard])
+    standard = SelectField(_l("会计制度"), choices=options(
+        (s.value, s.value) for s in AccountingStandard))
     village = SelectField(_l("所在村"), coerce=int)
     leading_org = SelectField(_l("领办的村集体经济组织"), coerce=int)
     submit = SubmitField(_l("保存"))

@@ -12,6 +12,7 @@ from coopledger.auth.permissions import Action, org_roles, require
 from coopledger.dates import today
 from coopledger.errors import CoopLedgerError
 from coopledger.extensions import db
+from coopledger.formutil import options
 from coopledger.orgs import queries, services
 from coopledger.orgs.forms import OrganisationForm, TownshipForm, VillageForm
 from coopledger.orgs.models import AccountingStandard, Organisation, OrgKind, Township, Village
@@ -101,7 +102,7 @@ def edit_township(township_id: int) -> ResponseReturnValue:
 
 def _village_form(village: Village | None = None) -> VillageForm:
     form = VillageForm(obj=village)
-    form.township.choices = [(t.id, t.name) for t in queries.townships()]
+    form.township.choices = options((t.id, t.name) for t in queries.townships())
     if village is not None and not form.is_submitted():
         form.township.data = village.township_id
     return form
@@ -152,12 +153,13 @@ def edit_village(village_id: int) -> ResponseReturnValue:
 
 def _org_form(org: Organisation | None = None) -> OrganisationForm:
     form = OrganisationForm(obj=org)
-    form.kind.choices = [(k.value, _(k.label)) for k in OrgKind]
-    form.standard.choices = [(s.value, _(s.label)) for s in AccountingStandard]
-    form.village.choices = [(v.id, str(v)) for t in queries.townships() for v in t.villages]
-    form.leading_org.choices = [(0, _("（无）"))] + [
+    form.kind.choices = options((k.value, _(k.label)) for k in OrgKind)
+    form.standard.choices = options((s.value, _(s.label)) for s in AccountingStandard)
+    form.village.choices = options(
+        (v.id, str(v)) for t in queries.townships() for v in t.villages)
+    form.leading_org.choices = options([(0, _("（无）"))] + [
         (o.id, o.name) for o in queries.organisations()
-        if o.kind is OrgKind.VILLAGE_COLLECTIVE and (org is None or o.id != org.id)]
+        if o.kind is OrgKind.VILLAGE_COLLECTIVE and (org is None or o.id != org.id)])
     if org is not None and not form.is_submitted():
         form.kind.data = org.kind.value
         form.standard.data = org.standard.value
