@@ -1,0 +1,132 @@
+"""The ``coopledger`` command: init-db, load-sample (idempotent), orgs, create-user, worker."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from coopledger.auth.models import User
+from coopledger.extensions import db
+from coopledger.jobs.models import Job, JobState
+from tests.conftest import Databases, dispose, make_app
+
+COMMAND = Path(sys.executable).with_name("coopledger")
+
+
+@pytest.fixture
+def fresh(databases: Databases, tmp_path: Path) -> Iterator[tuple[Flask, str]]:
+    url = databases.fresh("cli")
+    app = make_app(url, tmp_path)
+    yield app, url
+    dispose(app)
+
+
+def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(COMMAND), *args], env=env, capture_output=True, text=True,
+                          timeout=120, check=False)
+
+
+def _env(url: str, tmp_path: Path) -> dict[str, str]:
+    return {**os.environ, "COOPLEDGER_DATABASE_URL": url,
+            "COOPLEDGER_INSTANCE_PATH": str(tmp_path / "instance"),
+            "COOPLEDGER_PASSWORD_HASH_COST": "test"}
+
+
+def test_console_script_sets_up_loads_twice_and_lists(fresh: tuple[Flask, str],
+                                                      tmp_path: Path) -> None:
+    _app, url = fresh
+    env = _env(url, tmp_path)
+    result = _run(["init-db"], env)
+    assert result.returncode == 0, result.stderr
+    first = _run(["load-sample"], env)
+    assert first.returncode == 0, first.stderr
+    assert "19 records created, 0 already there" in first.stdout
+    for login in ("admin", "accountant", "reviewer", "cashier", "supervisor", "member",
+                  "auditor"):
+        assert f"  {login} " in first.stdout
+    assert "coop-demo-2026" in first.stdout
+    second = _run(["load-sample"], env)
+    assert "0 records created, 19 already there" in second.stdout
+    listing = _run(["orgs"], env).stdout.splitlines()
+    assert len(listing) == 5
+    tdgf = next(line for line in listing if line.startswith("shian-tdgf"))
+    assert "land_share_coop" in tdgf
+    assert "coop_2021" in tdgf
+    assert "led by shian-jjhzs" in tdgf
+    assert (tmp_path / "instance" / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_create_user_assigns_the_role_and_refuses_unknown_scopes(
+        fresh: tuple[Flask, str]) -> None:
+    app, _url = fresh
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["init-db"]).exit_code == 0
+    assert runner.invoke(args=["load-sample"]).exit_code == 0
+    result = runner.invoke(args=["create-user", "--username", "zhoujie", "--name", "周杰",
+                                 "--role", "cashier", "--org", "shian-tdgf"])
+    assert result.exit_code == 0, result.output
+    assert "initial password:" in result.output
+    with app.app_context():
+        user = db.session.scalars(sa.select(User).where(User.username == "zhoujie")).one()
+        assert user.must_change_password
+        assert [(a.role.value, a.organisation.code if a.organisation else None)
+                for a in user.assignments] == [("cashier", "shian-tdgf")]
+    bad = runner.invoke(args=["create-user", "--username", "x1", "--name", "某", "--role",
+                              "township_auditor", "--township", "nowhere"])
+    assert bad.exit_code != 0
+    assert "no township with code nowhere" in bad.output
+    missing = runner.invoke(args=["create-user", "--username", "x2", "--name", "某",
+                                  "--role", "accountant"])
+    assert missing.exit_code != 0
+    assert "该角色必须指定所属组织" in missing.output
+
+
+def test_worker_process_runs_a_queued_job(fresh: tuple[Flask, str], tmp_path: Path) -> None:
+    """The worker that `coopledger run` starts picks jobs from the SQLite queue."""
+    _app, url = fresh
+    env = _env(url, tmp_path)
+    assert _run(["init-db"], env).returncode == 0
+    assert _run(["load-sample"], env).returncode == 0
+    web = make_app(url, tmp_path / "storage", JOBS_IMMEDIATE=False,
+                   HUEY_SQLITE_PATH=str(tmp_path / "instance" / "jobs.db"),
+                   STORAGE_DIR=str(tmp_path / "instance" / "storage"))
+    from coopledger.jobs import services
+    from coopledger.jobs.queue import huey
+
+    try:
+        with web.app_context():
+            admin = db.session.scalars(sa.select(User).where(User.username == "admin")).one()
+            job = services.start_job("audit.export", title="导出", params={}, by=admin)
+            db.session.commit()
+            services.enqueue(job)
+            job_id = job.id
+        worker = subprocess.Popen([str(COMMAND), "worker", "--workers", "1"], env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            state = None
+            for _ in range(100):
+                with web.app_context():
+                    found = db.session.get(Job, job_id)
+                    assert found is not None
+                    state = found.state
+                    result = found.result_path
+                if state.finished:
+                    break
+                time.sleep(0.2)
+            assert state is JobState.DONE
+            assert result is not None
+            assert (tmp_path / "instance" / "storage" / result).is_file()
+        finally:
+            worker.terminate()
+            worker.wait(timeout=10)
+    finally:
+        huey.immediate = True
+        dispose(web)
