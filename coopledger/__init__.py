@@ -15,6 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from coopledger import paths
 from coopledger.config import load_config
 from coopledger.errors import install_translator
+from coopledger.i18n import N_
 from coopledger.extensions import babel, csrf, db, login_manager, migrate
 
 
@@ -58,7 +59,7 @@ def _setup_extensions(app: Flask) -> None:
     install_translator(gettext)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "请先登录。"
+    login_manager.login_message = N_("请先登录。")
     login_manager.localize_callback = gettext
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"

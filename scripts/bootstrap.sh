@@ -50,6 +50,6 @@ for po in coopledger/translations/*/LC_MESSAGES/messages.po; do
   [[ -f $po ]] || continue
   mo=${po%.po}.mo
   if [[ ! -f $mo || $po -nt $mo ]]; then
-    .venv/bin/pybabel compile -q -i "$po" -o "$mo" || fail "could not compile $po"
+    .venv/bin/pybabel compile -i "$po" -o "$mo" >/dev/null || fail "could not compile $po"
   fi
 done

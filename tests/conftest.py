@@ -7,6 +7,7 @@ transaction that is rolled back, on top of the committed sample world.
 
 from __future__ import annotations
 
+import contextvars
 import os
 import tempfile
 from collections.abc import Iterator
@@ -19,7 +20,7 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 
 os.environ.setdefault("COOPLEDGER_INSTANCE_PATH", tempfile.mkdtemp(prefix="coopledger-inst-"))
 
-from flask import Flask  # noqa: E402
+from flask import Flask, has_app_context  # noqa: E402
 from flask.testing import FlaskClient  # noqa: E402
 from flask_sqlalchemy.session import _app_ctx_id  # noqa: E402
 
@@ -130,8 +131,23 @@ def session(app: Flask) -> Iterator[scoped_session[Any]]:
             connection.close()
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose every request gets its own app context, as in production.
+
+    The test itself holds an app context (for ``db.session``); without this, Flask would reuse
+    it for each request and ``g`` (the logged-in user, the locale) would leak between requests.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if has_app_context():  # the test's own objects re-read what the request changed
+            db.session.expire_all()
+        return response
+
+
 @pytest.fixture
 def client(app: Flask, session: Any) -> FlaskClient:
+    app.test_client_class = IsolatedClient
     return app.test_client()
 
 

@@ -53,9 +53,11 @@ def set_worker_app(app: Flask) -> None:
 
 @huey.task()  # type: ignore[untyped-decorator]
 def run_job(job_id: int) -> None:
-    """Huey task: execute the job in an app context."""
-    app = current_app._get_current_object() if has_app_context() else _worker_app[0]  # type: ignore[attr-defined]
-    with app.app_context():
+    """Huey task: execute the job in the current app context, or the worker's app."""
+    if has_app_context():  # immediate mode (tests, or a queue-less set-up)
+        execute_job(job_id)
+        return
+    with _worker_app[0].app_context():
         execute_job(job_id)
 
 

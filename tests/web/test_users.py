@@ -69,10 +69,10 @@ def test_revoking_a_role_removes_access_and_is_audited(
         client: FlaskClient, auth: Auth, by_name: Any) -> None:
     auth.login("admin")
     user = by_name.user("cashier")
-    assignment = user.assignments[0]
-    response = client.post(f"/admin/users/{user.id}/roles/{assignment.id}/revoke")
+    assignment_id = user.assignments[0].id
+    response = client.post(f"/admin/users/{user.id}/roles/{assignment_id}/revoke")
     assert response.status_code == 302
-    assert db.session.get(RoleAssignment, assignment.id) is None
+    assert db.session.get(RoleAssignment, assignment_id) is None
     event = db.session.scalars(sa.select(AuditEvent).where(
         AuditEvent.action == "user.revoke_role").order_by(AuditEvent.id.desc())).first()
     assert event is not None
