@@ -15,8 +15,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from coopledger import paths
 from coopledger.config import load_config
 from coopledger.errors import install_translator
-from coopledger.i18n import N_
 from coopledger.extensions import babel, csrf, db, login_manager, migrate
+from coopledger.i18n import N_
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -15,3 +17,10 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+
+# Models subclass ``Model``: Flask-SQLAlchemy builds ``db.Model`` at run time (a subclass of
+# ``Base`` with its bind and query helpers), which type checkers cannot see.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model

@@ -9,4 +9,4 @@ from wtforms import SelectChoice
 
 def options(pairs: Iterable[tuple[object, str]]) -> list[SelectChoice]:
     """Select options for WTForms from (value, label) pairs."""
-    return [SelectChoice(value, label) for value, label in pairs]  # type: ignore[arg-type]
+    return [SelectChoice(value, label) for value, label in pairs]

@@ -38,7 +38,8 @@ def normalize_resident_id(value: str) -> str:
     try:
         dt.date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
     except ValueError:
-        raise IdentifierError(N_("身份证号码中的出生日期“%(date)s”不存在。"), date=text[6:14]) from None
+        raise IdentifierError(N_("身份证号码中的出生日期“%(date)s”不存在。"),
+                              date=text[6:14]) from None
     if resident_id_check_char(text[:17]) != text[17]:
         raise IdentifierError(N_("身份证号码校验位不正确，请核对后重新输入。"))
     return text

@@ -24,7 +24,7 @@ from coopledger.orgs import services as org_services
 from coopledger.orgs.models import AccountingStandard, Organisation, OrgKind, Township, Village
 
 WORLD_FILE = "world.toml"
-DEMO_PASSWORD = "coop-demo-2026"
+DEMO_PASSWORD = "coop-demo-2026"  # noqa: S105 - printed demo login, documented in the README
 
 
 @dataclass

@@ -16,7 +16,7 @@ def me() -> User:
     """The logged-in user (views behind ``login_required`` only)."""
     if not current_user.is_authenticated:
         abort(401)
-    return cast("User", current_user._get_current_object())  # type: ignore[attr-defined]
+    return cast("User", current_user._get_current_object())
 
 
 def client_address() -> str:

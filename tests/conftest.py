@@ -20,12 +20,12 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 
 os.environ.setdefault("COOPLEDGER_INSTANCE_PATH", tempfile.mkdtemp(prefix="coopledger-inst-"))
 
-from flask import Flask, has_app_context  # noqa: E402
-from flask.testing import FlaskClient  # noqa: E402
-from flask_sqlalchemy.session import _app_ctx_id  # noqa: E402
+from flask import Flask, has_app_context
+from flask.testing import FlaskClient
+from flask_sqlalchemy.session import _app_ctx_id
 
-from coopledger import create_app  # noqa: E402
-from coopledger.extensions import db  # noqa: E402
+from coopledger import create_app
+from coopledger.extensions import db
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 PASSWORD = "coop-demo-2026"

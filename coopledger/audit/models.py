@@ -14,10 +14,10 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from coopledger.auth.models import User
 from coopledger.db import UTCDateTime
-from coopledger.extensions import db
+from coopledger.extensions import Model
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """One change made through the app."""
 
     __tablename__ = "audit_events"

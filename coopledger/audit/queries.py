@@ -49,7 +49,7 @@ def _day_start_utc(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), BUSINESS_ZONE).astimezone(dt.UTC)
 
 
-def audit_events_query(flt: AuditFilter) -> sa.Select[tuple[AuditEvent]]:
+def audit_events_query(flt: AuditFilter) -> sa.Select[AuditEvent]:
     """Events matching the filter, newest first. Dates are Beijing calendar days."""
     query = sa.select(AuditEvent)
     if flt.township_ids is not None:

@@ -37,7 +37,8 @@ class CreateUserForm(FlaskForm):
 
     username = StringField(_l("用户名"), validators=[DataRequired(), USERNAME])
     display_name = StringField(_l("姓名"), validators=[DataRequired(), Length(max=64)])
-    password = StringField(_l("初始密码（留空则自动生成）"), validators=[Optional(), Length(max=200)])
+    password = StringField(_l("初始密码（留空则自动生成）"),
+                           validators=[Optional(), Length(max=200)])
     submit = SubmitField(_l("创建用户"))
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coopledger.auth.roles import Role, Scope
 from coopledger.db import UTCDateTime, enum_column
-from coopledger.extensions import db
+from coopledger.extensions import Model
 from coopledger.orgs.models import Organisation, Township
 
 _SCOPE_RULE = (
@@ -21,7 +21,7 @@ _SCOPE_RULE = (
 )
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A person who logs in. Passwords are argon2id hashes."""
 
     __tablename__ = "users"
@@ -57,7 +57,7 @@ class User(UserMixin, db.Model):
         return self.display_name
 
 
-class RoleAssignment(db.Model):
+class RoleAssignment(Model):
     """One role held by a user on one scope (the system, a township or an organisation)."""
 
     __tablename__ = "role_assignments"
@@ -87,7 +87,7 @@ class RoleAssignment(db.Model):
         return ""
 
 
-class LoginAttempt(db.Model):
+class LoginAttempt(Model):
     """A login attempt, kept so throttling works across every web worker."""
 
     __tablename__ = "login_attempts"

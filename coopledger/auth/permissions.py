@@ -41,7 +41,7 @@ def can(user: User | AnonymousUserMixin | None, action: Action | str, subject: S
     action = Action(action)
     if user is None or not user.is_authenticated or not user.is_active:
         return False
-    account: User = user  # type: ignore[assignment]
+    account: User = user
     if account.is_admin:
         return True
     if action is Action.VIEW_ORG and isinstance(subject, Organisation):

@@ -160,7 +160,7 @@ def authenticate(username: str, password: str, *, client_address: str,
     username = username.strip().lower()
     now = utcnow()
     _check_throttle(username, client_address, now=now, policy=policy)
-    user = db.session.scalar(sa.select(User).where(User.username == username))
+    user: User | None = db.session.scalar(sa.select(User).where(User.username == username))
     ok = verify_password(user.password_hash if user else DUMMY_HASH, password)
     ok = ok and user is not None and user.is_active_account
     db.session.add(LoginAttempt(username=username, client_address=client_address,

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from coopledger.db import UTCDateTime, enum_column
-from coopledger.extensions import db
+from coopledger.extensions import Model
 from coopledger.i18n import N_
 
 
@@ -41,7 +41,7 @@ JOB_STATE_LABELS = {
 }
 
 
-class Job(db.Model):
+class Job(Model):
     """One run of a background job, started by a user."""
 
     __tablename__ = "jobs"

@@ -51,7 +51,7 @@ def set_worker_app(app: Flask) -> None:
     _worker_app[:] = [app]
 
 
-@huey.task()  # type: ignore[untyped-decorator]
+@huey.task()
 def run_job(job_id: int) -> None:
     """Huey task: execute the job in the current app context, or the worker's app."""
     if has_app_context():  # immediate mode (tests, or a queue-less set-up)

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coopledger.db import enum_column
-from coopledger.extensions import db
+from coopledger.extensions import Model
 from coopledger.i18n import N_
 
 
@@ -55,7 +55,7 @@ STANDARD_LABELS = {
 }
 
 
-class Township(db.Model):
+class Township(Model):
     """A township (乡镇); its rural economy station supervises every organisation in it."""
 
     __tablename__ = "townships"
@@ -72,7 +72,7 @@ class Township(db.Model):
         return self.name
 
 
-class Village(db.Model):
+class Village(Model):
     """An administrative village (行政村) of a township."""
 
     __tablename__ = "villages"
@@ -91,7 +91,7 @@ class Village(db.Model):
         return f"{self.township.name}{self.name}"
 
 
-class Organisation(db.Model):
+class Organisation(Model):
     """An organisation with its own books (账套): a village collective or a cooperative."""
 
     __tablename__ = "organisations"
@@ -109,7 +109,7 @@ class Organisation(db.Model):
 
     village: Mapped[Village] = relationship(back_populates="organisations")
     leading_org: Mapped[Organisation | None] = relationship(
-        remote_side=[id], back_populates="led_orgs")
+        remote_side="Organisation.id", back_populates="led_orgs")
     led_orgs: Mapped[list[Organisation]] = relationship(
         back_populates="leading_org", order_by="Organisation.code")
 

@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 
 def get_org(code: str) -> Organisation:
     """The organisation with this short code, or 404."""
-    org = db.session.scalar(sa.select(Organisation).where(Organisation.code == code))
+    org: Organisation | None = db.session.scalar(
+        sa.select(Organisation).where(Organisation.code == code))
     if org is None:
         abort(404)
     return org
@@ -26,7 +27,8 @@ def get_org(code: str) -> Organisation:
 
 def get_township(code: str) -> Township:
     """The township with this code, or 404."""
-    township = db.session.scalar(sa.select(Township).where(Township.code == code))
+    township: Township | None = db.session.scalar(
+        sa.select(Township).where(Township.code == code))
     if township is None:
         abort(404)
     return township

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from sqlalchemy.orm import InstrumentedAttribute
 
 from coopledger.audit.services import record, snapshot
 from coopledger.errors import CoopLedgerError
@@ -46,7 +47,7 @@ class OrganisationData:
     leading_org: Organisation | None
 
 
-def create_township(*, code: str, name: str, county: str, by: User) -> Township:
+def create_township(*, code: str, name: str, county: str, by: User | None) -> Township:
     """Add a township."""
     _unique(Township, Township.code, rules.check_code(code), N_("乡镇编码“%(value)s”已被使用。"))
     township = Township(code=code, name=name.strip(), county=county.strip())
@@ -57,7 +58,7 @@ def create_township(*, code: str, name: str, county: str, by: User) -> Township:
 
 
 def update_township(township: Township, *, code: str, name: str, county: str,
-                    by: User) -> Township:
+                    by: User | None) -> Township:
     """Change a township's code, name or county."""
     before = snapshot(township, TOWNSHIP_FIELDS)
     _unique(Township, Township.code, rules.check_code(code), N_("乡镇编码“%(value)s”已被使用。"),
@@ -69,7 +70,7 @@ def update_township(township: Township, *, code: str, name: str, county: str,
     return township
 
 
-def create_village(township: Township, *, code: str, name: str, by: User) -> Village:
+def create_village(township: Township, *, code: str, name: str, by: User | None) -> Village:
     """Add a village to a township."""
     _unique(Village, Village.code, rules.check_code(code), N_("村编码“%(value)s”已被使用。"))
     _unique_village_name(township, name.strip())
@@ -80,7 +81,7 @@ def create_village(township: Township, *, code: str, name: str, by: User) -> Vil
     return village
 
 
-def update_village(village: Village, *, code: str, name: str, by: User) -> Village:
+def update_village(village: Village, *, code: str, name: str, by: User | None) -> Village:
     """Change a village's code or name."""
     before = snapshot(village, VILLAGE_FIELDS)
     _unique(Village, Village.code, rules.check_code(code), N_("村编码“%(value)s”已被使用。"),
@@ -92,7 +93,7 @@ def update_village(village: Village, *, code: str, name: str, by: User) -> Villa
     return village
 
 
-def create_organisation(data: OrganisationData, *, by: User) -> Organisation:
+def create_organisation(data: OrganisationData, *, by: User | None) -> Organisation:
     """Register an organisation whose books coopledger will keep."""
     org = Organisation()
     _apply(org, data)
@@ -102,7 +103,8 @@ def create_organisation(data: OrganisationData, *, by: User) -> Organisation:
     return org
 
 
-def update_organisation(org: Organisation, data: OrganisationData, *, by: User) -> Organisation:
+def update_organisation(org: Organisation, data: OrganisationData, *,
+                        by: User | None) -> Organisation:
     """Change an organisation's registration details."""
     before = snapshot(org, ORG_FIELDS)
     if org.led_orgs and data.kind is not OrgKind.VILLAGE_COLLECTIVE:
@@ -134,7 +136,7 @@ def _apply(org: Organisation, data: OrganisationData) -> None:
     org.standard, org.village, org.leading_org = data.standard, data.village, leader
 
 
-def _unique(model: type[Township | Village | Organisation], column: sa.ColumnElement[str],
+def _unique(model: type[Township | Village | Organisation], column: InstrumentedAttribute[str],
             value: str, message: str, *, exclude: int | None = None) -> None:
     query = sa.select(model.id).where(column == value)
     if exclude is not None:

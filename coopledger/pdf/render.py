@@ -22,7 +22,7 @@ class FetchRefusedError(ValueError):
     """A resource a PDF template asked for that the renderer will not fetch."""
 
 
-class ConfinedURLFetcher(URLFetcher):  # type: ignore[misc]
+class ConfinedURLFetcher(URLFetcher):
     """Serves the static folder and ``data:`` URLs; refuses everything else."""
 
     def __init__(self, static_root: Path, allowed_hosts: frozenset[str] = frozenset()) -> None:

@@ -54,7 +54,8 @@ def test_impossible_birth_date_is_named_in_the_message() -> None:
     assert "19491331" in str(excinfo.value)
 
 
-@pytest.mark.parametrize("value", ["91350100M000100Y4", "91350100M000100YI3", "9135 0100M000100Y43"])
+@pytest.mark.parametrize("value", [
+    "91350100M000100Y4", "91350100M000100YI3", "9135 0100M000100Y43"])
 def test_credit_code_shape_errors(value: str) -> None:
     with pytest.raises(IdentifierError) as excinfo:
         normalize_credit_code(value)

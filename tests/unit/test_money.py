@@ -93,7 +93,7 @@ def test_allocation_adds_up_to_the_pool_and_stays_within_a_fen(pool_fen: int,
     if sum(weights) <= 0:
         weights = [*weights, Decimal(1)]
     pool = from_fen(pool_fen)
-    keyed = {i: w for i, w in enumerate(weights)}
+    keyed = dict(enumerate(weights))
     parts = allocate(pool, keyed)
     assert sum(parts.values()) == pool
     total = sum(weights)

@@ -38,9 +38,8 @@ def test_the_orm_refuses_to_change_or_delete_an_event(session: Any) -> None:
     "DELETE FROM audit_events",
 ])
 def test_the_database_refuses_to_change_or_delete_an_event(session: Any, statement: str) -> None:
-    with pytest.raises(sa.exc.DatabaseError) as excinfo:
-        with db.session.begin_nested():
-            db.session.execute(sa.text(statement))
+    with pytest.raises(sa.exc.DatabaseError) as excinfo, db.session.begin_nested():
+        db.session.execute(sa.text(statement))
     assert "append-only" in str(excinfo.value)
     assert db.session.scalar(sa.select(sa.func.count(AuditEvent.id))) > 0
 

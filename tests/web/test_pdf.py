@@ -1,4 +1,4 @@
-"""PDFs: real CJK glyphs (embedded Noto Sans CJK SC, not just a ToUnicode map), the locked fetcher."""
+"""PDFs: real CJK glyphs (embedded Noto Sans CJK SC, not only ToUnicode), the locked fetcher."""
 
 from __future__ import annotations
 
