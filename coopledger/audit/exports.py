@@ -33,8 +33,8 @@ def export_audit_log(params: dict[str, Any], progress: Progress, out_dir: Path) 
     """
     flt = AuditFilter.from_params(params)
     ids = list(db.session.scalars(audit_events_query(flt).with_only_columns(AuditEvent.id)))
-    org_names = dict(db.session.execute(
-        sa.select(Organisation.id, Organisation.name)))
+    org_names: dict[int, str] = dict(
+        db.session.execute(sa.select(Organisation.id, Organisation.name)).all())
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("审计日志")
     sheet.append(list(HEADERS))
