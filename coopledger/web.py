@@ -1,15 +1,22 @@
-"""Small helpers shared by the views: the typed current user and safe redirects."""
+"""Helpers shared by the views: the current user, safe redirects, applying one change."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Generic, TypeVar, cast
 from urllib.parse import urlsplit
 
-from flask import abort, request
+from flask import abort, flash, request
 from flask_login import current_user
+
+from coopledger.errors import CoopLedgerError
+from coopledger.extensions import db
 
 if TYPE_CHECKING:
     from coopledger.auth.models import User
+
+T = TypeVar("T")
 
 
 def me() -> User:
@@ -32,3 +39,28 @@ def safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
     return target
+
+
+@dataclass(frozen=True)
+class Outcome(Generic[T]):
+    """What :func:`apply_change` did: ``ok`` with the service's result, or refused."""
+
+    ok: bool
+    value: T
+
+
+def apply_change(change: Callable[[], T], success: str | Callable[[T], str]) -> Outcome[T]:
+    """Run one service, then commit and flash ``success``, or roll back and flash the refusal.
+
+    This is the "one service → commit → flash" step of every view that changes data; a
+    refused change saves nothing.
+    """
+    try:
+        result = change()
+    except CoopLedgerError as err:
+        db.session.rollback()
+        flash(str(err), "error")
+        return Outcome(ok=False, value=cast("T", None))
+    db.session.commit()
+    flash(success(result) if callable(success) else success, "success")
+    return Outcome(ok=True, value=result)

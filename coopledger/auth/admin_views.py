@@ -14,12 +14,11 @@ from coopledger.auth.forms import AssignRoleForm, ConfirmForm, CreateUserForm, E
 from coopledger.auth.models import RoleAssignment, User
 from coopledger.auth.permissions import Action, require
 from coopledger.auth.roles import Role
-from coopledger.errors import CoopLedgerError
 from coopledger.extensions import db
 from coopledger.formutil import options
 from coopledger.orgs import queries as org_queries
 from coopledger.orgs.models import Organisation, Township
-from coopledger.web import me
+from coopledger.web import apply_change, me
 
 if TYPE_CHECKING:
     from flask.typing import ResponseReturnValue
@@ -43,19 +42,16 @@ def create() -> ResponseReturnValue:
     require(me(), Action.ADMINISTER)
     form = CreateUserForm()
     if form.validate_on_submit():
-        try:
-            user, password = services.create_user(
+        outcome = apply_change(
+            lambda: services.create_user(
                 username=form.username.data or "", display_name=form.display_name.data or "",
                 password=form.password.data or None, by=me(),
-                min_password_length=current_app.config["MIN_PASSWORD_LENGTH"])
-        except CoopLedgerError as err:
-            db.session.rollback()
-            flash(str(err), "error")
-        else:
-            db.session.commit()
-            flash(_("用户 %(name)s 已创建，初始密码：%(password)s（请当面告知，首次登录须修改）。",
-                    name=user.username, password=password), "success")
-            return redirect(url_for("users.edit", user_id=user.id))
+                min_password_length=current_app.config["MIN_PASSWORD_LENGTH"]),
+            lambda created: _(
+                "用户 %(name)s 已创建，初始密码：%(password)s（请当面告知，首次登录须修改）。",
+                name=created[0].username, password=created[1]))
+        if outcome.ok:
+            return redirect(url_for("users.edit", user_id=outcome.value[0].id))
     return render_template("users/create.html", form=form)
 
 
@@ -78,17 +74,11 @@ def edit(user_id: int) -> ResponseReturnValue:
     form = EditUserForm(obj=user)
     if not form.is_submitted():
         form.is_active.data = user.is_active_account
-    if form.validate_on_submit():
-        try:
-            services.update_user(user, display_name=form.display_name.data or "",
-                                 is_active=bool(form.is_active.data), by=me())
-        except CoopLedgerError as err:
-            db.session.rollback()
-            flash(str(err), "error")
-        else:
-            db.session.commit()
-            flash(_("已保存。"), "success")
-            return redirect(url_for("users.edit", user_id=user.id))
+    if form.validate_on_submit() and apply_change(
+            lambda: services.update_user(user, display_name=form.display_name.data or "",
+                                         is_active=bool(form.is_active.data), by=me()),
+            _("已保存。")).ok:
+        return redirect(url_for("users.edit", user_id=user.id))
     return render_template("users/edit.html", user=user, form=form, role_form=_role_form(),
                            confirm=ConfirmForm())
 
@@ -104,14 +94,9 @@ def add_role(user_id: int) -> ResponseReturnValue:
         role = Role(form.role.data)
         org = db.session.get(Organisation, form.organisation.data or 0)
         township = db.session.get(Township, form.township.data or 0)
-        try:
-            services.assign_role(user, role, organisation=org, township=township, by=me())
-        except CoopLedgerError as err:
-            db.session.rollback()
-            flash(str(err), "error")
-        else:
-            db.session.commit()
-            flash(_("已添加角色：%(role)s。", role=_(role.label)), "success")
+        apply_change(lambda: services.assign_role(user, role, organisation=org,
+                                                  township=township, by=me()),
+                     _("已添加角色：%(role)s。", role=_(role.label)))
     else:
         flash(_("请选择角色及其所属范围。"), "error")
     return redirect(url_for("users.edit", user_id=user.id))
@@ -126,14 +111,7 @@ def revoke_role(user_id: int, assignment_id: int) -> ResponseReturnValue:
     if assignment.user_id != user_id:
         return redirect(url_for("users.edit", user_id=user_id))
     if ConfirmForm().validate_on_submit():
-        try:
-            services.revoke_role(assignment, by=me())
-        except CoopLedgerError as err:
-            db.session.rollback()
-            flash(str(err), "error")
-        else:
-            db.session.commit()
-            flash(_("已撤销角色。"), "success")
+        apply_change(lambda: services.revoke_role(assignment, by=me()), _("已撤销角色。"))
     return redirect(url_for("users.edit", user_id=user_id))
 
 
@@ -144,11 +122,11 @@ def reset_password(user_id: int) -> ResponseReturnValue:
     require(me(), Action.ADMINISTER)
     user = db.get_or_404(User, user_id)
     if ConfirmForm().validate_on_submit():
-        password = services.reset_password(
-            user, by=me(), min_password_length=current_app.config["MIN_PASSWORD_LENGTH"])
-        db.session.commit()
-        flash(_("%(name)s 的新密码：%(password)s（首次登录须修改）。",
-                name=user.username, password=password), "success")
+        apply_change(
+            lambda: services.reset_password(
+                user, by=me(), min_password_length=current_app.config["MIN_PASSWORD_LENGTH"]),
+            lambda password: _("%(name)s 的新密码：%(password)s（首次登录须修改）。",
+                               name=user.username, password=password))
     return redirect(url_for("users.edit", user_id=user.id))
 
 

@@ -11,9 +11,8 @@ from flask_login import login_required, login_user, logout_user
 
 from coopledger.auth import services
 from coopledger.auth.forms import ChangePasswordForm, ConfirmForm, LoginForm
-from coopledger.errors import CoopLedgerError
 from coopledger.extensions import db
-from coopledger.web import client_address, me, safe_next
+from coopledger.web import apply_change, client_address, me, safe_next
 
 if TYPE_CHECKING:
     from flask.typing import ResponseReturnValue
@@ -70,16 +69,10 @@ def logout() -> ResponseReturnValue:
 def change_password() -> ResponseReturnValue:
     """Change one's own password; required at first login."""
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.change_password(me(), current=form.current.data or "",
-                                     new=form.new.data or "",
-                                     min_password_length=current_app.config["MIN_PASSWORD_LENGTH"])
-        except CoopLedgerError as err:
-            db.session.rollback()
-            flash(str(err), "error")
-        else:
-            db.session.commit()
-            flash(_("密码已修改。"), "success")
-            return redirect(url_for("home.index"))
+    if form.validate_on_submit() and apply_change(
+            lambda: services.change_password(
+                me(), current=form.current.data or "", new=form.new.data or "",
+                min_password_length=current_app.config["MIN_PASSWORD_LENGTH"]),
+            _("密码已修改。")).ok:
+        return redirect(url_for("home.index"))
     return render_template("auth/password.html", form=form)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from flask import abort
 
 from coopledger.auth.permissions import audited_township_ids
 from coopledger.auth.roles import Scope
@@ -18,19 +17,13 @@ if TYPE_CHECKING:
 
 def get_org(code: str) -> Organisation:
     """The organisation with this short code, or 404."""
-    org: Organisation | None = db.session.scalar(
-        sa.select(Organisation).where(Organisation.code == code))
-    if org is None:
-        abort(404)
+    org: Organisation = db.first_or_404(sa.select(Organisation).where(Organisation.code == code))
     return org
 
 
 def get_township(code: str) -> Township:
     """The township with this code, or 404."""
-    township: Township | None = db.session.scalar(
-        sa.select(Township).where(Township.code == code))
-    if township is None:
-        abort(404)
+    township: Township = db.first_or_404(sa.select(Township).where(Township.code == code))
     return township
 
 

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from coopledger.auth.permissions import Action, org_roles, require
 from coopledger.dates import today
-from coopledger.errors import CoopLedgerError
 from coopledger.extensions import db
 from coopledger.formutil import options
 from coopledger.orgs import queries, services
 from coopledger.orgs.forms import OrganisationForm, TownshipForm, VillageForm
 from coopledger.orgs.models import AccountingStandard, Organisation, OrgKind, Township, Village
 from coopledger.pdf.render import render_pdf
-from coopledger.web import me
+from coopledger.web import apply_change, me
 
 if TYPE_CHECKING:
     from flask.typing import ResponseReturnValue
@@ -65,17 +64,11 @@ def townships() -> ResponseReturnValue:
     """All townships with their villages; add a township."""
     require(me(), Action.ADMINISTER)
     form = TownshipForm()
-    if form.validate_on_submit():
-        try:
-            town = services.create_township(code=form.code.data or "", name=form.name.data or "",
-                                            county=form.county.data or "", by=me())
-        except CoopLedgerError as err:
-            db.session.rollback()
-            flash(str(err), "error")
-        else:
-            db.session.commit()
-            flash(_("已添加乡镇：%(name)s。", name=town.name), "success")
-            return redirect(url_for("orgs.townships"))
+    if form.validate_on_submit() and apply_change(
+            lambda: services.create_township(code=form.code.data or "", name=form.name.data or "",
+                                             county=form.county.data or "", by=me()),
+            lambda town: _("已添加乡镇：%(name)s。", name=town.name)).ok:
+        return redirect(url_for("orgs.townships"))
     return render_template("orgs/townships.html", townships=queries.townships(), form=form)
 
 
@@ -86,25 +79,20 @@ def edit_township(township_id: int) -> ResponseReturnValue:
     require(me(), Action.ADMINISTER)
     town = db.get_or_404(Township, township_id)
     form = TownshipForm(obj=town)
-    if form.validate_on_submit():
-        try:
-            services.update_township(town, code=form.code.data or "", name=form.name.data or "",
-                                     county=form.county.data or "", by=me())
-        except CoopLedgerError as err:
-            db.session.rollback()
-            flash(str(err), "error")
-        else:
-            db.session.commit()
-            flash(_("已保存。"), "success")
-            return redirect(url_for("orgs.townships"))
+    if form.validate_on_submit() and apply_change(
+            lambda: services.update_township(town, code=form.code.data or "",
+                                             name=form.name.data or "",
+                                             county=form.county.data or "", by=me()),
+            _("已保存。")).ok:
+        return redirect(url_for("orgs.townships"))
     return render_template("orgs/edit_township.html", township=town, form=form)
 
 
 def _village_form(village: Village | None = None) -> VillageForm:
     form = VillageForm(obj=village)
     form.township.choices = options((t.id, t.name) for t in queries.townships())
-    if village is not None and not form.is_submitted():
-        form.township.data = village.township_id
+    if village is not None:
+        del form.township  # a village stays in its township
     return form
 
 
@@ -114,18 +102,12 @@ def create_village() -> ResponseReturnValue:
     """Add a village to a township."""
     require(me(), Action.ADMINISTER)
     form = _village_form()
-    if form.validate_on_submit():
-        town = db.get_or_404(Township, form.township.data)
-        try:
-            village = services.create_village(town, code=form.code.data or "",
-                                              name=form.name.data or "", by=me())
-        except CoopLedgerError as err:
-            db.session.rollback()
-            flash(str(err), "error")
-        else:
-            db.session.commit()
-            flash(_("已添加村：%(name)s。", name=str(village)), "success")
-            return redirect(url_for("orgs.townships"))
+    if form.validate_on_submit() and apply_change(
+            lambda: services.create_village(db.get_or_404(Township, form.township.data),
+                                            code=form.code.data or "",
+                                            name=form.name.data or "", by=me()),
+            lambda village: _("已添加村：%(name)s。", name=str(village))).ok:
+        return redirect(url_for("orgs.townships"))
     return render_template("orgs/village_form.html", form=form, village=None)
 
 
@@ -136,18 +118,11 @@ def edit_village(village_id: int) -> ResponseReturnValue:
     require(me(), Action.ADMINISTER)
     village = db.get_or_404(Village, village_id)
     form = _village_form(village)
-    del form.township
-    if form.validate_on_submit():
-        try:
-            services.update_village(village, code=form.code.data or "",
-                                    name=form.name.data or "", by=me())
-        except CoopLedgerError as err:
-            db.session.rollback()
-            flash(str(err), "error")
-        else:
-            db.session.commit()
-            flash(_("已保存。"), "success")
-            return redirect(url_for("orgs.townships"))
+    if form.validate_on_submit() and apply_change(
+            lambda: services.update_village(village, code=form.code.data or "",
+                                            name=form.name.data or "", by=me()),
+            _("已保存。")).ok:
+        return redirect(url_for("orgs.townships"))
     return render_template("orgs/village_form.html", form=form, village=village)
 
 
@@ -192,15 +167,10 @@ def create_organisation() -> ResponseReturnValue:
     require(me(), Action.ADMINISTER)
     form = _org_form()
     if form.validate_on_submit():
-        try:
-            created = services.create_organisation(_org_data(form), by=me())
-        except CoopLedgerError as err:
-            db.session.rollback()
-            flash(str(err), "error")
-        else:
-            db.session.commit()
-            flash(_("已登记组织：%(name)s。", name=created.name), "success")
-            return redirect(url_for("orgs.org", code=created.code))
+        outcome = apply_change(lambda: services.create_organisation(_org_data(form), by=me()),
+                               lambda org: _("已登记组织：%(name)s。", name=org.name))
+        if outcome.ok:
+            return redirect(url_for("orgs.org", code=outcome.value.code))
     return render_template("orgs/org_form.html", form=form, org=None)
 
 
@@ -211,16 +181,8 @@ def edit_organisation(code: str) -> ResponseReturnValue:
     organisation = queries.get_org(code)
     require(me(), Action.EDIT_ORG, organisation)
     form = _org_form(organisation)
-    if form.validate_on_submit():
-        try:
-            services.update_organisation(organisation, _org_data(form), by=me())
-        except CoopLedgerError as err:
-            db.session.rollback()
-            flash(str(err), "error")
-        else:
-            db.session.commit()
-            flash(_("已保存。"), "success")
-            return redirect(url_for("orgs.org", code=organisation.code))
+    if form.validate_on_submit() and apply_change(
+            lambda: services.update_organisation(organisation, _org_data(form), by=me()),
+            _("已保存。")).ok:
+        return redirect(url_for("orgs.org", code=organisation.code))
     return render_template("orgs/org_form.html", form=form, org=organisation)
-
-
