@@ -6,6 +6,7 @@ one command is enough for a demo or a small village installation.
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 from typing import TYPE_CHECKING
@@ -141,6 +142,7 @@ def run(host: str, port: int, no_worker: bool) -> None:
         worker_process = subprocess.Popen([sys.executable, "-m", "coopledger.cli", "worker"])
         click.echo(f"job worker started (pid {worker_process.pid})")
     click.echo(f"coopledger on http://{host}:{port}/  (Ctrl+C stops it)")
+    signal.signal(signal.SIGTERM, lambda *_args: sys.exit(0))  # `kill` stops the worker too
     try:
         run_simple(host, port, app, threaded=True, use_reloader=False)
     finally:

@@ -39,8 +39,10 @@ stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)${extras:+-test}
 if [[ ! -f $stamp ]]; then
   echo "bootstrap: installing coopledger${extras} into .venv"
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
-  .venv/bin/python -m pip install -q -e ".${extras}" 2> >(grep -v "^WARNING: Location" >&2) \
-    || fail "pip could not install the package (see the messages above)"
+  if ! .venv/bin/python -m pip install -e ".${extras}" >.venv/pip.log 2>&1; then
+    grep -v "^WARNING: Location" .venv/pip.log | tail -25 >&2
+    fail "pip could not install the package (the last lines of .venv/pip.log are above)"
+  fi
   rm -f .venv/.installed-*
   touch "$stamp"
 fi
