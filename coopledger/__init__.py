@@ -62,7 +62,7 @@ def _setup_extensions(app: Flask) -> None:
     login_manager.login_message = N_("请先登录。")
     login_manager.localize_callback = gettext
     login_manager.login_message_category = "info"
-    login_manager.session_protection = "strong"
+    login_manager.session_protection = "basic"  # phones change address; "strong" would log them out
 
     from coopledger.auth.models import User
 
