@@ -44,10 +44,12 @@ def _select_locale() -> str:
 
 
 def _setup_extensions(app: Flask) -> None:
+    from coopledger import models
     from coopledger.auth.passwords import configure_hashing
     from coopledger.db import configure_engine
     from coopledger.jobs.queue import configure_queue
 
+    del models  # imported for the complete metadata
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine)

@@ -9,6 +9,7 @@ follow 《会计基础工作规范》第五十二条.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Hashable, Mapping
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import TypeVar
@@ -21,6 +22,9 @@ ROUNDING = ROUND_HALF_UP  # 四舍五入, the rule of Chinese accounting practic
 MAX_AMOUNT = Decimal("999999999999.99")
 
 K = TypeVar("K", bound=Hashable)
+# Plain decimal notation only: an optional sign, digits (optionally grouped by commas), an
+# optional fraction. "1e5", "NaN", "Infinity" and "0x10" are refused.
+_AMOUNT_SHAPE = re.compile(r"^[+-]?(\d{1,3}([,，]\d{3})+|\d+)(\.\d+)?$")
 
 
 class MoneyInputError(CoopLedgerError):
@@ -32,19 +36,22 @@ class MoneyInputError(CoopLedgerError):
 def parse_money(text: str | Decimal | int) -> Decimal:
     """Read an amount of yuan; refuse more than two decimals, NaN, Infinity and junk.
 
-    Thousands separators (",") and surrounding spaces are accepted; a float is not.
+    Thousands separators (",") and surrounding spaces are accepted; exponents, a negative
+    zero and floats are not.
     """
     if isinstance(text, float):
         raise MoneyInputError(N_("金额不能用浮点数表示。"))
-    raw = str(text).strip().replace(",", "").replace("，", "")
+    raw = str(text).strip()
     if not raw:
         raise MoneyInputError(N_("请填写金额。"))
+    if not _AMOUNT_SHAPE.match(raw):
+        raise MoneyInputError(N_("“%(text)s”不是有效的金额。"), text=raw)
     try:
-        value = Decimal(raw)
+        value = Decimal(raw.replace(",", "").replace("，", ""))
     except InvalidOperation:
         raise MoneyInputError(N_("“%(text)s”不是有效的金额。"), text=raw) from None
-    if not value.is_finite():
-        raise MoneyInputError(N_("“%(text)s”不是有效的金额。"), text=raw)
+    if value == 0 and value.is_signed():
+        raise MoneyInputError(N_("金额“%(text)s”不能是负零。"), text=raw)
     if value != value.quantize(CENT, rounding=ROUND_FLOOR):
         raise MoneyInputError(N_("金额“%(text)s”最多只能有两位小数（精确到分）。"), text=raw)
     if abs(value) > MAX_AMOUNT:

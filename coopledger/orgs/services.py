@@ -95,10 +95,13 @@ def update_village(village: Village, *, code: str, name: str, by: User | None) -
 
 def create_organisation(data: OrganisationData, *, by: User | None) -> Organisation:
     """Register an organisation whose books coopledger will keep."""
+    from coopledger.ledger.books import install_chart
+
     org = Organisation()
     _apply(org, data)
     db.session.add(org)
     db.session.flush()
+    install_chart(org)
     record("organisation.create", org, by=by, after=snapshot(org, ORG_FIELDS))
     return org
 
@@ -110,6 +113,9 @@ def update_organisation(org: Organisation, data: OrganisationData, *,
     if org.led_orgs and data.kind is not OrgKind.VILLAGE_COLLECTIVE:
         raise rules.OrganisationRuleError(
             N_("该组织正在领办合作社，不能改为其他类型。"))
+    if data.standard is not org.standard:
+        raise rules.OrganisationRuleError(
+            N_("账套已按所选会计制度建立，不能更换会计制度（两套制度的科目编码含义不同）。"))
     _apply(org, data)
     db.session.flush()
     record("organisation.update", org, by=by, before=before, after=snapshot(org, ORG_FIELDS))

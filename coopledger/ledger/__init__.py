@@ -1,0 +1,1 @@
+"""The books: charts of accounts, vouchers, periods, reports and the beancount rendering."""

@@ -1,0 +1,267 @@
+"""Tables of the books: accounts, vouchers and their lines, periods, attachments, the book head.
+
+SQL is the system of record (DESIGN §5). A voucher line carries its organisation, date and a
+``posted`` flag so that every report is an aggregate over one indexed table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from coopledger.auth.models import User
+from coopledger.db import MoneyType, UTCDateTime, enum_column
+from coopledger.extensions import Model
+from coopledger.i18n import N_
+from coopledger.orgs.models import Organisation
+
+
+class Category(enum.StrEnum):
+    """Account classes of the charts (资产/负债/所有者权益/成本/损益)."""
+
+    ASSET = "asset"
+    LIABILITY = "liability"
+    EQUITY = "equity"
+    COST = "cost"
+    INCOME = "income"
+    EXPENSE = "expense"
+
+    @property
+    def label(self) -> str:
+        """Untranslated display name."""
+        return CATEGORY_LABELS[self]
+
+
+CATEGORY_LABELS = {
+    Category.ASSET: N_("资产类"), Category.LIABILITY: N_("负债类"),
+    Category.EQUITY: N_("所有者权益类"), Category.COST: N_("成本类"),
+    Category.INCOME: N_("损益类（收入）"), Category.EXPENSE: N_("损益类（支出）"),
+}
+
+
+class NormalSide(enum.StrEnum):
+    """Which side an account's balance normally sits on (余额方向)."""
+
+    DEBIT = "debit"
+    CREDIT = "credit"
+    BOTH = "both"
+
+
+class VoucherState(enum.StrEnum):
+    """The voucher workflow of DESIGN §5."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    REVIEWED = "reviewed"
+    POSTED = "posted"
+
+    @property
+    def label(self) -> str:
+        """Untranslated display name."""
+        return VOUCHER_STATE_LABELS[self]
+
+
+VOUCHER_STATE_LABELS = {
+    VoucherState.DRAFT: N_("草稿"), VoucherState.SUBMITTED: N_("待审核"),
+    VoucherState.REVIEWED: N_("已审核"), VoucherState.POSTED: N_("已记账"),
+}
+
+
+class VoucherKind(enum.StrEnum):
+    """Ordinary, opening (建账), reversal (红字冲销) or year-end closing (结转)."""
+
+    ORDINARY = "ordinary"
+    OPENING = "opening"
+    REVERSAL = "reversal"
+    CLOSING = "closing"
+
+
+class Book(Model):
+    """An organisation's set of books (账套): when it opened and the head of its hash chain."""
+
+    __tablename__ = "books"
+
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"),
+                                                 primary_key=True)
+    opened_on: Mapped[dt.date | None]
+    cashier_confirms: Mapped[bool] = mapped_column(default=False)
+    last_post_seq: Mapped[int] = mapped_column(default=0)
+    chain_head: Mapped[str] = mapped_column(sa.String(64), default="")
+    organisation: Mapped[Organisation] = relationship()
+
+
+class Account(Model):
+    """A chart account or a user's sub-account (明细科目) of one organisation."""
+
+    __tablename__ = "accounts"
+    __table_args__ = (sa.UniqueConstraint("organisation_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    code: Mapped[str] = mapped_column(sa.String(16))
+    name: Mapped[str] = mapped_column(sa.String(64))
+    category: Mapped[Category] = mapped_column(enum_column(Category, "account_category"))
+    normal_side: Mapped[NormalSide] = mapped_column(enum_column(NormalSide, "normal_side"))
+    parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("accounts.id"), index=True)
+    is_official: Mapped[bool] = mapped_column(default=False)
+    is_member_ledger: Mapped[bool] = mapped_column(default=False)
+    closed_on: Mapped[dt.date | None]
+
+    organisation: Mapped[Organisation] = relationship()
+    parent: Mapped[Account | None] = relationship(remote_side="Account.id",
+                                                  back_populates="children")
+    children: Mapped[list[Account]] = relationship(back_populates="parent",
+                                                   order_by="Account.code")
+
+    @property
+    def is_closed(self) -> bool:
+        """Closed accounts take no more postings."""
+        return self.closed_on is not None
+
+    @property
+    def is_leaf(self) -> bool:
+        """Only leaf accounts (末级科目) take postings."""
+        return not self.children
+
+    @property
+    def label(self) -> str:
+        """Code and name, as shown in lists."""
+        return f"{self.code} {self.name}"
+
+    @property
+    def level(self) -> int:
+        """1 for a chart account, 2 for its sub-account, and so on."""
+        return 1 if self.parent is None else self.parent.level + 1
+
+    @property
+    def full_name(self) -> str:
+        """Names from the top-level account down, e.g. 银行存款—农商行."""
+        return self.name if self.parent is None else f"{self.parent.full_name}—{self.name}"
+
+
+class Period(Model):
+    """A month of an organisation's books; holds the voucher counter for that month."""
+
+    __tablename__ = "periods"
+    __table_args__ = (sa.UniqueConstraint("organisation_id", "year", "month"),
+                      sa.CheckConstraint("month BETWEEN 1 AND 12", name="month"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"))
+    year: Mapped[int]
+    month: Mapped[int]
+    last_number: Mapped[int] = mapped_column(default=0)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    closed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    @property
+    def is_closed(self) -> bool:
+        """Whether the month is locked."""
+        return self.closed_at is not None
+
+
+class Voucher(Model):
+    """A bookkeeping voucher (记账凭证)."""
+
+    __tablename__ = "vouchers"
+    __table_args__ = (
+        sa.UniqueConstraint("organisation_id", "year", "month", "number"),
+        sa.Index("ix_vouchers_organisation_id_on", "organisation_id", "on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"))
+    on: Mapped[dt.date]
+    year: Mapped[int]
+    month: Mapped[int]
+    number: Mapped[int | None]
+    word: Mapped[str] = mapped_column(sa.String(4), default="记")
+    kind: Mapped[VoucherKind] = mapped_column(enum_column(VoucherKind, "voucher_kind"),
+                                              default=VoucherKind.ORDINARY)
+    state: Mapped[VoucherState] = mapped_column(enum_column(VoucherState, "voucher_state"),
+                                                default=VoucherState.DRAFT)
+    attachment_count: Mapped[int] = mapped_column(default=0)
+    preparer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    reviewer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    cashier_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    poster_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    rejection_reason: Mapped[str] = mapped_column(sa.String(500), default="")
+    reverses_id: Mapped[int | None] = mapped_column(sa.ForeignKey("vouchers.id"), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    posted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    post_seq: Mapped[int | None]
+    chain_hash: Mapped[str | None] = mapped_column(sa.String(64))
+
+    organisation: Mapped[Organisation] = relationship()
+    lines: Mapped[list[VoucherLine]] = relationship(
+        back_populates="voucher", cascade="all, delete-orphan", order_by="VoucherLine.line_no")
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="voucher", cascade="all, delete-orphan", order_by="Attachment.id")
+    preparer: Mapped[User] = relationship(foreign_keys=[preparer_id])
+    reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewer_id])
+    cashier: Mapped[User | None] = relationship(foreign_keys=[cashier_id])
+    poster: Mapped[User | None] = relationship(foreign_keys=[poster_id])
+    reverses: Mapped[Voucher | None] = relationship(remote_side="Voucher.id",
+                                                    foreign_keys=[reverses_id])
+
+    @property
+    def label(self) -> str:
+        """记-12 once posted; 草稿 #id before."""
+        return f"{self.word}-{self.number}" if self.number else f"#{self.id}"
+
+    @property
+    def total(self) -> Decimal:
+        """Sum of the debit column."""
+        return sum((line.debit for line in self.lines), Decimal("0.00"))
+
+    @property
+    def summary(self) -> str:
+        """The first line's 摘要."""
+        return self.lines[0].summary if self.lines else ""
+
+
+class VoucherLine(Model):
+    """One line of a voucher: 摘要, account, debit or credit."""
+
+    __tablename__ = "voucher_lines"
+    __table_args__ = (
+        sa.Index("ix_voucher_lines_book", "organisation_id", "posted", "account_id", "on"),
+        sa.Index("ix_voucher_lines_book_on", "organisation_id", "posted", "on"),
+        sa.CheckConstraint("debit = 0 OR credit = 0", name="one_side"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    voucher_id: Mapped[int] = mapped_column(sa.ForeignKey("vouchers.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"))
+    line_no: Mapped[int]
+    summary: Mapped[str] = mapped_column(sa.String(200))
+    account_id: Mapped[int] = mapped_column(sa.ForeignKey("accounts.id"))
+    debit: Mapped[Decimal] = mapped_column(MoneyType(), default=Decimal("0.00"))
+    credit: Mapped[Decimal] = mapped_column(MoneyType(), default=Decimal("0.00"))
+    on: Mapped[dt.date]
+    posted: Mapped[bool] = mapped_column(default=False)
+    closing: Mapped[bool] = mapped_column(default=False)
+
+    voucher: Mapped[Voucher] = relationship(back_populates="lines")
+    account: Mapped[Account] = relationship()
+
+
+class Attachment(Model):
+    """A scanned original (原始凭证) of a voucher, stored content-addressed by SHA-256."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    voucher_id: Mapped[int] = mapped_column(sa.ForeignKey("vouchers.id"), index=True)
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    filename: Mapped[str] = mapped_column(sa.String(200))
+    content_type: Mapped[str] = mapped_column(sa.String(64))
+    size: Mapped[int]
+    uploaded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    voucher: Mapped[Voucher] = relationship(back_populates="attachments")

@@ -1,0 +1,169 @@
+"""Reads of the books with business meaning: balances, trial balance, ledgers, journals.
+
+All figures are SQL aggregates over posted voucher lines (one indexed table), summed as
+integer fen; balances are signed debit-positive and turned into 借/贷 for display.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+
+from coopledger.extensions import db
+from coopledger.ledger import beans
+from coopledger.ledger.models import Account, Voucher, VoucherLine
+from coopledger.money import from_fen
+
+if TYPE_CHECKING:
+    from coopledger.orgs.models import Organisation
+
+ZERO = Decimal("0.00")
+_lines = VoucherLine.__table__.c
+_DEBIT = sa.type_coerce(_lines.debit, sa.BigInteger)
+_CREDIT = sa.type_coerce(_lines.credit, sa.BigInteger)
+
+
+def accounts(org: Organisation) -> list[Account]:
+    """Every account of the organisation, by code."""
+    return list(db.session.scalars(sa.select(Account).where(
+        Account.organisation_id == org.id).order_by(Account.code)))
+
+
+def bean_account_names(org: Organisation) -> dict[int, str]:
+    """Beancount account name of every account, keyed by id."""
+    all_accounts = accounts(org)
+    by_id = {a.id: a for a in all_accounts}
+
+    def path(account: Account) -> list[tuple[str, str]]:
+        parent = by_id.get(account.parent_id) if account.parent_id else None
+        return [*(path(parent) if parent else []), (account.code, account.name)]
+
+    return {a.id: beans.account_name(a.category.value, path(a)) for a in all_accounts}
+
+
+@dataclass(frozen=True)
+class Movement:
+    """Opening balance, period debits and credits, closing balance (debit positive)."""
+
+    opening: Decimal = ZERO
+    debit: Decimal = ZERO
+    credit: Decimal = ZERO
+
+    @property
+    def closing(self) -> Decimal:
+        """Balance at the end of the range."""
+        return self.opening + self.debit - self.credit
+
+    def __add__(self, other: Movement) -> Movement:
+        """Sum of two movements (for rolling sub-accounts up)."""
+        return Movement(self.opening + other.opening, self.debit + other.debit,
+                        self.credit + other.credit)
+
+
+def movements(org: Organisation, start: dt.date, end: dt.date, *,
+              exclude_closing: bool = False) -> dict[int, Movement]:
+    """Per leaf account: balance before ``start`` and posted debits/credits from start to end."""
+    in_range = _lines.on >= start
+    flow_filter = sa.and_(in_range, _lines.closing.is_(False)) if exclude_closing else in_range
+    query = (sa.select(
+        _lines.account_id,
+        sa.func.sum(sa.case((_lines.on < start, _DEBIT - _CREDIT), else_=0)),
+        sa.func.sum(sa.case((flow_filter, _DEBIT), else_=0)),
+        sa.func.sum(sa.case((flow_filter, _CREDIT), else_=0)))
+        .where(_lines.organisation_id == org.id, _lines.posted.is_(True), _lines.on <= end)
+        .group_by(_lines.account_id))
+    return {account_id: Movement(from_fen(int(opening or 0)), from_fen(int(debit or 0)),
+                                 from_fen(int(credit or 0)))
+            for account_id, opening, debit, credit in db.session.execute(query)}
+
+
+def leaf_balances(org: Organisation, *, as_of: dt.date) -> dict[int, Decimal]:
+    """Posted balance of every leaf account on a date (inclusive), debit positive."""
+    query = (sa.select(_lines.account_id, sa.func.sum(_DEBIT - _CREDIT))
+             .where(_lines.organisation_id == org.id, _lines.posted.is_(True),
+                    _lines.on <= as_of)
+             .group_by(_lines.account_id))
+    return {account_id: from_fen(int(total or 0))
+            for account_id, total in db.session.execute(query)}
+
+
+def account_balance(account: Account, *, as_of: dt.date) -> Decimal:
+    """Posted balance of an account and its sub-accounts on a date."""
+    ids = [account.id, *[a.id for a in _descendants(account)]]
+    total = db.session.scalar(sa.select(sa.func.sum(_DEBIT - _CREDIT)).where(
+        _lines.account_id.in_(ids), _lines.posted.is_(True), _lines.on <= as_of))
+    return from_fen(int(total or 0))
+
+
+def _descendants(account: Account) -> list[Account]:
+    found = []
+    for child in account.children:
+        found.append(child)
+        found.extend(_descendants(child))
+    return found
+
+
+def rolled_up(org: Organisation, leaf: dict[int, Movement]) -> dict[int, Movement]:
+    """Movements of every account, parents including their sub-accounts."""
+    all_accounts = accounts(org)
+    by_id = {a.id: a for a in all_accounts}
+    totals: dict[int, Movement] = defaultdict(Movement)
+    for account_id, movement in leaf.items():
+        current: Account | None = by_id[account_id]
+        while current is not None:
+            totals[current.id] = totals[current.id] + movement
+            current = by_id.get(current.parent_id) if current.parent_id else None
+    return dict(totals)
+
+
+@dataclass(frozen=True)
+class LedgerLine:
+    """One posted line in a detail ledger, with the running balance after it."""
+
+    on: dt.date
+    voucher_id: int
+    voucher: str
+    summary: str
+    debit: Decimal
+    credit: Decimal
+    balance: Decimal
+
+
+def detail_ledger(org: Organisation, account: Account, start: dt.date, end: dt.date,
+                  ) -> tuple[Decimal, list[LedgerLine]]:
+    """明细账: the balance before ``start``, then every posted line with its running balance."""
+    ids = [account.id, *[a.id for a in _descendants(account)]]
+    opening = from_fen(int(db.session.scalar(sa.select(sa.func.sum(_DEBIT - _CREDIT)).where(
+        _lines.organisation_id == org.id, _lines.account_id.in_(ids),
+        _lines.posted.is_(True), _lines.on < start)) or 0))
+    rows = db.session.execute(
+        sa.select(_lines.on, Voucher.id, Voucher.word, Voucher.number, _lines.summary,
+                  _DEBIT, _CREDIT)
+        .join(Voucher, Voucher.id == _lines.voucher_id)
+        .where(_lines.organisation_id == org.id, _lines.account_id.in_(ids),
+               _lines.posted.is_(True), _lines.on >= start, _lines.on <= end)
+        .order_by(_lines.on, Voucher.number, _lines.line_no))
+    balance = opening
+    result = []
+    for on, voucher_id, word, number, summary, debit, credit in rows:
+        debit_amount, credit_amount = from_fen(int(debit)), from_fen(int(credit))
+        balance += debit_amount - credit_amount
+        result.append(LedgerLine(on, voucher_id, f"{word}-{number}", summary, debit_amount,
+                                 credit_amount, balance))
+    return opening, result
+
+
+def monthly_sql_changes(org: Organisation) -> dict[tuple[int, int, int], Decimal]:
+    """Net posted change of each leaf account in each month: (account id, year, month) → amount."""
+    year = sa.extract("year", _lines.on)
+    month = sa.extract("month", _lines.on)
+    query = (sa.select(_lines.account_id, year, month, sa.func.sum(_DEBIT - _CREDIT))
+             .where(_lines.organisation_id == org.id, _lines.posted.is_(True))
+             .group_by(_lines.account_id, year, month))
+    return {(account_id, int(y), int(m)): from_fen(int(total or 0))
+            for account_id, y, m, total in db.session.execute(query)}

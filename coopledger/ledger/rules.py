@@ -1,0 +1,131 @@
+"""Pure bookkeeping rules: voucher lines, sub-account codes, months, closing transfers.
+
+A voucher (DESIGN §5) has at least two lines; each line has a 摘要 and one non-zero side;
+debits equal credits. Only a red reversal (红字冲销) may carry negative amounts, and then all
+of them are negative. Sub-account codes extend the parent's code by 2 to 4 digits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from coopledger.errors import CoopLedgerError
+from coopledger.i18n import N_
+
+ZERO = Decimal("0.00")
+
+
+class VoucherRuleError(CoopLedgerError):
+    """A voucher that breaks a bookkeeping rule."""
+
+    message = N_("凭证不符合记账规则。")
+
+
+@dataclass(frozen=True)
+class Line:
+    """A voucher line as entered: 摘要, account code, debit, credit."""
+
+    summary: str
+    account_code: str
+    debit: Decimal
+    credit: Decimal
+
+    @property
+    def amount(self) -> Decimal:
+        """Signed amount: debit positive, credit negative."""
+        return self.debit - self.credit
+
+
+def check_lines(lines: list[Line], *, reversal: bool = False) -> Decimal:
+    """Check a voucher's lines and return its total; raise :class:`VoucherRuleError`."""
+    if len(lines) < 2:
+        raise VoucherRuleError(N_("一张凭证至少要有两行分录（一借一贷）。"))
+    for number, line in enumerate(lines, start=1):
+        if not line.summary.strip():
+            raise VoucherRuleError(N_("第 %(n)d 行没有填写摘要。"), n=number)
+        if not line.account_code:
+            raise VoucherRuleError(N_("第 %(n)d 行没有选择会计科目。"), n=number)
+        if (line.debit != 0) == (line.credit != 0):
+            raise VoucherRuleError(N_("第 %(n)d 行必须且只能在借方或贷方填写一个金额。"), n=number)
+        negative = line.debit < 0 or line.credit < 0
+        if negative and not reversal:
+            raise VoucherRuleError(N_("第 %(n)d 行金额为负数：只有红字冲销凭证可以用负数。"),
+                                   n=number)
+        if reversal and not negative:
+            raise VoucherRuleError(N_("红字冲销凭证的金额都应为负数（第 %(n)d 行）。"), n=number)
+    debit = sum((line.debit for line in lines), ZERO)
+    credit = sum((line.credit for line in lines), ZERO)
+    if debit != credit:
+        raise VoucherRuleError(
+            N_("借贷不平衡：借方合计 %(debit)s，贷方合计 %(credit)s，相差 %(diff)s。"),
+            debit=f"{debit:,.2f}", credit=f"{credit:,.2f}", diff=f"{debit - credit:,.2f}")
+    return debit
+
+
+SUBCODE = re.compile(r"^\d{2,4}$")
+
+
+def check_subaccount_code(parent_code: str, code: str) -> None:
+    """A sub-account's code is its parent's code followed by 2 to 4 digits."""
+    if not code.startswith(parent_code) or not SUBCODE.match(code[len(parent_code):]):
+        raise VoucherRuleError(
+            N_("明细科目编码必须以上级科目编码 %(parent)s 开头，"
+               "后接2至4位数字，例如 %(parent)s01。"),
+            parent=parent_code)
+
+
+def month_of(day: dt.date) -> tuple[int, int]:
+    """(year, month) of a business date."""
+    return day.year, day.month
+
+
+def month_end(year: int, month: int) -> dt.date:
+    """Last day of a month."""
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    return following - dt.timedelta(days=1)
+
+
+def reversal_lines(lines: list[Line], *, original_label: str, original_on: dt.date) -> list[Line]:
+    """Red-ink reversal of posted lines: the same accounts and sides, negative amounts."""
+    summary = f"冲销 {original_on.year}年{original_on.month}月{original_on.day}日 {original_label}"
+    return [Line(summary=summary, account_code=line.account_code, debit=-line.debit,
+                 credit=-line.credit) for line in lines]
+
+
+def closing_lines(pl_balances: dict[str, tuple[str, Decimal]], *, year: int,
+                  current_earnings: str) -> list[Line]:
+    """结转: every income and expense balance to 本年收益/本年盈余 (zero balances skipped).
+
+    ``pl_balances`` maps account code → (name, signed balance, debit positive).
+    """
+    lines: list[Line] = []
+    net = ZERO
+    for code, (_name, balance) in sorted(pl_balances.items()):
+        if balance == 0:
+            continue
+        summary = f"结转{year}年损益"
+        if balance > 0:   # debit balance (an expense): credit it
+            lines.append(Line(summary, code, ZERO, balance))
+        else:
+            lines.append(Line(summary, code, -balance, ZERO))
+        net += balance
+    if not lines:
+        return []
+    if net > 0:
+        lines.append(Line(f"结转{year}年损益", current_earnings, net, ZERO))
+    elif net < 0:
+        lines.append(Line(f"结转{year}年损益", current_earnings, ZERO, -net))
+    return lines
+
+
+def transfer_result_lines(result: Decimal, *, year: int, current_earnings: str,
+                          retained: str) -> list[Line]:
+    """结转 本年收益 to 收益分配—未分配: ``result`` is the year's profit (negative for a loss)."""
+    summary = f"结转{year}年本年收益至未分配"
+    if result == 0:
+        return []
+    debit, credit = (current_earnings, retained) if result > 0 else (retained, current_earnings)
+    return [Line(summary, debit, abs(result), ZERO), Line(summary, credit, ZERO, abs(result))]

@@ -1,0 +1,45 @@
+"""What each accounting standard fixes: its chart file and the accounts the rules name.
+
+The charts themselves are data (``ledger/data/chart_*.csv``, from ../shared/data); this module
+only says which codes play which part, per standard. Codes are never mapped between
+standards, because several were reused with new meanings (domain.md §1.3).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from coopledger.orgs.models import AccountingStandard
+
+
+@dataclass(frozen=True)
+class StandardAccounts:
+    """The accounts a standard's rules refer to by code."""
+
+    chart_file: str
+    cash: str
+    bank: str
+    member_parent: str          # 内部往来 (village) or 成员往来 (cooperative)
+    current_earnings: str       # 本年收益 / 本年盈余
+    distribution: str           # 收益分配 / 盈余分配 (parent)
+    appropriations: tuple[str, str]   # 各项分配 sub-account (code, name)
+    appropriation_items: tuple[tuple[str, str], ...]  # its leaves, in the order of the report
+    retained: tuple[str, str]         # 未分配收益 / 未分配盈余 sub-account (code, name)
+
+
+STANDARDS: dict[AccountingStandard, StandardAccounts] = {
+    AccountingStandard.VILLAGE_2023: StandardAccounts(
+        chart_file="chart_village_2023.csv", cash="101", bank="102", member_parent="113",
+        current_earnings="321", distribution="322",
+        appropriations=("32201", "各项分配"),
+        appropriation_items=(("3220101", "提取公积公益金"), ("3220102", "提取福利费"),
+                             ("3220103", "向成员分配"), ("3220104", "其他分配")),
+        retained=("32202", "未分配收益")),
+    AccountingStandard.COOP_2021: StandardAccounts(
+        chart_file="chart_coop_2021.csv", cash="101", bank="102", member_parent="114",
+        current_earnings="331", distribution="332",
+        appropriations=("33201", "各项分配"),
+        appropriation_items=(("3320101", "提取盈余公积"), ("3320102", "盈余返还"),
+                             ("3320103", "剩余盈余分配"), ("3320104", "转为成员出资")),
+        retained=("33202", "未分配盈余")),
+}

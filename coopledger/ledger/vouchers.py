@@ -1,0 +1,275 @@
+"""The voucher workflow: save, submit, review, reject, cashier confirmation, post, reverse.
+
+DESIGN §5: draft → submitted → reviewed → posted; a rejection returns it to draft with a
+reason; the reviewer is never the preparer; posting assigns the next 凭证号 of the month under
+a row lock (no gaps, no duplicates under concurrency) and extends the organisation's SHA-256
+hash chain; posted vouchers never change, a red reversal corrects them. Nothing can be saved,
+posted or reversed into a closed month. Services flush and audit; the view commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+
+from coopledger.audit.services import record
+from coopledger.dates import utcnow
+from coopledger.errors import CoopLedgerError
+from coopledger.extensions import db
+from coopledger.i18n import N_
+from coopledger.ledger import beans, rules
+from coopledger.ledger.books import accounts_by_code, find_period, get_book, period_for
+from coopledger.ledger.models import (
+    Account,
+    Book,
+    Voucher,
+    VoucherKind,
+    VoucherLine,
+    VoucherState,
+)
+from coopledger.ledger.standards import STANDARDS
+
+if TYPE_CHECKING:
+    from coopledger.auth.models import User
+    from coopledger.orgs.models import Organisation
+
+
+class VoucherError(CoopLedgerError):
+    """A voucher action that is not allowed now."""
+
+    message = N_("凭证操作未能完成。")
+
+
+class ClosedPeriodError(VoucherError):
+    """A date in a month that is closed."""
+
+    message = N_("%(year)d年%(month)d月已结账，不能再录入、记账或冲销到该月。"
+                 "请把凭证日期改到未结账的月份；确需更正时请先请管理员反结账。")
+
+
+def check_open_month(org_id: int, on: dt.date) -> None:
+    """Refuse a date in a closed month."""
+    period = find_period(org_id, on.year, on.month)
+    if period is not None and period.is_closed:
+        raise ClosedPeriodError(year=on.year, month=on.month)
+
+
+def _resolve(org: Organisation, lines: list[rules.Line]) -> list[Account]:
+    accounts = accounts_by_code(org)
+    resolved = []
+    for number, line in enumerate(lines, start=1):
+        account = accounts.get(line.account_code)
+        if account is None:
+            raise VoucherError(N_("第 %(n)d 行的科目 %(code)s 不存在。"), n=number,
+                               code=line.account_code)
+        if not account.is_leaf:
+            raise VoucherError(N_("第 %(n)d 行的科目 %(label)s 不是末级科目，请选择它的明细科目。"),
+                               n=number, label=account.label)
+        if account.is_closed:
+            raise VoucherError(N_("第 %(n)d 行的科目 %(label)s 已停用。"), n=number,
+                               label=account.label)
+        resolved.append(account)
+    return resolved
+
+
+def save_voucher(org: Organisation, *, voucher: Voucher | None, on: dt.date,
+                 lines: list[rules.Line], attachment_count: int, by: User,
+                 kind: VoucherKind = VoucherKind.ORDINARY,
+                 reverses: Voucher | None = None) -> Voucher:
+    """Create a draft or replace a draft's content. Only drafts can be edited."""
+    if voucher is not None and voucher.state is not VoucherState.DRAFT:
+        raise VoucherError(N_("凭证 %(label)s 已%(state)s，不能修改。"), label=voucher.label,
+                           state=voucher.state.label)
+    book = get_book(org)
+    kind = voucher.kind if voucher is not None else kind
+    if kind is not VoucherKind.OPENING:
+        if book.opened_on is None:
+            raise VoucherError(N_("还没有建账：请先录入期初余额。"))
+        if on < book.opened_on:
+            raise VoucherError(N_("凭证日期 %(on)s 早于建账日期 %(opened)s。"), on=on.isoformat(),
+                               opened=book.opened_on.isoformat())
+    if attachment_count < 0:
+        raise VoucherError(N_("附件张数不能为负数。"))
+    check_open_month(org.id, on)
+    rules.check_lines(lines, reversal=kind is VoucherKind.REVERSAL)
+    accounts = _resolve(org, lines)
+    before = _snapshot(voucher) if voucher is not None else None
+    if voucher is None:
+        voucher = Voucher(organisation=org, kind=kind, state=VoucherState.DRAFT, word="记",
+                          preparer_id=by.id, created_at=utcnow(), reverses=reverses)
+        db.session.add(voucher)
+    voucher.on, voucher.year, voucher.month = on, on.year, on.month
+    voucher.attachment_count = attachment_count
+    voucher.lines = [
+        VoucherLine(organisation_id=org.id, line_no=i, summary=line.summary.strip()[:200],
+                    account=account, debit=line.debit, credit=line.credit, on=on, posted=False,
+                    closing=kind is VoucherKind.CLOSING)
+        for i, (line, account) in enumerate(zip(lines, accounts, strict=True), start=1)]
+    period_for(org.id, on.year, on.month)
+    db.session.flush()
+    record("voucher.save", voucher, by=by, label=_label(voucher), before=before,
+           after=_snapshot(voucher))
+    return voucher
+
+
+def _label(voucher: Voucher) -> str:
+    return f"{voucher.on.isoformat()} {voucher.label} {voucher.summary}"
+
+
+def _snapshot(voucher: Voucher) -> dict[str, object]:
+    return {"on": voucher.on.isoformat(), "state": voucher.state.value,
+            "lines": [[line.summary, line.account.code if line.account else line.account_id,
+                       str(line.debit), str(line.credit)] for line in voucher.lines]}
+
+
+def delete_draft(voucher: Voucher, *, by: User) -> None:
+    """Delete a draft that was never posted (it has no number, so no gap appears)."""
+    if voucher.state is not VoucherState.DRAFT:
+        raise VoucherError(N_("只能删除草稿凭证。"))
+    record("voucher.delete", voucher, by=by, label=_label(voucher), before=_snapshot(voucher))
+    db.session.delete(voucher)
+    db.session.flush()
+
+
+def _transition(voucher: Voucher, allowed: tuple[VoucherState, ...], target: VoucherState,
+                action: str, by: User, **extra: object) -> Voucher:
+    if voucher.state not in allowed:
+        raise VoucherError(N_("凭证 %(label)s 当前为“%(state)s”，不能执行此操作。"),
+                           label=voucher.label, state=voucher.state.label)
+    check_open_month(voucher.organisation_id, voucher.on)
+    before = voucher.state.value
+    voucher.state = target
+    db.session.flush()
+    record(action, voucher, by=by, label=_label(voucher), before={"state": before},
+           after={"state": target.value, **extra})
+    return voucher
+
+
+def submit_voucher(voucher: Voucher, *, by: User) -> Voucher:
+    """The preparer hands the draft to the reviewer."""
+    voucher.rejection_reason = ""
+    return _transition(voucher, (VoucherState.DRAFT,), VoucherState.SUBMITTED, "voucher.submit",
+                       by)
+
+
+def review_voucher(voucher: Voucher, *, by: User) -> Voucher:
+    """A reviewer other than the preparer approves the voucher."""
+    if voucher.preparer_id == by.id:
+        raise VoucherError(N_("审核人不能是制单人本人：请由另一位审核人员审核。"))
+    voucher.reviewer_id = by.id
+    return _transition(voucher, (VoucherState.SUBMITTED,), VoucherState.REVIEWED,
+                       "voucher.review", by)
+
+
+def reject_voucher(voucher: Voucher, *, reason: str, by: User) -> Voucher:
+    """Send a submitted or reviewed voucher back to draft with a reason."""
+    if not reason.strip():
+        raise VoucherError(N_("退回凭证时必须说明原因。"))
+    if voucher.preparer_id == by.id:
+        raise VoucherError(N_("制单人不能退回自己的凭证；草稿可以直接修改。"))
+    voucher.rejection_reason = reason.strip()[:500]
+    voucher.reviewer_id = None
+    voucher.cashier_id = None
+    return _transition(voucher, (VoucherState.SUBMITTED, VoucherState.REVIEWED),
+                       VoucherState.DRAFT, "voucher.reject", by, reason=voucher.rejection_reason)
+
+
+def needs_cashier(voucher: Voucher, book: Book) -> bool:
+    """Whether the organisation wants the cashier's confirmation on this voucher."""
+    if not book.cashier_confirms:
+        return False
+    std = STANDARDS[voucher.organisation.standard]
+    return any(line.account.code.startswith((std.cash, std.bank)) for line in voucher.lines)
+
+
+def confirm_cash(voucher: Voucher, *, by: User) -> Voucher:
+    """The cashier confirms the cash or bank movement of a reviewed voucher."""
+    if voucher.state is not VoucherState.REVIEWED:
+        raise VoucherError(N_("出纳只能确认已审核的凭证。"))
+    if not needs_cashier(voucher, get_book(voucher.organisation)):
+        raise VoucherError(N_("这张凭证不涉及现金或银行存款，无需出纳确认。"))
+    voucher.cashier_id = by.id
+    db.session.flush()
+    record("voucher.confirm_cash", voucher, by=by, label=_label(voucher))
+    return voucher
+
+
+def voucher_transaction(voucher: Voucher) -> beans.BeanTransaction:
+    """The beancount view of a posted voucher (used for the hash chain and the export)."""
+    from coopledger.ledger.queries import bean_account_names
+
+    names = bean_account_names(voucher.organisation)
+    return beans.BeanTransaction(
+        on=voucher.on, narration=voucher.summary, voucher=voucher.label,
+        link=f"v{voucher.year}-{voucher.month:02d}-{voucher.number or 0:04d}",
+        preparer=voucher.preparer.username,
+        reviewer=voucher.reviewer.username if voucher.reviewer else "",
+        attachments=voucher.attachment_count,
+        postings=tuple((names[line.account_id], line.debit - line.credit)
+                       for line in voucher.lines),
+        closing=voucher.kind is VoucherKind.CLOSING)
+
+
+def chain_hash(previous: str, text: str) -> str:
+    """SHA-256 of the previous head followed by this voucher's beancount text."""
+    return hashlib.sha256((previous + text).encode("utf-8")).hexdigest()
+
+
+def post_voucher(voucher: Voucher, *, by: User) -> Voucher:
+    """Post (记账): number the voucher in its month and add it to the hash chain.
+
+    The book row, the voucher row and the period row are locked in that order, so concurrent
+    posters wait for each other and numbers stay continuous.
+    """
+    book = db.session.scalars(sa.select(Book).where(
+        Book.organisation_id == voucher.organisation_id).with_for_update()).one()
+    db.session.refresh(voucher, with_for_update=True)
+    if voucher.state is VoucherState.POSTED:
+        raise VoucherError(N_("凭证 %(label)s 已经记账，不能重复记账。"), label=voucher.label)
+    if voucher.state is not VoucherState.REVIEWED:
+        raise VoucherError(N_("凭证须先经审核才能记账（当前为“%(state)s”）。"),
+                           state=voucher.state.label)
+    if needs_cashier(voucher, book) and voucher.cashier_id is None:
+        raise VoucherError(N_("这张凭证涉及现金或银行存款，须出纳确认后才能记账。"))
+    period = period_for(voucher.organisation_id, voucher.year, voucher.month, lock=True)
+    if period.is_closed:
+        raise ClosedPeriodError(year=voucher.year, month=voucher.month)
+    period.last_number += 1
+    voucher.number = period.last_number
+    voucher.state = VoucherState.POSTED
+    voucher.poster_id = by.id
+    voucher.posted_at = utcnow()
+    book.last_post_seq += 1
+    voucher.post_seq = book.last_post_seq
+    voucher.chain_hash = chain_hash(book.chain_head,
+                                    beans.transaction_text(voucher_transaction(voucher)))
+    book.chain_head = voucher.chain_hash
+    for line in voucher.lines:
+        line.posted = True
+    if voucher.kind is VoucherKind.OPENING and book.opened_on is None:
+        book.opened_on = voucher.on
+    db.session.flush()
+    record("voucher.post", voucher, by=by, label=_label(voucher),
+           after={"number": voucher.label, "hash": voucher.chain_hash})
+    return voucher
+
+
+def reverse_voucher(original: Voucher, *, on: dt.date, by: User) -> Voucher:
+    """Draft a red reversal of a posted voucher ("冲销 2025年3月5日 记-12")."""
+    if original.state is not VoucherState.POSTED:
+        raise VoucherError(N_("只有已记账的凭证才需要红字冲销；未记账的凭证可以直接修改或退回。"))
+    if original.kind is VoucherKind.REVERSAL:
+        raise VoucherError(N_("不能冲销一张冲销凭证；请重新录入正确的凭证。"))
+    existing = db.session.scalar(sa.select(Voucher).where(Voucher.reverses_id == original.id))
+    if existing is not None:
+        raise VoucherError(N_("凭证 %(label)s 已有冲销凭证 %(other)s。"), label=original.label,
+                           other=existing.label)
+    lines = rules.reversal_lines(
+        [rules.Line(line.summary, line.account.code, line.debit, line.credit)
+         for line in original.lines],
+        original_label=original.label, original_on=original.on)
+    return save_voucher(original.organisation, voucher=None, on=on, lines=lines,
+                        attachment_count=0, by=by, kind=VoucherKind.REVERSAL, reverses=original)
