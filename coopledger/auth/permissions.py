@@ -30,6 +30,29 @@ class Action(enum.StrEnum):
     VIEW_TOWNSHIP = "township.view"
     VIEW_AUDIT_LOG = "audit.view"
     VIEW_JOB = "job.view"
+    VIEW_BOOKS = "books.view"
+    PREPARE_VOUCHERS = "vouchers.prepare"
+    REVIEW_VOUCHERS = "vouchers.review"
+    CONFIRM_CASH = "vouchers.confirm_cash"
+    POST_VOUCHERS = "vouchers.post"
+    MANAGE_BOOKS = "books.manage"  # chart, opening balances, settings, month close, year end
+    REOPEN_PERIODS = "books.reopen"        # admin only
+    EXPORT_BOOKS = "books.export"          # beancount file and verification
+
+
+# Organisation roles that may perform each organisation action; township auditors may
+# perform the ones in _AUDITOR_MAY on the organisations of their townships.
+_ORG_ROLES: dict[Action, frozenset[Role]] = {
+    Action.VIEW_ORG: frozenset(r for r in Role if r.scope is Scope.ORGANISATION),
+    Action.VIEW_BOOKS: frozenset({Role.ACCOUNTANT, Role.REVIEWER, Role.CASHIER, Role.SUPERVISOR}),
+    Action.PREPARE_VOUCHERS: frozenset({Role.ACCOUNTANT}),
+    Action.REVIEW_VOUCHERS: frozenset({Role.REVIEWER}),
+    Action.CONFIRM_CASH: frozenset({Role.CASHIER}),
+    Action.POST_VOUCHERS: frozenset({Role.ACCOUNTANT, Role.REVIEWER}),
+    Action.MANAGE_BOOKS: frozenset({Role.ACCOUNTANT}),
+    Action.EXPORT_BOOKS: frozenset({Role.ACCOUNTANT}),
+}
+_AUDITOR_MAY = frozenset({Action.VIEW_ORG, Action.VIEW_BOOKS, Action.EXPORT_BOOKS})
 
 
 Subject = Organisation | Township | Job | None
@@ -44,8 +67,10 @@ def can(user: User | AnonymousUserMixin | None, action: Action | str, subject: S
     account: User = user
     if account.is_admin:
         return True
-    if action is Action.VIEW_ORG and isinstance(subject, Organisation):
-        return _holds_on_org(account, subject) or _audits(account, subject.township_id)
+    if action in _ORG_ROLES and isinstance(subject, Organisation):
+        if any(role in _ORG_ROLES[action] for role in org_roles(account, subject)):
+            return True
+        return action in _AUDITOR_MAY and _audits(account, subject.township_id)
     if action is Action.VIEW_TOWNSHIP and isinstance(subject, Township):
         return _audits(account, subject.id)
     if action is Action.VIEW_AUDIT_LOG:
@@ -78,10 +103,6 @@ def org_roles(user: User, org: Organisation) -> list[Role]:
     """The organisation-scoped roles the user holds on ``org``."""
     return [a.role for a in user.assignments
             if a.role.scope is Scope.ORGANISATION and a.organisation_id == org.id]
-
-
-def _holds_on_org(user: User, org: Organisation) -> bool:
-    return bool(org_roles(user, org))
 
 
 def _audits(user: User, township_id: int) -> bool:

@@ -190,3 +190,13 @@ def find_period(org_id: int, year: int, month: int) -> Period | None:
     period: Period | None = db.session.scalar(sa.select(Period).where(
         Period.organisation_id == org_id, Period.year == year, Period.month == month))
     return period
+
+
+def set_cashier_confirms(org: Organisation, value: bool, *, by: User | None) -> Book:
+    """Whether cash and bank vouchers need the cashier's confirmation before posting."""
+    book = get_book(org)
+    before = {"cashier_confirms": book.cashier_confirms}
+    book.cashier_confirms = value
+    db.session.flush()
+    record("books.settings", org, by=by, before=before, after={"cashier_confirms": value})
+    return book

@@ -156,3 +156,25 @@ def year_end_vouchers(org: Organisation, year: int, *, by: User) -> list[Voucher
     if not created:
         raise PeriodError(N_("%(year)d年没有需要结转的损益。"), year=year)
     return created
+
+
+def open_books_from_text(org: Organisation, on_text: str,
+                         entered: list[tuple[str, str, str]], *, by: User) -> Voucher:
+    """Opening balances typed on the page: (code, debit text, credit text) per account."""
+    from coopledger.money import MoneyInputError, parse_money
+
+    try:
+        on = dt.date.fromisoformat(on_text)
+    except ValueError:
+        raise PeriodError(N_("请填写建账日期。")) from None
+    lines = []
+    for code, debit_text, credit_text in entered:
+        try:
+            debit = parse_money(debit_text) if debit_text else Decimal("0.00")
+            credit = parse_money(credit_text) if credit_text else Decimal("0.00")
+        except MoneyInputError as err:
+            raise PeriodError(N_("科目 %(code)s：%(reason)s"), code=code, reason=str(err)) from None
+        if debit and credit:
+            raise PeriodError(N_("科目 %(code)s 的借方和贷方只能填一个。"), code=code)
+        lines.append(rules.Line("期初余额", code, debit, credit))
+    return open_books(org, on=on, balances=lines, by=by)

@@ -129,3 +129,71 @@ def transfer_result_lines(result: Decimal, *, year: int, current_earnings: str,
         return []
     debit, credit = (current_earnings, retained) if result > 0 else (retained, current_earnings)
     return [Line(summary, debit, abs(result), ZERO), Line(summary, credit, ZERO, abs(result))]
+
+
+class PeriodSpecError(CoopLedgerError):
+    """A report period that cannot be read."""
+
+    message = N_("期间“%(text)s”无法识别：请写 2024、2024-03、2024-Q2 或 2024-01-01..2024-06-30。")
+
+
+_YEAR = re.compile(r"^(\d{4})$")
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_QUARTER = re.compile(r"^(\d{4})-[Qq]([1-4])$")
+_RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$")
+
+
+def parse_period(text: str) -> tuple[dt.date, dt.date]:
+    """A year, month, quarter or inclusive date range → (first day, last day)."""
+    text = text.strip()
+    try:
+        if match := _YEAR.match(text):
+            year = int(match[1])
+            return dt.date(year, 1, 1), dt.date(year, 12, 31)
+        if match := _MONTH.match(text):
+            year, month = int(match[1]), int(match[2])
+            return dt.date(year, month, 1), month_end(year, month)
+        if match := _QUARTER.match(text):
+            year, quarter = int(match[1]), int(match[2])
+            return dt.date(year, 3 * quarter - 2, 1), month_end(year, 3 * quarter)
+        if match := _RANGE.match(text):
+            start, end = dt.date.fromisoformat(match[1]), dt.date.fromisoformat(match[2])
+            if start <= end:
+                return start, end
+    except ValueError:
+        pass
+    raise PeriodSpecError(text=text)
+
+
+_TERM = re.compile(r"^(bal|dbal|cbal|flow|dflow|open):(\d+)$|^pl$|^L(\d+)$")
+
+
+@dataclass(frozen=True)
+class Term:
+    """One term of a report-line formula, with its sign."""
+
+    sign: int
+    kind: str      # bal, dbal, cbal, flow, dflow, open, pl or line
+    ref: str       # account code or line number ("" for pl)
+
+
+def parse_formula(formula: str) -> list[Term]:
+    """``"bal:101 + bal:102 - L3"`` → terms; raises ValueError on a malformed formula."""
+    terms: list[Term] = []
+    sign = 1
+    for word in formula.replace("+", " + ").replace("-", " - ").split():
+        if word in "+-":
+            sign = 1 if word == "+" else -1
+            continue
+        match = _TERM.match(word)
+        if match is None:
+            msg = f"bad term {word!r} in formula {formula!r}"
+            raise ValueError(msg)
+        if word == "pl":
+            terms.append(Term(sign, "pl", ""))
+        elif match[3]:
+            terms.append(Term(sign, "line", match[3]))
+        else:
+            terms.append(Term(sign, match[1], match[2]))
+        sign = 1
+    return terms

@@ -1,0 +1,344 @@
+"""The reports of the books as tables: 科目余额表, 总账, 明细账, 日记账 and the statements.
+
+Every report is built from SQL aggregates (``ledger.queries``) and returned as a
+:class:`ReportTable`, which the screen, PDF, XLSX and CSV outputs all render. The statutory
+statements read their lines from ``ledger/data/statements_<standard>.toml`` (line → formula),
+because some official line items are not yet confirmed. Credit-normal lines are shown positive.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from coopledger.errors import CoopLedgerError
+from coopledger.i18n import N_
+from coopledger.ledger import rules
+from coopledger.ledger.models import Account, Category
+from coopledger.ledger.queries import (
+    Movement,
+    accounts,
+    detail_ledger,
+    leaf_balances,
+    movements,
+    rolled_up,
+)
+from coopledger.ledger.standards import STANDARDS
+from coopledger.orgs.models import AccountingStandard, Organisation
+
+ZERO = Decimal("0.00")
+DATA_DIR = Path(__file__).resolve().parent / "data"
+Cell = str | Decimal | int | None
+
+
+class ReportError(CoopLedgerError):
+    """A report that cannot be produced as asked."""
+
+    message = N_("无法生成该报表。")
+
+
+@dataclass
+class ReportTable:
+    """A titled table: what every output format renders."""
+
+    title: str
+    subtitle: str
+    columns: list[str]
+    money: set[int]
+    rows: list[list[Cell]] = field(default_factory=list)
+    bold: set[int] = field(default_factory=set)
+    form: str = ""
+
+    def add(self, cells: list[Cell], *, bold: bool = False) -> None:
+        """Append a row."""
+        if bold:
+            self.bold.add(len(self.rows))
+        self.rows.append(cells)
+
+
+def _split(balance: Decimal) -> tuple[Decimal | None, Decimal | None]:
+    """A signed balance as (借, 贷) cells."""
+    if balance > 0:
+        return balance, None
+    if balance < 0:
+        return None, -balance
+    return None, None
+
+
+def _direction(balance: Decimal) -> str:
+    return "借" if balance > 0 else "贷" if balance < 0 else "平"
+
+
+def _range_label(start: dt.date, end: dt.date) -> str:
+    return f"{start.isoformat()} 至 {end.isoformat()}"
+
+
+def trial_balance(org: Organisation, start: dt.date, end: dt.date, *, level: int = 9,
+                  **_: Any) -> ReportTable:
+    """科目余额表: opening, period debit and credit, closing — for accounts down to ``level``."""
+    table = ReportTable("科目余额表", f"{org.name}　{_range_label(start, end)}",
+                        ["科目编码", "科目名称", "期初借方", "期初贷方", "本期借方", "本期贷方",
+                         "期末借方", "期末贷方"], money={2, 3, 4, 5, 6, 7})
+    totals = rolled_up(org, movements(org, start, end))
+    grand = Movement()
+    for account in accounts(org):
+        movement = totals.get(account.id)
+        if movement is None or account.level > level:
+            continue
+        if account.parent_id is None:
+            grand = grand + movement
+        table.add([account.code, ("　" * (account.level - 1)) + account.name,
+                   *_split(movement.opening), movement.debit or None, movement.credit or None,
+                   *_split(movement.closing)], bold=account.parent_id is None)
+    opening_debit = sum((m.opening for m in _tops(org, totals) if m.opening > 0), ZERO)
+    opening_credit = -sum((m.opening for m in _tops(org, totals) if m.opening < 0), ZERO)
+    closing_debit = sum((m.closing for m in _tops(org, totals) if m.closing > 0), ZERO)
+    closing_credit = -sum((m.closing for m in _tops(org, totals) if m.closing < 0), ZERO)
+    table.add(["", "合计", opening_debit, opening_credit, grand.debit, grand.credit,
+               closing_debit, closing_credit], bold=True)
+    return table
+
+
+def _tops(org: Organisation, totals: dict[int, Movement]) -> list[Movement]:
+    return [totals[a.id] for a in accounts(org) if a.parent_id is None and a.id in totals]
+
+
+def _account(org: Organisation, code: str | None) -> Account:
+    if not code:
+        raise ReportError(N_("请选择科目。"))
+    for account in accounts(org):
+        if account.code == code:
+            return account
+    raise ReportError(N_("科目 %(code)s 不存在。"), code=code)
+
+
+def general_ledger(org: Organisation, start: dt.date, end: dt.date, *,
+                   account: str | None = None, **_: Any) -> ReportTable:
+    """总账: month by month, each month's debits, credits and balance, with the year's totals."""
+    target = _account(org, account)
+    table = ReportTable("总账", f"{org.name}　{target.label}　{_range_label(start, end)}",
+                        ["月份", "摘要", "借方", "贷方", "方向", "余额"], money={2, 3, 5})
+    opening, lines = detail_ledger(org, target, start, end)
+    table.add(["", "期初余额", None, None, _direction(opening), abs(opening)], bold=True)
+    by_month: dict[tuple[int, int], list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+    for line in lines:
+        sums = by_month[(line.on.year, line.on.month)]
+        sums[0] += line.debit
+        sums[1] += line.credit
+    balance = opening
+    year_debit = year_credit = ZERO
+    for (year, month), (debit, credit) in sorted(by_month.items()):
+        balance += debit - credit
+        year_debit, year_credit = year_debit + debit, year_credit + credit
+        table.add([f"{year}-{month:02d}", "本月合计", debit, credit, _direction(balance),
+                   abs(balance)])
+        table.add([f"{year}-{month:02d}", "累计", year_debit, year_credit, _direction(balance),
+                   abs(balance)], bold=True)
+    return table
+
+
+def detail_ledger_table(org: Organisation, start: dt.date, end: dt.date, *,
+                        account: str | None = None, title: str = "明细账",
+                        **_: Any) -> ReportTable:
+    """明细账: every posted line of an account with the running balance."""
+    target = _account(org, account)
+    table = ReportTable(title, f"{org.name}　{target.code} {target.full_name}　"
+                        f"{_range_label(start, end)}",
+                        ["日期", "凭证号", "摘要", "借方", "贷方", "方向", "余额"], money={3, 4, 6})
+    opening, lines = detail_ledger(org, target, start, end)
+    table.add([start.isoformat(), "", "期初余额", None, None, _direction(opening), abs(opening)],
+              bold=True)
+    debit = credit = ZERO
+    for line in lines:
+        debit, credit = debit + line.debit, credit + line.credit
+        table.add([line.on.isoformat(), line.voucher, line.summary, line.debit or None,
+                   line.credit or None, _direction(line.balance), abs(line.balance)])
+    closing = opening + debit - credit
+    table.add(["", "", "本期合计", debit, credit, _direction(closing), abs(closing)], bold=True)
+    return table
+
+
+def cash_journal(org: Organisation, start: dt.date, end: dt.date, **_: Any) -> ReportTable:
+    """现金日记账: the 库存现金 account's lines day by day."""
+    return detail_ledger_table(org, start, end, account=STANDARDS[org.standard].cash,
+                               title="现金日记账")
+
+
+def bank_journal(org: Organisation, start: dt.date, end: dt.date, *,
+                 account: str | None = None, **_: Any) -> ReportTable:
+    """银行日记账: the 银行存款 account (or one bank sub-account)."""
+    return detail_ledger_table(org, start, end, account=account or STANDARDS[org.standard].bank,
+                               title="银行日记账")
+
+
+@cache
+def statement_lines(standard: AccountingStandard) -> dict[str, Any]:
+    """The statement definitions of a standard (parsed TOML)."""
+    path = DATA_DIR / f"statements_{standard.value}.toml"
+    with path.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+class _Figures:
+    """Leaf balances and flows grouped by account code (code = account and its subtree)."""
+
+    def __init__(self, org: Organisation) -> None:
+        self.accounts = accounts(org)
+        self.by_id = {a.id: a for a in self.accounts}
+        self.leaves_of: dict[str, list[int]] = defaultdict(list)
+        for account in self.accounts:
+            if account.is_leaf:
+                current: Account | None = account
+                while current is not None:
+                    self.leaves_of[current.code].append(account.id)
+                    current = self.by_id.get(current.parent_id) if current.parent_id else None
+        self.pl_leaves = [a.id for a in self.accounts
+                          if a.is_leaf and a.category in (Category.INCOME, Category.EXPENSE)]
+
+    def total(self, code: str, values: dict[int, Decimal]) -> Decimal:
+        return sum((values.get(i, ZERO) for i in self.leaves_of.get(code, [])), ZERO)
+
+
+def _evaluate(lines: list[dict[str, Any]], term_value: Callable[[rules.Term], Decimal],
+              ) -> dict[int, Decimal]:
+    values: dict[int, Decimal] = {}
+    for line in lines:
+        sign = 1 if line["side"] == "debit" else -1
+        total = ZERO
+        for term in rules.parse_formula(line["formula"]):
+            if term.kind == "line":
+                total += term.sign * values[int(term.ref)]
+            else:
+                total += term.sign * sign * term_value(term)
+        values[int(line["no"])] = total
+    return values
+
+
+def _balance_values(org: Organisation, figures: _Figures, as_of: dt.date,
+                    ) -> Callable[[rules.Term], Decimal]:
+    balances = leaf_balances(org, as_of=as_of)
+
+    def value(term: rules.Term) -> Decimal:
+        if term.kind == "pl":
+            return sum((balances.get(i, ZERO) for i in figures.pl_leaves), ZERO)
+        leaves = figures.leaves_of.get(term.ref, [])
+        if term.kind == "dbal":
+            return sum((balances.get(i, ZERO) for i in leaves if balances.get(i, ZERO) > 0), ZERO)
+        if term.kind == "cbal":
+            return sum((balances.get(i, ZERO) for i in leaves if balances.get(i, ZERO) < 0), ZERO)
+        return figures.total(term.ref, balances)
+
+    return value
+
+
+def _flow_values(org: Organisation, figures: _Figures, start: dt.date, end: dt.date,
+                 ) -> Callable[[rules.Term], Decimal]:
+    moves = movements(org, start, end, exclude_closing=True)
+    net = {i: m.debit - m.credit for i, m in moves.items()}
+    debits = {i: m.debit for i, m in moves.items()}
+    opening = {i: m.opening for i, m in moves.items()}
+
+    def value(term: rules.Term) -> Decimal:
+        if term.kind == "pl":
+            return sum((net.get(i, ZERO) for i in figures.pl_leaves), ZERO)
+        source = {"flow": net, "dflow": debits, "open": opening}.get(term.kind, net)
+        return figures.total(term.ref, source)
+
+    return value
+
+
+def balance_sheet(org: Organisation, start: dt.date, end: dt.date, **_: Any) -> ReportTable:
+    """资产负债表 at ``end``, with the balances at the start of that year beside it."""
+    spec = statement_lines(org.standard)["balance_sheet"]
+    figures = _Figures(org)
+    year_start = dt.date(end.year, 1, 1) - dt.timedelta(days=1)
+    current = _evaluate(spec["lines"], _balance_values(org, figures, end))
+    previous = _evaluate(spec["lines"], _balance_values(org, figures, year_start))
+    table = ReportTable(spec["title"], f"{org.name}　{end.isoformat()}",
+                        ["项目", "行次", "期末余额", "年初余额"], money={2, 3}, form=spec["form"])
+    for line in spec["lines"]:
+        no = int(line["no"])
+        table.add([line["label"], no, current[no], previous[no]],
+                  bold="合计" in line["label"] or "总计" in line["label"])
+    return table
+
+
+def income_statement(org: Organisation, start: dt.date, end: dt.date, **_: Any) -> ReportTable:
+    """收益及收益分配表 / 盈余及盈余分配表 for the range, with the same range a year earlier."""
+    spec = statement_lines(org.standard)["income_statement"]
+    figures = _Figures(org)
+    current = _evaluate(spec["lines"], _flow_values(org, figures, start, end))
+    earlier = _evaluate(spec["lines"], _flow_values(org, figures, _year_back(start),
+                                                    _year_back(end)))
+    table = ReportTable(spec["title"], f"{org.name}　{_range_label(start, end)}",
+                        ["项目", "行次", "本期金额", "上年同期金额"], money={2, 3},
+                        form=spec["form"])
+    for line in spec["lines"]:
+        no = int(line["no"])
+        table.add([line["label"], no, current[no], earlier[no]],
+                  bold=line["formula"].startswith("L"))
+    return table
+
+
+def _year_back(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def equity_changes(org: Organisation, start: dt.date, end: dt.date, **_: Any) -> ReportTable:
+    """成员权益变动表 (合作社): opening, increases, decreases and closing of each equity item."""
+    spec = statement_lines(org.standard).get("equity_changes")
+    if spec is None:
+        raise ReportError(N_("成员权益变动表只适用于农民专业合作社会计制度。"))
+    figures = _Figures(org)
+    moves = movements(org, start, end, exclude_closing=True)
+    columns = spec["columns"]
+    rows: dict[str, list[Decimal]] = {"年初余额": [], "本年增加数": [], "本年减少数": [],
+                                      "年末余额": []}
+    for column in columns:
+        leaves: list[int] = []
+        for term in column["formula"].replace("+", " ").split():
+            leaves += figures.pl_leaves if term == "pl" else figures.leaves_of.get(term, [])
+        opening = -sum((moves[i].opening for i in leaves if i in moves), ZERO)
+        increase = sum((moves[i].credit for i in leaves if i in moves), ZERO)
+        decrease = sum((moves[i].debit for i in leaves if i in moves), ZERO)
+        for key, amount in (("年初余额", opening), ("本年增加数", increase),
+                            ("本年减少数", decrease), ("年末余额", opening + increase - decrease)):
+            rows[key].append(amount)
+    table = ReportTable(spec["title"], f"{org.name}　{_range_label(start, end)}",
+                        ["项目", *[c["label"] for c in columns], "合计"],
+                        money=set(range(1, len(columns) + 2)), form=spec["form"])
+    for label, amounts in rows.items():
+        table.add([label, *amounts, sum(amounts, ZERO)], bold=label in ("年初余额", "年末余额"))
+    return table
+
+
+REPORTS: dict[str, tuple[str, Callable[..., ReportTable], bool]] = {
+    # name: (title, builder, needs an account)
+    "trial_balance": ("科目余额表", trial_balance, False),
+    "general_ledger": ("总账", general_ledger, True),
+    "detail_ledger": ("明细账", detail_ledger_table, True),
+    "cash_journal": ("现金日记账", cash_journal, False),
+    "bank_journal": ("银行日记账", bank_journal, False),
+    "balance_sheet": ("资产负债表", balance_sheet, False),
+    "income_statement": ("收益（盈余）及分配表", income_statement, False),
+    "equity_changes": ("成员权益变动表", equity_changes, False),
+}
+
+
+def build_report(name: str, org: Organisation, period: str, *, account: str | None = None,
+                 ) -> ReportTable:
+    """Build report ``name`` for a period text (2024, 2024-03, 2024-Q2, a..b)."""
+    if name not in REPORTS:
+        raise ReportError(N_("没有名为 %(name)s 的报表。"), name=name)
+    start, end = rules.parse_period(period)
+    return REPORTS[name][1](org, start, end, account=account)

@@ -1,0 +1,298 @@
+"""The books pages: overview, chart of accounts, opening balances, periods, reports, export."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from coopledger.auth.forms import ConfirmForm
+from coopledger.auth.permissions import Action, require
+from coopledger.dates import today
+from coopledger.extensions import db
+from coopledger.jobs import services as jobs
+from coopledger.ledger import bookfile, books, opening, periods, rules
+from coopledger.ledger.forms import (
+    DateActionForm,
+    OpeningImportForm,
+    ReasonForm,
+    RenameAccountForm,
+    SettingsForm,
+    SubAccountForm,
+    YearForm,
+)
+from coopledger.ledger.models import Account, Period, Voucher, VoucherKind, VoucherState
+from coopledger.ledger.outputs import to_csv, to_pdf, to_xlsx
+from coopledger.ledger.queries import accounts
+from coopledger.ledger.reports import REPORTS, ReportError, build_report
+from coopledger.orgs.queries import get_org
+from coopledger.web import apply_change, me
+
+if TYPE_CHECKING:
+    from flask.typing import ResponseReturnValue
+
+    from coopledger.orgs.models import Organisation
+
+bp = Blueprint("books", __name__, url_prefix="/o/<code>/books")
+
+
+def _org(code: str, action: Action) -> Organisation:
+    org = get_org(code)
+    require(me(), action, org)
+    return org
+
+
+def _account(org: Organisation, account_id: int) -> Account:
+    account = db.get_or_404(Account, account_id)
+    if account.organisation_id != org.id:
+        abort(404)
+    return account
+
+
+@bp.route("/")
+@login_required
+def index(code: str) -> ResponseReturnValue:
+    """The books of an organisation: status, months, recent vouchers, reports."""
+    org = _org(code, Action.VIEW_BOOKS)
+    book = books.get_book(org)
+    year = int(request.args.get("year", 0) or (today().year))
+    months = {p.month: p for p in db.session.scalars(sa.select(Period).where(
+        Period.organisation_id == org.id, Period.year == year))}
+    counts = dict(db.session.execute(
+        sa.select(Voucher.month, sa.func.count(Voucher.id))
+        .where(Voucher.organisation_id == org.id, Voucher.year == year)
+        .group_by(Voucher.month)).all())
+    waiting = dict(db.session.execute(
+        sa.select(Voucher.month, sa.func.count(Voucher.id))
+        .where(Voucher.organisation_id == org.id, Voucher.year == year,
+               Voucher.state != VoucherState.POSTED).group_by(Voucher.month)).all())
+    db.session.commit()  # get_book may have installed the chart of an older organisation
+    return render_template(
+        "ledger/books.html", org=org, book=book, year=year, months=months, counts=counts,
+        waiting=waiting, reports=REPORTS, confirm=ConfirmForm(), year_form=YearForm(year=year),
+        settings_form=SettingsForm(cashier_confirms=book.cashier_confirms),
+        reopen_form=ReasonForm())
+
+
+@bp.route("/settings", methods=["POST"])
+@login_required
+def settings(code: str) -> ResponseReturnValue:
+    """Turn the cashier's confirmation on or off."""
+    org = _org(code, Action.MANAGE_BOOKS)
+    form = SettingsForm()
+    if form.validate_on_submit():
+        apply_change(lambda: books.set_cashier_confirms(org, bool(form.cashier_confirms.data),
+                                                        by=me()), _("已保存。"))
+    return redirect(url_for("books.index", code=code))
+
+
+@bp.route("/periods/<int:year>/<int:month>/close", methods=["POST"])
+@login_required
+def close_month(code: str, year: int, month: int) -> ResponseReturnValue:
+    """Close (结账) a month."""
+    org = _org(code, Action.MANAGE_BOOKS)
+    if not 1 <= month <= 12:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        apply_change(lambda: periods.close_month(org, year, month, by=me()),
+                     _("%(year)d年%(month)d月已结账。", year=year, month=month))
+    return redirect(url_for("books.index", code=code, year=year))
+
+
+@bp.route("/periods/<int:year>/<int:month>/reopen", methods=["POST"])
+@login_required
+def reopen_month(code: str, year: int, month: int) -> ResponseReturnValue:
+    """Reopen (反结账) a month: admin only, with a reason."""
+    org = _org(code, Action.REOPEN_PERIODS)
+    form = ReasonForm()
+    if form.validate_on_submit():
+        apply_change(lambda: periods.reopen_month(org, year, month, reason=form.reason.data or "",
+                                                  by=me()),
+                     _("%(year)d年%(month)d月已反结账。", year=year, month=month))
+    else:
+        apply_change(lambda: periods.reopen_month(org, year, month, reason="", by=me()), "")
+    return redirect(url_for("books.index", code=code, year=year))
+
+
+@bp.route("/year-end", methods=["POST"])
+@login_required
+def year_end(code: str) -> ResponseReturnValue:
+    """Draft the year-end closing vouchers for review."""
+    org = _org(code, Action.MANAGE_BOOKS)
+    form = YearForm()
+    if form.validate_on_submit():
+        year = int(form.year.data)
+        if apply_change(lambda: periods.year_end_vouchers(org, year, by=me()),
+                        lambda made: _("已生成 %(n)d 张结转凭证，请提交审核后记账。",
+                                       n=len(made))).ok:
+            return redirect(url_for("vouchers.index", code=code, kind="closing"))
+    return redirect(url_for("books.index", code=code))
+
+
+@bp.route("/accounts", methods=["GET", "POST"])
+@login_required
+def chart(code: str) -> ResponseReturnValue:
+    """The chart of accounts; add a sub-account."""
+    org = _org(code, Action.VIEW_BOOKS)
+    form = SubAccountForm()
+    if form.validate_on_submit():
+        require(me(), Action.MANAGE_BOOKS, org)
+        parent = books.accounts_by_code(org).get((form.parent.data or "").strip())
+        if parent is None:
+            form.parent.errors = [*form.parent.errors, _("没有这个科目编码。")]
+        elif apply_change(lambda: books.add_subaccount(
+                parent, code=form.code.data or "", name=form.name.data or "",
+                member_ledger=bool(form.member_ledger.data), by=me()),
+                lambda made: _("已增设明细科目 %(label)s。", label=made.label)).ok:
+            return redirect(url_for("books.chart", code=code))
+    return render_template("ledger/accounts.html", org=org, accounts=accounts(org), form=form,
+                           confirm=ConfirmForm(), close_form=DateActionForm(on=today()),
+                           rename_form=RenameAccountForm())
+
+
+@bp.route("/accounts/<int:account_id>/rename", methods=["POST"])
+@login_required
+def rename_account(code: str, account_id: int) -> ResponseReturnValue:
+    """Rename a sub-account that has no postings."""
+    org = _org(code, Action.MANAGE_BOOKS)
+    account = _account(org, account_id)
+    form = RenameAccountForm()
+    if form.validate_on_submit():
+        apply_change(lambda: books.rename_account(account, name=form.name.data or "", by=me()),
+                     _("已保存。"))
+    return redirect(url_for("books.chart", code=code))
+
+
+@bp.route("/accounts/<int:account_id>/delete", methods=["POST"])
+@login_required
+def delete_account(code: str, account_id: int) -> ResponseReturnValue:
+    """Delete a sub-account that was never used."""
+    org = _org(code, Action.MANAGE_BOOKS)
+    account = _account(org, account_id)
+    if ConfirmForm().validate_on_submit():
+        apply_change(lambda: books.delete_account(account, by=me()), _("科目已删除。"))
+    return redirect(url_for("books.chart", code=code))
+
+
+@bp.route("/accounts/<int:account_id>/close", methods=["POST"])
+@login_required
+def close_account(code: str, account_id: int) -> ResponseReturnValue:
+    """Close an account whose balance is zero."""
+    org = _org(code, Action.MANAGE_BOOKS)
+    account = _account(org, account_id)
+    form = DateActionForm()
+    if form.validate_on_submit() and form.on.data is not None:
+        on: dt.date = form.on.data
+        apply_change(lambda: books.close_account(account, on=on, by=me()), _("科目已停用。"))
+    return redirect(url_for("books.chart", code=code))
+
+
+@bp.route("/opening", methods=["GET", "POST"])
+@login_required
+def opening_balances(code: str) -> ResponseReturnValue:
+    """Enter or import the opening balances (建账)."""
+    org = _org(code, Action.MANAGE_BOOKS)
+    book = books.get_book(org)
+    leaves = [a for a in accounts(org) if a.is_leaf and not a.is_closed]
+    draft = db.session.scalar(sa.select(Voucher).where(
+        Voucher.organisation_id == org.id, Voucher.kind == VoucherKind.OPENING))
+    form = OpeningImportForm(on=draft.on if draft else today().replace(month=1, day=1))
+    if request.method == "POST" and "file" in request.files:
+        if form.validate_on_submit() and form.on.data is not None:
+            on: dt.date = form.on.data
+            content = request.files["file"].read()
+            outcome = apply_change(
+                lambda: periods.open_books(
+                    org, on=on, balances=opening.read_sheet(content, {a.code for a in leaves}),
+                    by=me()),
+                _("期初余额已导入为建账凭证，请提交审核并记账后建账完成。"))
+            if outcome.ok:
+                return redirect(url_for("vouchers.show", code=code, voucher_id=outcome.value.id))
+    elif request.method == "POST":
+        entered = []
+        for account in leaves:
+            debit = request.form.get(f"debit-{account.id}", "").strip()
+            credit = request.form.get(f"credit-{account.id}", "").strip()
+            if debit or credit:
+                entered.append((account.code, debit, credit))
+        on_text = request.form.get("on", "")
+        outcome = apply_change(lambda: periods.open_books_from_text(org, on_text, entered,
+                                                                      by=me()),
+                               _("期初余额已保存为建账凭证，请提交审核并记账后建账完成。"))
+        if outcome.ok:
+            return redirect(url_for("vouchers.show", code=code, voucher_id=outcome.value.id))
+    existing = {line.account_id: line for line in draft.lines} if draft else {}
+    return render_template("ledger/opening.html", org=org, book=book, leaves=leaves, form=form,
+                           draft=draft, existing=existing)
+
+
+@bp.route("/opening/template.xlsx")
+@login_required
+def opening_template(code: str) -> ResponseReturnValue:
+    """The opening-balance sheet to fill in, listing every leaf account."""
+    org = _org(code, Action.MANAGE_BOOKS)
+    leaves = [a for a in accounts(org) if a.is_leaf and not a.is_closed]
+    return Response(opening.template(leaves), headers={
+        "Content-Disposition": f"attachment; filename=opening-{org.code}.xlsx"},
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@bp.route("/reports/<name>")
+@login_required
+def report(code: str, name: str) -> ResponseReturnValue:
+    """A report on screen, or as PDF, XLSX or CSV (``?format=``)."""
+    org = _org(code, Action.VIEW_BOOKS)
+    if name not in REPORTS:
+        abort(404)
+    period = request.args.get("period", "") or str(today().year)
+    account = request.args.get("account") or None
+    fmt = request.args.get("format", "html")
+    try:
+        table = build_report(name, org, period, account=account)
+    except (ReportError, rules.PeriodSpecError) as err:
+        return render_template("ledger/report.html", org=org, name=name, table=None,
+                               error=str(err), period=period, account=account,
+                               accounts=accounts(org), reports=REPORTS), 422
+    filename = f"{org.code}-{name}-{period}".replace("..", "_")
+    if fmt == "csv":
+        return Response(to_csv(table), mimetype="text/csv", headers={
+            "Content-Disposition": f"attachment; filename={filename}.csv"})
+    if fmt == "xlsx":
+        return Response(to_xlsx(table), headers={
+            "Content-Disposition": f"attachment; filename={filename}.xlsx"},
+            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    if fmt == "pdf":
+        return Response(to_pdf(table), mimetype="application/pdf", headers={
+            "Content-Disposition": f"inline; filename={filename}.pdf"})
+    return render_template("ledger/report.html", org=org, name=name, table=table, error=None,
+                           period=period, account=account, accounts=accounts(org),
+                           reports=REPORTS)
+
+
+@bp.route("/export.beancount")
+@login_required
+def export(code: str) -> ResponseReturnValue:
+    """The whole book as one beancount file (bean-check clean, opens in fava)."""
+    org = _org(code, Action.EXPORT_BOOKS)
+    return Response(bookfile.export_book(org), mimetype="text/plain; charset=utf-8", headers={
+        "Content-Disposition": f"attachment; filename={org.code}.beancount"})
+
+
+@bp.route("/verify", methods=["POST"])
+@login_required
+def verify(code: str) -> ResponseReturnValue:
+    """Start the full verification (beancount, hash chain, monthly balances) as a job."""
+    org = _org(code, Action.EXPORT_BOOKS)
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("books.index", code=code))
+    job = jobs.start_job(bookfile.VERIFY_KIND, title=_("核对账簿：%(name)s", name=org.name),
+                         params={"organisation_id": org.id}, by=me())
+    db.session.commit()
+    jobs.enqueue(job)
+    return redirect(url_for("jobs.show", job_id=job.id))
+
+

@@ -1,0 +1,285 @@
+"""Voucher pages: list, entry form, detail with the workflow buttons, attachments, PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from coopledger.auth.forms import ConfirmForm
+from coopledger.auth.permissions import Action, require
+from coopledger.dates import today
+from coopledger.extensions import db
+from coopledger.ledger import attachments, books, rules, vouchers
+from coopledger.ledger.forms import AttachmentForm, DateActionForm, ReasonForm, VoucherForm
+from coopledger.ledger.models import Attachment, Voucher, VoucherKind, VoucherState
+from coopledger.ledger.queries import accounts
+from coopledger.money import amount_in_words
+from coopledger.orgs.queries import get_org
+from coopledger.pdf.render import render_pdf
+from coopledger.web import apply_change, me
+
+if TYPE_CHECKING:
+    from flask.typing import ResponseReturnValue
+
+    from coopledger.orgs.models import Organisation
+
+bp = Blueprint("vouchers", __name__, url_prefix="/o/<code>/vouchers")
+PAGE_SIZE = 50
+
+
+def _load(code: str, voucher_id: int, action: Action) -> tuple[Organisation, Voucher]:
+    org = get_org(code)
+    require(me(), action, org)
+    voucher = db.get_or_404(Voucher, voucher_id)
+    if voucher.organisation_id != org.id:
+        abort(404)
+    return org, voucher
+
+
+@bp.route("/")
+@login_required
+def index(code: str) -> ResponseReturnValue:
+    """Vouchers of an organisation, newest first, filtered by state, kind and month."""
+    org = get_org(code)
+    require(me(), Action.VIEW_BOOKS, org)
+    query = sa.select(Voucher).where(Voucher.organisation_id == org.id)
+    state = request.args.get("state", "")
+    if state in {s.value for s in VoucherState}:
+        query = query.where(Voucher.state == VoucherState(state))
+    kind = request.args.get("kind", "")
+    if kind in {k.value for k in VoucherKind}:
+        query = query.where(Voucher.kind == VoucherKind(kind))
+    month = request.args.get("month", "")
+    if month:
+        try:
+            start, end = rules.parse_period(month)
+        except rules.PeriodSpecError as err:
+            flash(str(err), "error")
+        else:
+            query = query.where(Voucher.on >= start, Voucher.on <= end)
+    page = db.paginate(query.order_by(Voucher.on.desc(), Voucher.number.desc(),
+                                      Voucher.id.desc()),
+                       per_page=PAGE_SIZE, error_out=False)
+    args = {k: v for k, v in request.args.items() if k != "page"}
+    return render_template("ledger/vouchers.html", org=org, page=page, args=args,
+                           states=VoucherState, state=state, month=month)
+
+
+def _form_lines(form: VoucherForm) -> list[rules.Line]:
+    return [rules.Line((entry.summary.data or "").strip(), entry.account_code(),
+                       entry.debit.amount(), entry.credit.amount())
+            for entry in form.lines if not entry.is_blank()]
+
+
+def _render_form(org: Organisation, form: VoucherForm, voucher: Voucher | None,
+                 ) -> ResponseReturnValue:
+    leaves = [a for a in accounts(org) if a.is_leaf and not a.is_closed]
+    return render_template("ledger/voucher_form.html", org=org, form=form, voucher=voucher,
+                           leaves=leaves)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def create(code: str) -> ResponseReturnValue:
+    """Enter a new voucher (saved as a draft)."""
+    org = get_org(code)
+    require(me(), Action.PREPARE_VOUCHERS, org)
+    form = VoucherForm()
+    if not form.is_submitted():
+        form.on.data = today()
+    if form.validate_on_submit() and form.on.data is not None:
+        on: dt.date = form.on.data
+        outcome = apply_change(
+            lambda: vouchers.save_voucher(org, voucher=None, on=on, lines=_form_lines(form),
+                                          attachment_count=form.attachment_count.data or 0,
+                                          by=me()),
+            _("凭证已保存为草稿。"))
+        if outcome.ok:
+            return redirect(url_for("vouchers.show", code=code, voucher_id=outcome.value.id))
+    return _render_form(org, form, None)
+
+
+@bp.route("/<int:voucher_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(code: str, voucher_id: int) -> ResponseReturnValue:
+    """Change a draft voucher."""
+    org, voucher = _load(code, voucher_id, Action.PREPARE_VOUCHERS)
+    if voucher.state is not VoucherState.DRAFT:
+        flash(_("凭证 %(label)s 已%(state)s，不能修改。", label=voucher.label,
+                state=_(voucher.state.label)), "error")
+        return redirect(url_for("vouchers.show", code=code, voucher_id=voucher.id))
+    form = VoucherForm()
+    if not form.is_submitted():
+        form.on.data = voucher.on
+        form.attachment_count.data = voucher.attachment_count
+        while len(form.lines) < len(voucher.lines):
+            form.lines.append_entry()
+        for entry, line in zip(form.lines, voucher.lines, strict=False):
+            entry.summary.data = line.summary
+            entry.account.data = line.account.label
+            entry.debit.data = f"{line.debit:.2f}" if line.debit else ""
+            entry.credit.data = f"{line.credit:.2f}" if line.credit else ""
+    if form.validate_on_submit() and form.on.data is not None:
+        on: dt.date = form.on.data
+        if apply_change(
+                lambda: vouchers.save_voucher(org, voucher=voucher, on=on,
+                                              lines=_form_lines(form),
+                                              attachment_count=form.attachment_count.data or 0,
+                                              by=me()),
+                _("凭证已保存。")).ok:
+            return redirect(url_for("vouchers.show", code=code, voucher_id=voucher.id))
+    return _render_form(org, form, voucher)
+
+
+@bp.route("/<int:voucher_id>")
+@login_required
+def show(code: str, voucher_id: int) -> ResponseReturnValue:
+    """A voucher with its lines, attachments, history and the actions the user may take."""
+    org, voucher = _load(code, voucher_id, Action.VIEW_BOOKS)
+    book = books.get_book(org)
+    reversal = db.session.scalar(sa.select(Voucher).where(Voucher.reverses_id == voucher.id))
+    return render_template(
+        "ledger/voucher.html", org=org, voucher=voucher, reversal=reversal,
+        needs_cashier=vouchers.needs_cashier(voucher, book), confirm=ConfirmForm(),
+        reject_form=ReasonForm(), reverse_form=DateActionForm(on=today()),
+        attach_form=AttachmentForm(), words=amount_in_words(voucher.total))
+
+
+def _step(code: str, voucher_id: int, action: Action, step: str) -> ResponseReturnValue:
+    _org, voucher = _load(code, voucher_id, action)
+    if ConfirmForm().validate_on_submit():
+        call = {"submit": vouchers.submit_voucher, "review": vouchers.review_voucher,
+                "confirm_cash": vouchers.confirm_cash, "post": vouchers.post_voucher}[step]
+        message = {"submit": _("已提交审核。"), "review": _("已审核。"),
+                   "confirm_cash": _("出纳已确认。"), "post": _("已记账。")}[step]
+        apply_change(lambda: call(voucher, by=me()), message)
+    return redirect(url_for("vouchers.show", code=code, voucher_id=voucher_id))
+
+
+@bp.route("/<int:voucher_id>/submit", methods=["POST"])
+@login_required
+def submit(code: str, voucher_id: int) -> ResponseReturnValue:
+    """Hand a draft to the reviewer."""
+    return _step(code, voucher_id, Action.PREPARE_VOUCHERS, "submit")
+
+
+@bp.route("/<int:voucher_id>/review", methods=["POST"])
+@login_required
+def review(code: str, voucher_id: int) -> ResponseReturnValue:
+    """Approve a submitted voucher (not one's own)."""
+    return _step(code, voucher_id, Action.REVIEW_VOUCHERS, "review")
+
+
+@bp.route("/<int:voucher_id>/confirm-cash", methods=["POST"])
+@login_required
+def confirm_cash(code: str, voucher_id: int) -> ResponseReturnValue:
+    """The cashier confirms a cash or bank voucher."""
+    return _step(code, voucher_id, Action.CONFIRM_CASH, "confirm_cash")
+
+
+@bp.route("/<int:voucher_id>/post", methods=["POST"])
+@login_required
+def post(code: str, voucher_id: int) -> ResponseReturnValue:
+    """Post a reviewed voucher: it gets its number and joins the hash chain."""
+    return _step(code, voucher_id, Action.POST_VOUCHERS, "post")
+
+
+@bp.route("/<int:voucher_id>/reject", methods=["POST"])
+@login_required
+def reject(code: str, voucher_id: int) -> ResponseReturnValue:
+    """Send a voucher back to draft with a reason."""
+    _org, voucher = _load(code, voucher_id, Action.REVIEW_VOUCHERS)
+    form = ReasonForm()
+    if form.validate_on_submit():
+        apply_change(lambda: vouchers.reject_voucher(voucher, reason=form.reason.data or "",
+                                                     by=me()), _("凭证已退回制单人。"))
+    else:
+        flash(_("退回凭证时必须说明原因。"), "error")
+    return redirect(url_for("vouchers.show", code=code, voucher_id=voucher_id))
+
+
+@bp.route("/<int:voucher_id>/reverse", methods=["POST"])
+@login_required
+def reverse(code: str, voucher_id: int) -> ResponseReturnValue:
+    """Draft the red reversal of a posted voucher."""
+    _org, voucher = _load(code, voucher_id, Action.PREPARE_VOUCHERS)
+    form = DateActionForm()
+    if form.validate_on_submit() and form.on.data is not None:
+        on: dt.date = form.on.data
+        outcome = apply_change(lambda: vouchers.reverse_voucher(voucher, on=on, by=me()),
+                               _("已生成红字冲销凭证，请审核后记账，再录入正确的凭证。"))
+        if outcome.ok:
+            return redirect(url_for("vouchers.show", code=code, voucher_id=outcome.value.id))
+    return redirect(url_for("vouchers.show", code=code, voucher_id=voucher_id))
+
+
+@bp.route("/<int:voucher_id>/delete", methods=["POST"])
+@login_required
+def delete(code: str, voucher_id: int) -> ResponseReturnValue:
+    """Delete a draft."""
+    _org, voucher = _load(code, voucher_id, Action.PREPARE_VOUCHERS)
+    if ConfirmForm().validate_on_submit() and apply_change(
+            lambda: vouchers.delete_draft(voucher, by=me()), _("草稿已删除。")).ok:
+        return redirect(url_for("vouchers.index", code=code))
+    return redirect(url_for("vouchers.show", code=code, voucher_id=voucher_id))
+
+
+@bp.route("/<int:voucher_id>/attachments", methods=["POST"])
+@login_required
+def attach(code: str, voucher_id: int) -> ResponseReturnValue:
+    """Upload a scanned original."""
+    _org, voucher = _load(code, voucher_id, Action.PREPARE_VOUCHERS)
+    form = AttachmentForm()
+    if form.validate_on_submit():
+        upload = request.files["file"]
+        storage = Path(current_app.config["STORAGE_DIR"])
+        apply_change(lambda: attachments.add_attachment(
+            voucher, content=upload.read(), filename=upload.filename or "scan", storage=storage,
+            by=me()), _("附件已上传。"))
+    else:
+        flash(_("请选择要上传的文件。"), "error")
+    return redirect(url_for("vouchers.show", code=code, voucher_id=voucher_id))
+
+
+@bp.route("/<int:voucher_id>/attachments/<int:attachment_id>")
+@login_required
+def attachment(code: str, voucher_id: int, attachment_id: int) -> ResponseReturnValue:
+    """Show a scanned original."""
+    _org, voucher = _load(code, voucher_id, Action.VIEW_BOOKS)
+    item = db.get_or_404(Attachment, attachment_id)
+    if item.voucher_id != voucher.id:
+        abort(404)
+    path = attachments.stored_path(Path(current_app.config["STORAGE_DIR"]), item.sha256)
+    if not path.is_file():
+        abort(404)
+    return send_file(path, mimetype=item.content_type, download_name=item.filename)
+
+
+@bp.route("/<int:voucher_id>.pdf")
+@login_required
+def pdf(code: str, voucher_id: int) -> ResponseReturnValue:
+    """The voucher in the usual Chinese layout, with the 大写 total."""
+    org, voucher = _load(code, voucher_id, Action.VIEW_BOOKS)
+    data = render_pdf("ledger/voucher_pdf.html", org=org, voucher=voucher,
+                      words=amount_in_words(voucher.total))
+    return Response(data, mimetype="application/pdf", headers={
+        "Content-Disposition": f"inline; filename=voucher-{voucher.id}.pdf"})
+
+
