@@ -9,6 +9,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -17,6 +18,8 @@ from flask.cli import FlaskGroup, routes_command, shell_command, with_appcontext
 
 if TYPE_CHECKING:
     from flask import Flask
+
+    from coopledger.orgs.models import Organisation
 
 
 def _create_app() -> Flask:
@@ -37,7 +40,8 @@ main.add_command(routes_command)
 
 def register_commands(app: Flask) -> None:
     """Attach the project's commands to ``app.cli`` (also reachable through ``flask``)."""
-    for command in (init_db, load_sample, create_user, list_orgs, run, worker):
+    for command in (init_db, load_sample, create_user, list_orgs, run, worker, export_ledger,
+                    verify_ledger, report):
         app.cli.add_command(command)
 
 
@@ -59,15 +63,17 @@ def _safe_url() -> str:
 
 
 @click.command("load-sample")
+@click.option("--no-books", is_flag=True, help="leave out the two years of demo vouchers")
 @with_appcontext
-def load_sample() -> None:
+def load_sample(no_books: bool) -> None:
     """Load the demo world from sample_data/ (idempotent) and print the demo logins."""
     from coopledger.extensions import db
     from coopledger.sample import DEMO_PASSWORD, load_world
 
-    report = load_world()
+    report = load_world(with_books=not no_books)
     db.session.commit()
-    click.echo(f"sample data: {report.created} records created, {report.skipped} already there")
+    click.echo(f"sample data: {report.created} records created, {report.skipped} already there,"
+               f" {report.vouchers} vouchers in the demo books")
     click.echo("demo logins (password for all: " + DEMO_PASSWORD + "):")
     for username, role, scope in report.logins:
         click.echo(f"  {username:<12} {role:<18} {scope}")
@@ -125,6 +131,92 @@ def list_orgs() -> None:
         leader = f"  led by {org.leading_org.code}" if org.leading_org else ""
         click.echo(f"{org.code:<20} {org.kind.value:<19} {org.standard.value:<13} "
                    f"{org.township.name}{org.village.name}  {org.name}{leader}")
+
+
+def _org_or_fail(code: str) -> Organisation:
+    import sqlalchemy as sa
+
+    from coopledger.extensions import db
+    from coopledger.orgs.models import Organisation
+
+    org: Organisation | None = db.session.scalar(
+        sa.select(Organisation).where(Organisation.code == code))
+    if org is None:
+        raise click.ClickException(f"no organisation with code {code} (see: coopledger orgs)")
+    return org
+
+
+@click.command("export-ledger")
+@click.argument("org_code")
+@click.option("--out", type=click.Path(dir_okay=False, writable=True),
+              help="file to write (default: standard output)")
+@with_appcontext
+def export_ledger(org_code: str, out: str | None) -> None:
+    """Write an organisation's whole book as one beancount file."""
+    from coopledger.ledger.bookfile import export_book
+
+    text = export_book(_org_or_fail(org_code))
+    if out:
+        temporary = Path(out).with_suffix(".tmp")
+        temporary.write_text(text, encoding="utf-8")
+        temporary.replace(out)
+        click.echo(f"wrote {out}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@click.command("verify-ledger")
+@click.argument("org_code")
+@with_appcontext
+def verify_ledger(org_code: str) -> None:
+    """Check the book with beancount, re-check the hash chain, compare monthly balances."""
+    from coopledger.ledger.bookfile import verify_book
+
+    result = verify_book(_org_or_fail(org_code))
+    click.echo(f"{org_code}: {result.vouchers} posted vouchers")
+    for label, problems in (("beancount", result.beancount_errors),
+                            ("hash chain", result.chain_errors),
+                            ("balances", result.balance_differences)):
+        click.echo(f"  {label}: {len(problems)} problem(s)")
+        for problem in problems[:50]:
+            click.echo(f"    {problem}")
+    if not result.ok:
+        raise SystemExit(1)
+    click.echo("OK: SQL and beancount agree for every account and month")
+
+
+@click.command("report")
+@click.argument("name")
+@click.option("--org", "org_code", required=True)
+@click.option("--period", required=True, help="2024, 2024-03, 2024-Q2 or 2024-01-01..2024-06-30")
+@click.option("--account", help="account code (general_ledger, detail_ledger, bank_journal)")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "pdf"]), default="csv",
+              show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, writable=True),
+              help="file to write (csv goes to standard output by default)")
+@with_appcontext
+def report(name: str, org_code: str, period: str, account: str | None, fmt: str,
+           out: str | None) -> None:
+    """Print or write a report: the same figures as the report pages."""
+    from coopledger.errors import CoopLedgerError
+    from coopledger.ledger.outputs import to_csv, to_pdf, to_xlsx
+    from coopledger.ledger.reports import REPORTS, build_report
+
+    if name not in REPORTS:
+        raise click.ClickException(f"unknown report {name}; one of: {', '.join(REPORTS)}")
+    try:
+        table = build_report(name, _org_or_fail(org_code), period, account=account)
+    except CoopLedgerError as err:
+        raise click.ClickException(str(err)) from None
+    if fmt == "csv" and not out:
+        click.echo(to_csv(table), nl=False)
+        return
+    if not out:
+        raise click.ClickException("--out is required for xlsx and pdf")
+    data = {"csv": lambda: to_csv(table).encode("utf-8"), "xlsx": lambda: to_xlsx(table),
+            "pdf": lambda: to_pdf(table)}[fmt]()
+    Path(out).write_bytes(data)
+    click.echo(f"wrote {out}", err=True)
 
 
 @click.command("run")

@@ -33,18 +33,38 @@ class LoadReport:
 
     created: int = 0
     skipped: int = 0
+    vouchers: int = 0
     logins: list[tuple[str, str, str]] = field(default_factory=list)
 
 
-def load_world(path: Path | None = None) -> LoadReport:
-    """Create whatever of the demo world is missing; flushes, the caller commits."""
+def load_world(path: Path | None = None, *, with_books: bool = True) -> LoadReport:
+    """Create whatever of the demo world is missing; flushes, the caller commits.
+
+    ``with_books`` adds two years of vouchers to the organisations listed under ``[[books]]``
+    (about 550 vouchers each); the test suite leaves them out except where it checks them.
+    """
     source = path or paths.SAMPLE_DATA_DIR / WORLD_FILE
     world = tomllib.loads(source.read_text(encoding="utf-8"))
     report = LoadReport()
     _load_townships(world.get("townships", []), report)
     _load_organisations(world.get("organisations", []), report)
     _load_users(world.get("users", []), world.get("demo_password", DEMO_PASSWORD), report)
+    if with_books:
+        _load_books(world.get("books", []), report)
     return report
+
+
+def _load_books(rows: list[dict[str, Any]], report: LoadReport) -> None:
+    from coopledger.ledger.sample_books import load_books
+
+    storage = Path(current_app.config["STORAGE_DIR"])
+    for row in rows:
+        org = _one(Organisation, Organisation.code, row["org"])
+        made = load_books(org, accountant=_one(User, User.username, row["accountant"]),
+                          reviewer=_one(User, User.username, row["reviewer"]),
+                          first_year=int(row["first_year"]), storage=storage,
+                          seed=int(row["seed"]))
+        report.vouchers += made
 
 
 def _one(model: Any, column: Any, value: str) -> Any:

@@ -48,13 +48,27 @@ def test_console_script_sets_up_loads_twice_and_lists(fresh: tuple[Flask, str],
     assert result.returncode == 0, result.stderr
     first = _run(["load-sample"], env)
     assert first.returncode == 0, first.stderr
-    assert "19 records created, 0 already there" in first.stdout
+    assert "19 records created, 0 already there, 1042 vouchers in the demo books" in first.stdout
     for login in ("admin", "accountant", "reviewer", "cashier", "supervisor", "member",
                   "auditor"):
         assert f"  {login} " in first.stdout
     assert "coop-demo-2026" in first.stdout
     second = _run(["load-sample"], env)
-    assert "0 records created, 19 already there" in second.stdout
+    assert "0 records created, 19 already there, 0 vouchers" in second.stdout
+    for org in ("shian-jjhzs", "shian-tdgf"):
+        verified = _run(["verify-ledger", org], env)
+        assert verified.returncode == 0, verified.stdout + verified.stderr
+        assert "OK: SQL and beancount agree for every account and month" in verified.stdout
+        assert "posted vouchers" in verified.stdout
+        exported = tmp_path / f"{org}.beancount"
+        assert _run(["export-ledger", org, "--out", str(exported)], env).returncode == 0
+        check = subprocess.run([str(COMMAND.with_name("bean-check")), str(exported)],
+                               capture_output=True, text=True, check=False)
+        assert check.returncode == 0, check.stdout + check.stderr
+    sheet = _run(["report", "balance_sheet", "--org", "shian-tdgf", "--period", "2025"], env)
+    rows = {line.split(",")[0]: line.split(",") for line in sheet.stdout.splitlines()}
+    assert rows["资产总计"][2] == rows["负债和所有者权益总计"][2]
+    assert rows["资产总计"][3] == rows["负债和所有者权益总计"][3]
     listing = _run(["orgs"], env).stdout.splitlines()
     assert len(listing) == 5
     tdgf = next(line for line in listing if line.startswith("shian-tdgf"))
@@ -69,7 +83,7 @@ def test_create_user_assigns_the_role_and_refuses_unknown_scopes(
     app, _url = fresh
     runner = app.test_cli_runner()
     assert runner.invoke(args=["init-db"]).exit_code == 0
-    assert runner.invoke(args=["load-sample"]).exit_code == 0
+    assert runner.invoke(args=["load-sample", "--no-books"]).exit_code == 0
     result = runner.invoke(args=["create-user", "--username", "zhoujie", "--name", "周杰",
                                  "--role", "cashier", "--org", "shian-tdgf"])
     assert result.exit_code == 0, result.output
@@ -94,7 +108,7 @@ def test_worker_process_runs_a_queued_job(fresh: tuple[Flask, str], tmp_path: Pa
     _app, url = fresh
     env = _env(url, tmp_path)
     assert _run(["init-db"], env).returncode == 0
-    assert _run(["load-sample"], env).returncode == 0
+    assert _run(["load-sample", "--no-books"], env).returncode == 0
     web = make_app(url, tmp_path / "storage", JOBS_IMMEDIATE=False,
                    HUEY_SQLITE_PATH=str(tmp_path / "instance" / "jobs.db"),
                    STORAGE_DIR=str(tmp_path / "instance" / "storage"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,7 +17,12 @@ from flask.testing import FlaskClient
 
 from coopledger.extensions import db
 from coopledger.jobs import services as jobs
+from coopledger.ledger.attachments import add_attachment
+from coopledger.ledger.books import accounts_by_code, add_subaccount
+from coopledger.ledger.models import Voucher
+from coopledger.ledger.sample_books import PLACEHOLDER_PNG
 from tests.conftest import Auth
+from tests.ledger_helpers import book_with_vouchers, make_voucher
 
 ANON = "anonymous"
 USERS = (ANON, "admin", "accountant", "reviewer", "cashier", "supervisor", "member", "auditor",
@@ -34,6 +40,7 @@ class Case:
     path: Callable[[Any], str]
     allowed: frozenset[str]
     public: bool = False  # anonymous users get the page instead of the login redirect
+    not_found_for: frozenset[str] = frozenset()  # may open the page, but the object is not there
 
 
 def only(*users: str) -> frozenset[str]:
@@ -96,15 +103,101 @@ CASES = [
          only("admin", "auditor")),
 ]
 
+BOOKS = "/o/shian-jjhzs/books"
+VOUCHERS = "/o/shian-jjhzs/vouchers"
+VIEW_BOOKS = only("admin", "accountant", "reviewer", "cashier", "supervisor", "auditor")
+MANAGE = only("admin", "accountant")
+EXPORT = only("admin", "accountant", "auditor")
+REVIEW = only("admin", "reviewer")
+CASES += [
+    Case("books", "books.index", "GET", lambda w: f"{BOOKS}/", VIEW_BOOKS),
+    Case("books: other township", "books.index", "GET", lambda w: "/o/jinshi-jjhzs/books/",
+         only("admin", "jinshi-kj")),
+    Case("books: member's own cooperative", "books.index", "GET",
+         lambda w: "/o/shian-tdgf/books/", only("admin", "accountant", "reviewer", "auditor")),
+    Case("book settings", "books.settings", "POST", lambda w: f"{BOOKS}/settings", MANAGE),
+    Case("close month", "books.close_month", "POST", lambda w: f"{BOOKS}/periods/2024/3/close",
+         MANAGE),
+    Case("reopen month", "books.reopen_month", "POST",
+         lambda w: f"{BOOKS}/periods/2024/1/reopen", ADMIN),
+    Case("year end", "books.year_end", "POST", lambda w: f"{BOOKS}/year-end", MANAGE),
+    Case("chart", "books.chart", "GET", lambda w: f"{BOOKS}/accounts", VIEW_BOOKS),
+    Case("add sub-account", "books.chart", "POST", lambda w: f"{BOOKS}/accounts", VIEW_BOOKS),
+    Case("rename account", "books.rename_account", "POST",
+         lambda w: f"{BOOKS}/accounts/{w.spare_account_id}/rename", MANAGE),
+    Case("delete account", "books.delete_account", "POST",
+         lambda w: f"{BOOKS}/accounts/{w.spare_account_id}/delete", MANAGE),
+    Case("close account", "books.close_account", "POST",
+         lambda w: f"{BOOKS}/accounts/{w.spare_account_id}/close", MANAGE),
+    Case("opening balances", "books.opening_balances", "GET", lambda w: f"{BOOKS}/opening",
+         MANAGE),
+    Case("opening template", "books.opening_template", "GET",
+         lambda w: f"{BOOKS}/opening/template.xlsx", MANAGE),
+    Case("report", "books.report", "GET",
+         lambda w: f"{BOOKS}/reports/trial_balance?period=2024", VIEW_BOOKS),
+    Case("report: other township", "books.report", "GET",
+         lambda w: "/o/jinshi-jjhzs/books/reports/balance_sheet?period=2024",
+         only("admin", "jinshi-kj")),
+    Case("export", "books.export", "GET", lambda w: f"{BOOKS}/export.beancount", EXPORT),
+    Case("verify", "books.verify", "POST", lambda w: f"{BOOKS}/verify", EXPORT),
+    Case("vouchers", "vouchers.index", "GET", lambda w: f"{VOUCHERS}/", VIEW_BOOKS),
+    Case("new voucher", "vouchers.create", "GET", lambda w: f"{VOUCHERS}/new", MANAGE),
+    Case("edit draft", "vouchers.edit", "GET", lambda w: f"{VOUCHERS}/{w.draft_id}/edit",
+         MANAGE),
+    Case("voucher", "vouchers.show", "GET", lambda w: f"{VOUCHERS}/{w.posted_id}", VIEW_BOOKS),
+    Case("voucher: other township", "vouchers.show", "GET",
+         lambda w: f"/o/jinshi-jjhzs/vouchers/{w.foreign_id}", only("admin", "jinshi-kj")),
+    Case("voucher of another org via this org's URL", "vouchers.show", "GET",
+         lambda w: f"{VOUCHERS}/{w.foreign_id}", frozenset(), not_found_for=VIEW_BOOKS),
+    Case("submit", "vouchers.submit", "POST", lambda w: f"{VOUCHERS}/{w.draft_id}/submit",
+         MANAGE),
+    Case("review", "vouchers.review", "POST", lambda w: f"{VOUCHERS}/{w.submitted_id}/review",
+         REVIEW),
+    Case("confirm cash", "vouchers.confirm_cash", "POST",
+         lambda w: f"{VOUCHERS}/{w.submitted_id}/confirm-cash", only("admin", "cashier")),
+    Case("post", "vouchers.post", "POST", lambda w: f"{VOUCHERS}/{w.submitted_id}/post",
+         only("admin", "accountant", "reviewer")),
+    Case("reject", "vouchers.reject", "POST", lambda w: f"{VOUCHERS}/{w.submitted_id}/reject",
+         REVIEW),
+    Case("reverse", "vouchers.reverse", "POST", lambda w: f"{VOUCHERS}/{w.posted_id}/reverse",
+         MANAGE),
+    Case("delete draft", "vouchers.delete", "POST", lambda w: f"{VOUCHERS}/{w.draft_id}/delete",
+         MANAGE),
+    Case("attach", "vouchers.attach", "POST", lambda w: f"{VOUCHERS}/{w.draft_id}/attachments",
+         MANAGE),
+    Case("attachment", "vouchers.attachment", "GET",
+         lambda w: f"{VOUCHERS}/{w.draft_id}/attachments/{w.attachment_id}", VIEW_BOOKS),
+    Case("voucher pdf", "vouchers.pdf", "GET", lambda w: f"{VOUCHERS}/{w.posted_id}.pdf",
+         VIEW_BOOKS),
+]
+
 
 @pytest.fixture
-def world(by_name: Any) -> Any:
-    """Sample-world lookups plus a finished export job started by the township auditor."""
+def world(by_name: Any, app: Flask) -> Any:
+    """Sample-world lookups, an export job of the township auditor, and books with vouchers
+    in each state for 石安村 (and one voucher in the other township)."""
     job = jobs.start_job("audit.export", title="导出", params={"township_ids": [
         by_name.township("tashan").id]}, by=by_name.user("auditor"))
     db.session.commit()
     jobs.execute_job(job.id)
     by_name.job_id = job.id
+    accountant, reviewer = by_name.user("accountant"), by_name.user("reviewer")
+    org = by_name.org("shian-jjhzs")
+    book_with_vouchers(org, accountant, reviewer)
+    by_name.draft_id = make_voucher(org, accountant, reviewer, upto="draft").id
+    by_name.submitted_id = make_voucher(org, accountant, reviewer, upto="submitted").id
+    by_name.posted_id = make_voucher(org, accountant, reviewer, upto="posted").id
+    draft = db.session.get(Voucher, by_name.draft_id)
+    by_name.attachment_id = add_attachment(
+        draft, content=PLACEHOLDER_PNG, filename="r.png",
+        storage=Path(app.config["STORAGE_DIR"]), by=accountant).id
+    by_name.spare_account_id = add_subaccount(
+        accounts_by_code(org)["112"], code="11201", name="应收龙头企业", by=accountant).id
+    foreign = by_name.org("jinshi-jjhzs")
+    book_with_vouchers(foreign, by_name.user("jinshi-kj"), by_name.user("admin"))
+    by_name.foreign_id = make_voucher(foreign, by_name.user("jinshi-kj"), by_name.user("admin"),
+                                      upto="posted").id
+    db.session.commit()
     return by_name
 
 
@@ -117,7 +210,9 @@ def test_matrix(client: FlaskClient, auth: Auth, world: Any, case: Case, user: s
     response = client.open(path, method=case.method)
     status = response.status_code
     response.close()
-    if user == ANON and not case.public:
+    if user in case.not_found_for:
+        assert status == 404, f"{user} must get 404 for {case.method} {path}, got {status}"
+    elif user == ANON and not case.public:
         assert status == 302
         assert response.headers["Location"].startswith("/auth/login")
     elif user in case.allowed or (user == ANON and case.public):

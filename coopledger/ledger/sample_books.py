@@ -1,0 +1,153 @@
+"""Realistic demo books for the sample world: two full years of posted vouchers.
+
+Deterministic (a fixed random seed per organisation). Every voucher goes through the real
+workflow (the accountant prepares and submits, the reviewer reviews and posts), months are
+closed, the first year is closed with its year-end vouchers, and the last weeks are left open
+with drafts and vouchers awaiting review. Some vouchers carry a scanned-original placeholder.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from coopledger.auth.models import User
+from coopledger.ledger import attachments, books, periods, rules, vouchers
+from coopledger.ledger.models import Voucher
+from coopledger.orgs.models import AccountingStandard, Organisation
+
+# A 1×1 grey PNG: the placeholder for a scanned receipt.
+PLACEHOLDER_PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABSK+kcQAAAABJRU5ErkJggg==")
+MEMBERS = ("陈大山", "王德明", "李桂兰", "张福生", "刘秀珍")
+
+
+@dataclass(frozen=True)
+class Codes:
+    """The accounts the generator uses, per standard."""
+
+    bank: str
+    member_parent: str
+    rent_income: str
+    subsidy_income: str
+    interest: str
+    operating_cost: str
+    admin_cost: str
+    payable_wages: str
+
+
+CODES = {
+    AccountingStandard.VILLAGE_2023: Codes("10201", "113", "501", "503", "504", "511",
+                                           "513", "212"),
+    AccountingStandard.COOP_2021: Codes("10201", "114", "501", "502", "524", "521",
+                                        "523", "212"),
+}
+
+
+def _amount(rng: random.Random, low: int, high: int) -> Decimal:
+    return Decimal(rng.randrange(low * 100, high * 100)) / 100
+
+
+def _lines(summary: str, debit: str, credit: str, amount: Decimal) -> list[rules.Line]:
+    zero = Decimal("0.00")
+    return [rules.Line(summary, debit, amount, zero), rules.Line(summary, credit, zero, amount)]
+
+
+def _month_vouchers(rng: random.Random, codes: Codes, year: int, month: int,
+                    ) -> list[tuple[dt.date, list[rules.Line]]]:
+    """About 22 vouchers for one month."""
+    out: list[tuple[dt.date, list[rules.Line]]] = []
+
+    def day() -> dt.date:
+        return dt.date(year, month, rng.randint(1, 28))
+
+    for _ in range(6):
+        out.append((day(), _lines("收到龙头企业土地租金", codes.bank, codes.rent_income,
+                                  _amount(rng, 3000, 12000))))
+    for name in MEMBERS:
+        out.append((day(), _lines(f"支付{name}保底收益", codes.operating_cost, codes.bank,
+                                  _amount(rng, 300, 900))))
+    for _ in range(3):
+        out.append((day(), _lines("计提务工社员工资", codes.operating_cost, codes.payable_wages,
+                                  _amount(rng, 1500, 4000))))
+        out.append((day(), _lines("发放务工社员工资", codes.payable_wages, codes.bank,
+                                  _amount(rng, 1000, 1500))))
+    for _ in range(2):
+        out.append((day(), _lines("购买办公用品、水电费", codes.admin_cost, "101",
+                                  _amount(rng, 80, 600))))
+    out.append((day(), _lines("从银行提取备用金", "101", codes.bank, _amount(rng, 1200, 2000))))
+    member = f"{codes.member_parent}0{rng.randint(1, len(MEMBERS))}"
+    out.append((day(), _lines("社员借支农资款", member, codes.bank, _amount(rng, 200, 800))))
+    if month % 3 == 0:
+        interest = _amount(rng, 20, 120)
+        end = rules.month_end(year, month)
+        # 利息收入: village books credit 其他收入; cooperative books credit 财务费用.
+        out.append((end, _lines("银行存款利息", codes.bank, codes.interest, interest)))
+    if month in (4, 10):
+        out.append((day(), _lines("收到农业生产补助资金", codes.bank, codes.subsidy_income,
+                                  _amount(rng, 5000, 20000))))
+    if month == 5:
+        out.append((day(), _lines("购置农用机械", "151", codes.bank, _amount(rng, 8000, 30000))))
+    return sorted(out, key=lambda item: item[0])
+
+
+def _run(voucher: Voucher, accountant: User, reviewer: User, *, upto: str = "post") -> None:
+    vouchers.submit_voucher(voucher, by=accountant)
+    if upto == "submit":
+        return
+    vouchers.review_voucher(voucher, by=reviewer)
+    vouchers.post_voucher(voucher, by=reviewer)
+
+
+def load_books(org: Organisation, *, accountant: User, reviewer: User, first_year: int,
+               storage: Path, seed: int) -> int:
+    """Give ``org`` two years of books; returns how many vouchers were created."""
+    book = books.get_book(org)
+    if book.opened_on is not None:
+        return 0
+    codes = CODES[org.standard]
+    rng = random.Random(seed)  # noqa: S311 - demo data, not security
+    existing = books.accounts_by_code(org)
+    bank = books.add_subaccount(existing["102"], code=codes.bank, name="农商行",
+                                by=accountant)
+    del bank
+    for number, name in enumerate(MEMBERS, start=1):
+        books.add_subaccount(existing[codes.member_parent], code=f"{codes.member_parent}0{number}",
+                             name=name, member_ledger=True, by=accountant)
+    opening_on = dt.date(first_year, 1, 1)
+    capital = "301"
+    opening = periods.open_books(org, on=opening_on, balances=[
+        rules.Line("期初余额", "101", Decimal("4800.00"), Decimal(0)),
+        rules.Line("期初余额", codes.bank, Decimal("286500.00"), Decimal(0)),
+        rules.Line("期初余额", "151", Decimal("120000.00"), Decimal(0)),
+        rules.Line("期初余额", capital, Decimal(0), Decimal("411300.00")),
+    ], by=accountant)
+    _run(opening, accountant, reviewer)
+    created = 1
+    last_year = first_year + 1
+    for year in (first_year, last_year):
+        for month in range(1, 13):
+            batch = _month_vouchers(rng, codes, year, month)
+            for index, (on, lines) in enumerate(batch):
+                voucher = vouchers.save_voucher(org, voucher=None, on=on, lines=lines,
+                                                attachment_count=1, by=accountant)
+                created += 1
+                if index % 7 == 0:
+                    attachments.add_attachment(voucher, content=PLACEHOLDER_PNG,
+                                               filename=f"receipt-{on.isoformat()}.png",
+                                               storage=storage, by=accountant)
+                last_weeks = year == last_year and month == 12 and on.day > 20
+                if last_weeks and index % 2 == 0:
+                    continue  # left as a draft
+                _run(voucher, accountant, reviewer, upto="submit" if last_weeks else "post")
+            if year == first_year and month == 12:
+                for closing in periods.year_end_vouchers(org, year, by=accountant):
+                    _run(closing, accountant, reviewer)
+                    created += 1
+            if year == first_year or month <= 10:
+                periods.close_month(org, year, month, by=accountant)
+    return created
