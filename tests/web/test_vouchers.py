@@ -1,0 +1,251 @@
+"""Vouchers through the web: the workflow, and every kind of bad input refused with a sentence."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+
+from coopledger.extensions import db
+from coopledger.ledger import periods
+from coopledger.ledger.models import Voucher, VoucherLine, VoucherState
+from tests.conftest import Auth
+from tests.ledger_helpers import book_with_vouchers, make_voucher
+
+URL = "/o/shian-tdgf/vouchers"
+
+
+@pytest.fixture
+def book(by_name: Any) -> Any:
+    """石安土地股份合作社 with its books opened on 2024-01-01."""
+    book_with_vouchers(by_name.org("shian-tdgf"), by_name.user("accountant"),
+                       by_name.user("reviewer"))
+    db.session.commit()
+    return by_name
+
+
+def _form(**overrides: str) -> dict[str, str]:
+    data = {"on": "2024-03-05", "attachment_count": "1",
+            "lines-0-summary": "收到土地租金", "lines-0-account": "102 银行存款",
+            "lines-0-debit": "8,000.00", "lines-0-credit": "",
+            "lines-1-summary": "收到土地租金", "lines-1-account": "501 经营收入",
+            "lines-1-debit": "", "lines-1-credit": "8000"}
+    data.update(overrides)
+    return data
+
+
+def _count() -> int:
+    return db.session.scalar(sa.select(sa.func.count(Voucher.id))) or 0
+
+
+def test_accountant_enters_reviewer_reviews_and_posts(client: FlaskClient, auth: Auth,
+                                                      book: Any) -> None:
+    auth.login("accountant")
+    response = client.post(f"{URL}/new", data=_form())
+    assert response.status_code == 302
+    voucher_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    voucher = db.session.get(Voucher, voucher_id)
+    assert voucher is not None
+    assert [(line.account.code, line.debit, line.credit) for line in voucher.lines] == [
+        ("102", Decimal("8000.00"), Decimal("0.00")), ("501", Decimal("0.00"), Decimal("8000.00"))]
+    assert voucher.state is VoucherState.DRAFT
+    assert voucher.number is None
+    client.post(f"{URL}/{voucher_id}/submit")
+    refused = client.post(f"{URL}/{voucher_id}/review", follow_redirects=True)
+    assert refused.status_code == 403
+    auth.login("reviewer")
+    client.post(f"{URL}/{voucher_id}/review")
+    page = client.post(f"{URL}/{voucher_id}/post", follow_redirects=True).get_data(as_text=True)
+    assert "已记账" in page
+    assert "捌仟元整" in page
+    voucher = db.session.get(Voucher, voucher_id)
+    assert voucher is not None
+    assert (voucher.state, voucher.label) == (VoucherState.POSTED, "记-1")
+    assert voucher.chain_hash is not None
+    assert len(voucher.chain_hash) == 64
+    assert all(line.posted for line in voucher.lines)
+
+
+@pytest.mark.parametrize(("overrides", "reason"), [
+    ({"lines-1-credit": "7999.99"}, "借贷不平衡：借方合计 8,000.00，贷方合计 7,999.99，相差 0.01"),
+    ({"lines-0-debit": "8000.001"}, "最多只能有两位小数"),
+    ({"lines-0-debit": "1e5"}, "不是有效的金额"),
+    ({"lines-0-debit": "NaN"}, "不是有效的金额"),
+    ({"lines-0-debit": "-0"}, "不能是负零"),
+    ({"lines-0-debit": "-8000"}, "只有红字冲销凭证可以用负数"),
+    ({"lines-0-account": "113"}, "不是末级科目"),
+    ({"lines-0-account": "999 不存在"}, "科目 999 不存在"),
+    ({"lines-0-summary": ""}, "第 1 行没有填写摘要"),
+    ({"lines-0-credit": "8000"}, "必须且只能在借方或贷方填写一个金额"),
+    ({"lines-1-summary": "", "lines-1-account": "", "lines-1-credit": ""}, "至少要有两行分录"),
+    ({"on": "2023-12-31"}, "早于建账日期"),
+])
+def test_bad_vouchers_are_refused_and_nothing_is_saved(client: FlaskClient, auth: Auth,
+                                                       book: Any, overrides: dict[str, str],
+                                                       reason: str) -> None:
+    auth.login("accountant")
+    if overrides.get("lines-0-account") == "113":
+        client.post("/o/shian-tdgf/books/accounts", data={
+            "parent": "113", "code": "11301", "name": "应收龙头企业"})
+    before = _count()
+    response = client.post(f"{URL}/new", data=_form(**overrides))
+    assert response.status_code == 200
+    assert reason in response.get_data(as_text=True)
+    assert _count() == before
+
+
+def test_a_closed_month_refuses_saving_posting_and_reversing(client: FlaskClient, auth: Auth,
+                                                            book: Any) -> None:
+    org, accountant, reviewer = (book.org("shian-tdgf"), book.user("accountant"),
+                                 book.user("reviewer"))
+    posted = make_voucher(org, accountant, reviewer, on=dt.date(2024, 1, 20))
+    waiting = make_voucher(org, accountant, reviewer, on=dt.date(2024, 2, 3), upto="reviewed")
+    periods.close_month(org, 2024, 1, by=accountant)
+    db.session.commit()
+    auth.login("accountant")
+    page = client.post(f"{URL}/new", data=_form(on="2024-01-31")).get_data(as_text=True)
+    assert "2024年1月已结账" in page
+    assert "请把凭证日期改到未结账的月份" in page
+    page = client.post(f"{URL}/{posted.id}/reverse", data={"on": "2024-01-25"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "2024年1月已结账" in page
+    refused = client.post("/o/shian-tdgf/books/periods/2024/2/close", follow_redirects=True)
+    assert "2024年2月还有 1 张凭证未记账" in refused.get_data(as_text=True)
+    auth.login("reviewer")
+    client.post(f"{URL}/{waiting.id}/post")
+    auth.login("accountant")
+    client.post("/o/shian-tdgf/books/periods/2024/2/close")
+    closed = db.session.scalars(sa.select(periods.Period).where(
+        periods.Period.organisation_id == org.id, periods.Period.closed_at.is_not(None))).all()
+    assert sorted(p.month for p in closed) == [1, 2]
+
+
+def test_reviewer_cannot_review_own_voucher_and_rejection_needs_a_reason(
+        client: FlaskClient, auth: Auth, book: Any) -> None:
+    org, reviewer = book.org("shian-tdgf"), book.user("reviewer")
+    own = make_voucher(org, reviewer, reviewer, upto="submitted")
+    other = make_voucher(org, book.user("accountant"), reviewer, upto="submitted")
+    db.session.commit()
+    auth.login("reviewer")
+    page = client.post(f"{URL}/{own.id}/review", follow_redirects=True).get_data(as_text=True)
+    assert "审核人不能是制单人本人" in page
+    assert db.session.get(Voucher, own.id).state is VoucherState.SUBMITTED  # type: ignore[union-attr]
+    page = client.post(f"{URL}/{other.id}/reject", data={"reason": ""},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "退回凭证时必须说明原因" in page
+    client.post(f"{URL}/{other.id}/reject", data={"reason": "附件不全，请补充租赁合同"})
+    rejected = db.session.get(Voucher, other.id)
+    assert rejected is not None
+    assert (rejected.state, rejected.rejection_reason) == (VoucherState.DRAFT, "附件不全，请补充租赁合同")
+
+
+def test_posting_twice_and_editing_a_posted_voucher_are_refused(
+        client: FlaskClient, auth: Auth, book: Any) -> None:
+    org = book.org("shian-tdgf")
+    voucher = make_voucher(org, book.user("accountant"), book.user("reviewer"))
+    db.session.commit()
+    auth.login("reviewer")
+    page = client.post(f"{URL}/{voucher.id}/post", follow_redirects=True).get_data(as_text=True)
+    assert "已经记账，不能重复记账" in page
+    auth.login("accountant")
+    crafted = client.post(f"{URL}/{voucher.id}/edit", data=_form(**{"lines-0-debit": "1",
+                                                                   "lines-1-credit": "1"}),
+                          follow_redirects=True)
+    assert "不能修改" in crafted.get_data(as_text=True)
+    lines = db.session.scalars(sa.select(VoucherLine).where(
+        VoucherLine.voucher_id == voucher.id)).all()
+    assert sorted(line.debit + line.credit for line in lines) == [Decimal("8000.00")] * 2
+
+
+def test_reversal_references_the_original_and_nets_to_zero(client: FlaskClient, auth: Auth,
+                                                           book: Any) -> None:
+    org = book.org("shian-tdgf")
+    original = make_voucher(org, book.user("accountant"), book.user("reviewer"),
+                            on=dt.date(2024, 3, 5))
+    db.session.commit()
+    auth.login("accountant")
+    response = client.post(f"{URL}/{original.id}/reverse", data={"on": "2024-03-20"})
+    reversal_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    reversal = db.session.get(Voucher, reversal_id)
+    assert reversal is not None
+    assert reversal.summary == "冲销 2024年3月5日 记-1"
+    assert [(line.debit, line.credit) for line in reversal.lines] == [
+        (Decimal("-8000.00"), Decimal("0.00")), (Decimal("0.00"), Decimal("-8000.00"))]
+    page = client.post(f"{URL}/{original.id}/reverse", data={"on": "2024-03-21"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "已有冲销凭证" in page
+
+
+def test_cashier_confirmation_is_required_when_turned_on(client: FlaskClient, auth: Auth,
+                                                         book: Any) -> None:
+    org = book.org("shian-jjhzs")
+    book_with_vouchers(org, book.user("accountant"), book.user("reviewer"))
+    db.session.commit()
+    auth.login("accountant")
+    client.post("/o/shian-jjhzs/books/settings", data={"cashier_confirms": "y"})
+    voucher = make_voucher(org, book.user("accountant"), book.user("reviewer"), upto="reviewed",
+                           debit="513", credit="101", amount="120.00", summary="购买办公用品")
+    db.session.commit()
+    auth.login("reviewer")
+    page = client.post(f"/o/shian-jjhzs/vouchers/{voucher.id}/post",
+                       follow_redirects=True).get_data(as_text=True)
+    assert "须出纳确认后才能记账" in page
+    auth.login("cashier")
+    client.post(f"/o/shian-jjhzs/vouchers/{voucher.id}/confirm-cash")
+    auth.login("reviewer")
+    client.post(f"/o/shian-jjhzs/vouchers/{voucher.id}/post")
+    posted = db.session.get(Voucher, voucher.id)
+    assert posted is not None
+    assert posted.state is VoucherState.POSTED
+    assert posted.cashier is not None
+    assert posted.cashier.username == "cashier"
+
+
+def test_scanned_originals_are_type_checked_and_stored_by_hash(client: FlaskClient, auth: Auth,
+                                                               book: Any, app: Any) -> None:
+    import hashlib
+    import io
+    from pathlib import Path
+
+    from coopledger.ledger.sample_books import PLACEHOLDER_PNG
+
+    voucher = make_voucher(book.org("shian-tdgf"), book.user("accountant"),
+                           book.user("reviewer"), upto="draft")
+    db.session.commit()
+    auth.login("accountant")
+    page = client.post(f"{URL}/{voucher.id}/attachments", data={
+        "file": (io.BytesIO(b"MZ\x90\x00not a picture"), "receipt.jpg")},
+        content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
+    assert "只能上传 JPEG、PNG 图片或 PDF 文件" in page
+    client.post(f"{URL}/{voucher.id}/attachments", data={
+        "file": (io.BytesIO(PLACEHOLDER_PNG), "发票.png")}, content_type="multipart/form-data")
+    stored = db.session.get(Voucher, voucher.id)
+    assert stored is not None
+    assert [a.filename for a in stored.attachments] == ["发票.png"]
+    digest = hashlib.sha256(PLACEHOLDER_PNG).hexdigest()
+    assert stored.attachments[0].sha256 == digest
+    assert (Path(app.config["STORAGE_DIR"]) / "originals" / digest[:2] / digest).is_file()
+    with client.get(f"{URL}/{voucher.id}/attachments/{stored.attachments[0].id}") as shown:
+        assert shown.data == PLACEHOLDER_PNG
+        assert shown.mimetype == "image/png"
+
+
+def test_voucher_pdf_has_the_uppercase_total_in_chinese_glyphs(
+        client: FlaskClient, auth: Auth, book: Any, tmp_path: Any) -> None:
+    from pypdf import PdfReader
+
+    voucher = make_voucher(book.org("shian-tdgf"), book.user("accountant"),
+                           book.user("reviewer"), amount="12345.67")
+    db.session.commit()
+    auth.login("reviewer")
+    response = client.get(f"{URL}/{voucher.id}.pdf")
+    pdf = tmp_path / "v.pdf"
+    pdf.write_bytes(response.data)
+    text = "".join("".join(p.extract_text().split()) for p in PdfReader(pdf).pages)
+    assert "记账凭证" in text
+    assert "人民币壹万贰仟叁佰肆拾伍元陆角柒分" in text
+    assert "记-1" in text
