@@ -91,10 +91,13 @@ def enum_column(enum_cls: Any, name: str) -> sa.Enum:
 
 
 def configure_engine(engine: sa.Engine) -> None:
-    """Give SQLite real transactions (BEGIN/SAVEPOINT) and foreign keys.
+    """Give SQLite real transactions (BEGIN/SAVEPOINT), foreign keys and safe concurrency.
 
     pysqlite's own transaction handling breaks SAVEPOINT and defers BEGIN; SQLAlchemy's
-    documented fix is to disable it and emit BEGIN ourselves.
+    documented fix is to disable it and emit BEGIN ourselves. We emit BEGIN IMMEDIATE: a
+    deferred transaction that reads and then writes fails at once with "database is locked"
+    when another writer got there first, whereas an immediate one waits (busy_timeout) for its
+    turn. Writers on SQLite therefore queue up; a busy multi-user site uses PostgreSQL.
     """
     if engine.dialect.name != "sqlite":
         return
@@ -110,4 +113,4 @@ def configure_engine(engine: sa.Engine) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,0 +1,69 @@
+"""Property: for random valid voucher sequences (with reversals and a year-end closing), the
+SQL balances equal beancount's for every account and month, and the trial balance balances."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from coopledger.extensions import db
+from coopledger.ledger import bookfile, periods, vouchers
+from coopledger.ledger.reports import build_report
+from tests.ledger_helpers import book_with_vouchers, line, run
+
+ACCOUNTS = ("101", "102", "112", "121", "151", "211", "301", "501", "502", "503", "511", "513")
+
+voucher_strategy = st.tuples(
+    st.integers(min_value=0, max_value=729),               # day offset from 2024-01-01
+    st.lists(st.tuples(st.sampled_from(ACCOUNTS), st.integers(min_value=1, max_value=10**8)),
+             min_size=1, max_size=4),                     # debit lines (account, fen)
+    st.sampled_from(ACCOUNTS),                             # the balancing credit account
+    st.booleans(),                                         # reverse it afterwards?
+)
+
+
+def _fen(amount: int) -> str:
+    return f"{Decimal(amount) / 100:.2f}"
+
+
+@settings(max_examples=20, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(specs=st.lists(voucher_strategy, min_size=1, max_size=25))
+def test_sql_and_beancount_agree(session: Any, by_name: Any,
+                                 specs: list[tuple[int, list[tuple[str, int]], str, bool]]) -> None:
+    nested = db.session.begin_nested()
+    try:
+        org = by_name.org("shian-jjhzs")
+        accountant, reviewer = by_name.user("accountant"), by_name.user("reviewer")
+        book_with_vouchers(org, accountant, reviewer)
+        dated = sorted(((dt.date(2024, 1, 1) + dt.timedelta(days=offset), debits, credit, rev)
+                        for offset, debits, credit, rev in specs), key=lambda s: s[0])
+        closed_2024 = False
+        for on, debits, credit, reverse in dated:
+            if on.year == 2025 and not closed_2024:
+                for closing in periods.year_end_vouchers_if_any(org, 2024, by=accountant):
+                    run(closing, accountant, reviewer)
+                closed_2024 = True
+            total = sum(amount for _code, amount in debits)
+            lines = [line("随机凭证", code, _fen(amount)) for code, amount in debits]
+            lines.append(line("随机凭证", credit, credit=_fen(total)))
+            voucher = run(vouchers.save_voucher(org, voucher=None, on=on, lines=lines,
+                                                attachment_count=0, by=accountant),
+                          accountant, reviewer)
+            if reverse:
+                run(vouchers.reverse_voucher(voucher, on=on, by=accountant), accountant,
+                    reviewer)
+        result = bookfile.verify_book(org)
+        assert result.beancount_errors == []
+        assert result.chain_errors == []
+        assert result.balance_differences == []
+        for year in ("2024", "2025"):
+            totals = build_report("trial_balance", org, year).rows[-1]
+            assert totals[4] == totals[5]
+            assert totals[6] == totals[7]
+    finally:
+        nested.rollback()
