@@ -52,7 +52,8 @@ def test_parse_money_accepts_plain_amounts(text: str, expected: Decimal) -> None
 @pytest.mark.parametrize(("text", "reason"), [
     ("12.345", "两位小数"), ("NaN", "不是有效的金额"), ("Infinity", "不是有效的金额"),
     ("abc", "不是有效的金额"), ("", "请填写金额"), ("1000000000000", "超出允许范围"),
-    ("1e5", "不是有效的金额"), ("-0", "不能是负零"), ("-0.00", "不能是负零"), ("12.", "不是有效的金额"),
+    ("1e5", "不是有效的金额"), ("-0", "不能是负零"), ("-0.00", "不能是负零"),
+    ("12.", "不是有效的金额"),
     ("1,23", "不是有效的金额"), ("0x10", "不是有效的金额"),
 ])
 def test_parse_money_refuses_with_a_sentence(text: str, reason: str) -> None:

@@ -68,7 +68,7 @@ def test_concurrent_posting_numbers_without_gaps_or_duplicates(committed_app: Fl
                     except CoopLedgerError as err:
                         db.session.rollback()
                         refusals.append(str(err))
-        except BaseException as err:  # noqa: BLE001 - reported by the main thread
+        except BaseException as err:  # reported by the main thread
             errors.append(err)
 
     workers = [threading.Thread(target=worker, args=(share,)) for share in shares]

@@ -140,7 +140,8 @@ def test_reviewer_cannot_review_own_voucher_and_rejection_needs_a_reason(
     client.post(f"{URL}/{other.id}/reject", data={"reason": "附件不全，请补充租赁合同"})
     rejected = db.session.get(Voucher, other.id)
     assert rejected is not None
-    assert (rejected.state, rejected.rejection_reason) == (VoucherState.DRAFT, "附件不全，请补充租赁合同")
+    assert rejected.state is VoucherState.DRAFT
+    assert rejected.rejection_reason == "附件不全，请补充租赁合同"
 
 
 def test_posting_twice_and_editing_a_posted_voucher_are_refused(
