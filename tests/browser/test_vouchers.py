@@ -1,0 +1,60 @@
+"""An accountant enters a voucher in Chromium; the totals update as they type; a reviewer posts it."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import Page, expect
+
+from coopledger.auth.models import User
+from coopledger.extensions import db
+from coopledger.ledger.books import get_book
+from coopledger.orgs.models import Organisation
+from tests.browser.conftest import LiveServer, log_in
+from tests.ledger_helpers import book_with_vouchers
+
+pytestmark = pytest.mark.browser
+
+
+def _open_books(server: LiveServer) -> None:
+    with server.app.app_context():
+        org = db.session.scalars(sa.select(Organisation).where(
+            Organisation.code == "shian-jjhzs")).one()
+        if get_book(org).opened_on is None:
+            users = {u.username: u for u in db.session.scalars(sa.select(User))}
+            book_with_vouchers(org, users["accountant"], users["reviewer"])
+        db.session.commit()
+
+
+def test_voucher_entry_with_running_totals_then_review_and_post(
+        page: Page, live_server: LiveServer) -> None:
+    _open_books(live_server)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    log_in(page, live_server, "accountant")
+    page.goto(f"{live_server.url}/o/shian-jjhzs/vouchers/new")
+    page.fill("input[name=on]", "2024-04-08")
+    page.fill("input[name='lines-0-summary']", "收到龙头企业土地租金")
+    page.fill("input[name='lines-0-account']", "102 银行存款")
+    page.fill("input[name='lines-0-debit']", "12,345.67")
+    page.click("input[name='lines-1-summary']")
+    expect(page.locator("input[name='lines-1-summary']")).to_have_value("收到龙头企业土地租金")
+    page.fill("input[name='lines-1-account']", "501 经营收入")
+    page.fill("input[name='lines-1-credit']", "12345")
+    expect(page.locator("#total-debit")).to_have_text("12,345.67")
+    expect(page.locator("#balance-state")).to_have_text("≠ 0.67")
+    page.fill("input[name='lines-1-credit']", "12345.67")
+    expect(page.locator("#balance-state")).to_have_text("✓")
+    page.click("#add-line")
+    expect(page.locator("tr.line")).to_have_count(5)
+    page.click("#voucher-form button[type=submit]")
+    expect(page.locator(".flash-success")).to_have_text("凭证已保存为草稿。")
+    expect(page.locator("#voucher-total")).to_have_text("12,345.67")
+    expect(page.locator("tfoot")).to_contain_text("壹万贰仟叁佰肆拾伍元陆角柒分")
+    page.click("text=提交审核")
+    voucher_url = page.url
+    log_in(page, live_server, "reviewer")
+    page.goto(voucher_url)
+    page.click("text=审核通过")
+    page.click(".workflow button:has-text('记账')")
+    expect(page.locator("#voucher-state")).to_contain_text("已记账")
+    expect(page.locator("h1")).to_have_text("记账凭证 记-1")
