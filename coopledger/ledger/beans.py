@@ -10,20 +10,22 @@ mapped onto the chart: current earnings → 本年收益/本年盈余, previous 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import multiprocessing
+import multiprocessing.process
 import os
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 os.environ.setdefault("BEANCOUNT_DISABLE_LOAD_CACHE", "1")
 
 from beancount import loader
 from beancount.core import account as bc_account
 from beancount.core import data
-from beancount.core.amount import Amount
-from beancount.parser import printer
 
 CURRENCY = "CNY"
 ROOTS = {"asset": "Assets", "cost": "Assets", "liability": "Liabilities", "equity": "Equity",
@@ -81,24 +83,31 @@ class BookSpec:
     transactions: tuple[BeanTransaction, ...] = field(default=())
 
 
-def _meta(**values: object) -> dict[str, object]:
-    return {"filename": "<coopledger>", "lineno": 0, **values}
-
-
-def _entry(txn: BeanTransaction) -> data.Transaction:
-    meta = _meta(voucher=txn.voucher, preparer=txn.preparer, reviewer=txn.reviewer,
-                 attachments=Decimal(txn.attachments))
-    postings = [data.Posting(account, Amount(amount.quantize(Decimal("0.01")), CURRENCY),
-                             None, None, None, None) for account, amount in txn.postings]
-    tags = frozenset({"closing"}) if txn.closing else frozenset()
-    narration = " ".join(txn.narration.split())
-    return data.Transaction(meta, txn.on, "*", None, narration, tags, frozenset({txn.link}),
-                            postings)
+def _quote(text: str) -> str:
+    """A beancount string literal (newlines folded to spaces)."""
+    flat = " ".join(text.split())
+    return '"' + flat.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def transaction_text(txn: BeanTransaction) -> str:
-    """The canonical beancount text of one voucher (what the hash chain covers)."""
-    return str(printer.format_entry(_entry(txn)))
+    """The canonical beancount text of one voucher (what the hash chain covers).
+
+    Written directly rather than through ``beancount.parser.printer`` (which is slow on large
+    books); the test suite checks that beancount parses it back to the same entry.
+    """
+    head = f"{txn.on.isoformat()} * {_quote(txn.narration)}"
+    if txn.closing:
+        head += " #closing"
+    head += f" ^{txn.link}"
+    lines = [head,
+             f"  voucher: {_quote(txn.voucher)}",
+             f"  preparer: {_quote(txn.preparer)}",
+             f"  reviewer: {_quote(txn.reviewer)}",
+             f"  attachments: {txn.attachments}"]
+    width = max(len(account) for account, _amount in txn.postings)
+    for account, amount in txn.postings:
+        lines.append(f"  {account:<{width}}  {amount.quantize(Decimal('0.01')):>14} {CURRENCY}")
+    return "\n".join(lines) + "\n"
 
 
 def render_book(spec: BookSpec) -> str:
@@ -130,10 +139,10 @@ def render_book(spec: BookSpec) -> str:
 
 @dataclass(frozen=True)
 class Loaded:
-    """What beancount made of a rendered book."""
+    """What beancount made of a rendered book: its errors and each account's monthly change."""
 
-    transactions: tuple[tuple[dt.date, tuple[tuple[str, Decimal], ...]], ...]
     errors: tuple[str, ...]
+    monthly_changes: dict[tuple[str, int, int], Decimal]
 
 
 def load(text: str) -> Loaded:
@@ -145,16 +154,62 @@ def load(text: str) -> Loaded:
         voucher = entry.meta.get("voucher", "") if entry is not None else ""
         lineno = error.source.get("lineno", "") if error.source else ""
         messages.append(f"{voucher or 'line ' + str(lineno)}: {error.message}")
-    txns = tuple((e.date, tuple((p.account, Decimal(str(p.units.number))) for p in e.postings
-                              if p.units is not None))
-                 for e in entries if isinstance(e, data.Transaction))
-    return Loaded(txns, tuple(messages))
-
-
-def monthly_changes(loaded: Loaded) -> dict[tuple[str, int, int], Decimal]:
-    """Net change of each account in each month, debit positive, from beancount's entries."""
     changes: dict[tuple[str, int, int], Decimal] = defaultdict(Decimal)
-    for on, postings in loaded.transactions:
-        for account, number in postings:
-            changes[(account, on.year, on.month)] += number
-    return dict(changes)
+    for entry in entries:
+        if isinstance(entry, data.Transaction):
+            for posting in entry.postings:
+                if posting.units is not None and posting.units.number is not None:
+                    key = (posting.account, entry.date.year, entry.date.month)
+                    changes[key] += posting.units.number
+    return Loaded(tuple(messages), dict(changes))
+
+
+class PendingLoad:
+    """A beancount load running in a child process (or already done, where fork is missing)."""
+
+    def __init__(self, text: str) -> None:
+        self._done: Loaded | None = None
+        self._process: multiprocessing.process.BaseProcess | None = None
+        if "fork" not in multiprocessing.get_all_start_methods():
+            self._done = load(text)
+            return
+        context = multiprocessing.get_context("fork")
+        self._receiver, sender = context.Pipe(duplex=False)
+        self._process = context.Process(target=_load_and_send, args=(text, sender), daemon=True)
+        self._process.start()
+        sender.close()
+
+    def result(self) -> Loaded:
+        """Wait for the child and return what it found."""
+        if self._done is None:
+            outcome = self._receiver.recv()
+            if isinstance(outcome, BaseException):
+                raise outcome
+            self._done = outcome
+        return self._done
+
+    def close(self) -> None:
+        """Reap the child."""
+        if self._process is not None:
+            self._process.join(timeout=5)
+            if self._process.is_alive():
+                self._process.kill()
+
+
+def _load_and_send(text: str, sender: Any) -> None:
+    try:
+        sender.send(load(text))
+    except BaseException as err:  # the parent re-raises it
+        sender.send(err)
+    finally:
+        sender.close()
+
+
+@contextlib.contextmanager
+def load_in_background(text: str) -> Iterator[PendingLoad]:
+    """Start beancount's load of ``text`` on the other core; ``.result()`` waits for it."""
+    pending = PendingLoad(text)
+    try:
+        yield pending
+    finally:
+        pending.close()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -197,20 +198,28 @@ def confirm_cash(voucher: Voucher, *, by: User) -> Voucher:
     return voucher
 
 
+def bean_transaction(*, on: dt.date, number: int, narration: str, preparer: str,
+                     reviewer: str, attachments: int, closing: bool,
+                     postings: tuple[tuple[str, Decimal], ...]) -> beans.BeanTransaction:
+    """The beancount view of a posted voucher: one definition for posting, export and checks."""
+    return beans.BeanTransaction(
+        on=on, narration=narration, voucher=f"记-{number}",
+        link=f"v{on.year}-{on.month:02d}-{number:04d}", preparer=preparer, reviewer=reviewer,
+        attachments=attachments, postings=postings, closing=closing)
+
+
 def voucher_transaction(voucher: Voucher) -> beans.BeanTransaction:
-    """The beancount view of a posted voucher (used for the hash chain and the export)."""
+    """The beancount view of one posted voucher object."""
     from coopledger.ledger.queries import bean_account_names
 
     names = bean_account_names(voucher.organisation)
-    return beans.BeanTransaction(
-        on=voucher.on, narration=voucher.summary, voucher=voucher.label,
-        link=f"v{voucher.year}-{voucher.month:02d}-{voucher.number or 0:04d}",
+    return bean_transaction(
+        on=voucher.on, number=voucher.number or 0, narration=voucher.summary,
         preparer=voucher.preparer.username,
         reviewer=voucher.reviewer.username if voucher.reviewer else "",
-        attachments=voucher.attachment_count,
+        attachments=voucher.attachment_count, closing=voucher.kind is VoucherKind.CLOSING,
         postings=tuple((names[line.account_id], line.debit - line.credit)
-                       for line in voucher.lines),
-        closing=voucher.kind is VoucherKind.CLOSING)
+                       for line in voucher.lines))
 
 
 def chain_hash(previous: str, text: str) -> str:

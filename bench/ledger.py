@@ -1,0 +1,255 @@
+"""Ledger speed at county scale: posting, statutory reports, export and verification.
+
+Usage:  .venv/bin/python bench/ledger.py [--vouchers 20000] [--database-url URL]
+
+Builds an organisation with N posted vouchers (bulk-inserted with the same rendering and hash
+chain as the posting service, so verification must pass), then measures in fresh processes:
+posting one voucher (p50/p95), each statutory report for a year cold (first request after a
+posting) and warm, with the worker's peak memory; export and full verification; and on the
+exported file beancount's own `bean-check` and a `bean-query` balances query. Prints a table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+ORG = "shian-tdgf"
+YEAR = 2025
+REPORTS = ("trial_balance", "balance_sheet", "income_statement", "equity_changes",
+           "general_ledger", "cash_journal")
+
+
+def _app(url: str):  # noqa: ANN202 - script helper
+    from coopledger import create_app
+
+    return create_app({"DATABASE_URL": url, "WTF_CSRF_ENABLED": False,
+                       "PASSWORD_HASH_COST": "test", "JOBS_IMMEDIATE": True})
+
+
+def build(url: str, count: int) -> None:
+    """Migrate, load the world without books, open the books and bulk-insert vouchers."""
+    import sqlalchemy as sa
+    from flask_migrate import upgrade
+
+    from coopledger.auth.models import User
+    from coopledger.dates import utcnow
+    from coopledger.extensions import db
+    from coopledger.ledger import beans, books
+    from coopledger.ledger.models import Book, Period, Voucher, VoucherLine, VoucherState
+    from coopledger.ledger.queries import bean_account_names
+    from coopledger.ledger.vouchers import chain_hash
+    from coopledger.orgs.models import Organisation
+    from coopledger.sample import load_world
+    from tests.ledger_helpers import book_with_vouchers
+
+    app = _app(url)
+    with app.app_context():
+        upgrade()
+        load_world(with_books=False)
+        org = db.session.scalars(sa.select(Organisation).where(Organisation.code == ORG)).one()
+        users = {u.username: u for u in db.session.scalars(sa.select(User))}
+        accountant, reviewer = users["accountant"], users["reviewer"]
+        book_with_vouchers(org, accountant, reviewer, on=dt.date(YEAR - 3, 1, 1))
+        db.session.commit()
+        accounts = books.accounts_by_code(org)
+        names = bean_account_names(org)
+        pairs = [("102", "501"), ("521", "102"), ("523", "101"), ("101", "102"),
+                 ("102", "502"), ("151", "102"), ("114", "102"), ("102", "114")]
+        rng = random.Random(7)  # noqa: S311
+        book = db.session.get(Book, org.id)
+        existing = {(p.year, p.month): p for p in db.session.scalars(
+            sa.select(Period).where(Period.organisation_id == org.id))}
+        counters = {key: period.last_number for key, period in existing.items()}
+        seq, head = book.last_post_seq, book.chain_head
+        start = dt.date(YEAR - 3, 1, 2)
+        span = (dt.date(YEAR, 12, 31) - start).days
+        days = sorted(start + dt.timedelta(days=rng.randrange(span)) for _ in range(count))
+        batch: list[Voucher] = []
+        for index, on in enumerate(days):
+            debit_code, credit_code = pairs[index % len(pairs)]
+            amount = Decimal(rng.randrange(100, 5_000_000)) / 100
+            key = (on.year, on.month)
+            counters[key] = counters.get(key, 0) + 1
+            seq += 1
+            summary = f"批量凭证 {index}"
+            voucher = Voucher(organisation_id=org.id, on=on, year=on.year, month=on.month,
+                              number=counters[key], word="记", state=VoucherState.POSTED,
+                              attachment_count=1, preparer_id=accountant.id,
+                              reviewer_id=reviewer.id, poster_id=reviewer.id,
+                              created_at=utcnow(), posted_at=utcnow(), post_seq=seq)
+            lines = [(debit_code, amount, Decimal("0.00")), (credit_code, Decimal("0.00"), amount)]
+            voucher.lines = [VoucherLine(organisation_id=org.id, line_no=i, summary=summary,
+                                         account_id=accounts[code].id, debit=d, credit=c, on=on,
+                                         posted=True, closing=False)
+                             for i, (code, d, c) in enumerate(lines, start=1)]
+            txn = beans.BeanTransaction(
+                on=on, narration=summary, voucher=f"记-{counters[key]}",
+                link=f"v{on.year}-{on.month:02d}-{counters[key]:04d}",
+                preparer=accountant.username, reviewer=reviewer.username, attachments=1,
+                postings=tuple((names[accounts[code].id], d - c) for code, d, c in lines))
+            head = chain_hash(head, beans.transaction_text(txn))
+            voucher.chain_hash = head
+            batch.append(voucher)
+            if len(batch) == 2000:
+                db.session.add_all(batch)
+                db.session.flush()
+                batch = []
+        db.session.add_all(batch)
+        for (year, month), last in counters.items():
+            if (year, month) in existing:
+                existing[(year, month)].last_number = last
+            else:
+                db.session.add(Period(organisation_id=org.id, year=year, month=month,
+                                      last_number=last))
+        book.last_post_seq, book.chain_head = seq, head
+        db.session.commit()
+
+
+def worker(url: str) -> dict[str, object]:
+    """The 'web worker': post vouchers and request reports through the app, as users do."""
+    import resource
+
+    import sqlalchemy as sa
+
+    from coopledger.auth.models import User
+    from coopledger.extensions import db
+    from coopledger.ledger.models import Voucher
+    from coopledger.orgs.models import Organisation
+    from tests.ledger_helpers import make_voucher
+
+    app = _app(url)
+    client = app.test_client()
+    client.post("/auth/login", data={"username": "reviewer", "password": "coop-demo-2026"})
+    with app.app_context():
+        org = db.session.scalars(sa.select(Organisation).where(Organisation.code == ORG)).one()
+        users = {u.username: u for u in db.session.scalars(sa.select(User))}
+        ids = [make_voucher(org, users["accountant"], users["reviewer"], upto="reviewed",
+                            on=dt.date(YEAR, 12, 30), amount=f"{100 + i}.00").id
+               for i in range(120)]
+        org_id = org.id
+        db.session.commit()
+    post_ms = []
+    for voucher_id in ids[:100]:
+        start = time.perf_counter()
+        response = client.post(f"/o/{ORG}/vouchers/{voucher_id}/post")
+        post_ms.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 302
+    with app.app_context():
+        posted = db.session.scalar(sa.select(sa.func.count(Voucher.id)).where(
+            Voucher.organisation_id == org_id, Voucher.number.is_not(None)))
+    reports: dict[str, tuple[float, float]] = {}
+    for offset, name in enumerate(REPORTS):
+        client.post(f"/o/{ORG}/vouchers/{ids[100 + offset]}/post")  # the report is cold again
+        url_ = f"/o/{ORG}/books/reports/{name}?period={YEAR}&account=102&format=csv"
+        start = time.perf_counter()
+        assert client.get(url_).status_code == 200
+        cold = (time.perf_counter() - start) * 1000
+        warm = []
+        for _ in range(3):
+            start = time.perf_counter()
+            client.get(url_)
+            warm.append((time.perf_counter() - start) * 1000)
+        reports[name] = (cold, statistics.median(warm))
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    post_ms.sort()
+    return {"posted": posted, "post_p50": statistics.median(post_ms),
+            "post_p95": post_ms[int(len(post_ms) * 0.95) - 1], "reports": reports, "rss": rss}
+
+
+def books_job(url: str, out: str) -> dict[str, object]:
+    """Export the book to a file and run the full verification."""
+    import resource
+
+    import sqlalchemy as sa
+
+    from coopledger.extensions import db
+    from coopledger.ledger.bookfile import export_book, verify_book
+    from coopledger.orgs.models import Organisation
+
+    app = _app(url)
+    with app.app_context():
+        org = db.session.scalars(sa.select(Organisation).where(Organisation.code == ORG)).one()
+        start = time.perf_counter()
+        Path(out).write_text(export_book(org), encoding="utf-8")
+        export_s = time.perf_counter() - start
+        start = time.perf_counter()
+        result = verify_book(org)
+        verify_s = time.perf_counter() - start
+    return {"export_s": export_s, "verify_s": verify_s, "ok": result.ok,
+            "problems": (result.beancount_errors + result.chain_errors
+                         + result.balance_differences)[:5],
+            "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def _timed(command: list[str]) -> tuple[float, int]:
+    env = {**os.environ, "BEANCOUNT_DISABLE_LOAD_CACHE": "1"}
+    start = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    return time.perf_counter() - start, done.returncode
+
+
+def _child(kind: str, url: str, extra: str = "") -> dict[str, object]:
+    output = subprocess.run([sys.executable, __file__, "--child", kind, "--database-url", url,
+                             "--out", extra], capture_output=True, text=True, check=True)
+    return json.loads(output.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--vouchers", type=int, default=20000)
+    parser.add_argument("--database-url")
+    parser.add_argument("--child")
+    parser.add_argument("--out", default="")
+    args = parser.parse_args()
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    if args.child:
+        os.environ.setdefault("COOPLEDGER_INSTANCE_PATH", tempfile.mkdtemp())
+        result = worker(args.database_url) if args.child == "worker" else books_job(
+            args.database_url, args.out)
+        print(json.dumps(result))
+        return
+    workdir = Path(tempfile.mkdtemp(prefix="coopledger-bench-"))
+    os.environ["COOPLEDGER_INSTANCE_PATH"] = str(workdir)
+    url = args.database_url or f"sqlite:///{workdir / 'bench.db'}"
+    start = time.perf_counter()
+    build(url, args.vouchers)
+    print(f"built {args.vouchers} vouchers in {time.perf_counter() - start:.1f} s ({url.split(':')[0]})")
+    web = _child("worker", url)
+    ledger_file = str(workdir / "book.beancount")
+    job = _child("books", url, ledger_file)
+    bin_dir = Path(sys.executable).parent
+    check_s, check_rc = _timed([str(bin_dir / "bean-check"), ledger_file])
+    query_s, query_rc = _timed([str(bin_dir / "bean-query"), ledger_file,
+                                "SELECT account, sum(position) GROUP BY account"])
+    rows = [("posted vouchers in the book", f"{web['posted']}", ""),
+            ("post one voucher p50", f"{web['post_p50']:.1f} ms", "≤ 50 ms"),
+            ("post one voucher p95", f"{web['post_p95']:.1f} ms", "")]
+    for name, (cold, warm) in web["reports"].items():  # type: ignore[union-attr]
+        rows.append((f"{name} {YEAR} cold / warm", f"{cold:.0f} / {warm:.0f} ms", "≤ 300 ms cold"))
+    rows += [("web worker peak RSS", f"{web['rss']:.0f} MB", "≤ 200 MB"),
+             ("export (beancount file)", f"{job['export_s']:.2f} s", ""),
+             ("verify-ledger (full)", f"{job['verify_s']:.2f} s",
+              f"≤ 1.2 × bean-check = {1.2 * check_s:.2f} s"),
+             ("verification result", "OK" if job["ok"] else f"FAILED {job['problems']}", ""),
+             ("bean-check on the export", f"{check_s:.2f} s (exit {check_rc})", ""),
+             ("bean-query balances", f"{query_s:.2f} s (exit {query_rc})", ""),
+             ("verify / bean-check", f"{job['verify_s'] / check_s:.2f}×", "≤ 1.2×")]
+    width = max(len(r[0]) for r in rows)
+    print(f"{'measure':<{width}}  {'value':>22}  target")
+    for label, value, target in rows:
+        print(f"{label:<{width}}  {value:>22}  {target}")
+
+
+if __name__ == "__main__":
+    main()
