@@ -98,7 +98,8 @@ def build(url: str, count: int) -> None:
                 link=f"v{on.year}-{on.month:02d}-{counters[key]:04d}",
                 preparer=accountant.username, reviewer=reviewer.username, attachments=1,
                 postings=tuple((names[accounts[code].id], d - c) for code, d, c in lines))
-            head = chain_hash(head, beans.transaction_text(txn))
+            voucher.bean_text = beans.transaction_text(txn)
+            head = chain_hash(head, voucher.bean_text)
             voucher.chain_hash = head
             batch.append(voucher)
             if len(batch) == 2000:

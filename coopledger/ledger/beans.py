@@ -80,7 +80,7 @@ class BookSpec:
     current_earnings: str      # option value, without the Equity root
     previous_earnings: str
     accounts: tuple[BeanAccount, ...]
-    transactions: tuple[BeanTransaction, ...] = field(default=())
+    texts: tuple[str, ...] = field(default=())  # each voucher's transaction_text, in date order
 
 
 def _quote(text: str) -> str:
@@ -128,9 +128,9 @@ def render_book(spec: BookSpec) -> str:
     body.append(f'{first} custom "fava-option" "language" "zh"')
     for acc in sorted(spec.accounts, key=lambda a: a.name):
         body.append(f"{acc.opened} open {acc.name} {CURRENCY}")
-    for txn in spec.transactions:
+    for text in spec.texts:
         body.append("")
-        body.append(transaction_text(txn).rstrip("\n"))
+        body.append(text.rstrip("\n"))
     for acc in sorted(spec.accounts, key=lambda a: a.name):
         if acc.closed is not None:
             body.append(f"{acc.closed} close {acc.name}")

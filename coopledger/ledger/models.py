@@ -195,6 +195,9 @@ class Voucher(Model):
     posted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     post_seq: Mapped[int | None]
     chain_hash: Mapped[str | None] = mapped_column(sa.String(64))
+    #: The beancount text the chain hash covers, kept so export and verification need not
+    #: re-render every voucher; verification still re-renders from the lines and compares.
+    bean_text: Mapped[str | None] = mapped_column(sa.Text)
 
     organisation: Mapped[Organisation] = relationship()
     lines: Mapped[list[VoucherLine]] = relationship(

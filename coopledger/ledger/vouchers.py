@@ -253,8 +253,8 @@ def post_voucher(voucher: Voucher, *, by: User) -> Voucher:
     voucher.posted_at = utcnow()
     book.last_post_seq += 1
     voucher.post_seq = book.last_post_seq
-    voucher.chain_hash = chain_hash(book.chain_head,
-                                    beans.transaction_text(voucher_transaction(voucher)))
+    voucher.bean_text = beans.transaction_text(voucher_transaction(voucher))
+    voucher.chain_hash = chain_hash(book.chain_head, voucher.bean_text)
     book.chain_head = voucher.chain_hash
     for line in voucher.lines:
         line.posted = True

@@ -82,6 +82,7 @@ def upgrade():
     sa.Column('posted_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('post_seq', sa.Integer(), nullable=True),
     sa.Column('chain_hash', sa.String(length=64), nullable=True),
+    sa.Column('bean_text', sa.Text(), nullable=True),
     sa.ForeignKeyConstraint(['cashier_id'], ['users.id'], name=op.f('fk_vouchers_cashier_id_users')),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_vouchers_organisation_id_organisations')),
     sa.ForeignKeyConstraint(['poster_id'], ['users.id'], name=op.f('fk_vouchers_poster_id_users')),

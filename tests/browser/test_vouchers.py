@@ -1,4 +1,4 @@
-"""An accountant enters a voucher in Chromium; the totals update as they type; a reviewer posts it."""
+"""An accountant enters a voucher in Chromium, totals updating as they type; a reviewer posts it."""
 
 from __future__ import annotations
 

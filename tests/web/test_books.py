@@ -189,6 +189,24 @@ def test_export_is_deterministic_and_verifies(client: FlaskClient, auth: Auth,
 
 
 def test_tampering_with_a_posted_amount_is_found_by_verification(opened: Any) -> None:
+    from coopledger.ledger.models import VoucherLine
+
+    org = opened.org("shian-jjhzs")
+    voucher = make_voucher(org, opened.user("accountant"), opened.user("reviewer"))
+    db.session.flush()
+    db.session.execute(sa.update(VoucherLine).where(VoucherLine.voucher_id == voucher.id,
+                                                    VoucherLine.line_no == 1)
+                       .values(debit=Decimal("800.00")))
+    db.session.execute(sa.update(VoucherLine).where(VoucherLine.voucher_id == voucher.id,
+                                                    VoucherLine.line_no == 2)
+                       .values(credit=Decimal("800.00")))
+    result = bookfile.verify_book(org)
+    assert result.chain_errors == ["2024-03-05 记-1: lines differ from the posted text"]
+    assert "Assets:102-银行存款 2024-03: SQL 95800.00 ≠ beancount 103000.00" in (
+        result.balance_differences)
+
+
+def test_tampering_with_a_stored_hash_breaks_the_chain(opened: Any) -> None:
     org = opened.org("shian-jjhzs")
     voucher = make_voucher(org, opened.user("accountant"), opened.user("reviewer"))
     db.session.flush()
