@@ -225,7 +225,8 @@ def main() -> None:
     url = args.database_url or f"sqlite:///{workdir / 'bench.db'}"
     start = time.perf_counter()
     build(url, args.vouchers)
-    print(f"built {args.vouchers} vouchers in {time.perf_counter() - start:.1f} s ({url.split(':')[0]})")
+    backend = url.split(":")[0]
+    print(f"built {args.vouchers} vouchers in {time.perf_counter() - start:.1f} s ({backend})")
     web = _child("worker", url)
     ledger_file = str(workdir / "book.beancount")
     job = _child("books", url, ledger_file)
