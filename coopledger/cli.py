@@ -190,12 +190,14 @@ def verify_ledger(org_code: str) -> None:
 @click.option("--org", "org_code", required=True)
 @click.option("--period", required=True, help="2024, 2024-03, 2024-Q2 or 2024-01-01..2024-06-30")
 @click.option("--account", help="account code (general_ledger, detail_ledger, bank_journal)")
+@click.option("--level", default=9, show_default=True,
+              help="trial balance: accounts down to this level (1 = chart accounts)")
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "pdf"]), default="csv",
               show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False, writable=True),
               help="file to write (csv goes to standard output by default)")
 @with_appcontext
-def report(name: str, org_code: str, period: str, account: str | None, fmt: str,
+def report(name: str, org_code: str, period: str, account: str | None, level: int, fmt: str,
            out: str | None) -> None:
     """Print or write a report: the same figures as the report pages."""
     from coopledger.errors import CoopLedgerError
@@ -205,7 +207,7 @@ def report(name: str, org_code: str, period: str, account: str | None, fmt: str,
     if name not in REPORTS:
         raise click.ClickException(f"unknown report {name}; one of: {', '.join(REPORTS)}")
     try:
-        table = build_report(name, _org_or_fail(org_code), period, account=account)
+        table = build_report(name, _org_or_fail(org_code), period, account=account, level=level)
     except CoopLedgerError as err:
         raise click.ClickException(str(err)) from None
     if fmt == "csv" and not out:

@@ -11,6 +11,7 @@ mapped onto the chart: current earnings → 本年收益/本年盈余, previous 
 from __future__ import annotations
 
 import contextlib
+import gc
 import datetime as dt
 import multiprocessing
 import multiprocessing.process
@@ -197,6 +198,10 @@ class PendingLoad:
 
 
 def _load_and_send(text: str, sender: Any) -> None:
+    # The child is short-lived: the cyclic collector would only walk the parent's inherited heap
+    # and beancount's many small objects, so it is switched off for the load.
+    gc.freeze()
+    gc.disable()
     try:
         sender.send(load(text))
     except BaseException as err:  # the parent re-raises it

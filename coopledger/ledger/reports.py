@@ -336,9 +336,12 @@ REPORTS: dict[str, tuple[str, Callable[..., ReportTable], bool]] = {
 
 
 def build_report(name: str, org: Organisation, period: str, *, account: str | None = None,
-                 ) -> ReportTable:
-    """Build report ``name`` for a period text (2024, 2024-03, 2024-Q2, a..b)."""
+                 level: int = 9) -> ReportTable:
+    """Build report ``name`` for a period text (2024, 2024-03, 2024-Q2, a..b).
+
+    ``level`` limits the trial balance to accounts down to that level (1 = chart accounts).
+    """
     if name not in REPORTS:
         raise ReportError(N_("没有名为 %(name)s 的报表。"), name=name)
     start, end = rules.parse_period(period)
-    return REPORTS[name][1](org, start, end, account=account)
+    return REPORTS[name][1](org, start, end, account=account, level=level)

@@ -251,8 +251,10 @@ def report(code: str, name: str) -> ResponseReturnValue:
     period = request.args.get("period", "") or str(today().year)
     account = request.args.get("account") or None
     fmt = request.args.get("format", "html")
+    level = request.args.get("level", "9")
     try:
-        table = build_report(name, org, period, account=account)
+        table = build_report(name, org, period, account=account,
+                             level=int(level) if level.isdigit() else 9)
     except (ReportError, rules.PeriodSpecError) as err:
         return render_template("ledger/report.html", org=org, name=name, table=None,
                                error=str(err), period=period, account=account,

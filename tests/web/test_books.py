@@ -144,6 +144,10 @@ def test_year_end_closes_income_into_retained_earnings(opened: Any) -> None:
     assert sheet["未分配收益"] == (Decimal("6765.44"), Decimal("0.00"))
     assert sheet["资产总计"] == sheet["负债和所有者权益总计"]
     trial = build_report("trial_balance", org, "2024")
+    assert "32202" in [row[0] for row in trial.rows]
+    top_level = build_report("trial_balance", org, "2024", level=1)
+    assert "32202" not in [row[0] for row in top_level.rows]
+    assert top_level.rows[-1] == trial.rows[-1]
     totals = trial.rows[-1]
     assert totals[4] == totals[5]  # period debits equal credits
     assert totals[6] == totals[7] == Decimal("106765.44")
