@@ -11,8 +11,8 @@ mapped onto the chart: current earnings → 本年收益/本年盈余, previous 
 from __future__ import annotations
 
 import contextlib
-import gc
 import datetime as dt
+import gc
 import multiprocessing
 import multiprocessing.process
 import os
