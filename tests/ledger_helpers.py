@@ -47,3 +47,13 @@ def make_voucher(org: Organisation, accountant: User, reviewer: User, *, upto: s
         line(summary, debit, amount), line(summary, credit, credit=amount)],
         attachment_count=1, by=accountant)
     return run(voucher, accountant, reviewer, upto)
+
+
+def year_end_if_any(org: Organisation, year: int, *, by: User) -> list[Voucher]:
+    """The year-end vouchers, or none when the year has no income or expense to carry."""
+    try:
+        return periods.year_end_vouchers(org, year, by=by)
+    except periods.PeriodError as err:
+        if "没有需要结转的损益" not in err.template:
+            raise
+        return []

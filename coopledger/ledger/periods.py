@@ -178,13 +178,3 @@ def open_books_from_text(org: Organisation, on_text: str,
             raise PeriodError(N_("科目 %(code)s 的借方和贷方只能填一个。"), code=code)
         lines.append(rules.Line("期初余额", code, debit, credit))
     return open_books(org, on=on, balances=lines, by=by)
-
-
-def year_end_vouchers_if_any(org: Organisation, year: int, *, by: User) -> list[Voucher]:
-    """Like :func:`year_end_vouchers`, but an empty list when there is nothing to carry forward."""
-    try:
-        return year_end_vouchers(org, year, by=by)
-    except PeriodError:
-        if _unposted(org.id, Voucher.year == year):
-            raise
-        return []

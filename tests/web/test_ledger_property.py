@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coopledger.extensions import db
-from coopledger.ledger import bookfile, periods, vouchers
+from coopledger.ledger import bookfile, vouchers
 from coopledger.ledger.reports import build_report
-from tests.ledger_helpers import book_with_vouchers, line, run
+from tests.ledger_helpers import book_with_vouchers, line, run, year_end_if_any
 
 ACCOUNTS = ("101", "102", "112", "121", "151", "211", "301", "501", "502", "503", "511", "513")
 
@@ -45,7 +45,7 @@ def test_sql_and_beancount_agree(session: Any, by_name: Any,
         closed_2024 = False
         for on, debits, credit, reverse in dated:
             if on.year == 2025 and not closed_2024:
-                for closing in periods.year_end_vouchers_if_any(org, 2024, by=accountant):
+                for closing in year_end_if_any(org, 2024, by=accountant):
                     run(closing, accountant, reviewer)
                 closed_2024 = True
             total = sum(amount for _code, amount in debits)
