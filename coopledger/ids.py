@@ -66,3 +66,23 @@ def normalize_credit_code(value: str) -> str:
     if credit_code_check_char(text[:17]) != text[17]:
         raise IdentifierError(N_("统一社会信用代码校验位不正确，请核对后重新输入。"))
     return text
+
+
+def gender_of(resident_id: str) -> str:
+    """"M" or "F" from the sequence code's last digit (odd = male)."""
+    return "M" if int(normalize_resident_id(resident_id)[16]) % 2 else "F"
+
+
+def mask_id(value: str) -> str:
+    """A resident ID with only the first 6 and last 4 characters shown."""
+    return value[:6] + "*" * max(0, len(value) - 10) + value[-4:] if len(value) > 10 else value
+
+
+def mask_bank(value: str) -> str:
+    """A bank account with only the last 4 digits shown."""
+    return "*" * max(0, len(value) - 4) + value[-4:] if value else ""
+
+
+def mask_phone(value: str) -> str:
+    """A phone number with only the first 3 and last 4 digits shown."""
+    return value[:3] + "*" * max(0, len(value) - 7) + value[-4:] if len(value) > 7 else value

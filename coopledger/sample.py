@@ -49,9 +49,51 @@ def load_world(path: Path | None = None, *, with_books: bool = True) -> LoadRepo
     _load_townships(world.get("townships", []), report)
     _load_organisations(world.get("organisations", []), report)
     _load_users(world.get("users", []), world.get("demo_password", DEMO_PASSWORD), report)
+    _load_households(world.get("households", []), report)
     if with_books:
         _load_books(world.get("books", []), report)
     return report
+
+
+def _load_households(rows: list[dict[str, Any]], report: LoadReport) -> None:
+    import datetime as dt
+    from decimal import Decimal
+
+    from coopledger.dates import today
+    from coopledger.members import services as members
+    from coopledger.members.models import MembershipSource, Person, Relationship
+
+    for row in rows:
+        first_id = row["persons"][0]["id_number"]
+        if _one(Person, Person.id_number, first_id) is not None:
+            report.skipped += 1
+            continue
+        household = members.create_household(
+            _one(Village, Village.code, row["village"]),
+            members.HouseholdData(head_name=row["head"], address=row.get("address", ""),
+                                  contract_cert_no=row.get("contract_cert_no", ""),
+                                  phone=row.get("phone", ""), bank_name=row.get("bank_name", ""),
+                                  bank_account=row.get("bank_account", "")), by=None)
+        for person in row["persons"]:
+            members.add_person(household, name=person["name"], id_number=person["id_number"],
+                               relationship=Relationship(person["relation"]), by=None)
+        org = _one(Organisation, Organisation.code, row["member_of"])
+        members.admit(org, household, member_number=row["member_number"],
+                      joined_on=dt.date.fromisoformat(row["joined_on"]),
+                      source=MembershipSource.ORIGINAL, today=today(), by=None)
+        for parcel_row in row.get("parcels", []):
+            parcel = members.add_parcel(
+                household, code=parcel_row["code"], area=Decimal(parcel_row["area"]),
+                grade_coefficient=Decimal(parcel_row["grade_coefficient"]),
+                location=parcel_row.get("location", ""),
+                land_class=parcel_row.get("land_class", ""), by=None)
+            if parcel_row.get("contributed_on"):
+                members.contribute(parcel, org,
+                                   on=dt.date.fromisoformat(parcel_row["contributed_on"]),
+                                   today=today(), by=None)
+        if row.get("login"):
+            members.link_user(household, _one(User, User.username, row["login"]), by=None)
+        report.created += 1
 
 
 def _load_books(rows: list[dict[str, Any]], report: LoadReport) -> None:

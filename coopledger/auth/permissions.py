@@ -13,6 +13,7 @@ from flask import abort
 
 from coopledger.auth.roles import Role, Scope
 from coopledger.jobs.models import Job
+from coopledger.members.models import Household
 from coopledger.orgs.models import Organisation, Township
 
 if TYPE_CHECKING:
@@ -38,6 +39,10 @@ class Action(enum.StrEnum):
     MANAGE_BOOKS = "books.manage"  # chart, opening balances, settings, month close, year end
     REOPEN_PERIODS = "books.reopen"        # admin only
     EXPORT_BOOKS = "books.export"          # beancount file and verification
+    VIEW_MEMBERS = "members.view"
+    MANAGE_MEMBERS = "members.manage"
+    VIEW_PII = "members.pii"               # full ID and bank numbers
+    VIEW_HOUSEHOLD = "household.view"
 
 
 # Organisation roles that may perform each organisation action; township auditors may
@@ -51,11 +56,16 @@ _ORG_ROLES: dict[Action, frozenset[Role]] = {
     Action.POST_VOUCHERS: frozenset({Role.ACCOUNTANT, Role.REVIEWER}),
     Action.MANAGE_BOOKS: frozenset({Role.ACCOUNTANT}),
     Action.EXPORT_BOOKS: frozenset({Role.ACCOUNTANT}),
+    Action.VIEW_MEMBERS: frozenset({Role.ACCOUNTANT, Role.REVIEWER, Role.CASHIER,
+                                    Role.SUPERVISOR}),
+    Action.MANAGE_MEMBERS: frozenset({Role.ACCOUNTANT}),
+    Action.VIEW_PII: frozenset({Role.ACCOUNTANT, Role.CASHIER}),
 }
-_AUDITOR_MAY = frozenset({Action.VIEW_ORG, Action.VIEW_BOOKS, Action.EXPORT_BOOKS})
+_AUDITOR_MAY = frozenset({Action.VIEW_ORG, Action.VIEW_BOOKS, Action.EXPORT_BOOKS,
+                          Action.VIEW_MEMBERS})
 
 
-Subject = Organisation | Township | Job | None
+Subject = Organisation | Township | Job | Household | None
 
 
 def can(user: User | AnonymousUserMixin | None, action: Action | str, subject: Subject = None,
@@ -83,7 +93,19 @@ def can(user: User | AnonymousUserMixin | None, action: Action | str, subject: S
         return False
     if action is Action.VIEW_JOB and isinstance(subject, Job):
         return subject.created_by_id == account.id
+    if action is Action.VIEW_HOUSEHOLD and isinstance(subject, Household):
+        if subject.user_id == account.id:
+            return True
+        return any(can(account, Action.VIEW_MEMBERS, org) for org in household_orgs(subject))
     return False
+
+
+def household_orgs(household: Household) -> list[Organisation]:
+    """Organisations whose staff may see a household: its village's and those it belongs to."""
+    orgs = {o.id: o for o in household.village.organisations}
+    for membership in household.memberships:
+        orgs[membership.organisation_id] = membership.organisation
+    return list(orgs.values())
 
 
 def require(user: User | AnonymousUserMixin | None, action: Action | str,

@@ -11,6 +11,7 @@ from flask_login import current_user
 from coopledger.auth.models import User
 from coopledger.auth.roles import Role
 from coopledger.extensions import db
+from coopledger.members.queries import my_households
 from coopledger.orgs import queries
 from coopledger.orgs.models import Organisation, Township, Village
 from coopledger.web import me, safe_next
@@ -32,6 +33,7 @@ def index() -> ResponseReturnValue:
         "townships": [(t, queries.township_organisations(t))
                       for t in queries.audited_townships(user)],
         "is_member": user.has_role(Role.MEMBER),
+        "my_households": my_households(user.id),
     }
     if user.is_admin:
         context["counts"] = {

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -21,6 +22,7 @@ from coopledger.ledger.attachments import add_attachment
 from coopledger.ledger.books import accounts_by_code, add_subaccount
 from coopledger.ledger.models import Voucher
 from coopledger.ledger.sample_books import PLACEHOLDER_PNG
+from coopledger.members.models import Household
 from tests.conftest import Auth
 from tests.ledger_helpers import book_with_vouchers, make_voucher
 
@@ -171,6 +173,35 @@ CASES += [
          VIEW_BOOKS),
 ]
 
+HOUSEHOLDS = "/o/shian-tdgf/households"
+VIEW_MEMBERS_TDGF = only("admin", "accountant", "reviewer", "auditor")
+MANAGE_TDGF = only("admin", "accountant")
+CASES += [
+    Case("households", "members.index", "GET", lambda w: f"{HOUSEHOLDS}/", VIEW_MEMBERS_TDGF),
+    Case("households: other township", "members.index", "GET",
+         lambda w: "/o/jinshi-jjhzs/households/", only("admin", "jinshi-kj")),
+    Case("new household", "members.create", "GET", lambda w: f"{HOUSEHOLDS}/new", MANAGE_TDGF),
+    Case("household", "members.show", "GET", lambda w: f"{HOUSEHOLDS}/{w.household_id}",
+         VIEW_MEMBERS_TDGF),
+    Case("edit household", "members.edit", "GET",
+         lambda w: f"{HOUSEHOLDS}/{w.household_id}/edit", MANAGE_TDGF),
+    Case("add person", "members.add_person", "POST",
+         lambda w: f"{HOUSEHOLDS}/{w.household_id}/persons", MANAGE_TDGF),
+    Case("add parcel", "members.add_parcel", "POST",
+         lambda w: f"{HOUSEHOLDS}/{w.household_id}/parcels", MANAGE_TDGF),
+    Case("admit", "members.admit", "POST",
+         lambda w: f"{HOUSEHOLDS}/{w.household_id}/membership", MANAGE_TDGF),
+    Case("leave", "members.leave", "POST",
+         lambda w: f"{HOUSEHOLDS}/{w.household_id}/leave", MANAGE_TDGF),
+    Case("contribute", "members.contribute", "POST",
+         lambda w: f"/o/shian-tdgf/parcels/{w.parcel_id}/contribute", MANAGE_TDGF),
+    Case("withdraw", "members.withdraw", "POST",
+         lambda w: f"/o/shian-tdgf/contributions/{w.contribution_id}/withdraw", MANAGE_TDGF),
+    Case("household login", "members.link_user", "POST",
+         lambda w: f"{HOUSEHOLDS}/{w.household_id}/login", MANAGE_TDGF),
+    Case("my household", "members.mine", "GET", lambda w: "/my/household", EVERYONE),
+]
+
 
 @pytest.fixture
 def world(by_name: Any, app: Flask) -> Any:
@@ -197,6 +228,11 @@ def world(by_name: Any, app: Flask) -> Any:
     book_with_vouchers(foreign, by_name.user("jinshi-kj"), by_name.user("admin"))
     by_name.foreign_id = make_voucher(foreign, by_name.user("jinshi-kj"), by_name.user("admin"),
                                       upto="posted").id
+    household = db.session.scalars(sa.select(Household).where(
+        Household.head_name == "王德明")).one()
+    by_name.household_id = household.id
+    by_name.parcel_id = household.parcels[0].id
+    by_name.contribution_id = household.parcels[0].contributions[0].id
     db.session.commit()
     return by_name
 

@@ -1,0 +1,1 @@
+"""Households, persons, their membership of organisations, and the land parcels they hold."""

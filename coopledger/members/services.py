@@ -1,0 +1,240 @@
+"""Registering households, persons, memberships and parcels; contributing land (入股).
+
+Services check the rules, write one audit line and flush; the calling view commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+
+from coopledger.audit.services import record, snapshot
+from coopledger.extensions import db
+from coopledger.i18n import N_
+from coopledger.ids import birth_date_of, gender_of, normalize_resident_id
+from coopledger.members import rules
+from coopledger.members.models import (
+    Contribution,
+    Household,
+    Membership,
+    MembershipSource,
+    Parcel,
+    Person,
+    Relationship,
+)
+from coopledger.orgs.models import Organisation, Village
+
+if TYPE_CHECKING:
+    from coopledger.auth.models import User
+
+HOUSEHOLD_FIELDS = ("head_name", "address", "contract_cert_no", "phone", "bank_name",
+                    "bank_account", "village_id")
+
+
+@dataclass(frozen=True)
+class HouseholdData:
+    """The editable fields of a household."""
+
+    head_name: str
+    address: str = ""
+    contract_cert_no: str = ""
+    phone: str = ""
+    bank_name: str = ""
+    bank_account: str = ""
+
+
+def _clean_phone(phone: str) -> str:
+    digits = phone.strip().replace(" ", "").replace("-", "")
+    if digits and (not digits.isdigit() or not 7 <= len(digits) <= 12):
+        raise rules.MemberRuleError(N_("电话号码“%(phone)s”不正确。"), phone=phone)
+    return digits
+
+
+def _clean_account(account: str) -> str:
+    digits = account.strip().replace(" ", "")
+    if digits and (not digits.isdigit() or not 8 <= len(digits) <= 30):
+        raise rules.MemberRuleError(N_("银行账号应为8至30位数字。"))
+    return digits
+
+
+def _apply(household: Household, data: HouseholdData) -> None:
+    if not data.head_name.strip():
+        raise rules.MemberRuleError(N_("请填写户主姓名。"))
+    household.head_name = data.head_name.strip()
+    household.address = data.address.strip()
+    household.contract_cert_no = data.contract_cert_no.strip()
+    household.phone = _clean_phone(data.phone)
+    household.bank_name = data.bank_name.strip()
+    household.bank_account = _clean_account(data.bank_account)
+
+
+def create_household(village: Village, data: HouseholdData, *, by: User | None) -> Household:
+    """Register a household of a village."""
+    household = Household(village=village)
+    _apply(household, data)
+    db.session.add(household)
+    db.session.flush()
+    record("household.create", household, by=by, label=f"{village} {household}",
+           after=_masked(snapshot(household, HOUSEHOLD_FIELDS)))
+    return household
+
+
+def update_household(household: Household, data: HouseholdData, *, by: User | None,
+                     ) -> Household:
+    """Change a household's details."""
+    before = _masked(snapshot(household, HOUSEHOLD_FIELDS))
+    _apply(household, data)
+    db.session.flush()
+    record("household.update", household, by=by, label=str(household), before=before,
+           after=_masked(snapshot(household, HOUSEHOLD_FIELDS)))
+    return household
+
+
+def _masked(values: dict[str, object]) -> dict[str, object]:
+    """The audit log keeps only the last digits of bank accounts (it is read by auditors)."""
+    from coopledger.ids import mask_bank
+
+    if values.get("bank_account"):
+        values["bank_account"] = mask_bank(str(values["bank_account"]))
+    return values
+
+
+def add_person(household: Household, *, name: str, id_number: str, relationship: Relationship,
+               by: User | None) -> Person:
+    """Add a person to a household; the same ID number can never be entered twice."""
+    if not name.strip():
+        raise rules.MemberRuleError(N_("请填写姓名。"))
+    number = normalize_resident_id(id_number)
+    existing = db.session.scalar(sa.select(Person).where(Person.id_number == number))
+    if existing is not None:
+        raise rules.MemberRuleError(
+            N_("身份证号已登记：%(name)s，%(village)s%(household)s。请勿重复录入。"),
+            name=existing.name, village=str(existing.household.village),
+            household=str(existing.household))
+    if relationship is Relationship.HEAD and any(
+            p.relation is Relationship.HEAD for p in household.persons):
+        raise rules.MemberRuleError(N_("这一户已经有户主。"))
+    person = Person(household=household, name=name.strip(), id_number=number,
+                    gender=gender_of(number), birth_on=birth_date_of(number),
+                    relation=relationship)
+    db.session.add(person)
+    db.session.flush()
+    record("person.create", household, by=by, label=f"{household} {person.name}",
+           after={"name": person.name, "relationship": relationship.value})
+    return person
+
+
+def admit(org: Organisation, household: Household, *, member_number: str, joined_on: dt.date,
+          source: MembershipSource, today: dt.date, by: User | None) -> Membership:
+    """Make a household a member of an organisation."""
+    rules.check_not_future(joined_on, today=today)
+    number = member_number.strip()
+    if not number:
+        raise rules.MemberRuleError(N_("请填写成员编号。"))
+    if db.session.scalar(sa.select(Membership.id).where(
+            Membership.organisation_id == org.id, Membership.household_id == household.id)):
+        raise rules.MemberRuleError(N_("%(household)s已经是%(org)s的成员。"),
+                                    household=str(household), org=org.name)
+    if db.session.scalar(sa.select(Membership.id).where(
+            Membership.organisation_id == org.id, Membership.member_number == number)):
+        raise rules.MemberRuleError(N_("成员编号 %(number)s 已被使用。"), number=number)
+    membership = Membership(organisation=org, household=household, member_number=number,
+                            joined_on=joined_on, left_on=None, source=source)
+    db.session.add(membership)
+    db.session.flush()
+    record("membership.create", org, by=by, label=f"{org.name} {household} {number}",
+           after={"household_id": household.id, "number": number,
+                  "joined_on": joined_on.isoformat(), "source": source.value})
+    return membership
+
+
+def end_membership(membership: Membership, *, left_on: dt.date, today: dt.date,
+                   by: User | None) -> Membership:
+    """Record that a household left the organisation."""
+    rules.check_not_future(left_on, today=today)
+    rules.check_membership_dates(membership.joined_on, left_on)
+    if membership.left_on is not None:
+        raise rules.MemberRuleError(N_("该户已于 %(on)s 退社。"), on=membership.left_on.isoformat())
+    membership.left_on = left_on
+    db.session.flush()
+    record("membership.end", membership.organisation, by=by,
+           label=f"{membership.organisation.name} {membership.household}",
+           after={"left_on": left_on.isoformat()})
+    return membership
+
+
+def add_parcel(household: Household, *, code: str, area: Decimal, grade_coefficient: Decimal,
+               contract_cert_no: str = "", location: str = "", land_class: str = "",
+               by: User | None) -> Parcel:
+    """Register a contracted parcel of a household."""
+    code = code.strip()
+    if not code:
+        raise rules.MemberRuleError(N_("请填写地块编码。"))
+    if any(p.code == code for p in household.parcels):
+        raise rules.MemberRuleError(N_("这一户已有编码为 %(code)s 的地块。"), code=code)
+    if area <= 0 or grade_coefficient <= 0:
+        raise rules.MemberRuleError(N_("面积和等级系数必须大于零。"))
+    parcel = Parcel(household=household, code=code, area=area,
+                    grade_coefficient=grade_coefficient,
+                    contract_cert_no=contract_cert_no.strip() or household.contract_cert_no,
+                    location=location.strip(), land_class=land_class.strip())
+    db.session.add(parcel)
+    db.session.flush()
+    record("parcel.create", household, by=by, label=f"{household} {code}",
+           after={"code": code, "area": str(area), "grade_coefficient": str(grade_coefficient)})
+    return parcel
+
+
+def contribute(parcel: Parcel, org: Organisation, *, on: dt.date, today: dt.date,
+               by: User | None) -> Contribution:
+    """Contribute a parcel to a cooperative (入股) from ``on``."""
+    if not org.kind.is_cooperative:
+        raise rules.MemberRuleError(N_("土地只能入股合作社。"))
+    rules.check_not_future(on, today=today)
+    membership = db.session.scalar(sa.select(Membership).where(
+        Membership.organisation_id == org.id, Membership.household_id == parcel.household_id))
+    if membership is None or not membership.active_on(on):
+        raise rules.MemberRuleError(N_("%(household)s在 %(on)s 不是%(org)s的成员，请先办理入社。"),
+                                    household=str(parcel.household), on=on.isoformat(),
+                                    org=org.name)
+    rules.check_contribution([(c.contributed_on, c.withdrawn_on) for c in parcel.contributions],
+                             on)
+    contribution = Contribution(parcel=parcel, organisation=org, contributed_on=on,
+                                withdrawn_on=None)
+    db.session.add(contribution)
+    db.session.flush()
+    record("parcel.contribute", org, by=by,
+           label=f"{org.name} {parcel.household} {parcel.code}",
+           after={"parcel_id": parcel.id, "area": str(parcel.area), "on": on.isoformat()})
+    return contribution
+
+
+def withdraw(contribution: Contribution, *, on: dt.date, today: dt.date,
+             by: User | None) -> Contribution:
+    """End a parcel's contribution on ``on`` (inclusive)."""
+    rules.check_not_future(on, today=today)
+    if contribution.withdrawn_on is not None:
+        raise rules.MemberRuleError(N_("这块地已于 %(on)s 退出。"),
+                                    on=contribution.withdrawn_on.isoformat())
+    rules.check_withdrawal(contribution.contributed_on, on)
+    contribution.withdrawn_on = on
+    db.session.flush()
+    record("parcel.withdraw", contribution.organisation, by=by,
+           label=f"{contribution.organisation.name} {contribution.parcel.household} "
+                 f"{contribution.parcel.code}", after={"on": on.isoformat()})
+    return contribution
+
+
+def link_user(household: Household, user: User | None, *, by: User | None) -> Household:
+    """Give a member's login access to their own household (or remove it)."""
+    household.user = user
+    db.session.flush()
+    record("household.link_user", household, by=by, label=str(household),
+           after={"user": user.username if user else None})
+    return household
+
+

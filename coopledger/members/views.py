@@ -1,0 +1,283 @@
+"""Household pages: the list of an organisation, one household with its people and land,
+and the member's own view of their household."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from coopledger.auth.models import User
+from coopledger.auth.permissions import Action, can, require
+from coopledger.dates import today
+from coopledger.extensions import db
+from coopledger.formutil import options
+from coopledger.members import queries, rules, services
+from coopledger.members.forms import (
+    DatedForm,
+    HouseholdForm,
+    LinkUserForm,
+    MembershipForm,
+    ParcelForm,
+    PersonForm,
+)
+from coopledger.members.models import (
+    Contribution,
+    Household,
+    Membership,
+    MembershipSource,
+    Parcel,
+    Relationship,
+)
+from coopledger.orgs.queries import get_org
+from coopledger.web import apply_change, me
+
+if TYPE_CHECKING:
+    from flask.typing import ResponseReturnValue
+
+    from coopledger.orgs.models import Organisation
+
+bp = Blueprint("members", __name__)
+PAGE_SIZE = 50
+
+
+def _household(org: Organisation, household_id: int) -> Household:
+    household = db.get_or_404(Household, household_id)
+    if household.village_id != org.village_id and not any(
+            m.organisation_id == org.id for m in household.memberships):
+        abort(404)
+    return household
+
+
+def _data(form: HouseholdForm) -> services.HouseholdData:
+    return services.HouseholdData(
+        head_name=form.head_name.data or "", address=form.address.data or "",
+        contract_cert_no=form.contract_cert_no.data or "", phone=form.phone.data or "",
+        bank_name=form.bank_name.data or "", bank_account=form.bank_account.data or "")
+
+
+@bp.route("/o/<code>/households/")
+@login_required
+def index(code: str) -> ResponseReturnValue:
+    """Households of the organisation, with their contributed land today."""
+    org = get_org(code)
+    require(me(), Action.VIEW_MEMBERS, org)
+    search = request.args.get("q", "")
+    page = db.paginate(queries.households_query(org, search), per_page=PAGE_SIZE,
+                       error_out=False)
+    on = today()
+    areas = queries.contributed_area_by_household(org, [h.id for h in page.items], on)
+    return render_template("members/index.html", org=org, page=page, search=search,
+                           areas=areas, villages=queries.contributed_area_by_village(org, on),
+                           on=on, member_number=queries.member_number,
+                           show_pii=can(me(), Action.VIEW_PII, org))
+
+
+@bp.route("/o/<code>/households/new", methods=["GET", "POST"])
+@login_required
+def create(code: str) -> ResponseReturnValue:
+    """Register a household of the organisation's village."""
+    org = get_org(code)
+    require(me(), Action.MANAGE_MEMBERS, org)
+    form = HouseholdForm()
+    if form.validate_on_submit():
+        outcome = apply_change(lambda: services.create_household(org.village, _data(form),
+                                                                 by=me()),
+                               lambda made: _("已登记：%(name)s。", name=str(made)))
+        if outcome.ok:
+            return redirect(url_for("members.show", code=code, household_id=outcome.value.id))
+    return render_template("members/form.html", org=org, form=form, household=None)
+
+
+@bp.route("/o/<code>/households/<int:household_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(code: str, household_id: int) -> ResponseReturnValue:
+    """Change a household's details."""
+    org = get_org(code)
+    require(me(), Action.MANAGE_MEMBERS, org)
+    household = _household(org, household_id)
+    form = HouseholdForm(obj=household)
+    if form.validate_on_submit() and apply_change(
+            lambda: services.update_household(household, _data(form), by=me()),
+            _("已保存。")).ok:
+        return redirect(url_for("members.show", code=code, household_id=household.id))
+    return render_template("members/form.html", org=org, form=form, household=household)
+
+
+def _person_form() -> PersonForm:
+    form = PersonForm(prefix="person")
+    form.relation.choices = options((r.value, _(r.label)) for r in Relationship)
+    return form
+
+
+def _membership_form() -> MembershipForm:
+    form = MembershipForm(prefix="member")
+    form.source.choices = options((s.value, _(s.label)) for s in MembershipSource)
+    return form
+
+
+@bp.route("/o/<code>/households/<int:household_id>")
+@login_required
+def show(code: str, household_id: int) -> ResponseReturnValue:
+    """A household: people, land and where it is contributed, memberships."""
+    org = get_org(code)
+    require(me(), Action.VIEW_MEMBERS, org)
+    household = _household(org, household_id)
+    return render_template(
+        "members/show.html", org=org, household=household,
+        show_pii=can(me(), Action.VIEW_PII, org), person_form=_person_form(),
+        parcel_form=ParcelForm(prefix="parcel"), membership_form=_membership_form(),
+        dated=DatedForm(on=today()), link_form=LinkUserForm(
+            username=household.user.username if household.user else ""),
+        membership=next((m for m in household.memberships if m.organisation_id == org.id),
+                        None))
+
+
+def _back(code: str, household: Household) -> ResponseReturnValue:
+    return redirect(url_for("members.show", code=code, household_id=household.id))
+
+
+@bp.route("/o/<code>/households/<int:household_id>/persons", methods=["POST"])
+@login_required
+def add_person(code: str, household_id: int) -> ResponseReturnValue:
+    """Add a person to the household."""
+    org = get_org(code)
+    require(me(), Action.MANAGE_MEMBERS, org)
+    household = _household(org, household_id)
+    form = _person_form()
+    if form.validate_on_submit():
+        apply_change(lambda: services.add_person(
+            household, name=form.name.data or "", id_number=form.id_number.data or "",
+            relationship=Relationship(form.relation.data), by=me()),
+            lambda person: _("已添加：%(name)s。", name=person.name))
+    else:
+        flash(_("请填写姓名和身份证号。"), "error")
+    return _back(code, household)
+
+
+@bp.route("/o/<code>/households/<int:household_id>/parcels", methods=["POST"])
+@login_required
+def add_parcel(code: str, household_id: int) -> ResponseReturnValue:
+    """Register a parcel of the household."""
+    org = get_org(code)
+    require(me(), Action.MANAGE_MEMBERS, org)
+    household = _household(org, household_id)
+    form = ParcelForm(prefix="parcel")
+    if form.validate_on_submit():
+        def register() -> Parcel:
+            return services.add_parcel(
+                household, code=form.code.data or "",
+                area=rules.parse_area(form.area.data or "", what=_("面积")),
+                grade_coefficient=rules.parse_area(form.grade_coefficient.data or "",
+                                                   what=_("等级系数")),
+                contract_cert_no=form.contract_cert_no.data or "",
+                location=form.location.data or "", land_class=form.land_class.data or "",
+                by=me())
+
+        apply_change(register, lambda parcel: _("已添加地块 %(code)s。", code=parcel.code))
+    else:
+        flash(_("请填写地块编码、面积和等级系数。"), "error")
+    return _back(code, household)
+
+
+@bp.route("/o/<code>/households/<int:household_id>/membership", methods=["POST"])
+@login_required
+def admit(code: str, household_id: int) -> ResponseReturnValue:
+    """Admit the household as a member of this organisation."""
+    org = get_org(code)
+    require(me(), Action.MANAGE_MEMBERS, org)
+    household = _household(org, household_id)
+    form = _membership_form()
+    if form.validate_on_submit() and form.joined_on.data is not None:
+        joined: dt.date = form.joined_on.data
+        apply_change(lambda: services.admit(
+            org, household, member_number=form.member_number.data or "", joined_on=joined,
+            source=MembershipSource(form.source.data), today=today(), by=me()),
+            _("已办理入社。"))
+    else:
+        flash(_("请填写成员编号和入社日期。"), "error")
+    return _back(code, household)
+
+
+@bp.route("/o/<code>/households/<int:household_id>/leave", methods=["POST"])
+@login_required
+def leave(code: str, household_id: int) -> ResponseReturnValue:
+    """Record that the household left this organisation."""
+    org = get_org(code)
+    require(me(), Action.MANAGE_MEMBERS, org)
+    household = _household(org, household_id)
+    membership = db.session.scalar(sa.select(Membership).where(
+        Membership.organisation_id == org.id, Membership.household_id == household.id))
+    form = DatedForm()
+    if membership is not None and form.validate_on_submit() and form.on.data is not None:
+        left: dt.date = form.on.data
+        apply_change(lambda: services.end_membership(membership, left_on=left, today=today(),
+                                                     by=me()), _("已办理退社。"))
+    return _back(code, household)
+
+
+@bp.route("/o/<code>/parcels/<int:parcel_id>/contribute", methods=["POST"])
+@login_required
+def contribute(code: str, parcel_id: int) -> ResponseReturnValue:
+    """Contribute a parcel to this cooperative (入股)."""
+    org = get_org(code)
+    require(me(), Action.MANAGE_MEMBERS, org)
+    parcel = db.get_or_404(Parcel, parcel_id)
+    household = _household(org, parcel.household_id)
+    form = DatedForm()
+    if form.validate_on_submit() and form.on.data is not None:
+        on: dt.date = form.on.data
+        apply_change(lambda: services.contribute(parcel, org, on=on, today=today(), by=me()),
+                     _("地块 %(code)s 已入股。", code=parcel.code))
+    return _back(code, household)
+
+
+@bp.route("/o/<code>/contributions/<int:contribution_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw(code: str, contribution_id: int) -> ResponseReturnValue:
+    """Withdraw a parcel from this cooperative."""
+    org = get_org(code)
+    require(me(), Action.MANAGE_MEMBERS, org)
+    contribution = db.get_or_404(Contribution, contribution_id)
+    if contribution.organisation_id != org.id:
+        abort(404)
+    form = DatedForm()
+    if form.validate_on_submit() and form.on.data is not None:
+        on: dt.date = form.on.data
+        apply_change(lambda: services.withdraw(contribution, on=on, today=today(), by=me()),
+                     _("地块已退出。"))
+    return _back(code, contribution.parcel.household)
+
+
+@bp.route("/o/<code>/households/<int:household_id>/login", methods=["POST"])
+@login_required
+def link_user(code: str, household_id: int) -> ResponseReturnValue:
+    """Choose the member login that sees this household."""
+    org = get_org(code)
+    require(me(), Action.MANAGE_MEMBERS, org)
+    household = _household(org, household_id)
+    form = LinkUserForm()
+    if form.validate_on_submit():
+        name = (form.username.data or "").strip().lower()
+        user = db.session.scalar(sa.select(User).where(User.username == name)) if name else None
+        if name and user is None:
+            flash(_("没有用户名为 %(name)s 的账号。", name=name), "error")
+        else:
+            apply_change(lambda: services.link_user(household, user, by=me()), _("已保存。"))
+    return _back(code, household)
+
+
+@bp.route("/my/household")
+@login_required
+def mine() -> ResponseReturnValue:
+    """A member's own household: people, land and where it is contributed."""
+    households = queries.my_households(me().id)
+    for household in households:
+        require(me(), Action.VIEW_HOUSEHOLD, household)
+    return render_template("members/mine.html", households=households)
+
+
