@@ -88,10 +88,11 @@ def _setup_blueprints(app: Flask) -> None:
     from coopledger.ledger.voucher_views import bp as vouchers_bp
     from coopledger.members.views import bp as members_bp
     from coopledger.orgs.views import bp as orgs_bp
+    from coopledger.shares.views import bp as shares_bp
 
     del exports, bookfile
     for blueprint in (home_bp, auth_bp, users_bp, orgs_bp, audit_bp, jobs_bp, books_bp,
-                      vouchers_bp, members_bp):
+                      vouchers_bp, members_bp, shares_bp):
         app.register_blueprint(blueprint)
 
 

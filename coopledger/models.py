@@ -8,6 +8,7 @@ from coopledger.jobs import models as jobs_models
 from coopledger.ledger import models as ledger_models
 from coopledger.members import models as members_models
 from coopledger.orgs import models as orgs_models
+from coopledger.shares import models as shares_models
 
 __all__ = ["audit_models", "auth_models", "jobs_models", "ledger_models", "members_models",
-           "orgs_models"]
+           "orgs_models", "shares_models"]

@@ -50,6 +50,7 @@ def load_world(path: Path | None = None, *, with_books: bool = True) -> LoadRepo
     _load_organisations(world.get("organisations", []), report)
     _load_users(world.get("users", []), world.get("demo_password", DEMO_PASSWORD), report)
     _load_households(world.get("households", []), report)
+    _load_share_operations(world.get("share_operations", []), report)
     if with_books:
         _load_books(world.get("books", []), report)
     return report
@@ -93,6 +94,57 @@ def _load_households(rows: list[dict[str, Any]], report: LoadReport) -> None:
                                    today=today(), by=None)
         if row.get("login"):
             members.link_user(household, _one(User, User.username, row["login"]), by=None)
+        _register_drafts(org)
+        report.created += 1
+
+
+def _register_drafts(org: Organisation) -> None:
+    """Approve and register the share requests the loading filed (land shares of parcels)."""
+    from coopledger.dates import today
+    from coopledger.shares import services as shares
+    from coopledger.shares.models import OperationState, ShareOperation
+
+    for op in db.session.scalars(sa.select(ShareOperation).where(
+            ShareOperation.organisation_id == org.id,
+            ShareOperation.state == OperationState.DRAFT).order_by(ShareOperation.number)):
+        shares.approve(op, today=today(), by=None)
+        shares.complete(op, today=today(), by=None)
+
+
+def _load_share_operations(rows: list[dict[str, Any]], report: LoadReport) -> None:
+    import datetime as dt
+    from decimal import Decimal
+
+    from coopledger.dates import today
+    from coopledger.members.models import Household
+    from coopledger.shares import services as shares
+    from coopledger.shares.models import OperationKind, ShareKind, ShareOperation
+
+    for row in rows:
+        org = _one(Organisation, Organisation.code, row["org"])
+        if db.session.scalar(sa.select(ShareOperation.id).where(
+                ShareOperation.organisation_id == org.id,
+                ShareOperation.document == row.get("document", ""))) is not None:
+            report.skipped += 1
+            continue
+
+        def holder(name: str | None, org: Organisation = org) -> Any:
+            if name is None:
+                return None
+            if name == "collective":
+                return shares.collective_account(org)
+            return shares.household_account(org, _one(Household, Household.head_name, name))
+
+        share_class = shares.class_of(org, ShareKind(row["class"]))
+        assert share_class is not None, f"{org.code} has no {row['class']} shares"
+        op = shares.request(org, kind=OperationKind(row["kind"]), share_class=share_class,
+                            source=holder(row.get("from")), target=holder(row.get("to")),
+                            quantity=Decimal(row["quantity"]),
+                            on=dt.date.fromisoformat(row["on"]), today=today(), by=None,
+                            counterparty=row.get("counterparty", ""),
+                            reason=row.get("reason", ""), document=row.get("document", ""))
+        shares.approve(op, today=today(), by=None)
+        shares.complete(op, today=today(), by=None)
         report.created += 1
 
 

@@ -191,7 +191,11 @@ def add_parcel(household: Household, *, code: str, area: Decimal, grade_coeffici
 
 def contribute(parcel: Parcel, org: Organisation, *, on: dt.date, today: dt.date,
                by: User | None) -> Contribution:
-    """Contribute a parcel to a cooperative (入股) from ``on``."""
+    """Contribute a parcel to a cooperative (入股) from ``on``.
+
+    When the cooperative has a land share class, the 入股 request for the parcel's land shares
+    (area × coefficient × shares per 亩, with the calculation) is filed for approval.
+    """
     if not org.kind.is_cooperative:
         raise rules.MemberRuleError(N_("土地只能入股合作社。"))
     rules.check_not_future(on, today=today)
@@ -207,6 +211,9 @@ def contribute(parcel: Parcel, org: Organisation, *, on: dt.date, today: dt.date
                                 withdrawn_on=None)
     db.session.add(contribution)
     db.session.flush()
+    from coopledger.shares.services import request_land_shares
+
+    request_land_shares(parcel, org, on=on, today=today, by=by)
     record("parcel.contribute", org, by=by,
            label=f"{org.name} {parcel.household} {parcel.code}",
            after={"parcel_id": parcel.id, "area": str(parcel.area), "on": on.isoformat()})

@@ -34,6 +34,7 @@ from coopledger.members.models import (
     Relationship,
 )
 from coopledger.orgs.queries import get_org
+from coopledger.shares.queries import household_shares
 from coopledger.web import apply_change, me
 
 if TYPE_CHECKING:
@@ -134,7 +135,7 @@ def show(code: str, household_id: int) -> ResponseReturnValue:
         dated=DatedForm(on=today()), link_form=LinkUserForm(
             username=household.user.username if household.user else ""),
         membership=next((m for m in household.memberships if m.organisation_id == org.id),
-                        None))
+                        None), share_info=household_shares(household.id, today()))
 
 
 def _back(code: str, household: Household) -> ResponseReturnValue:
@@ -278,6 +279,7 @@ def mine() -> ResponseReturnValue:
     households = queries.my_households(me().id)
     for household in households:
         require(me(), Action.VIEW_HOUSEHOLD, household)
-    return render_template("members/mine.html", households=households)
+    shares = {h.id: household_shares(h.id, today()) for h in households}
+    return render_template("members/mine.html", households=households, shares=shares)
 
 

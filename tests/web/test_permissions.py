@@ -23,6 +23,7 @@ from coopledger.ledger.books import accounts_by_code, add_subaccount
 from coopledger.ledger.models import Voucher
 from coopledger.ledger.sample_books import PLACEHOLDER_PNG
 from coopledger.members.models import Household
+from coopledger.shares.models import Certificate, ShareOperation
 from tests.conftest import Auth
 from tests.ledger_helpers import book_with_vouchers, make_voucher
 
@@ -202,6 +203,33 @@ CASES += [
     Case("my household", "members.mine", "GET", lambda w: "/my/household", EVERYONE),
 ]
 
+SHARES = "/o/shian-tdgf/shares"
+CASES += [
+    Case("share register", "shares.index", "GET", lambda w: f"{SHARES}/", VIEW_MEMBERS_TDGF),
+    Case("share register: other township", "shares.index", "GET",
+         lambda w: "/o/jinshi-jjhzs/shares/", only("admin", "jinshi-kj")),
+    Case("holdings", "shares.holdings", "GET", lambda w: f"{SHARES}/holdings",
+         VIEW_MEMBERS_TDGF),
+    Case("new share request", "shares.create", "GET", lambda w: f"{SHARES}/new", MANAGE_TDGF),
+    Case("share request", "shares.show", "GET", lambda w: f"{SHARES}/{w.operation_id}",
+         VIEW_MEMBERS_TDGF),
+    Case("approve share request", "shares.approve", "POST",
+         lambda w: f"{SHARES}/{w.operation_id}/approve", MANAGE_TDGF),
+    Case("register share request", "shares.complete", "POST",
+         lambda w: f"{SHARES}/{w.operation_id}/complete", MANAGE_TDGF),
+    Case("refuse share request", "shares.refuse", "POST",
+         lambda w: f"{SHARES}/{w.operation_id}/refuse", MANAGE_TDGF),
+    Case("share settings", "shares.settings", "GET", lambda w: f"{SHARES}/settings",
+         VIEW_MEMBERS_TDGF),
+    Case("another household's certificate", "shares.certificate_pdf", "GET",
+         lambda w: f"/certificates/{w.foreign_certificate_id}.pdf", VIEW_MEMBERS_TDGF),
+    Case("own certificate", "shares.certificate_pdf", "GET",
+         lambda w: f"/certificates/{w.member_certificate_id}.pdf",
+         VIEW_MEMBERS_TDGF | {"member"}),
+    Case("public certificate check", "shares.check", "GET",
+         lambda w: "/c/SHIAN-TDGF-00001/1", EVERYONE, public=True),
+]
+
 
 @pytest.fixture
 def world(by_name: Any, app: Flask) -> Any:
@@ -233,6 +261,14 @@ def world(by_name: Any, app: Flask) -> Any:
     by_name.household_id = household.id
     by_name.parcel_id = household.parcels[0].id
     by_name.contribution_id = household.parcels[0].contributions[0].id
+    by_name.operation_id = db.session.scalars(sa.select(ShareOperation.id).order_by(
+        ShareOperation.id)).first()
+    member = db.session.scalars(sa.select(Household).where(
+        Household.head_name == "陈大山")).one()
+    certificates = {c.account.household_id: c.id for c in db.session.scalars(
+        sa.select(Certificate))}
+    by_name.member_certificate_id = certificates[member.id]
+    by_name.foreign_certificate_id = certificates[household.id]
     db.session.commit()
     return by_name
 

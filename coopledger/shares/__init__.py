@@ -1,0 +1,1 @@
+"""Share classes, the append-only share register, holdings and share certificates."""

@@ -1,0 +1,272 @@
+"""Share register pages: the register, holdings on a date, requests, settings, certificates,
+and the public check of a printed certificate."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from coopledger.auth.forms import ConfirmForm
+from coopledger.auth.permissions import Action, require
+from coopledger.dates import today
+from coopledger.extensions import db
+from coopledger.formutil import options
+from coopledger.ledger.forms import ReasonForm
+from coopledger.members import rules as member_rules
+from coopledger.members.queries import member_number
+from coopledger.orgs.queries import get_org
+from coopledger.pdf.render import render_pdf
+from coopledger.shares import queries, services
+from coopledger.shares.forms import OperationForm, SettingsForm
+from coopledger.shares.models import (
+    Certificate,
+    CertificateStatus,
+    OperationKind,
+    ShareAccount,
+    ShareClass,
+    ShareOperation,
+)
+from coopledger.web import apply_change, me
+
+if TYPE_CHECKING:
+    from flask.typing import ResponseReturnValue
+
+    from coopledger.orgs.models import Organisation
+
+bp = Blueprint("shares", __name__)
+PAGE_SIZE = 50
+
+
+def _org(code: str, action: Action) -> Organisation:
+    org = get_org(code)
+    require(me(), action, org)
+    return org
+
+
+@bp.route("/o/<code>/shares/")
+@login_required
+def index(code: str) -> ResponseReturnValue:
+    """The register, in effective-date order."""
+    org = _org(code, Action.VIEW_MEMBERS)
+    services.classes_of(org)
+    db.session.commit()
+    page = db.paginate(queries.register(org), per_page=PAGE_SIZE, error_out=False)
+    return render_template("shares/index.html", org=org, page=page)
+
+
+@bp.route("/o/<code>/shares/holdings")
+@login_required
+def holdings(code: str) -> ResponseReturnValue:
+    """Every holder's shares per class on a date, with totals."""
+    org = _org(code, Action.VIEW_MEMBERS)
+    try:
+        on = dt.date.fromisoformat(request.args.get("on", "")) if request.args.get("on") \
+            else today()
+    except ValueError:
+        flash(_("日期格式应为 2025-06-30。"), "error")
+        on = today()
+    classes, rows, totals = queries.holdings_table(org, on)
+    return render_template("shares/holdings.html", org=org, on=on, classes=classes, rows=rows,
+                           totals=totals, member_number=member_number)
+
+
+def _holder_choices(org: Organisation) -> list[tuple[int, str]]:
+    from coopledger.members.models import Household, Membership
+
+    choices = [(0, "—")]
+    holder = services.collective_holder(org)
+    if holder is not None:
+        choices.append((-1, _("（集体股）%(name)s", name=holder.name)))
+    rows = db.session.execute(
+        sa.select(Household, Membership.member_number)
+        .join(Membership, Membership.household_id == Household.id)
+        .where(Membership.organisation_id == org.id)
+        .order_by(Membership.member_number)).all()
+    choices += [(household.id, f"{number} {household.head_name}") for household, number in rows]
+    return choices
+
+
+def _account(org: Organisation, choice: int) -> ShareAccount | None:
+    from coopledger.members.models import Household
+
+    if choice == 0:
+        return None
+    if choice == -1:
+        return services.collective_account(org)
+    household = db.session.get(Household, choice)
+    if household is None:
+        abort(404)
+    return services.household_account(org, household)
+
+
+def _form(org: Organisation) -> OperationForm:
+    form = OperationForm()
+    form.kind.choices = options((k.value, _(k.label)) for k in OperationKind)
+    form.share_class.choices = options((c.id, _(c.name)) for c in services.classes_of(org))
+    holders = _holder_choices(org)
+    form.source.choices = options(holders)
+    form.target.choices = options(holders)
+    if not form.is_submitted():
+        form.effective_on.data = today()
+    return form
+
+
+@bp.route("/o/<code>/shares/new", methods=["GET", "POST"])
+@login_required
+def create(code: str) -> ResponseReturnValue:
+    """File a register request."""
+    org = _org(code, Action.MANAGE_MEMBERS)
+    form = _form(org)
+    if form.validate_on_submit() and form.effective_on.data is not None:
+        on: dt.date = form.effective_on.data
+        share_class = db.get_or_404(ShareClass, form.share_class.data)
+        if share_class.organisation_id != org.id:
+            abort(404)
+
+        def file() -> ShareOperation:
+            return services.request(
+                org, kind=OperationKind(form.kind.data), share_class=share_class,
+                source=_account(org, form.source.data), target=_account(org, form.target.data),
+                quantity=member_rules.parse_area(form.quantity.data or "", what=_("股数")),
+                on=on, today=today(), by=me(), counterparty=form.counterparty.data or "",
+                reason=form.reason.data or "", document=form.document.data or "")
+
+        outcome = apply_change(file, lambda op: _("已提交第 %(n)d 号申请。", n=op.number))
+        if outcome.ok:
+            return redirect(url_for("shares.show", code=code, operation_id=outcome.value.id))
+    return render_template("shares/form.html", org=org, form=form)
+
+
+def _operation(org: Organisation, operation_id: int) -> ShareOperation:
+    op = db.get_or_404(ShareOperation, operation_id)
+    if op.organisation_id != org.id:
+        abort(404)
+    return op
+
+
+@bp.route("/o/<code>/shares/<int:operation_id>")
+@login_required
+def show(code: str, operation_id: int) -> ResponseReturnValue:
+    """One request with its decision buttons."""
+    org = _org(code, Action.VIEW_MEMBERS)
+    return render_template("shares/show.html", org=org, op=_operation(org, operation_id),
+                           confirm=ConfirmForm(), refuse_form=ReasonForm())
+
+
+@bp.route("/o/<code>/shares/<int:operation_id>/approve", methods=["POST"])
+@login_required
+def approve(code: str, operation_id: int) -> ResponseReturnValue:
+    """Approve a request."""
+    org = _org(code, Action.MANAGE_MEMBERS)
+    op = _operation(org, operation_id)
+    if ConfirmForm().validate_on_submit():
+        apply_change(lambda: services.approve(op, today=today(), by=me()), _("已批准。"))
+    return redirect(url_for("shares.show", code=code, operation_id=op.id))
+
+
+@bp.route("/o/<code>/shares/<int:operation_id>/complete", methods=["POST"])
+@login_required
+def complete(code: str, operation_id: int) -> ResponseReturnValue:
+    """Register an approved request (certificates are reissued)."""
+    org = _org(code, Action.MANAGE_MEMBERS)
+    op = _operation(org, operation_id)
+    if ConfirmForm().validate_on_submit():
+        apply_change(lambda: services.complete(op, today=today(), by=me()),
+                     _("已登记，股权证已换发。"))
+    return redirect(url_for("shares.show", code=code, operation_id=op.id))
+
+
+@bp.route("/o/<code>/shares/<int:operation_id>/refuse", methods=["POST"])
+@login_required
+def refuse(code: str, operation_id: int) -> ResponseReturnValue:
+    """Refuse a request with a reason."""
+    org = _org(code, Action.MANAGE_MEMBERS)
+    op = _operation(org, operation_id)
+    form = ReasonForm()
+    apply_change(lambda: services.refuse(op, reason=form.reason.data or "", by=me()),
+                 _("已驳回。"))
+    return redirect(url_for("shares.show", code=code, operation_id=op.id))
+
+
+@bp.route("/o/<code>/shares/settings", methods=["GET", "POST"])
+@login_required
+def settings(code: str) -> ResponseReturnValue:
+    """Share classes and the conversion, rounding and buy-back rules."""
+    org = _org(code, Action.VIEW_MEMBERS)
+    current = services.settings_of(org)
+    classes = services.classes_of(org)
+    form = SettingsForm(obj=current)
+    form.rounding.choices = options([("half_up", _("四舍五入")), ("down", _("去尾"))])
+    if form.validate_on_submit():
+        require(me(), Action.MANAGE_MEMBERS, org)
+
+        def change() -> object:
+            return services.update_settings(
+                org, shares_per_mu=member_rules.parse_area(form.shares_per_mu.data or "",
+                                                           what=_("每亩折股数")),
+                decimals=int(form.decimals.data), rounding=form.rounding.data,
+                buyback_cap_percent=member_rules.parse_area(
+                    form.buyback_cap_percent.data or "", what=_("回购上限")), by=me())
+
+        if apply_change(change, _("已保存。")).ok:
+            return redirect(url_for("shares.settings", code=code))
+    db.session.commit()
+    return render_template("shares/settings.html", org=org, form=form, classes=classes)
+
+
+def _certificate(certificate_id: int) -> Certificate:
+    """A certificate its own household, or the staff of the issuing organisation, may see."""
+    certificate = db.get_or_404(Certificate, certificate_id)
+    household = certificate.account.household
+    if household is not None and household.user_id == me().id:
+        return certificate
+    require(me(), Action.VIEW_MEMBERS, certificate.organisation)
+    return certificate
+
+
+@bp.route("/certificates/<int:certificate_id>.pdf")
+@login_required
+def certificate_pdf(certificate_id: int) -> ResponseReturnValue:
+    """The 股权证 as a printable PDF (A5) with the QR code of its public check."""
+    import segno
+
+    certificate = _certificate(certificate_id)
+    check_url = url_for("shares.check", serial=certificate.serial, version=certificate.version,
+                        _external=True)
+    qr = segno.make(check_url, error="m").svg_data_uri(scale=3)
+    pdf = render_pdf("shares/certificate_pdf.html", certificate=certificate, qr=qr,
+                     household=certificate.account.household, check_url=check_url,
+                     parcels=_contributed_parcels(certificate))
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f"inline; filename={certificate.serial}-v{certificate.version}.pdf"})
+
+
+def _contributed_parcels(certificate: Certificate) -> list[object]:
+    household = certificate.account.household
+    if household is None:
+        return []
+    return [p for p in household.parcels
+            if any(c.organisation_id == certificate.organisation_id and c.withdrawn_on is None
+                   for c in p.contributions)]
+
+
+@bp.route("/c/<serial>/<int:version>")
+def check(serial: str, version: int) -> ResponseReturnValue:
+    """Public: whether a printed certificate is the current version (no personal data)."""
+    certificate = db.session.scalar(sa.select(Certificate).where(
+        Certificate.serial == serial, Certificate.version == version))
+    if certificate is None:
+        return render_template("shares/check.html", certificate=None, serial=serial,
+                               version=version), 404
+    latest = db.session.scalar(sa.select(sa.func.max(Certificate.version)).where(
+        Certificate.serial == serial))
+    return render_template("shares/check.html", certificate=certificate, serial=serial,
+                           version=version, latest=latest,
+                           current=certificate.status is CertificateStatus.ISSUED)
+
+
