@@ -86,11 +86,12 @@ def _setup_blueprints(app: Flask) -> None:
     from coopledger.ledger import bookfile  # registers the verification job kind
     from coopledger.ledger.views import bp as books_bp
     from coopledger.ledger.voucher_views import bp as vouchers_bp
+    from coopledger.members import imports  # registers the import job kind
     from coopledger.members.views import bp as members_bp
     from coopledger.orgs.views import bp as orgs_bp
     from coopledger.shares.views import bp as shares_bp
 
-    del exports, bookfile
+    del exports, bookfile, imports
     for blueprint in (home_bp, auth_bp, users_bp, orgs_bp, audit_bp, jobs_bp, books_bp,
                       vouchers_bp, members_bp, shares_bp):
         app.register_blueprint(blueprint)

@@ -54,7 +54,7 @@ class Job(Model):
     state: Mapped[JobState] = mapped_column(enum_column(JobState, "job_state"),
                                             default=JobState.QUEUED)
     progress: Mapped[int] = mapped_column(default=0)
-    message: Mapped[str] = mapped_column(sa.String(500), default="")
+    message: Mapped[str] = mapped_column(sa.Text, default="")
     result_path: Mapped[str | None] = mapped_column(sa.String(300))
     result_name: Mapped[str | None] = mapped_column(sa.String(200))
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)

@@ -72,7 +72,7 @@ def execute_job(job_id: int) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
 
     def progress(percent: int, message: str) -> None:
-        job.progress, job.message = max(0, min(100, percent)), message[:500]
+        job.progress, job.message = max(0, min(100, percent)), message[:5000]
         db.session.commit()
 
     try:
@@ -93,7 +93,7 @@ def execute_job(job_id: int) -> None:
 
 def _fail(job: Job, message: str) -> None:
     db.session.rollback()
-    job.state, job.message, job.finished_at = JobState.FAILED, message[:500], utcnow()
+    job.state, job.message, job.finished_at = JobState.FAILED, message[:5000], utcnow()
     db.session.commit()
 
 

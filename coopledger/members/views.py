@@ -11,6 +11,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from coopledger.auth.forms import ConfirmForm
 from coopledger.auth.models import User
 from coopledger.auth.permissions import Action, can, require
 from coopledger.dates import today
@@ -283,3 +284,67 @@ def mine() -> ResponseReturnValue:
     return render_template("members/mine.html", households=households, shares=shares)
 
 
+
+
+@bp.route("/o/<code>/households/import", methods=["GET", "POST"])
+@login_required
+def import_households(code: str) -> ResponseReturnValue:
+    """Upload a workbook of households, persons and parcels; it is imported as a job."""
+    import uuid
+    from pathlib import Path
+
+    from flask import current_app
+
+    from coopledger.jobs import services as jobs
+    from coopledger.members.imports import IMPORT_KIND
+
+    org = get_org(code)
+    require(me(), Action.MANAGE_MEMBERS, org)
+    if request.method == "POST" and ConfirmForm().validate_on_submit():
+        upload = request.files.get("file")
+        content = upload.read() if upload else b""
+        if not content.startswith(b"PK"):
+            flash(_("请上传按模板填写的 .xlsx 文件。"), "error")
+        else:
+            folder = Path(current_app.config["STORAGE_DIR"]) / "imports"
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"{uuid.uuid4().hex}.xlsx"
+            path.write_bytes(content)
+            job = jobs.start_job(IMPORT_KIND, title=_("导入农户：%(name)s",
+                                                       name=upload.filename if upload else ""),
+                                 params={"path": str(path), "organisation_id": org.id}, by=me())
+            db.session.commit()
+            jobs.enqueue(job)
+            return redirect(url_for("jobs.show", job_id=job.id))
+    return render_template("members/import.html", org=org, confirm=ConfirmForm())
+
+
+@bp.route("/o/<code>/households/import/template.xlsx")
+@login_required
+def import_template(code: str) -> ResponseReturnValue:
+    """The empty import workbook."""
+    from flask import Response
+
+    from coopledger.members.imports import template
+
+    org = get_org(code)
+    require(me(), Action.MANAGE_MEMBERS, org)
+    return Response(template(), headers={
+        "Content-Disposition": "attachment; filename=households-template.xlsx"},
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@bp.route("/o/<code>/households/export.xlsx")
+@login_required
+def export_roster(code: str) -> ResponseReturnValue:
+    """The roster of households as Excel (personal data masked unless the role may see it)."""
+    from flask import Response
+
+    from coopledger.members.exports import roster
+
+    org = get_org(code)
+    require(me(), Action.VIEW_MEMBERS, org)
+    data = roster(org, on=today(), full=can(me(), Action.VIEW_PII, org))
+    return Response(data, headers={
+        "Content-Disposition": f"attachment; filename=roster-{org.code}.xlsx"},
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -270,3 +270,34 @@ def check(serial: str, version: int) -> ResponseReturnValue:
                            current=certificate.status is CertificateStatus.ISSUED)
 
 
+
+
+@bp.route("/o/<code>/shares/holdings.xlsx")
+@login_required
+def holdings_xlsx(code: str) -> ResponseReturnValue:
+    """The holdings table of a date as Excel, with its totals row."""
+    import io
+
+    from openpyxl import Workbook
+
+    org = _org(code, Action.VIEW_MEMBERS)
+    try:
+        on = dt.date.fromisoformat(request.args.get("on", "")) if request.args.get("on") \
+            else today()
+    except ValueError:
+        on = today()
+    classes, rows, totals = queries.holdings_table(org, on)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "持股表"
+    sheet.append([f"{org.name} 持股表 {on.isoformat()}"])
+    sheet.append(["成员编号", "持有人", *[c.name for c in classes], "其中质押"])
+    for account, values, pledged in rows:
+        sheet.append([member_number(org, account.household) if account.household else "",
+                      account.name, *[float(v) for v in values], float(pledged)])
+    sheet.append(["", "合计", *[float(t) for t in totals], None])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return Response(buffer.getvalue(), headers={
+        "Content-Disposition": f"attachment; filename=holdings-{org.code}-{on.isoformat()}.xlsx"},
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
