@@ -180,6 +180,7 @@ class ShareOperation(Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    voucher_id: Mapped[int | None] = mapped_column(sa.ForeignKey("vouchers.id"))
 
     organisation: Mapped[Organisation] = relationship()
     share_class: Mapped[ShareClass] = relationship()

@@ -242,6 +242,11 @@ def complete(op: ShareOperation, *, today: dt.date, by: User | None) -> ShareOpe
     settings_of(op.organisation, lock=True)  # one completion at a time per organisation
     _validate(op, today)
     _decide(op, OperationState.DONE, "share.complete", by)
+    from coopledger.shares.capital import capital_voucher
+
+    voucher = capital_voucher(op, on=today, by=by)
+    if voucher is not None:
+        op.voucher_id = voucher.id
     for account in (op.from_account, op.to_account):
         if account is not None and account.household_id is not None:
             reissue_certificate(account, on=today, by=by)
@@ -333,3 +338,16 @@ def update_settings(org: Organisation, *, shares_per_mu: Decimal, decimals: int,
            after={"shares_per_mu": str(shares_per_mu), "decimals": decimals,
                   "rounding": rounding, "cap": str(buyback_cap_percent)})
     return settings
+
+
+def update_class(share_class: ShareClass, *, unit_value: Decimal, by: User | None) -> ShareClass:
+    """Set the value of one share (used to book capital movements)."""
+    if unit_value < 0:
+        raise rules.ShareRuleError(N_("每股金额不能为负数。"))
+    before = {"unit_value": str(share_class.unit_value)}
+    share_class.unit_value = unit_value
+    db.session.flush()
+    org = db.session.get(Organisation, share_class.organisation_id)
+    record("share.class", org, by=by, label=share_class.name, before=before,
+           after={"unit_value": str(unit_value)})
+    return share_class

@@ -301,3 +301,20 @@ def holdings_xlsx(code: str) -> ResponseReturnValue:
     return Response(buffer.getvalue(), headers={
         "Content-Disposition": f"attachment; filename=holdings-{org.code}-{on.isoformat()}.xlsx"},
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@bp.route("/o/<code>/shares/classes/<int:class_id>", methods=["POST"])
+@login_required
+def update_class(code: str, class_id: int) -> ResponseReturnValue:
+    """Set a share class's value per share."""
+    from coopledger.money import parse_money
+
+    org = _org(code, Action.MANAGE_MEMBERS)
+    share_class = db.get_or_404(ShareClass, class_id)
+    if share_class.organisation_id != org.id:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        text = request.form.get("unit_value", "")
+        apply_change(lambda: services.update_class(share_class, unit_value=parse_money(text),
+                                                   by=me()), _("已保存。"))
+    return redirect(url_for("shares.settings", code=code))

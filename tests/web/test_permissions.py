@@ -226,6 +226,8 @@ CASES += [
     Case("own certificate", "shares.certificate_pdf", "GET",
          lambda w: f"/certificates/{w.member_certificate_id}.pdf",
          VIEW_MEMBERS_TDGF | {"member"}),
+    Case("share class value", "shares.update_class", "POST",
+         lambda w: f"{SHARES}/classes/{w.share_class_id}", MANAGE_TDGF),
     Case("holdings xlsx", "shares.holdings_xlsx", "GET", lambda w: f"{SHARES}/holdings.xlsx",
          VIEW_MEMBERS_TDGF),
     Case("import households", "members.import_households", "GET",
@@ -276,6 +278,7 @@ def world(by_name: Any, app: Flask) -> Any:
     certificates = {c.account.household_id: c.id for c in db.session.scalars(
         sa.select(Certificate))}
     by_name.member_certificate_id = certificates[member.id]
+    by_name.share_class_id = db.session.scalars(sa.select(ShareOperation.share_class_id)).first()
     by_name.foreign_certificate_id = certificates[household.id]
     db.session.commit()
     return by_name

@@ -214,3 +214,35 @@ def test_sql_holdings_equal_the_fold_of_the_register(
             assert all(held >= 0 and 0 <= locked <= held for held, locked in table.values())
     finally:
         nested.rollback()
+
+
+def test_capital_movements_draft_their_vouchers(client: FlaskClient, auth: Auth,
+                                                by_name: Any) -> None:
+    from coopledger.ledger.models import Voucher, VoucherState
+    from tests.ledger_helpers import book_with_vouchers
+
+    org = by_name.org("shian-tdgf")
+    book_with_vouchers(org, by_name.user("accountant"), by_name.user("reviewer"))
+    land = services.class_of(org, ShareKind.LAND)
+    assert land is not None
+    db.session.commit()
+    auth.login("accountant")
+    client.post(f"{URL}/classes/{land.id}", data={"unit_value": "800.00"})
+    household = _hh("张福生")
+    client.post(f"/o/shian-tdgf/households/{household.id}/parcels", data={
+        "parcel-code": "SA-03-099", "parcel-area": "1.5", "parcel-grade_coefficient": "1"})
+    parcel = next(p for p in _hh("张福生").parcels if p.code == "SA-03-099")
+    client.post(f"/o/shian-tdgf/parcels/{parcel.id}/contribute", data={"on": "2025-04-01"})
+    op = db.session.scalars(sa.select(ShareOperation).where(
+        ShareOperation.parcel_id == parcel.id)).one()
+    client.post(f"{URL}/{op.id}/approve")
+    client.post(f"{URL}/{op.id}/complete")
+    done = db.session.get(ShareOperation, op.id)
+    assert done is not None
+    assert done.voucher_id is not None
+    voucher = db.session.get(Voucher, done.voucher_id)
+    assert voucher is not None
+    assert voucher.state is VoucherState.DRAFT
+    assert [(line.account.code, line.debit, line.credit) for line in voucher.lines] == [
+        ("161", Decimal("1200.00"), Decimal("0.00")), ("301", Decimal("0.00"), Decimal("1200.00"))]
+    assert voucher.summary == f"股权变更第{op.number}号 入股 1.5000股 （2025-04-01）"
