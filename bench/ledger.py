@@ -56,7 +56,7 @@ def build(url: str, count: int) -> None:
     app = _app(url)
     with app.app_context():
         upgrade()
-        load_world(with_books=False)
+        load_world(full=False)
         org = db.session.scalars(sa.select(Organisation).where(Organisation.code == ORG)).one()
         users = {u.username: u for u in db.session.scalars(sa.select(User))}
         accountant, reviewer = users["accountant"], users["reviewer"]

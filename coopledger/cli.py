@@ -63,14 +63,15 @@ def _safe_url() -> str:
 
 
 @click.command("load-sample")
-@click.option("--no-books", is_flag=True, help="leave out the two years of demo vouchers")
+@click.option("--small", is_flag=True,
+              help="leave out the demo volume (two years of vouchers, 200 more households)")
 @with_appcontext
-def load_sample(no_books: bool) -> None:
+def load_sample(small: bool) -> None:
     """Load the demo world from sample_data/ (idempotent) and print the demo logins."""
     from coopledger.extensions import db
     from coopledger.sample import DEMO_PASSWORD, load_world
 
-    report = load_world(with_books=not no_books)
+    report = load_world(full=not small)
     db.session.commit()
     click.echo(f"sample data: {report.created} records created, {report.skipped} already there,"
                f" {report.vouchers} vouchers in the demo books")

@@ -37,11 +37,12 @@ class LoadReport:
     logins: list[tuple[str, str, str]] = field(default_factory=list)
 
 
-def load_world(path: Path | None = None, *, with_books: bool = True) -> LoadReport:
+def load_world(path: Path | None = None, *, full: bool = True) -> LoadReport:
     """Create whatever of the demo world is missing; flushes, the caller commits.
 
-    ``with_books`` adds two years of vouchers to the organisations listed under ``[[books]]``
-    (about 550 vouchers each); the test suite leaves them out except where it checks them.
+    ``full`` adds the demo volume: two years of vouchers for the organisations under
+    ``[[books]]`` (about 550 each) and the households under ``[[volume]]`` with a year of share
+    changes. The test suite leaves it out except where it checks it.
     """
     source = path or paths.SAMPLE_DATA_DIR / WORLD_FILE
     world = tomllib.loads(source.read_text(encoding="utf-8"))
@@ -51,8 +52,9 @@ def load_world(path: Path | None = None, *, with_books: bool = True) -> LoadRepo
     _load_users(world.get("users", []), world.get("demo_password", DEMO_PASSWORD), report)
     _load_households(world.get("households", []), report)
     _load_share_operations(world.get("share_operations", []), report)
-    if with_books:
+    if full:
         _load_books(world.get("books", []), report)
+        _load_volume(world.get("volume", []), report)
     return report
 
 
@@ -146,6 +148,17 @@ def _load_share_operations(rows: list[dict[str, Any]], report: LoadReport) -> No
         shares.approve(op, today=today(), by=None)
         shares.complete(op, today=today(), by=None)
         report.created += 1
+
+
+def _load_volume(rows: list[dict[str, Any]], report: LoadReport) -> None:
+    from coopledger.dates import today
+    from coopledger.shares.sample_volume import load_volume
+
+    for row in rows:
+        report.created += load_volume(
+            _one(Organisation, Organisation.code, row["org"]),
+            _one(Village, Village.code, row["village"]), households=int(row["households"]),
+            today=today(), seed=int(row["seed"]))
 
 
 def _load_books(rows: list[dict[str, Any]], report: LoadReport) -> None:

@@ -93,7 +93,7 @@ def migrate_and_seed(app: Flask) -> None:
 
     with app.app_context():
         upgrade()
-        load_world(with_books=False)
+        load_world(full=False)
         db.session.commit()
 
 

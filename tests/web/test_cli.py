@@ -48,7 +48,7 @@ def test_console_script_sets_up_loads_twice_and_lists(fresh: tuple[Flask, str],
     assert result.returncode == 0, result.stderr
     first = _run(["load-sample"], env)
     assert first.returncode == 0, first.stderr
-    assert "27 records created, 0 already there, 1042 vouchers in the demo books" in first.stdout
+    assert "227 records created, 0 already there, 1042 vouchers in the demo books" in first.stdout
     for login in ("admin", "accountant", "reviewer", "cashier", "supervisor", "member",
                   "auditor"):
         assert f"  {login} " in first.stdout
@@ -83,7 +83,7 @@ def test_create_user_assigns_the_role_and_refuses_unknown_scopes(
     app, _url = fresh
     runner = app.test_cli_runner()
     assert runner.invoke(args=["init-db"]).exit_code == 0
-    assert runner.invoke(args=["load-sample", "--no-books"]).exit_code == 0
+    assert runner.invoke(args=["load-sample", "--small"]).exit_code == 0
     result = runner.invoke(args=["create-user", "--username", "zhoujie", "--name", "周杰",
                                  "--role", "cashier", "--org", "shian-tdgf"])
     assert result.exit_code == 0, result.output
@@ -108,7 +108,7 @@ def test_worker_process_runs_a_queued_job(fresh: tuple[Flask, str], tmp_path: Pa
     _app, url = fresh
     env = _env(url, tmp_path)
     assert _run(["init-db"], env).returncode == 0
-    assert _run(["load-sample", "--no-books"], env).returncode == 0
+    assert _run(["load-sample", "--small"], env).returncode == 0
     web = make_app(url, tmp_path / "storage", JOBS_IMMEDIATE=False,
                    HUEY_SQLITE_PATH=str(tmp_path / "instance" / "jobs.db"),
                    STORAGE_DIR=str(tmp_path / "instance" / "storage"))
