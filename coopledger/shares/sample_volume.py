@@ -22,9 +22,11 @@ from coopledger.shares.models import OperationKind, ShareKind
 if TYPE_CHECKING:
     from coopledger.orgs.models import Organisation, Village
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
-GIVEN = ("建国", "秀英", "桂兰", "德明", "玉兰", "志强", "春生", "淑芬", "国华", "明", "芳", "军",
-         "红梅", "永福", "小平", "金花", "大山", "长生", "凤英", "福贵", "海燕", "文清", "树林", "兰英")
+SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐"
+            "许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程")
+GIVEN = ("建国", "秀英", "桂兰", "德明", "玉兰", "志强", "春生", "淑芬", "国华", "明", "芳",
+         "军", "红梅", "永福", "小平", "金花", "大山", "长生", "凤英", "福贵", "海燕", "文清",
+         "树林", "兰英")
 CLASSES = ("水田", "旱地", "园地")
 START = dt.date(2024, 1, 1)
 
@@ -39,8 +41,9 @@ def _person_id(rng: random.Random, year: int, sequence: int, male: bool) -> str:
 def load_volume(org: Organisation, village: Village, *, households: int, today: dt.date,
                 seed: int) -> int:
     """Add ``households`` member households with land, register a year of changes."""
-    if db.session.scalar(sa.select(sa.func.count(Household.id)).where(
-            Household.village_id == village.id)) >= households:
+    existing = db.session.scalar(sa.select(sa.func.count(Household.id)).where(
+        Household.village_id == village.id)) or 0
+    if existing >= households:
         return 0
     rng = random.Random(seed)  # noqa: S311 - demo data, not security
     created: list[Household] = []
@@ -54,9 +57,10 @@ def load_volume(org: Organisation, village: Village, *, households: int, today: 
             phone=f"1{rng.choice('3589')}{rng.randint(100000000, 999999999)}",
             bank_name="四川农信", bank_account=f"623159010{rng.randint(10**9, 10**10 - 1)}"),
             by=None)
-        for relation, year, male in ((Relationship.HEAD, rng.randint(1948, 1975), True),
-                                     (Relationship.SPOUSE, rng.randint(1950, 1976), False),
-                                     (Relationship.CHILD, rng.randint(1978, 2005), rng.random() < .5)):
+        people = ((Relationship.HEAD, rng.randint(1948, 1975), True),
+                  (Relationship.SPOUSE, rng.randint(1950, 1976), False),
+                  (Relationship.CHILD, rng.randint(1978, 2005), rng.random() < .5))
+        for relation, year, male in people:
             if relation is Relationship.CHILD and rng.random() < 0.3:
                 continue
             sequence += 1
@@ -108,9 +112,9 @@ def _a_year_of_changes(org: Organisation, households: list[Household], rng: rand
                OperationKind.INCREASE: "新增流转地块折股", OperationKind.ADJUST: "测量复核调整面积"}
     for week in range(60):
         kind = kinds[week % len(kinds)]
-        source = rng.randrange(len(accounts))
-        target = rng.randrange(len(accounts))
-        plan.append((kind, source, target if target != source else None,
+        first = rng.randrange(len(accounts))
+        second = rng.randrange(len(accounts))
+        plan.append((kind, first, second if second != first else None,
                      reasons[kind], f"2025-{week + 1:03d}"))
     pledged: list[int] = []
     for week, (kind, source, target, reason, document) in enumerate(plan):
