@@ -75,3 +75,9 @@ def member_number(org: Organisation, household: Household) -> str:
 def my_households(user_id: int) -> list[Household]:
     """Households whose login is this user."""
     return list(db.session.scalars(sa.select(Household).where(Household.user_id == user_id)))
+
+
+def member_numbers(org: Organisation) -> dict[int, str]:
+    """Household id → member number in ``org`` (one query, for long tables)."""
+    return dict(db.session.execute(sa.select(Membership.household_id, Membership.member_number)
+                                   .where(Membership.organisation_id == org.id)).all())

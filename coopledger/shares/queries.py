@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from coopledger.extensions import db
 from coopledger.shares.models import (
@@ -85,8 +86,9 @@ def holdings_table(org: Organisation, on: dt.date,
     table = holdings(org, on)
     classes = list(db.session.scalars(sa.select(ShareClass).where(
         ShareClass.organisation_id == org.id).order_by(ShareClass.id)))
-    accounts = {a.id: a for a in db.session.scalars(sa.select(ShareAccount).where(
-        ShareAccount.organisation_id == org.id))}
+    accounts = {a.id: a for a in db.session.scalars(
+        sa.select(ShareAccount).where(ShareAccount.organisation_id == org.id)
+        .options(selectinload(ShareAccount.household), selectinload(ShareAccount.collective_org)))}
     per_account: dict[int, list[Decimal]] = defaultdict(lambda: [ZERO] * len(classes))
     pledged: dict[int, Decimal] = defaultdict(lambda: ZERO)
     index = {c.id: i for i, c in enumerate(classes)}

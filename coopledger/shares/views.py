@@ -18,7 +18,7 @@ from coopledger.extensions import db
 from coopledger.formutil import options
 from coopledger.ledger.forms import ReasonForm
 from coopledger.members import rules as member_rules
-from coopledger.members.queries import member_number
+from coopledger.members.queries import member_numbers
 from coopledger.orgs.queries import get_org
 from coopledger.pdf.render import render_pdf
 from coopledger.shares import queries, services
@@ -72,7 +72,7 @@ def holdings(code: str) -> ResponseReturnValue:
         on = today()
     classes, rows, totals = queries.holdings_table(org, on)
     return render_template("shares/holdings.html", org=org, on=on, classes=classes, rows=rows,
-                           totals=totals, member_number=member_number)
+                           totals=totals, numbers=member_numbers(org))
 
 
 def _holder_choices(org: Organisation) -> list[tuple[int, str]]:
@@ -287,13 +287,14 @@ def holdings_xlsx(code: str) -> ResponseReturnValue:
     except ValueError:
         on = today()
     classes, rows, totals = queries.holdings_table(org, on)
+    numbers = member_numbers(org)
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "持股表"
     sheet.append([f"{org.name} 持股表 {on.isoformat()}"])
     sheet.append(["成员编号", "持有人", *[c.name for c in classes], "其中质押"])
     for account, values, pledged in rows:
-        sheet.append([member_number(org, account.household) if account.household else "",
+        sheet.append([numbers.get(account.household_id or 0, ""),
                       account.name, *[float(v) for v in values], float(pledged)])
     sheet.append(["", "合计", *[float(t) for t in totals], None])
     buffer = io.BytesIO()
