@@ -15,6 +15,8 @@ from coopledger.extensions import db
 
 if TYPE_CHECKING:
     from coopledger.auth.models import User
+    from coopledger.auth.permissions import Action
+    from coopledger.orgs.models import Organisation
 
 T = TypeVar("T")
 
@@ -64,3 +66,13 @@ def apply_change(change: Callable[[], T], success: str | Callable[[T], str]) -> 
     db.session.commit()
     flash(success(result) if callable(success) else success, "success")
     return Outcome(ok=True, value=result)
+
+
+def org_for(code: str, action: Action) -> Organisation:
+    """The organisation with this short code, once ``action`` on it is allowed (else 403/404)."""
+    from coopledger.auth.permissions import require
+    from coopledger.orgs.queries import get_org
+
+    org = get_org(code)
+    require(me(), action, org)
+    return org

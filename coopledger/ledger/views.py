@@ -29,8 +29,7 @@ from coopledger.ledger.models import Account, Period, Voucher, VoucherKind, Vouc
 from coopledger.ledger.outputs import to_csv, to_pdf, to_xlsx
 from coopledger.ledger.queries import accounts
 from coopledger.ledger.reports import REPORTS, ReportError, build_report
-from coopledger.orgs.queries import get_org
-from coopledger.web import apply_change, me
+from coopledger.web import apply_change, me, org_for
 
 if TYPE_CHECKING:
     from flask.typing import ResponseReturnValue
@@ -38,12 +37,6 @@ if TYPE_CHECKING:
     from coopledger.orgs.models import Organisation
 
 bp = Blueprint("books", __name__, url_prefix="/o/<code>/books")
-
-
-def _org(code: str, action: Action) -> Organisation:
-    org = get_org(code)
-    require(me(), action, org)
-    return org
 
 
 def _account(org: Organisation, account_id: int) -> Account:
@@ -57,7 +50,7 @@ def _account(org: Organisation, account_id: int) -> Account:
 @login_required
 def index(code: str) -> ResponseReturnValue:
     """The books of an organisation: status, months, recent vouchers, reports."""
-    org = _org(code, Action.VIEW_BOOKS)
+    org = org_for(code, Action.VIEW_BOOKS)
     book = books.get_book(org)
     year = int(request.args.get("year", 0) or (today().year))
     months = {p.month: p for p in db.session.scalars(sa.select(Period).where(
@@ -82,7 +75,7 @@ def index(code: str) -> ResponseReturnValue:
 @login_required
 def settings(code: str) -> ResponseReturnValue:
     """Turn the cashier's confirmation on or off."""
-    org = _org(code, Action.MANAGE_BOOKS)
+    org = org_for(code, Action.MANAGE_BOOKS)
     form = SettingsForm()
     if form.validate_on_submit():
         apply_change(lambda: books.set_cashier_confirms(org, bool(form.cashier_confirms.data),
@@ -94,7 +87,7 @@ def settings(code: str) -> ResponseReturnValue:
 @login_required
 def close_month(code: str, year: int, month: int) -> ResponseReturnValue:
     """Close (结账) a month."""
-    org = _org(code, Action.MANAGE_BOOKS)
+    org = org_for(code, Action.MANAGE_BOOKS)
     if not 1 <= month <= 12:
         abort(404)
     if ConfirmForm().validate_on_submit():
@@ -107,7 +100,7 @@ def close_month(code: str, year: int, month: int) -> ResponseReturnValue:
 @login_required
 def reopen_month(code: str, year: int, month: int) -> ResponseReturnValue:
     """Reopen (反结账) a month: admin only, with a reason."""
-    org = _org(code, Action.REOPEN_PERIODS)
+    org = org_for(code, Action.REOPEN_PERIODS)
     form = ReasonForm()
     if form.validate_on_submit():
         apply_change(lambda: periods.reopen_month(org, year, month, reason=form.reason.data or "",
@@ -122,7 +115,7 @@ def reopen_month(code: str, year: int, month: int) -> ResponseReturnValue:
 @login_required
 def year_end(code: str) -> ResponseReturnValue:
     """Draft the year-end closing vouchers for review."""
-    org = _org(code, Action.MANAGE_BOOKS)
+    org = org_for(code, Action.MANAGE_BOOKS)
     form = YearForm()
     if form.validate_on_submit():
         year = int(form.year.data)
@@ -137,7 +130,7 @@ def year_end(code: str) -> ResponseReturnValue:
 @login_required
 def chart(code: str) -> ResponseReturnValue:
     """The chart of accounts; add a sub-account."""
-    org = _org(code, Action.VIEW_BOOKS)
+    org = org_for(code, Action.VIEW_BOOKS)
     form = SubAccountForm()
     if form.validate_on_submit():
         require(me(), Action.MANAGE_BOOKS, org)
@@ -158,7 +151,7 @@ def chart(code: str) -> ResponseReturnValue:
 @login_required
 def rename_account(code: str, account_id: int) -> ResponseReturnValue:
     """Rename a sub-account that has no postings."""
-    org = _org(code, Action.MANAGE_BOOKS)
+    org = org_for(code, Action.MANAGE_BOOKS)
     account = _account(org, account_id)
     form = RenameAccountForm()
     if form.validate_on_submit():
@@ -171,7 +164,7 @@ def rename_account(code: str, account_id: int) -> ResponseReturnValue:
 @login_required
 def delete_account(code: str, account_id: int) -> ResponseReturnValue:
     """Delete a sub-account that was never used."""
-    org = _org(code, Action.MANAGE_BOOKS)
+    org = org_for(code, Action.MANAGE_BOOKS)
     account = _account(org, account_id)
     if ConfirmForm().validate_on_submit():
         apply_change(lambda: books.delete_account(account, by=me()), _("科目已删除。"))
@@ -182,7 +175,7 @@ def delete_account(code: str, account_id: int) -> ResponseReturnValue:
 @login_required
 def close_account(code: str, account_id: int) -> ResponseReturnValue:
     """Close an account whose balance is zero."""
-    org = _org(code, Action.MANAGE_BOOKS)
+    org = org_for(code, Action.MANAGE_BOOKS)
     account = _account(org, account_id)
     form = DateActionForm()
     if form.validate_on_submit() and form.on.data is not None:
@@ -195,7 +188,7 @@ def close_account(code: str, account_id: int) -> ResponseReturnValue:
 @login_required
 def opening_balances(code: str) -> ResponseReturnValue:
     """Enter or import the opening balances (建账)."""
-    org = _org(code, Action.MANAGE_BOOKS)
+    org = org_for(code, Action.MANAGE_BOOKS)
     book = books.get_book(org)
     leaves = [a for a in accounts(org) if a.is_leaf and not a.is_closed]
     draft = db.session.scalar(sa.select(Voucher).where(
@@ -234,7 +227,7 @@ def opening_balances(code: str) -> ResponseReturnValue:
 @login_required
 def opening_template(code: str) -> ResponseReturnValue:
     """The opening-balance sheet to fill in, listing every leaf account."""
-    org = _org(code, Action.MANAGE_BOOKS)
+    org = org_for(code, Action.MANAGE_BOOKS)
     leaves = [a for a in accounts(org) if a.is_leaf and not a.is_closed]
     return Response(opening.template(leaves), headers={
         "Content-Disposition": f"attachment; filename=opening-{org.code}.xlsx"},
@@ -245,7 +238,7 @@ def opening_template(code: str) -> ResponseReturnValue:
 @login_required
 def report(code: str, name: str) -> ResponseReturnValue:
     """A report on screen, or as PDF, XLSX or CSV (``?format=``)."""
-    org = _org(code, Action.VIEW_BOOKS)
+    org = org_for(code, Action.VIEW_BOOKS)
     if name not in REPORTS:
         abort(404)
     period = request.args.get("period", "") or str(today().year)
@@ -279,7 +272,7 @@ def report(code: str, name: str) -> ResponseReturnValue:
 @login_required
 def export(code: str) -> ResponseReturnValue:
     """The whole book as one beancount file (bean-check clean, opens in fava)."""
-    org = _org(code, Action.EXPORT_BOOKS)
+    org = org_for(code, Action.EXPORT_BOOKS)
     return Response(bookfile.export_book(org), mimetype="text/plain; charset=utf-8", headers={
         "Content-Disposition": f"attachment; filename={org.code}.beancount"})
 
@@ -288,7 +281,7 @@ def export(code: str) -> ResponseReturnValue:
 @login_required
 def verify(code: str) -> ResponseReturnValue:
     """Start the full verification (beancount, hash chain, monthly balances) as a job."""
-    org = _org(code, Action.EXPORT_BOOKS)
+    org = org_for(code, Action.EXPORT_BOOKS)
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for("books.index", code=code))
     job = jobs.start_job(bookfile.VERIFY_KIND, title=_("核对账簿：%(name)s", name=org.name),

@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from coopledger.auth.forms import ConfirmForm
-from coopledger.auth.permissions import Action, require
+from coopledger.auth.permissions import Action
 from coopledger.dates import today
 from coopledger.extensions import db
 from coopledger.ledger import attachments, books, rules, vouchers
@@ -31,9 +31,8 @@ from coopledger.ledger.forms import AttachmentForm, DateActionForm, ReasonForm, 
 from coopledger.ledger.models import Attachment, Voucher, VoucherKind, VoucherState
 from coopledger.ledger.queries import accounts
 from coopledger.money import amount_in_words
-from coopledger.orgs.queries import get_org
 from coopledger.pdf.render import render_pdf
-from coopledger.web import apply_change, me
+from coopledger.web import apply_change, me, org_for
 
 if TYPE_CHECKING:
     from flask.typing import ResponseReturnValue
@@ -45,8 +44,7 @@ PAGE_SIZE = 50
 
 
 def _load(code: str, voucher_id: int, action: Action) -> tuple[Organisation, Voucher]:
-    org = get_org(code)
-    require(me(), action, org)
+    org = org_for(code, action)
     voucher = db.get_or_404(Voucher, voucher_id)
     if voucher.organisation_id != org.id:
         abort(404)
@@ -57,8 +55,7 @@ def _load(code: str, voucher_id: int, action: Action) -> tuple[Organisation, Vou
 @login_required
 def index(code: str) -> ResponseReturnValue:
     """Vouchers of an organisation, newest first, filtered by state, kind and month."""
-    org = get_org(code)
-    require(me(), Action.VIEW_BOOKS, org)
+    org = org_for(code, Action.VIEW_BOOKS)
     query = sa.select(Voucher).where(Voucher.organisation_id == org.id)
     state = request.args.get("state", "")
     if state in {s.value for s in VoucherState}:
@@ -99,8 +96,7 @@ def _render_form(org: Organisation, form: VoucherForm, voucher: Voucher | None,
 @login_required
 def create(code: str) -> ResponseReturnValue:
     """Enter a new voucher (saved as a draft)."""
-    org = get_org(code)
-    require(me(), Action.PREPARE_VOUCHERS, org)
+    org = org_for(code, Action.PREPARE_VOUCHERS)
     form = VoucherForm()
     if not form.is_submitted():
         form.on.data = today()

@@ -34,9 +34,8 @@ from coopledger.members.models import (
     Parcel,
     Relationship,
 )
-from coopledger.orgs.queries import get_org
 from coopledger.shares.queries import household_shares
-from coopledger.web import apply_change, me
+from coopledger.web import apply_change, me, org_for
 
 if TYPE_CHECKING:
     from flask.typing import ResponseReturnValue
@@ -55,6 +54,12 @@ def _household(org: Organisation, household_id: int) -> Household:
     return household
 
 
+def _managed(code: str, household_id: int) -> tuple[Organisation, Household]:
+    """The organisation (the user may manage its members) and one of its households."""
+    org = org_for(code, Action.MANAGE_MEMBERS)
+    return org, _household(org, household_id)
+
+
 def _data(form: HouseholdForm) -> services.HouseholdData:
     return services.HouseholdData(
         head_name=form.head_name.data or "", address=form.address.data or "",
@@ -66,8 +71,7 @@ def _data(form: HouseholdForm) -> services.HouseholdData:
 @login_required
 def index(code: str) -> ResponseReturnValue:
     """Households of the organisation, with their contributed land today."""
-    org = get_org(code)
-    require(me(), Action.VIEW_MEMBERS, org)
+    org = org_for(code, Action.VIEW_MEMBERS)
     search = request.args.get("q", "")
     page = db.paginate(queries.households_query(org, search), per_page=PAGE_SIZE,
                        error_out=False)
@@ -83,8 +87,7 @@ def index(code: str) -> ResponseReturnValue:
 @login_required
 def create(code: str) -> ResponseReturnValue:
     """Register a household of the organisation's village."""
-    org = get_org(code)
-    require(me(), Action.MANAGE_MEMBERS, org)
+    org = org_for(code, Action.MANAGE_MEMBERS)
     form = HouseholdForm()
     if form.validate_on_submit():
         outcome = apply_change(lambda: services.create_household(org.village, _data(form),
@@ -99,9 +102,7 @@ def create(code: str) -> ResponseReturnValue:
 @login_required
 def edit(code: str, household_id: int) -> ResponseReturnValue:
     """Change a household's details."""
-    org = get_org(code)
-    require(me(), Action.MANAGE_MEMBERS, org)
-    household = _household(org, household_id)
+    org, household = _managed(code, household_id)
     form = HouseholdForm(obj=household)
     if form.validate_on_submit() and apply_change(
             lambda: services.update_household(household, _data(form), by=me()),
@@ -126,8 +127,7 @@ def _membership_form() -> MembershipForm:
 @login_required
 def show(code: str, household_id: int) -> ResponseReturnValue:
     """A household: people, land and where it is contributed, memberships."""
-    org = get_org(code)
-    require(me(), Action.VIEW_MEMBERS, org)
+    org = org_for(code, Action.VIEW_MEMBERS)
     household = _household(org, household_id)
     return render_template(
         "members/show.html", org=org, household=household,
@@ -147,9 +147,7 @@ def _back(code: str, household: Household) -> ResponseReturnValue:
 @login_required
 def add_person(code: str, household_id: int) -> ResponseReturnValue:
     """Add a person to the household."""
-    org = get_org(code)
-    require(me(), Action.MANAGE_MEMBERS, org)
-    household = _household(org, household_id)
+    _org, household = _managed(code, household_id)
     form = _person_form()
     if form.validate_on_submit():
         apply_change(lambda: services.add_person(
@@ -165,9 +163,7 @@ def add_person(code: str, household_id: int) -> ResponseReturnValue:
 @login_required
 def add_parcel(code: str, household_id: int) -> ResponseReturnValue:
     """Register a parcel of the household."""
-    org = get_org(code)
-    require(me(), Action.MANAGE_MEMBERS, org)
-    household = _household(org, household_id)
+    _org, household = _managed(code, household_id)
     form = ParcelForm(prefix="parcel")
     if form.validate_on_submit():
         def register() -> Parcel:
@@ -190,9 +186,7 @@ def add_parcel(code: str, household_id: int) -> ResponseReturnValue:
 @login_required
 def admit(code: str, household_id: int) -> ResponseReturnValue:
     """Admit the household as a member of this organisation."""
-    org = get_org(code)
-    require(me(), Action.MANAGE_MEMBERS, org)
-    household = _household(org, household_id)
+    org, household = _managed(code, household_id)
     form = _membership_form()
     if form.validate_on_submit() and form.joined_on.data is not None:
         joined: dt.date = form.joined_on.data
@@ -209,9 +203,7 @@ def admit(code: str, household_id: int) -> ResponseReturnValue:
 @login_required
 def leave(code: str, household_id: int) -> ResponseReturnValue:
     """Record that the household left this organisation."""
-    org = get_org(code)
-    require(me(), Action.MANAGE_MEMBERS, org)
-    household = _household(org, household_id)
+    org, household = _managed(code, household_id)
     membership = db.session.scalar(sa.select(Membership).where(
         Membership.organisation_id == org.id, Membership.household_id == household.id))
     form = DatedForm()
@@ -226,8 +218,7 @@ def leave(code: str, household_id: int) -> ResponseReturnValue:
 @login_required
 def contribute(code: str, parcel_id: int) -> ResponseReturnValue:
     """Contribute a parcel to this cooperative (入股)."""
-    org = get_org(code)
-    require(me(), Action.MANAGE_MEMBERS, org)
+    org = org_for(code, Action.MANAGE_MEMBERS)
     parcel = db.get_or_404(Parcel, parcel_id)
     household = _household(org, parcel.household_id)
     form = DatedForm()
@@ -242,8 +233,7 @@ def contribute(code: str, parcel_id: int) -> ResponseReturnValue:
 @login_required
 def withdraw(code: str, contribution_id: int) -> ResponseReturnValue:
     """Withdraw a parcel from this cooperative."""
-    org = get_org(code)
-    require(me(), Action.MANAGE_MEMBERS, org)
+    org = org_for(code, Action.MANAGE_MEMBERS)
     contribution = db.get_or_404(Contribution, contribution_id)
     if contribution.organisation_id != org.id:
         abort(404)
@@ -259,9 +249,7 @@ def withdraw(code: str, contribution_id: int) -> ResponseReturnValue:
 @login_required
 def link_user(code: str, household_id: int) -> ResponseReturnValue:
     """Choose the member login that sees this household."""
-    org = get_org(code)
-    require(me(), Action.MANAGE_MEMBERS, org)
-    household = _household(org, household_id)
+    _org, household = _managed(code, household_id)
     form = LinkUserForm()
     if form.validate_on_submit():
         name = (form.username.data or "").strip().lower()
@@ -298,8 +286,7 @@ def import_households(code: str) -> ResponseReturnValue:
     from coopledger.jobs import services as jobs
     from coopledger.members.imports import IMPORT_KIND
 
-    org = get_org(code)
-    require(me(), Action.MANAGE_MEMBERS, org)
+    org = org_for(code, Action.MANAGE_MEMBERS)
     if request.method == "POST" and ConfirmForm().validate_on_submit():
         upload = request.files.get("file")
         content = upload.read() if upload else b""
@@ -327,8 +314,7 @@ def import_template(code: str) -> ResponseReturnValue:
 
     from coopledger.members.imports import template
 
-    org = get_org(code)
-    require(me(), Action.MANAGE_MEMBERS, org)
+    org_for(code, Action.MANAGE_MEMBERS)
     return Response(template(), headers={
         "Content-Disposition": "attachment; filename=households-template.xlsx"},
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -342,8 +328,7 @@ def export_roster(code: str) -> ResponseReturnValue:
 
     from coopledger.members.exports import roster
 
-    org = get_org(code)
-    require(me(), Action.VIEW_MEMBERS, org)
+    org = org_for(code, Action.VIEW_MEMBERS)
     data = roster(org, on=today(), full=can(me(), Action.VIEW_PII, org))
     return Response(data, headers={
         "Content-Disposition": f"attachment; filename=roster-{org.code}.xlsx"},

@@ -19,7 +19,6 @@ from coopledger.formutil import options
 from coopledger.ledger.forms import ReasonForm
 from coopledger.members import rules as member_rules
 from coopledger.members.queries import member_numbers
-from coopledger.orgs.queries import get_org
 from coopledger.pdf.render import render_pdf
 from coopledger.shares import queries, services
 from coopledger.shares.forms import OperationForm, SettingsForm
@@ -31,7 +30,7 @@ from coopledger.shares.models import (
     ShareClass,
     ShareOperation,
 )
-from coopledger.web import apply_change, me
+from coopledger.web import apply_change, me, org_for
 
 if TYPE_CHECKING:
     from flask.typing import ResponseReturnValue
@@ -42,17 +41,11 @@ bp = Blueprint("shares", __name__)
 PAGE_SIZE = 50
 
 
-def _org(code: str, action: Action) -> Organisation:
-    org = get_org(code)
-    require(me(), action, org)
-    return org
-
-
 @bp.route("/o/<code>/shares/")
 @login_required
 def index(code: str) -> ResponseReturnValue:
     """The register, in effective-date order."""
-    org = _org(code, Action.VIEW_MEMBERS)
+    org = org_for(code, Action.VIEW_MEMBERS)
     services.classes_of(org)
     db.session.commit()
     page = db.paginate(queries.register(org), per_page=PAGE_SIZE, error_out=False)
@@ -63,16 +56,23 @@ def index(code: str) -> ResponseReturnValue:
 @login_required
 def holdings(code: str) -> ResponseReturnValue:
     """Every holder's shares per class on a date, with totals."""
-    org = _org(code, Action.VIEW_MEMBERS)
-    try:
-        on = dt.date.fromisoformat(request.args.get("on", "")) if request.args.get("on") \
-            else today()
-    except ValueError:
-        flash(_("日期格式应为 2025-06-30。"), "error")
-        on = today()
+    org = org_for(code, Action.VIEW_MEMBERS)
+    on = _date_arg()
     classes, rows, totals = queries.holdings_table(org, on)
     return render_template("shares/holdings.html", org=org, on=on, classes=classes, rows=rows,
                            totals=totals, numbers=member_numbers(org))
+
+
+def _date_arg() -> dt.date:
+    """The ``on`` query argument, today when absent or unreadable (with a message)."""
+    text = request.args.get("on", "")
+    if not text:
+        return today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        flash(_("日期格式应为 2025-06-30。"), "error")
+        return today()
 
 
 def _holder_choices(org: Organisation) -> list[tuple[int, str]]:
@@ -120,7 +120,7 @@ def _form(org: Organisation) -> OperationForm:
 @login_required
 def create(code: str) -> ResponseReturnValue:
     """File a register request."""
-    org = _org(code, Action.MANAGE_MEMBERS)
+    org = org_for(code, Action.MANAGE_MEMBERS)
     form = _form(org)
     if form.validate_on_submit() and form.effective_on.data is not None:
         on: dt.date = form.effective_on.data
@@ -153,7 +153,7 @@ def _operation(org: Organisation, operation_id: int) -> ShareOperation:
 @login_required
 def show(code: str, operation_id: int) -> ResponseReturnValue:
     """One request with its decision buttons."""
-    org = _org(code, Action.VIEW_MEMBERS)
+    org = org_for(code, Action.VIEW_MEMBERS)
     return render_template("shares/show.html", org=org, op=_operation(org, operation_id),
                            confirm=ConfirmForm(), refuse_form=ReasonForm())
 
@@ -162,7 +162,7 @@ def show(code: str, operation_id: int) -> ResponseReturnValue:
 @login_required
 def approve(code: str, operation_id: int) -> ResponseReturnValue:
     """Approve a request."""
-    org = _org(code, Action.MANAGE_MEMBERS)
+    org = org_for(code, Action.MANAGE_MEMBERS)
     op = _operation(org, operation_id)
     if ConfirmForm().validate_on_submit():
         apply_change(lambda: services.approve(op, today=today(), by=me()), _("已批准。"))
@@ -173,7 +173,7 @@ def approve(code: str, operation_id: int) -> ResponseReturnValue:
 @login_required
 def complete(code: str, operation_id: int) -> ResponseReturnValue:
     """Register an approved request (certificates are reissued)."""
-    org = _org(code, Action.MANAGE_MEMBERS)
+    org = org_for(code, Action.MANAGE_MEMBERS)
     op = _operation(org, operation_id)
     if ConfirmForm().validate_on_submit():
         apply_change(lambda: services.complete(op, today=today(), by=me()),
@@ -185,7 +185,7 @@ def complete(code: str, operation_id: int) -> ResponseReturnValue:
 @login_required
 def refuse(code: str, operation_id: int) -> ResponseReturnValue:
     """Refuse a request with a reason."""
-    org = _org(code, Action.MANAGE_MEMBERS)
+    org = org_for(code, Action.MANAGE_MEMBERS)
     op = _operation(org, operation_id)
     form = ReasonForm()
     apply_change(lambda: services.refuse(op, reason=form.reason.data or "", by=me()),
@@ -197,7 +197,7 @@ def refuse(code: str, operation_id: int) -> ResponseReturnValue:
 @login_required
 def settings(code: str) -> ResponseReturnValue:
     """Share classes and the conversion, rounding and buy-back rules."""
-    org = _org(code, Action.VIEW_MEMBERS)
+    org = org_for(code, Action.VIEW_MEMBERS)
     current = services.settings_of(org)
     classes = services.classes_of(org)
     form = SettingsForm(obj=current)
@@ -280,12 +280,8 @@ def holdings_xlsx(code: str) -> ResponseReturnValue:
 
     from openpyxl import Workbook
 
-    org = _org(code, Action.VIEW_MEMBERS)
-    try:
-        on = dt.date.fromisoformat(request.args.get("on", "")) if request.args.get("on") \
-            else today()
-    except ValueError:
-        on = today()
+    org = org_for(code, Action.VIEW_MEMBERS)
+    on = _date_arg()
     classes, rows, totals = queries.holdings_table(org, on)
     numbers = member_numbers(org)
     workbook = Workbook()
@@ -310,7 +306,7 @@ def update_class(code: str, class_id: int) -> ResponseReturnValue:
     """Set a share class's value per share."""
     from coopledger.money import parse_money
 
-    org = _org(code, Action.MANAGE_MEMBERS)
+    org = org_for(code, Action.MANAGE_MEMBERS)
     share_class = db.get_or_404(ShareClass, class_id)
     if share_class.organisation_id != org.id:
         abort(404)
