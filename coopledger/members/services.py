@@ -245,3 +245,25 @@ def link_user(household: Household, user: User | None, *, by: User | None) -> Ho
     return household
 
 
+
+
+def open_member_login(household: Household, org: Organisation, *, username: str,
+                      min_password_length: int, by: User | None) -> tuple[User, str]:
+    """Create the household's member login (forced password change) and link it.
+
+    Returns the account and its generated initial password, to hand over in person.
+    """
+    from coopledger.auth import services as accounts
+    from coopledger.auth.roles import Role
+
+    if household.user_id is not None:
+        raise rules.MemberRuleError(N_("这一户已经有社员登录账号。"))
+    if not any(m.organisation_id == org.id for m in household.memberships):
+        raise rules.MemberRuleError(N_("%(household)s不是%(org)s的成员。"),
+                                    household=str(household), org=org.name)
+    user, password = accounts.create_user(username=username, display_name=household.head_name,
+                                          password=None, by=by,
+                                          min_password_length=min_password_length)
+    accounts.assign_role(user, Role.MEMBER, organisation=org, township=None, by=by)
+    link_user(household, user, by=by)
+    return user, password

@@ -261,6 +261,24 @@ def link_user(code: str, household_id: int) -> ResponseReturnValue:
     return _back(code, household)
 
 
+@bp.route("/o/<code>/households/<int:household_id>/open-login", methods=["POST"])
+@login_required
+def open_login(code: str, household_id: int) -> ResponseReturnValue:
+    """Create the household's member login; its first login forces a password change."""
+    from flask import current_app
+
+    org, household = _managed(code, household_id)
+    form = LinkUserForm()
+    if form.validate_on_submit():
+        apply_change(
+            lambda: services.open_member_login(
+                household, org, username=form.username.data or "",
+                min_password_length=current_app.config["MIN_PASSWORD_LENGTH"], by=me()),
+            lambda made: _("已开通社员账号 %(name)s，初始密码：%(password)s（请当面告知，"
+                           "首次登录须修改）。", name=made[0].username, password=made[1]))
+    return _back(code, household)
+
+
 @bp.route("/my/household")
 @login_required
 def mine() -> ResponseReturnValue:

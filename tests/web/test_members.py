@@ -122,3 +122,29 @@ def test_member_sees_only_their_own_household(client: FlaskClient, auth: Auth) -
     other = _household("王德明")
     assert client.get(f"{URL}/{other.id}").status_code == 403
     assert client.get(f"{URL}/").status_code == 403
+
+
+def test_accountant_opens_a_members_login_who_must_change_the_password(
+        client: FlaskClient, auth: Auth) -> None:
+    from coopledger.auth.models import User
+
+    auth.login("accountant")
+    household = _household("王德明")
+    page = client.post(f"{URL}/{household.id}/open-login", data={"username": "wangdeming"},
+                       follow_redirects=True).get_data(as_text=True)
+    match = re.search(r"已开通社员账号 wangdeming，初始密码：([a-z0-9-]+)", page)
+    assert match is not None
+    user = db.session.scalars(sa.select(User).where(User.username == "wangdeming")).one()
+    assert user.must_change_password
+    assert [(a.role.value, a.organisation.code if a.organisation else None)
+            for a in user.assignments] == [("member", "shian-tdgf")]
+    again = client.post(f"{URL}/{household.id}/open-login", data={"username": "wdm2"},
+                        follow_redirects=True).get_data(as_text=True)
+    assert "这一户已经有社员登录账号" in again
+    auth.login("wangdeming", match.group(1))
+    assert client.get("/my/household").headers["Location"] == "/auth/password"
+    client.post("/auth/password", data={"current": match.group(1), "new": "wdm-2026-phone",
+                                        "confirm": "wdm-2026-phone"})
+    page = client.get("/my/household").get_data(as_text=True)
+    assert "王德明户" in page
+    assert "陈大山" not in page
