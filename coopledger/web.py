@@ -76,3 +76,14 @@ def org_for(code: str, action: Action) -> Organisation:
     org = get_org(code)
     require(me(), action, org)
     return org
+
+
+M = TypeVar("M")
+
+
+def owned_or_404(model: type[M], object_id: int, org: Organisation) -> M:
+    """A row of ``model`` that belongs to ``org`` (404 for a missing or a foreign one)."""
+    found = db.get_or_404(model, object_id)
+    if getattr(found, "organisation_id", None) != org.id:
+        abort(404)
+    return found

@@ -29,21 +29,13 @@ from coopledger.ledger.models import Account, Period, Voucher, VoucherKind, Vouc
 from coopledger.ledger.outputs import to_csv, to_pdf, to_xlsx
 from coopledger.ledger.queries import accounts
 from coopledger.ledger.reports import REPORTS, ReportError, build_report
-from coopledger.web import apply_change, me, org_for
+from coopledger.web import apply_change, me, org_for, owned_or_404
 
 if TYPE_CHECKING:
     from flask.typing import ResponseReturnValue
 
-    from coopledger.orgs.models import Organisation
 
 bp = Blueprint("books", __name__, url_prefix="/o/<code>/books")
-
-
-def _account(org: Organisation, account_id: int) -> Account:
-    account = db.get_or_404(Account, account_id)
-    if account.organisation_id != org.id:
-        abort(404)
-    return account
 
 
 @bp.route("/")
@@ -152,7 +144,7 @@ def chart(code: str) -> ResponseReturnValue:
 def rename_account(code: str, account_id: int) -> ResponseReturnValue:
     """Rename a sub-account that has no postings."""
     org = org_for(code, Action.MANAGE_BOOKS)
-    account = _account(org, account_id)
+    account = owned_or_404(Account, account_id, org)
     form = RenameAccountForm()
     if form.validate_on_submit():
         apply_change(lambda: books.rename_account(account, name=form.name.data or "", by=me()),
@@ -165,7 +157,7 @@ def rename_account(code: str, account_id: int) -> ResponseReturnValue:
 def delete_account(code: str, account_id: int) -> ResponseReturnValue:
     """Delete a sub-account that was never used."""
     org = org_for(code, Action.MANAGE_BOOKS)
-    account = _account(org, account_id)
+    account = owned_or_404(Account, account_id, org)
     if ConfirmForm().validate_on_submit():
         apply_change(lambda: books.delete_account(account, by=me()), _("科目已删除。"))
     return redirect(url_for("books.chart", code=code))
@@ -176,7 +168,7 @@ def delete_account(code: str, account_id: int) -> ResponseReturnValue:
 def close_account(code: str, account_id: int) -> ResponseReturnValue:
     """Close an account whose balance is zero."""
     org = org_for(code, Action.MANAGE_BOOKS)
-    account = _account(org, account_id)
+    account = owned_or_404(Account, account_id, org)
     form = DateActionForm()
     if form.validate_on_submit() and form.on.data is not None:
         on: dt.date = form.on.data

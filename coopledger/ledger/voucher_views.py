@@ -32,7 +32,7 @@ from coopledger.ledger.models import Attachment, Voucher, VoucherKind, VoucherSt
 from coopledger.ledger.queries import accounts
 from coopledger.money import amount_in_words
 from coopledger.pdf.render import render_pdf
-from coopledger.web import apply_change, me, org_for
+from coopledger.web import apply_change, me, org_for, owned_or_404
 
 if TYPE_CHECKING:
     from flask.typing import ResponseReturnValue
@@ -45,10 +45,7 @@ PAGE_SIZE = 50
 
 def _load(code: str, voucher_id: int, action: Action) -> tuple[Organisation, Voucher]:
     org = org_for(code, action)
-    voucher = db.get_or_404(Voucher, voucher_id)
-    if voucher.organisation_id != org.id:
-        abort(404)
-    return org, voucher
+    return org, owned_or_404(Voucher, voucher_id, org)
 
 
 @bp.route("/")

@@ -39,7 +39,7 @@ def roster(org: Organisation, *, on: dt.date, full: bool) -> bytes:
             id_number if full else mask_id(id_number),
             household.phone if full else mask_phone(household.phone), household.bank_name,
             household.bank_account if full else mask_bank(household.bank_account),
-            len(household.parcels), float(areas.get(household.id, 0)) or None])
+            len(household.parcels), areas.get(household.id)])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

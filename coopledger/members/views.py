@@ -35,7 +35,7 @@ from coopledger.members.models import (
     Relationship,
 )
 from coopledger.shares.queries import household_shares
-from coopledger.web import apply_change, me, org_for
+from coopledger.web import apply_change, me, org_for, owned_or_404
 
 if TYPE_CHECKING:
     from flask.typing import ResponseReturnValue
@@ -234,9 +234,7 @@ def contribute(code: str, parcel_id: int) -> ResponseReturnValue:
 def withdraw(code: str, contribution_id: int) -> ResponseReturnValue:
     """Withdraw a parcel from this cooperative."""
     org = org_for(code, Action.MANAGE_MEMBERS)
-    contribution = db.get_or_404(Contribution, contribution_id)
-    if contribution.organisation_id != org.id:
-        abort(404)
+    contribution = owned_or_404(Contribution, contribution_id, org)
     form = DatedForm()
     if form.validate_on_submit() and form.on.data is not None:
         on: dt.date = form.on.data

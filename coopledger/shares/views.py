@@ -30,7 +30,7 @@ from coopledger.shares.models import (
     ShareClass,
     ShareOperation,
 )
-from coopledger.web import apply_change, me, org_for
+from coopledger.web import apply_change, me, org_for, owned_or_404
 
 if TYPE_CHECKING:
     from flask.typing import ResponseReturnValue
@@ -124,9 +124,7 @@ def create(code: str) -> ResponseReturnValue:
     form = _form(org)
     if form.validate_on_submit() and form.effective_on.data is not None:
         on: dt.date = form.effective_on.data
-        share_class = db.get_or_404(ShareClass, form.share_class.data)
-        if share_class.organisation_id != org.id:
-            abort(404)
+        share_class = owned_or_404(ShareClass, form.share_class.data, org)
 
         def file() -> ShareOperation:
             return services.request(
@@ -142,20 +140,14 @@ def create(code: str) -> ResponseReturnValue:
     return render_template("shares/form.html", org=org, form=form)
 
 
-def _operation(org: Organisation, operation_id: int) -> ShareOperation:
-    op = db.get_or_404(ShareOperation, operation_id)
-    if op.organisation_id != org.id:
-        abort(404)
-    return op
-
-
 @bp.route("/o/<code>/shares/<int:operation_id>")
 @login_required
 def show(code: str, operation_id: int) -> ResponseReturnValue:
     """One request with its decision buttons."""
     org = org_for(code, Action.VIEW_MEMBERS)
-    return render_template("shares/show.html", org=org, op=_operation(org, operation_id),
-                           confirm=ConfirmForm(), refuse_form=ReasonForm())
+    op = owned_or_404(ShareOperation, operation_id, org)
+    return render_template("shares/show.html", org=org, op=op, confirm=ConfirmForm(),
+                           refuse_form=ReasonForm())
 
 
 @bp.route("/o/<code>/shares/<int:operation_id>/approve", methods=["POST"])
@@ -163,7 +155,7 @@ def show(code: str, operation_id: int) -> ResponseReturnValue:
 def approve(code: str, operation_id: int) -> ResponseReturnValue:
     """Approve a request."""
     org = org_for(code, Action.MANAGE_MEMBERS)
-    op = _operation(org, operation_id)
+    op = owned_or_404(ShareOperation, operation_id, org)
     if ConfirmForm().validate_on_submit():
         apply_change(lambda: services.approve(op, today=today(), by=me()), _("已批准。"))
     return redirect(url_for("shares.show", code=code, operation_id=op.id))
@@ -174,7 +166,7 @@ def approve(code: str, operation_id: int) -> ResponseReturnValue:
 def complete(code: str, operation_id: int) -> ResponseReturnValue:
     """Register an approved request (certificates are reissued)."""
     org = org_for(code, Action.MANAGE_MEMBERS)
-    op = _operation(org, operation_id)
+    op = owned_or_404(ShareOperation, operation_id, org)
     if ConfirmForm().validate_on_submit():
         apply_change(lambda: services.complete(op, today=today(), by=me()),
                      _("已登记，股权证已换发。"))
@@ -186,7 +178,7 @@ def complete(code: str, operation_id: int) -> ResponseReturnValue:
 def refuse(code: str, operation_id: int) -> ResponseReturnValue:
     """Refuse a request with a reason."""
     org = org_for(code, Action.MANAGE_MEMBERS)
-    op = _operation(org, operation_id)
+    op = owned_or_404(ShareOperation, operation_id, org)
     form = ReasonForm()
     apply_change(lambda: services.refuse(op, reason=form.reason.data or "", by=me()),
                  _("已驳回。"))
@@ -291,8 +283,8 @@ def holdings_xlsx(code: str) -> ResponseReturnValue:
     sheet.append(["成员编号", "持有人", *[c.name for c in classes], "其中质押"])
     for account, values, pledged in rows:
         sheet.append([numbers.get(account.household_id or 0, ""),
-                      account.name, *[float(v) for v in values], float(pledged)])
-    sheet.append(["", "合计", *[float(t) for t in totals], None])
+                      account.name, *values, pledged])
+    sheet.append(["", "合计", *totals, None])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return Response(buffer.getvalue(), headers={
@@ -307,9 +299,7 @@ def update_class(code: str, class_id: int) -> ResponseReturnValue:
     from coopledger.money import parse_money
 
     org = org_for(code, Action.MANAGE_MEMBERS)
-    share_class = db.get_or_404(ShareClass, class_id)
-    if share_class.organisation_id != org.id:
-        abort(404)
+    share_class = owned_or_404(ShareClass, class_id, org)
     if ConfirmForm().validate_on_submit():
         text = request.form.get("unit_value", "")
         apply_change(lambda: services.update_class(share_class, unit_value=parse_money(text),
