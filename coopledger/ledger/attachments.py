@@ -1,4 +1,6 @@
-"""Scanned originals (原始凭证): type and size checks, content-addressed storage by SHA-256.
+"""Scanned documents: type and size checks, content-addressed storage by SHA-256.
+
+Used for the originals of vouchers (原始凭证) and the supporting documents of share changes.
 
 The type is read from the file's first bytes, not from its name or the browser's claim: only
 JPEG, PNG and PDF are kept. Files live under ``STORAGE_DIR/originals/ab/<sha256>``, so the
@@ -45,11 +47,8 @@ def stored_path(storage: Path, sha256: str) -> Path:
     return storage / "originals" / sha256[:2] / sha256
 
 
-def add_attachment(voucher: Voucher, *, content: bytes, filename: str, storage: Path,
-                   by: User) -> Attachment:
-    """Keep a scanned original of a voucher that is not yet posted."""
-    if voucher.state is VoucherState.POSTED:
-        raise AttachmentError(N_("凭证已记账，不能再增加附件。"))
+def store_scan(content: bytes, storage: Path) -> tuple[str, str]:
+    """Check a scan (type by signature, size) and store it once; returns (sha256, type)."""
     if not content:
         raise AttachmentError(N_("上传的文件是空的。"))
     if len(content) > MAX_BYTES:
@@ -63,6 +62,15 @@ def add_attachment(voucher: Voucher, *, content: bytes, filename: str, storage: 
         temporary = path.with_suffix(".part")
         temporary.write_bytes(content)
         temporary.replace(path)
+    return digest, kind
+
+
+def add_attachment(voucher: Voucher, *, content: bytes, filename: str, storage: Path,
+                   by: User) -> Attachment:
+    """Keep a scanned original of a voucher that is not yet posted."""
+    if voucher.state is VoucherState.POSTED:
+        raise AttachmentError(N_("凭证已记账，不能再增加附件。"))
+    digest, kind = store_scan(content, storage)
     attachment = Attachment(voucher=voucher, sha256=digest, filename=Path(filename).name[:200],
                             content_type=kind, size=len(content), uploaded_by_id=by.id,
                             uploaded_at=utcnow())

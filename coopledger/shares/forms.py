@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import DateField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -24,6 +25,7 @@ class OperationForm(FlaskForm):
     reason = StringField(_l("原因"), validators=[Optional(), Length(max=300)])
     document = StringField(_l("依据文件（决议、协议、继承公证书编号）"),
                            validators=[Optional(), Length(max=200)])
+    scan = FileField(_l("依据文件扫描件（JPEG、PNG 或 PDF，可选）"))
     submit = SubmitField(_l("提交申请"))
 
 

@@ -120,8 +120,11 @@ def request(org: Organisation, *, kind: OperationKind, share_class: ShareClass,
             source: ShareAccount | None, target: ShareAccount | None, quantity: Decimal,
             on: dt.date, today: dt.date, by: User | None, counterparty: str = "",
             reason: str = "", document: str = "", parcel: Parcel | None = None,
-            calculation: str = "") -> ShareOperation:
-    """File a register request (draft), numbered without gaps."""
+            calculation: str = "", scan: tuple[str, str, str] | None = None) -> ShareOperation:
+    """File a register request (draft), numbered without gaps.
+
+    ``scan`` is a stored supporting document: (sha256, content type, file name).
+    """
     _check_shape(kind, source, target, counterparty)
     rules.check_request(_draft_rule(kind, share_class, source, target, quantity, on), today=today,
                         windows=_windows(org, source, target),
@@ -135,6 +138,8 @@ def request(org: Organisation, *, kind: OperationKind, share_class: ShareClass,
                         reason=reason.strip(), document=document.strip(), parcel=parcel,
                         calculation=calculation, created_by_id=by.id if by else None,
                         created_at=utcnow())
+    if scan is not None:
+        op.document_sha256, op.document_type, op.document_name = scan
     db.session.add(op)
     db.session.flush()
     record("share.request", org, by=by, label=f"{org.name} 股权变更 第{op.number}号",

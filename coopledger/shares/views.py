@@ -4,10 +4,22 @@ and the public check of a printed certificate."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -16,6 +28,7 @@ from coopledger.auth.permissions import Action, require
 from coopledger.dates import today
 from coopledger.extensions import db
 from coopledger.formutil import options
+from coopledger.ledger.attachments import store_scan, stored_path
 from coopledger.ledger.forms import ReasonForm
 from coopledger.members import rules as member_rules
 from coopledger.members.queries import member_numbers
@@ -39,6 +52,7 @@ if TYPE_CHECKING:
 
 bp = Blueprint("shares", __name__)
 PAGE_SIZE = 50
+HOLDINGS_PAGE = 100
 
 
 @bp.route("/o/<code>/shares/")
@@ -59,8 +73,12 @@ def holdings(code: str) -> ResponseReturnValue:
     org = org_for(code, Action.VIEW_MEMBERS)
     on = _date_arg()
     classes, rows, totals = queries.holdings_table(org, on)
-    return render_template("shares/holdings.html", org=org, on=on, classes=classes, rows=rows,
-                           totals=totals, numbers=member_numbers(org))
+    pages = max(1, -(-len(rows) // HOLDINGS_PAGE))
+    page = min(max(1, request.args.get("page", 1, type=int) or 1), pages)
+    shown = rows[(page - 1) * HOLDINGS_PAGE:page * HOLDINGS_PAGE]
+    return render_template("shares/holdings.html", org=org, on=on, classes=classes, rows=shown,
+                           holders=len(rows), totals=totals, numbers=member_numbers(org),
+                           page=page, pages=pages)
 
 
 def _date_arg() -> dt.date:
@@ -127,12 +145,18 @@ def create(code: str) -> ResponseReturnValue:
         share_class = owned_or_404(ShareClass, form.share_class.data, org)
 
         def file() -> ShareOperation:
+            upload = request.files.get("scan")
+            scan = None
+            if upload is not None and upload.filename:
+                digest, kind = store_scan(upload.read(),
+                                          Path(current_app.config["STORAGE_DIR"]))
+                scan = (digest, kind, Path(upload.filename).name[:200])
             return services.request(
                 org, kind=OperationKind(form.kind.data), share_class=share_class,
                 source=_account(org, form.source.data), target=_account(org, form.target.data),
                 quantity=member_rules.parse_area(form.quantity.data or "", what=_("股数")),
                 on=on, today=today(), by=me(), counterparty=form.counterparty.data or "",
-                reason=form.reason.data or "", document=form.document.data or "")
+                reason=form.reason.data or "", document=form.document.data or "", scan=scan)
 
         outcome = apply_change(file, lambda op: _("已提交第 %(n)d 号申请。", n=op.number))
         if outcome.ok:
@@ -148,6 +172,20 @@ def show(code: str, operation_id: int) -> ResponseReturnValue:
     op = owned_or_404(ShareOperation, operation_id, org)
     return render_template("shares/show.html", org=org, op=op, confirm=ConfirmForm(),
                            refuse_form=ReasonForm())
+
+
+@bp.route("/o/<code>/shares/<int:operation_id>/document")
+@login_required
+def document(code: str, operation_id: int) -> ResponseReturnValue:
+    """The scanned supporting document of a request."""
+    org = org_for(code, Action.VIEW_MEMBERS)
+    op = owned_or_404(ShareOperation, operation_id, org)
+    if not op.document_sha256:
+        abort(404)
+    path = stored_path(Path(current_app.config["STORAGE_DIR"]), op.document_sha256)
+    if not path.is_file():
+        abort(404)
+    return send_file(path, mimetype=op.document_type, download_name=op.document_name)
 
 
 @bp.route("/o/<code>/shares/<int:operation_id>/approve", methods=["POST"])

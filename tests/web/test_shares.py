@@ -246,3 +246,48 @@ def test_capital_movements_draft_their_vouchers(client: FlaskClient, auth: Auth,
     assert [(line.account.code, line.debit, line.credit) for line in voucher.lines] == [
         ("161", Decimal("1200.00"), Decimal("0.00")), ("301", Decimal("0.00"), Decimal("1200.00"))]
     assert voucher.summary == f"股权变更第{op.number}号 入股 1.5000股 （2025-04-01）"
+
+
+def test_holdings_pages_keep_the_totals_of_everyone(client: FlaskClient, auth: Auth,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from coopledger.shares import views
+
+    monkeypatch.setattr(views, "HOLDINGS_PAGE", 2)
+    auth.login("accountant")
+    first = client.get(f"{URL}/holdings?on=2025-12-31").get_data(as_text=True)
+    last = client.get(f"{URL}/holdings?on=2025-12-31&page=3").get_data(as_text=True)
+    assert "第 1 / 3 页" in first
+    assert "第 3 / 3 页" in last
+    for page in (first, last):
+        assert "合计（6 户）" in page
+        assert re.findall(r'id="total-\d">([^<]*)<', page) == ["12.0400", "2.5000"]
+    assert first.count("<tr><td>") == 2
+    assert last.count("<tr><td>") == 2
+
+
+def test_a_request_keeps_its_scanned_supporting_document(client: FlaskClient, auth: Auth,
+                                                        by_name: Any) -> None:
+    import io
+
+    from coopledger.ledger.sample_books import PLACEHOLDER_PNG
+
+    auth.login("accountant")
+    page = client.post(f"{URL}/new", data={
+        "kind": "transfer", "share_class": _land_class_id(by_name),
+        "source": _hh("王德明").id, "target": _hh("陈大山").id, "quantity": "0.1",
+        "effective_on": "2025-06-01", "reason": "转让", "document": "协议 2025-009",
+        "scan": (io.BytesIO(PLACEHOLDER_PNG), "协议.png")},
+        content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
+    op = db.session.scalars(sa.select(ShareOperation).order_by(ShareOperation.id.desc())).first()
+    assert op is not None
+    assert (op.document, op.document_name, op.document_type) == (
+        "协议 2025-009", "协议.png", "image/png")
+    assert "协议.png" in page
+    with client.get(f"{URL}/{op.id}/document") as shown:
+        assert shown.data == PLACEHOLDER_PNG
+    refused = client.post(f"{URL}/new", data={
+        "kind": "transfer", "share_class": _land_class_id(by_name),
+        "source": _hh("王德明").id, "target": _hh("陈大山").id, "quantity": "0.1",
+        "effective_on": "2025-06-01", "scan": (io.BytesIO(b"MZ not a scan"), "x.exe")},
+        content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
+    assert "只能上传 JPEG、PNG 图片或 PDF 文件" in refused
