@@ -52,6 +52,7 @@ def load_world(path: Path | None = None, *, full: bool = True) -> LoadReport:
     _load_users(world.get("users", []), world.get("demo_password", DEMO_PASSWORD), report)
     _load_households(world.get("households", []), report)
     _load_share_operations(world.get("share_operations", []), report)
+    _load_partners(world.get("partners", []), report)
     if full:
         _load_books(world.get("books", []), report)
         _load_volume(world.get("volume", []), report)
@@ -147,6 +148,22 @@ def _load_share_operations(rows: list[dict[str, Any]], report: LoadReport) -> No
                             reason=row.get("reason", ""), document=row.get("document", ""))
         shares.approve(op, today=today(), by=None)
         shares.complete(op, today=today(), by=None)
+        report.created += 1
+
+
+def _load_partners(rows: list[dict[str, Any]], report: LoadReport) -> None:
+    from coopledger.contracts import services as contracts
+    from coopledger.contracts.models import Partner, PartnerKind
+
+    for row in rows:
+        org = _one(Organisation, Organisation.code, row["org"])
+        if db.session.scalar(sa.select(Partner.id).where(
+                Partner.organisation_id == org.id, Partner.name == row["name"])) is not None:
+            report.skipped += 1
+            continue
+        fields = {k: v for k, v in row.items() if k not in {"org", "kind"}}
+        contracts.create_partner(
+            org, contracts.PartnerData(kind=PartnerKind(row["kind"]), **fields), by=None)
         report.created += 1
 
 

@@ -43,6 +43,8 @@ class Action(enum.StrEnum):
     MANAGE_MEMBERS = "members.manage"
     VIEW_PII = "members.pii"               # full ID and bank numbers
     VIEW_HOUSEHOLD = "household.view"
+    VIEW_CONTRACTS = "contracts.view"      # partners and contracts
+    MANAGE_CONTRACTS = "contracts.manage"
 
 
 # Organisation roles that may perform each organisation action; township auditors may
@@ -60,9 +62,12 @@ _ORG_ROLES: dict[Action, frozenset[Role]] = {
                                     Role.SUPERVISOR}),
     Action.MANAGE_MEMBERS: frozenset({Role.ACCOUNTANT}),
     Action.VIEW_PII: frozenset({Role.ACCOUNTANT, Role.CASHIER}),
+    Action.VIEW_CONTRACTS: frozenset({Role.ACCOUNTANT, Role.REVIEWER, Role.CASHIER,
+                                      Role.SUPERVISOR}),
+    Action.MANAGE_CONTRACTS: frozenset({Role.ACCOUNTANT}),
 }
 _AUDITOR_MAY = frozenset({Action.VIEW_ORG, Action.VIEW_BOOKS, Action.EXPORT_BOOKS,
-                          Action.VIEW_MEMBERS})
+                          Action.VIEW_MEMBERS, Action.VIEW_CONTRACTS})
 
 
 Subject = Organisation | Township | Job | Household | None

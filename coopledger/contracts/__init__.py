@@ -1,2 +1,2 @@
 """Partner enterprises and the contracts of an organisation (leases, joint ventures,
-investments, employment). This session built the pure schedule rules; the register follows."""
+investments, employment): the counterparty register and the pure lease-schedule rules."""

@@ -47,14 +47,16 @@ class HouseholdData:
     bank_account: str = ""
 
 
-def _clean_phone(phone: str) -> str:
+def clean_phone(phone: str) -> str:
+    """Digits of a phone number (7 to 12), or a rule error."""
     digits = phone.strip().replace(" ", "").replace("-", "")
     if digits and (not digits.isdigit() or not 7 <= len(digits) <= 12):
         raise rules.MemberRuleError(N_("电话号码“%(phone)s”不正确。"), phone=phone)
     return digits
 
 
-def _clean_account(account: str) -> str:
+def clean_bank_account(account: str) -> str:
+    """Digits of a bank account (8 to 30), or a rule error."""
     digits = account.strip().replace(" ", "")
     if digits and (not digits.isdigit() or not 8 <= len(digits) <= 30):
         raise rules.MemberRuleError(N_("银行账号应为8至30位数字。"))
@@ -67,9 +69,9 @@ def _apply(household: Household, data: HouseholdData) -> None:
     household.head_name = data.head_name.strip()
     household.address = data.address.strip()
     household.contract_cert_no = data.contract_cert_no.strip()
-    household.phone = _clean_phone(data.phone)
+    household.phone = clean_phone(data.phone)
     household.bank_name = data.bank_name.strip()
-    household.bank_account = _clean_account(data.bank_account)
+    household.bank_account = clean_bank_account(data.bank_account)
 
 
 def create_household(village: Village, data: HouseholdData, *, by: User | None) -> Household:

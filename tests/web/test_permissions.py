@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
+from coopledger.contracts.models import Partner
 from coopledger.extensions import db
 from coopledger.jobs import services as jobs
 from coopledger.ledger.attachments import add_attachment
@@ -245,6 +246,21 @@ CASES += [
          lambda w: "/c/SHIAN-TDGF-00001/1", EVERYONE, public=True),
 ]
 
+PARTNERS = "/o/shian-tdgf/partners"
+CASES += [
+    Case("partners", "partners.index", "GET", lambda w: f"{PARTNERS}/", VIEW_MEMBERS_TDGF),
+    Case("partners: other township", "partners.index", "GET",
+         lambda w: "/o/jinshi-jjhzs/partners/", only("admin", "jinshi-kj")),
+    Case("new partner", "partners.create", "GET", lambda w: f"{PARTNERS}/new", MANAGE_TDGF),
+    Case("partner", "partners.show", "GET", lambda w: f"{PARTNERS}/{w.partner_id}",
+         VIEW_MEMBERS_TDGF),
+    Case("edit partner", "partners.edit", "GET", lambda w: f"{PARTNERS}/{w.partner_id}/edit",
+         MANAGE_TDGF),
+    Case("partner of another organisation", "partners.show", "GET",
+         lambda w: f"/o/shian-jjhzs/partners/{w.partner_id}", frozenset(),
+         not_found_for=SHIAN_JJHZS),
+]
+
 
 @pytest.fixture
 def world(by_name: Any, app: Flask) -> Any:
@@ -285,6 +301,7 @@ def world(by_name: Any, app: Flask) -> Any:
     by_name.member_certificate_id = certificates[member.id]
     by_name.share_class_id = db.session.scalars(sa.select(ShareOperation.share_class_id)).first()
     by_name.foreign_certificate_id = certificates[household.id]
+    by_name.partner_id = db.session.scalars(sa.select(Partner.id)).first()
     db.session.commit()
     return by_name
 
