@@ -81,6 +81,7 @@ def _setup_blueprints(app: Flask) -> None:
     from coopledger.audit.views import bp as audit_bp
     from coopledger.auth.admin_views import bp as users_bp
     from coopledger.auth.views import bp as auth_bp
+    from coopledger.contracts.contract_views import bp as contracts_bp
     from coopledger.contracts.views import bp as partners_bp
     from coopledger.home.views import bp as home_bp
     from coopledger.jobs.views import bp as jobs_bp
@@ -94,7 +95,7 @@ def _setup_blueprints(app: Flask) -> None:
 
     del exports, bookfile, imports
     for blueprint in (home_bp, auth_bp, users_bp, orgs_bp, audit_bp, jobs_bp, books_bp,
-                      vouchers_bp, members_bp, shares_bp, partners_bp):
+                      vouchers_bp, members_bp, shares_bp, partners_bp, contracts_bp):
         app.register_blueprint(blueprint)
 
 

@@ -53,6 +53,7 @@ def load_world(path: Path | None = None, *, full: bool = True) -> LoadReport:
     _load_households(world.get("households", []), report)
     _load_share_operations(world.get("share_operations", []), report)
     _load_partners(world.get("partners", []), report)
+    _load_contracts(world.get("contracts", []), report)
     if full:
         _load_books(world.get("books", []), report)
         _load_volume(world.get("volume", []), report)
@@ -164,6 +165,34 @@ def _load_partners(rows: list[dict[str, Any]], report: LoadReport) -> None:
         fields = {k: v for k, v in row.items() if k not in {"org", "kind"}}
         contracts.create_partner(
             org, contracts.PartnerData(kind=PartnerKind(row["kind"]), **fields), by=None)
+        report.created += 1
+
+
+def _load_contracts(rows: list[dict[str, Any]], report: LoadReport) -> None:
+    import datetime as dt
+
+    from coopledger.contracts import services as contracts
+    from coopledger.contracts.models import Contract, ContractKind, Partner
+
+    def day(text: str | None) -> dt.date | None:
+        return dt.date.fromisoformat(text) if text else None
+
+    for row in rows:
+        org = _one(Organisation, Organisation.code, row["org"])
+        if db.session.scalar(sa.select(Contract.id).where(
+                Contract.organisation_id == org.id, Contract.number == row["number"])):
+            report.skipped += 1
+            continue
+        partner = db.session.scalars(sa.select(Partner).where(
+            Partner.organisation_id == org.id, Partner.name == row["partner"])).one()
+        contract = contracts.create_contract(org, contracts.ContractData(
+            number=row["number"], title=row["title"], kind=ContractKind(row["kind"]),
+            partner_id=partner.id, starts_on=dt.date.fromisoformat(row["starts_on"]),
+            ends_on=day(row.get("ends_on"))), by=None)
+        if "signed_on" in row:
+            contracts.sign_contract(contract, approval_ref=row["approval_ref"],
+                                    approved_on=day(row["approved_on"]),
+                                    signed_on=dt.date.fromisoformat(row["signed_on"]), by=None)
         report.created += 1
 
 

@@ -1,4 +1,5 @@
-"""Table of partner enterprises and other counterparties of an organisation.
+"""Tables of partner enterprises and other counterparties of an organisation, and of its
+contracts with them.
 
 A counterparty is an enterprise (identified by its 统一社会信用代码) or an individual
 (identified by a resident ID number); each organisation keeps its own register, and a code or
@@ -74,6 +75,8 @@ class Partner(Model):
         sa.DateTime(timezone=True), default=lambda: dt.datetime.now(dt.UTC))
 
     organisation: Mapped[Organisation] = relationship()
+    contracts: Mapped[list[Contract]] = relationship(back_populates="partner",
+                                                     order_by="Contract.starts_on")
 
     @property
     def identifier(self) -> str:
@@ -83,3 +86,87 @@ class Partner(Model):
     def __str__(self) -> str:
         """The partner's name."""
         return self.name
+
+
+class ContractKind(enum.StrEnum):
+    """The four ways a cooperative deals with an enterprise (county report)."""
+
+    LEASE = "lease"
+    JOINT_VENTURE = "joint_venture"
+    INVESTMENT = "investment"
+    EMPLOYMENT = "employment"
+
+    @property
+    def label(self) -> str:
+        """Untranslated display name."""
+        return CONTRACT_KIND_LABELS[self]
+
+
+CONTRACT_KIND_LABELS = {
+    ContractKind.LEASE: N_("土地租赁/发包"),
+    ContractKind.JOINT_VENTURE: N_("合资合作"),
+    ContractKind.INVESTMENT: N_("投资入股"),
+    ContractKind.EMPLOYMENT: N_("就业参与"),
+}
+
+
+class ContractStatus(enum.StrEnum):
+    """Stored state of a contract; "expired" is derived from the end date (see ``status_on``)."""
+
+    DRAFT = "draft"
+    ACTIVE = "active"
+    EXPIRED = "expired"
+    TERMINATED = "terminated"
+
+    @property
+    def label(self) -> str:
+        """Untranslated display name."""
+        return CONTRACT_STATUS_LABELS[self]
+
+
+CONTRACT_STATUS_LABELS = {
+    ContractStatus.DRAFT: N_("草拟"),
+    ContractStatus.ACTIVE: N_("履行中"),
+    ContractStatus.EXPIRED: N_("已到期"),
+    ContractStatus.TERMINATED: N_("已终止"),
+}
+
+
+class Contract(Model):
+    """A contract of the organisation with one partner, from draft through signing.
+
+    Signing needs the approval record (理事会/成员大会 resolution) dated on or before the
+    signing day.
+    """
+
+    __tablename__ = "contracts"
+    __table_args__ = (sa.UniqueConstraint("organisation_id", "number", name="uq_contract_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    partner_id: Mapped[int] = mapped_column(sa.ForeignKey("partners.id"), index=True)
+    number: Mapped[str] = mapped_column(sa.String(40))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    kind: Mapped[ContractKind] = mapped_column(enum_column(ContractKind, "contract_kind"))
+    status: Mapped[ContractStatus] = mapped_column(
+        enum_column(ContractStatus, "contract_status"), default=ContractStatus.DRAFT)
+    starts_on: Mapped[dt.date] = mapped_column(sa.Date)
+    ends_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    approval_ref: Mapped[str] = mapped_column(sa.String(200), default="")
+    approved_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    signed_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    note: Mapped[str] = mapped_column(sa.String(500), default="")
+
+    organisation: Mapped[Organisation] = relationship()
+    partner: Mapped[Partner] = relationship(back_populates="contracts")
+
+    def status_on(self, day: dt.date) -> ContractStatus:
+        """The status as users see it on ``day``: an active contract past its end has expired."""
+        if self.status is ContractStatus.ACTIVE and self.ends_on is not None \
+                and self.ends_on < day:
+            return ContractStatus.EXPIRED
+        return self.status
+
+    def __str__(self) -> str:
+        """Number and title."""
+        return f"{self.number} {self.title}"

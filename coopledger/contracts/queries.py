@@ -1,10 +1,12 @@
-"""Reading the partner register: search by name, code or contact, ordered by name."""
+"""Reading the partner and contract registers with their filters."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import sqlalchemy as sa
 
-from coopledger.contracts.models import Partner, PartnerKind
+from coopledger.contracts.models import Contract, ContractKind, ContractStatus, Partner, PartnerKind
 from coopledger.orgs.models import Organisation
 
 
@@ -22,3 +24,19 @@ def partners_query(org: Organisation, search: str = "", kind: str = "",
     if kind in {k.value for k in PartnerKind}:
         query = query.where(Partner.kind == PartnerKind(kind))
     return query.order_by(Partner.name, Partner.id)
+
+
+def contracts_query(org: Organisation, *, kind: str = "", status: str = "",
+                    on: dt.date) -> sa.Select[Contract]:
+    """The organisation's contracts of a kind and a status as seen on ``on``, newest first."""
+    query = sa.select(Contract).where(Contract.organisation_id == org.id)
+    if kind in {k.value for k in ContractKind}:
+        query = query.where(Contract.kind == ContractKind(kind))
+    running = sa.or_(Contract.ends_on.is_(None), Contract.ends_on >= on)
+    if status == ContractStatus.EXPIRED.value:
+        query = query.where(Contract.status == ContractStatus.ACTIVE, sa.not_(running))
+    elif status == ContractStatus.ACTIVE.value:
+        query = query.where(Contract.status == ContractStatus.ACTIVE, running)
+    elif status in {s.value for s in ContractStatus}:
+        query = query.where(Contract.status == ContractStatus(status))
+    return query.order_by(Contract.starts_on.desc(), Contract.id.desc())

@@ -1,20 +1,31 @@
-"""Registering and changing partner enterprises; flushes, never commits.
+"""Registering partners and contracts, and signing contracts; flushes, never commits.
 
 Rules: an enterprise, family farm or grower is identified by a valid 统一社会信用代码
 (GB 32100-2015 checksum), an individual by a valid resident ID number; neither may appear
-twice in one organisation's register. Every change is written to the audit log with bank
-accounts masked.
+twice in one organisation's register. A contract number is unique in the organisation; a
+draft may be changed, a signed contract not (``signing`` holds the date and approval rules).
+Every change is written to the audit log, bank accounts masked.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 
 from coopledger.audit.services import record, snapshot
 from coopledger.auth.models import User
-from coopledger.contracts.models import Partner, PartnerKind
+from coopledger.contracts import signing
+from coopledger.contracts.models import (
+    Contract,
+    ContractKind,
+    ContractStatus,
+    Partner,
+    PartnerKind,
+)
+from coopledger.contracts.signing import ContractError
+from coopledger.dates import today
 from coopledger.errors import CoopLedgerError
 from coopledger.extensions import db
 from coopledger.i18n import N_
@@ -110,3 +121,78 @@ def update_partner(partner: Partner, data: PartnerData, *, by: User | None) -> P
     record("partner.update", partner, by=by, label=partner.name, before=before,
            after=_logged(partner))
     return partner
+
+
+@dataclass(frozen=True)
+class ContractData:
+    """The editable fields of a draft contract."""
+
+    number: str
+    title: str
+    kind: ContractKind
+    partner_id: int
+    starts_on: dt.date
+    ends_on: dt.date | None
+    note: str = ""
+
+
+CONTRACT_FIELDS = ("number", "title", "kind", "partner_id", "starts_on", "ends_on", "status",
+                   "approval_ref", "approved_on", "signed_on", "note")
+
+
+def _apply_contract(contract: Contract, org: Organisation, data: ContractData) -> None:
+    number, title = data.number.strip(), data.title.strip()
+    if not number or not title:
+        raise ContractError(N_("请填写合同编号和合同名称。"))
+    partner = db.session.get(Partner, data.partner_id)
+    if partner is None or partner.organisation_id != org.id:
+        raise ContractError(N_("请选择本组织登记的合作方。"))
+    signing.check_period(data.kind, data.starts_on, data.ends_on)
+    clash = db.session.scalar(sa.select(Contract.id).where(
+        Contract.organisation_id == org.id, Contract.number == number,
+        Contract.id != (contract.id or 0)))
+    if clash is not None:
+        raise ContractError(N_("合同编号 %(number)s 已经使用。"), number=number)
+    contract.number, contract.title, contract.kind = number, title, data.kind
+    contract.partner = partner
+    contract.starts_on, contract.ends_on = data.starts_on, data.ends_on
+    contract.note = data.note.strip()
+
+
+def create_contract(org: Organisation, data: ContractData, *, by: User | None) -> Contract:
+    """Register a draft contract."""
+    contract = Contract(organisation=org, status=ContractStatus.DRAFT)
+    _apply_contract(contract, org, data)
+    db.session.add(contract)
+    db.session.flush()
+    record("contract.create", contract, by=by, label=str(contract),
+           after=snapshot(contract, CONTRACT_FIELDS))
+    return contract
+
+
+def update_contract(contract: Contract, data: ContractData, *, by: User | None) -> Contract:
+    """Change a draft; a signed contract is changed only by its own operations."""
+    if contract.status is not ContractStatus.DRAFT:
+        raise ContractError(N_("合同已签订，不能再修改条款。"))
+    before = snapshot(contract, CONTRACT_FIELDS)
+    _apply_contract(contract, contract.organisation, data)
+    db.session.flush()
+    record("contract.update", contract, by=by, label=str(contract), before=before,
+           after=snapshot(contract, CONTRACT_FIELDS))
+    return contract
+
+
+def sign_contract(contract: Contract, *, approval_ref: str, approved_on: dt.date | None,
+                  signed_on: dt.date, by: User | None) -> Contract:
+    """Record the approval and the signing: the draft becomes active."""
+    if contract.status is not ContractStatus.DRAFT:
+        raise ContractError(N_("只有草拟的合同可以签订。"))
+    signing.check_signing(approval_ref=approval_ref, approved_on=approved_on,
+                          signed_on=signed_on, starts_on=contract.starts_on, today=today())
+    before = snapshot(contract, CONTRACT_FIELDS)
+    contract.approval_ref, contract.approved_on = approval_ref.strip(), approved_on
+    contract.signed_on, contract.status = signed_on, ContractStatus.ACTIVE
+    db.session.flush()
+    record("contract.sign", contract, by=by, label=str(contract), before=before,
+           after=snapshot(contract, CONTRACT_FIELDS))
+    return contract

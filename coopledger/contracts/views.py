@@ -13,6 +13,7 @@ from coopledger.auth.permissions import Action, can
 from coopledger.contracts import queries, services
 from coopledger.contracts.forms import PartnerForm
 from coopledger.contracts.models import Partner, PartnerKind
+from coopledger.dates import today
 from coopledger.extensions import db
 from coopledger.formutil import options
 from coopledger.web import apply_change, me, org_for, owned_or_404
@@ -76,7 +77,7 @@ def show(code: str, partner_id: int) -> ResponseReturnValue:
     """One partner's details."""
     org = org_for(code, Action.VIEW_CONTRACTS)
     partner = owned_or_404(Partner, partner_id, org)
-    return render_template("partners/show.html", org=org, partner=partner,
+    return render_template("partners/show.html", org=org, partner=partner, on=today(),
                            show_pii=can(me(), Action.VIEW_PII, org))
 
 

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from coopledger.contracts.models import Partner
+from coopledger.contracts.models import Contract, Partner
 from coopledger.extensions import db
 from coopledger.jobs import services as jobs
 from coopledger.ledger.attachments import add_attachment
@@ -256,6 +256,19 @@ CASES += [
          VIEW_MEMBERS_TDGF),
     Case("edit partner", "partners.edit", "GET", lambda w: f"{PARTNERS}/{w.partner_id}/edit",
          MANAGE_TDGF),
+    Case("contracts", "contracts.index", "GET", lambda w: "/o/shian-tdgf/contracts/",
+         VIEW_MEMBERS_TDGF),
+    Case("new contract", "contracts.create", "GET", lambda w: "/o/shian-tdgf/contracts/new",
+         MANAGE_TDGF),
+    Case("contract", "contracts.show", "GET",
+         lambda w: f"/o/shian-tdgf/contracts/{w.contract_id}", VIEW_MEMBERS_TDGF),
+    Case("edit contract", "contracts.edit", "GET",
+         lambda w: f"/o/shian-tdgf/contracts/{w.contract_id}/edit", MANAGE_TDGF),
+    Case("sign contract", "contracts.sign", "POST",
+         lambda w: f"/o/shian-tdgf/contracts/{w.contract_id}/sign", MANAGE_TDGF),
+    Case("contract of another organisation", "contracts.show", "GET",
+         lambda w: f"/o/shian-jjhzs/contracts/{w.contract_id}", frozenset(),
+         not_found_for=SHIAN_JJHZS),
     Case("partner of another organisation", "partners.show", "GET",
          lambda w: f"/o/shian-jjhzs/partners/{w.partner_id}", frozenset(),
          not_found_for=SHIAN_JJHZS),
@@ -302,6 +315,7 @@ def world(by_name: Any, app: Flask) -> Any:
     by_name.share_class_id = db.session.scalars(sa.select(ShareOperation.share_class_id)).first()
     by_name.foreign_certificate_id = certificates[household.id]
     by_name.partner_id = db.session.scalars(sa.select(Partner.id)).first()
+    by_name.contract_id = db.session.scalars(sa.select(Contract.id)).first()
     db.session.commit()
     return by_name
 

@@ -1,0 +1,126 @@
+"""The contract register through the web: drafts, refusals that save nothing, signing with the
+approval record, derived expiry, and the partner page listing its contracts."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+
+from coopledger.contracts.models import Contract, ContractStatus, Partner
+from coopledger.extensions import db
+from tests.conftest import Auth
+
+URL = "/o/shian-tdgf/contracts"
+
+
+def _partner(name: str) -> Partner:
+    return db.session.scalars(sa.select(Partner).where(Partner.name == name)).one()
+
+
+def _count() -> int:
+    return db.session.scalar(sa.select(sa.func.count(Contract.id))) or 0
+
+
+def _draft(client: FlaskClient, **fields: str) -> str:
+    data = {"number": "SATG-2026-009", "title": "五组土地租赁合同", "kind": "lease",
+            "partner_id": str(_partner("建平县宏达生猪养殖有限公司").id),
+            "starts_on": "2027-01-01", "ends_on": "2036-12-31"} | fields
+    return client.post(f"{URL}/new", data=data, follow_redirects=True).get_data(as_text=True)
+
+
+def test_a_draft_is_registered_then_signed_with_its_resolution(client: FlaskClient,
+                                                               auth: Auth) -> None:
+    auth.login("accountant")
+    page = _draft(client)
+    assert "已登记合同草稿：SATG-2026-009。" in page
+    contract = db.session.scalars(sa.select(Contract).where(
+        Contract.number == "SATG-2026-009")).one()
+    assert contract.status is ContractStatus.DRAFT
+    sign = f"{URL}/{contract.id}/sign"
+    page = client.post(sign, data={"sign-signed_on": "2026-11-20"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "签订合同前须经理事会或成员大会审议" in page
+    page = client.post(sign, data={"sign-approval_ref": "成员大会决议〔2026〕4号",
+                                   "sign-approved_on": "2026-11-21",
+                                   "sign-signed_on": "2026-11-20"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "决议日期 2026-11-21 晚于签订日期 2026-11-20：须先决议后签订。" in page
+    db.session.expire_all()
+    assert contract.status is ContractStatus.DRAFT
+    page = client.post(sign, data={"sign-approval_ref": "成员大会决议〔2026〕4号",
+                                   "sign-approved_on": "2026-11-15",
+                                   "sign-signed_on": "2026-11-20"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "合同已签订，开始履行。" in page
+    assert "成员大会决议〔2026〕4号" in page
+    db.session.expire_all()
+    assert (contract.status, contract.signed_on.isoformat()) == (  # type: ignore[union-attr]
+        ContractStatus.ACTIVE, "2026-11-20")
+    page = client.post(f"{URL}/{contract.id}/edit", data={
+        "number": "SATG-2026-009", "title": "改名", "kind": "lease",
+        "partner_id": str(contract.partner_id), "starts_on": "2027-01-01",
+        "ends_on": "2036-12-31"}, follow_redirects=True).get_data(as_text=True)
+    assert "合同已签订，不能再修改条款。" in page
+    db.session.expire_all()
+    assert contract.title == "五组土地租赁合同"
+
+
+def test_bad_contracts_are_refused_with_a_sentence_and_nothing_saved(
+        client: FlaskClient, auth: Auth) -> None:
+    auth.login("accountant")
+    before = _count()
+    refusals = {
+        "结束日期 2026-12-31 早于开始日期 2027-01-01": {"ends_on": "2026-12-31"},
+        "只有投资入股可以不定期限": {"ends_on": ""},
+        "合同编号 SATG-2024-001 已经使用": {"number": "SATG-2024-001"},
+    }
+    for reason, fields in refusals.items():
+        assert reason in _draft(client, **fields), reason
+    assert _count() == before
+
+
+def test_a_partner_of_another_organisation_cannot_be_chosen(client: FlaskClient,
+                                                            auth: Auth) -> None:
+    auth.login("accountant")
+    before = _count()
+    from coopledger.contracts import services
+    from coopledger.contracts.models import PartnerKind
+    from coopledger.orgs.models import Organisation
+
+    other = db.session.scalars(sa.select(Organisation).where(
+        Organisation.code == "shian-jjhzs")).one()
+    stranger = services.create_partner(other, services.PartnerData(
+        name="外社企业", kind=PartnerKind.ENTERPRISE, identifier="91511623MA6XL5T30P"), by=None)
+    db.session.commit()
+    page = _draft(client, partner_id=str(stranger.id))
+    assert "不是有效的选择。" in page
+    assert _count() == before
+
+
+def test_the_register_filters_by_kind_and_derived_status(client: FlaskClient,
+                                                         auth: Auth) -> None:
+    auth.login("reviewer")
+    leases = client.get(f"{URL}/?kind=lease").get_data(as_text=True)
+    assert "SATG-2024-001" in leases
+    assert "SATG-2024-002" not in leases
+    drafts = client.get(f"{URL}/?status=draft").get_data(as_text=True)
+    assert "SATG-2026-001" in drafts
+    assert "SATG-2024-001" not in drafts
+    assert f"{URL}/new" not in drafts
+    lease = db.session.scalars(sa.select(Contract).where(
+        Contract.number == "SATG-2024-001")).one()
+    lease.ends_on = lease.starts_on.replace(year=2025, month=12, day=31)
+    db.session.commit()
+    expired = client.get(f"{URL}/?status=expired").get_data(as_text=True)
+    assert "SATG-2024-001" in expired
+    assert "已到期" in expired
+    assert "SATG-2024-001" not in client.get(f"{URL}/?status=active").get_data(as_text=True)
+
+
+def test_the_partner_page_lists_its_contracts(client: FlaskClient, auth: Auth) -> None:
+    auth.login("auditor")
+    partner = _partner("建平县宏达生猪养殖有限公司")
+    page = client.get(f"/o/shian-tdgf/partners/{partner.id}").get_data(as_text=True)
+    assert "SATG-2024-001" in page
+    assert "履行中" in page
+    assert "SATG-2024-002" not in page
