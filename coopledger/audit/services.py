@@ -29,6 +29,16 @@ def snapshot(obj: object, fields: Iterable[str]) -> dict[str, Any]:
     return {name: _json_value(getattr(obj, name)) for name in fields}
 
 
+def masked_snapshot(obj: object, fields: Iterable[str]) -> dict[str, Any]:
+    """A snapshot whose bank account keeps only its last digits (auditors read the log)."""
+    from coopledger.ids import mask_bank
+
+    values = snapshot(obj, fields)
+    if values.get("bank_account"):
+        values["bank_account"] = mask_bank(str(values["bank_account"]))
+    return values
+
+
 def _json_value(value: Any) -> Any:
     if isinstance(value, enum.Enum):
         return value.value

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
-from coopledger.audit.services import record, snapshot
+from coopledger.audit.services import masked_snapshot, record
 from coopledger.extensions import db
 from coopledger.i18n import N_
 from coopledger.ids import birth_date_of, gender_of, normalize_resident_id
@@ -81,28 +81,19 @@ def create_household(village: Village, data: HouseholdData, *, by: User | None) 
     db.session.add(household)
     db.session.flush()
     record("household.create", household, by=by, label=f"{village} {household}",
-           after=_masked(snapshot(household, HOUSEHOLD_FIELDS)))
+           after=masked_snapshot(household, HOUSEHOLD_FIELDS))
     return household
 
 
 def update_household(household: Household, data: HouseholdData, *, by: User | None,
                      ) -> Household:
     """Change a household's details."""
-    before = _masked(snapshot(household, HOUSEHOLD_FIELDS))
+    before = masked_snapshot(household, HOUSEHOLD_FIELDS)
     _apply(household, data)
     db.session.flush()
     record("household.update", household, by=by, label=str(household), before=before,
-           after=_masked(snapshot(household, HOUSEHOLD_FIELDS)))
+           after=masked_snapshot(household, HOUSEHOLD_FIELDS))
     return household
-
-
-def _masked(values: dict[str, object]) -> dict[str, object]:
-    """The audit log keeps only the last digits of bank accounts (it is read by auditors)."""
-    from coopledger.ids import mask_bank
-
-    if values.get("bank_account"):
-        values["bank_account"] = mask_bank(str(values["bank_account"]))
-    return values
 
 
 def add_person(household: Household, *, name: str, id_number: str, relationship: Relationship,
