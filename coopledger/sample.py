@@ -189,6 +189,8 @@ def _load_contracts(rows: list[dict[str, Any]], report: LoadReport) -> None:
             number=row["number"], title=row["title"], kind=ContractKind(row["kind"]),
             partner_id=partner.id, starts_on=dt.date.fromisoformat(row["starts_on"]),
             ends_on=day(row.get("ends_on"))), by=None)
+        for code in row.get("parcels", []):
+            contracts.add_leased_parcel(contract, code, by=None)
         if "signed_on" in row:
             contracts.sign_contract(contract, approval_ref=row["approval_ref"],
                                     approved_on=day(row["approved_on"]),

@@ -1,19 +1,26 @@
-"""Contract pages: the register of an organisation's contracts, one contract, the draft form
-and the signing step that records the approval resolution."""
+"""Contract pages: the register of an organisation's contracts, one contract, the draft form,
+the parcels a draft lease covers, and the signing step that records the approval resolution."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from coopledger.auth.forms import ConfirmForm
 from coopledger.auth.permissions import Action
 from coopledger.contracts import queries, services
-from coopledger.contracts.forms import ContractForm, SignForm
-from coopledger.contracts.models import Contract, ContractKind, ContractStatus, Partner
+from coopledger.contracts.forms import ContractForm, LeasedParcelForm, SignForm
+from coopledger.contracts.models import (
+    Contract,
+    ContractKind,
+    ContractStatus,
+    LeasedParcel,
+    Partner,
+)
 from coopledger.dates import today
 from coopledger.extensions import db
 from coopledger.formutil import options
@@ -83,7 +90,9 @@ def show(code: str, contract_id: int) -> ResponseReturnValue:
     org = org_for(code, Action.VIEW_CONTRACTS)
     contract = owned_or_404(Contract, contract_id, org)
     return render_template("contracts/show.html", org=org, contract=contract, on=today(),
-                           sign_form=SignForm(prefix="sign"))
+                           sign_form=SignForm(prefix="sign"),
+                           parcel_form=LeasedParcelForm(prefix="parcel"),
+                           confirm=ConfirmForm())
 
 
 @bp.route("/o/<code>/contracts/<int:contract_id>/edit", methods=["GET", "POST"])
@@ -114,4 +123,36 @@ def sign(code: str, contract_id: int) -> ResponseReturnValue:
             _("合同已签订，开始履行。"))
     else:
         flash(_("请填写签订日期。"), "error")
+    return redirect(url_for("contracts.show", code=code, contract_id=contract.id))
+
+
+@bp.route("/o/<code>/contracts/<int:contract_id>/parcels", methods=["POST"])
+@login_required
+def add_parcel(code: str, contract_id: int) -> ResponseReturnValue:
+    """Cover one more contributed parcel by a draft lease."""
+    org = org_for(code, Action.MANAGE_CONTRACTS)
+    contract = owned_or_404(Contract, contract_id, org)
+    form = LeasedParcelForm(prefix="parcel")
+    if form.validate_on_submit():
+        apply_change(lambda: services.add_leased_parcel(
+            contract, form.parcel_code.data or "", by=me()),
+            lambda leased: _("已加入地块 %(code)s（%(area)s 亩）。", code=leased.parcel.code,
+                             area=leased.parcel.area))
+    else:
+        flash(_("请填写地块编码。"), "error")
+    return redirect(url_for("contracts.show", code=code, contract_id=contract.id))
+
+
+@bp.route("/o/<code>/contracts/<int:contract_id>/parcels/<int:leased_id>/remove",
+          methods=["POST"])
+@login_required
+def remove_parcel(code: str, contract_id: int, leased_id: int) -> ResponseReturnValue:
+    """Take a parcel out of a draft lease."""
+    org = org_for(code, Action.MANAGE_CONTRACTS)
+    contract = owned_or_404(Contract, contract_id, org)
+    leased = db.get_or_404(LeasedParcel, leased_id)
+    if leased.contract_id != contract.id:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        apply_change(lambda: services.remove_leased_parcel(leased, by=me()), _("已移出地块。"))
     return redirect(url_for("contracts.show", code=code, contract_id=contract.id))

@@ -49,3 +49,10 @@ class SignForm(FlaskForm):
     approved_on = DateField(_l("决议日期"), validators=[Optional()])
     signed_on = DateField(_l("签订日期"), validators=[DataRequired()])
     submit = SubmitField(_l("登记签订"))
+
+
+class LeasedParcelForm(FlaskForm):
+    """A contributed parcel to add to a draft lease, by its code."""
+
+    parcel_code = StringField(_l("地块编码"), validators=[DataRequired(), Length(max=32)])
+    submit = SubmitField(_l("加入租赁"))

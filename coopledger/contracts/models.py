@@ -1,5 +1,5 @@
-"""Tables of partner enterprises and other counterparties of an organisation, and of its
-contracts with them.
+"""Tables of partner enterprises and other counterparties of an organisation, of its
+contracts with them, and of the contributed parcels each land lease covers.
 
 A counterparty is an enterprise (identified by its 统一社会信用代码) or an individual
 (identified by a resident ID number); each organisation keeps its own register, and a code or
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from coopledger.db import enum_column
 from coopledger.extensions import Model
 from coopledger.i18n import N_
+from coopledger.members.models import Parcel
 from coopledger.orgs.models import Organisation
 
 
@@ -159,6 +161,13 @@ class Contract(Model):
 
     organisation: Mapped[Organisation] = relationship()
     partner: Mapped[Partner] = relationship(back_populates="contracts")
+    parcels: Mapped[list[LeasedParcel]] = relationship(back_populates="contract",
+                                                       order_by="LeasedParcel.id")
+
+    @property
+    def leased_area(self) -> Decimal:
+        """Total area (亩) of the parcels the lease covers."""
+        return sum((p.parcel.area for p in self.parcels), Decimal("0.0000"))
 
     def status_on(self, day: dt.date) -> ContractStatus:
         """The status as users see it on ``day``: an active contract past its end has expired."""
@@ -170,3 +179,17 @@ class Contract(Model):
     def __str__(self) -> str:
         """Number and title."""
         return f"{self.number} {self.title}"
+
+
+class LeasedParcel(Model):
+    """A contributed parcel covered by a land lease for the lease's whole term."""
+
+    __tablename__ = "leased_parcels"
+    __table_args__ = (sa.UniqueConstraint("contract_id", "parcel_id", name="uq_leased_parcel"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(sa.ForeignKey("contracts.id"), index=True)
+    parcel_id: Mapped[int] = mapped_column(sa.ForeignKey("parcels.id"), index=True)
+
+    contract: Mapped[Contract] = relationship(back_populates="parcels")
+    parcel: Mapped[Parcel] = relationship()

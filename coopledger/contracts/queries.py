@@ -6,7 +6,15 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from coopledger.contracts.models import Contract, ContractKind, ContractStatus, Partner, PartnerKind
+from coopledger.contracts.models import (
+    Contract,
+    ContractKind,
+    ContractStatus,
+    LeasedParcel,
+    Partner,
+    PartnerKind,
+)
+from coopledger.extensions import db
 from coopledger.orgs.models import Organisation
 
 
@@ -40,3 +48,16 @@ def contracts_query(org: Organisation, *, kind: str = "", status: str = "",
     elif status in {s.value for s in ContractStatus}:
         query = query.where(Contract.status == ContractStatus(status))
     return query.order_by(Contract.starts_on.desc(), Contract.id.desc())
+
+
+def leases_of_parcels(parcel_ids: list[int]) -> dict[int, list[Contract]]:
+    """The live (not terminated) leases covering each of these parcels, oldest first."""
+    rows = db.session.execute(
+        sa.select(LeasedParcel.parcel_id, Contract).join(Contract).where(
+            LeasedParcel.parcel_id.in_(parcel_ids),
+            Contract.status != ContractStatus.TERMINATED,
+        ).order_by(Contract.starts_on)).all() if parcel_ids else []
+    found: dict[int, list[Contract]] = {}
+    for parcel_id, contract in rows:
+        found.setdefault(parcel_id, []).append(contract)
+    return found

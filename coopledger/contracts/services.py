@@ -14,13 +14,14 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from coopledger.audit.services import record, snapshot
+from coopledger.audit.services import masked_snapshot, record, snapshot
 from coopledger.auth.models import User
 from coopledger.contracts import signing
 from coopledger.contracts.models import (
     Contract,
     ContractKind,
     ContractStatus,
+    LeasedParcel,
     Partner,
     PartnerKind,
 )
@@ -29,7 +30,8 @@ from coopledger.dates import today
 from coopledger.errors import CoopLedgerError
 from coopledger.extensions import db
 from coopledger.i18n import N_
-from coopledger.ids import mask_bank, normalize_credit_code, normalize_resident_id
+from coopledger.ids import normalize_credit_code, normalize_resident_id
+from coopledger.members.models import Contribution, Parcel
 from coopledger.members.services import clean_bank_account, clean_phone
 from coopledger.orgs.models import Organisation
 
@@ -96,30 +98,24 @@ def _apply(partner: Partner, org: Organisation, data: PartnerData) -> None:
     partner.note = data.note.strip()
 
 
-def _logged(partner: Partner) -> dict[str, object]:
-    values = snapshot(partner, PARTNER_FIELDS)
-    if values.get("bank_account"):
-        values["bank_account"] = mask_bank(str(values["bank_account"]))
-    return values
-
-
 def create_partner(org: Organisation, data: PartnerData, *, by: User | None) -> Partner:
     """Register a partner of the organisation."""
     partner = Partner(organisation=org)
     _apply(partner, org, data)
     db.session.add(partner)
     db.session.flush()
-    record("partner.create", partner, by=by, label=partner.name, after=_logged(partner))
+    record("partner.create", partner, by=by, label=partner.name,
+           after=masked_snapshot(partner, PARTNER_FIELDS))
     return partner
 
 
 def update_partner(partner: Partner, data: PartnerData, *, by: User | None) -> Partner:
     """Change a partner's details."""
-    before = _logged(partner)
+    before = masked_snapshot(partner, PARTNER_FIELDS)
     _apply(partner, partner.organisation, data)
     db.session.flush()
     record("partner.update", partner, by=by, label=partner.name, before=before,
-           after=_logged(partner))
+           after=masked_snapshot(partner, PARTNER_FIELDS))
     return partner
 
 
@@ -196,3 +192,57 @@ def sign_contract(contract: Contract, *, approval_ref: str, approved_on: dt.date
     record("contract.sign", contract, by=by, label=str(contract), before=before,
            after=snapshot(contract, CONTRACT_FIELDS))
     return contract
+
+
+def _draft_lease(contract: Contract) -> None:
+    if contract.kind is not ContractKind.LEASE:
+        raise ContractError(N_("只有土地租赁合同涉及地块。"))
+    if contract.status is not ContractStatus.DRAFT:
+        raise ContractError(N_("合同已签订，不能再修改条款。"))
+
+
+def add_leased_parcel(contract: Contract, parcel_code: str, *, by: User | None,
+                      ) -> LeasedParcel:
+    """Cover one more contributed parcel by a draft lease (refused if leased elsewhere)."""
+    _draft_lease(contract)
+    code = parcel_code.strip()
+    found = db.session.scalars(sa.select(Parcel).join(Contribution).where(
+        Parcel.code == code, Contribution.organisation_id == contract.organisation_id,
+    ).distinct()).all()
+    if not found:
+        raise ContractError(N_("本社入股地块中没有编码为 %(code)s 的地块。"), code=code)
+    if len(found) > 1:
+        raise ContractError(
+            N_("编码 %(code)s 对应多户的地块（%(holders)s），请先在农户页面更正编码。"),
+            code=code, holders="、".join(str(p.household) for p in found))
+    parcel = found[0]
+    if any(p.parcel_id == parcel.id for p in contract.parcels):
+        raise ContractError(N_("地块 %(parcel)s 已在这份合同中。"), parcel=code)
+    signing.check_parcel_contributed(
+        [(c.contributed_on, c.withdrawn_on) for c in parcel.contributions
+         if c.organisation_id == contract.organisation_id],
+        parcel=code, starts_on=contract.starts_on)
+    others = db.session.execute(sa.select(Contract.number, Contract.starts_on, Contract.ends_on)
+                                .join(LeasedParcel).where(
+        LeasedParcel.parcel_id == parcel.id, Contract.id != contract.id,
+        Contract.status != ContractStatus.TERMINATED)).all()
+    signing.check_parcel_free([(n, s, e) for n, s, e in others], parcel=code,
+                              starts_on=contract.starts_on, ends_on=contract.ends_on)
+    leased = LeasedParcel(contract=contract, parcel=parcel)
+    db.session.add(leased)
+    db.session.flush()
+    record("contract.parcel_add", contract, by=by, label=str(contract),
+           after={"parcel": code, "area": str(parcel.area)})
+    return leased
+
+
+def remove_leased_parcel(leased: LeasedParcel, *, by: User | None) -> None:
+    """Take a parcel out of a draft lease."""
+    contract = leased.contract
+    _draft_lease(contract)
+    code, area = leased.parcel.code, str(leased.parcel.area)
+    contract.parcels.remove(leased)
+    db.session.delete(leased)
+    db.session.flush()
+    record("contract.parcel_remove", contract, by=by, label=str(contract),
+           before={"parcel": code, "area": area})

@@ -14,6 +14,7 @@ from flask_login import login_required
 from coopledger.auth.forms import ConfirmForm
 from coopledger.auth.models import User
 from coopledger.auth.permissions import Action, can, require
+from coopledger.contracts.queries import leases_of_parcels
 from coopledger.dates import today
 from coopledger.extensions import db
 from coopledger.formutil import options
@@ -136,7 +137,8 @@ def show(code: str, household_id: int) -> ResponseReturnValue:
         dated=DatedForm(on=today()), link_form=LinkUserForm(
             username=household.user.username if household.user else ""),
         membership=next((m for m in household.memberships if m.organisation_id == org.id),
-                        None), share_info=household_shares(household.id, today()))
+                        None), share_info=household_shares(household.id, today()),
+        leases=leases_of_parcels([p.id for p in household.parcels]))
 
 
 def _back(code: str, household: Household) -> ResponseReturnValue:
@@ -285,7 +287,9 @@ def mine() -> ResponseReturnValue:
     for household in households:
         require(me(), Action.VIEW_HOUSEHOLD, household)
     shares = {h.id: household_shares(h.id, today()) for h in households}
-    return render_template("members/mine.html", households=households, shares=shares)
+    leases = leases_of_parcels([p.id for h in households for p in h.parcels])
+    return render_template("members/mine.html", households=households, shares=shares,
+                           leases=leases)
 
 
 

@@ -7,7 +7,13 @@ import datetime as dt
 import pytest
 
 from coopledger.contracts.models import Contract, ContractKind, ContractStatus
-from coopledger.contracts.signing import ContractError, check_period, check_signing
+from coopledger.contracts.signing import (
+    ContractError,
+    check_parcel_contributed,
+    check_parcel_free,
+    check_period,
+    check_signing,
+)
 
 D = dt.date
 
@@ -48,3 +54,25 @@ def test_an_active_contract_past_its_end_shows_as_expired() -> None:
     assert contract.status_on(D(2026, 1, 1)) is ContractStatus.DRAFT
     assert Contract(status=ContractStatus.ACTIVE, ends_on=None).status_on(
         D(2099, 1, 1)) is ContractStatus.ACTIVE
+
+
+def test_a_parcel_is_in_one_live_lease_at_a_time() -> None:
+    leases = [("SATG-2024-001", D(2024, 1, 1), D(2028, 12, 31))]
+    check_parcel_free(leases, parcel="SA-01-012", starts_on=D(2029, 1, 1), ends_on=None)
+    check_parcel_free(leases, parcel="SA-01-012", starts_on=D(2020, 1, 1),
+                      ends_on=D(2023, 12, 31))
+    with pytest.raises(ContractError,
+                       match="已由合同 SATG-2024-001 租出（2024-01-01 至 2028-12-31）"):
+        check_parcel_free(leases, parcel="SA-01-012", starts_on=D(2028, 12, 31),
+                          ends_on=D(2030, 1, 1))
+    with pytest.raises(ContractError, match="SATG-2020-009"):
+        check_parcel_free([("SATG-2020-009", D(2020, 1, 1), None)], parcel="SA-01-012",
+                          starts_on=D(2030, 1, 1), ends_on=D(2031, 1, 1))
+
+
+def test_a_lease_covers_only_land_contributed_on_its_first_day() -> None:
+    periods = [(D(2024, 1, 1), D(2025, 6, 30))]
+    check_parcel_contributed(periods, parcel="SA-01-012", starts_on=D(2025, 6, 30))
+    for start in (D(2023, 12, 31), D(2025, 7, 1)):
+        with pytest.raises(ContractError, match=f"在 {start.isoformat()} 没有入股本社"):
+            check_parcel_contributed(periods, parcel="SA-01-012", starts_on=start)

@@ -124,3 +124,72 @@ def test_the_partner_page_lists_its_contracts(client: FlaskClient, auth: Auth) -
     assert "SATG-2024-001" in page
     assert "履行中" in page
     assert "SATG-2024-002" not in page
+
+
+def _household_page(client: FlaskClient, head: str) -> str:
+    from coopledger.members.models import Household
+
+    household = db.session.scalars(sa.select(Household).where(
+        Household.head_name == head)).one()
+    return client.get(f"/o/shian-tdgf/households/{household.id}").get_data(as_text=True)
+
+
+def test_a_draft_lease_takes_contributed_parcels_once(client: FlaskClient, auth: Auth) -> None:
+    from coopledger.contracts.models import LeasedParcel
+
+    auth.login("accountant")
+    _draft(client, starts_on="2026-01-01")
+    contract = db.session.scalars(sa.select(Contract).where(
+        Contract.number == "SATG-2026-009")).one()
+    add = f"{URL}/{contract.id}/parcels"
+
+    def post(code: str) -> str:
+        return client.post(add, data={"parcel-parcel_code": code},
+                           follow_redirects=True).get_data(as_text=True)
+
+    assert "已加入地块 SA-02-010（" in post("SA-02-010")
+    refusals = {
+        "SA-01-012": "地块 SA-01-012 已由合同 SATG-2024-001 租出（2024-01-01 至 2038-12-31），"
+                     "同一时间不能租给两家。",
+        "SA-02-010": "地块 SA-02-010 已在这份合同中。",
+        "XX-99": "本社入股地块中没有编码为 XX-99 的地块。",
+    }
+    for code, reason in refusals.items():
+        assert reason in post(code), code
+    db.session.expire_all()
+    assert [p.parcel.code for p in contract.parcels] == ["SA-02-010"]
+    page = client.get(f"{URL}/{contract.id}").get_data(as_text=True)
+    assert "共 1 块" in page
+    leased = db.session.scalars(sa.select(LeasedParcel).where(
+        LeasedParcel.contract_id == contract.id)).one()
+    client.post(f"{URL}/{contract.id}/parcels/{leased.id}/remove", data={})
+    db.session.expire_all()
+    assert contract.parcels == []
+
+
+def test_a_signed_lease_shows_its_parcels_and_the_household_page_links_back(
+        client: FlaskClient, auth: Auth) -> None:
+    auth.login("accountant")
+    lease = db.session.scalars(sa.select(Contract).where(
+        Contract.number == "SATG-2024-001")).one()
+    assert sorted(p.parcel.code for p in lease.parcels) == [
+        "SA-01-012", "SA-01-013", "SA-02-003", "SA-02-009"]
+    page = client.get(f"{URL}/{lease.id}").get_data(as_text=True)
+    assert f"共 4 块，{lease.leased_area} 亩" in page
+    assert "加入租赁" not in page
+    refused = client.post(f"{URL}/{lease.id}/parcels", data={"parcel-parcel_code": "SA-02-010"},
+                          follow_redirects=True).get_data(as_text=True)
+    assert "合同已签订，不能再修改条款。" in refused
+    owner = lease.parcels[0].parcel.household
+    household_page = _household_page(client, owner.head_name)
+    assert f'href="{URL}/{lease.id}"' in household_page
+    assert "建平县宏达生猪养殖有限公司" in household_page
+    assert f'href="/o/shian-tdgf/households/{owner.id}"' in page
+
+
+def test_a_member_sees_which_lease_uses_their_land_without_a_link(client: FlaskClient,
+                                                                 auth: Auth) -> None:
+    auth.login("member")
+    page = client.get("/my/household").get_data(as_text=True)
+    assert "出租：SATG-2024-001 建平县宏达生猪养殖有限公司（2024-01-01 – 2038-12-31）" in page
+    assert "/contracts/" not in page

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from coopledger.contracts.models import Contract, Partner
+from coopledger.contracts.models import Contract, LeasedParcel, Partner
 from coopledger.extensions import db
 from coopledger.jobs import services as jobs
 from coopledger.ledger.attachments import add_attachment
@@ -266,6 +266,11 @@ CASES += [
          lambda w: f"/o/shian-tdgf/contracts/{w.contract_id}/edit", MANAGE_TDGF),
     Case("sign contract", "contracts.sign", "POST",
          lambda w: f"/o/shian-tdgf/contracts/{w.contract_id}/sign", MANAGE_TDGF),
+    Case("add leased parcel", "contracts.add_parcel", "POST",
+         lambda w: f"/o/shian-tdgf/contracts/{w.contract_id}/parcels", MANAGE_TDGF),
+    Case("remove leased parcel", "contracts.remove_parcel", "POST",
+         lambda w: f"/o/shian-tdgf/contracts/{w.contract_id}/parcels/{w.leased_id}/remove",
+         MANAGE_TDGF),
     Case("contract of another organisation", "contracts.show", "GET",
          lambda w: f"/o/shian-jjhzs/contracts/{w.contract_id}", frozenset(),
          not_found_for=SHIAN_JJHZS),
@@ -315,7 +320,9 @@ def world(by_name: Any, app: Flask) -> Any:
     by_name.share_class_id = db.session.scalars(sa.select(ShareOperation.share_class_id)).first()
     by_name.foreign_certificate_id = certificates[household.id]
     by_name.partner_id = db.session.scalars(sa.select(Partner.id)).first()
-    by_name.contract_id = db.session.scalars(sa.select(Contract.id)).first()
+    by_name.contract_id = db.session.scalars(sa.select(Contract.id).order_by(Contract.id)).first()
+    by_name.leased_id = db.session.scalars(sa.select(LeasedParcel.id).where(
+        LeasedParcel.contract_id == by_name.contract_id)).first()
     db.session.commit()
     return by_name
 
