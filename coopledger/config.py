@@ -35,6 +35,7 @@ DEFAULTS: dict[str, Any] = {
     "MIN_PASSWORD_LENGTH": 8,
     "PASSWORD_HASH_COST": "default",
     "AUDIT_PAGE_SIZE": 50,
+    "CONTRACT_EXPIRY_WARNING_DAYS": 90,
     # Background jobs: huey on SQLite under instance/ unless REDIS_URL is set.
     "REDIS_URL": None,
     "JOBS_IMMEDIATE": False,

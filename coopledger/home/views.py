@@ -9,7 +9,10 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from flask_login import current_user
 
 from coopledger.auth.models import User
+from coopledger.auth.permissions import Action, can
 from coopledger.auth.roles import Role
+from coopledger.contracts.warnings import contract_warnings
+from coopledger.dates import today
 from coopledger.extensions import db
 from coopledger.members.queries import my_households
 from coopledger.orgs import queries
@@ -28,13 +31,19 @@ def index() -> ResponseReturnValue:
     if not current_user.is_authenticated:
         return render_template("home/landing.html")
     user = me()
+    org_roles = queries.my_org_roles(user)
     context: dict[str, object] = {
-        "org_roles": queries.my_org_roles(user),
+        "org_roles": org_roles,
         "townships": [(t, queries.township_organisations(t))
                       for t in queries.audited_townships(user)],
         "is_member": user.has_role(Role.MEMBER),
         "my_households": my_households(user.id),
     }
+    days = int(current_app.config["CONTRACT_EXPIRY_WARNING_DAYS"])
+    context["contract_warnings"] = {
+        org.id: contract_warnings(org, today(), expiry_days=days)
+        for org, _roles in org_roles if can(user, Action.MANAGE_CONTRACTS, org)}
+    context["expiry_days"] = days
     if user.is_admin:
         context["counts"] = {
             "townships": db.session.scalar(sa.select(sa.func.count(Township.id))),

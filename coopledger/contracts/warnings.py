@@ -1,0 +1,70 @@
+"""Contract warnings of an organisation on a day, for the accountant's home page and the
+township's supervision.
+
+- A contract expires soon when it is active and its end falls within the next N days
+  (``CONTRACT_EXPIRY_WARNING_DAYS``).
+- Contributed land is idle when a parcel contributed on that day is in no active lease
+  running on that day.
+- A lease covers withdrawn land when an active lease running on that day covers a parcel that
+  is no longer contributed to the organisation on that day.
+Overdue receipts join these once contracts have schedules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from coopledger.contracts.models import Contract, ContractStatus, LeasedParcel
+from coopledger.extensions import db
+from coopledger.members.models import Contribution, Parcel
+from coopledger.orgs.models import Organisation
+
+SAMPLE = 10  # parcels named on the home page; the count covers all of them
+
+
+@dataclass
+class ContractWarnings:
+    """What needs the accountant's attention in the organisation's contracts."""
+
+    expiring: list[Contract] = field(default_factory=list)
+    idle_count: int = 0
+    idle_sample: list[Parcel] = field(default_factory=list)
+    withdrawn: list[tuple[Contract, Parcel]] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        """Whether there is anything to show."""
+        return bool(self.expiring or self.idle_count or self.withdrawn)
+
+
+def _running(on: dt.date) -> sa.ColumnElement[bool]:
+    return sa.and_(Contract.status == ContractStatus.ACTIVE, Contract.starts_on <= on,
+                   sa.or_(Contract.ends_on.is_(None), Contract.ends_on >= on))
+
+
+def _contributed(org: Organisation, on: dt.date) -> sa.ColumnElement[bool]:
+    return sa.and_(Contribution.organisation_id == org.id, Contribution.contributed_on <= on,
+                   sa.or_(Contribution.withdrawn_on.is_(None), Contribution.withdrawn_on >= on))
+
+
+def contract_warnings(org: Organisation, on: dt.date, *, expiry_days: int) -> ContractWarnings:
+    """The organisation's contract warnings on ``on``."""
+    expiring = list(db.session.scalars(sa.select(Contract).where(
+        Contract.organisation_id == org.id, _running(on),
+        Contract.ends_on <= on + dt.timedelta(days=expiry_days)).order_by(Contract.ends_on)))
+    leased_now = sa.select(LeasedParcel.parcel_id).join(Contract).where(
+        Contract.organisation_id == org.id, _running(on))
+    idle = sa.select(Parcel).join(Contribution).where(
+        _contributed(org, on), Parcel.id.not_in(leased_now))
+    idle_count = db.session.scalar(sa.select(sa.func.count()).select_from(idle.subquery())) or 0
+    idle_sample = list(db.session.scalars(idle.order_by(Parcel.code).limit(SAMPLE)))
+    contributed_now = sa.select(Contribution.parcel_id).where(_contributed(org, on))
+    withdrawn = [(c, p) for c, p in db.session.execute(
+        sa.select(Contract, Parcel).join(LeasedParcel, LeasedParcel.contract_id == Contract.id)
+        .join(Parcel, Parcel.id == LeasedParcel.parcel_id).where(
+            Contract.organisation_id == org.id, _running(on),
+            Parcel.id.not_in(contributed_now)).order_by(Contract.number, Parcel.code))]
+    return ContractWarnings(expiring=expiring, idle_count=idle_count, idle_sample=idle_sample,
+                            withdrawn=withdrawn)
