@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from coopledger.contracts.models import Contract, ContractStatus, LeasedParcel
 from coopledger.extensions import db
 from coopledger.members.models import Contribution, Parcel
+from coopledger.members.queries import contribution_live
 from coopledger.orgs.models import Organisation
 
 SAMPLE = 10  # parcels named on the home page; the count covers all of them
@@ -45,8 +46,7 @@ def _running(on: dt.date) -> sa.ColumnElement[bool]:
 
 
 def _contributed(org: Organisation, on: dt.date) -> sa.ColumnElement[bool]:
-    return sa.and_(Contribution.organisation_id == org.id, Contribution.contributed_on <= on,
-                   sa.or_(Contribution.withdrawn_on.is_(None), Contribution.withdrawn_on >= on))
+    return sa.and_(Contribution.organisation_id == org.id, contribution_live(on))
 
 
 def contract_warnings(org: Organisation, on: dt.date, *, expiry_days: int) -> ContractWarnings:

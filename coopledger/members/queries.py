@@ -27,7 +27,8 @@ def households_query(org: Organisation, search: str = "") -> sa.Select[Household
     return query.order_by(Household.head_name, Household.id)
 
 
-def _active(on: dt.date) -> sa.ColumnElement[bool]:
+def contribution_live(on: dt.date) -> sa.ColumnElement[bool]:
+    """SQL condition: the contribution covers ``on`` (days inclusive)."""
     return sa.and_(Contribution.contributed_on <= on,
                    sa.or_(Contribution.withdrawn_on.is_(None), Contribution.withdrawn_on >= on))
 
@@ -41,7 +42,7 @@ def contributed_area_by_household(org: Organisation, households: list[int], on: 
     rows = db.session.execute(
         sa.select(Parcel.household_id, sa.func.sum(area))
         .join(Contribution, Contribution.parcel_id == Parcel.id)
-        .where(Contribution.organisation_id == org.id, _active(on),
+        .where(Contribution.organisation_id == org.id, contribution_live(on),
                Parcel.household_id.in_(households))
         .group_by(Parcel.household_id))
     return {household_id: (Decimal(int(total)) / 10000).quantize(ZERO)
@@ -59,7 +60,7 @@ def contributed_area_by_village(org: Organisation, on: dt.date) -> list[tuple[st
         .join(Parcel, Parcel.id == Contribution.parcel_id)
         .join(Household, Household.id == Parcel.household_id)
         .join(Village, Village.id == Household.village_id)
-        .where(Contribution.organisation_id == org.id, _active(on))
+        .where(Contribution.organisation_id == org.id, contribution_live(on))
         .group_by(Village.name).order_by(Village.name))
     return [(name, (Decimal(int(total)) / 10000).quantize(ZERO)) for name, total in rows]
 
