@@ -82,10 +82,13 @@ def _setup_blueprints(app: Flask) -> None:
     from coopledger.auth.admin_views import bp as users_bp
     from coopledger.auth.views import bp as auth_bp
     from coopledger.contracts.contract_views import bp as contracts_bp
+    from coopledger.contracts.money_views import bp as contract_money_bp
+    from coopledger.contracts.payments import voucher_origin
     from coopledger.contracts.views import bp as partners_bp
     from coopledger.home.views import bp as home_bp
     from coopledger.jobs.views import bp as jobs_bp
     from coopledger.ledger import bookfile  # registers the verification job kind
+    from coopledger.ledger.origins import register
     from coopledger.ledger.views import bp as books_bp
     from coopledger.ledger.voucher_views import bp as vouchers_bp
     from coopledger.members import imports  # registers the import job kind
@@ -93,9 +96,11 @@ def _setup_blueprints(app: Flask) -> None:
     from coopledger.orgs.views import bp as orgs_bp
     from coopledger.shares.views import bp as shares_bp
 
+    register(voucher_origin)
     del exports, bookfile, imports
     for blueprint in (home_bp, auth_bp, users_bp, orgs_bp, audit_bp, jobs_bp, books_bp,
-                      vouchers_bp, members_bp, shares_bp, partners_bp, contracts_bp):
+                      vouchers_bp, members_bp, shares_bp, partners_bp, contracts_bp,
+                      contract_money_bp):
         app.register_blueprint(blueprint)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -53,9 +54,11 @@ def load_world(path: Path | None = None, *, full: bool = True) -> LoadReport:
     _load_households(world.get("households", []), report)
     _load_share_operations(world.get("share_operations", []), report)
     _load_partners(world.get("partners", []), report)
+    _load_grain_prices(world.get("grain_prices", []), report)
     _load_contracts(world.get("contracts", []), report)
+    _load_employments(world.get("employments", []), report)
     if full:
-        _load_books(world.get("books", []), report)
+        _load_books(world.get("books", []), world.get("contract_payments", []), report)
         _load_volume(world.get("volume", []), report)
     return report
 
@@ -170,7 +173,9 @@ def _load_partners(rows: list[dict[str, Any]], report: LoadReport) -> None:
 
 def _load_contracts(rows: list[dict[str, Any]], report: LoadReport) -> None:
     import datetime as dt
+    from decimal import Decimal
 
+    from coopledger.contracts import schedules
     from coopledger.contracts import services as contracts
     from coopledger.contracts.models import Contract, ContractKind, Partner
 
@@ -189,12 +194,61 @@ def _load_contracts(rows: list[dict[str, Any]], report: LoadReport) -> None:
             number=row["number"], title=row["title"], kind=ContractKind(row["kind"]),
             partner_id=partner.id, starts_on=dt.date.fromisoformat(row["starts_on"]),
             ends_on=day(row.get("ends_on"))), by=None)
+        terms = {name: row[name] for name in schedules.TERM_FIELDS if name in row}
+        if terms:
+            values: dict[str, Any] = {name: value if isinstance(value, int) else Decimal(value)
+                                      for name, value in terms.items()}
+            schedules.set_terms(contract, schedules.MoneyTerms(**values), by=None)
         for code in row.get("parcels", []):
             contracts.add_leased_parcel(contract, code, by=None)
         if "signed_on" in row:
             contracts.sign_contract(contract, approval_ref=row["approval_ref"],
                                     approved_on=day(row["approved_on"]),
                                     signed_on=dt.date.fromisoformat(row["signed_on"]), by=None)
+        report.created += 1
+
+
+def _load_grain_prices(rows: list[dict[str, Any]], report: LoadReport) -> None:
+    from decimal import Decimal
+
+    from coopledger.contracts import schedules
+    from coopledger.contracts.money_models import GrainPrice
+
+    for row in rows:
+        org = _one(Organisation, Organisation.code, row["org"])
+        if db.session.scalar(sa.select(GrainPrice.id).where(
+                GrainPrice.organisation_id == org.id, GrainPrice.year == row["year"])):
+            report.skipped += 1
+            continue
+        schedules.set_grain_price(org, int(row["year"]), Decimal(row["price_per_jin"]),
+                                  source=row.get("source", ""), by=None)
+        report.created += 1
+
+
+def _load_employments(rows: list[dict[str, Any]], report: LoadReport) -> None:
+    import datetime as dt
+    from decimal import Decimal
+
+    from coopledger.contracts import employment
+    from coopledger.contracts.models import Contract
+    from coopledger.contracts.money_models import Employment
+    from coopledger.members.models import Person
+
+    for row in rows:
+        org = _one(Organisation, Organisation.code, row["org"])
+        contract = db.session.scalars(sa.select(Contract).where(
+            Contract.organisation_id == org.id, Contract.number == row["contract"])).one()
+        person = _one(Person, Person.name, row["person"])
+        start = dt.date.fromisoformat(row["period_start"])
+        if db.session.scalar(sa.select(Employment.id).where(
+                Employment.contract_id == contract.id, Employment.person_id == person.id,
+                Employment.period_start == start)):
+            report.skipped += 1
+            continue
+        employment.add_employment(contract, employment.WorkData(
+            person_id=person.id, period_start=start,
+            period_end=dt.date.fromisoformat(row["period_end"]), days=Decimal(row["days"]),
+            wage=Decimal(row["wage"]), paid_on=dt.date.fromisoformat(row["paid_on"])), by=None)
         report.created += 1
 
 
@@ -209,17 +263,44 @@ def _load_volume(rows: list[dict[str, Any]], report: LoadReport) -> None:
             today=today(), seed=int(row["seed"]))
 
 
-def _load_books(rows: list[dict[str, Any]], report: LoadReport) -> None:
+def _load_books(rows: list[dict[str, Any]], payments: list[dict[str, Any]],
+                report: LoadReport) -> None:
     from coopledger.ledger.sample_books import load_books
 
     storage = Path(current_app.config["STORAGE_DIR"])
     for row in rows:
         org = _one(Organisation, Organisation.code, row["org"])
-        made = load_books(org, accountant=_one(User, User.username, row["accountant"]),
+        accountant = _one(User, User.username, row["accountant"])
+        own = [p for p in payments if p["org"] == row["org"]]
+        made = load_books(org, accountant=accountant,
                           reviewer=_one(User, User.username, row["reviewer"]),
                           first_year=int(row["first_year"]), storage=storage,
-                          seed=int(row["seed"]))
+                          seed=int(row["seed"]),
+                          month_end=partial(_record_payments, org, own, by=accountant))
         report.vouchers += made
+
+
+def _record_payments(org: Organisation, rows: list[dict[str, Any]], year: int, month: int, *,
+                     by: User) -> list[Any]:
+    """Record the month's contract payments; their voucher drafts go through the workflow."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from coopledger.contracts import payments
+    from coopledger.contracts.models import Contract
+    from coopledger.contracts.money_models import Purpose
+
+    made = []
+    for row in rows:
+        on = dt.date.fromisoformat(row["on"])
+        if (on.year, on.month) != (year, month):
+            continue
+        contract = db.session.scalars(sa.select(Contract).where(
+            Contract.organisation_id == org.id, Contract.number == row["contract"])).one()
+        made.append(payments.record_payment(
+            contract, purpose=Purpose(row["purpose"]), on=on, amount=Decimal(row["amount"]),
+            cash_code=row["account"], by=by).voucher)
+    return made
 
 
 def _one(model: Any, column: Any, value: str) -> Any:

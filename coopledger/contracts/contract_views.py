@@ -21,6 +21,7 @@ from coopledger.contracts.models import (
     LeasedParcel,
     Partner,
 )
+from coopledger.contracts.money_views import money_context
 from coopledger.dates import today
 from coopledger.extensions import db
 from coopledger.formutil import options
@@ -86,13 +87,13 @@ def create(code: str) -> ResponseReturnValue:
 @bp.route("/o/<code>/contracts/<int:contract_id>")
 @login_required
 def show(code: str, contract_id: int) -> ResponseReturnValue:
-    """One contract with its approval and signing record."""
+    """One contract with its approval and signing record, terms, schedule and payments."""
     org = org_for(code, Action.VIEW_CONTRACTS)
     contract = owned_or_404(Contract, contract_id, org)
     return render_template("contracts/show.html", org=org, contract=contract, on=today(),
                            sign_form=SignForm(prefix="sign"),
                            parcel_form=LeasedParcelForm(prefix="parcel"),
-                           confirm=ConfirmForm())
+                           confirm=ConfirmForm(), **money_context(org, contract))
 
 
 @bp.route("/o/<code>/contracts/<int:contract_id>/edit", methods=["GET", "POST"])

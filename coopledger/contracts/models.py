@@ -15,7 +15,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from coopledger.db import enum_column
+from coopledger.db import MoneyType, enum_column
 from coopledger.extensions import Model
 from coopledger.i18n import N_
 from coopledger.members.models import Parcel
@@ -158,6 +158,26 @@ class Contract(Model):
     approved_on: Mapped[dt.date | None] = mapped_column(sa.Date)
     signed_on: Mapped[dt.date | None] = mapped_column(sa.Date)
     note: Mapped[str] = mapped_column(sa.String(500), default="")
+    terminated_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    termination_reason: Mapped[str] = mapped_column(sa.String(500), default="")
+
+    # Lease money terms (rules.LeaseTerms): cash or grain rent per 亩 per year.
+    price_per_mu: Mapped[Decimal | None] = mapped_column(MoneyType())
+    grain_jin_per_mu: Mapped[Decimal | None] = mapped_column(sa.Numeric(10, 2))
+    step_percent: Mapped[Decimal] = mapped_column(sa.Numeric(6, 2), default=Decimal(0))
+    step_years: Mapped[int] = mapped_column(default=0)
+    half_yearly: Mapped[bool] = mapped_column(default=False)
+    due_after_days: Mapped[int] = mapped_column(default=0)
+    deposit: Mapped[Decimal] = mapped_column(MoneyType(), default=Decimal("0.00"))
+    # Joint venture: each side's contribution, the organisation's profit share, settlement day.
+    own_contribution: Mapped[Decimal] = mapped_column(MoneyType(), default=Decimal("0.00"))
+    partner_contribution: Mapped[Decimal] = mapped_column(MoneyType(), default=Decimal("0.00"))
+    profit_share_percent: Mapped[Decimal] = mapped_column(sa.Numeric(6, 2), default=Decimal(0))
+    settlement_month: Mapped[int | None]
+    settlement_day: Mapped[int | None]
+    # Investment shares: what the organisation put in, for how many shares.
+    invested_amount: Mapped[Decimal] = mapped_column(MoneyType(), default=Decimal("0.00"))
+    invested_shares: Mapped[Decimal] = mapped_column(sa.Numeric(14, 4), default=Decimal(0))
 
     organisation: Mapped[Organisation] = relationship()
     partner: Mapped[Partner] = relationship(back_populates="contracts")
@@ -168,6 +188,16 @@ class Contract(Model):
     def leased_area(self) -> Decimal:
         """Total area (亩) of the parcels the lease covers."""
         return sum((p.parcel.area for p in self.parcels), Decimal("0.0000"))
+
+    @property
+    def grain_rent(self) -> bool:
+        """Whether the rent is a weight of grain valued at each year's reference price."""
+        return self.grain_jin_per_mu is not None
+
+    @property
+    def has_rent_terms(self) -> bool:
+        """Whether a lease's rent is set, so that a schedule can be generated."""
+        return self.price_per_mu is not None or self.grain_jin_per_mu is not None
 
     def status_on(self, day: dt.date) -> ContractStatus:
         """The status as users see it on ``day``: an active contract past its end has expired."""

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager
 
 from coopledger.contracts.models import (
     Contract,
@@ -14,7 +16,9 @@ from coopledger.contracts.models import (
     Partner,
     PartnerKind,
 )
+from coopledger.contracts.money_models import ContractPayment, Purpose, ScheduleLine
 from coopledger.extensions import db
+from coopledger.money import from_fen
 from coopledger.orgs.models import Organisation
 
 
@@ -61,3 +65,44 @@ def leases_of_parcels(parcel_ids: list[int]) -> dict[int, list[Contract]]:
     for parcel_id, contract in rows:
         found.setdefault(parcel_id, []).append(contract)
     return found
+
+
+def _open_fen() -> sa.ColumnElement[int]:
+    """What is still to be received on a schedule line, in fen."""
+    amount, received, written_off = (sa.type_coerce(column, sa.BigInteger) for column in (
+        ScheduleLine.amount, ScheduleLine.received, ScheduleLine.written_off))
+    return amount - received - written_off
+
+
+def overdue_query(org: Organisation, on: dt.date) -> sa.Select[ScheduleLine]:
+    """Schedule lines due before ``on`` and not fully received, oldest first, with their
+    contracts and partners loaded."""
+    return (sa.select(ScheduleLine)
+            .join(Contract, Contract.id == ScheduleLine.contract_id)
+            .options(contains_eager(ScheduleLine.contract).joinedload(Contract.partner))
+            .where(ScheduleLine.organisation_id == org.id, ScheduleLine.due_on < on,
+                   _open_fen() > 0)
+            .order_by(ScheduleLine.due_on, Contract.number, ScheduleLine.seq))
+
+
+def overdue_total(org: Organisation, on: dt.date) -> tuple[int, Decimal]:
+    """How many lines are overdue on ``on`` and how much they still owe."""
+    count, fen = db.session.execute(sa.select(sa.func.count(), sa.func.sum(_open_fen())).where(
+        ScheduleLine.organisation_id == org.id, ScheduleLine.due_on < on,
+        _open_fen() > 0)).one()
+    return int(count), from_fen(int(fen or 0))
+
+
+def received_by_year(partner: Partner) -> dict[int, dict[str, Decimal]]:
+    """Money received from a partner per year and purpose (incoming payments only)."""
+    fen = sa.type_coerce(ContractPayment.amount, sa.BigInteger)
+    year = sa.extract("year", ContractPayment.on)
+    rows = db.session.execute(
+        sa.select(year, ContractPayment.purpose, sa.func.sum(fen)).join(Contract).where(
+            Contract.partner_id == partner.id,
+            ContractPayment.purpose.in_([p for p in Purpose if p.incoming]))
+        .group_by(year, ContractPayment.purpose)).all()
+    table: dict[int, dict[str, Decimal]] = {}
+    for y, purpose, total in rows:
+        table.setdefault(int(y), {})[Purpose(purpose).value] = from_fen(int(total or 0))
+    return dict(sorted(table.items(), reverse=True))

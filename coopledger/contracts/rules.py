@@ -5,7 +5,8 @@
   +10 % every 5 years gives ×1.1 in years 5–9 and ×1.21 in years 10–14).
 - Cash rent: area × price per 亩. Grain rent: area × 斤 per 亩 × that year's reference price
   per 斤; a year without a price yet uses the latest earlier price and is marked estimated.
-- Each contract year is paid annually or in two halves; a period cut short by the end date
+- Each contract year is paid annually or in two halves, due ``due_after_days`` after the
+  period starts; a period cut short by the end date
   is paid pro rata by days (inclusive day counts, so leap years count 366).
 - Every line is rounded to the fen (ROUND_HALF_UP, money.py); a year's lines add up exactly to
   that year's rent, the last line of the year taking the rounding.
@@ -44,6 +45,7 @@ class LeaseTerms:
     step_percent: Decimal = Decimal(0)
     step_years: int = 0
     half_yearly: bool = False
+    due_after_days: int = 0                      # grace after each period starts
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,8 @@ def check_terms(terms: LeaseTerms) -> None:
         raise ScheduleError(N_("每亩租金必须大于零。"))
     if terms.step_percent < 0 or (terms.step_percent and terms.step_years <= 0):
         raise ScheduleError(N_("递增比例不能为负，递增间隔须为正整数年。"))
+    if not 0 <= terms.due_after_days <= 365:
+        raise ScheduleError(N_("付款期限须在每期开始后 0 至 365 天之内。"))
 
 
 def step_factor(terms: LeaseTerms, year_index: int) -> Decimal:
@@ -105,7 +109,7 @@ def _grain_price(prices: dict[int, Decimal], year: int) -> tuple[Decimal, int, b
 
 def lease_schedule(terms: LeaseTerms, *, grain_prices: dict[int, Decimal] | None = None,
                    ) -> list[ScheduleLine]:
-    """Every expected receipt of a lease, due on the first day of its period."""
+    """Every expected receipt of a lease, due ``due_after_days`` after its period starts."""
     check_terms(terms)
     prices = grain_prices or {}
     lines: list[ScheduleLine] = []
@@ -129,7 +133,8 @@ def lease_schedule(terms: LeaseTerms, *, grain_prices: dict[int, Decimal] | None
         periods = _periods(year_start, year_end, next_start, terms.half_yearly)
         amounts = _split(covered, [_days(a, b) for a, b in periods])
         for (first, last), amount in zip(periods, amounts, strict=True):
-            lines.append(ScheduleLine(first, last, first, amount, price_year, estimated))
+            due = first + dt.timedelta(days=terms.due_after_days)
+            lines.append(ScheduleLine(first, last, due, amount, price_year, estimated))
         year_index += 1
     return lines
 

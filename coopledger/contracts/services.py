@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from coopledger.audit.services import masked_snapshot, record, snapshot
 from coopledger.auth.models import User
-from coopledger.contracts import signing
+from coopledger.contracts import schedules, signing
 from coopledger.contracts.models import (
     Contract,
     ContractKind,
@@ -180,15 +180,19 @@ def update_contract(contract: Contract, data: ContractData, *, by: User | None) 
 
 def sign_contract(contract: Contract, *, approval_ref: str, approved_on: dt.date | None,
                   signed_on: dt.date, by: User | None) -> Contract:
-    """Record the approval and the signing: the draft becomes active."""
+    """Record the approval and the signing: the draft becomes active (a lease's schedule is
+    stored)."""
     if contract.status is not ContractStatus.DRAFT:
         raise ContractError(N_("只有草拟的合同可以签订。"))
     signing.check_signing(approval_ref=approval_ref, approved_on=approved_on,
                           signed_on=signed_on, starts_on=contract.starts_on, today=today())
+    schedules.check_ready_to_sign(contract)
     before = snapshot(contract, CONTRACT_FIELDS)
     contract.approval_ref, contract.approved_on = approval_ref.strip(), approved_on
     contract.signed_on, contract.status = signed_on, ContractStatus.ACTIVE
     db.session.flush()
+    if contract.kind is ContractKind.LEASE:
+        schedules.store_schedule(contract)
     record("contract.sign", contract, by=by, label=str(contract), before=before,
            after=snapshot(contract, CONTRACT_FIELDS))
     return contract

@@ -13,6 +13,7 @@ from coopledger.auth.permissions import Action, can
 from coopledger.contracts import queries, services
 from coopledger.contracts.forms import PartnerForm
 from coopledger.contracts.models import Partner, PartnerKind
+from coopledger.contracts.money_models import Purpose
 from coopledger.dates import today
 from coopledger.extensions import db
 from coopledger.formutil import options
@@ -78,7 +79,9 @@ def show(code: str, partner_id: int) -> ResponseReturnValue:
     org = org_for(code, Action.VIEW_CONTRACTS)
     partner = owned_or_404(Partner, partner_id, org)
     return render_template("partners/show.html", org=org, partner=partner, on=today(),
-                           show_pii=can(me(), Action.VIEW_PII, org))
+                           show_pii=can(me(), Action.VIEW_PII, org),
+                           received=queries.received_by_year(partner),
+                           purposes=[p for p in Purpose if p.incoming])
 
 
 @bp.route("/o/<code>/partners/<int:partner_id>/edit", methods=["GET", "POST"])

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -104,8 +105,13 @@ def _run(voucher: Voucher, accountant: User, reviewer: User, *, upto: str = "pos
 
 
 def load_books(org: Organisation, *, accountant: User, reviewer: User, first_year: int,
-               storage: Path, seed: int) -> int:
-    """Give ``org`` two years of books; returns how many vouchers were created."""
+               storage: Path, seed: int,
+               month_end: Callable[[int, int], list[Voucher]] | None = None) -> int:
+    """Give ``org`` two years of books; returns how many vouchers were created.
+
+    ``month_end(year, month)`` may draft more vouchers of the month (other domains' records,
+    such as contract receipts); they are posted with the month's own before it closes.
+    """
     book = books.get_book(org)
     if book.opened_on is not None:
         return 0
@@ -144,6 +150,9 @@ def load_books(org: Organisation, *, accountant: User, reviewer: User, first_yea
                 if last_weeks and index % 2 == 0:
                     continue  # left as a draft
                 _run(voucher, accountant, reviewer, upto="submit" if last_weeks else "post")
+            for extra in month_end(year, month) if month_end is not None else []:
+                _run(extra, accountant, reviewer)
+                created += 1
             if year == first_year and month == 12:
                 for closing in periods.year_end_vouchers(org, year, by=accountant):
                     _run(closing, accountant, reviewer)

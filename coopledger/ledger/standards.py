@@ -25,6 +25,11 @@ class StandardAccounts:
     appropriations: tuple[str, str]   # 各项分配 sub-account (code, name)
     appropriation_items: tuple[tuple[str, str], ...]  # its leaves, in the order of the report
     retained: tuple[str, str]         # 未分配收益 / 未分配盈余 sub-account (code, name)
+    receivable: str             # 应收款 (outsiders)
+    payable: str                # 应付款: deposits held and rent received in advance
+    operating_income: str       # 经营收入: rent of land and assets
+    investment: str             # 对外投资 / 长期投资
+    investment_income: str      # 投资收益: dividends and joint-venture profit
 
 
 STANDARDS: dict[AccountingStandard, StandardAccounts] = {
@@ -34,12 +39,14 @@ STANDARDS: dict[AccountingStandard, StandardAccounts] = {
         appropriations=("32201", "各项分配"),
         appropriation_items=(("3220101", "提取公积公益金"), ("3220102", "提取福利费"),
                              ("3220103", "向成员分配"), ("3220104", "其他分配")),
-        retained=("32202", "未分配收益")),
+        retained=("32202", "未分配收益"), receivable="112", payable="211",
+        operating_income="501", investment="141", investment_income="502"),
     AccountingStandard.COOP_2021: StandardAccounts(
         chart_file="chart_coop_2021.csv", cash="101", bank="102", member_parent="114",
         current_earnings="331", distribution="332",
         appropriations=("33201", "各项分配"),
         appropriation_items=(("3320101", "提取盈余公积"), ("3320102", "盈余返还"),
                              ("3320103", "剩余盈余分配"), ("3320104", "转为成员出资")),
-        retained=("33202", "未分配盈余")),
+        retained=("33202", "未分配盈余"), receivable="113", payable="211",
+        operating_income="501", investment="131", investment_income="511"),
 }

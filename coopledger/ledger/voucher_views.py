@@ -23,10 +23,10 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from coopledger.auth.forms import ConfirmForm
-from coopledger.auth.permissions import Action
+from coopledger.auth.permissions import Action, can
 from coopledger.dates import today
 from coopledger.extensions import db
-from coopledger.ledger import attachments, books, rules, vouchers
+from coopledger.ledger import attachments, books, origins, rules, vouchers
 from coopledger.ledger.forms import AttachmentForm, DateActionForm, ReasonForm, VoucherForm
 from coopledger.ledger.models import Attachment, Voucher, VoucherKind, VoucherState
 from coopledger.ledger.queries import accounts
@@ -118,6 +118,10 @@ def edit(code: str, voucher_id: int) -> ResponseReturnValue:
         flash(_("凭证 %(label)s 已%(state)s，不能修改。", label=voucher.label,
                 state=_(voucher.state.label)), "error")
         return redirect(url_for("vouchers.show", code=code, voucher_id=voucher.id))
+    if origins.origin_of(voucher) is not None:
+        flash(_("这张凭证由业务记录自动生成，不能直接修改或删除："
+                "请在生成它的记录（见凭证页的“来源”）上撤销后重新登记。"), "error")
+        return redirect(url_for("vouchers.show", code=code, voucher_id=voucher.id))
     form = VoucherForm()
     if not form.is_submitted():
         form.on.data = voucher.on
@@ -148,8 +152,10 @@ def show(code: str, voucher_id: int) -> ResponseReturnValue:
     org, voucher = _load(code, voucher_id, Action.VIEW_BOOKS)
     book = books.get_book(org)
     reversal = db.session.scalar(sa.select(Voucher).where(Voucher.reverses_id == voucher.id))
+    origin = origins.origin_of(voucher)
     return render_template(
-        "ledger/voucher.html", org=org, voucher=voucher, reversal=reversal,
+        "ledger/voucher.html", org=org, voucher=voucher, reversal=reversal, origin=origin,
+        origin_visible=origin is not None and can(me(), origin.action, org),
         needs_cashier=vouchers.needs_cashier(voucher, book), confirm=ConfirmForm(),
         reject_form=ReasonForm(), reverse_form=DateActionForm(on=today()),
         attach_form=AttachmentForm(), words=amount_in_words(voucher.total))

@@ -21,7 +21,7 @@ from coopledger.dates import utcnow
 from coopledger.errors import CoopLedgerError
 from coopledger.extensions import db
 from coopledger.i18n import N_
-from coopledger.ledger import beans, rules
+from coopledger.ledger import beans, origins, rules
 from coopledger.ledger.books import accounts_by_code, find_period, get_book, period_for
 from coopledger.ledger.models import (
     Account,
@@ -84,6 +84,8 @@ def save_voucher(org: Organisation, *, voucher: Voucher | None, on: dt.date,
     if voucher is not None and voucher.state is not VoucherState.DRAFT:
         raise VoucherError(N_("凭证 %(label)s 已%(state)s，不能修改。"), label=voucher.label,
                            state=voucher.state.label)
+    if voucher is not None:
+        _not_generated(voucher)
     book = get_book(org)
     kind = voucher.kind if voucher is not None else kind
     if kind is not VoucherKind.OPENING:
@@ -116,6 +118,13 @@ def save_voucher(org: Organisation, *, voucher: Voucher | None, on: dt.date,
     return voucher
 
 
+def _not_generated(voucher: Voucher) -> None:
+    """A voucher drafted by another record changes only through that record."""
+    if origins.origin_of(voucher) is not None:
+        raise VoucherError(N_("这张凭证由业务记录自动生成，不能直接修改或删除："
+                              "请在生成它的记录（见凭证页的“来源”）上撤销后重新登记。"))
+
+
 def _label(voucher: Voucher) -> str:
     return f"{voucher.on.isoformat()} {voucher.label} {voucher.summary}"
 
@@ -130,6 +139,7 @@ def delete_draft(voucher: Voucher, *, by: User) -> None:
     """Delete a draft that was never posted (it has no number, so no gap appears)."""
     if voucher.state is not VoucherState.DRAFT:
         raise VoucherError(N_("只能删除草稿凭证。"))
+    _not_generated(voucher)
     record("voucher.delete", voucher, by=by, label=_label(voucher), before=_snapshot(voucher))
     db.session.delete(voucher)
     db.session.flush()

@@ -14,6 +14,7 @@ from flask_login import login_required
 from coopledger.auth.forms import ConfirmForm
 from coopledger.auth.models import User
 from coopledger.auth.permissions import Action, can, require
+from coopledger.contracts.employment import household_income
 from coopledger.contracts.queries import leases_of_parcels
 from coopledger.dates import today
 from coopledger.extensions import db
@@ -138,7 +139,8 @@ def show(code: str, household_id: int) -> ResponseReturnValue:
             username=household.user.username if household.user else ""),
         membership=next((m for m in household.memberships if m.organisation_id == org.id),
                         None), share_info=household_shares(household.id, today()),
-        leases=leases_of_parcels([p.id for p in household.parcels]))
+        leases=leases_of_parcels([p.id for p in household.parcels]),
+        income=household_income(household, [org.id]))
 
 
 def _back(code: str, household: Household) -> ResponseReturnValue:
@@ -288,8 +290,10 @@ def mine() -> ResponseReturnValue:
         require(me(), Action.VIEW_HOUSEHOLD, household)
     shares = {h.id: household_shares(h.id, today()) for h in households}
     leases = leases_of_parcels([p.id for h in households for p in h.parcels])
+    incomes = {h.id: household_income(h, [m.organisation_id for m in h.memberships])
+               for h in households}
     return render_template("members/mine.html", households=households, shares=shares,
-                           leases=leases)
+                           leases=leases, incomes=incomes)
 
 
 

@@ -47,10 +47,19 @@ def test_a_draft_is_registered_then_signed_with_its_resolution(client: FlaskClie
     assert "决议日期 2026-11-21 晚于签订日期 2026-11-20：须先决议后签订。" in page
     db.session.expire_all()
     assert contract.status is ContractStatus.DRAFT
-    page = client.post(sign, data={"sign-approval_ref": "成员大会决议〔2026〕4号",
-                                   "sign-approved_on": "2026-11-15",
-                                   "sign-signed_on": "2026-11-20"},
-                       follow_redirects=True).get_data(as_text=True)
+    resolution = {"sign-approval_ref": "成员大会决议〔2026〕4号",
+                  "sign-approved_on": "2026-11-15", "sign-signed_on": "2026-11-20"}
+    page = client.post(sign, data=resolution, follow_redirects=True).get_data(as_text=True)
+    assert "请先登记租赁地块，再签订租赁合同。" in page
+    client.post(f"{URL}/{contract.id}/parcels", data={"parcel-parcel_code": "SA-02-010"})
+    page = client.post(sign, data=resolution, follow_redirects=True).get_data(as_text=True)
+    assert "请先填写租金条款（每亩现金或粮食斤数），再签订租赁合同。" in page
+    page = client.post(f"{URL}/{contract.id}/terms", data={
+        "terms-rent_basis": "cash", "terms-price_per_mu": "800", "terms-step_percent": "",
+        "terms-step_years": "0", "terms-due_after_days": "30", "terms-deposit": ""},
+        follow_redirects=True).get_data(as_text=True)
+    assert "已保存合同条款。" in page
+    page = client.post(sign, data=resolution, follow_redirects=True).get_data(as_text=True)
     assert "合同已签订，开始履行。" in page
     assert "成员大会决议〔2026〕4号" in page
     db.session.expire_all()

@@ -6,8 +6,10 @@ matrix keeps covering the whole app as later issues extend it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +18,10 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
+from coopledger.contracts.files import add_file
 from coopledger.contracts.models import Contract, LeasedParcel, Partner
+from coopledger.contracts.money_models import Purpose
+from coopledger.contracts.payments import record_payment
 from coopledger.extensions import db
 from coopledger.jobs import services as jobs
 from coopledger.ledger.attachments import add_attachment
@@ -271,6 +276,39 @@ CASES += [
     Case("remove leased parcel", "contracts.remove_parcel", "POST",
          lambda w: f"/o/shian-tdgf/contracts/{w.contract_id}/parcels/{w.leased_id}/remove",
          MANAGE_TDGF),
+    Case("contract terms", "contract_money.terms", "POST",
+         lambda w: f"/o/shian-tdgf/contracts/{w.contract_id}/terms", MANAGE_TDGF),
+    Case("record payment", "contract_money.record_payment", "POST",
+         lambda w: f"/o/shian-tdgf/contracts/{w.contract_id}/payments", MANAGE_TDGF),
+    Case("cancel payment", "contract_money.cancel_payment", "POST",
+         lambda w: f"/o/shian-tdgf/contracts/{w.contract_id}/payments/{w.payment_id}/cancel",
+         MANAGE_TDGF),
+    Case("release advance rent", "contract_money.release", "POST",
+         lambda w: f"/o/shian-tdgf/contracts/{w.contract_id}/deferrals/2025", MANAGE_TDGF),
+    Case("terminate contract", "contract_money.terminate", "POST",
+         lambda w: f"/o/shian-tdgf/contracts/{w.contract_id}/terminate", MANAGE_TDGF),
+    Case("venture settlement", "contract_money.settle", "POST",
+         lambda w: f"/o/shian-tdgf/contracts/{w.contract_id}/settlements", MANAGE_TDGF),
+    Case("member employment", "contract_money.add_employment", "POST",
+         lambda w: f"/o/shian-tdgf/contracts/{w.contract_id}/employments", MANAGE_TDGF),
+    Case("upload contract scan", "contract_money.upload", "POST",
+         lambda w: f"/o/shian-tdgf/contracts/{w.contract_id}/files", MANAGE_TDGF),
+    Case("contract scan", "contract_money.scan", "GET",
+         lambda w: f"/o/shian-tdgf/contracts/{w.contract_id}/files/{w.file_id}",
+         VIEW_MEMBERS_TDGF),
+    Case("contract scan of another organisation", "contract_money.scan", "GET",
+         lambda w: f"/o/shian-jjhzs/contracts/{w.contract_id}/files/{w.file_id}", frozenset(),
+         not_found_for=SHIAN_JJHZS),
+    Case("overdue receipts", "contract_money.overdue", "GET",
+         lambda w: "/o/shian-tdgf/contracts/overdue", VIEW_MEMBERS_TDGF),
+    Case("overdue receipts: other township", "contract_money.overdue", "GET",
+         lambda w: "/o/jinshi-jjhzs/contracts/overdue", only("admin", "jinshi-kj")),
+    Case("idle land", "contract_money.idle_land", "GET",
+         lambda w: "/o/shian-tdgf/contracts/idle-land", VIEW_MEMBERS_TDGF),
+    Case("grain prices", "contract_money.grain_prices", "GET",
+         lambda w: "/o/shian-tdgf/grain-prices", VIEW_MEMBERS_TDGF),
+    Case("enter grain price", "contract_money.grain_prices", "POST",
+         lambda w: "/o/shian-tdgf/grain-prices", MANAGE_TDGF),
     Case("contract of another organisation", "contracts.show", "GET",
          lambda w: f"/o/shian-jjhzs/contracts/{w.contract_id}", frozenset(),
          not_found_for=SHIAN_JJHZS),
@@ -323,6 +361,14 @@ def world(by_name: Any, app: Flask) -> Any:
     by_name.contract_id = db.session.scalars(sa.select(Contract.id).order_by(Contract.id)).first()
     by_name.leased_id = db.session.scalars(sa.select(LeasedParcel.id).where(
         LeasedParcel.contract_id == by_name.contract_id)).first()
+    tdgf = by_name.org("shian-tdgf")
+    book_with_vouchers(tdgf, accountant, reviewer)
+    lease = db.session.get(Contract, by_name.contract_id)
+    by_name.payment_id = record_payment(lease, purpose=Purpose.RENT, on=dt.date(2024, 3, 25),
+                                        amount=Decimal("1000.00"), cash_code="102",
+                                        by=accountant).id
+    by_name.file_id = add_file(lease, content=PLACEHOLDER_PNG, filename="contract.png",
+                               storage=Path(app.config["STORAGE_DIR"]), by=accountant).id
     db.session.commit()
     return by_name
 
