@@ -5,9 +5,10 @@
   +10 % every 5 years gives ×1.1 in years 5–9 and ×1.21 in years 10–14).
 - Cash rent: area × price per 亩. Grain rent: area × 斤 per 亩 × that year's reference price
   per 斤; a year without a price yet uses the latest earlier price and is marked estimated.
-- Each contract year is paid annually or in two halves, due ``due_after_days`` after the
-  period starts; a period cut short by the end date
-  is paid pro rata by days (inclusive day counts, so leap years count 366).
+- Each contract year is paid annually or in two halves (the second starts six calendar
+  months in; the halves share the year's rent by days), due ``due_after_days`` after the
+  period starts; a period cut short by the end date is paid pro rata by days (inclusive day
+  counts, so leap years count 366).
 - Every line is rounded to the fen (ROUND_HALF_UP, money.py); a year's lines add up exactly to
   that year's rent, the last line of the year taking the rounding.
 - Lump-sum rent for several years is income of the years it covers, in proportion to the days
@@ -16,6 +17,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
@@ -143,8 +145,9 @@ def _periods(year_start: dt.date, year_end: dt.date, next_start: dt.date,
              half_yearly: bool) -> list[tuple[dt.date, dt.date]]:
     if not half_yearly:
         return [(year_start, year_end)]
-    middle = year_start + (next_start - year_start) / 2
-    middle = dt.date(middle.year, middle.month, middle.day)
+    month = year_start.month + 6
+    year, month = year_start.year + (month - 1) // 12, (month - 1) % 12 + 1
+    middle = dt.date(year, month, min(year_start.day, calendar.monthrange(year, month)[1]))
     if middle > year_end:
         return [(year_start, year_end)]
     return [(year_start, middle - dt.timedelta(days=1)), (middle, year_end)]

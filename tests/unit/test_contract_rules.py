@@ -48,7 +48,8 @@ def test_half_yearly_halves_add_up_to_the_year_exactly() -> None:
     lines = lease_schedule(terms)
     assert len(lines) == 2
     assert total(lines) == Decimal("2592.54")               # 3.3333 × 777.77 = 2592.5407
-    assert lines[1].period_start == D(2024, 7, 2)           # 366 days split 183 / 183
+    assert lines[1].period_start == D(2024, 7, 1)           # 182 days / 184 days
+    assert [line.amount for line in lines] == [Decimal("1289.19"), Decimal("1303.35")]
 
 
 def test_grain_rent_uses_each_years_price_or_estimates_from_the_last_one() -> None:
