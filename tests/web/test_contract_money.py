@@ -83,7 +83,8 @@ def test_a_receipt_drafts_its_voucher_and_both_link_to_each_other(
     assert "已登记收取租金 5,274.36 元" in page
     payment = db.session.scalars(sa.select(ContractPayment)).one()
     voucher = payment.voucher
-    assert voucher is not None and voucher.state is VoucherState.DRAFT
+    assert voucher is not None
+    assert voucher.state is VoucherState.DRAFT
     assert [(ln.account.code, ln.debit, ln.credit) for ln in voucher.lines] == [
         ("102", D("5274.36"), D(0)), ("501", D(0), D("5274.36"))]
     assert f'href="/o/shian-tdgf/contracts/{lease.id}">合同 SATG-2024-001 的收付款</a>' in page
@@ -221,7 +222,8 @@ def test_price_of_zero_or_less_is_refused_and_the_terms_stay(client: FlaskClient
         follow_redirects=True).get_data(as_text=True)
     assert "已保存合同条款。" in page
     db.session.expire_all()
-    assert lease.price_per_mu == D("800.00") and lease.half_yearly
+    assert lease.price_per_mu == D("800.00")
+    assert lease.half_yearly
 
 
 def test_a_years_grain_price_reprices_the_estimated_lines(client: FlaskClient,
