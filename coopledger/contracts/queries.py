@@ -106,3 +106,18 @@ def received_by_year(partner: Partner) -> dict[int, dict[str, Decimal]]:
     for y, purpose, total in rows:
         table.setdefault(int(y), {})[Purpose(purpose).value] = from_fen(int(total or 0))
     return dict(sorted(table.items(), reverse=True))
+
+
+def received_in_years(partner_ids: list[int], years: list[int],
+                      ) -> dict[tuple[int, int], Decimal]:
+    """Money received from each partner in each of ``years`` (incoming payments only)."""
+    if not partner_ids:
+        return {}
+    fen = sa.type_coerce(ContractPayment.amount, sa.BigInteger)
+    year = sa.extract("year", ContractPayment.on)
+    rows = db.session.execute(
+        sa.select(Contract.partner_id, year, sa.func.sum(fen)).join(Contract).where(
+            Contract.partner_id.in_(partner_ids), year.in_(years),
+            ContractPayment.purpose.in_([p for p in Purpose if p.incoming]))
+        .group_by(Contract.partner_id, year)).all()
+    return {(partner_id, int(y)): from_fen(int(total or 0)) for partner_id, y, total in rows}

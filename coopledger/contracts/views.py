@@ -48,13 +48,16 @@ def _data(form: PartnerForm) -> services.PartnerData:
 @bp.route("/o/<code>/partners/")
 @login_required
 def index(code: str) -> ResponseReturnValue:
-    """The organisation's partners, searchable by name, credit code or contact."""
+    """The organisation's partners, searchable by name, credit code or contact, with their
+    contracts and what they paid this year and last."""
     org = org_for(code, Action.VIEW_CONTRACTS)
     search, kind = request.args.get("q", ""), request.args.get("kind", "")
     page = db.paginate(queries.partners_query(org, search, kind), per_page=PAGE_SIZE,
                        error_out=False)
+    years = [today().year, today().year - 1]
     return render_template("partners/index.html", org=org, page=page, search=search,
-                           kind=kind, kinds=list(PartnerKind),
+                           kind=kind, kinds=list(PartnerKind), years=years,
+                           received=queries.received_in_years([p.id for p in page.items], years),
                            show_pii=can(me(), Action.VIEW_PII, org))
 
 

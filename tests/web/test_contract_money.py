@@ -21,6 +21,7 @@ from coopledger.contracts.money_models import (
     Employment,
     ScheduleLine,
 )
+from coopledger.dates import today
 from coopledger.extensions import db
 from coopledger.ledger import periods
 from coopledger.ledger.models import Voucher, VoucherState
@@ -338,3 +339,46 @@ def test_a_joint_venture_year_makes_the_share_due(by_name: Any) -> None:
     with pytest.raises(Exception, match="2032 年不在合同期限之内"):
         schedules.settle_venture_year(venture, year=2032, venture_profit=D("1.00"),
                                       due_on=None, by=None)
+
+
+def test_the_partner_list_shows_contracts_and_this_and_last_years_receipts(
+        client: FlaskClient, auth: Auth, books: Any) -> None:
+    auth.login("accountant")
+    lease = _contract()
+    _pay(client, lease, **{"pay-on": today().replace(month=1, day=2).isoformat(),
+                           "pay-amount": "1234.56"})
+    page = client.get("/o/shian-tdgf/partners/").get_data(as_text=True)
+    year = today().year
+    assert f"{year} 年收款" in page
+    assert f"{year - 1} 年收款" in page
+    row = page[page.index("建平县宏达生猪养殖有限公司"):]
+    row = row[:row.index("</tr>")]
+    assert '<td class="num">2</td>' in row                 # the lease and the employment
+    assert '<td class="num">1,234.56</td>' in row
+
+
+def test_contract_scans_are_kept_and_other_files_refused(client: FlaskClient,
+                                                         auth: Auth) -> None:
+    from io import BytesIO
+
+    from coopledger.contracts.money_models import ContractFile
+    from coopledger.ledger.sample_books import PLACEHOLDER_PNG
+
+    auth.login("accountant")
+    lease = _contract()
+    page = client.post(f"{URL}/{lease.id}/files", data={
+        "file": (BytesIO(b"not a scan"), "contract.txt")}, content_type="multipart/form-data",
+        follow_redirects=True).get_data(as_text=True)
+    assert "只能上传 JPEG、PNG 图片或 PDF 文件。" in page
+    assert db.session.scalar(sa.select(sa.func.count(ContractFile.id))) == 0
+    page = client.post(f"{URL}/{lease.id}/files", data={
+        "file": (BytesIO(PLACEHOLDER_PNG), "第1页.png")}, content_type="multipart/form-data",
+        follow_redirects=True).get_data(as_text=True)
+    assert "合同扫描件已上传。" in page
+    item = db.session.scalars(sa.select(ContractFile)).one()
+    assert f'{URL}/{lease.id}/files/{item.id}">第1页.png</a>' in page
+    scan = client.get(f"{URL}/{lease.id}/files/{item.id}")
+    assert (scan.mimetype, scan.data) == ("image/png", PLACEHOLDER_PNG)
+    scan.close()
+    assert client.get(f"{URL}/{_contract('SATG-2024-002').id}/files/{item.id}").status_code \
+        == 404

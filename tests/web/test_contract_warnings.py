@@ -4,6 +4,7 @@ in no running lease, and a running lease over land that has left the cooperative
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -73,3 +74,20 @@ def test_the_accountant_home_shows_the_warnings_and_the_reviewer_home_does_not(
     assert '<span class="tag">SA-02-010</span>' in page
     auth.login("reviewer")
     assert "合同提醒" not in client.get("/").get_data(as_text=True)
+
+
+def test_receipts_due_before_the_day_and_not_fully_received_are_overdue(session: Any) -> None:
+    warn = contract_warnings(_org(), ON, expiry_days=90)
+    assert (warn.overdue_count, warn.overdue_amount) == (3, Decimal("15975.96"))
+    assert [line.due_on for line in warn.overdue_sample] == [
+        dt.date(2024, 3, 31), dt.date(2025, 4, 1), dt.date(2026, 4, 1)]
+    on_the_due_day = contract_warnings(_org(), dt.date(2024, 3, 31), expiry_days=90)
+    assert on_the_due_day.overdue_count == 0
+    first = warn.overdue_sample[0]
+    first.received = first.amount - Decimal("0.01")
+    db.session.flush()
+    warn = contract_warnings(_org(), ON, expiry_days=90)
+    assert (warn.overdue_count, warn.overdue_amount) == (3, Decimal("10701.61"))
+    first.received = first.amount
+    db.session.flush()
+    assert contract_warnings(_org(), ON, expiry_days=90).overdue_count == 2
