@@ -1,0 +1,1 @@
+"""Income distribution and dividend statements (DESIGN §8)."""

@@ -1,0 +1,260 @@
+"""Pure rules of the annual income distribution (DESIGN §8, domain.md §3).
+
+- Distributable income = the year's result + 年初未分配 (negative when losses are carried) +
+  其他转入 − income excluded from distribution (e.g. land compensation).
+- Appropriations in legal order: 弥补亏损 (a negative 年初未分配 is covered first, by the
+  arithmetic above) → 公积公益金 (or 盈余公积) at its percentage of distributable income, at
+  least its minimum → 福利 at its percentage → the member distribution, which may not exceed
+  the cap percentage → 其他 at its percentage; what is left stays 未分配.
+- Guards: no plan distributes a loss (distributable ≤ 0), more than is distributable, or more
+  than the cash and bank balance (that would need borrowing) — each refused with the figures.
+- 合作社 (农民专业合作社法 §44): at least 60 % of the member distribution is returned by each
+  member's transaction volume; the rest by capital plus quantified reserve shares.
+- Entitlement from the dated share register: holdings on a record date, or pro rata by
+  share-days within the year with inclusive day counts (a holding all year counts 365 or 366
+  days of 365 or 366).
+- Every pool is split by the largest-remainder method (money.allocate) so that the parts add up
+  to the pool to the fen, each within one fen of the exact share.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TypeVar
+
+from coopledger.errors import CoopLedgerError
+from coopledger.i18n import N_
+from coopledger.money import allocate, round_money
+from coopledger.shares.rules import Key, Op, effects, ordered
+
+ZERO = Decimal("0.00")
+HUNDRED = Decimal(100)
+MIN_VOLUME_RETURN = Decimal(60)
+K = TypeVar("K", bound=Hashable)
+
+
+class DistributionError(CoopLedgerError):
+    """A plan that breaks a distribution rule."""
+
+    message = N_("分配方案不符合规定。")
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:,.2f}"
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Where distributable income comes from, read from the posted ledger (and the user)."""
+
+    year_result: Decimal          # 本年收益 / 本年盈余 of the closed year
+    opening_retained: Decimal     # 年初未分配 (negative: losses carried)
+    other_in: Decimal = ZERO      # 其他转入 (e.g. 公积公益金转入)
+    excluded: Decimal = ZERO      # income not to be distributed (land compensation …)
+
+    @property
+    def distributable(self) -> Decimal:
+        """可分配收益."""
+        return self.year_result + self.opening_retained + self.other_in - self.excluded
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The organisation's appropriation percentages (of distributable income) and minimums."""
+
+    reserve_percent: Decimal = Decimal(0)      # 公积公益金 / 盈余公积
+    reserve_minimum: Decimal = ZERO
+    welfare_percent: Decimal = Decimal(0)      # 福利
+    member_cap_percent: Decimal = HUNDRED      # member distribution at most this share
+    other_percent: Decimal = Decimal(0)        # 其他
+
+    def check(self) -> None:
+        """Percentages between 0 and 100 that together do not exceed 100."""
+        named = ((N_("公积公益金提取比例"), self.reserve_percent),
+                 (N_("福利费提取比例"), self.welfare_percent),
+                 (N_("成员分配上限比例"), self.member_cap_percent),
+                 (N_("其他分配比例"), self.other_percent))
+        for label, value in named:
+            if not 0 <= value <= HUNDRED:
+                raise DistributionError(N_("%(what)s须在 0%% 至 100%% 之间（现为 %(value)s%%）。"),
+                                        what=label, value=f"{value}")
+        if self.reserve_minimum < 0:
+            raise DistributionError(N_("公积公益金最低提取额不能为负数。"))
+        if self.reserve_percent + self.welfare_percent + self.other_percent > HUNDRED:
+            raise DistributionError(N_("公积公益金、福利费和其他分配的比例合计超过 100%。"))
+
+
+@dataclass(frozen=True)
+class Appropriation:
+    """The plan's appropriations in legal order."""
+
+    distributable: Decimal
+    reserve: Decimal
+    welfare: Decimal
+    members: Decimal
+    other: Decimal
+
+    @property
+    def retained(self) -> Decimal:
+        """年末未分配."""
+        return self.distributable - self.reserve - self.welfare - self.members - self.other
+
+
+def appropriate(sources: Sources, policy: Policy, *, members: Decimal,
+                cash_available: Decimal) -> Appropriation:
+    """Appropriate distributable income in legal order with ``members`` for the members.
+
+    Refuses a loss, a member distribution over the cap or over what is left after the
+    reserve, welfare and other items, and a distribution the cash cannot pay.
+    """
+    policy.check()
+    distributable = sources.distributable
+    if distributable <= 0:
+        raise DistributionError(
+            N_("可分配收益为 %(amount)s 元（本年 %(result)s + 年初未分配 %(opening)s + 其他转入 "
+               "%(other)s − 不参与分配的收入 %(excluded)s），没有可分配的收益，不能分配亏损。"),
+            amount=_money(distributable), result=_money(sources.year_result),
+            opening=_money(sources.opening_retained), other=_money(sources.other_in),
+            excluded=_money(sources.excluded))
+    if members < 0:
+        raise DistributionError(N_("成员分配金额不能为负数。"))
+    reserve = max(round_money(distributable * policy.reserve_percent / HUNDRED),
+                  policy.reserve_minimum)
+    welfare = round_money(distributable * policy.welfare_percent / HUNDRED)
+    other = round_money(distributable * policy.other_percent / HUNDRED)
+    room = distributable - reserve - welfare - other
+    if room < 0:
+        raise DistributionError(
+            N_("提取公积公益金 %(reserve)s 元、福利费 %(welfare)s 元和其他 %(other)s 元后已超过"
+               "可分配收益 %(amount)s 元。"), reserve=_money(reserve), welfare=_money(welfare),
+            other=_money(other), amount=_money(distributable))
+    cap = round_money(distributable * policy.member_cap_percent / HUNDRED)
+    if members > cap:
+        raise DistributionError(
+            N_("成员分配 %(members)s 元超过上限：可分配收益 %(amount)s 元的 %(percent)s%%，"
+               "即 %(cap)s 元。"), members=_money(members), amount=_money(distributable),
+            percent=f"{policy.member_cap_percent}", cap=_money(cap))
+    if members > room:
+        raise DistributionError(
+            N_("成员分配 %(members)s 元超过可分配收益 %(amount)s 元提取公积公益金、福利费和其他后"
+               "的余额 %(room)s 元。"), members=_money(members), amount=_money(distributable),
+            room=_money(room))
+    if members > cash_available:
+        raise DistributionError(
+            N_("成员分配 %(members)s 元超过年末库存现金和银行存款 %(cash)s 元：不能举债分配。"),
+            members=_money(members), cash=_money(cash_available))
+    return Appropriation(distributable, reserve, welfare, members, other)
+
+
+def days_in_year(year: int) -> int:
+    """365 or 366."""
+    return 366 if calendar.isleap(year) else 365
+
+
+@dataclass(frozen=True)
+class Held:
+    """A holder's shares of one class in the year: share-days and the days anything was held."""
+
+    share_days: Decimal
+    days: int
+    on_record_date: Decimal = Decimal(0)
+
+
+def share_days(ops: Iterable[Op], year: int, *, record_date: dt.date | None = None,
+               ) -> dict[Key, Held]:
+    """Share-days per (account, class) within ``year`` (inclusive days), from done operations.
+
+    An operation effective on day d counts from day d. Holdings on ``record_date`` (if given)
+    are the fold up to and including that day.
+    """
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    holdings: dict[Key, Decimal] = {}
+    since: dict[Key, dt.date] = {}
+    totals: dict[Key, Decimal] = {}
+    days: dict[Key, int] = {}
+    at_record: dict[Key, Decimal] = {}
+
+    def close(key: Key, until: dt.date) -> None:
+        """Count the current holding from ``since`` up to the day before ``until``."""
+        start = max(since.get(key, first), first)
+        end = min(until - dt.timedelta(days=1), last)
+        if end >= start and holdings.get(key, Decimal(0)) > 0:
+            count = (end - start).days + 1
+            totals[key] = totals.get(key, Decimal(0)) + holdings[key] * count
+            days[key] = days.get(key, 0) + count
+
+    recorded = record_date is None
+    for op in ordered(ops):
+        if op.on > last:
+            break
+        if not recorded and record_date is not None and op.on > record_date:
+            at_record = dict(holdings)
+            recorded = True
+        for key, change, _pledged in effects(op):
+            if change:
+                close(key, op.on)
+                holdings[key] = holdings.get(key, Decimal(0)) + change
+                since[key] = op.on
+    if not recorded:
+        at_record = dict(holdings)
+    for key in list(holdings):
+        close(key, last + dt.timedelta(days=1))
+    keys = set(totals) | {k for k, v in at_record.items() if v > 0}
+    return {key: Held(totals.get(key, Decimal(0)), days.get(key, 0),
+                      at_record.get(key, Decimal(0))) for key in keys}
+
+
+def split(pool: Decimal, weights: Mapping[K, Decimal], *,
+          order: Mapping[K, int] | None = None) -> dict[K, Decimal]:
+    """The pool split by weight to the fen (largest remainder); nobody with no weight."""
+    positive = {k: w for k, w in weights.items() if w > 0}
+    if pool == 0 or not positive:
+        return dict.fromkeys(weights, ZERO)
+    parts = allocate(pool, positive, order=order)
+    return {k: parts.get(k, ZERO) for k in weights}
+
+
+@dataclass(frozen=True)
+class CoopSplit:
+    """A cooperative's member distribution: by transaction volume, then by capital."""
+
+    by_volume: Decimal
+    by_capital: Decimal
+
+
+def coop_split(members: Decimal, volume_percent: Decimal) -> CoopSplit:
+    """At least 60 % returned by transaction volume (农民专业合作社法 §44)."""
+    if volume_percent < MIN_VOLUME_RETURN:
+        raise DistributionError(
+            N_("按交易量返还的比例为 %(percent)s%%，"
+               "低于法定的 60%%（农民专业合作社法第四十四条）。"),
+            percent=f"{volume_percent}")
+    if volume_percent > HUNDRED:
+        raise DistributionError(N_("按交易量返还的比例不能超过 100%。"))
+    by_volume = round_money(members * volume_percent / HUNDRED)
+    return CoopSplit(by_volume, members - by_volume)
+
+
+@dataclass
+class Guarantee:
+    """保底 of a land-share cooperative: area-days of contributed land, the yearly rate per 亩,
+    and what was already paid during the year."""
+
+    area_days: Decimal
+    rate_per_mu: Decimal
+    paid: Decimal = ZERO
+    year_days: int = 365
+    due: Decimal = field(init=False, default=ZERO)
+
+    def __post_init__(self) -> None:
+        """保底 due = area × rate × days contributed / days of the year."""
+        self.due = round_money(self.area_days * self.rate_per_mu / self.year_days)
+
+    @property
+    def outstanding(self) -> Decimal:
+        """保底 still to pay (never negative)."""
+        return max(self.due - self.paid, ZERO)
