@@ -45,6 +45,8 @@ class Action(enum.StrEnum):
     VIEW_HOUSEHOLD = "household.view"
     VIEW_CONTRACTS = "contracts.view"      # partners and contracts
     MANAGE_CONTRACTS = "contracts.manage"
+    VIEW_DISTRIBUTION = "distribution.view"   # plans, lines, payout lists
+    MANAGE_DISTRIBUTION = "distribution.manage"
 
 
 # Organisation roles that may perform each organisation action; township auditors may
@@ -65,9 +67,13 @@ _ORG_ROLES: dict[Action, frozenset[Role]] = {
     Action.VIEW_CONTRACTS: frozenset({Role.ACCOUNTANT, Role.REVIEWER, Role.CASHIER,
                                       Role.SUPERVISOR}),
     Action.MANAGE_CONTRACTS: frozenset({Role.ACCOUNTANT}),
+    Action.VIEW_DISTRIBUTION: frozenset({Role.ACCOUNTANT, Role.REVIEWER, Role.CASHIER,
+                                         Role.SUPERVISOR}),
+    Action.MANAGE_DISTRIBUTION: frozenset({Role.ACCOUNTANT}),
 }
 _AUDITOR_MAY = frozenset({Action.VIEW_ORG, Action.VIEW_BOOKS, Action.EXPORT_BOOKS,
-                          Action.VIEW_MEMBERS, Action.VIEW_CONTRACTS})
+                          Action.VIEW_MEMBERS, Action.VIEW_CONTRACTS,
+                          Action.VIEW_DISTRIBUTION})
 
 
 Subject = Organisation | Township | Job | Household | None

@@ -168,10 +168,11 @@ def share_days(ops: Iterable[Op], year: int, *, record_date: dt.date | None = No
                ) -> dict[Key, Held]:
     """Share-days per (account, class) within ``year`` (inclusive days), from done operations.
 
-    An operation effective on day d counts from day d. Holdings on ``record_date`` (if given)
-    are the fold up to and including that day.
+    An operation effective on day d counts from day d. Holdings on ``record_date`` (the last
+    day of the year if not given) are the fold up to and including that day.
     """
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    record_date = record_date or last
     holdings: dict[Key, Decimal] = {}
     since: dict[Key, dt.date] = {}
     totals: dict[Key, Decimal] = {}
@@ -187,13 +188,13 @@ def share_days(ops: Iterable[Op], year: int, *, record_date: dt.date | None = No
             totals[key] = totals.get(key, Decimal(0)) + holdings[key] * count
             days[key] = days.get(key, 0) + count
 
-    recorded = record_date is None
+    recorded = False
     for op in ordered(ops):
-        if op.on > last:
-            break
-        if not recorded and record_date is not None and op.on > record_date:
+        if not recorded and op.on > record_date:
             at_record = dict(holdings)
             recorded = True
+        if op.on > last:
+            break
         for key, change, _pledged in effects(op):
             if change:
                 close(key, op.on)

@@ -1,0 +1,127 @@
+"""Computing a plan's lines: who is entitled to what under the plan's mode (DESIGN §8).
+
+- Each holder's weight is Σ over classes of (class weight × shares), where shares are the
+  holdings on the record date or the share-days of the year ÷ the days of the year.
+- 村集体: the member distribution is split by weight.
+- 合作社: the volume part (≥ 60 %) is split by each member household's transaction volume, the
+  rest by weight (capital and quantified reserve shares held in the register).
+- 土地股份合作社: each household's 保底 is its contributed 亩-days × the rate ÷ the days of the
+  year, shown as paid during the year; the member distribution (second round) is split by
+  weight, the collective's 集体股 included.
+Holders who left are paid for the days they held; heirs hold what the register gave them;
+pledged shares are noted on the line and paid to the holder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from coopledger.distribution import figures, rules
+from coopledger.distribution.models import Entitlement, Mode, Plan, PlanLine
+from coopledger.extensions import db
+from coopledger.members.models import Household
+from coopledger.shares import services as share_services
+from coopledger.shares.models import (
+    OperationKind,
+    OperationState,
+    ShareAccount,
+    ShareOperation,
+)
+
+ZERO = Decimal("0.00")
+FOUR = Decimal("0.0001")
+
+
+def _notes(plan: Plan) -> dict[int, list[str]]:
+    """Per account: inheritance in the year and pledges standing at the year end."""
+    notes: dict[int, list[str]] = {}
+    end = dt.date(plan.year, 12, 31)
+    pledged: dict[int, tuple[Decimal, str]] = {}
+    for op in db.session.scalars(sa.select(ShareOperation).where(
+            ShareOperation.organisation_id == plan.organisation_id,
+            ShareOperation.state == OperationState.DONE,
+            ShareOperation.effective_on <= end).order_by(ShareOperation.effective_on)):
+        if op.kind is OperationKind.INHERIT and op.effective_on.year == plan.year \
+                and op.to_account_id is not None:
+            notes.setdefault(op.to_account_id, []).append(
+                f"{op.effective_on.isoformat()} 继承 {op.quantity.normalize()} 股")
+        if op.kind in (OperationKind.PLEDGE, OperationKind.RELEASE) and op.from_account_id:
+            held, who = pledged.get(op.from_account_id, (Decimal(0), ""))
+            change = op.quantity if op.kind is OperationKind.PLEDGE else -op.quantity
+            pledged[op.from_account_id] = (held + change, op.counterparty or who)
+    for account_id, (quantity, who) in pledged.items():
+        if quantity > 0:
+            notes.setdefault(account_id, []).append(
+                f"质押 {quantity.normalize()} 股（质权人：{who}），分红付持股人")
+    return notes
+
+
+def compute_lines(plan: Plan) -> list[PlanLine]:
+    """Replace the plan's lines with freshly computed ones; returns them."""
+    org = plan.organisation
+    year_days = rules.days_in_year(plan.year)
+    held = rules.share_days(figures.register_ops(org), plan.year,
+                            record_date=plan.record_date)
+    class_weight = {w.share_class_id: w.weight for w in plan.weights}
+    accounts = {a.id: a for a in db.session.scalars(sa.select(ShareAccount).where(
+        ShareAccount.organisation_id == org.id))}
+    weight: dict[int, Decimal] = {}
+    shares: dict[int, Decimal] = {}
+    days: dict[int, Decimal] = {}
+    days_held: dict[int, int] = {}
+    for (account_id, class_id), h in held.items():
+        quantity = h.on_record_date if plan.entitlement is Entitlement.RECORD_DATE \
+            else h.share_days / year_days
+        factor = class_weight.get(class_id, Decimal(1))
+        weight[account_id] = weight.get(account_id, Decimal(0)) + factor * quantity
+        shares[account_id] = shares.get(account_id, Decimal(0)) + h.on_record_date
+        days[account_id] = days.get(account_id, Decimal(0)) + h.share_days
+        days_held[account_id] = max(days_held.get(account_id, 0), h.days)
+    land = figures.area_days(org, plan.year) if plan.mode is Mode.LAND_SHARE else {}
+    volume = figures.volumes(org, plan.year) if plan.mode is Mode.COOPERATIVE else {}
+    by_household = {a.household_id: a.id for a in accounts.values() if a.household_id}
+    for household_id in [*land, *volume]:
+        if household_id not in by_household:
+            household = db.session.get(Household, household_id)
+            assert household is not None
+            account = share_services.household_account(org, household)
+            accounts[account.id] = account
+            by_household[household_id] = account.id
+    members = plan.members_total
+    volume_pool = ZERO
+    if plan.mode is Mode.COOPERATIVE:
+        parts = rules.coop_split(members, plan.volume_percent)
+        volume_pool, members = parts.by_volume, parts.by_capital
+    involved = set(weight) | {by_household[h] for h in [*land, *volume]}
+    order = {a: i for i, a in enumerate(sorted(
+        involved, key=lambda a: (accounts[a].household_id is None, accounts[a].name, a)))}
+    weights = {a: max(weight.get(a, Decimal(0)), Decimal(0)) for a in order}
+    dividends = rules.split(members, weights, order=order)
+    volumes_by_account = {by_household[h]: v for h, v in volume.items()}
+    returns = rules.split(volume_pool, {a: volumes_by_account.get(a, ZERO) for a in order},
+                          order=order)
+    notes = _notes(plan)
+    plan.lines.clear()
+    db.session.flush()
+    for account_id in sorted(order, key=order.__getitem__):
+        account = accounts[account_id]
+        area, area_weighted = land.get(account.household_id or 0, (Decimal(0), Decimal(0)))
+        guarantee = rules.Guarantee(area_weighted, plan.guarantee_per_mu, year_days=year_days)
+        line = PlanLine(
+            seq=order[account_id] + 1, share_account_id=account_id,
+            household_id=account.household_id, holder=account.name, payee=account.name,
+            shares=shares.get(account_id, Decimal(0)).quantize(FOUR),
+            share_days=days.get(account_id, Decimal(0)).quantize(FOUR),
+            days_held=days_held.get(account_id, 0),
+            weight=weights[account_id].quantize(FOUR), area=area.quantize(FOUR),
+            volume=volumes_by_account.get(account_id, ZERO),
+            guarantee_due=guarantee.due, guarantee_paid=guarantee.due,
+            by_volume=returns[account_id], dividend=dividends[account_id],
+            note="；".join(notes.get(account_id, [])))
+        line.total = line.by_volume + line.dividend + line.guarantee_due - line.guarantee_paid
+        plan.lines.append(line)
+    db.session.flush()
+    return list(plan.lines)

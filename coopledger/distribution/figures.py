@@ -1,0 +1,104 @@
+"""What a distribution reads from other domains: the closed year's figures from the posted
+ledger, the dated share register, contributed land per household, and members' volumes.
+
+The year's result is income minus expenses posted in the year, leaving out the year-end
+closing vouchers; 年初未分配 is the posted balance of 未分配收益/未分配盈余 at the end of the
+previous year; the cash available is 库存现金 + 银行存款 at the end of the year.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from coopledger.distribution.models import MemberVolume
+from coopledger.distribution.rules import DistributionError, Sources
+from coopledger.extensions import db
+from coopledger.i18n import N_
+from coopledger.ledger.books import accounts_by_code
+from coopledger.ledger.models import Account, Category, Period, Voucher, VoucherLine, VoucherState
+from coopledger.ledger.queries import account_balance
+from coopledger.ledger.standards import STANDARDS
+from coopledger.members.models import Contribution, Parcel
+from coopledger.money import from_fen
+from coopledger.orgs.models import Organisation
+from coopledger.shares import rules as share_rules
+from coopledger.shares.models import OperationState, ShareOperation
+
+ZERO = Decimal("0.00")
+
+
+def check_year_closed(org: Organisation, year: int) -> None:
+    """A plan needs all twelve months closed and nothing unposted in the year."""
+    unposted = db.session.scalar(sa.select(sa.func.count(Voucher.id)).where(
+        Voucher.organisation_id == org.id, Voucher.year == year,
+        Voucher.state != VoucherState.POSTED)) or 0
+    if unposted:
+        raise DistributionError(N_("%(year)d年还有 %(n)d 张凭证未记账，全部记账并结账后才能分配。"),
+                                year=year, n=unposted)
+    closed = set(db.session.scalars(sa.select(Period.month).where(
+        Period.organisation_id == org.id, Period.year == year,
+        Period.closed_at.is_not(None))))
+    open_months = [m for m in range(1, 13) if m not in closed]
+    if open_months:
+        raise DistributionError(N_("%(year)d年还没有结账（%(months)s月未结账），结账后才能分配。"),
+                                year=year, months="、".join(str(m) for m in open_months))
+
+
+def year_result(org: Organisation, year: int) -> Decimal:
+    """Income minus expenses posted in the year, before the closing vouchers."""
+    fen = sa.type_coerce(VoucherLine.credit, sa.BigInteger) - sa.type_coerce(
+        VoucherLine.debit, sa.BigInteger)
+    total = db.session.scalar(sa.select(sa.func.sum(fen)).join(Account).where(
+        VoucherLine.organisation_id == org.id, VoucherLine.posted.is_(True),
+        VoucherLine.closing.is_(False),
+        VoucherLine.on.between(dt.date(year, 1, 1), dt.date(year, 12, 31)),
+        Account.category.in_([Category.INCOME, Category.EXPENSE])))
+    return from_fen(int(total or 0))
+
+
+def ledger_sources(org: Organisation, year: int) -> tuple[Sources, Decimal]:
+    """The year's result, 年初未分配 and the cash at year end."""
+    standard = STANDARDS[org.standard]
+    accounts = accounts_by_code(org)
+    retained = accounts.get(standard.retained[0])
+    opening = -account_balance(retained, as_of=dt.date(year - 1, 12, 31)) if retained else ZERO
+    end = dt.date(year, 12, 31)
+    cash = sum((account_balance(accounts[code], as_of=end)
+                for code in (standard.cash, standard.bank) if code in accounts), ZERO)
+    return Sources(year_result(org, year), opening), cash
+
+
+def register_ops(org: Organisation) -> list[share_rules.Op]:
+    """The done operations of the organisation's share register."""
+    return [share_rules.Op(op.number, op.kind, op.share_class_id, op.from_account_id,
+                           op.to_account_id, op.quantity, op.effective_on)
+            for op in db.session.scalars(sa.select(ShareOperation).where(
+                ShareOperation.organisation_id == org.id,
+                ShareOperation.state == OperationState.DONE))]
+
+
+def area_days(org: Organisation, year: int) -> dict[int, tuple[Decimal, Decimal]]:
+    """Per household: (area contributed at the end of the year, 亩 × days contributed)."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    rows = db.session.execute(
+        sa.select(Parcel.household_id, Parcel.area, Contribution.contributed_on,
+                  Contribution.withdrawn_on).join(Contribution).where(
+            Contribution.organisation_id == org.id, Contribution.contributed_on <= last,
+            sa.or_(Contribution.withdrawn_on.is_(None), Contribution.withdrawn_on >= first)))
+    found: dict[int, tuple[Decimal, Decimal]] = {}
+    for household_id, area, since, until in rows:
+        start, end = max(since, first), min(until or last, last)
+        days = (end - start).days + 1
+        held, weighted = found.get(household_id, (Decimal(0), Decimal(0)))
+        at_end = area if until is None or until >= last else Decimal(0)
+        found[household_id] = (held + at_end, weighted + area * days)
+    return found
+
+
+def volumes(org: Organisation, year: int) -> dict[int, Decimal]:
+    """Members' transaction volumes entered for the year, per household."""
+    return {v.household_id: v.volume for v in db.session.scalars(sa.select(MemberVolume).where(
+        MemberVolume.organisation_id == org.id, MemberVolume.year == year))}

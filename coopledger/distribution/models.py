@@ -1,0 +1,230 @@
+"""Tables of the annual distribution: a plan per organisation, year and version with its
+figures, policy and approval trail; a line per holder with the amounts it is entitled to and
+what has been paid; the class weights the articles (章程) set; and members' transaction
+volumes for a cooperative's patronage return.
+
+Money is exact Decimal yuan stored as integer fen; share quantities and share-days keep four
+decimals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from coopledger.auth.models import User
+from coopledger.db import MoneyType, UTCDateTime, enum_column
+from coopledger.extensions import Model
+from coopledger.i18n import N_
+from coopledger.ledger.models import Voucher
+from coopledger.members.models import Household
+from coopledger.orgs.models import Organisation
+from coopledger.shares.models import ShareAccount, ShareClass
+
+ZERO = Decimal("0.00")
+
+
+class Mode(enum.StrEnum):
+    """How the member distribution is shared out (DESIGN §8)."""
+
+    VILLAGE = "village"
+    COOPERATIVE = "cooperative"
+    LAND_SHARE = "land_share"
+
+    @property
+    def label(self) -> str:
+        """Untranslated display name."""
+        return MODE_LABELS[self]
+
+
+MODE_LABELS = {Mode.VILLAGE: N_("村集体：按股分配"),
+               Mode.COOPERATIVE: N_("合作社：按交易量返还不少于60%，其余按出资和公积金份额"),
+               Mode.LAND_SHARE: N_("土地股份合作社：保底收益 + 按股分红")}
+
+
+class Entitlement(enum.StrEnum):
+    """Whose shares count: holdings on a record date, or share-days within the year."""
+
+    RECORD_DATE = "record_date"
+    DAYS = "days"
+
+    @property
+    def label(self) -> str:
+        """Untranslated display name."""
+        return {Entitlement.RECORD_DATE: N_("按股权登记日持股"),
+                Entitlement.DAYS: N_("按年内持股天数折算")}[self]
+
+
+class PlanState(enum.StrEnum):
+    """The approval trail of a plan, in order."""
+
+    DRAFT = "draft"
+    PROPOSED = "proposed"
+    REVIEWED = "reviewed"
+    APPROVED = "approved"
+    POSTED = "posted"
+    FILED = "filed"
+    PAID = "paid"
+    SUPERSEDED = "superseded"
+
+    @property
+    def label(self) -> str:
+        """Untranslated display name."""
+        return PLAN_STATE_LABELS[self]
+
+
+PLAN_STATE_LABELS = {
+    PlanState.DRAFT: N_("草案"), PlanState.PROPOSED: N_("理事会已提出"),
+    PlanState.REVIEWED: N_("监事会已审核"), PlanState.APPROVED: N_("成员(代表)大会已通过"),
+    PlanState.POSTED: N_("公示中"), PlanState.FILED: N_("已报乡镇备案"),
+    PlanState.PAID: N_("已兑付"), PlanState.SUPERSEDED: N_("已被新版本取代"),
+}
+
+
+class Plan(Model):
+    """One version of an organisation's distribution plan for a closed year."""
+
+    __tablename__ = "distribution_plans"
+    __table_args__ = (sa.UniqueConstraint("organisation_id", "year", "version",
+                                          name="uq_distribution_plan_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    year: Mapped[int]
+    version: Mapped[int] = mapped_column(default=1)
+    supersedes_id: Mapped[int | None] = mapped_column(sa.ForeignKey("distribution_plans.id"))
+    change_reason: Mapped[str] = mapped_column(sa.String(500), default="")
+    mode: Mapped[Mode] = mapped_column(enum_column(Mode, "distribution_mode"))
+    state: Mapped[PlanState] = mapped_column(enum_column(PlanState, "distribution_state"),
+                                             default=PlanState.DRAFT)
+    entitlement: Mapped[Entitlement] = mapped_column(
+        enum_column(Entitlement, "distribution_entitlement"), default=Entitlement.DAYS)
+    record_date: Mapped[dt.date | None] = mapped_column(sa.Date)
+    # Sources (from the posted ledger, plus what the user adds).
+    year_result: Mapped[Decimal] = mapped_column(MoneyType(), default=ZERO)
+    opening_retained: Mapped[Decimal] = mapped_column(MoneyType(), default=ZERO)
+    other_in: Mapped[Decimal] = mapped_column(MoneyType(), default=ZERO)
+    excluded: Mapped[Decimal] = mapped_column(MoneyType(), default=ZERO)
+    excluded_note: Mapped[str] = mapped_column(sa.String(200), default="")
+    cash_available: Mapped[Decimal] = mapped_column(MoneyType(), default=ZERO)
+    # Policy (percentages of distributable income).
+    reserve_percent: Mapped[Decimal] = mapped_column(sa.Numeric(6, 2), default=Decimal(0))
+    reserve_minimum: Mapped[Decimal] = mapped_column(MoneyType(), default=ZERO)
+    welfare_percent: Mapped[Decimal] = mapped_column(sa.Numeric(6, 2), default=Decimal(0))
+    member_cap_percent: Mapped[Decimal] = mapped_column(sa.Numeric(6, 2), default=Decimal(100))
+    other_percent: Mapped[Decimal] = mapped_column(sa.Numeric(6, 2), default=Decimal(0))
+    volume_percent: Mapped[Decimal] = mapped_column(sa.Numeric(6, 2), default=Decimal(60))
+    guarantee_per_mu: Mapped[Decimal] = mapped_column(MoneyType(), default=ZERO)
+    # Results.
+    distributable: Mapped[Decimal] = mapped_column(MoneyType(), default=ZERO)
+    reserve: Mapped[Decimal] = mapped_column(MoneyType(), default=ZERO)
+    welfare: Mapped[Decimal] = mapped_column(MoneyType(), default=ZERO)
+    members_total: Mapped[Decimal] = mapped_column(MoneyType(), default=ZERO)
+    other: Mapped[Decimal] = mapped_column(MoneyType(), default=ZERO)
+    # Approval trail.
+    proposed_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    reviewed_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    resolution_no: Mapped[str] = mapped_column(sa.String(100), default="")
+    resolution_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    resolution_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    resolution_name: Mapped[str | None] = mapped_column(sa.String(200))
+    resolution_type: Mapped[str | None] = mapped_column(sa.String(64))
+    posted_from: Mapped[dt.date | None] = mapped_column(sa.Date)
+    posted_to: Mapped[dt.date | None] = mapped_column(sa.Date)
+    filed_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    voucher_id: Mapped[int | None] = mapped_column(sa.ForeignKey("vouchers.id"))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    organisation: Mapped[Organisation] = relationship()
+    supersedes: Mapped[Plan | None] = relationship(remote_side="Plan.id")
+    voucher: Mapped[Voucher | None] = relationship()
+    created_by: Mapped[User | None] = relationship()
+    lines: Mapped[list[PlanLine]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan", order_by="PlanLine.seq")
+    weights: Mapped[list[ClassWeight]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan", order_by="ClassWeight.id")
+
+    @property
+    def retained(self) -> Decimal:
+        """年末未分配 after the plan."""
+        return self.distributable - self.reserve - self.welfare - self.members_total - self.other
+
+    @property
+    def label(self) -> str:
+        """e.g. 2025 年度 v2."""
+        return f"{self.year} v{self.version}"
+
+
+class ClassWeight(Model):
+    """The weight of one share class in the member distribution (章程), default 1."""
+
+    __tablename__ = "distribution_class_weights"
+    __table_args__ = (sa.UniqueConstraint("plan_id", "share_class_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("distribution_plans.id"), index=True)
+    share_class_id: Mapped[int] = mapped_column(sa.ForeignKey("share_classes.id"))
+    weight: Mapped[Decimal] = mapped_column(sa.Numeric(8, 4), default=Decimal(1))
+
+    plan: Mapped[Plan] = relationship(back_populates="weights")
+    share_class: Mapped[ShareClass] = relationship()
+
+
+class PlanLine(Model):
+    """What one holder is entitled to under a plan, and what has been paid."""
+
+    __tablename__ = "distribution_lines"
+    __table_args__ = (sa.UniqueConstraint("plan_id", "share_account_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("distribution_plans.id"), index=True)
+    seq: Mapped[int]
+    share_account_id: Mapped[int] = mapped_column(sa.ForeignKey("share_accounts.id"))
+    household_id: Mapped[int | None] = mapped_column(sa.ForeignKey("households.id"), index=True)
+    holder: Mapped[str] = mapped_column(sa.String(120))
+    payee: Mapped[str] = mapped_column(sa.String(200), default="")
+    shares: Mapped[Decimal] = mapped_column(sa.Numeric(18, 4), default=Decimal(0))
+    share_days: Mapped[Decimal] = mapped_column(sa.Numeric(20, 4), default=Decimal(0))
+    days_held: Mapped[int] = mapped_column(default=0)
+    weight: Mapped[Decimal] = mapped_column(sa.Numeric(20, 4), default=Decimal(0))
+    area: Mapped[Decimal] = mapped_column(sa.Numeric(14, 4), default=Decimal(0))
+    volume: Mapped[Decimal] = mapped_column(MoneyType(), default=ZERO)
+    guarantee_due: Mapped[Decimal] = mapped_column(MoneyType(), default=ZERO)
+    guarantee_paid: Mapped[Decimal] = mapped_column(MoneyType(), default=ZERO)
+    by_volume: Mapped[Decimal] = mapped_column(MoneyType(), default=ZERO)
+    dividend: Mapped[Decimal] = mapped_column(MoneyType(), default=ZERO)
+    total: Mapped[Decimal] = mapped_column(MoneyType(), default=ZERO)
+    paid: Mapped[Decimal] = mapped_column(MoneyType(), default=ZERO)
+    paid_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    payment_voucher_id: Mapped[int | None] = mapped_column(sa.ForeignKey("vouchers.id"))
+    note: Mapped[str] = mapped_column(sa.String(300), default="")
+
+    plan: Mapped[Plan] = relationship(back_populates="lines")
+    share_account: Mapped[ShareAccount] = relationship()
+    household: Mapped[Household | None] = relationship()
+    payment_voucher: Mapped[Voucher | None] = relationship()
+
+    @property
+    def unpaid(self) -> Decimal:
+        """What is still to pay on this line."""
+        return self.total - self.paid
+
+
+class MemberVolume(Model):
+    """A member household's transaction volume (交易量/额) with a cooperative in a year."""
+
+    __tablename__ = "member_volumes"
+    __table_args__ = (sa.UniqueConstraint("organisation_id", "year", "household_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    year: Mapped[int]
+    household_id: Mapped[int] = mapped_column(sa.ForeignKey("households.id"))
+    volume: Mapped[Decimal] = mapped_column(MoneyType())
+
+    household: Mapped[Household] = relationship()

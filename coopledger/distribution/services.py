@@ -1,0 +1,321 @@
+"""The distribution plan's life: draft from the posted ledger, recompute, the approval trail,
+the approval voucher, payments and new versions; flushes, never commits.
+
+Rules: a plan is drafted only for a year whose twelve months are closed with nothing unposted;
+its record date, if any, lies in the year; its figures come from the ledger (the user adds only
+其他转入, excluded income and the policy); a draft may change, nothing after it. The trail runs
+draft → 理事会 proposed → 监事会 reviewed → 成员(代表)大会 approved (resolution number, date
+and scanned file required; the appropriation voucher is drafted) → 公示 (posting dates) → 乡镇
+备案; payments are recorded only after approval, each line at most once, and when every line is
+paid the plan is paid. A changed plan after approval is a new version with the reason; the old
+one is kept, superseded, and cannot be changed once anything has been paid.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from coopledger.audit.services import record, snapshot
+from coopledger.auth.models import User
+from coopledger.dates import today, utcnow
+from coopledger.distribution import booking, compute, figures, rules
+from coopledger.distribution.models import ClassWeight, Entitlement, Mode, Plan, PlanLine, PlanState
+from coopledger.distribution.rules import DistributionError
+from coopledger.extensions import db
+from coopledger.i18n import N_
+from coopledger.ledger import vouchers
+from coopledger.ledger.attachments import store_scan
+from coopledger.ledger.models import Voucher, VoucherState
+from coopledger.orgs.models import Organisation
+from coopledger.shares.services import classes_of
+
+ZERO = Decimal("0.00")
+POLICY_FIELDS = ("mode", "entitlement", "record_date", "other_in", "excluded", "excluded_note",
+                 "reserve_percent", "reserve_minimum", "welfare_percent", "member_cap_percent",
+                 "other_percent", "volume_percent", "guarantee_per_mu", "members_total")
+FIGURE_FIELDS = ("year_result", "opening_retained", "cash_available", "distributable",
+                 "reserve", "welfare", "members_total", "other")
+
+
+@dataclass(frozen=True)
+class PlanData:
+    """What the accountant decides in a draft."""
+
+    mode: Mode
+    members_total: Decimal
+    entitlement: Entitlement = Entitlement.DAYS
+    record_date: dt.date | None = None
+    other_in: Decimal = ZERO
+    excluded: Decimal = ZERO
+    excluded_note: str = ""
+    reserve_percent: Decimal = Decimal(0)
+    reserve_minimum: Decimal = ZERO
+    welfare_percent: Decimal = Decimal(0)
+    member_cap_percent: Decimal = Decimal(100)
+    other_percent: Decimal = Decimal(0)
+    volume_percent: Decimal = Decimal(60)
+    guarantee_per_mu: Decimal = ZERO
+    weights: dict[int, Decimal] = field(default_factory=dict)
+
+
+def _policy(data: PlanData) -> rules.Policy:
+    return rules.Policy(reserve_percent=data.reserve_percent,
+                        reserve_minimum=data.reserve_minimum,
+                        welfare_percent=data.welfare_percent,
+                        member_cap_percent=data.member_cap_percent,
+                        other_percent=data.other_percent)
+
+
+def _apply(plan: Plan, data: PlanData) -> None:
+    year = plan.year
+    if data.entitlement is Entitlement.RECORD_DATE and (
+            data.record_date is None or data.record_date.year != year):
+        raise DistributionError(N_("股权登记日须在 %(year)d 年内。"), year=year)
+    if data.excluded < 0 or data.other_in < 0:
+        raise DistributionError(N_("其他转入和不参与分配的收入不能为负数。"))
+    if data.guarantee_per_mu < 0:
+        raise DistributionError(N_("每亩保底收益不能为负数。"))
+    if data.mode is Mode.LAND_SHARE and data.guarantee_per_mu == 0:
+        raise DistributionError(N_("土地股份合作社请填写每亩保底收益。"))
+    if any(w < 0 for w in data.weights.values()):
+        raise DistributionError(N_("股份类别的分配权重不能为负数。"))
+    if data.mode is Mode.COOPERATIVE:
+        rules.coop_split(data.members_total, data.volume_percent)
+    org = plan.organisation
+    sources, cash = figures.ledger_sources(org, year)
+    sources = rules.Sources(sources.year_result, sources.opening_retained, data.other_in,
+                            data.excluded)
+    result = rules.appropriate(sources, _policy(data), members=data.members_total,
+                               cash_available=cash)
+    for name in POLICY_FIELDS:
+        setattr(plan, name, getattr(data, name))
+    plan.record_date = data.record_date if data.entitlement is Entitlement.RECORD_DATE else None
+    plan.excluded_note = data.excluded_note.strip()[:200]
+    plan.year_result, plan.opening_retained = sources.year_result, sources.opening_retained
+    plan.cash_available = cash
+    plan.distributable, plan.reserve, plan.welfare = (result.distributable, result.reserve,
+                                                      result.welfare)
+    plan.members_total, plan.other = result.members, result.other
+    valid = {c.id for c in classes_of(org)}
+    plan.weights = [ClassWeight(share_class_id=class_id, weight=weight)
+                    for class_id, weight in sorted(data.weights.items()) if class_id in valid]
+    db.session.flush()
+    compute.compute_lines(plan)
+
+
+def current_plan(org: Organisation, year: int) -> Plan | None:
+    """The newest version of the year's plan that is not superseded."""
+    return db.session.scalar(sa.select(Plan).where(
+        Plan.organisation_id == org.id, Plan.year == year,
+        Plan.state != PlanState.SUPERSEDED).order_by(Plan.version.desc()).limit(1))
+
+
+def create_plan(org: Organisation, year: int, data: PlanData, *, by: User | None) -> Plan:
+    """Draft the year's plan from the posted ledger."""
+    if year >= today().year:
+        raise DistributionError(N_("%(year)d年还没有结束，不能分配。"), year=year)
+    figures.check_year_closed(org, year)
+    if current_plan(org, year) is not None:
+        raise DistributionError(N_("%(year)d年已有分配方案：请修改它，或在通过后另立新版本。"),
+                                year=year)
+    plan = Plan(organisation=org, year=year, version=1, mode=data.mode,
+                created_by_id=by.id if by else None, created_at=utcnow())
+    _apply(plan, data)          # the plan joins the session only once it is valid
+    db.session.add(plan)
+    db.session.flush()
+    record("distribution.create", plan, by=by, label=f"{org.name} {plan.label}",
+           after=snapshot(plan, (*POLICY_FIELDS, *FIGURE_FIELDS)))
+    return plan
+
+
+def update_plan(plan: Plan, data: PlanData, *, by: User | None) -> Plan:
+    """Change a draft and recompute it."""
+    if plan.state is not PlanState.DRAFT:
+        raise DistributionError(N_("方案已提交，不能再修改；确需修改请另立新版本并说明原因。"))
+    figures.check_year_closed(plan.organisation, plan.year)
+    before = snapshot(plan, (*POLICY_FIELDS, *FIGURE_FIELDS))
+    _apply(plan, data)
+    record("distribution.update", plan, by=by, label=f"{plan.organisation.name} {plan.label}",
+           before=before, after=snapshot(plan, (*POLICY_FIELDS, *FIGURE_FIELDS)))
+    return plan
+
+
+def _step(plan: Plan, *, expected: PlanState, target: PlanState, action: str,
+          by: User | None, **after: object) -> Plan:
+    if plan.state is not expected:
+        raise DistributionError(N_("方案现在是“%(state)s”，这一步要在“%(expected)s”之后进行。"),
+                                state=plan.state.label, expected=expected.label)
+    plan.state = target
+    db.session.flush()
+    record(action, plan, by=by, label=f"{plan.organisation.name} {plan.label}",
+           after={"state": target.value, **{k: str(v) for k, v in after.items()}})
+    return plan
+
+
+def _not_future(on: dt.date) -> None:
+    if on > today():
+        raise DistributionError(N_("日期 %(on)s 在今天之后。"), on=on.isoformat())
+
+
+def propose(plan: Plan, *, on: dt.date, by: User | None) -> Plan:
+    """理事会 proposes the plan."""
+    _not_future(on)
+    if on <= dt.date(plan.year, 12, 31):
+        raise DistributionError(N_("理事会提出方案的日期须在 %(year)d 年结束之后。"),
+                                year=plan.year)
+    plan.proposed_on = on
+    return _step(plan, expected=PlanState.DRAFT, target=PlanState.PROPOSED,
+                 action="distribution.propose", by=by, on=on)
+
+
+def review(plan: Plan, *, on: dt.date, by: User | None) -> Plan:
+    """监事会 has reviewed it."""
+    _not_future(on)
+    if plan.proposed_on is not None and on < plan.proposed_on:
+        raise DistributionError(N_("监事会审核日期早于理事会提出日期。"))
+    plan.reviewed_on = on
+    return _step(plan, expected=PlanState.PROPOSED, target=PlanState.REVIEWED,
+                 action="distribution.review", by=by, on=on)
+
+
+def approve(plan: Plan, *, resolution_no: str, on: dt.date, content: bytes | None,
+            filename: str, storage: Path, by: User) -> Plan:
+    """成员(代表)大会 approved it: the resolution is kept and the voucher drafted."""
+    _not_future(on)
+    if not resolution_no.strip():
+        raise DistributionError(N_("请填写成员(代表)大会决议文号。"))
+    if not content:
+        raise DistributionError(N_("请上传成员(代表)大会决议的扫描件，没有决议文件不能通过方案。"))
+    if plan.reviewed_on is not None and on < plan.reviewed_on:
+        raise DistributionError(N_("成员大会决议日期早于监事会审核日期。"))
+    digest, kind = store_scan(content, storage)
+    plan.resolution_no, plan.resolution_on = resolution_no.strip()[:100], on
+    plan.resolution_sha256, plan.resolution_name = digest, Path(filename).name[:200]
+    plan.resolution_type = kind
+    _step(plan, expected=PlanState.REVIEWED, target=PlanState.APPROVED,
+          action="distribution.approve", by=by, resolution=plan.resolution_no, on=on)
+    plan.voucher = _approval_voucher(plan, on=on, by=by)
+    db.session.flush()
+    return plan
+
+
+def _approval_voucher(plan: Plan, *, on: dt.date, by: User) -> Voucher | None:
+    by_volume = sum((line.by_volume for line in plan.lines), ZERO)
+    amounts = booking.Amounts(reserve=plan.reserve, welfare=plan.welfare, by_volume=by_volume,
+                              by_shares=plan.members_total - by_volume, other=plan.other)
+    lines = booking.approval_lines(plan.organisation.standard, amounts, year=plan.year)
+    if not lines:
+        return None
+    return vouchers.save_voucher(plan.organisation, voucher=None, on=on, lines=lines,
+                                 attachment_count=1, by=by)
+
+
+def post(plan: Plan, *, start: dt.date, end: dt.date, by: User | None) -> Plan:
+    """The plan is posted publicly (公示) from ``start`` to ``end``."""
+    if end < start:
+        raise DistributionError(N_("公示结束日期早于开始日期。"))
+    if plan.resolution_on is not None and start < plan.resolution_on:
+        raise DistributionError(N_("公示不能早于成员大会通过方案。"))
+    plan.posted_from, plan.posted_to = start, end
+    return _step(plan, expected=PlanState.APPROVED, target=PlanState.POSTED,
+                 action="distribution.post", by=by, start=start, end=end)
+
+
+def file_with_township(plan: Plan, *, on: dt.date, by: User | None) -> Plan:
+    """The plan was filed with the township (备案)."""
+    _not_future(on)
+    if plan.posted_from is not None and on < plan.posted_from:
+        raise DistributionError(N_("备案日期早于公示开始日期。"))
+    plan.filed_on = on
+    return _step(plan, expected=PlanState.POSTED, target=PlanState.FILED,
+                 action="distribution.file", by=by, on=on)
+
+
+PAYABLE = (PlanState.APPROVED, PlanState.POSTED, PlanState.FILED)
+
+
+def pay(plan: Plan, line_ids: list[int], *, on: dt.date, cash_code: str, by: User) -> Voucher:
+    """Record payment of these lines in full; one payment voucher is drafted."""
+    if plan.state not in PAYABLE:
+        raise DistributionError(N_("方案经成员(代表)大会通过后才能兑付。"))
+    _not_future(on)
+    if on < (plan.resolution_on or on):
+        raise DistributionError(N_("兑付日期早于成员大会通过方案的日期。"))
+    chosen = [line for line in plan.lines if line.id in set(line_ids)]
+    if not chosen:
+        raise DistributionError(N_("请选择要兑付的农户。"))
+    done = [line for line in chosen if line.paid_on is not None]
+    if done:
+        raise DistributionError(N_("%(holder)s 已于 %(on)s 兑付，不能重复兑付。"),
+                                holder=done[0].holder, on=done[0].paid_on.isoformat()
+                                if done[0].paid_on else "")
+    by_volume = sum((line.by_volume for line in chosen), ZERO)
+    by_shares = sum((line.total - line.by_volume for line in chosen), ZERO)
+    if not by_volume + by_shares:
+        raise DistributionError(N_("所选农户没有应兑付的金额。"))
+    from coopledger.contracts.payments import cash_accounts  # the same cash/bank choice
+
+    if cash_code not in {a.code for a in cash_accounts(plan.organisation)}:
+        raise DistributionError(N_("请选择库存现金或银行存款下的末级科目。"))
+    voucher = vouchers.save_voucher(
+        plan.organisation, voucher=None, on=on, attachment_count=1, by=by,
+        lines=booking.payment_lines(plan.organisation.standard, by_volume=by_volume,
+                                    by_shares=by_shares, cash=cash_code, year=plan.year))
+    for line in chosen:
+        line.paid, line.paid_on, line.payment_voucher = line.total, on, voucher
+    if all(line.paid_on is not None or not line.total for line in plan.lines):
+        plan.state = PlanState.PAID
+    db.session.flush()
+    record("distribution.pay", plan, by=by, label=f"{plan.organisation.name} {plan.label}",
+           after={"lines": len(chosen), "amount": str(by_volume + by_shares),
+                  "voucher": voucher.id})
+    return voucher
+
+
+def new_version(plan: Plan, *, reason: str, by: User | None) -> Plan:
+    """Start a new draft version of a plan that has left the draft state."""
+    if not reason.strip():
+        raise DistributionError(N_("请说明为什么修改已提交的方案。"))
+    if plan.state in (PlanState.DRAFT, PlanState.SUPERSEDED):
+        raise DistributionError(N_("草案可以直接修改，不需要新版本。"))
+    if any(line.paid_on is not None for line in plan.lines):
+        raise DistributionError(N_("方案已经开始兑付，不能再改版。"))
+    old = plan.voucher
+    if old is not None and old.state is VoucherState.POSTED and db.session.scalar(
+            sa.select(Voucher.id).where(Voucher.reverses_id == old.id)) is None:
+        raise DistributionError(
+            N_("原方案的分配凭证 %(label)s 已记账：请先红字冲销，再另立新版本。"), label=old.label)
+    if old is not None and old.state is not VoucherState.POSTED:
+        plan.voucher = None
+        db.session.flush()
+        db.session.delete(old)
+    data = PlanData(mode=plan.mode, members_total=plan.members_total,
+                    entitlement=plan.entitlement, record_date=plan.record_date,
+                    other_in=plan.other_in, excluded=plan.excluded,
+                    excluded_note=plan.excluded_note, reserve_percent=plan.reserve_percent,
+                    reserve_minimum=plan.reserve_minimum, welfare_percent=plan.welfare_percent,
+                    member_cap_percent=plan.member_cap_percent,
+                    other_percent=plan.other_percent, volume_percent=plan.volume_percent,
+                    guarantee_per_mu=plan.guarantee_per_mu,
+                    weights={w.share_class_id: w.weight for w in plan.weights})
+    plan.state = PlanState.SUPERSEDED
+    fresh = Plan(organisation=plan.organisation, year=plan.year, version=plan.version + 1,
+                 supersedes=plan, change_reason=reason.strip()[:500], mode=plan.mode,
+                 created_by_id=by.id if by else None, created_at=utcnow())
+    _apply(fresh, data)
+    db.session.add(fresh)
+    db.session.flush()
+    record("distribution.new_version", fresh, by=by,
+           label=f"{plan.organisation.name} {fresh.label}",
+           after={"supersedes": plan.id, "reason": fresh.change_reason})
+    return fresh
+
+
+def unpaid_lines(plan: Plan) -> list[PlanLine]:
+    """Lines with money still to pay."""
+    return [line for line in plan.lines if line.unpaid > 0]

@@ -1,0 +1,133 @@
+"""A land-share cooperative's 2024 plan computed from the posted ledger and the register,
+every figure asserted, then the approval trail, its voucher and payment."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from coopledger.distribution import services
+from coopledger.distribution.models import Mode, PlanState
+from coopledger.distribution.rules import DistributionError
+from coopledger.extensions import db
+from coopledger.ledger.sample_books import PLACEHOLDER_PNG
+from coopledger.orgs.models import Organisation
+from tests.distribution_helpers import close_2024
+from tests.ledger_helpers import make_voucher
+
+D = Decimal
+DATA = services.PlanData(mode=Mode.LAND_SHARE, members_total=D("14540.00"),
+                         reserve_percent=D(20), member_cap_percent=D(60),
+                         guarantee_per_mu=D("800.00"))
+
+
+@pytest.fixture
+def org(by_name: Any) -> Organisation:
+    return close_2024(by_name)
+
+
+def test_the_plan_reads_the_ledger_and_appropriates_in_order(org: Organisation,
+                                                             by_name: Any) -> None:
+    """Result 60,000 − 9,376 − 2,000 = 48,624.00 = distributable (nothing carried, nothing
+    excluded). 盈余公积 20 % = 9,724.80; members 14,540.00 (cap 60 % = 29,174.40); 未分配
+    48,624.00 − 9,724.80 − 14,540.00 = 24,359.20. Cash at year end 3,000 + 145,624 = 148,624."""
+    plan = services.create_plan(org, 2024, DATA, by=by_name.user("accountant"))
+    assert (plan.year_result, plan.opening_retained, plan.distributable, plan.reserve,
+            plan.members_total, plan.retained, plan.cash_available) == (
+        D("48624.00"), D("0.00"), D("48624.00"), D("9724.80"), D("14540.00"), D("24359.20"),
+        D("148624.00"))
+
+
+def test_land_shares_get_their_guarantee_and_a_dividend_per_share(org: Organisation,
+                                                                  by_name: Any) -> None:
+    """All holdings run the whole of 2024 (366 days): 14.54 shares in all, 2.5 of them the
+    collective's 集体股, so 14,540.00 pays exactly 1,000.00 a share. 保底 800 元/亩 × area for
+    the full year: 2.77 亩 → 2,216.00, 2.40 → 1,920.00, 1.85 → 1,480.00, 3.10 → 2,480.00,
+    1.60 → 1,280.00 (together the 9,376.00 paid in the year, so nothing is outstanding)."""
+    plan = services.create_plan(org, 2024, DATA, by=by_name.user("accountant"))
+    rows = {line.holder: (line.shares, line.days_held, line.area, line.guarantee_due,
+                          line.guarantee_paid, line.dividend, line.total) for line in plan.lines}
+    collective = next(line for line in plan.lines if line.household_id is None)
+    assert (collective.shares, collective.dividend, collective.guarantee_due) == (
+        D("2.5000"), D("2500.00"), D("0.00"))
+    assert rows["陈大山户"] == (D("2.5900"), 366, D("2.7700"), D("2216.00"), D("2216.00"),
+                              D("2590.00"), D("2590.00"))
+    assert sorted((r[3], r[5]) for r in rows.values()) == sorted([
+        (D("2216.00"), D("2590.00")), (D("1920.00"), D("2640.00")),
+        (D("1480.00"), D("1790.00")), (D("2480.00"), D("3100.00")),
+        (D("1280.00"), D("1920.00")), (D("0.00"), D("2500.00"))])
+    assert sum((line.total for line in plan.lines), D(0)) == D("14540.00")
+    pledged = next(line for line in plan.lines if line.holder == "李桂兰户")
+    assert pledged.note == ""          # the pledge is of 2025, not 2024
+
+
+def test_bad_plans_are_refused_with_a_sentence(org: Organisation, by_name: Any) -> None:
+    accountant = by_name.user("accountant")
+    cases = [
+        (services.PlanData(mode=Mode.LAND_SHARE, members_total=D("29174.41"),
+                           reserve_percent=D(20), member_cap_percent=D(60),
+                           guarantee_per_mu=D(800)),
+         "成员分配 29,174.41 元超过上限：可分配收益 48,624.00 元的 60%，即 29,174.40 元。"),
+        (services.PlanData(mode=Mode.LAND_SHARE, members_total=D(1000),
+                           reserve_percent=D(120), guarantee_per_mu=D(800)),
+         "公积公益金提取比例须在 0% 至 100% 之间（现为 120%）。"),
+        (services.PlanData(mode=Mode.LAND_SHARE, members_total=D(1000),
+                           guarantee_per_mu=D(800),
+                           entitlement=services.Entitlement.RECORD_DATE,
+                           record_date=dt.date(2025, 1, 1)),
+         "股权登记日须在 2024 年内。"),
+        (services.PlanData(mode=Mode.COOPERATIVE, members_total=D(1000),
+                           volume_percent=D(50)), "低于法定的 60%"),
+        (services.PlanData(mode=Mode.LAND_SHARE, members_total=D(1000)),
+         "土地股份合作社请填写每亩保底收益。"),
+    ]
+    for data, sentence in cases:
+        with pytest.raises(DistributionError) as caught:
+            services.create_plan(org, 2024, data, by=accountant)
+        assert sentence in str(caught.value)
+    with pytest.raises(DistributionError, match=r"2025年还没有结账（1、2、.*、12月未结账）"):
+        services.create_plan(org, 2025, DATA, by=accountant)
+    make_voucher(org, accountant, by_name.user("reviewer"), on=dt.date(2025, 1, 5),
+                 upto="draft")
+    with pytest.raises(DistributionError, match="2025年还有 1 张凭证未记账"):
+        services.create_plan(org, 2025, DATA, by=accountant)
+
+
+def test_the_trail_drafts_the_voucher_and_payments_follow_approval(
+        org: Organisation, by_name: Any, app: Flask) -> None:
+    accountant = by_name.user("accountant")
+    storage = Path(app.config["STORAGE_DIR"])
+    plan = services.create_plan(org, 2024, DATA, by=accountant)
+    first = plan.lines[0]
+    with pytest.raises(DistributionError, match="通过后才能兑付"):
+        services.pay(plan, [first.id], on=dt.date(2025, 3, 1), cash_code="102", by=accountant)
+    with pytest.raises(DistributionError, match="在“理事会已提出”之后"):
+        services.review(plan, on=dt.date(2025, 1, 20), by=accountant)
+    services.propose(plan, on=dt.date(2025, 1, 10), by=accountant)
+    services.review(plan, on=dt.date(2025, 1, 20), by=accountant)
+    with pytest.raises(DistributionError, match="请上传成员"):
+        services.approve(plan, resolution_no="成员大会决议〔2025〕1号", on=dt.date(2025, 2, 1),
+                         content=None, filename="", storage=storage, by=accountant)
+    services.approve(plan, resolution_no="成员大会决议〔2025〕1号", on=dt.date(2025, 2, 1),
+                     content=PLACEHOLDER_PNG, filename="决议.png", storage=storage,
+                     by=accountant)
+    assert plan.state is PlanState.APPROVED
+    assert plan.voucher is not None
+    assert [(ln.account.code, ln.debit, ln.credit) for ln in plan.voucher.lines] == [
+        ("3320101", D("9724.80"), D(0)), ("322", D(0), D("9724.80")),
+        ("3320103", D("14540.00"), D(0)), ("222", D(0), D("14540.00"))]
+    voucher = services.pay(plan, [first.id], on=dt.date(2025, 3, 1), cash_code="102",
+                           by=accountant)
+    assert [(ln.account.code, ln.debit, ln.credit) for ln in voucher.lines] == [
+        ("222", first.total, D(0)), ("102", D(0), first.total)]
+    with pytest.raises(DistributionError, match="不能重复兑付"):
+        services.pay(plan, [first.id], on=dt.date(2025, 3, 2), cash_code="102", by=accountant)
+    assert len(services.unpaid_lines(plan)) == len(plan.lines) - 1
+    with pytest.raises(DistributionError, match="已经开始兑付"):
+        services.new_version(plan, reason="股数有误", by=accountant)
+    db.session.rollback()
