@@ -85,6 +85,7 @@ def _setup_blueprints(app: Flask) -> None:
     from coopledger.contracts.money_views import bp as contract_money_bp
     from coopledger.contracts.payments import voucher_origin
     from coopledger.contracts.views import bp as partners_bp
+    from coopledger.distribution.views import bp as distribution_bp
     from coopledger.home.views import bp as home_bp
     from coopledger.jobs.views import bp as jobs_bp
     from coopledger.ledger import bookfile  # registers the verification job kind
@@ -100,7 +101,7 @@ def _setup_blueprints(app: Flask) -> None:
     del exports, bookfile, imports
     for blueprint in (home_bp, auth_bp, users_bp, orgs_bp, audit_bp, jobs_bp, books_bp,
                       vouchers_bp, members_bp, shares_bp, partners_bp, contracts_bp,
-                      contract_money_bp):
+                      contract_money_bp, distribution_bp):
         app.register_blueprint(blueprint)
 
 

@@ -22,6 +22,8 @@ from coopledger.contracts.files import add_file
 from coopledger.contracts.models import Contract, LeasedParcel, Partner
 from coopledger.contracts.money_models import Purpose
 from coopledger.contracts.payments import record_payment
+from coopledger.distribution import services as distribution
+from coopledger.distribution.models import Mode
 from coopledger.extensions import db
 from coopledger.jobs import services as jobs
 from coopledger.ledger.attachments import add_attachment
@@ -31,6 +33,7 @@ from coopledger.ledger.sample_books import PLACEHOLDER_PNG
 from coopledger.members.models import Household
 from coopledger.shares.models import Certificate, ShareOperation
 from tests.conftest import Auth
+from tests.distribution_helpers import close_2024
 from tests.ledger_helpers import book_with_vouchers, make_voucher
 
 ANON = "anonymous"
@@ -309,6 +312,30 @@ CASES += [
          lambda w: "/o/shian-tdgf/grain-prices", VIEW_MEMBERS_TDGF),
     Case("enter grain price", "contract_money.grain_prices", "POST",
          lambda w: "/o/shian-tdgf/grain-prices", MANAGE_TDGF),
+    Case("distribution plans", "distribution.index", "GET",
+         lambda w: "/o/shian-tdgf/distribution/", VIEW_MEMBERS_TDGF),
+    Case("distribution plans: other township", "distribution.index", "GET",
+         lambda w: "/o/jinshi-jjhzs/distribution/", only("admin", "jinshi-kj")),
+    Case("new distribution plan", "distribution.create", "GET",
+         lambda w: "/o/shian-tdgf/distribution/new", MANAGE_TDGF),
+    Case("distribution plan", "distribution.show", "GET",
+         lambda w: f"/o/shian-tdgf/distribution/{w.plan_id}", VIEW_MEMBERS_TDGF),
+    Case("distribution plan of another organisation", "distribution.show", "GET",
+         lambda w: f"/o/shian-jjhzs/distribution/{w.plan_id}", frozenset(),
+         not_found_for=SHIAN_JJHZS),
+    Case("edit distribution plan", "distribution.edit", "GET",
+         lambda w: f"/o/shian-tdgf/distribution/{w.plan_id}/edit", MANAGE_TDGF),
+    *(Case(f"distribution {step}", f"distribution.{endpoint}", "POST",
+           lambda w, step=step: f"/o/shian-tdgf/distribution/{w.plan_id}/{step}", MANAGE_TDGF)
+      for step, endpoint in (("propose", "propose"), ("review", "review"),
+                             ("approve", "approve"), ("post", "post"), ("file", "file_plan"),
+                             ("pay", "pay"), ("version", "new_version"))),
+    Case("payout list", "distribution.payout", "GET",
+         lambda w: f"/o/shian-tdgf/distribution/{w.plan_id}/payout.xlsx", VIEW_MEMBERS_TDGF),
+    Case("bank batch file", "distribution.bank_file", "GET",
+         lambda w: f"/o/shian-tdgf/distribution/{w.plan_id}/bank.csv", MANAGE_TDGF),
+    Case("distribution resolution", "distribution.resolution", "GET",
+         lambda w: f"/o/shian-tdgf/distribution/{w.plan_id}/resolution", VIEW_MEMBERS_TDGF),
     Case("contract of another organisation", "contracts.show", "GET",
          lambda w: f"/o/shian-jjhzs/contracts/{w.contract_id}", frozenset(),
          not_found_for=SHIAN_JJHZS),
@@ -361,10 +388,18 @@ def world(by_name: Any, app: Flask) -> Any:
     by_name.contract_id = db.session.scalars(sa.select(Contract.id).order_by(Contract.id)).first()
     by_name.leased_id = db.session.scalars(sa.select(LeasedParcel.id).where(
         LeasedParcel.contract_id == by_name.contract_id)).first()
-    tdgf = by_name.org("shian-tdgf")
-    book_with_vouchers(tdgf, accountant, reviewer)
+    tdgf = close_2024(by_name)
+    plan = distribution.create_plan(tdgf, 2024, distribution.PlanData(
+        mode=Mode.LAND_SHARE, members_total=Decimal("14540.00"),
+        guarantee_per_mu=Decimal("800.00")), by=accountant)
+    distribution.propose(plan, on=dt.date(2025, 1, 10), by=accountant)
+    distribution.review(plan, on=dt.date(2025, 1, 20), by=accountant)
+    distribution.approve(plan, resolution_no="决议", on=dt.date(2025, 2, 1),
+                         content=PLACEHOLDER_PNG, filename="r.png",
+                         storage=Path(app.config["STORAGE_DIR"]), by=accountant)
+    by_name.plan_id = plan.id
     lease = db.session.get(Contract, by_name.contract_id)
-    by_name.payment_id = record_payment(lease, purpose=Purpose.RENT, on=dt.date(2024, 3, 25),
+    by_name.payment_id = record_payment(lease, purpose=Purpose.RENT, on=dt.date(2025, 3, 25),
                                         amount=Decimal("1000.00"), cash_code="102",
                                         by=accountant).id
     by_name.file_id = add_file(lease, content=PLACEHOLDER_PNG, filename="contract.png",

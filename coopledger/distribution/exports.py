@@ -1,0 +1,69 @@
+"""The payout list of an approved plan: an Excel sheet per household with bank details, and a
+bank batch file (CSV, UTF-8 with BOM so spreadsheet programs read the Chinese names).
+
+Bank accounts and ID numbers are shown in full only to roles that may see personal data; the
+bank file is for the cashier, so it always carries full account numbers and its endpoint asks
+for that permission.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from coopledger.distribution.models import Plan, PlanLine
+from coopledger.ids import mask_bank
+
+HEADERS = ("序号", "户名/持股人", "收款人", "开户银行", "银行账号", "股数", "持股天数",
+           "入股面积（亩）", "保底收益", "已付保底", "按交易量返还", "按股分红", "应付合计",
+           "已付", "兑付日期", "备注")
+
+
+def _bank(line: PlanLine) -> tuple[str, str]:
+    household = line.household
+    if household is None:
+        return "", ""
+    return household.bank_name, household.bank_account
+
+
+def payout_xlsx(plan: Plan, *, full: bool) -> bytes:
+    """One row per holder with what is due and what has been paid."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = f"{plan.year}年收益分配"
+    sheet.append(list(HEADERS))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for line in plan.lines:
+        bank_name, account = _bank(line)
+        sheet.append([
+            line.seq, line.holder, line.payee, bank_name, account if full else mask_bank(account),
+            float(line.shares), line.days_held, float(line.area), float(line.guarantee_due),
+            float(line.guarantee_paid), float(line.by_volume), float(line.dividend),
+            float(line.total), float(line.paid),
+            line.paid_on.isoformat() if line.paid_on else "", line.note])
+    sheet.append([])
+    sheet.append(["", "合计", "", "", "", "", "", "", "", "", "",
+                  float(sum(line.dividend for line in plan.lines)),
+                  float(sum(line.total for line in plan.lines)),
+                  float(sum(line.paid for line in plan.lines))])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def bank_batch_csv(plan: Plan) -> bytes:
+    """The unpaid lines with an amount, as a bank batch transfer file."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["序号", "收款人", "开户银行", "银行账号", "金额", "用途"])
+    for line in plan.lines:
+        if line.unpaid <= 0:
+            continue
+        bank_name, account = _bank(line)
+        writer.writerow([line.seq, line.payee, bank_name, account, f"{line.unpaid:.2f}",
+                         f"{plan.year}年收益分配"])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")

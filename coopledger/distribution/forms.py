@@ -1,0 +1,74 @@
+"""Forms of the distribution pages (shape only; the rules live in the services)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from coopledger.contracts.forms import DecimalField
+from coopledger.ledger.forms import MoneyField
+
+
+class PlanForm(FlaskForm):
+    """The accountant's choices in a draft plan."""
+
+    year = IntegerField(_l("分配年度"), validators=[DataRequired(), NumberRange(1990, 2100)])
+    mode = SelectField(_l("分配方式"), choices=[])
+    entitlement = SelectField(_l("持股计算"), choices=[])
+    record_date = DateField(_l("股权登记日（按登记日持股时填写）"), validators=[Optional()])
+    other_in = MoneyField(_l("其他转入（元）"))
+    excluded = MoneyField(_l("不参与分配的收入（元，如征地补偿）"))
+    excluded_note = StringField(_l("不参与分配收入的说明"),
+                                validators=[Optional(), Length(max=200)])
+    reserve_percent = DecimalField(_l("公积公益金（盈余公积）提取比例（%）"))
+    reserve_minimum = MoneyField(_l("公积公益金最低提取额（元）"))
+    welfare_percent = DecimalField(_l("福利费提取比例（%）"))
+    member_cap_percent = DecimalField(_l("成员分配上限（可分配收益的 %）"))
+    other_percent = DecimalField(_l("其他分配比例（%）"))
+    volume_percent = DecimalField(_l("按交易量返还比例（%，合作社不低于 60）"))
+    guarantee_per_mu = MoneyField(_l("每亩保底收益（元/亩/年）"))
+    members_total = MoneyField(_l("向成员分配总额（元）"), validators=[DataRequired()])
+    submit = SubmitField(_l("计算并保存草案"))
+
+
+class DateStepForm(FlaskForm):
+    """A trail step with its date (理事会, 监事会, 备案)."""
+
+    on = DateField(_l("日期"), validators=[DataRequired()])
+    submit = SubmitField(_l("登记"))
+
+
+class ApproveForm(FlaskForm):
+    """成员(代表)大会 approval with its resolution."""
+
+    resolution_no = StringField(_l("成员(代表)大会决议文号"),
+                                validators=[DataRequired(), Length(max=100)])
+    on = DateField(_l("决议日期"), validators=[DataRequired()])
+    file = FileField(_l("决议扫描件（JPEG、PNG 或 PDF）"))
+    submit = SubmitField(_l("登记通过并生成分配凭证"))
+
+
+class PostForm(FlaskForm):
+    """The public posting period (公示)."""
+
+    start = DateField(_l("公示开始"), validators=[DataRequired()])
+    end = DateField(_l("公示结束"), validators=[DataRequired()])
+    submit = SubmitField(_l("登记公示"))
+
+
+class PayForm(FlaskForm):
+    """Payment of the chosen lines."""
+
+    on = DateField(_l("兑付日期"), validators=[DataRequired()])
+    account = SelectField(_l("付款账户"), choices=[])
+    submit = SubmitField(_l("兑付所选农户并生成凭证"))
+
+
+class VersionForm(FlaskForm):
+    """Why an approved plan changes."""
+
+    reason = TextAreaField(_l("修改原因"), validators=[DataRequired(), Length(max=500)])
+    submit = SubmitField(_l("另立新版本"))

@@ -1,0 +1,339 @@
+"""Distribution pages: the plans of an organisation, drafting a plan from the closed year,
+one plan with its figures, lines and approval trail, the trail steps, payments, new versions,
+the payout list (XLSX), the bank batch file (CSV) and the resolution scan."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from coopledger.auth.permissions import Action, can, require
+from coopledger.contracts.payments import cash_accounts
+from coopledger.dates import today
+from coopledger.distribution import exports, services
+from coopledger.distribution.forms import (
+    ApproveForm,
+    DateStepForm,
+    PayForm,
+    PlanForm,
+    PostForm,
+    VersionForm,
+)
+from coopledger.distribution.models import Entitlement, Mode, Plan, PlanState
+from coopledger.extensions import db
+from coopledger.formutil import options
+from coopledger.ledger.attachments import stored_path
+from coopledger.orgs.models import OrgKind
+from coopledger.shares.services import classes_of
+from coopledger.web import apply_change, me, org_for, owned_or_404
+
+if TYPE_CHECKING:
+    from flask.typing import ResponseReturnValue
+
+    from coopledger.orgs.models import Organisation
+
+bp = Blueprint("distribution", __name__, url_prefix="/o/<code>/distribution")
+ZERO = Decimal("0.00")
+
+
+def _default_mode(org: Organisation) -> Mode:
+    return {OrgKind.VILLAGE_COLLECTIVE: Mode.VILLAGE, OrgKind.LAND_SHARE_COOP: Mode.LAND_SHARE,
+            OrgKind.PROFESSIONAL_COOP: Mode.COOPERATIVE}[org.kind]
+
+
+def _plan_form(org: Organisation, plan: Plan | None = None) -> PlanForm:
+    form = PlanForm(obj=plan)
+    form.mode.choices = options((m.value, _(m.label)) for m in Mode)
+    form.entitlement.choices = options((e.value, _(e.label)) for e in Entitlement)
+    if request.method == "GET":
+        if plan is None:
+            form.year.data = today().year - 1
+            form.mode.data = _default_mode(org).value
+            form.member_cap_percent.data = "100"
+            form.volume_percent.data = "60"
+        else:
+            form.mode.data, form.entitlement.data = plan.mode.value, plan.entitlement.value
+            for name in ("reserve_percent", "welfare_percent", "member_cap_percent",
+                         "other_percent", "volume_percent"):
+                getattr(form, name).data = f"{getattr(plan, name).normalize():f}"
+            for name in ("other_in", "excluded", "reserve_minimum", "guarantee_per_mu",
+                         "members_total"):
+                getattr(form, name).data = f"{getattr(plan, name):.2f}"
+    return form
+
+
+def _weights(org: Organisation) -> dict[int, Decimal]:
+    found: dict[int, Decimal] = {}
+    for share_class in classes_of(org):
+        raw = request.form.get(f"weight-{share_class.id}", "").strip()
+        try:
+            found[share_class.id] = Decimal(raw) if raw else Decimal(1)
+        except InvalidOperation:
+            found[share_class.id] = Decimal(-1)   # refused by the service with a sentence
+    return found
+
+
+def _data(org: Organisation, form: PlanForm) -> services.PlanData:
+    return services.PlanData(
+        mode=Mode(form.mode.data), members_total=form.members_total.amount(),
+        entitlement=Entitlement(form.entitlement.data), record_date=form.record_date.data,
+        other_in=form.other_in.amount(), excluded=form.excluded.amount(),
+        excluded_note=form.excluded_note.data or "",
+        reserve_percent=form.reserve_percent.number() or Decimal(0),
+        reserve_minimum=form.reserve_minimum.amount(),
+        welfare_percent=form.welfare_percent.number() or Decimal(0),
+        member_cap_percent=form.member_cap_percent.number() or Decimal(0),
+        other_percent=form.other_percent.number() or Decimal(0),
+        volume_percent=form.volume_percent.number() or Decimal(0),
+        guarantee_per_mu=form.guarantee_per_mu.amount(), weights=_weights(org))
+
+
+def _flash_errors(form: PlanForm | PayForm | ApproveForm | PostForm | DateStepForm
+                  | VersionForm) -> None:
+    for errors in form.errors.values():
+        for error in errors:
+            flash(str(error), "error")
+
+
+@bp.route("/")
+@login_required
+def index(code: str) -> ResponseReturnValue:
+    """The organisation's plans, newest year first."""
+    org = org_for(code, Action.VIEW_DISTRIBUTION)
+    plans = db.session.scalars(sa.select(Plan).where(Plan.organisation_id == org.id).order_by(
+        Plan.year.desc(), Plan.version.desc())).all()
+    return render_template("distribution/index.html", org=org, plans=plans)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def create(code: str) -> ResponseReturnValue:
+    """Draft a plan for a closed year from the posted ledger."""
+    org = org_for(code, Action.MANAGE_DISTRIBUTION)
+    form = _plan_form(org)
+    if form.validate_on_submit() and form.year.data is not None:
+        year: int = form.year.data
+        outcome = apply_change(lambda: services.create_plan(org, year, _data(org, form),
+                                                            by=me()),
+                               _("已按账簿计算分配方案草案。"))
+        if outcome.ok:
+            return redirect(url_for("distribution.show", code=code, plan_id=outcome.value.id))
+    elif form.is_submitted():
+        _flash_errors(form)
+    return render_template("distribution/form.html", org=org, form=form, plan=None,
+                           classes=classes_of(org), weights={})
+
+
+@bp.route("/<int:plan_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(code: str, plan_id: int) -> ResponseReturnValue:
+    """Change a draft and recompute it."""
+    org = org_for(code, Action.MANAGE_DISTRIBUTION)
+    plan = owned_or_404(Plan, plan_id, org)
+    form = _plan_form(org, plan)
+    form.year.data = plan.year
+    if form.validate_on_submit():
+        if apply_change(lambda: services.update_plan(plan, _data(org, form), by=me()),
+                        _("草案已重新计算。")).ok:
+            return redirect(url_for("distribution.show", code=code, plan_id=plan.id))
+    elif form.is_submitted():
+        _flash_errors(form)
+    return render_template("distribution/form.html", org=org, form=form, plan=plan,
+                           classes=classes_of(org),
+                           weights={w.share_class_id: w.weight for w in plan.weights})
+
+
+@bp.route("/<int:plan_id>")
+@login_required
+def show(code: str, plan_id: int) -> ResponseReturnValue:
+    """One plan: figures, appropriations, lines, trail and what may be done next."""
+    org = org_for(code, Action.VIEW_DISTRIBUTION)
+    plan = owned_or_404(Plan, plan_id, org)
+    pay_form = PayForm(on=today())
+    pay_form.account.choices = options((a.code, a.label) for a in cash_accounts(org))
+    versions = db.session.scalars(sa.select(Plan).where(
+        Plan.organisation_id == org.id, Plan.year == plan.year).order_by(Plan.version)).all()
+    return render_template(
+        "distribution/show.html", org=org, plan=plan, versions=versions,
+        step_form=DateStepForm(on=today()), approve_form=ApproveForm(on=today()),
+        post_form=PostForm(start=today(), end=today() + dt.timedelta(days=14)),
+        pay_form=pay_form, version_form=VersionForm(), payable=services.PAYABLE,
+        unpaid=sum((line.unpaid for line in plan.lines), ZERO),
+        show_pii=can(me(), Action.VIEW_PII, org))
+
+
+def _trail_step(code: str, plan_id: int, step: str) -> ResponseReturnValue:
+    org = org_for(code, Action.MANAGE_DISTRIBUTION)
+    plan = owned_or_404(Plan, plan_id, org)
+    form = DateStepForm()
+    if form.validate_on_submit() and form.on.data is not None:
+        on: dt.date = form.on.data
+        change = {"propose": services.propose, "review": services.review,
+                  "file": services.file_with_township}[step]
+        apply_change(lambda: change(plan, on=on, by=me()),
+                     lambda done: _("已登记：%(state)s。", state=_(done.state.label)))
+    else:
+        _flash_errors(form)
+    return redirect(url_for("distribution.show", code=code, plan_id=plan.id))
+
+
+@bp.route("/<int:plan_id>/propose", methods=["POST"])
+@login_required
+def propose(code: str, plan_id: int) -> ResponseReturnValue:
+    """理事会 proposed the plan."""
+    return _trail_step(code, plan_id, "propose")
+
+
+@bp.route("/<int:plan_id>/review", methods=["POST"])
+@login_required
+def review(code: str, plan_id: int) -> ResponseReturnValue:
+    """监事会 reviewed the plan."""
+    return _trail_step(code, plan_id, "review")
+
+
+@bp.route("/<int:plan_id>/file", methods=["POST"])
+@login_required
+def file_plan(code: str, plan_id: int) -> ResponseReturnValue:
+    """The plan was filed with the township."""
+    return _trail_step(code, plan_id, "file")
+
+
+@bp.route("/<int:plan_id>/approve", methods=["POST"])
+@login_required
+def approve(code: str, plan_id: int) -> ResponseReturnValue:
+    """成员(代表)大会 approved the plan; its resolution scan is kept."""
+    org = org_for(code, Action.MANAGE_DISTRIBUTION)
+    plan = owned_or_404(Plan, plan_id, org)
+    form = ApproveForm()
+    if form.validate_on_submit() and form.on.data is not None:
+        on: dt.date = form.on.data
+        upload = form.file.data
+        content = upload.read() if upload else None
+        apply_change(lambda: services.approve(
+            plan, resolution_no=form.resolution_no.data or "", on=on, content=content,
+            filename=(upload.filename if upload else "") or "resolution",
+            storage=Path(current_app.config["STORAGE_DIR"]), by=me()),
+            _("方案已通过，分配凭证草稿已生成，请提交审核。"))
+    else:
+        _flash_errors(form)
+    return redirect(url_for("distribution.show", code=code, plan_id=plan.id))
+
+
+@bp.route("/<int:plan_id>/post", methods=["POST"])
+@login_required
+def post(code: str, plan_id: int) -> ResponseReturnValue:
+    """The plan's public posting period."""
+    org = org_for(code, Action.MANAGE_DISTRIBUTION)
+    plan = owned_or_404(Plan, plan_id, org)
+    form = PostForm()
+    if form.validate_on_submit() and form.start.data and form.end.data:
+        start, end = form.start.data, form.end.data
+        apply_change(lambda: services.post(plan, start=start, end=end, by=me()),
+                     _("已登记公示。"))
+    else:
+        _flash_errors(form)
+    return redirect(url_for("distribution.show", code=code, plan_id=plan.id))
+
+
+@bp.route("/<int:plan_id>/pay", methods=["POST"])
+@login_required
+def pay(code: str, plan_id: int) -> ResponseReturnValue:
+    """Pay the chosen households in full; one payment voucher is drafted."""
+    org = org_for(code, Action.MANAGE_DISTRIBUTION)
+    plan = owned_or_404(Plan, plan_id, org)
+    form = PayForm()
+    form.account.choices = options((a.code, a.label) for a in cash_accounts(org))
+    if form.validate_on_submit() and form.on.data is not None:
+        on: dt.date = form.on.data
+        ids = [int(x) for x in request.form.getlist("line") if x.isdigit()]
+        outcome = apply_change(lambda: services.pay(plan, ids, on=on,
+                                                    cash_code=form.account.data or "",
+                                                    by=me()),
+                               lambda voucher: _("已兑付 %(n)d 户，凭证草稿 %(label)s 已生成。",
+                                                 n=len(ids), label=voucher.label))
+        if outcome.ok:
+            return redirect(url_for("vouchers.show", code=code, voucher_id=outcome.value.id))
+    else:
+        _flash_errors(form)
+    return redirect(url_for("distribution.show", code=code, plan_id=plan.id))
+
+
+@bp.route("/<int:plan_id>/version", methods=["POST"])
+@login_required
+def new_version(code: str, plan_id: int) -> ResponseReturnValue:
+    """Start a new version of a plan that has left the draft."""
+    org = org_for(code, Action.MANAGE_DISTRIBUTION)
+    plan = owned_or_404(Plan, plan_id, org)
+    form = VersionForm()
+    if form.validate_on_submit():
+        outcome = apply_change(lambda: services.new_version(plan, reason=form.reason.data or "",
+                                                            by=me()),
+                               lambda fresh: _("已另立第 %(v)d 版草案。", v=fresh.version))
+        if outcome.ok:
+            return redirect(url_for("distribution.show", code=code, plan_id=outcome.value.id))
+    else:
+        _flash_errors(form)
+    return redirect(url_for("distribution.show", code=code, plan_id=plan.id))
+
+
+@bp.route("/<int:plan_id>/payout.xlsx")
+@login_required
+def payout(code: str, plan_id: int) -> ResponseReturnValue:
+    """The payout list per household (bank accounts masked unless the role may see them)."""
+    org = org_for(code, Action.VIEW_DISTRIBUTION)
+    plan = owned_or_404(Plan, plan_id, org)
+    if plan.state not in (*services.PAYABLE, PlanState.PAID):
+        flash(_("方案经成员(代表)大会通过后才有兑付清单。"), "error")
+        return redirect(url_for("distribution.show", code=code, plan_id=plan.id))
+    data = exports.payout_xlsx(plan, full=can(me(), Action.VIEW_PII, org))
+    return Response(data, headers={
+        "Content-Disposition": f"attachment; filename=payout-{org.code}-{plan.year}.xlsx"},
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@bp.route("/<int:plan_id>/bank.csv")
+@login_required
+def bank_file(code: str, plan_id: int) -> ResponseReturnValue:
+    """The bank batch file of what is still unpaid (full account numbers)."""
+    org = org_for(code, Action.VIEW_DISTRIBUTION)
+    require(me(), Action.VIEW_PII, org)
+    plan = owned_or_404(Plan, plan_id, org)
+    if plan.state not in services.PAYABLE:
+        flash(_("方案经成员(代表)大会通过后才有兑付清单。"), "error")
+        return redirect(url_for("distribution.show", code=code, plan_id=plan.id))
+    return Response(exports.bank_batch_csv(plan), headers={
+        "Content-Disposition": f"attachment; filename=bank-{org.code}-{plan.year}.csv"},
+        mimetype="text/csv")
+
+
+@bp.route("/<int:plan_id>/resolution")
+@login_required
+def resolution(code: str, plan_id: int) -> ResponseReturnValue:
+    """The scanned resolution of the members' meeting."""
+    org = org_for(code, Action.VIEW_DISTRIBUTION)
+    plan = owned_or_404(Plan, plan_id, org)
+    if not plan.resolution_sha256:
+        abort(404)
+    path = stored_path(Path(current_app.config["STORAGE_DIR"]), plan.resolution_sha256)
+    if not path.is_file():
+        abort(404)
+    return send_file(path, mimetype=plan.resolution_type,
+                     download_name=plan.resolution_name or "resolution")

@@ -1,0 +1,125 @@
+"""The distribution pages: drafting from the closed year, refusals that save nothing, the
+approval trail with the resolution file, the payout list and bank file, payment once."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+from openpyxl import load_workbook
+
+from coopledger.distribution.models import Plan, PlanLine, PlanState
+from coopledger.extensions import db
+from coopledger.ledger.sample_books import PLACEHOLDER_PNG
+from tests.conftest import Auth
+from tests.distribution_helpers import close_2024
+
+URL = "/o/shian-tdgf/distribution"
+FORM = {"year": "2024", "mode": "land_share", "entitlement": "days", "members_total": "14540",
+        "reserve_percent": "20", "member_cap_percent": "60", "guarantee_per_mu": "800"}
+
+
+@pytest.fixture
+def closed(by_name: Any) -> Any:
+    close_2024(by_name)
+    db.session.commit()
+    return by_name
+
+
+def _plans() -> int:
+    return db.session.scalar(sa.select(sa.func.count(Plan.id))) or 0
+
+
+def _draft(client: FlaskClient, **fields: str) -> str:
+    return client.post(f"{URL}/new", data=FORM | fields,
+                       follow_redirects=True).get_data(as_text=True)
+
+
+def test_bad_plans_are_refused_with_a_sentence_and_nothing_saved(
+        client: FlaskClient, auth: Auth, closed: Any) -> None:
+    auth.login("accountant")
+    cases = [
+        ({"reserve_percent": "101"}, "公积公益金提取比例须在 0% 至 100% 之间（现为 101%）。"),
+        ({"welfare_percent": "-5"}, "福利费提取比例须在 0% 至 100% 之间（现为 -5%）。"),
+        ({"members_total": "30000"}, "成员分配 30,000.00 元超过上限"),
+        ({"entitlement": "record_date", "record_date": "2025-01-01"}, "股权登记日须在 2024 年内。"),
+        ({"year": "2025"}, "2025年还没有结账"),
+        ({"year": "2026"}, "2026年还没有结束，不能分配。"),
+        ({"mode": "cooperative", "volume_percent": "55"}, "低于法定的 60%"),
+        ({"weight-1": "-1"}, "股份类别的分配权重不能为负数。"),
+    ]
+    for fields, sentence in cases:
+        assert sentence in _draft(client, **fields), fields
+    assert _plans() == 0
+
+
+def test_a_plan_runs_its_trail_and_pays_each_line_once(client: FlaskClient, auth: Auth,
+                                                       closed: Any) -> None:
+    auth.login("accountant")
+    page = _draft(client)
+    assert "已按账簿计算分配方案草案。" in page
+    assert '<th class="num" id="distributable">48,624.00</th>' in page
+    plan = db.session.scalars(sa.select(Plan)).one()
+    show = f"{URL}/{plan.id}"
+    assert client.get(f"{show}/payout.xlsx", follow_redirects=True).get_data(
+        as_text=True).count("方案经成员(代表)大会通过后才有兑付清单。") == 1
+    client.post(f"{show}/propose", data={"on": "2025-01-10"})
+    client.post(f"{show}/review", data={"on": "2025-01-20"})
+    page = client.post(f"{show}/approve", data={"resolution_no": "成员大会决议〔2025〕1号",
+                                                "on": "2025-02-01"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "请上传成员(代表)大会决议的扫描件，没有决议文件不能通过方案。" in page
+    db.session.expire_all()
+    assert plan.state is PlanState.REVIEWED
+    page = client.post(f"{show}/approve", data={
+        "resolution_no": "成员大会决议〔2025〕1号", "on": "2025-02-01",
+        "file": (io.BytesIO(PLACEHOLDER_PNG), "决议.png")}, content_type="multipart/form-data",
+        follow_redirects=True).get_data(as_text=True)
+    assert "方案已通过，分配凭证草稿已生成" in page
+    db.session.expire_all()
+    assert plan.state is PlanState.APPROVED
+    assert plan.voucher is not None
+    lines = {line.holder: line for line in plan.lines}
+    workbook = load_workbook(io.BytesIO(client.get(f"{show}/payout.xlsx").data))
+    rows = {row[1]: row for row in workbook.active.iter_rows(min_row=2, values_only=True)
+            if row and row[1]}
+    assert rows["陈大山户"][11] == 2590.0
+    assert rows["合计"][12] == 14540.0
+    bank = client.get(f"{show}/bank.csv").data.decode("utf-8-sig")
+    records = list(csv.reader(io.StringIO(bank)))
+    assert records[0] == ["序号", "收款人", "开户银行", "银行账号", "金额", "用途"]
+    assert sum(Decimal(r[4]) for r in records[1:]) == Decimal("14540.00")
+    first = lines["陈大山户"]
+    page = client.post(f"{show}/pay", data={"on": "2025-03-01", "account": "102",
+                                            "line": str(first.id)},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "已兑付 1 户" in page
+    page = client.post(f"{show}/pay", data={"on": "2025-03-02", "account": "102",
+                                            "line": str(first.id)},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "陈大山户 已于 2025-03-01 兑付，不能重复兑付。" in page
+    db.session.expire_all()
+    paid = db.session.get(PlanLine, first.id)
+    assert paid is not None
+    assert (paid.paid, paid.paid_on.isoformat() if paid.paid_on else "") == (
+        Decimal("2590.00"), "2025-03-01")
+    page = client.get(show).get_data(as_text=True)
+    assert '<th id="unpaid">未付 11,950.00</th>' in page
+
+
+def test_the_reviewer_sees_the_plan_but_cannot_change_it(client: FlaskClient, auth: Auth,
+                                                         closed: Any) -> None:
+    auth.login("accountant")
+    _draft(client)
+    plan = db.session.scalars(sa.select(Plan)).one()
+    auth.login("reviewer")
+    page = client.get(f"{URL}/{plan.id}").get_data(as_text=True)
+    assert "48,624.00" in page
+    assert "修改草案" not in page
+    assert client.post(f"{URL}/{plan.id}/propose", data={"on": "2025-01-10"}).status_code == 403
+    assert client.get(f"{URL}/{plan.id}/bank.csv").status_code == 403
