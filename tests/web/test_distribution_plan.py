@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 
 from coopledger.distribution import services
@@ -131,3 +132,48 @@ def test_the_trail_drafts_the_voucher_and_payments_follow_approval(
     with pytest.raises(DistributionError, match="已经开始兑付"):
         services.new_version(plan, reason="股数有误", by=accountant)
     db.session.rollback()
+
+
+def test_village_mode_weights_share_classes_as_the_articles_say(org: Organisation,
+                                                                by_name: Any) -> None:
+    """By shares with 集体股 weighted 0.5: 12.04 land shares + 2.5 × 0.5 = 13.29 weighted
+    shares; 13,290.00 pays 1,000.00 a weighted share: 陈大山户 2.59 → 2,590.00, the
+    collective 1.25 → 1,250.00; no 保底 in this mode."""
+    from coopledger.shares.models import ShareClass, ShareKind
+
+    collective = db.session.scalars(sa.select(ShareClass).where(
+        ShareClass.organisation_id == org.id, ShareClass.kind == ShareKind.COLLECTIVE)).one()
+    data = services.PlanData(mode=Mode.VILLAGE, members_total=D("13290.00"),
+                             weights={collective.id: D("0.5")})
+    plan = services.create_plan(org, 2024, data, by=by_name.user("accountant"))
+    totals = {line.holder: (line.weight, line.dividend, line.guarantee_due)
+              for line in plan.lines}
+    assert totals["陈大山户"] == (D("2.5900"), D("2590.00"), D("0.00"))
+    village = next(line for line in plan.lines if line.household_id is None)
+    assert (village.weight, village.dividend) == (D("1.2500"), D("1250.00"))
+    assert sum((line.total for line in plan.lines), D(0)) == D("13290.00")
+
+
+def test_cooperative_mode_returns_sixty_percent_by_volume(org: Organisation,
+                                                          by_name: Any) -> None:
+    """Members get 14,540.00: 60 % = 8,724.00 by volume, split 30,000 : 10,000 → 陈大山户
+    6,543.00, 王德明户 2,181.00; the other 5,816.00 by the 14.54 shares = 400.00 a share →
+    陈大山户 1,036.00 (2.59), 王德明户 1,056.00 (2.64), the collective 1,000.00 (2.5)."""
+    from coopledger.distribution.models import MemberVolume
+    from coopledger.members.models import Household
+
+    for head, volume in (("陈大山", "30000.00"), ("王德明", "10000.00")):
+        household = db.session.scalars(sa.select(Household).where(
+            Household.head_name == head)).one()
+        db.session.add(MemberVolume(organisation_id=org.id, year=2024,
+                                    household_id=household.id, volume=D(volume)))
+    db.session.flush()
+    data = services.PlanData(mode=Mode.COOPERATIVE, members_total=D("14540.00"),
+                             volume_percent=D(60))
+    plan = services.create_plan(org, 2024, data, by=by_name.user("accountant"))
+    rows = {line.holder: (line.by_volume, line.dividend, line.total) for line in plan.lines}
+    assert rows["陈大山户"] == (D("6543.00"), D("1036.00"), D("7579.00"))
+    assert rows["王德明户"] == (D("2181.00"), D("1056.00"), D("3237.00"))
+    village = next(line for line in plan.lines if line.household_id is None)
+    assert (village.by_volume, village.dividend) == (D("0.00"), D("1000.00"))
+    assert sum((line.total for line in plan.lines), D(0)) == D("14540.00")
