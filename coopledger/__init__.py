@@ -85,6 +85,8 @@ def _setup_blueprints(app: Flask) -> None:
     from coopledger.contracts.money_views import bp as contract_money_bp
     from coopledger.contracts.payments import voucher_origin
     from coopledger.contracts.views import bp as partners_bp
+    from coopledger.distribution import statement_job  # registers the statements job kind
+    from coopledger.distribution.public_views import bp as distribution_public_bp
     from coopledger.distribution.views import bp as distribution_bp
     from coopledger.home.views import bp as home_bp
     from coopledger.jobs.views import bp as jobs_bp
@@ -98,10 +100,10 @@ def _setup_blueprints(app: Flask) -> None:
     from coopledger.shares.views import bp as shares_bp
 
     register(voucher_origin)
-    del exports, bookfile, imports
+    del exports, bookfile, imports, statement_job
     for blueprint in (home_bp, auth_bp, users_bp, orgs_bp, audit_bp, jobs_bp, books_bp,
                       vouchers_bp, members_bp, shares_bp, partners_bp, contracts_bp,
-                      contract_money_bp, distribution_bp):
+                      contract_money_bp, distribution_bp, distribution_public_bp):
         app.register_blueprint(blueprint)
 
 

@@ -41,6 +41,8 @@ DEFAULTS: dict[str, Any] = {
     "JOBS_IMMEDIATE": False,
     # Hosts the PDF renderer may fetch from; empty means only the app's own static files.
     "PDF_ALLOWED_HOSTS": [],
+    # Base address printed in documents made outside a request (QR codes of statements).
+    "PUBLIC_URL": "http://127.0.0.1:5000",
 }
 
 

@@ -86,3 +86,11 @@ def mask_bank(value: str) -> str:
 def mask_phone(value: str) -> str:
     """A phone number with only the first 3 and last 4 digits shown."""
     return value[:3] + "*" * max(0, len(value) - 7) + value[-4:] if len(value) > 7 else value
+
+
+def mask_name(value: str) -> str:
+    """A person's name for public pages: the family name, then * for each other character
+    (a trailing 户 kept), e.g. 陈大山户 → 陈**户."""
+    suffix = "户" if value.endswith("户") and len(value) > 1 else ""
+    name = value[:-1] if suffix else value
+    return (name[:1] + "*" * max(0, len(name) - 1) + suffix) if name else value

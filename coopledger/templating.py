@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from coopledger.auth.permissions import Action, can
 from coopledger.dates import BUSINESS_ZONE
-from coopledger.ids import mask_bank, mask_id, mask_phone
+from coopledger.ids import mask_bank, mask_id, mask_name, mask_phone
 from coopledger.money import amount_in_words
 
 if TYPE_CHECKING:
@@ -43,7 +43,8 @@ def register_templating(app: Flask) -> None:
     """Install the filters and the ``can``/``Action`` globals."""
     app.jinja_env.filters.update(money=money, datetime=local_datetime, date=iso_date,
                                  upper_amount=amount_in_words, mask_id=mask_id,
-                                 mask_bank=mask_bank, mask_phone=mask_phone)
+                                 mask_bank=mask_bank, mask_phone=mask_phone,
+                                 mask_name=mask_name)
 
     def user_can(action: Action | str, subject: Subject = None) -> bool:
         return can(current_user, action, subject)

@@ -25,10 +25,11 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from coopledger.auth.forms import ConfirmForm
 from coopledger.auth.permissions import Action, can, require
 from coopledger.contracts.payments import cash_accounts
 from coopledger.dates import today
-from coopledger.distribution import exports, services
+from coopledger.distribution import exports, services, statements
 from coopledger.distribution.forms import (
     ApproveForm,
     DateStepForm,
@@ -37,9 +38,11 @@ from coopledger.distribution.forms import (
     PostForm,
     VersionForm,
 )
-from coopledger.distribution.models import Entitlement, Mode, Plan, PlanState
+from coopledger.distribution.models import Entitlement, Mode, Plan, PlanLine, PlanState
+from coopledger.distribution.statement_job import STATEMENTS_KIND
 from coopledger.extensions import db
 from coopledger.formutil import options
+from coopledger.jobs import services as jobs
 from coopledger.ledger.attachments import stored_path
 from coopledger.orgs.models import OrgKind
 from coopledger.shares.services import classes_of
@@ -176,7 +179,7 @@ def show(code: str, plan_id: int) -> ResponseReturnValue:
         step_form=DateStepForm(on=today()), approve_form=ApproveForm(on=today()),
         post_form=PostForm(start=today(), end=today() + dt.timedelta(days=14)),
         pay_form=pay_form, version_form=VersionForm(), payable=services.PAYABLE,
-        unpaid=sum((line.unpaid for line in plan.lines), ZERO),
+        unpaid=sum((line.unpaid for line in plan.lines), ZERO), confirm=ConfirmForm(),
         show_pii=can(me(), Action.VIEW_PII, org))
 
 
@@ -337,3 +340,62 @@ def resolution(code: str, plan_id: int) -> ResponseReturnValue:
         abort(404)
     return send_file(path, mimetype=plan.resolution_type,
                      download_name=plan.resolution_name or "resolution")
+
+
+VISIBLE_TO_MEMBERS = (*services.PAYABLE, PlanState.PAID)
+
+
+def _statement_line(org: Organisation, plan: Plan, line_id: int) -> PlanLine:
+    """The line, if the user may see its statement: staff of the organisation, or the member
+    whose household it is once the plan has been approved."""
+    line = db.get_or_404(PlanLine, line_id)
+    if line.plan_id != plan.id:
+        abort(404)
+    household = line.household
+    own = household is not None and household.user_id == me().id
+    if not (own and plan.state in VISIBLE_TO_MEMBERS):
+        require(me(), Action.VIEW_DISTRIBUTION, org)
+    return line
+
+
+@bp.route("/<int:plan_id>/statements/<int:line_id>.pdf")
+@login_required
+def statement_pdf(code: str, plan_id: int, line_id: int) -> ResponseReturnValue:
+    """One household's statement as a printable page."""
+    from coopledger.orgs.queries import get_org
+
+    org = get_org(code)
+    plan = owned_or_404(Plan, plan_id, org)
+    line = _statement_line(org, plan, line_id)
+    pdf = statements.render(plan, statements.statements(plan, [line]))
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f"inline; filename=statement-{plan.year}-{line.seq}.pdf"})
+
+
+@bp.route("/<int:plan_id>/statements", methods=["POST"])
+@login_required
+def all_statements(code: str, plan_id: int) -> ResponseReturnValue:
+    """Generate every household's statement as a background job."""
+    org = org_for(code, Action.MANAGE_DISTRIBUTION)
+    plan = owned_or_404(Plan, plan_id, org)
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("distribution.show", code=code, plan_id=plan.id))
+    job = jobs.start_job(STATEMENTS_KIND, title=_("%(org)s %(year)d 年收益分配明细单",
+                                                  org=org.name, year=plan.year),
+                         params={"plan_id": plan.id}, by=me())
+    db.session.commit()
+    jobs.enqueue(job)
+    return redirect(url_for("jobs.show", job_id=job.id))
+
+
+@bp.route("/<int:plan_id>/roster.pdf")
+@login_required
+def roster_pdf(code: str, plan_id: int) -> ResponseReturnValue:
+    """The roster of all holders; ``?public=1`` masks names for posting."""
+    org = org_for(code, Action.VIEW_DISTRIBUTION)
+    plan = owned_or_404(Plan, plan_id, org)
+    public = request.args.get("public") == "1"
+    pdf = statements.roster(plan, public=public, workers=2 if len(plan.lines) > 1000 else 1)
+    suffix = "-public" if public else ""
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f"inline; filename=roster-{org.code}-{plan.year}{suffix}.pdf"})

@@ -17,6 +17,7 @@ from coopledger.auth.permissions import Action, can, require
 from coopledger.contracts.employment import household_income
 from coopledger.contracts.queries import leases_of_parcels
 from coopledger.dates import today
+from coopledger.distribution.queries import member_lines
 from coopledger.extensions import db
 from coopledger.formutil import options
 from coopledger.members import queries, rules, services
@@ -293,7 +294,8 @@ def mine() -> ResponseReturnValue:
     incomes = {h.id: household_income(h, [m.organisation_id for m in h.memberships])
                for h in households}
     return render_template("members/mine.html", households=households, shares=shares,
-                           leases=leases, incomes=incomes)
+                           leases=leases, incomes=incomes,
+                           distributions=member_lines([h.id for h in households]))
 
 
 

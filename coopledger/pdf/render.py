@@ -48,8 +48,22 @@ class ConfinedURLFetcher(URLFetcher):
 
 def render_pdf(template: str, **context: Any) -> bytes:
     """Render ``template`` (which extends ``pdf/base.html``) and return the PDF bytes."""
-    static = Path(current_app.static_folder or "")
-    html = render_template(template, **context)
-    fetcher = ConfinedURLFetcher(static, frozenset(current_app.config["PDF_ALLOWED_HOSTS"]))
-    document = HTML(string=html, base_url=static.resolve().as_uri() + "/", url_fetcher=fetcher)
+    return html_to_pdf(render_template(template, **context), static_root(),
+                       allowed_hosts())
+
+
+def static_root() -> Path:
+    """The app's static folder, the only place the fetcher reads files from."""
+    return Path(current_app.static_folder or "").resolve()
+
+
+def allowed_hosts() -> frozenset[str]:
+    """Hosts a PDF template may fetch from (configuration)."""
+    return frozenset(current_app.config["PDF_ALLOWED_HOSTS"])
+
+
+def html_to_pdf(html: str, static: Path, hosts: frozenset[str]) -> bytes:
+    """Lay out rendered HTML as PDF; needs no app context, so worker processes can run it."""
+    fetcher = ConfinedURLFetcher(static, hosts)
+    document = HTML(string=html, base_url=static.as_uri() + "/", url_fetcher=fetcher)
     return bytes(document.write_pdf())

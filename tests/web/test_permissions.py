@@ -24,6 +24,7 @@ from coopledger.contracts.money_models import Purpose
 from coopledger.contracts.payments import record_payment
 from coopledger.distribution import services as distribution
 from coopledger.distribution.models import Mode
+from coopledger.distribution.statements import check_code
 from coopledger.extensions import db
 from coopledger.jobs import services as jobs
 from coopledger.ledger.attachments import add_attachment
@@ -336,6 +337,19 @@ CASES += [
          lambda w: f"/o/shian-tdgf/distribution/{w.plan_id}/bank.csv", MANAGE_TDGF),
     Case("distribution resolution", "distribution.resolution", "GET",
          lambda w: f"/o/shian-tdgf/distribution/{w.plan_id}/resolution", VIEW_MEMBERS_TDGF),
+    Case("own household's statement", "distribution.statement_pdf", "GET",
+         lambda w: f"/o/shian-tdgf/distribution/{w.plan_id}/statements/{w.member_line_id}.pdf",
+         VIEW_MEMBERS_TDGF | {"member"}),
+    Case("another household's statement", "distribution.statement_pdf", "GET",
+         lambda w: f"/o/shian-tdgf/distribution/{w.plan_id}/statements/{w.other_line_id}.pdf",
+         VIEW_MEMBERS_TDGF),
+    Case("all statements job", "distribution.all_statements", "POST",
+         lambda w: f"/o/shian-tdgf/distribution/{w.plan_id}/statements", MANAGE_TDGF),
+    Case("distribution roster", "distribution.roster_pdf", "GET",
+         lambda w: f"/o/shian-tdgf/distribution/{w.plan_id}/roster.pdf?public=1",
+         VIEW_MEMBERS_TDGF),
+    Case("public statement check", "distribution_public.check", "GET",
+         lambda w: w.statement_check, EVERYONE, public=True),
     Case("contract of another organisation", "contracts.show", "GET",
          lambda w: f"/o/shian-jjhzs/contracts/{w.contract_id}", frozenset(),
          not_found_for=SHIAN_JJHZS),
@@ -398,6 +412,10 @@ def world(by_name: Any, app: Flask) -> Any:
                          content=PLACEHOLDER_PNG, filename="r.png",
                          storage=Path(app.config["STORAGE_DIR"]), by=accountant)
     by_name.plan_id = plan.id
+    by_name.member_line_id = next(ln.id for ln in plan.lines if ln.holder == "陈大山户")
+    other = next(ln for ln in plan.lines if ln.holder == "王德明户")
+    by_name.other_line_id = other.id
+    by_name.statement_check = f"/d/{other.id}/{check_code(other)}"
     lease = db.session.get(Contract, by_name.contract_id)
     by_name.payment_id = record_payment(lease, purpose=Purpose.RENT, on=dt.date(2025, 3, 25),
                                         amount=Decimal("1000.00"), cash_code="102",

@@ -1,0 +1,60 @@
+"""Long documents in parts: the HTML of each part is laid out by WeasyPrint in worker processes
+(layout is the slow part and runs on every core), the parts are joined in order, and page
+numbers (第 i 页 / 共 n 页) are stamped afterwards from a blank numbered document, so they run
+across the parts."""
+
+from __future__ import annotations
+
+import io
+import multiprocessing
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from functools import partial
+
+from flask import render_template
+from pypdf import PdfReader, PdfWriter
+
+from coopledger.pdf.render import allowed_hosts, html_to_pdf, static_root
+
+
+def layout(parts: list[str], *, workers: int = 1,
+           progress: Callable[[int], None] | None = None) -> bytes:
+    """Lay out the HTML parts (in ``workers`` processes) and join them into one PDF."""
+    work = partial(html_to_pdf, static=static_root(), hosts=allowed_hosts())
+    done: list[bytes] = []
+
+    def step(pdf: bytes) -> None:
+        done.append(pdf)
+        if progress is not None:
+            progress(len(done) * 100 // len(parts))
+
+    if workers > 1 and len(parts) > 1:
+        with ProcessPoolExecutor(max_workers=workers,
+                                 mp_context=multiprocessing.get_context("fork")) as pool:
+            for pdf in pool.map(work, parts):
+                step(pdf)
+    else:
+        for html in parts:
+            step(work(html))
+    if len(done) == 1:
+        return done[0]
+    writer = PdfWriter()
+    for pdf in done:
+        writer.append(PdfReader(io.BytesIO(pdf)))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def number_pages(pdf: bytes, *, landscape: bool = False) -> bytes:
+    """Stamp 第 i 页 / 共 n 页 at the foot of every page."""
+    writer = PdfWriter(clone_from=io.BytesIO(pdf))
+    count = len(writer.pages)
+    numbers = PdfReader(io.BytesIO(html_to_pdf(
+        render_template("pdf/page_numbers.html", count=count, landscape=landscape),
+        static_root(), allowed_hosts())))
+    for page, stamp in zip(writer.pages, numbers.pages, strict=True):
+        page.merge_page(stamp)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
