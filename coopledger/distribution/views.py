@@ -123,7 +123,8 @@ def index(code: str) -> ResponseReturnValue:
     org = org_for(code, Action.VIEW_DISTRIBUTION)
     plans = db.session.scalars(sa.select(Plan).where(Plan.organisation_id == org.id).order_by(
         Plan.year.desc(), Plan.version.desc())).all()
-    return render_template("distribution/index.html", org=org, plans=plans)
+    return render_template("distribution/index.html", org=org, plans=plans,
+                           year=today().year - 1)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -399,3 +400,30 @@ def roster_pdf(code: str, plan_id: int) -> ResponseReturnValue:
     suffix = "-public" if public else ""
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f"inline; filename=roster-{org.code}-{plan.year}{suffix}.pdf"})
+
+
+@bp.route("/volumes/<int:year>", methods=["GET", "POST"])
+@login_required
+def volumes(code: str, year: int) -> ResponseReturnValue:
+    """Members' transaction volumes of a year, typed or imported from a workbook."""
+    from coopledger.distribution import volumes as volume_service
+
+    org = org_for(code, Action.VIEW_DISTRIBUTION)
+    form = ConfirmForm()
+    if request.method == "POST":
+        org = org_for(code, Action.MANAGE_DISTRIBUTION)
+        if form.validate_on_submit():
+            upload = request.files.get("workbook")
+            if upload is not None and upload.filename:
+                content = upload.read()
+                apply_change(lambda: volume_service.import_volumes(org, year, content, by=me()),
+                             lambda n: _("已导入 %(n)d 户的交易额。", n=n))
+            else:
+                entered = {int(key[7:]): value for key, value in request.form.items()
+                           if key.startswith("volume-") and key[7:].isdigit()}
+                apply_change(lambda: volume_service.save_volumes(org, year, entered, by=me()),
+                             lambda n: _("已保存 %(n)d 户的交易额。", n=n))
+            return redirect(url_for("distribution.volumes", code=code, year=year))
+    return render_template("distribution/volumes.html", org=org, year=year, form=form,
+                           members=volume_service.members_of_year(org, year),
+                           entered=volume_service.volumes_of(org, year))

@@ -4,6 +4,7 @@ approval trail with the resolution file, the payout list and bank file, payment 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from decimal import Decimal
 from typing import Any
@@ -123,3 +124,47 @@ def test_the_reviewer_sees_the_plan_but_cannot_change_it(client: FlaskClient, au
     assert "修改草案" not in page
     assert client.post(f"{URL}/{plan.id}/propose", data={"on": "2025-01-10"}).status_code == 403
     assert client.get(f"{URL}/{plan.id}/bank.csv").status_code == 403
+
+
+def test_a_plan_on_a_year_with_unposted_vouchers_is_refused(client: FlaskClient, auth: Auth,
+                                                           closed: Any) -> None:
+    from tests.ledger_helpers import make_voucher
+
+    make_voucher(closed.org("shian-tdgf"), closed.user("accountant"), closed.user("reviewer"),
+                 on=dt.date(2025, 2, 3), upto="submitted")
+    db.session.commit()
+    auth.login("accountant")
+    assert "2025年还有 1 张凭证未记账，全部记账并结账后才能分配。" in _draft(client, year="2025")
+    assert _plans() == 0
+
+
+def test_volumes_are_typed_or_imported_all_or_nothing(client: FlaskClient, auth: Auth,
+                                                      closed: Any) -> None:
+    from openpyxl import Workbook
+
+    from coopledger.distribution.models import MemberVolume
+    from coopledger.members.models import Household, Membership
+
+    auth.login("accountant")
+    chen = db.session.scalars(sa.select(Household).where(Household.head_name == "陈大山")).one()
+    number = db.session.scalar(sa.select(Membership.member_number).where(
+        Membership.household_id == chen.id))
+    page = client.post(f"{URL}/volumes/2024", data={f"volume-{chen.id}": "12.345"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "陈大山 的交易额：金额“12.345”最多只能有两位小数（精确到分）。" in page
+    page = client.post(f"{URL}/volumes/2024", data={f"volume-{chen.id}": "30,000"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "已保存 1 户的交易额。" in page
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["成员编号", "交易额"])
+    sheet.append([number, 45000])
+    sheet.append(["X-999", 100])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    page = client.post(f"{URL}/volumes/2024", data={
+        "workbook": (io.BytesIO(buffer.getvalue()), "volumes.xlsx")},
+        content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
+    assert "导入未完成，没有保存任何数据：第 3 行：成员编号 X-999 不是本年度的成员户" in page
+    volume = db.session.scalars(sa.select(MemberVolume)).one()
+    assert volume.volume == Decimal("30000.00")

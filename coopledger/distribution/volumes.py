@@ -1,0 +1,114 @@
+"""Members' transaction volumes (交易量/额) with a cooperative in a year, entered on a page or
+imported from a workbook; flushes, never commits.
+
+Rules: only member households (a membership during the year) have volumes; an amount is a
+plain amount of yuan ≥ 0 with at most two decimals; a workbook names each household by member
+number in column A and gives the volume in column B; any bad row refuses the whole import with
+its row number and reason, and nothing is saved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import sqlalchemy as sa
+from openpyxl import load_workbook
+
+from coopledger.audit.services import record
+from coopledger.auth.models import User
+from coopledger.distribution.models import MemberVolume
+from coopledger.distribution.rules import DistributionError
+from coopledger.extensions import db
+from coopledger.i18n import N_
+from coopledger.members.models import Household, Membership
+from coopledger.money import MoneyInputError, parse_money
+from coopledger.orgs.models import Organisation
+
+
+def members_of_year(org: Organisation, year: int) -> list[tuple[Household, str]]:
+    """Member households during the year with their member numbers, by number."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    rows = db.session.execute(sa.select(Household, Membership.member_number).join(
+        Membership, Membership.household_id == Household.id).where(
+        Membership.organisation_id == org.id, Membership.joined_on <= last,
+        sa.or_(Membership.left_on.is_(None), Membership.left_on >= first))
+        .order_by(Membership.member_number)).all()
+    return [(household, number) for household, number in rows]
+
+
+def volumes_of(org: Organisation, year: int) -> dict[int, Decimal]:
+    """Household id → volume entered for the year."""
+    return {v.household_id: v.volume for v in db.session.scalars(sa.select(MemberVolume).where(
+        MemberVolume.organisation_id == org.id, MemberVolume.year == year))}
+
+
+def save_volumes(org: Organisation, year: int, entered: dict[int, str], *,
+                 by: User | None) -> int:
+    """Save the typed volumes (household id → text; empty clears); returns how many are set."""
+    members = {household.id: household for household, _n in members_of_year(org, year)}
+    parsed: dict[int, Decimal | None] = {}
+    for household_id, text in entered.items():
+        if household_id not in members:
+            raise DistributionError(N_("只能为本年度的成员户登记交易额。"))
+        parsed[household_id] = _amount(text, members[household_id].head_name)
+    existing = {v.household_id: v for v in db.session.scalars(sa.select(MemberVolume).where(
+        MemberVolume.organisation_id == org.id, MemberVolume.year == year))}
+    for household_id, amount in parsed.items():
+        row = existing.get(household_id)
+        if amount is None:
+            if row is not None:
+                db.session.delete(row)
+        elif row is None:
+            db.session.add(MemberVolume(organisation_id=org.id, year=year,
+                                        household_id=household_id, volume=amount))
+        else:
+            row.volume = amount
+    db.session.flush()
+    count = sum(1 for amount in parsed.values() if amount is not None)
+    record("distribution.volumes", org, by=by, label=f"{org.name} {year}",
+           after={"year": year, "households": count})
+    return count
+
+
+def _amount(text: str, who: str) -> Decimal | None:
+    if not text.strip():
+        return None
+    try:
+        amount = parse_money(text)
+    except MoneyInputError as err:
+        raise DistributionError(N_("%(who)s 的交易额：%(reason)s"), who=who,
+                                reason=str(err)) from None
+    if amount < 0:
+        raise DistributionError(N_("%(who)s 的交易额不能为负数。"), who=who)
+    return amount
+
+
+def import_volumes(org: Organisation, year: int, content: bytes, *, by: User | None) -> int:
+    """Import volumes from a workbook: member number in column A, volume in column B, a header
+    row first. All rows or none."""
+    try:
+        sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
+    except Exception:  # any unreadable upload gets the same sentence
+        raise DistributionError(N_("无法读取这个文件：请上传 Excel 工作簿（.xlsx）。")) from None
+    by_number = {number: household for household, number in members_of_year(org, year)}
+    entered: dict[int, str] = {}
+    problems: list[str] = []
+    for index, row in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
+        number = str(row[0]).strip() if row and row[0] is not None else ""
+        value = row[1] if row and len(row) > 1 else None
+        if not number and value is None:
+            continue
+        household = by_number.get(number)
+        if household is None:
+            problems.append(f"第 {index} 行：成员编号 {number or '（空）'} 不是本年度的成员户")
+            continue
+        if household.id in entered:
+            problems.append(f"第 {index} 行：成员编号 {number} 重复")
+            continue
+        entered[household.id] = "" if value is None else str(value)
+    if problems:
+        raise DistributionError(N_("导入未完成，没有保存任何数据：%(problems)s"),
+                                problems="；".join(problems[:20]))
+    return save_volumes(org, year, entered, by=by)
