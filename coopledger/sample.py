@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +57,8 @@ def load_world(path: Path | None = None, *, full: bool = True) -> LoadReport:
     _load_contracts(world.get("contracts", []), report)
     _load_employments(world.get("employments", []), report)
     if full:
-        _load_books(world.get("books", []), world.get("contract_payments", []), report)
+        _load_books(world.get("books", []), world.get("contract_payments", []),
+                    world.get("distributions", []), report)
         _load_volume(world.get("volume", []), report)
     return report
 
@@ -264,7 +264,7 @@ def _load_volume(rows: list[dict[str, Any]], report: LoadReport) -> None:
 
 
 def _load_books(rows: list[dict[str, Any]], payments: list[dict[str, Any]],
-                report: LoadReport) -> None:
+                distributions: list[dict[str, Any]], report: LoadReport) -> None:
     from coopledger.ledger.sample_books import load_books
 
     storage = Path(current_app.config["STORAGE_DIR"])
@@ -272,11 +272,20 @@ def _load_books(rows: list[dict[str, Any]], payments: list[dict[str, Any]],
         org = _one(Organisation, Organisation.code, row["org"])
         accountant = _one(User, User.username, row["accountant"])
         own = [p for p in payments if p["org"] == row["org"]]
+        plans = [d for d in distributions if d["org"] == row["org"]]
+
+        def month_end(year: int, month: int, org: Organisation = org,
+                      own: list[dict[str, Any]] = own, plans: list[dict[str, Any]] = plans,
+                      by: User = accountant) -> list[Any]:
+            from coopledger.distribution.sample import month_end as distribution_steps
+
+            return [*_record_payments(org, own, year, month, by=by),
+                    *distribution_steps(org, plans, year, month, by=by, storage=storage)]
+
         made = load_books(org, accountant=accountant,
                           reviewer=_one(User, User.username, row["reviewer"]),
                           first_year=int(row["first_year"]), storage=storage,
-                          seed=int(row["seed"]),
-                          month_end=partial(_record_payments, org, own, by=accountant))
+                          seed=int(row["seed"]), month_end=month_end)
         report.vouchers += made
 
 

@@ -11,14 +11,20 @@ import datetime as dt
 from typing import Any
 
 from coopledger.ledger import periods
+from coopledger.ledger.books import find_period, get_book
 from coopledger.orgs.models import Organisation
 from tests.ledger_helpers import book_with_vouchers, make_voucher
 
 
 def close_2024(by_name: Any) -> Organisation:
+    """Idempotent: books already opened are used as they are, a closed 2024 is left alone."""
     org = by_name.org("shian-tdgf")
     accountant, reviewer = by_name.user("accountant"), by_name.user("reviewer")
-    book_with_vouchers(org, accountant, reviewer)
+    period = find_period(org.id, 2024, 12)
+    if period is not None and period.is_closed:
+        return org
+    if get_book(org).opened_on is None:
+        book_with_vouchers(org, accountant, reviewer)
     make_voucher(org, accountant, reviewer, on=dt.date(2024, 3, 5), amount="60000.00",
                  summary="收到宏达公司土地租金")
     make_voucher(org, accountant, reviewer, on=dt.date(2024, 11, 10), amount="9376.00",

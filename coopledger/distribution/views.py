@@ -70,6 +70,7 @@ def _plan_form(org: Organisation, plan: Plan | None = None) -> PlanForm:
         if plan is None:
             form.year.data = today().year - 1
             form.mode.data = _default_mode(org).value
+            form.entitlement.data = Entitlement.DAYS.value
             form.member_cap_percent.data = "100"
             form.volume_percent.data = "60"
         else:
