@@ -11,6 +11,7 @@ Many statements render as one WeasyPrint document (the layout and fonts are prep
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import io
@@ -101,9 +102,9 @@ def statements(plan: Plan, lines: list[PlanLine] | None = None) -> list[Statemen
             sa.select(Parcel.household_id, Parcel.code, Parcel.area).join(Contribution).where(
                 Contribution.organisation_id == plan.organisation_id,
                 Parcel.household_id.in_(household_ids),
-                Contribution.contributed_on <= f"{plan.year}-12-31",
+                Contribution.contributed_on <= dt.date(plan.year, 12, 31),
                 sa.or_(Contribution.withdrawn_on.is_(None),
-                       Contribution.withdrawn_on >= f"{plan.year}-01-01"))
+                       Contribution.withdrawn_on >= dt.date(plan.year, 1, 1)))
             .order_by(Parcel.code)):
         parcels.setdefault(household_id, []).append((code, area))
     found = []
