@@ -57,8 +57,13 @@ def load_world(path: Path | None = None, *, full: bool = True) -> LoadReport:
     _load_contracts(world.get("contracts", []), report)
     _load_employments(world.get("employments", []), report)
     if full:
-        _load_books(world.get("books", []), world.get("contract_payments", []),
-                    world.get("distributions", []), report)
+        _load_users(world.get("full_users", []), world.get("demo_password", DEMO_PASSWORD),
+                    report)
+        _load_households(world.get("full_households", []), report)
+        _load_share_operations(world.get("full_share_operations", []), report)
+        _load_coop_members(world.get("coop_members", []), report)
+        _load_books([*world.get("books", []), *world.get("full_books", [])],
+                    world.get("contract_payments", []), world.get("distributions", []), report)
         _load_volume(world.get("volume", []), report)
     return report
 
@@ -205,6 +210,41 @@ def _load_contracts(rows: list[dict[str, Any]], report: LoadReport) -> None:
             contracts.sign_contract(contract, approval_ref=row["approval_ref"],
                                     approved_on=day(row["approved_on"]),
                                     signed_on=dt.date.fromisoformat(row["signed_on"]), by=None)
+        report.created += 1
+
+
+def _load_coop_members(rows: list[dict[str, Any]], report: LoadReport) -> None:
+    """Members of a cooperative with their capital shares and a year's transaction volume."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from coopledger.dates import today
+    from coopledger.distribution.volumes import save_volumes
+    from coopledger.members import services as members
+    from coopledger.members.models import Household, Membership, MembershipSource
+    from coopledger.shares import services as shares
+    from coopledger.shares.models import OperationKind, ShareKind
+
+    for row in rows:
+        org = _one(Organisation, Organisation.code, row["org"])
+        household = _one(Household, Household.head_name, row["household"])
+        if db.session.scalar(sa.select(Membership.id).where(
+                Membership.organisation_id == org.id,
+                Membership.household_id == household.id)) is not None:
+            report.skipped += 1
+            continue
+        joined = dt.date.fromisoformat(row["joined_on"])
+        members.admit(org, household, member_number=row["member_number"], joined_on=joined,
+                      source=MembershipSource.ORIGINAL, today=today(), by=None)
+        capital = shares.class_of(org, ShareKind.CAPITAL)
+        assert capital is not None, f"{org.code} has no capital shares"
+        op = shares.request(org, kind=OperationKind.SUBSCRIBE, share_class=capital, source=None,
+                            target=shares.household_account(org, household),
+                            quantity=Decimal(row["capital"]), on=joined, today=today(),
+                            by=None, reason="入社出资", document=f"出资凭证 {row['member_number']}")
+        shares.approve(op, today=today(), by=None)
+        shares.complete(op, today=today(), by=None)
+        save_volumes(org, joined.year, {household.id: row["volume"]}, by=None)
         report.created += 1
 
 

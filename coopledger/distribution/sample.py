@@ -71,6 +71,7 @@ def month_end(org: Organisation, rows: list[dict[str, Any]], year: int, month: i
                 mode=Mode(row["mode"]), members_total=_members_total(org, row),
                 reserve_percent=Decimal(row["reserve_percent"]),
                 member_cap_percent=Decimal(row["member_cap_percent"]),
+                volume_percent=Decimal(row.get("volume_percent", "60")),
                 guarantee_per_mu=Decimal(row.get("guarantee_per_mu", "0"))), by=by)
         if plan is not None:
             made += _steps(plan, row, year, month, by=by, storage=storage)

@@ -48,13 +48,13 @@ def test_console_script_sets_up_loads_twice_and_lists(fresh: tuple[Flask, str],
     assert result.returncode == 0, result.stderr
     first = _run(["load-sample"], env)
     assert first.returncode == 0, first.stderr
-    assert "239 records created, 0 already there, 1049 vouchers in the demo books" in first.stdout
+    assert "247 records created, 0 already there, 1572 vouchers in the demo books" in first.stdout
     for login in ("admin", "accountant", "reviewer", "cashier", "supervisor", "member",
                   "auditor"):
         assert f"  {login} " in first.stdout
     assert "coop-demo-2026" in first.stdout
     second = _run(["load-sample"], env)
-    assert "0 records created, 39 already there, 0 vouchers" in second.stdout
+    assert "0 records created, 47 already there, 0 vouchers" in second.stdout
     for org in ("shian-jjhzs", "shian-tdgf"):
         verified = _run(["verify-ledger", org], env)
         assert verified.returncode == 0, verified.stdout + verified.stderr
