@@ -30,6 +30,7 @@ class PlanForm(FlaskForm):
     other_percent = DecimalField(_l("其他分配比例（%）"))
     volume_percent = DecimalField(_l("按交易量返还比例（%，合作社不低于 60）"))
     guarantee_per_mu = MoneyField(_l("每亩保底收益（元/亩/年）"))
+    guarantee_jin_per_mu = DecimalField(_l("或按粮食：每亩保底（斤/亩/年，按当年参考价折款）"))
     members_total = MoneyField(_l("向成员分配总额（元）"), validators=[DataRequired()])
     submit = SubmitField(_l("计算并保存草案"))
 

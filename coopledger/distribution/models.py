@@ -119,6 +119,10 @@ class Plan(Model):
     other_percent: Mapped[Decimal] = mapped_column(sa.Numeric(6, 2), default=Decimal(0))
     volume_percent: Mapped[Decimal] = mapped_column(sa.Numeric(6, 2), default=Decimal(60))
     guarantee_per_mu: Mapped[Decimal] = mapped_column(MoneyType(), default=ZERO)
+    # 保底 in grain: 斤 per 亩 valued at the year's grain reference price (then per_mu is the
+    # resulting cash rate, rounded to the fen).
+    guarantee_jin_per_mu: Mapped[Decimal | None] = mapped_column(sa.Numeric(10, 2))
+    grain_price: Mapped[Decimal | None] = mapped_column(sa.Numeric(8, 4))
     # Results.
     distributable: Mapped[Decimal] = mapped_column(MoneyType(), default=ZERO)
     reserve: Mapped[Decimal] = mapped_column(MoneyType(), default=ZERO)

@@ -31,6 +31,7 @@ from coopledger.i18n import N_
 from coopledger.ledger import vouchers
 from coopledger.ledger.attachments import store_scan
 from coopledger.ledger.models import Voucher, VoucherState
+from coopledger.money import round_money
 from coopledger.orgs.models import Organisation
 from coopledger.shares.services import classes_of
 
@@ -60,6 +61,7 @@ class PlanData:
     other_percent: Decimal = Decimal(0)
     volume_percent: Decimal = Decimal(60)
     guarantee_per_mu: Decimal = ZERO
+    guarantee_jin_per_mu: Decimal | None = None
     weights: dict[int, Decimal] = field(default_factory=dict)
 
 
@@ -78,9 +80,10 @@ def _apply(plan: Plan, data: PlanData) -> None:
         raise DistributionError(N_("股权登记日须在 %(year)d 年内。"), year=year)
     if data.excluded < 0 or data.other_in < 0:
         raise DistributionError(N_("其他转入和不参与分配的收入不能为负数。"))
-    if data.guarantee_per_mu < 0:
+    if data.guarantee_per_mu < 0 or (data.guarantee_jin_per_mu or 0) < 0:
         raise DistributionError(N_("每亩保底收益不能为负数。"))
-    if data.mode is Mode.LAND_SHARE and data.guarantee_per_mu == 0:
+    rate, price = _guarantee_rate(plan, data)
+    if data.mode is Mode.LAND_SHARE and rate == 0:
         raise DistributionError(N_("土地股份合作社请填写每亩保底收益。"))
     if any(w < 0 for w in data.weights.values()):
         raise DistributionError(N_("股份类别的分配权重不能为负数。"))
@@ -94,6 +97,8 @@ def _apply(plan: Plan, data: PlanData) -> None:
                                cash_available=cash)
     for name in POLICY_FIELDS:
         setattr(plan, name, getattr(data, name))
+    plan.guarantee_per_mu, plan.guarantee_jin_per_mu, plan.grain_price = (
+        rate, data.guarantee_jin_per_mu, price)
     plan.record_date = data.record_date if data.entitlement is Entitlement.RECORD_DATE else None
     plan.excluded_note = data.excluded_note.strip()[:200]
     plan.year_result, plan.opening_retained = sources.year_result, sources.opening_retained
@@ -106,6 +111,19 @@ def _apply(plan: Plan, data: PlanData) -> None:
                     for class_id, weight in sorted(data.weights.items()) if class_id in valid]
     db.session.flush()
     compute.compute_lines(plan)
+
+
+def _guarantee_rate(plan: Plan, data: PlanData) -> tuple[Decimal, Decimal | None]:
+    """The cash 保底 per 亩 (from grain × the year's reference price when given in grain)."""
+    if data.guarantee_jin_per_mu is None:
+        return data.guarantee_per_mu, None
+    from coopledger.contracts.schedules import grain_prices  # the contracts' price table
+
+    price = grain_prices(plan.organisation.id).get(plan.year)
+    if price is None:
+        raise DistributionError(N_("请先录入 %(year)d 年的粮食参考价，再按粮食计算保底收益。"),
+                                year=plan.year)
+    return round_money(data.guarantee_jin_per_mu * price), price
 
 
 def current_plan(org: Organisation, year: int) -> Plan | None:
@@ -302,6 +320,7 @@ def new_version(plan: Plan, *, reason: str, by: User | None) -> Plan:
                     member_cap_percent=plan.member_cap_percent,
                     other_percent=plan.other_percent, volume_percent=plan.volume_percent,
                     guarantee_per_mu=plan.guarantee_per_mu,
+                    guarantee_jin_per_mu=plan.guarantee_jin_per_mu,
                     weights={w.share_class_id: w.weight for w in plan.weights})
     plan.state = PlanState.SUPERSEDED
     fresh = Plan(organisation=plan.organisation, year=plan.year, version=plan.version + 1,

@@ -81,6 +81,8 @@ def _plan_form(org: Organisation, plan: Plan | None = None) -> PlanForm:
             for name in ("other_in", "excluded", "reserve_minimum", "guarantee_per_mu",
                          "members_total"):
                 getattr(form, name).data = f"{getattr(plan, name):.2f}"
+            if plan.guarantee_jin_per_mu is not None:
+                form.guarantee_jin_per_mu.data = f"{plan.guarantee_jin_per_mu.normalize():f}"
     return form
 
 
@@ -107,7 +109,8 @@ def _data(org: Organisation, form: PlanForm) -> services.PlanData:
         member_cap_percent=form.member_cap_percent.number() or Decimal(0),
         other_percent=form.other_percent.number() or Decimal(0),
         volume_percent=form.volume_percent.number() or Decimal(0),
-        guarantee_per_mu=form.guarantee_per_mu.amount(), weights=_weights(org))
+        guarantee_per_mu=form.guarantee_per_mu.amount(),
+        guarantee_jin_per_mu=form.guarantee_jin_per_mu.number(), weights=_weights(org))
 
 
 def _flash_errors(form: PlanForm | PayForm | ApproveForm | PostForm | DateStepForm

@@ -177,3 +177,23 @@ def test_cooperative_mode_returns_sixty_percent_by_volume(org: Organisation,
     village = next(line for line in plan.lines if line.household_id is None)
     assert (village.by_volume, village.dividend) == (D("0.00"), D("1000.00"))
     assert sum((line.total for line in plan.lines), D(0)) == D("14540.00")
+
+
+def test_guarantee_in_grain_is_valued_at_the_years_reference_price(org: Organisation,
+                                                                    by_name: Any) -> None:
+    """600 斤/亩 × the 2024 reference price 1.38 元/斤 = 828.00 元/亩; 陈大山户's 2.77 亩 for
+    all of 2024 → 2,293.56. Without a 2024 price the plan is refused."""
+    from coopledger.contracts.money_models import GrainPrice
+
+    data = services.PlanData(mode=Mode.LAND_SHARE, members_total=D("14540.00"),
+                             guarantee_jin_per_mu=D("600"))
+    plan = services.create_plan(org, 2024, data, by=by_name.user("accountant"))
+    assert (plan.guarantee_per_mu, plan.grain_price) == (D("828.00"), D("1.3800"))
+    chen = next(line for line in plan.lines if line.holder == "陈大山户")
+    assert chen.guarantee_due == D("2293.56")
+    db.session.delete(plan)
+    for price in db.session.scalars(sa.select(GrainPrice).where(GrainPrice.year == 2024)):
+        db.session.delete(price)
+    db.session.flush()
+    with pytest.raises(DistributionError, match="请先录入 2024 年的粮食参考价"):
+        services.create_plan(org, 2024, data, by=by_name.user("accountant"))
