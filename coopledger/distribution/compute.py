@@ -4,7 +4,8 @@
   holdings on the record date or the share-days of the year ÷ the days of the year.
 - 村集体: the member distribution is split by weight.
 - 合作社: the volume part (≥ 60 %) is split by each member household's transaction volume, the
-  rest by weight (capital and quantified reserve shares held in the register).
+  rest by weight (capital and quantified reserve shares held in the register); the 其他 item
+  is the conversion into member capital (转为成员出资), split by the same weights and not paid.
 - 土地股份合作社: each household's 保底 is its contributed 亩-days × the rate ÷ the days of the
   year, shown as paid during the year; the member distribution (second round) is split by
   weight, the collective's 集体股 included.
@@ -22,6 +23,7 @@ import sqlalchemy as sa
 from coopledger.distribution import figures, rules
 from coopledger.distribution.models import Entitlement, Mode, Plan, PlanLine
 from coopledger.extensions import db
+from coopledger.i18n import N_
 from coopledger.members.models import Household
 from coopledger.shares import services as share_services
 from coopledger.shares.models import (
@@ -99,7 +101,16 @@ def compute_lines(plan: Plan) -> list[PlanLine]:
     order = {a: i for i, a in enumerate(sorted(
         involved, key=lambda a: (accounts[a].household_id is None, accounts[a].name, a)))}
     weights = {a: max(weight.get(a, Decimal(0)), Decimal(0)) for a in order}
+    if (members or plan.other) and not any(weights.values()):
+        raise rules.DistributionError(N_("%(year)d年没有人持有参与分配的股份，无法按股分配。"),
+                                      year=plan.year)
+    if volume_pool and not any(volume.values()):
+        raise rules.DistributionError(
+            N_("还没有登记 %(year)d 年的成员交易额，无法按交易量返还：请先登记交易额。"),
+            year=plan.year)
     dividends = rules.split(members, weights, order=order)
+    converted = rules.split(plan.other, weights, order=order) \
+        if plan.mode is Mode.COOPERATIVE else dict.fromkeys(order, ZERO)
     volumes_by_account = {by_household[h]: v for h, v in volume.items()}
     returns = rules.split(volume_pool, {a: volumes_by_account.get(a, ZERO) for a in order},
                           order=order)
@@ -120,6 +131,7 @@ def compute_lines(plan: Plan) -> list[PlanLine]:
             volume=volumes_by_account.get(account_id, ZERO),
             guarantee_due=guarantee.due, guarantee_paid=guarantee.due,
             by_volume=returns[account_id], dividend=dividends[account_id],
+            to_capital=converted[account_id],
             note="；".join(notes.get(account_id, [])))
         line.total = line.by_volume + line.dividend + line.guarantee_due - line.guarantee_paid
         plan.lines.append(line)

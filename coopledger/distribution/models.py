@@ -202,6 +202,8 @@ class PlanLine(Model):
     guarantee_paid: Mapped[Decimal] = mapped_column(MoneyType(), default=ZERO)
     by_volume: Mapped[Decimal] = mapped_column(MoneyType(), default=ZERO)
     dividend: Mapped[Decimal] = mapped_column(MoneyType(), default=ZERO)
+    # 合作社: the member's part of 转为成员出资, credited to capital instead of paid in cash.
+    to_capital: Mapped[Decimal] = mapped_column(MoneyType(), default=ZERO)
     total: Mapped[Decimal] = mapped_column(MoneyType(), default=ZERO)
     paid: Mapped[Decimal] = mapped_column(MoneyType(), default=ZERO)
     paid_on: Mapped[dt.date | None] = mapped_column(sa.Date)

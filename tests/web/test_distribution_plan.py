@@ -197,3 +197,38 @@ def test_guarantee_in_grain_is_valued_at_the_years_reference_price(org: Organisa
     db.session.flush()
     with pytest.raises(DistributionError, match="请先录入 2024 年的粮食参考价"):
         services.create_plan(org, 2024, data, by=by_name.user("accountant"))
+
+
+def test_a_cooperative_converts_its_other_item_into_member_capital(org: Organisation,
+                                                                   by_name: Any,
+                                                                   app: Flask) -> None:
+    """其他 10 % of 48,624.00 = 4,862.40 becomes member capital, split by the 14.54 shares
+    (334.4154… a share, e.g. 陈大山户 2.59 → 866.14 to the fen) and never paid in cash; the
+    approval voucher credits it to 股金."""
+    from coopledger.distribution.models import MemberVolume
+    from coopledger.members.models import Household
+
+    data = services.PlanData(mode=Mode.COOPERATIVE, members_total=D("10000.00"),
+                             other_percent=D(10))
+    accountant = by_name.user("accountant")
+    with pytest.raises(DistributionError, match="还没有登记 2024 年的成员交易额"):
+        services.create_plan(org, 2024, data, by=accountant)
+    chen = db.session.scalars(sa.select(Household).where(Household.head_name == "陈大山")).one()
+    db.session.add(MemberVolume(organisation_id=org.id, year=2024, household_id=chen.id,
+                                volume=D("1000.00")))
+    db.session.flush()
+    plan = services.create_plan(org, 2024, data, by=accountant)
+    assert plan.other == D("4862.40")
+    assert sum((line.to_capital for line in plan.lines), D(0)) == D("4862.40")
+    for line in plan.lines:
+        exact = D("4862.40") * line.weight / D("14.54")
+        assert abs(line.to_capital - exact) < D("0.01")
+    assert sum((line.total for line in plan.lines), D(0)) == D("10000.00")
+    services.propose(plan, on=dt.date(2025, 1, 10), by=accountant)
+    services.review(plan, on=dt.date(2025, 1, 20), by=accountant)
+    services.approve(plan, resolution_no="决议", on=dt.date(2025, 2, 1),
+                     content=PLACEHOLDER_PNG, filename="r.png",
+                     storage=Path(app.config["STORAGE_DIR"]), by=accountant)
+    assert plan.voucher is not None
+    assert ("301", D(0), D("4862.40")) in [(ln.account.code, ln.debit, ln.credit)
+                                          for ln in plan.voucher.lines]
