@@ -97,17 +97,18 @@ class YearIncome:
 
     wages: Decimal = ZERO
     rent: Decimal = ZERO
+    dividends: Decimal = ZERO
     details: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> Decimal:
-        """Wages and rent together."""
-        return self.wages + self.rent
+        """Wages, rent and distributions together."""
+        return self.wages + self.rent + self.dividends
 
 
 def household_income(household: Household, org_ids: list[int]) -> dict[int, YearIncome]:
-    """Wages paid and leased-parcel rent received per year under these organisations'
-    contracts, newest first."""
+    """Wages paid, leased-parcel rent received and approved distributions (保底 outstanding,
+    returns and dividends, by the year distributed) per year, newest first."""
     years: dict[int, YearIncome] = {}
     for work in db.session.scalars(sa.select(Employment).join(Person).where(
             Person.household_id == household.id, Employment.organisation_id.in_(org_ids),
@@ -128,4 +129,9 @@ def household_income(household: Household, org_ids: list[int]) -> dict[int, Year
             shares = allocate(amount, areas)
             part = sum((shares[pid] for pid in own), ZERO)
             years.setdefault(on.year, YearIncome()).rent += part
+    from coopledger.distribution.queries import member_lines  # approved plans only
+
+    for line in member_lines([household.id]):
+        if line.plan.organisation_id in org_ids:
+            years.setdefault(line.plan.year, YearIncome()).dividends += line.total
     return dict(sorted(years.items(), reverse=True))

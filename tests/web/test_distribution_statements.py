@@ -77,6 +77,8 @@ def test_the_member_sees_the_statement_only_once_the_plan_is_approved(
     assert client.get(f"{URL}/{plan.id}/statements/{other.id}.pdf").status_code == 403
     mine = client.get("/my/household").get_data(as_text=True)
     assert "2,590.00" in mine
+    assert ('<td>2024</td><td class="num">0.00</td><td class="num">0.00</td>'
+            '<td class="num">2,590.00</td><td class="num">2,590.00</td>') in mine
     assert "贰仟伍佰玖拾元整" in mine
 
 
