@@ -1,0 +1,1 @@
+"""Collective assets and resources (三资): fixed-asset cards and the resource register."""
