@@ -14,6 +14,9 @@ from coopledger.errors import CoopLedgerError
 from coopledger.extensions import db
 
 if TYPE_CHECKING:
+    from flask import Response
+    from flask_wtf import FlaskForm
+
     from coopledger.auth.models import User
     from coopledger.auth.permissions import Action
     from coopledger.orgs.models import Organisation
@@ -87,3 +90,26 @@ def owned_or_404(model: type[M], object_id: int, org: Organisation) -> M:
     if getattr(found, "organisation_id", None) != org.id:
         abort(404)
     return found
+
+
+def send_stored(sha256: str | None, *, mimetype: str | None, name: str | None) -> Response:
+    """Send a scan kept by content hash under STORAGE_DIR (404 when there is none)."""
+    from pathlib import Path
+
+    from flask import current_app, send_file
+
+    from coopledger.ledger.attachments import stored_path
+
+    if not sha256:
+        abort(404)
+    path = stored_path(Path(current_app.config["STORAGE_DIR"]), sha256)
+    if not path.is_file():
+        abort(404)
+    return send_file(path, mimetype=mimetype, download_name=name or path.name)
+
+
+def flash_form_errors(form: FlaskForm) -> None:
+    """Flash every field error of a form that came back invalid."""
+    for errors in form.errors.values():
+        for error in errors:
+            flash(str(error), "error")

@@ -19,7 +19,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -46,9 +45,15 @@ from coopledger.dates import today
 from coopledger.extensions import db
 from coopledger.formutil import options
 from coopledger.i18n import N_
-from coopledger.ledger.attachments import stored_path
 from coopledger.members.models import Membership, Person
-from coopledger.web import apply_change, me, org_for, owned_or_404
+from coopledger.web import (
+    apply_change,
+    flash_form_errors,
+    me,
+    org_for,
+    owned_or_404,
+    send_stored,
+)
 
 if TYPE_CHECKING:
     from flask.typing import ResponseReturnValue
@@ -135,9 +140,7 @@ def terms(code: str, contract_id: int) -> ResponseReturnValue:
     contract = owned_or_404(Contract, contract_id, org)
     form = _terms_form(contract)
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for error in errors:
-                flash(str(error), "error")
+        flash_form_errors(form)
         return _back(code, contract, "terms")
     grain = form.rent_basis.data == "grain"
     data = schedules.MoneyTerms(
@@ -176,9 +179,7 @@ def record_payment(code: str, contract_id: int) -> ResponseReturnValue:
             return redirect(url_for("vouchers.show", code=code,
                                     voucher_id=outcome.value.voucher.id))
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                flash(str(error), "error")
+        flash_form_errors(form)
     return _back(code, contract, "payments")
 
 
@@ -283,9 +284,7 @@ def add_employment(code: str, contract_id: int) -> ResponseReturnValue:
             wage=form.wage.amount(), paid_on=form.paid_on.data), by=me()),
             lambda work: _("已登记 %(who)s 的务工记录。", who=work.person.name))
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                flash(str(error), "error")
+        flash_form_errors(form)
     return _back(code, contract, "employment")
 
 
@@ -316,10 +315,7 @@ def scan(code: str, contract_id: int, file_id: int) -> ResponseReturnValue:
     item = db.get_or_404(ContractFile, file_id)
     if item.contract_id != contract.id:
         abort(404)
-    path = stored_path(Path(current_app.config["STORAGE_DIR"]), item.sha256)
-    if not path.is_file():
-        abort(404)
-    return send_file(path, mimetype=item.content_type, download_name=item.filename)
+    return send_stored(item.sha256, mimetype=item.content_type, name=item.filename)
 
 
 @bp.route("/o/<code>/contracts/overdue")
@@ -362,9 +358,7 @@ def grain_prices(code: str) -> ResponseReturnValue:
                                 n=n)).ok:
                 return redirect(url_for("contract_money.grain_prices", code=code))
         else:
-            for errors in form.errors.values():
-                for error in errors:
-                    flash(str(error), "error")
+            flash_form_errors(form)
     prices = db.session.scalars(sa.select(GrainPrice).where(
         GrainPrice.organisation_id == org.id).order_by(GrainPrice.year.desc())).all()
     return render_template("contracts/grain_prices.html", org=org, form=form, prices=prices)

@@ -41,15 +41,15 @@ def payout_xlsx(plan: Plan, *, full: bool) -> bytes:
         bank_name, account = _bank(line)
         sheet.append([
             line.seq, line.holder, line.payee, bank_name, account if full else mask_bank(account),
-            float(line.shares), line.days_held, float(line.area), float(line.guarantee_due),
-            float(line.guarantee_paid), float(line.by_volume), float(line.dividend),
-            float(line.total), float(line.paid),
+            line.shares, line.days_held, line.area, line.guarantee_due,
+            line.guarantee_paid, line.by_volume, line.dividend,
+            line.total, line.paid,
             line.paid_on.isoformat() if line.paid_on else "", line.note])
     sheet.append([])
     sheet.append(["", "合计", "", "", "", "", "", "", "", "", "",
-                  float(sum(line.dividend for line in plan.lines)),
-                  float(sum(line.total for line in plan.lines)),
-                  float(sum(line.paid for line in plan.lines))])
+                  sum(line.dividend for line in plan.lines),
+                  sum(line.total for line in plan.lines),
+                  sum(line.paid for line in plan.lines)])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -19,7 +19,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -43,10 +42,16 @@ from coopledger.distribution.statement_job import STATEMENTS_KIND
 from coopledger.extensions import db
 from coopledger.formutil import options
 from coopledger.jobs import services as jobs
-from coopledger.ledger.attachments import stored_path
 from coopledger.orgs.models import OrgKind
 from coopledger.shares.services import classes_of
-from coopledger.web import apply_change, me, org_for, owned_or_404
+from coopledger.web import (
+    apply_change,
+    flash_form_errors,
+    me,
+    org_for,
+    owned_or_404,
+    send_stored,
+)
 
 if TYPE_CHECKING:
     from flask.typing import ResponseReturnValue
@@ -113,13 +118,6 @@ def _data(org: Organisation, form: PlanForm) -> services.PlanData:
         guarantee_jin_per_mu=form.guarantee_jin_per_mu.number(), weights=_weights(org))
 
 
-def _flash_errors(form: PlanForm | PayForm | ApproveForm | PostForm | DateStepForm
-                  | VersionForm) -> None:
-    for errors in form.errors.values():
-        for error in errors:
-            flash(str(error), "error")
-
-
 @bp.route("/")
 @login_required
 def index(code: str) -> ResponseReturnValue:
@@ -145,7 +143,7 @@ def create(code: str) -> ResponseReturnValue:
         if outcome.ok:
             return redirect(url_for("distribution.show", code=code, plan_id=outcome.value.id))
     elif form.is_submitted():
-        _flash_errors(form)
+        flash_form_errors(form)
     return render_template("distribution/form.html", org=org, form=form, plan=None,
                            classes=classes_of(org), weights={})
 
@@ -163,7 +161,7 @@ def edit(code: str, plan_id: int) -> ResponseReturnValue:
                         _("草案已重新计算。")).ok:
             return redirect(url_for("distribution.show", code=code, plan_id=plan.id))
     elif form.is_submitted():
-        _flash_errors(form)
+        flash_form_errors(form)
     return render_template("distribution/form.html", org=org, form=form, plan=plan,
                            classes=classes_of(org),
                            weights={w.share_class_id: w.weight for w in plan.weights})
@@ -199,7 +197,7 @@ def _trail_step(code: str, plan_id: int, step: str) -> ResponseReturnValue:
         apply_change(lambda: change(plan, on=on, by=me()),
                      lambda done: _("已登记：%(state)s。", state=_(done.state.label)))
     else:
-        _flash_errors(form)
+        flash_form_errors(form)
     return redirect(url_for("distribution.show", code=code, plan_id=plan.id))
 
 
@@ -241,7 +239,7 @@ def approve(code: str, plan_id: int) -> ResponseReturnValue:
             storage=Path(current_app.config["STORAGE_DIR"]), by=me()),
             _("方案已通过，分配凭证草稿已生成，请提交审核。"))
     else:
-        _flash_errors(form)
+        flash_form_errors(form)
     return redirect(url_for("distribution.show", code=code, plan_id=plan.id))
 
 
@@ -257,7 +255,7 @@ def post(code: str, plan_id: int) -> ResponseReturnValue:
         apply_change(lambda: services.post(plan, start=start, end=end, by=me()),
                      _("已登记公示。"))
     else:
-        _flash_errors(form)
+        flash_form_errors(form)
     return redirect(url_for("distribution.show", code=code, plan_id=plan.id))
 
 
@@ -280,7 +278,7 @@ def pay(code: str, plan_id: int) -> ResponseReturnValue:
         if outcome.ok:
             return redirect(url_for("vouchers.show", code=code, voucher_id=outcome.value.id))
     else:
-        _flash_errors(form)
+        flash_form_errors(form)
     return redirect(url_for("distribution.show", code=code, plan_id=plan.id))
 
 
@@ -298,7 +296,7 @@ def new_version(code: str, plan_id: int) -> ResponseReturnValue:
         if outcome.ok:
             return redirect(url_for("distribution.show", code=code, plan_id=outcome.value.id))
     else:
-        _flash_errors(form)
+        flash_form_errors(form)
     return redirect(url_for("distribution.show", code=code, plan_id=plan.id))
 
 
@@ -338,13 +336,8 @@ def resolution(code: str, plan_id: int) -> ResponseReturnValue:
     """The scanned resolution of the members' meeting."""
     org = org_for(code, Action.VIEW_DISTRIBUTION)
     plan = owned_or_404(Plan, plan_id, org)
-    if not plan.resolution_sha256:
-        abort(404)
-    path = stored_path(Path(current_app.config["STORAGE_DIR"]), plan.resolution_sha256)
-    if not path.is_file():
-        abort(404)
-    return send_file(path, mimetype=plan.resolution_type,
-                     download_name=plan.resolution_name or "resolution")
+    return send_stored(plan.resolution_sha256, mimetype=plan.resolution_type,
+                       name=plan.resolution_name or "resolution")
 
 
 VISIBLE_TO_MEMBERS = (*services.PAYABLE, PlanState.PAID)

@@ -16,7 +16,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -32,7 +31,7 @@ from coopledger.ledger.models import Attachment, Voucher, VoucherKind, VoucherSt
 from coopledger.ledger.queries import accounts
 from coopledger.money import amount_in_words
 from coopledger.pdf.render import render_pdf
-from coopledger.web import apply_change, me, org_for, owned_or_404
+from coopledger.web import apply_change, me, org_for, owned_or_404, send_stored
 
 if TYPE_CHECKING:
     from flask.typing import ResponseReturnValue
@@ -265,10 +264,7 @@ def attachment(code: str, voucher_id: int, attachment_id: int) -> ResponseReturn
     item = db.get_or_404(Attachment, attachment_id)
     if item.voucher_id != voucher.id:
         abort(404)
-    path = attachments.stored_path(Path(current_app.config["STORAGE_DIR"]), item.sha256)
-    if not path.is_file():
-        abort(404)
-    return send_file(path, mimetype=item.content_type, download_name=item.filename)
+    return send_stored(item.sha256, mimetype=item.content_type, name=item.filename)
 
 
 @bp.route("/<int:voucher_id>.pdf")

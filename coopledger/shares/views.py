@@ -17,7 +17,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -28,7 +27,7 @@ from coopledger.auth.permissions import Action, require
 from coopledger.dates import today
 from coopledger.extensions import db
 from coopledger.formutil import options
-from coopledger.ledger.attachments import store_scan, stored_path
+from coopledger.ledger.attachments import store_scan
 from coopledger.ledger.forms import ReasonForm
 from coopledger.members import rules as member_rules
 from coopledger.members.queries import member_numbers
@@ -43,7 +42,7 @@ from coopledger.shares.models import (
     ShareClass,
     ShareOperation,
 )
-from coopledger.web import apply_change, me, org_for, owned_or_404
+from coopledger.web import apply_change, me, org_for, owned_or_404, send_stored
 
 if TYPE_CHECKING:
     from flask.typing import ResponseReturnValue
@@ -180,12 +179,7 @@ def document(code: str, operation_id: int) -> ResponseReturnValue:
     """The scanned supporting document of a request."""
     org = org_for(code, Action.VIEW_MEMBERS)
     op = owned_or_404(ShareOperation, operation_id, org)
-    if not op.document_sha256:
-        abort(404)
-    path = stored_path(Path(current_app.config["STORAGE_DIR"]), op.document_sha256)
-    if not path.is_file():
-        abort(404)
-    return send_file(path, mimetype=op.document_type, download_name=op.document_name)
+    return send_stored(op.document_sha256, mimetype=op.document_type, name=op.document_name)
 
 
 @bp.route("/o/<code>/shares/<int:operation_id>/approve", methods=["POST"])

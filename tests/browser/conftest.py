@@ -82,3 +82,21 @@ def log_in(page: Page, server: LiveServer, username: str, password: str = PASSWO
     page.fill("input[name=password]", password)
     page.click("form.login-form button[type=submit]")
     page.wait_for_load_state("load")
+
+
+def open_books(server: LiveServer, code: str) -> None:
+    """Open the organisation's books (cash 5,000, bank 95,000) unless they are open already."""
+    import sqlalchemy as sa
+
+    from coopledger.auth.models import User
+    from coopledger.extensions import db
+    from coopledger.ledger.books import get_book
+    from coopledger.orgs.models import Organisation
+    from tests.ledger_helpers import book_with_vouchers
+
+    with server.app.app_context():
+        org = db.session.scalars(sa.select(Organisation).where(Organisation.code == code)).one()
+        if get_book(org).opened_on is None:
+            users = {u.username: u for u in db.session.scalars(sa.select(User))}
+            book_with_vouchers(org, users["accountant"], users["reviewer"])
+        db.session.commit()

@@ -4,33 +4,17 @@ reviewer has posted it, sees it posted on the contract and the overdue list one 
 from __future__ import annotations
 
 import pytest
-import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
-from coopledger.auth.models import User
 from coopledger.dates import today
-from coopledger.extensions import db
-from coopledger.ledger.books import get_book
-from coopledger.orgs.models import Organisation
-from tests.browser.conftest import LiveServer, log_in
-from tests.ledger_helpers import book_with_vouchers
+from tests.browser.conftest import LiveServer, log_in, open_books
 
 pytestmark = pytest.mark.browser
 
 
-def _open_books(server: LiveServer) -> None:
-    with server.app.app_context():
-        org = db.session.scalars(sa.select(Organisation).where(
-            Organisation.code == "shian-tdgf")).one()
-        if get_book(org).opened_on is None:
-            users = {u.username: u for u in db.session.scalars(sa.select(User))}
-            book_with_vouchers(org, users["accountant"], users["reviewer"])
-        db.session.commit()
-
-
 def test_rent_receipt_to_posted_voucher_and_shorter_overdue_list(
         page: Page, live_server: LiveServer) -> None:
-    _open_books(live_server)
+    open_books(live_server, "shian-tdgf")
     log_in(page, live_server, "accountant")
     warning = page.locator(".overdue-warning")
     expect(warning).to_contain_text("3 笔应收款逾期未收，合计 15,975.96 元")

@@ -3,32 +3,16 @@
 from __future__ import annotations
 
 import pytest
-import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
-from coopledger.auth.models import User
-from coopledger.extensions import db
-from coopledger.ledger.books import get_book
-from coopledger.orgs.models import Organisation
-from tests.browser.conftest import LiveServer, log_in
-from tests.ledger_helpers import book_with_vouchers
+from tests.browser.conftest import LiveServer, log_in, open_books
 
 pytestmark = pytest.mark.browser
 
 
-def _open_books(server: LiveServer) -> None:
-    with server.app.app_context():
-        org = db.session.scalars(sa.select(Organisation).where(
-            Organisation.code == "shian-jjhzs")).one()
-        if get_book(org).opened_on is None:
-            users = {u.username: u for u in db.session.scalars(sa.select(User))}
-            book_with_vouchers(org, users["accountant"], users["reviewer"])
-        db.session.commit()
-
-
 def test_voucher_entry_with_running_totals_then_review_and_post(
         page: Page, live_server: LiveServer) -> None:
-    _open_books(live_server)
+    open_books(live_server, "shian-jjhzs")
     page.set_viewport_size({"width": 1280, "height": 900})
     log_in(page, live_server, "accountant")
     page.goto(f"{live_server.url}/o/shian-jjhzs/vouchers/new")
