@@ -119,9 +119,10 @@ def _check(contract: Contract, purpose: Purpose, on: dt.date, amount: Decimal) -
         raise ContractError(N_("收付款日期 %(on)s 早于合同签订日期 %(signed)s。"),
                             on=on.isoformat(), signed=contract.signed_on.isoformat())
     vouchers.check_open_month(contract.organisation_id, on)
-    if purpose is Purpose.DEPOSIT_OUT and amount > deposit_held(contract):
+    held = deposit_held(contract) if purpose is Purpose.DEPOSIT_OUT else ZERO
+    if purpose is Purpose.DEPOSIT_OUT and amount > held:
         raise ContractError(N_("退还保证金 %(amount)s 元超过已收保证金余额 %(held)s 元。"),
-                            amount=f"{amount:,.2f}", held=f"{deposit_held(contract):,.2f}")
+                            amount=f"{amount:,.2f}", held=f"{held:,.2f}")
 
 
 def record_payment(contract: Contract, *, purpose: Purpose, on: dt.date, amount: Decimal,
@@ -133,6 +134,7 @@ def record_payment(contract: Contract, *, purpose: Purpose, on: dt.date, amount:
     settlement = booking.Settlement([], ZERO)
     later: dict[int, Decimal] = {}
     income_now = amount
+    lines: list[ScheduleLine] = []
     if purpose in SCHEDULED:
         lines = outstanding_lines(contract, SCHEDULED[purpose])
         settlement = booking.settle([booking.Due(line.id, line.due_on, line.period_start,
@@ -160,8 +162,7 @@ def record_payment(contract: Contract, *, purpose: Purpose, on: dt.date, amount:
                               excess=settlement.excess, voucher=voucher, note=note.strip()[:500],
                               created_by_id=by.id, created_at=utcnow())
     db.session.add(payment)
-    by_id = {line.id: line for line in (outstanding_lines(contract, SCHEDULED[purpose])
-                                        if purpose in SCHEDULED else [])}
+    by_id = {line.id: line for line in lines}
     for due, part in settlement.allocations:
         payment.allocations.append(Allocation(line_id=due.line_id, amount=part))
         by_id[due.line_id].received += part
