@@ -77,6 +77,9 @@ def _setup_extensions(app: Flask) -> None:
 
 
 def _setup_blueprints(app: Flask) -> None:
+    from coopledger.assets import resource_views, run_views, stocktake_views, workbook
+    from coopledger.assets.origin import voucher_origin as asset_voucher_origin
+    from coopledger.assets.views import bp as assets_bp
     from coopledger.audit import exports  # registers the export job kind
     from coopledger.audit.views import bp as audit_bp
     from coopledger.auth.admin_views import bp as users_bp
@@ -100,10 +103,12 @@ def _setup_blueprints(app: Flask) -> None:
     from coopledger.shares.views import bp as shares_bp
 
     register(voucher_origin)
-    del exports, bookfile, imports, statement_job
+    register(asset_voucher_origin)
+    del exports, bookfile, imports, statement_job, workbook
+    del resource_views, run_views, stocktake_views  # their routes are on assets_bp
     for blueprint in (home_bp, auth_bp, users_bp, orgs_bp, audit_bp, jobs_bp, books_bp,
                       vouchers_bp, members_bp, shares_bp, partners_bp, contracts_bp,
-                      contract_money_bp, distribution_bp, distribution_public_bp):
+                      contract_money_bp, distribution_bp, distribution_public_bp, assets_bp):
         app.register_blueprint(blueprint)
 
 

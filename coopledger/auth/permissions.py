@@ -47,6 +47,8 @@ class Action(enum.StrEnum):
     MANAGE_CONTRACTS = "contracts.manage"
     VIEW_DISTRIBUTION = "distribution.view"   # plans, lines, payout lists
     MANAGE_DISTRIBUTION = "distribution.manage"
+    VIEW_ASSETS = "assets.view"            # asset cards, resources, stock-takes
+    MANAGE_ASSETS = "assets.manage"
 
 
 # Organisation roles that may perform each organisation action; township auditors may
@@ -70,10 +72,13 @@ _ORG_ROLES: dict[Action, frozenset[Role]] = {
     Action.VIEW_DISTRIBUTION: frozenset({Role.ACCOUNTANT, Role.REVIEWER, Role.CASHIER,
                                          Role.SUPERVISOR}),
     Action.MANAGE_DISTRIBUTION: frozenset({Role.ACCOUNTANT}),
+    Action.VIEW_ASSETS: frozenset({Role.ACCOUNTANT, Role.REVIEWER, Role.CASHIER,
+                                   Role.SUPERVISOR}),
+    Action.MANAGE_ASSETS: frozenset({Role.ACCOUNTANT}),
 }
 _AUDITOR_MAY = frozenset({Action.VIEW_ORG, Action.VIEW_BOOKS, Action.EXPORT_BOOKS,
                           Action.VIEW_MEMBERS, Action.VIEW_CONTRACTS,
-                          Action.VIEW_DISTRIBUTION})
+                          Action.VIEW_DISTRIBUTION, Action.VIEW_ASSETS})
 
 
 Subject = Organisation | Township | Job | Household | None
