@@ -141,7 +141,7 @@ def _card_row(org: Organisation, number: int, cells: list[str], problems: list[s
         bad("G", N_("使用年限（月）必须是大于零的整数。"))
     residual_percent = _number(residual or "0")
     if residual_percent is None or not 0 <= residual_percent < 100:
-        bad("H", N_("残值率须在 0%% 至 100%% 之间。"))
+        bad("H", N_("残值率须在 0%% 至 100%% 之间（现为“%(value)s”）。"), value=residual)
     chosen = METHODS.get(method or Method.STRAIGHT_LINE.label)
     if chosen is None:
         bad("I", N_("折旧方法应为“年限平均法”或“工作量法”。"))

@@ -280,3 +280,31 @@ def test_photos_and_exports(client: FlaskClient, auth: Auth, register: Any) -> N
     labels = PdfReader(io.BytesIO(client.get(f"{URL}/labels.pdf").data))
     assert len(labels.pages) == 1
     assert "B-001" in labels.pages[0].extract_text()
+
+
+def test_a_units_of_production_card_is_depreciated_by_the_month_units(
+        client: FlaskClient, auth: Auth, register: Any) -> None:
+    auth.login("accountant")
+    client.post(f"{URL}/new", data=_card_form(
+        number="D-001", name="植保无人机", category="machinery", acquired_on="2024-01-15",
+        original="50000.00", life_months="60", residual_percent="10", method="units",
+        total_units="1500"))
+    drone = db.session.scalars(sa.select(AssetCard).where(AssetCard.number == "D-001")).one()
+    page = client.post(f"{URL}/{drone.id}/usage", data={
+        "usage-year": "2024", "usage-month": "2", "usage-units": "-3"},
+        follow_redirects=True).get_data(as_text=True)
+    assert "本月工作量不能为负数。" in page
+    client.post(f"{URL}/{drone.id}/usage", data={
+        "usage-year": "2024", "usage-month": "2", "usage-units": "42.5"})
+    _run_months(client, 1, 2)
+    february = db.session.scalars(sa.select(DepreciationRun).where(
+        DepreciationRun.month == 2)).one()
+    amounts = dict(db.session.execute(sa.select(AssetCard.number, DepreciationLine.amount)
+                                      .join(DepreciationLine)
+                                      .where(DepreciationLine.run_id == february.id)).all())
+    # 45,000 depreciable ÷ 1,500 hours × 42.5 hours = 1,275.00.
+    assert amounts == {"A-001": D("200.00"), "D-001": D("1275.00")}
+    late = client.post(f"{URL}/{drone.id}/usage", data={
+        "usage-year": "2024", "usage-month": "2", "usage-units": "50"},
+        follow_redirects=True).get_data(as_text=True)
+    assert "2024年2月的折旧已计提，不能再改该月工作量。" in late
