@@ -142,7 +142,7 @@ def _check(org: Organisation, data: CardData, card: AssetCard | None) -> None:
 def _apply(card: AssetCard, data: CardData) -> None:
     for name in CARD_FIELDS:
         value = getattr(data, name)
-        setattr(card, name, value.strip() if isinstance(value, str) else value)
+        setattr(card, name, value.strip() if type(value) is str else value)
     if card.method is Method.STRAIGHT_LINE:
         card.total_units = None
 

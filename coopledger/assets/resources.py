@@ -75,7 +75,7 @@ def _check(org: Organisation, data: ResourceData, resource: Resource | None) -> 
 def _apply(resource: Resource, data: ResourceData) -> None:
     for name in RESOURCE_FIELDS:
         value = getattr(data, name)
-        setattr(resource, name, value.strip() if isinstance(value, str) else value)
+        setattr(resource, name, value.strip() if type(value) is str else value)
 
 
 def create_resource(org: Organisation, data: ResourceData, *, by: User | None) -> Resource:

@@ -18,8 +18,11 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
+from coopledger.assets import cards, depreciation, disposals, resources, stocktake
+from coopledger.assets.models import Category, DisposalKind
+from coopledger.assets.resource_models import ResourceKind
 from coopledger.contracts.files import add_file
-from coopledger.contracts.models import Contract, LeasedParcel, Partner
+from coopledger.contracts.models import Contract, ContractKind, LeasedParcel, Partner, PartnerKind
 from coopledger.contracts.money_models import Purpose
 from coopledger.contracts.payments import record_payment
 from coopledger.distribution import services as distribution
@@ -363,6 +366,75 @@ CASES += [
 ]
 
 
+ASSETS = "/o/shian-jjhzs/assets"
+RESOURCES = "/o/shian-jjhzs/resources"
+STOCKTAKES = "/o/shian-jjhzs/stocktakes"
+CASES += [
+    *(Case(name, endpoint, "GET", lambda w, path=path: path, VIEW_BOOKS)
+      for name, endpoint, path in (
+          ("asset register", "assets.index", f"{ASSETS}/"),
+          ("asset register xlsx", "assets.export_xlsx", f"{ASSETS}/export.xlsx"),
+          ("asset register pdf", "assets.register_pdf", f"{ASSETS}/register.pdf"),
+          ("asset labels", "assets.labels", f"{ASSETS}/labels.pdf"),
+          ("depreciation runs", "assets.runs", f"{ASSETS}/depreciation"),
+          ("reconciliation", "assets.reconciliation", f"{ASSETS}/reconcile?on=2024-06-30"),
+          ("resource register", "assets.resource_index", f"{RESOURCES}/"),
+          ("resource register pdf", "assets.resource_pdf", f"{RESOURCES}/register.pdf"),
+          ("stock-takes", "assets.stocktakes", f"{STOCKTAKES}/"))),
+    *(Case(name, endpoint, method, lambda w, path=path: path, MANAGE)
+      for name, endpoint, method, path in (
+          ("new asset card", "assets.create", "GET", f"{ASSETS}/new"),
+          ("asset import", "assets.import_workbook", "GET", f"{ASSETS}/import"),
+          ("asset import template", "assets.import_template", "GET",
+           f"{ASSETS}/import/template.xlsx"),
+          ("draft depreciation", "assets.runs", "POST", f"{ASSETS}/depreciation"),
+          ("new resource", "assets.resource_create", "GET", f"{RESOURCES}/new"),
+          ("start stock-take", "assets.stocktakes", "POST", f"{STOCKTAKES}/"))),
+    Case("asset card", "assets.show", "GET", lambda w: f"{ASSETS}/{w.card_id}", VIEW_BOOKS),
+    Case("asset card of another organisation", "assets.show", "GET",
+         lambda w: f"/o/shian-tdgf/assets/{w.card_id}", frozenset(),
+         not_found_for=VIEW_MEMBERS_TDGF),
+    Case("edit asset card", "assets.edit", "GET", lambda w: f"{ASSETS}/{w.card_id}/edit",
+         MANAGE),
+    Case("asset photo", "assets.photo", "GET",
+         lambda w: f"{ASSETS}/{w.card_id}/photos/{w.photo_id}", VIEW_BOOKS),
+    Case("asset photo of another organisation", "assets.photo", "GET",
+         lambda w: f"/o/shian-tdgf/assets/{w.card_id}/photos/{w.photo_id}", frozenset(),
+         not_found_for=VIEW_MEMBERS_TDGF),
+    *(Case(name, endpoint, "POST", lambda w, tail=tail: f"{ASSETS}/{w.card_id}/{tail}", MANAGE)
+      for name, endpoint, tail in (
+          ("upload asset photo", "assets.add_photo", "photos"),
+          ("asset work units", "assets.usage", "usage"),
+          ("dispose of asset", "assets.dispose", "dispose"))),
+    Case("withdraw disposal", "assets.withdraw_disposal", "POST",
+         lambda w: f"{ASSETS}/{w.disposed_card_id}/disposal/withdraw", MANAGE),
+    Case("depreciation run", "assets.run", "GET", lambda w: f"{ASSETS}/depreciation/{w.run_id}",
+         VIEW_BOOKS),
+    Case("withdraw depreciation run", "assets.withdraw_run", "POST",
+         lambda w: f"{ASSETS}/depreciation/{w.run_id}/withdraw", MANAGE),
+    Case("resource", "assets.resource", "GET", lambda w: f"{RESOURCES}/{w.resource_id}",
+         VIEW_BOOKS),
+    Case("resource of another organisation", "assets.resource", "GET",
+         lambda w: f"/o/shian-tdgf/resources/{w.resource_id}", frozenset(),
+         not_found_for=VIEW_MEMBERS_TDGF),
+    Case("edit resource", "assets.resource_edit", "GET",
+         lambda w: f"{RESOURCES}/{w.resource_id}/edit", MANAGE),
+    Case("link resource contract", "assets.resource_link", "POST",
+         lambda w: f"{RESOURCES}/{w.resource_id}/contracts", MANAGE),
+    Case("unlink resource contract", "assets.resource_unlink", "POST",
+         lambda w: f"{RESOURCES}/{w.resource_id}/contracts/{w.jj_contract_id}/unlink", MANAGE),
+    Case("upload ownership document", "assets.resource_add_file", "POST",
+         lambda w: f"{RESOURCES}/{w.resource_id}/files", MANAGE),
+    Case("ownership document", "assets.resource_file", "GET",
+         lambda w: f"{RESOURCES}/{w.resource_id}/files/{w.resource_file_id}", VIEW_BOOKS),
+    Case("stock-take sheet", "assets.stocktake", "GET",
+         lambda w: f"{STOCKTAKES}/{w.stock_take_id}", VIEW_BOOKS),
+    Case("stock-take count", "assets.count", "POST",
+         lambda w: f"{STOCKTAKES}/{w.stock_take_id}/items/{w.stock_item_id}", MANAGE),
+    Case("approve stock-take", "assets.approve_stocktake", "POST",
+         lambda w: f"{STOCKTAKES}/{w.stock_take_id}/approve", MANAGE),
+]
+
 @pytest.fixture
 def world(by_name: Any, app: Flask) -> Any:
     """Sample-world lookups, an export job of the township auditor, and books with vouchers
@@ -426,8 +498,50 @@ def world(by_name: Any, app: Flask) -> Any:
                                         by=accountant).id
     by_name.file_id = add_file(lease, content=PLACEHOLDER_PNG, filename="contract.png",
                                storage=Path(app.config["STORAGE_DIR"]), by=accountant).id
+    _asset_world(by_name, app)
     db.session.commit()
     return by_name
+
+
+def _asset_world(by_name: Any, app: Flask) -> None:
+    """A card with a photo and a drafted month, a resource with a document and a linked
+    contract, and an open stock-take, in 石安村股份经济合作社."""
+    org, accountant = by_name.org("shian-jjhzs"), by_name.user("accountant")
+    storage = Path(app.config["STORAGE_DIR"])
+    card = cards.create_card(org, cards.CardData(
+        number="A-001", name="办公电脑", category=Category.OFFICE,
+        acquired_on=dt.date(2023, 12, 1), original=Decimal("6000.00"),
+        residual_percent=Decimal(0), life_months=60, expense_code="513"), by=accountant)
+    by_name.card_id = card.id
+    by_name.photo_id = cards.add_photo(card, content=PLACEHOLDER_PNG, filename="pc.png",
+                                       storage=storage, by=accountant).id
+    by_name.run_id = depreciation.draft_run(org, 2024, 1, by=accountant).id
+    scrapped = cards.create_card(org, cards.CardData(
+        number="A-002", name="打印机", category=Category.OFFICE,
+        acquired_on=dt.date(2024, 1, 10), original=Decimal("1500.00"),
+        residual_percent=Decimal(0), life_months=36, expense_code="513"), by=accountant)
+    disposals.dispose(scrapped, kind=DisposalKind.SCRAP, on=dt.date(2024, 1, 20),
+                      proceeds=Decimal(0), costs=Decimal(0), cash_code=None, reason="损坏",
+                      by=accountant)
+    by_name.disposed_card_id = scrapped.id
+    resource = resources.create_resource(org, resources.ResourceData(
+        number="R-01", name="南塘", kind=ResourceKind.WATER, area_mu=Decimal("8.5")),
+        by=accountant)
+    by_name.resource_id = resource.id
+    by_name.resource_file_id = resources.add_file(resource, content=PLACEHOLDER_PNG,
+                                                  filename="cert.png", storage=storage,
+                                                  by=accountant).id
+    partner = Partner(organisation=org, name="渔业大户", kind=PartnerKind.LARGE_GROWER,
+                      credit_code="91511623MA6XH2K599")
+    contract = Contract(organisation=org, partner=partner, number="JJ-01", title="鱼塘承包",
+                        kind=ContractKind.LEASE, starts_on=dt.date(2024, 1, 1))
+    db.session.add(contract)
+    db.session.flush()
+    by_name.jj_contract_id = contract.id
+    resources.link_contract(resource, contract, by=accountant)
+    stock_take = stocktake.start(org, year=2024, counted_on=dt.date(2024, 6, 30), by=accountant)
+    by_name.stock_take_id = stock_take.id
+    by_name.stock_item_id = stock_take.items[0].id
 
 
 @pytest.mark.parametrize("user", USERS)
