@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from coopledger.assets import models as assets_models
+from coopledger.assets import resource_models as asset_resource_models
 from coopledger.audit import models as audit_models
 from coopledger.auth import models as auth_models
 from coopledger.contracts import models as contracts_models
@@ -13,6 +15,6 @@ from coopledger.members import models as members_models
 from coopledger.orgs import models as orgs_models
 from coopledger.shares import models as shares_models
 
-__all__ = ["audit_models", "auth_models", "contract_money_models", "contracts_models",
-           "distribution_models", "jobs_models", "ledger_models", "members_models",
-           "orgs_models", "shares_models"]
+__all__ = ["asset_resource_models", "assets_models", "audit_models", "auth_models",
+           "contract_money_models", "contracts_models", "distribution_models", "jobs_models",
+           "ledger_models", "members_models", "orgs_models", "shares_models"]

@@ -62,8 +62,10 @@ def load_world(path: Path | None = None, *, full: bool = True) -> LoadReport:
         _load_households(world.get("full_households", []), report)
         _load_share_operations(world.get("full_share_operations", []), report)
         _load_coop_members(world.get("coop_members", []), report)
-        _load_books([*world.get("books", []), *world.get("full_books", [])],
-                    world.get("contract_payments", []), world.get("distributions", []), report)
+        _load_partners(world.get("full_partners", []), report)
+        _load_resources(world.get("full_resources", []), report)
+        _load_contracts(world.get("full_contracts", []), report)
+        _load_books([*world.get("books", []), *world.get("full_books", [])], world, report)
         _load_volume(world.get("volume", []), report)
     return report
 
@@ -206,10 +208,42 @@ def _load_contracts(rows: list[dict[str, Any]], report: LoadReport) -> None:
             schedules.set_terms(contract, schedules.MoneyTerms(**values), by=None)
         for code in row.get("parcels", []):
             contracts.add_leased_parcel(contract, code, by=None)
+        for number in row.get("resources", []):
+            _link_resource(org, number, contract)
         if "signed_on" in row:
             contracts.sign_contract(contract, approval_ref=row["approval_ref"],
                                     approved_on=day(row["approved_on"]),
                                     signed_on=dt.date.fromisoformat(row["signed_on"]), by=None)
+        report.created += 1
+
+
+def _link_resource(org: Organisation, number: str, contract: Any) -> None:
+    from coopledger.assets.resource_models import Resource
+    from coopledger.assets.resources import link_contract
+
+    resource = db.session.scalars(sa.select(Resource).where(
+        Resource.organisation_id == org.id, Resource.number == number)).one()
+    link_contract(resource, contract, by=None)
+
+
+def _load_resources(rows: list[dict[str, Any]], report: LoadReport) -> None:
+    from decimal import Decimal
+
+    from coopledger.assets.resource_models import Resource, ResourceKind, ResourceStatus
+    from coopledger.assets.resources import ResourceData, create_resource
+
+    for row in rows:
+        org = _one(Organisation, Organisation.code, row["org"])
+        if db.session.scalar(sa.select(Resource.id).where(
+                Resource.organisation_id == org.id, Resource.number == row["number"])):
+            report.skipped += 1
+            continue
+        create_resource(org, ResourceData(
+            number=row["number"], name=row["name"], kind=ResourceKind(row["kind"]),
+            area_mu=Decimal(row["area_mu"]) if "area_mu" in row else None,
+            status=ResourceStatus(row.get("status", "self_operated")),
+            location=row.get("location", ""), size=row.get("size", ""),
+            certificate=row.get("certificate", ""), note=row.get("note", "")), by=None)
         report.created += 1
 
 
@@ -303,23 +337,24 @@ def _load_volume(rows: list[dict[str, Any]], report: LoadReport) -> None:
             today=today(), seed=int(row["seed"]))
 
 
-def _load_books(rows: list[dict[str, Any]], payments: list[dict[str, Any]],
-                distributions: list[dict[str, Any]], report: LoadReport) -> None:
+def _load_books(rows: list[dict[str, Any]], world: dict[str, Any], report: LoadReport) -> None:
     from coopledger.ledger.sample_books import load_books
 
     storage = Path(current_app.config["STORAGE_DIR"])
     for row in rows:
         org = _one(Organisation, Organisation.code, row["org"])
         accountant = _one(User, User.username, row["accountant"])
-        own = [p for p in payments if p["org"] == row["org"]]
-        plans = [d for d in distributions if d["org"] == row["org"]]
+        own = [p for p in world.get("contract_payments", []) if p["org"] == row["org"]]
+        plans = [d for d in world.get("distributions", []) if d["org"] == row["org"]]
 
         def month_end(year: int, month: int, org: Organisation = org,
                       own: list[dict[str, Any]] = own, plans: list[dict[str, Any]] = plans,
                       by: User = accountant) -> list[Any]:
+            from coopledger.assets.sample import month_end as asset_steps
             from coopledger.distribution.sample import month_end as distribution_steps
 
             return [*_record_payments(org, own, year, month, by=by),
+                    *asset_steps(org, world, year, month, by=by, storage=storage),
                     *distribution_steps(org, plans, year, month, by=by, storage=storage)]
 
         made = load_books(org, accountant=accountant,

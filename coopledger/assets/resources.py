@@ -102,13 +102,14 @@ def update_resource(resource: Resource, data: ResourceData, *, by: User | None) 
 
 
 def link_contract(resource: Resource, contract: Contract, *, by: User | None) -> None:
-    """Record that ``contract`` uses the resource."""
+    """Record that ``contract`` uses the resource (a lease then counts its area); a resource
+    linked to a contract that is not over is marked contracted out."""
     if contract.organisation_id != resource.organisation_id:
         raise AssetRuleError(N_("合同不属于本组织。"))
     if contract in resource.contracts:
         raise AssetRuleError(N_("合同 %(number)s 已关联该资源。"), number=contract.number)
     resource.contracts.append(contract)
-    if contract.status is ContractStatus.ACTIVE:
+    if contract.status in (ContractStatus.DRAFT, ContractStatus.ACTIVE):
         resource.status = ResourceStatus.CONTRACTED_OUT
     db.session.flush()
     record("resource.link", resource, by=by, label=f"{resource} ↔ {contract.number}")

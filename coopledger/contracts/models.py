@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -20,6 +21,9 @@ from coopledger.extensions import Model
 from coopledger.i18n import N_
 from coopledger.members.models import Parcel
 from coopledger.orgs.models import Organisation
+
+if TYPE_CHECKING:
+    from coopledger.assets.resource_models import Resource
 
 
 class PartnerKind(enum.StrEnum):
@@ -181,13 +185,17 @@ class Contract(Model):
 
     organisation: Mapped[Organisation] = relationship()
     partner: Mapped[Partner] = relationship(back_populates="contracts")
+    # Collective land and water the contract uses (the resource register links them).
+    resources: Mapped[list[Resource]] = relationship(secondary="resource_contracts",
+                                                     viewonly=True)
     parcels: Mapped[list[LeasedParcel]] = relationship(back_populates="contract",
                                                        order_by="LeasedParcel.id")
 
     @property
     def leased_area(self) -> Decimal:
-        """Total area (亩) of the parcels the lease covers."""
-        return sum((p.parcel.area for p in self.parcels), Decimal("0.0000"))
+        """Total area (亩) of the contributed parcels and collective land the lease covers."""
+        parcels = sum((p.parcel.area for p in self.parcels), Decimal("0.0000"))
+        return parcels + sum((r.area_mu or Decimal(0) for r in self.resources), Decimal(0))
 
     @property
     def grain_rent(self) -> bool:

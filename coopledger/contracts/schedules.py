@@ -126,11 +126,12 @@ def preview(contract: Contract) -> list[rules.ScheduleLine]:
 
 
 def check_ready_to_sign(contract: Contract) -> None:
-    """A lease needs parcels and rent; a joint venture its profit share; an investment its
-    amount."""
+    """A lease needs parcels (or collective resources) and rent; a joint venture its profit
+    share; an investment its amount."""
     if contract.kind is ContractKind.LEASE:
-        if not contract.parcels:
-            raise ContractError(N_("请先登记租赁地块，再签订租赁合同。"))
+        if not contract.parcels and not contract.resources:
+            raise ContractError(N_("请先登记租赁地块（或在资源台账中关联集体资源），"
+                                   "再签订租赁合同。"))
         if not contract.has_rent_terms:
             raise ContractError(N_("请先填写租金条款（每亩现金或粮食斤数），再签订租赁合同。"))
         preview(contract)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -13,9 +14,15 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
+from coopledger.assets import depreciation, resources
+from coopledger.assets.models import AssetCard, AssetDisposal
+from coopledger.assets.reconcile import reconcile
+from coopledger.assets.resource_models import StockTake, StockTakeState
 from coopledger.auth.models import User
 from coopledger.extensions import db
 from coopledger.jobs.models import Job, JobState
+from coopledger.ledger.models import VoucherState
+from coopledger.orgs.models import Organisation
 from tests.conftest import Databases, dispose, make_app
 
 COMMAND = Path(sys.executable).with_name("coopledger")
@@ -48,13 +55,14 @@ def test_console_script_sets_up_loads_twice_and_lists(fresh: tuple[Flask, str],
     assert result.returncode == 0, result.stderr
     first = _run(["load-sample"], env)
     assert first.returncode == 0, first.stderr
-    assert "247 records created, 0 already there, 1572 vouchers in the demo books" in first.stdout
+    assert "260 records created, 0 already there, 1620 vouchers in the demo books" in first.stdout
     for login in ("admin", "accountant", "reviewer", "cashier", "supervisor", "member",
                   "auditor"):
         assert f"  {login} " in first.stdout
     assert "coop-demo-2026" in first.stdout
+    _check_asset_sample(_app)
     second = _run(["load-sample"], env)
-    assert "0 records created, 47 already there, 0 vouchers" in second.stdout
+    assert "0 records created, 60 already there, 0 vouchers" in second.stdout
     for org in ("shian-jjhzs", "shian-tdgf"):
         verified = _run(["verify-ledger", org], env)
         assert verified.returncode == 0, verified.stdout + verified.stderr
@@ -76,6 +84,31 @@ def test_console_script_sets_up_loads_twice_and_lists(fresh: tuple[Flask, str],
     assert "coop_2021" in tdgf
     assert "led by shian-jjhzs" in tdgf
     assert (tmp_path / "instance" / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def _check_asset_sample(app: Flask) -> None:
+    """The demo register: 34 cards (two gone), two years of posted monthly depreciation, a
+    scrapped printer and a projector missing at the 2025 stock-take, and it agrees with the
+    ledger; the wasteland is idle and the machine-land lease has ended."""
+    with app.app_context():
+        org = db.session.scalars(sa.select(Organisation).where(
+            Organisation.code == "shian-jjhzs")).one()
+        runs = depreciation.runs_of(org)
+        assert len(runs) == 24
+        assert all(r.voucher is not None and r.voucher.state is VoucherState.POSTED
+                   for r in runs)
+        kinds = sorted(d.kind.value for d in db.session.scalars(sa.select(AssetDisposal)))
+        assert kinds == ["scrap", "shortage"]
+        assert db.session.scalar(sa.select(sa.func.count(AssetCard.id))) == 34
+        for on in (dt.date(2024, 6, 30), dt.date(2025, 8, 31), dt.date(2025, 12, 31)):
+            assert reconcile(org, on).balanced, on
+        assert reconcile(org, dt.date(2025, 12, 31)).classes[0].cards == 32
+        stock_take = db.session.scalars(sa.select(StockTake)).one()
+        assert stock_take.state is StockTakeState.APPROVED
+        day = dt.date(2026, 11, 29)
+        assert [r.number for r in resources.idle(org, day)] == ["SA-ZY-04"]
+        assert [r.number for r in resources.contract_ended(org, day)] == ["SA-ZY-01"]
+        db.session.remove()
 
 
 def test_create_user_assigns_the_role_and_refuses_unknown_scopes(

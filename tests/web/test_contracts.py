@@ -50,7 +50,7 @@ def test_a_draft_is_registered_then_signed_with_its_resolution(client: FlaskClie
     resolution = {"sign-approval_ref": "成员大会决议〔2026〕4号",
                   "sign-approved_on": "2026-11-15", "sign-signed_on": "2026-11-20"}
     page = client.post(sign, data=resolution, follow_redirects=True).get_data(as_text=True)
-    assert "请先登记租赁地块，再签订租赁合同。" in page
+    assert "请先登记租赁地块（或在资源台账中关联集体资源），再签订租赁合同。" in page
     client.post(f"{URL}/{contract.id}/parcels", data={"parcel-parcel_code": "SA-02-010"})
     page = client.post(sign, data=resolution, follow_redirects=True).get_data(as_text=True)
     assert "请先填写租金条款（每亩现金或粮食斤数），再签订租赁合同。" in page
