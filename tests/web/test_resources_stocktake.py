@@ -17,8 +17,10 @@ from openpyxl import Workbook
 
 from coopledger.assets.models import AssetCard, AssetDisposal, AssetStatus, DisposalKind
 from coopledger.assets.resource_models import Resource, ResourceKind, ResourceStatus, StockTake
-from coopledger.assets.resources import ResourceData, create_resource
+from coopledger.assets.resources import ResourceData, create_resource, link_contract
 from coopledger.assets.workbook import SHEETS
+from coopledger.contracts import schedules
+from coopledger.contracts import services as contracts
 from coopledger.contracts.models import Contract, ContractKind, ContractStatus, Partner, PartnerKind
 from coopledger.extensions import db
 from coopledger.jobs.models import Job, JobState
@@ -100,6 +102,31 @@ def test_idle_resources_and_resources_whose_contract_ended_are_listed(
     assert "25.5 亩" in page                            # 3 × 8.5 亩 of water
     shown = client.get(f"{URL}/resources/{south.id}").get_data(as_text=True)
     assert "JJ-2020-01 鱼塘承包" in shown
+    contract_page = client.get(f"{URL}/contracts/{current.id}").get_data(as_text=True)
+    assert "R-02 南塘" in contract_page
+
+
+def test_a_lease_of_collective_land_is_signed_with_rent_on_its_area(
+        register: Any, by_name: Any) -> None:
+    org = register[0]
+    accountant = by_name.user("accountant")
+    partner = Partner(organisation=org, name="渔业大户", kind=PartnerKind.LARGE_GROWER,
+                      credit_code="92511623MA6XK3P10B")
+    db.session.add(partner)
+    db.session.flush()
+    lease = contracts.create_contract(org, contracts.ContractData(
+        number="JJ-2024-01", title="大堰塘承包", kind=ContractKind.LEASE, partner_id=partner.id,
+        starts_on=dt.date(2024, 1, 1), ends_on=dt.date(2026, 12, 31)), by=accountant)
+    schedules.set_terms(lease, schedules.MoneyTerms(price_per_mu=D("600.00")), by=accountant)
+    pond = create_resource(org, ResourceData(number="R-05", name="大堰塘",
+                                             kind=ResourceKind.WATER, area_mu=D("12.6")),
+                           by=accountant)
+    link_contract(pond, lease, by=accountant)
+    contracts.sign_contract(lease, approval_ref="村民代表会议决议",
+                            approved_on=dt.date(2023, 11, 28), signed_on=dt.date(2023, 12, 10),
+                            by=accountant)
+    assert [line.amount for line in schedules.schedule_of(lease)] == [D("7560.00")] * 3
+    assert pond.status is ResourceStatus.CONTRACTED_OUT
 
 
 def test_a_stock_take_books_the_missing_card_after_approval(
