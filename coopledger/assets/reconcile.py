@@ -5,8 +5,8 @@ accumulated depreciation against the contra account (累计折旧…, a credit b
 Register side, dated like the vouchers it drafts: a card counts from its acquisition day until
 its disposal day; its depreciation counts from the last day of each month run. Any difference
 comes with the records behind it: the register's own vouchers not posted by that day, cards
-without a posted purchase voucher, and posted ledger lines on those accounts that no card,
-run, disposal or stock-take knows about.
+without a posted purchase voucher (the first 200), and posted ledger lines on those accounts
+that no card, run, disposal or stock-take knows about.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from coopledger.assets.models import (
     AssetCard,
     AssetClass,
     AssetDisposal,
+    Category,
     DepreciationRun,
 )
 from coopledger.assets.resource_models import StockTake
@@ -33,6 +34,7 @@ from coopledger.money import from_fen
 from coopledger.orgs.models import Organisation
 
 ZERO = Decimal("0.00")
+CARDS_LISTED = 200
 
 
 @dataclass
@@ -113,25 +115,32 @@ def _register_vouchers(org: Organisation) -> set[int]:
     return known
 
 
+def _fen(column: sa.orm.InstrumentedAttribute[Decimal]) -> sa.ColumnElement[int]:
+    """A money column as its stored integer fen, so the database can sum it."""
+    return sa.type_coerce(column, sa.BigInteger)
+
+
+def _held(org: Organisation, on: dt.date) -> sa.ColumnElement[bool]:
+    """Cards of ``org`` on its register on ``on``: acquired, and not disposed of by then."""
+    gone = list(db.session.scalars(sa.select(AssetDisposal.card_id).join(AssetCard).where(
+        AssetCard.organisation_id == org.id, AssetDisposal.on <= on)))
+    return sa.and_(AssetCard.organisation_id == org.id, AssetCard.acquired_on <= on,
+                   AssetCard.id.not_in(gone))
+
+
 def reconcile(org: Organisation, on: dt.date) -> Reconciliation:
     """Compare register and ledger on ``on`` (inclusive)."""
     chart = accounts_by_code(org)
     figures = {cls: ClassFigures(cls, *class_codes(org, cls)) for cls in AssetClass}
-    disposed = dict(db.session.execute(
-        sa.select(AssetDisposal.card_id, AssetDisposal.on).join(AssetCard)
-        .where(AssetCard.organisation_id == org.id)).all())
+    held = _held(org, on)
     drafted = accumulated_by_card(org, through=on)
-    held: list[AssetCard] = []
-    for card in db.session.scalars(sa.select(AssetCard).where(
-            AssetCard.organisation_id == org.id, AssetCard.acquired_on <= on)):
-        gone = disposed.get(card.id)
-        if gone is not None and gone <= on:
-            continue
-        held.append(card)
-        item = figures[card.asset_class]
+    for card_id, category, original, opening in db.session.execute(
+            sa.select(AssetCard.id, AssetCard.category, _fen(AssetCard.original),
+                      _fen(AssetCard.opening_accumulated)).where(held)):
+        item = figures[Category(category).asset_class]
         item.cards += 1
-        item.register_original += card.original
-        item.register_accumulated += card.opening_accumulated + drafted.get(card.id, ZERO)
+        item.register_original += from_fen(int(original))
+        item.register_accumulated += from_fen(int(opening)) + drafted.get(card_id, ZERO)
     watched: dict[int, AssetClass] = {}
     for cls, item in figures.items():
         cost_ids = _subtree_ids(chart, item.cost_code)
@@ -149,11 +158,12 @@ def reconcile(org: Organisation, on: dt.date) -> Reconciliation:
         result.unposted = list(db.session.scalars(sa.select(Voucher).where(
             Voucher.id.in_(known), Voucher.on <= on, Voucher.state != VoucherState.POSTED)
             .order_by(Voucher.on, Voucher.id)))
-    posted = set(db.session.scalars(sa.select(Voucher.id).where(
-        Voucher.organisation_id == org.id, Voucher.state == VoucherState.POSTED,
-        Voucher.on <= on, Voucher.id.in_([c.purchase_voucher_id for c in held
-                                          if c.purchase_voucher_id is not None]))))
-    result.cards_without_voucher = [card for card in held if card.purchase_voucher_id not in posted]
+    posted = (sa.select(Voucher.id).where(Voucher.state == VoucherState.POSTED, Voucher.on <= on)
+              .scalar_subquery())
+    result.cards_without_voucher = list(db.session.scalars(sa.select(AssetCard).where(
+        held, sa.or_(AssetCard.purchase_voucher_id.is_(None),
+                     AssetCard.purchase_voucher_id.not_in(posted)))
+        .order_by(AssetCard.number).limit(CARDS_LISTED)))
     result.unknown_lines = list(db.session.scalars(sa.select(VoucherLine).join(Voucher).where(
         VoucherLine.organisation_id == org.id, VoucherLine.account_id.in_(list(watched)),
         VoucherLine.posted.is_(True), VoucherLine.on <= on, Voucher.id.not_in(known))
