@@ -308,3 +308,26 @@ def test_a_units_of_production_card_is_depreciated_by_the_month_units(
         "usage-year": "2024", "usage-month": "2", "usage-units": "50"},
         follow_redirects=True).get_data(as_text=True)
     assert "2024年2月的折旧已计提，不能再改该月工作量。" in late
+
+
+def test_biological_and_intangible_cards_credit_their_own_contra_accounts(
+        client: FlaskClient, auth: Auth, register: Any) -> None:
+    auth.login("accountant")
+    client.post(f"{URL}/new", data=_card_form(
+        number="E-001", name="集体花椒林", category="orchard", acquired_on="2023-12-20",
+        original="24000.00", life_months="120", residual_percent="0", expense_code="511"))
+    client.post(f"{URL}/new", data=_card_form(
+        number="F-001", name="财务软件", category="software", acquired_on="2023-12-20",
+        original="3600.00", life_months="60", residual_percent="0", expense_code="513"))
+    _run_months(client, 1)
+    january = db.session.scalars(sa.select(DepreciationRun)).one()
+    assert january.voucher is not None
+    # 花椒林 24,000 / 120 = 200 to 生产性生物资产累计折旧; software 3,600 / 60 = 60 to 累计摊销.
+    assert _lines(january.voucher) == [("511", D("200.00"), D("0.00")),
+                                       ("513", D("260.00"), D("0.00")),
+                                       ("133", D("0.00"), D("200.00")),
+                                       ("152", D("0.00"), D("200.00")),
+                                       ("162", D("0.00"), D("60.00"))]
+    page = client.get(f"{URL}/reconcile?on=2024-01-31").get_data(as_text=True)
+    assert "生产性生物资产（132/133）" in page
+    assert "无形资产（161/162）" in page
