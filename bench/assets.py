@@ -135,7 +135,8 @@ def bench(database_url: str | None, cards: int, months: int, rounds: int) -> Non
                 post(run.voucher)
                 db.session.commit()
         assert run is not None
-        print(f"{'draft a month (compute + voucher)':<40} median {statistics.median(timings):.2f} s,"
+        median = statistics.median(timings)
+        print(f"{'draft a month (compute + voucher)':<40} median {median:.2f} s,"
               f" slowest {max(timings):.2f} s over {months} months  ≤ 5 s")
         print(f"{'  last month':<40} {len(depreciation.lines_of(run)):,} cards, "
               f"{run.total:,.2f} yuan")

@@ -1,0 +1,175 @@
+"""What a financial disclosure shows, generated from the posted ledger only (no typed figures).
+
+For a period of an organisation (农经发〔2011〕13号: income and expenditure item by item, assets,
+resources, 债权债务, and for the year the distribution):
+
+- 收支明细: every posted line on an income, expense or cost account and on 库存现金/银行存款 in
+  the period, with date, 凭证号, 摘要, account and amount; opening balances and year-end
+  closing lines are left out (they are not income or expenditure). Totals per side, and in 大写.
+- The standard's 资产负债表 at the period end and 收益及收益分配表 for the period.
+- 债权债务: the end balance of every leaf account under 应收款, 应付款 and 内部往来/成员往来
+  (the counterparty is the sub-account's name), receivables and payables apart.
+- 资产: cards held at the end per class with original value and accumulated depreciation, and
+  the period's disposals; 资源: every resource with its area and use.
+- 合同: contracts in force during the period with what was received under them in it.
+
+The result is plain JSON data (amounts as strings with two decimals) so that it can be frozen
+and hashed as it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+
+from coopledger.assets.models import AssetCard, AssetDisposal
+from coopledger.assets.reconcile import reconcile
+from coopledger.assets.resources import in_force, resources_of, state_on
+from coopledger.contracts.models import Contract, ContractStatus
+from coopledger.contracts.money_models import ContractPayment
+from coopledger.extensions import db
+from coopledger.ledger import reports
+from coopledger.ledger.books import accounts_by_code
+from coopledger.ledger.models import (
+    Account,
+    Category,
+    Voucher,
+    VoucherKind,
+    VoucherLine,
+    VoucherState,
+)
+from coopledger.ledger.standards import STANDARDS
+from coopledger.money import amount_in_words
+from coopledger.orgs.models import Organisation
+
+ZERO = Decimal("0.00")
+
+
+def _money(value: Decimal | None) -> str:
+    return f"{(value or ZERO):.2f}"
+
+
+def _table(table: reports.ReportTable) -> dict[str, Any]:
+    return {"title": table.title, "columns": table.columns,
+            "rows": [[_money(c) if isinstance(c, Decimal) else c for c in row]
+                     for row in table.rows]}
+
+
+def income_and_expense(org: Organisation, start: dt.date, end: dt.date) -> dict[str, Any]:
+    """收支明细: the period's posted lines on income, expense, cost, cash and bank accounts."""
+    standard = STANDARDS[org.standard]
+    chart = accounts_by_code(org)
+    watched = [a.id for a in chart.values()
+               if a.category in (Category.INCOME, Category.EXPENSE, Category.COST)
+               or a.code.startswith((standard.cash, standard.bank))]
+    rows = db.session.execute(
+        sa.select(VoucherLine, Voucher, Account).join(Voucher).join(Account)
+        .where(VoucherLine.organisation_id == org.id, VoucherLine.posted.is_(True),
+               VoucherLine.closing.is_(False), VoucherLine.on >= start, VoucherLine.on <= end,
+               VoucherLine.account_id.in_(watched), Voucher.kind != VoucherKind.OPENING)
+        .order_by(VoucherLine.on, Voucher.number, VoucherLine.line_no)).all()
+    lines, debit, credit = [], ZERO, ZERO
+    for line, voucher, account in rows:
+        lines.append({"on": line.on.isoformat(), "voucher": voucher.label,
+                      "summary": line.summary, "account": account.label,
+                      "debit": _money(line.debit), "credit": _money(line.credit)})
+        debit += line.debit
+        credit += line.credit
+    return {"lines": lines, "debit": _money(debit), "credit": _money(credit),
+            "debit_words": amount_in_words(debit), "credit_words": amount_in_words(credit)}
+
+
+def claims_and_debts(org: Organisation, end: dt.date) -> dict[str, Any]:
+    """债权债务: leaf balances under 应收款, 应付款 and the members' current account at ``end``."""
+    standard = STANDARDS[org.standard]
+    chart = accounts_by_code(org)
+    parents = (standard.receivable, standard.payable, standard.member_parent)
+    leaves = {a.id: a for a in chart.values() if a.is_leaf and a.code.startswith(parents)}
+    debit = sa.type_coerce(VoucherLine.debit, sa.BigInteger)
+    credit = sa.type_coerce(VoucherLine.credit, sa.BigInteger)
+    balances = dict(db.session.execute(
+        sa.select(VoucherLine.account_id, sa.func.sum(debit - credit))
+        .where(VoucherLine.organisation_id == org.id, VoucherLine.posted.is_(True),
+               VoucherLine.on <= end, VoucherLine.account_id.in_(list(leaves)))
+        .group_by(VoucherLine.account_id)).all())
+    receivable: list[dict[str, str]] = []
+    payable: list[dict[str, str]] = []
+    for account_id, fen in sorted(balances.items(), key=lambda kv: leaves[kv[0]].code):
+        amount = Decimal(int(fen or 0)) / 100
+        if not amount:
+            continue
+        entry = {"account": leaves[account_id].label, "counterparty": leaves[account_id].name,
+                 "amount": _money(abs(amount))}
+        (receivable if amount > 0 else payable).append(entry)
+    return {"receivable": receivable, "payable": payable,
+            "receivable_total": _money(sum((Decimal(e["amount"]) for e in receivable), ZERO)),
+            "payable_total": _money(sum((Decimal(e["amount"]) for e in payable), ZERO))}
+
+
+def assets_and_resources(org: Organisation, start: dt.date, end: dt.date) -> dict[str, Any]:
+    """Cards held per class at ``end``, the period's disposals, and the resource register."""
+    result = reconcile(org, end)
+    classes = [{"class": f.asset_class.label, "cards": f.cards,
+                "original": _money(f.register_original),
+                "accumulated": _money(f.register_accumulated),
+                "net": _money(f.register_original - f.register_accumulated)}
+               for f in result.classes if f.cards]
+    disposed = [{"number": card.number, "name": card.name, "kind": disposal.kind.label,
+                 "on": disposal.on.isoformat(), "proceeds": _money(disposal.proceeds),
+                 "result": _money(disposal.result)}
+                for disposal, card in db.session.execute(
+                    sa.select(AssetDisposal, AssetCard).join(AssetCard).where(
+                        AssetCard.organisation_id == org.id, AssetDisposal.on >= start,
+                        AssetDisposal.on <= end).order_by(AssetDisposal.on)).all()]
+    resources = [{"number": r.number, "name": r.name, "kind": r.kind.label,
+                  "area_mu": f"{r.area_mu.normalize():f}" if r.area_mu else "", "size": r.size,
+                  "state": state_on(r, end),
+                  "contracts": [c.number for c in in_force(r, end)]}
+                 for r in resources_of(org)]
+    return {"classes": classes, "disposed": disposed, "resources": resources}
+
+
+def contracts_in_period(org: Organisation, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+    """Contracts in force at any time in the period and what they brought in during it."""
+    fen = sa.type_coerce(ContractPayment.amount, sa.BigInteger)
+    received = dict(db.session.execute(
+        sa.select(ContractPayment.contract_id, sa.func.sum(fen))
+        .where(ContractPayment.on >= start, ContractPayment.on <= end)
+        .group_by(ContractPayment.contract_id)).all())
+    rows = []
+    for contract in db.session.scalars(sa.select(Contract).where(
+            Contract.organisation_id == org.id,
+            Contract.status.in_([ContractStatus.ACTIVE, ContractStatus.TERMINATED]),
+            Contract.starts_on <= end,
+            sa.or_(Contract.ends_on.is_(None), Contract.ends_on >= start)).order_by(
+            Contract.number)):
+        rows.append({"number": contract.number, "title": contract.title,
+                     "partner": contract.partner.name, "kind": contract.kind.label,
+                     "starts_on": contract.starts_on.isoformat(),
+                     "ends_on": contract.ends_on.isoformat() if contract.ends_on else "",
+                     "received": _money(Decimal(int(received.get(contract.id) or 0)) / 100)})
+    return rows
+
+
+def unposted_in(org: Organisation, start: dt.date, end: dt.date) -> int:
+    """Vouchers dated in the period that are not posted (a disclosure needs none)."""
+    return db.session.scalar(sa.select(sa.func.count(Voucher.id)).where(
+        Voucher.organisation_id == org.id, Voucher.on >= start, Voucher.on <= end,
+        Voucher.state != VoucherState.POSTED)) or 0
+
+
+def generate(org: Organisation, start: dt.date, end: dt.date, *, key: str) -> dict[str, Any]:
+    """The whole generated contents of a financial disclosure for the period."""
+    return {
+        "organisation": {"code": org.code, "name": org.name, "standard": org.standard.value},
+        "period": {"key": key, "start": start.isoformat(), "end": end.isoformat()},
+        "income_expense": income_and_expense(org, start, end),
+        "balance_sheet": _table(reports.balance_sheet(org, start, end)),
+        "income_statement": _table(reports.income_statement(org, start, end)),
+        "claims_and_debts": claims_and_debts(org, end),
+        "assets": assets_and_resources(org, start, end),
+        "contracts": contracts_in_period(org, start, end),
+    }

@@ -1,0 +1,169 @@
+"""Pure rules of the disclosure calendar and of published snapshots.
+
+- Financial disclosures (财务公开) cover every month or every quarter of a year (农经发〔2011〕13号:
+  at least quarterly, monthly where there are many transactions), plus the annual one.
+- Each is due by a deadline: the configured day of the month after the period ends (e.g. the
+  15th after the quarter). A period not yet ended is not due; ended and before its deadline it
+  is due; past its deadline and unpublished it is missing; published after it, it was late.
+- A publication freezes its contents (canonical JSON), its PDF and the ledger chain head of the
+  period; its hash is SHA-256 over the previous publication's hash and the three, so every
+  publication of an organisation chains to the one before. The short code printed on the
+  notice is the first 12 characters of the hash in upper-case base 32.
+- Public text never shows an 18-digit ID number or any run of 12 or more digits (bank
+  accounts); :func:`unmasked` finds them.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import enum
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from coopledger.i18n import N_
+
+GENESIS = "0" * 64
+SHORT_CODE_LENGTH = 12
+_UNMASKED = re.compile(r"(?<![0-9])(?:[0-9]{17}[0-9Xx]|[0-9]{12,})(?![0-9])")
+
+
+class Frequency(enum.StrEnum):
+    """How often the finances are disclosed."""
+
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+
+    @property
+    def label(self) -> str:
+        """Untranslated display name."""
+        return {Frequency.MONTHLY: N_("按月公开"), Frequency.QUARTERLY: N_("按季公开")}[self]
+
+
+class CalendarState(enum.StrEnum):
+    """Where a period stands against its deadline."""
+
+    NOT_DUE = "not_due"
+    DUE = "due"
+    MISSING = "missing"
+    PUBLISHED = "published"
+    LATE = "late"
+
+    @property
+    def label(self) -> str:
+        """Untranslated display name."""
+        return {CalendarState.NOT_DUE: N_("未到期"), CalendarState.DUE: N_("待公开"),
+                CalendarState.MISSING: N_("逾期未公开"), CalendarState.PUBLISHED: N_("已按时公开"),
+                CalendarState.LATE: N_("逾期后公开")}[self]
+
+
+@dataclass(frozen=True)
+class Period:
+    """A span the finances are disclosed for."""
+
+    start: dt.date
+    end: dt.date
+    key: str          # "2025-Q1", "2025-03", "2025"
+
+    @property
+    def annual(self) -> bool:
+        """Whether the period is a whole year."""
+        return len(self.key) == 4
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    return following - dt.timedelta(days=1)
+
+
+def periods(frequency: Frequency, year: int) -> list[Period]:
+    """The year's periods in order, then the annual one."""
+    if frequency is Frequency.MONTHLY:
+        spans = [(dt.date(year, m, 1), _month_end(year, m), f"{year}-{m:02d}")
+                 for m in range(1, 13)]
+    else:
+        spans = [(dt.date(year, 3 * q - 2, 1), _month_end(year, 3 * q), f"{year}-Q{q}")
+                 for q in range(1, 5)]
+    return [*(Period(*span) for span in spans),
+            Period(dt.date(year, 1, 1), dt.date(year, 12, 31), str(year))]
+
+
+def period_of(key: str) -> Period:
+    """The period a key names ("2025", "2025-Q2", "2025-07"); ValueError if it names none."""
+    match = re.fullmatch(r"(\d{4})(?:-(Q[1-4]|\d{2}))?", key)
+    if match is None:
+        raise ValueError(key)
+    year, part = int(match.group(1)), match.group(2)
+    if part is None:
+        return Period(dt.date(year, 1, 1), dt.date(year, 12, 31), key)
+    if part.startswith("Q"):
+        quarter = int(part[1])
+        return Period(dt.date(year, 3 * quarter - 2, 1), _month_end(year, 3 * quarter), key)
+    month = int(part)
+    if not 1 <= month <= 12:
+        raise ValueError(key)
+    return Period(dt.date(year, month, 1), _month_end(year, month), key)
+
+
+def deadline(period: Period, *, day: int) -> dt.date:
+    """The ``day`` of the month after the period (clamped to that month's last day)."""
+    following = period.end + dt.timedelta(days=1)
+    return min(following.replace(day=1) + dt.timedelta(days=day - 1),
+               _month_end(following.year, following.month))
+
+
+def calendar_state(period: Period, *, due_by: dt.date, published_on: dt.date | None,
+                   today: dt.date) -> CalendarState:
+    """Computed, never typed: see the module rules."""
+    if published_on is not None:
+        return CalendarState.LATE if published_on > due_by else CalendarState.PUBLISHED
+    if today <= period.end:
+        return CalendarState.NOT_DUE
+    return CalendarState.MISSING if today > due_by else CalendarState.DUE
+
+
+def canonical_json(contents: dict[str, Any]) -> bytes:
+    """The one byte form of the contents that is hashed (sorted keys, no spaces, UTF-8)."""
+    return json.dumps(contents, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+                      default=_plain).encode("utf-8")
+
+
+def _plain(value: object) -> str:
+    if isinstance(value, Decimal):
+        return f"{value:.2f}" if value == value.quantize(Decimal("0.01")) else str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+def publication_hash(previous: str, contents: bytes, pdf: bytes, ledger_head: str) -> str:
+    """SHA-256 over the previous hash and the digests of contents, PDF and ledger head."""
+    parts = [previous, hashlib.sha256(contents).hexdigest(), hashlib.sha256(pdf).hexdigest(),
+             ledger_head or GENESIS]
+    return hashlib.sha256("\n".join(parts).encode("ascii")).hexdigest()
+
+
+def short_code(digest: str) -> str:
+    """The code printed on the notice: 12 characters of base 32, easy to type."""
+    return base64.b32encode(bytes.fromhex(digest)).decode("ascii")[:SHORT_CODE_LENGTH]
+
+
+def verify_chain(links: list[tuple[str, str, bytes, bytes, str]]) -> int | None:
+    """Check (previous, hash, contents, pdf, ledger head) links in order; the index of the first
+    broken one, or None when the whole chain holds."""
+    expected_previous = GENESIS
+    for index, (previous, digest, contents, pdf, head) in enumerate(links):
+        if previous != expected_previous or publication_hash(previous, contents, pdf,
+                                                             head) != digest:
+            return index
+        expected_previous = digest
+    return None
+
+
+def unmasked(text: str) -> list[str]:
+    """18-digit ID numbers and runs of 12 or more digits found in public text."""
+    return _UNMASKED.findall(text)
