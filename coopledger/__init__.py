@@ -104,6 +104,11 @@ def _setup_blueprints(app: Flask) -> None:
 
     register(voucher_origin)
     register(asset_voucher_origin)
+    from coopledger.disclosure.services import refuse_reopening_published
+    from coopledger.ledger.periods import REOPEN_GUARDS
+
+    if refuse_reopening_published not in REOPEN_GUARDS:
+        REOPEN_GUARDS.append(refuse_reopening_published)
     del exports, bookfile, imports, statement_job, workbook
     del resource_views, run_views, stocktake_views  # their routes are on assets_bp
     for blueprint in (home_bp, auth_bp, users_bp, orgs_bp, audit_bp, jobs_bp, books_bp,

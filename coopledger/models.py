@@ -8,6 +8,7 @@ from coopledger.audit import models as audit_models
 from coopledger.auth import models as auth_models
 from coopledger.contracts import models as contracts_models
 from coopledger.contracts import money_models as contract_money_models
+from coopledger.disclosure import models as disclosure_models
 from coopledger.distribution import models as distribution_models
 from coopledger.jobs import models as jobs_models
 from coopledger.ledger import models as ledger_models
@@ -16,5 +17,6 @@ from coopledger.orgs import models as orgs_models
 from coopledger.shares import models as shares_models
 
 __all__ = ["asset_resource_models", "assets_models", "audit_models", "auth_models",
-           "contract_money_models", "contracts_models", "distribution_models", "jobs_models",
-           "ledger_models", "members_models", "orgs_models", "shares_models"]
+           "contract_money_models", "contracts_models", "disclosure_models",
+           "distribution_models", "jobs_models", "ledger_models", "members_models",
+           "orgs_models", "shares_models"]

@@ -8,7 +8,8 @@
 - A publication freezes its contents (canonical JSON), its PDF and the ledger chain head of the
   period; its hash is SHA-256 over the previous publication's hash and the three, so every
   publication of an organisation chains to the one before. The short code printed on the
-  notice is the first 12 characters of the hash in upper-case base 32.
+  notice is the first 12 characters, in upper-case base 32, of the same hash taken with an
+  empty PDF (the PDF cannot carry a code computed over itself).
 - Public text never shows an 18-digit ID number or any run of 12 or more digits (bank
   accounts); :func:`unmasked` finds them.
 """

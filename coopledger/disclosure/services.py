@@ -1,0 +1,348 @@
+"""The disclosure workflow: settings, drafting from the ledger, explanations and posts, the
+民主理财小组 review, the township review, publication (the frozen, chained snapshot) and
+corrections; flushes, never commits.
+
+Rules: a period is drafted and published only when every month in it is closed and nothing
+dated in it is unposted; figures are generated, the accountant adds explanations and posts but
+never changes a figure. Only 民主理财小组 members (the organisation's supervisor role) review;
+one disagreement sends the draft back with its comment, and it goes on to the township once
+every member has agreed in the current round. A township auditor of the organisation's
+township records the opinion; a disagreement also sends it back. Publishing freezes the
+contents, PDF, ledger head and the hash chained to the organisation's previous publication;
+nothing published changes; a correction is a new version naming the one it corrects.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from coopledger.audit.services import record
+from coopledger.auth.models import User
+from coopledger.auth.permissions import audited_township_ids, org_roles
+from coopledger.auth.roles import Role
+from coopledger.dates import today, utcnow
+from coopledger.disclosure import contents as generated
+from coopledger.disclosure import rules
+from coopledger.disclosure.models import (
+    Disclosure,
+    DisclosureKind,
+    DisclosurePost,
+    DisclosureReview,
+    DisclosureSettings,
+    DisclosureState,
+    PostCategory,
+)
+from coopledger.errors import CoopLedgerError
+from coopledger.extensions import db
+from coopledger.i18n import N_
+from coopledger.ledger.attachments import store_scan
+from coopledger.ledger.books import find_period
+from coopledger.ledger.models import Book, Voucher, VoucherState
+from coopledger.orgs.models import Organisation
+
+
+class DisclosureError(CoopLedgerError):
+    """A disclosure action that is not allowed now."""
+
+    message = N_("公开操作未能完成。")
+
+
+def settings_of(org: Organisation) -> DisclosureSettings:
+    """The organisation's calendar settings (quarterly, by the 15th, posted 15 days if unset)."""
+    found = db.session.scalar(sa.select(DisclosureSettings).where(
+        DisclosureSettings.organisation_id == org.id))
+    return found or DisclosureSettings(organisation_id=org.id,
+                                       frequency=rules.Frequency.QUARTERLY, deadline_day=15,
+                                       posting_days=15)
+
+
+def save_settings(org: Organisation, *, frequency: rules.Frequency, deadline_day: int,
+                  posting_days: int, by: User) -> DisclosureSettings:
+    """Change the calendar."""
+    if not 1 <= deadline_day <= 31:
+        raise DisclosureError(N_("公开期限须是下月的第 1 至 31 日。"))
+    if posting_days < 15:
+        raise DisclosureError(N_("公开栏张贴时间不能少于 15 天。"))
+    settings = settings_of(org)
+    settings.frequency, settings.deadline_day = frequency, deadline_day
+    settings.posting_days = posting_days
+    db.session.add(settings)
+    db.session.flush()
+    record("disclosure.settings", org, by=by, label=org.name,
+           after={"frequency": frequency.value, "deadline_day": deadline_day,
+                  "posting_days": posting_days})
+    return settings
+
+
+def _months(period: rules.Period) -> list[tuple[int, int]]:
+    months, day = [], period.start
+    while day <= period.end:
+        months.append((day.year, day.month))
+        day = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return months
+
+
+def check_publishable(org: Organisation, period: rules.Period) -> None:
+    """Refuse a period with an open month or an unposted voucher, saying which."""
+    open_months = [f"{y}-{m:02d}" for y, m in _months(period)
+                   if (found := find_period(org.id, y, m)) is None or not found.is_closed]
+    if open_months:
+        raise DisclosureError(N_("%(months)s 还没有结账；期间结账后才能生成和公开财务公开。"),
+                              months="、".join(open_months))
+    unposted = generated.unposted_in(org, period.start, period.end)
+    if unposted:
+        raise DisclosureError(N_("期间内还有 %(n)d 张凭证没有记账，不能公开。"), n=unposted)
+
+
+def _title(org: Organisation, period: rules.Period) -> str:
+    if period.annual:
+        label = str(CoopLedgerError(N_("%(year)s年度"), year=period.key))
+    elif "Q" in period.key:
+        label = str(CoopLedgerError(N_("%(year)s年第%(quarter)s季度"), year=period.key[:4],
+                                    quarter=period.key[-1]))
+    else:
+        label = str(CoopLedgerError(N_("%(year)s年%(month)s月"), year=period.key[:4],
+                                    month=str(int(period.key[5:]))))
+    return str(CoopLedgerError(N_("%(org)s%(period)s财务公开"), org=org.name, period=label))
+
+
+def versions_of(org: Organisation, key: str) -> list[Disclosure]:
+    """Every version of a period's disclosure, oldest first."""
+    return list(db.session.scalars(sa.select(Disclosure).where(
+        Disclosure.organisation_id == org.id, Disclosure.period_key == key,
+        Disclosure.kind != DisclosureKind.SPECIAL).order_by(Disclosure.version)))
+
+
+def draft(org: Organisation, key: str, *, by: User) -> Disclosure:
+    """Generate the first version of a period's financial disclosure."""
+    try:
+        period = rules.period_of(key)
+    except ValueError:
+        raise DisclosureError(N_("期间“%(key)s”无法识别。"), key=key) from None
+    if versions_of(org, key):
+        raise DisclosureError(N_("%(key)s 的公开已经生成；已公开的请用“更正”生成新版本。"),
+                              key=key)
+    return _new_version(org, period, version=1, corrects=None, reason="", by=by)
+
+
+def _new_version(org: Organisation, period: rules.Period, *, version: int,
+                 corrects: Disclosure | None, reason: str, by: User) -> Disclosure:
+    check_publishable(org, period)
+    body = generated.generate(org, period.start, period.end, key=period.key)
+    disclosure = Disclosure(
+        organisation=org, period_key=period.key, start=period.start, end=period.end,
+        kind=DisclosureKind.ANNUAL if period.annual else DisclosureKind.PERIODIC,
+        version=version, corrects=corrects, correction_reason=reason.strip()[:500],
+        title=_title(org, period), contents=rules.canonical_json(body).decode("utf-8"),
+        created_by_id=by.id, created_at=utcnow())
+    db.session.add(disclosure)
+    db.session.flush()
+    record("disclosure.draft", disclosure, by=by, label=disclosure.title,
+           after={"period": period.key, "version": version})
+    return disclosure
+
+
+def correct(published: Disclosure, *, reason: str, by: User) -> Disclosure:
+    """A new version of a published disclosure, naming it and why."""
+    if published.state is not DisclosureState.PUBLISHED:
+        raise DisclosureError(N_("只有已公开的版本可以更正；草稿请直接修改说明。"))
+    if not reason.strip():
+        raise DisclosureError(N_("更正须写明原因。"))
+    versions = versions_of(published.organisation, published.period_key)
+    if any(v.state is not DisclosureState.PUBLISHED for v in versions):
+        raise DisclosureError(N_("该期间已有一个未公开的更正版本。"))
+    return _new_version(published.organisation, rules.period_of(published.period_key),
+                        version=max(v.version for v in versions) + 1, corrects=published,
+                        reason=reason, by=by)
+
+
+def _draft_only(disclosure: Disclosure) -> None:
+    if disclosure.state is not DisclosureState.DRAFT:
+        raise DisclosureError(N_("只有草稿可以修改（现为“%(state)s”）。"),
+                              state=str(CoopLedgerError(disclosure.state.label)))
+
+
+def explain(disclosure: Disclosure, text: str, *, by: User) -> Disclosure:
+    """The accountant's explanations beside the generated figures."""
+    _draft_only(disclosure)
+    disclosure.explanation = text.strip()[:5000]
+    db.session.flush()
+    record("disclosure.explain", disclosure, by=by, label=disclosure.title)
+    return disclosure
+
+
+def add_post(disclosure: Disclosure, *, category: PostCategory, title: str, body: str,
+             attachment: tuple[bytes, str] | None, storage: Path, by: User) -> DisclosurePost:
+    """A 党务/村务 item (e.g. a meeting resolution, a tender result) in the same package."""
+    _draft_only(disclosure)
+    if not title.strip():
+        raise DisclosureError(N_("公开事项须有标题。"))
+    post = DisclosurePost(disclosure=disclosure, category=category, title=title.strip()[:200],
+                          body=body.strip())
+    if attachment is not None:
+        content, name = attachment
+        post.attachment_sha256, post.attachment_type = store_scan(content, storage)
+        post.attachment_name = Path(name).name[:200]
+    db.session.add(post)
+    db.session.flush()
+    record("disclosure.post", disclosure, by=by, label=post.title)
+    return post
+
+
+def submit(disclosure: Disclosure, *, by: User) -> Disclosure:
+    """Send the draft to the 民主理财小组."""
+    _draft_only(disclosure)
+    check_publishable(disclosure.organisation, rules.period_of(disclosure.period_key))
+    disclosure.state = DisclosureState.REVIEWING
+    disclosure.submitted_at = utcnow()
+    db.session.flush()
+    record("disclosure.submit", disclosure, by=by, label=disclosure.title)
+    return disclosure
+
+
+def committee(org: Organisation) -> list[User]:
+    """The 民主理财小组: users holding the supervisor role on the organisation."""
+    from coopledger.auth.models import RoleAssignment
+
+    return list(db.session.scalars(sa.select(User).join(RoleAssignment).where(
+        RoleAssignment.organisation_id == org.id, RoleAssignment.role == Role.SUPERVISOR,
+        User.is_active_account.is_(True)).order_by(User.id)))
+
+
+def review(disclosure: Disclosure, *, agrees: bool, comment: str, by: User) -> Disclosure:
+    """A member's agree/disagree; disagreement returns the draft, unanimity moves it on."""
+    if disclosure.state is not DisclosureState.REVIEWING:
+        raise DisclosureError(N_("该公开不在民主理财小组审核阶段。"))
+    if Role.SUPERVISOR not in org_roles(by, disclosure.organisation):
+        raise DisclosureError(N_("只有本组织民主理财小组成员可以审核公开内容。"))
+    if not agrees and not comment.strip():
+        raise DisclosureError(N_("不同意时请写明意见。"))
+    db.session.add(DisclosureReview(disclosure=disclosure, user_id=by.id, agrees=agrees,
+                                    comment=comment.strip()[:1000], at=utcnow()))
+    db.session.flush()
+    if not agrees:
+        disclosure.state = DisclosureState.DRAFT
+    else:
+        submitted = disclosure.submitted_at
+        agreed = {r.user_id for r in disclosure.reviews
+                  if r.agrees and submitted is not None and r.at >= submitted}
+        if all(member.id in agreed for member in committee(disclosure.organisation)):
+            disclosure.state = DisclosureState.TOWNSHIP
+    db.session.flush()
+    record("disclosure.review", disclosure, by=by, label=disclosure.title,
+           after={"agrees": agrees, "comment": comment.strip()[:200]})
+    return disclosure
+
+
+def township_review(disclosure: Disclosure, *, agrees: bool, opinion: str,
+                    by: User) -> Disclosure:
+    """The township auditor's opinion; a disagreement returns the draft."""
+    if disclosure.state is not DisclosureState.TOWNSHIP:
+        raise DisclosureError(N_("该公开不在乡镇审核阶段。"))
+    if disclosure.organisation.township_id not in audited_township_ids(by):
+        raise DisclosureError(N_("只有本乡镇的审计人员可以审核。"))
+    if not opinion.strip():
+        raise DisclosureError(N_("请填写审核意见。"))
+    disclosure.township_opinion = opinion.strip()[:1000]
+    disclosure.township_by_id = by.id
+    disclosure.township_at = utcnow() if agrees else None
+    if not agrees:
+        disclosure.state = DisclosureState.DRAFT
+    db.session.flush()
+    record("disclosure.township", disclosure, by=by, label=disclosure.title,
+           after={"agrees": agrees, "opinion": opinion.strip()[:200]})
+    return disclosure
+
+
+def ledger_head(org: Organisation, end: dt.date) -> str:
+    """The organisation's voucher hash chain at its last voucher dated in or before the period."""
+    head = db.session.scalar(sa.select(Voucher.chain_hash).where(
+        Voucher.organisation_id == org.id, Voucher.state == VoucherState.POSTED,
+        Voucher.on <= end).order_by(Voucher.post_seq.desc()).limit(1))
+    return head or rules.GENESIS
+
+
+def last_hash(org: Organisation) -> str:
+    """The hash of the organisation's latest publication (the chain's genesis if none)."""
+    found = db.session.scalar(sa.select(Disclosure.hash).where(
+        Disclosure.organisation_id == org.id, Disclosure.state == DisclosureState.PUBLISHED)
+        .order_by(Disclosure.published_at.desc(), Disclosure.id.desc()).limit(1))
+    return found or rules.GENESIS
+
+
+def frozen_body(disclosure: Disclosure, *, posted_from: dt.date,
+                posted_until: dt.date) -> dict[str, Any]:
+    """Everything the publication shows, as hashed."""
+    return {
+        "title": disclosure.title, "version": disclosure.version,
+        "corrects": disclosure.corrects.short_code if disclosure.corrects else None,
+        "correction_reason": disclosure.correction_reason,
+        "contents": json.loads(disclosure.contents), "explanation": disclosure.explanation,
+        "posts": [{"category": p.category.value, "title": p.title, "body": p.body,
+                   "attachment": p.attachment_sha256 or ""} for p in disclosure.posts],
+        "reviews": [{"by": r.user.display_name, "agrees": r.agrees, "comment": r.comment,
+                     "at": r.at.isoformat()} for r in disclosure.reviews],
+        "township_opinion": disclosure.township_opinion,
+        "posted_from": posted_from.isoformat(), "posted_until": posted_until.isoformat(),
+    }
+
+
+def publish(disclosure: Disclosure, *, render_pdf: Callable[[Disclosure, dict[str, Any]], bytes],
+            storage: Path, by: User,
+            progress: Callable[[int, str], None] | None = None) -> Disclosure:
+    """Freeze and publish: canonical JSON, PDF, ledger head and the chained hash."""
+    if disclosure.state is not DisclosureState.TOWNSHIP or disclosure.township_at is None:
+        raise DisclosureError(N_("须经民主理财小组和乡镇审核同意后才能公开。"))
+    org = disclosure.organisation
+    db.session.execute(sa.select(Book.organisation_id).where(Book.organisation_id == org.id)
+                       .with_for_update())   # one publication of the organisation at a time
+    check_publishable(org, rules.period_of(disclosure.period_key))
+    settings = settings_of(org)
+    posted_from = today()
+    posted_until = posted_from + dt.timedelta(days=settings.posting_days)
+    body = frozen_body(disclosure, posted_from=posted_from, posted_until=posted_until)
+    frozen = rules.canonical_json(body)
+    if progress:
+        progress(20, N_("正在生成公开 PDF"))
+    previous = last_hash(org)
+    head = ledger_head(org, disclosure.end)
+    code = rules.short_code(rules.publication_hash(previous, frozen, b"", head))
+    pdf = render_pdf(disclosure, {**body, "short_code": code})
+    if progress:
+        progress(80, N_("正在保存并计算校验码"))
+    disclosure.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+    path = storage / "disclosures" / f"{disclosure.pdf_sha256}.pdf"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(pdf)
+    disclosure.frozen = frozen.decode("utf-8")
+    disclosure.ledger_head, disclosure.previous_hash = head, previous
+    disclosure.hash = rules.publication_hash(previous, frozen, pdf, head)
+    disclosure.short_code = code
+    disclosure.posted_from, disclosure.posted_until = posted_from, posted_until
+    disclosure.published_at = utcnow()
+    disclosure.state = DisclosureState.PUBLISHED
+    db.session.flush()
+    record("disclosure.publish", disclosure, by=by, label=disclosure.title,
+           after={"hash": disclosure.hash, "short_code": disclosure.short_code})
+    return disclosure
+
+
+def refuse_reopening_published(org: Organisation, year: int, month: int) -> None:
+    """Reopen guard (``ledger.periods.REOPEN_GUARDS``): a month a publication covers stays
+    closed; a mistake found later is corrected in a later month and a new version."""
+    day = dt.date(year, month, 1)
+    covering = db.session.scalar(sa.select(Disclosure).where(
+        Disclosure.organisation_id == org.id, Disclosure.state == DisclosureState.PUBLISHED,
+        Disclosure.start <= day, Disclosure.end >= day).limit(1))
+    if covering is not None:
+        raise DisclosureError(N_("%(year)d年%(month)d月已由“%(title)s”（校验码 %(code)s）公开，"
+                                 "不能反结账；如需更正，请在以后月份调整并发布更正版本。"),
+                              year=year, month=month, title=covering.title,
+                              code=covering.short_code or "")
