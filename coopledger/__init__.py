@@ -88,6 +88,9 @@ def _setup_blueprints(app: Flask) -> None:
     from coopledger.contracts.money_views import bp as contract_money_bp
     from coopledger.contracts.payments import voucher_origin
     from coopledger.contracts.views import bp as partners_bp
+    from coopledger.disclosure import publish_job  # registers the publishing job kind
+    from coopledger.disclosure.public_views import bp as disclosure_public_bp
+    from coopledger.disclosure.views import bp as disclosure_bp
     from coopledger.distribution import statement_job  # registers the statements job kind
     from coopledger.distribution.public_views import bp as distribution_public_bp
     from coopledger.distribution.views import bp as distribution_bp
@@ -109,11 +112,12 @@ def _setup_blueprints(app: Flask) -> None:
 
     if refuse_reopening_published not in REOPEN_GUARDS:
         REOPEN_GUARDS.append(refuse_reopening_published)
-    del exports, bookfile, imports, statement_job, workbook
+    del exports, bookfile, imports, statement_job, workbook, publish_job
     del resource_views, run_views, stocktake_views  # their routes are on assets_bp
     for blueprint in (home_bp, auth_bp, users_bp, orgs_bp, audit_bp, jobs_bp, books_bp,
                       vouchers_bp, members_bp, shares_bp, partners_bp, contracts_bp,
-                      contract_money_bp, distribution_bp, distribution_public_bp, assets_bp):
+                      contract_money_bp, distribution_bp, distribution_public_bp, assets_bp,
+                      disclosure_bp, disclosure_public_bp):
         app.register_blueprint(blueprint)
 
 

@@ -41,7 +41,7 @@ main.add_command(routes_command)
 def register_commands(app: Flask) -> None:
     """Attach the project's commands to ``app.cli`` (also reachable through ``flask``)."""
     for command in (init_db, load_sample, create_user, list_orgs, run, worker, export_ledger,
-                    verify_ledger, report):
+                    verify_ledger, report, verify_disclosure):
         app.cli.add_command(command)
 
 
@@ -184,6 +184,25 @@ def verify_ledger(org_code: str) -> None:
     if not result.ok:
         raise SystemExit(1)
     click.echo("OK: SQL and beancount agree for every account and month")
+
+
+@click.command("verify-disclosure")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def verify_disclosure(file: Path) -> None:
+    """Say whether FILE is an unaltered published notice, and which (exit 1 if not)."""
+    from flask import current_app
+
+    from coopledger.disclosure.verification import verify_pdf
+
+    verdict = verify_pdf(file.read_bytes(), Path(current_app.config["STORAGE_DIR"]))
+    if not verdict.matches or verdict.disclosure is None:
+        click.echo(f"NOT MATCHED: {file} is not an unaltered published disclosure")
+        raise SystemExit(1)
+    found = verdict.disclosure
+    click.echo(f"MATCHED: {found.organisation.code} {found.period_key} version {found.version} "
+               f"({found.title}), code {found.short_code}, published "
+               f"{found.published_at.date().isoformat() if found.published_at else ''}")
 
 
 @click.command("report")

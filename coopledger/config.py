@@ -36,6 +36,7 @@ DEFAULTS: dict[str, Any] = {
     "PASSWORD_HASH_COST": "default",
     "AUDIT_PAGE_SIZE": 50,
     "CONTRACT_EXPIRY_WARNING_DAYS": 90,
+    "QUESTION_WARNING_DAYS": 7,
     # Background jobs: huey on SQLite under instance/ unless REDIS_URL is set.
     "REDIS_URL": None,
     "JOBS_IMMEDIATE": False,

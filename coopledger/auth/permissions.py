@@ -49,6 +49,10 @@ class Action(enum.StrEnum):
     MANAGE_DISTRIBUTION = "distribution.manage"
     VIEW_ASSETS = "assets.view"            # asset cards, resources, stock-takes
     MANAGE_ASSETS = "assets.manage"
+    VIEW_DISCLOSURES = "disclosures.view"      # drafts, reviews, questions (members included)
+    MANAGE_DISCLOSURES = "disclosures.manage"  # draft, explain, publish, answer questions
+    REVIEW_DISCLOSURES = "disclosures.review"  # the 民主理财小组
+    OPINE_DISCLOSURES = "disclosures.opine"    # the township's review opinion
 
 
 # Organisation roles that may perform each organisation action; township auditors may
@@ -75,10 +79,16 @@ _ORG_ROLES: dict[Action, frozenset[Role]] = {
     Action.VIEW_ASSETS: frozenset({Role.ACCOUNTANT, Role.REVIEWER, Role.CASHIER,
                                    Role.SUPERVISOR}),
     Action.MANAGE_ASSETS: frozenset({Role.ACCOUNTANT}),
+    Action.VIEW_DISCLOSURES: frozenset({Role.ACCOUNTANT, Role.REVIEWER, Role.CASHIER,
+                                        Role.SUPERVISOR, Role.MEMBER}),
+    Action.MANAGE_DISCLOSURES: frozenset({Role.ACCOUNTANT}),
+    Action.REVIEW_DISCLOSURES: frozenset({Role.SUPERVISOR}),
+    Action.OPINE_DISCLOSURES: frozenset(),          # township auditors only (below)
 }
 _AUDITOR_MAY = frozenset({Action.VIEW_ORG, Action.VIEW_BOOKS, Action.EXPORT_BOOKS,
                           Action.VIEW_MEMBERS, Action.VIEW_CONTRACTS,
-                          Action.VIEW_DISTRIBUTION, Action.VIEW_ASSETS})
+                          Action.VIEW_DISTRIBUTION, Action.VIEW_ASSETS,
+                          Action.VIEW_DISCLOSURES, Action.OPINE_DISCLOSURES})
 
 
 Subject = Organisation | Township | Job | Household | None

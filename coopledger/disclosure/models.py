@@ -116,7 +116,8 @@ class Disclosure(Model):
     posted_from: Mapped[dt.date | None]
     posted_until: Mapped[dt.date | None]
     frozen: Mapped[str | None] = mapped_column(sa.Text)     # the canonical JSON hashed
-    pdf_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    pdf_sha256: Mapped[str | None] = mapped_column(sa.String(64))     # the A4 notice
+    a3_sha256: Mapped[str | None] = mapped_column(sa.String(64))      # the A3 notice
     ledger_head: Mapped[str | None] = mapped_column(sa.String(64))
     previous_hash: Mapped[str | None] = mapped_column(sa.String(64))
     hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)

@@ -38,6 +38,7 @@ from coopledger.disclosure.models import (
     DisclosureSettings,
     DisclosureState,
     PostCategory,
+    Question,
 )
 from coopledger.errors import CoopLedgerError
 from coopledger.extensions import db
@@ -294,10 +295,13 @@ def frozen_body(disclosure: Disclosure, *, posted_from: dt.date,
     }
 
 
-def publish(disclosure: Disclosure, *, render_pdf: Callable[[Disclosure, dict[str, Any]], bytes],
-            storage: Path, by: User,
+Renderer = Callable[[Disclosure, dict[str, Any]], tuple[bytes, bytes]]
+
+
+def publish(disclosure: Disclosure, *, render_pdf: Renderer, storage: Path, by: User,
             progress: Callable[[int, str], None] | None = None) -> Disclosure:
-    """Freeze and publish: canonical JSON, PDF, ledger head and the chained hash."""
+    """Freeze and publish: canonical JSON, the A4 and A3 notices, ledger head and the chained
+    hash (taken over both notices, A4 then A3)."""
     if disclosure.state is not DisclosureState.TOWNSHIP or disclosure.township_at is None:
         raise DisclosureError(N_("须经民主理财小组和乡镇审核同意后才能公开。"))
     org = disclosure.organisation
@@ -314,16 +318,18 @@ def publish(disclosure: Disclosure, *, render_pdf: Callable[[Disclosure, dict[st
     previous = last_hash(org)
     head = ledger_head(org, disclosure.end)
     code = rules.short_code(rules.publication_hash(previous, frozen, b"", head))
-    pdf = render_pdf(disclosure, {**body, "short_code": code})
+    a4, a3 = render_pdf(disclosure, {**body, "short_code": code})
     if progress:
         progress(80, N_("正在保存并计算校验码"))
-    disclosure.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
-    path = storage / "disclosures" / f"{disclosure.pdf_sha256}.pdf"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(pdf)
+    disclosure.pdf_sha256 = hashlib.sha256(a4).hexdigest()
+    disclosure.a3_sha256 = hashlib.sha256(a3).hexdigest()
+    folder = storage / "disclosures"
+    folder.mkdir(parents=True, exist_ok=True)
+    for digest, content in ((disclosure.pdf_sha256, a4), (disclosure.a3_sha256, a3)):
+        (folder / f"{digest}.pdf").write_bytes(content)
     disclosure.frozen = frozen.decode("utf-8")
     disclosure.ledger_head, disclosure.previous_hash = head, previous
-    disclosure.hash = rules.publication_hash(previous, frozen, pdf, head)
+    disclosure.hash = rules.publication_hash(previous, frozen, a4 + a3, head)
     disclosure.short_code = code
     disclosure.posted_from, disclosure.posted_until = posted_from, posted_until
     disclosure.published_at = utcnow()
@@ -346,3 +352,37 @@ def refuse_reopening_published(org: Organisation, year: int, month: int) -> None
                                  "不能反结账；如需更正，请在以后月份调整并发布更正版本。"),
                               year=year, month=month, title=covering.title,
                               code=covering.short_code or "")
+
+
+def ask(disclosure: Disclosure, text: str, *, by: User) -> Question:
+    """A member's question (质询) on a publication."""
+    if disclosure.state is not DisclosureState.PUBLISHED:
+        raise DisclosureError(N_("只能对已公开的内容提出质询。"))
+    if not text.strip():
+        raise DisclosureError(N_("请写下要询问的内容。"))
+    question = Question(disclosure=disclosure, asked_by_id=by.id, text=text.strip()[:1000],
+                        asked_at=utcnow())
+    db.session.add(question)
+    db.session.flush()
+    record("disclosure.ask", disclosure, by=by, label=disclosure.title)
+    return question
+
+
+def answer(question: Question, text: str, *, by: User) -> Question:
+    """The accountant's answer, visible to the members and the township."""
+    if not text.strip():
+        raise DisclosureError(N_("请填写答复内容。"))
+    question.answer = text.strip()[:2000]
+    question.answered_by_id = by.id
+    question.answered_at = utcnow()
+    db.session.flush()
+    record("disclosure.answer", question.disclosure, by=by, label=question.disclosure.title)
+    return question
+
+
+def unanswered(org: Organisation, *, older_than_days: int) -> list[Question]:
+    """Questions waiting longer than the configured number of days."""
+    limit = utcnow() - dt.timedelta(days=older_than_days)
+    return list(db.session.scalars(sa.select(Question).join(Disclosure).where(
+        Disclosure.organisation_id == org.id, Question.answered_at.is_(None),
+        Question.asked_at < limit).order_by(Question.asked_at)))

@@ -1,8 +1,9 @@
 """Checking a copy of a publication: an uploaded PDF or a typed short code, and the chain.
 
-A PDF matches when its SHA-256 is that of a published version and that version's stored hash
-still recomputes from its previous hash, frozen contents, PDF and ledger head; anything else
-(an edited, truncated or foreign file) does not match. A short code names one publication.
+A PDF matches when its SHA-256 is that of a published notice (A4 or A3) and that version's
+stored hash still recomputes from its previous hash, frozen contents, both notices and ledger
+head; anything else (an edited, truncated or foreign file) does not match. A short code
+names one publication.
 """
 
 from __future__ import annotations
@@ -32,37 +33,46 @@ class Verdict:
         return self.disclosure is not None and self.intact
 
 
-def pdf_path(storage: Path, disclosure: Disclosure) -> Path:
-    """Where a publication's PDF is kept."""
-    return storage / "disclosures" / f"{disclosure.pdf_sha256}.pdf"
+def pdf_path(storage: Path, disclosure: Disclosure, size: str = "a4") -> Path:
+    """Where a publication's A4 (or A3) notice is kept."""
+    digest = disclosure.a3_sha256 if size == "a3" else disclosure.pdf_sha256
+    return storage / "disclosures" / f"{digest}.pdf"
 
 
-def _intact(disclosure: Disclosure, pdf: bytes) -> bool:
+def notices(storage: Path, disclosure: Disclosure) -> bytes:
+    """Both stored notices, A4 then A3, as the hash covers them (empty if one is missing)."""
+    paths = [pdf_path(storage, disclosure, size) for size in ("a4", "a3")]
+    if not all(path.is_file() for path in paths):
+        return b""
+    return b"".join(path.read_bytes() for path in paths)
+
+
+def _intact(disclosure: Disclosure, storage: Path) -> bool:
     assert disclosure.frozen is not None
     return rules.publication_hash(disclosure.previous_hash or rules.GENESIS,
-                                  disclosure.frozen.encode("utf-8"), pdf,
+                                  disclosure.frozen.encode("utf-8"), notices(storage, disclosure),
                                   disclosure.ledger_head or rules.GENESIS) == disclosure.hash
 
 
-def verify_pdf(content: bytes) -> Verdict:
-    """Whether ``content`` is exactly a published PDF (and which)."""
+def verify_pdf(content: bytes, storage: Path) -> Verdict:
+    """Whether ``content`` is exactly a published notice, A4 or A3 (and which publication)."""
     digest = hashlib.sha256(content).hexdigest()
     found = db.session.scalar(sa.select(Disclosure).where(
-        Disclosure.pdf_sha256 == digest, Disclosure.state == DisclosureState.PUBLISHED))
+        sa.or_(Disclosure.pdf_sha256 == digest, Disclosure.a3_sha256 == digest),
+        Disclosure.state == DisclosureState.PUBLISHED))
     if found is None:
         return Verdict(None, intact=False)
-    return Verdict(found, intact=_intact(found, content))
+    return Verdict(found, intact=_intact(found, storage))
 
 
 def verify_code(code: str, storage: Path) -> Verdict:
-    """The publication a short code names, checked against its stored PDF."""
+    """The publication a short code names, checked against its stored notices."""
     cleaned = code.strip().upper().replace(" ", "").replace("-", "")
     found = db.session.scalar(sa.select(Disclosure).where(
         Disclosure.short_code == cleaned, Disclosure.state == DisclosureState.PUBLISHED))
     if found is None:
         return Verdict(None, intact=False)
-    path = pdf_path(storage, found)
-    return Verdict(found, intact=path.is_file() and _intact(found, path.read_bytes()))
+    return Verdict(found, intact=_intact(found, storage))
 
 
 def published(org: Organisation) -> list[Disclosure]:
@@ -77,8 +87,7 @@ def broken_link(org: Organisation, storage: Path) -> Disclosure | None:
     chain = published(org)
     links = []
     for item in chain:
-        path = pdf_path(storage, item)
         links.append((item.previous_hash or "", item.hash or "", (item.frozen or "").encode(),
-                      path.read_bytes() if path.is_file() else b"", item.ledger_head or ""))
+                      notices(storage, item), item.ledger_head or ""))
     index = rules.verify_chain(links)
     return None if index is None else chain[index]

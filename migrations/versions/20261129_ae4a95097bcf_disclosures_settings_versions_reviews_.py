@@ -54,6 +54,7 @@ def upgrade():
     sa.Column('posted_until', sa.Date(), nullable=True),
     sa.Column('frozen', sa.Text(), nullable=True),
     sa.Column('pdf_sha256', sa.String(length=64), nullable=True),
+    sa.Column('a3_sha256', sa.String(length=64), nullable=True),
     sa.Column('ledger_head', sa.String(length=64), nullable=True),
     sa.Column('previous_hash', sa.String(length=64), nullable=True),
     sa.Column('hash', sa.String(length=64), nullable=True),

@@ -23,10 +23,11 @@ from coopledger.ledger.periods import PeriodError
 from tests.ledger_helpers import book_with_vouchers, make_voucher
 
 
-def _pdf(disclosure: Disclosure, body: dict[str, Any]) -> bytes:
-    """A stand-in notice: the tests look at the chain, not the layout."""
-    return (f"%PDF-1.7 {disclosure.title} v{disclosure.version} {body['short_code']} "
-            f"{len(json.dumps(body['contents']))}").encode()
+def _pdf(disclosure: Disclosure, body: dict[str, Any]) -> tuple[bytes, bytes]:
+    """Stand-in notices: these tests look at the chain, not the layout."""
+    text = (f"%PDF-1.7 {disclosure.title} v{disclosure.version} {body['short_code']} "
+            f"{len(json.dumps(body['contents']))}")
+    return f"{text} A4".encode(), f"{text} A3".encode()
 
 
 @pytest.fixture
@@ -105,11 +106,13 @@ def test_publication_freezes_a_chained_snapshot_and_copies_are_verified(
     pdf = verification.pdf_path(tmp_path, first).read_bytes()
     assert first.short_code is not None
     assert first.short_code.encode() in pdf
-    assert verification.verify_pdf(pdf).disclosure is first
-    assert verification.verify_pdf(pdf).matches
+    assert verification.verify_pdf(pdf, tmp_path).disclosure is first
+    assert verification.verify_pdf(pdf, tmp_path).matches
+    a3 = verification.pdf_path(tmp_path, first, "a3").read_bytes()
+    assert verification.verify_pdf(a3, tmp_path).matches
     assert verification.verify_code(first.short_code.lower(), tmp_path).matches
     for altered in (pdf.replace(b"v1", b"v2"), pdf[:-5], b"%PDF-1.7 random", b""):
-        assert not verification.verify_pdf(altered).matches
+        assert not verification.verify_pdf(altered, tmp_path).matches
     assert not verification.verify_code("AAAAAAAAAAAA", tmp_path).matches
     # A correction is a new version naming the first; both stay published and chained.
     second = services.correct(first, reason="补录租金说明", by=accountant)
@@ -122,7 +125,7 @@ def test_publication_freezes_a_chained_snapshot_and_copies_are_verified(
     # A crafted change to the stored snapshot breaks the chain where it was made.
     first.frozen = (first.frozen or "").replace("8000.00", "800.00")
     assert verification.broken_link(quarter, tmp_path) is first
-    assert not verification.verify_pdf(pdf).matches
+    assert not verification.verify_pdf(pdf, tmp_path).matches
 
 
 def test_a_published_month_cannot_be_reopened(quarter: Any, by_name: Any, app: Flask,

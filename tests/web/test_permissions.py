@@ -25,11 +25,14 @@ from coopledger.contracts.files import add_file
 from coopledger.contracts.models import Contract, ContractKind, LeasedParcel, Partner, PartnerKind
 from coopledger.contracts.money_models import Purpose
 from coopledger.contracts.payments import record_payment
+from coopledger.disclosure import services as disclosures
+from coopledger.disclosure.models import PostCategory
 from coopledger.distribution import services as distribution
 from coopledger.distribution.models import Mode
 from coopledger.distribution.statements import check_code
 from coopledger.extensions import db
 from coopledger.jobs import services as jobs
+from coopledger.ledger import periods
 from coopledger.ledger.attachments import add_attachment
 from coopledger.ledger.books import accounts_by_code, add_subaccount
 from coopledger.ledger.models import Voucher
@@ -435,6 +438,84 @@ ASSET_CASES = [
          lambda w: f"{STOCKTAKES}/{w.stock_take_id}/approve", MANAGE),
 ]
 
+DISCLOSURES = "/o/shian-jjhzs/disclosures"
+DISCLOSURE_CASES = [
+    Case("disclosure calendar", "disclosure.index", "GET", lambda w: f"{DISCLOSURES}/",
+         SHIAN_JJHZS),
+    Case("disclosure calendar: other township", "disclosure.index", "GET",
+         lambda w: "/o/jinshi-jjhzs/disclosures/", only("admin", "jinshi-kj")),
+    Case("disclosure settings", "disclosure.save_settings", "POST",
+         lambda w: f"{DISCLOSURES}/settings", MANAGE),
+    Case("draft disclosure", "disclosure.draft", "POST", lambda w: f"{DISCLOSURES}/draft",
+         MANAGE),
+    Case("disclosure", "disclosure.show", "GET",
+         lambda w: f"{DISCLOSURES}/{w.disclosure_id}", SHIAN_JJHZS),
+    Case("disclosure of another organisation", "disclosure.show", "GET",
+         lambda w: f"/o/shian-tdgf/disclosures/{w.disclosure_id}", frozenset(),
+         not_found_for=SHIAN_TDGF),
+    *(Case(name, endpoint, "POST",
+           lambda w, tail=tail: f"{DISCLOSURES}/{w.draft_disclosure_id}/{tail}", MANAGE)
+      for name, endpoint, tail in (("explain disclosure", "disclosure.explain", "explain"),
+                                   ("disclosure post", "disclosure.add_post", "posts"),
+                                   ("submit disclosure", "disclosure.submit", "submit"),
+                                   ("publish disclosure", "disclosure.publish", "publish"))),
+    Case("correct disclosure", "disclosure.correct", "POST",
+         lambda w: f"{DISCLOSURES}/{w.disclosure_id}/correct", MANAGE),
+    Case("review disclosure", "disclosure.review", "POST",
+         lambda w: f"{DISCLOSURES}/{w.draft_disclosure_id}/review", only("admin", "supervisor")),
+    Case("township opinion", "disclosure.opinion", "POST",
+         lambda w: f"{DISCLOSURES}/{w.draft_disclosure_id}/opinion", only("admin", "auditor")),
+    Case("disclosure post attachment", "disclosure.post_attachment", "GET",
+         lambda w: f"{DISCLOSURES}/{w.disclosure_id}/posts/{w.post_id}/attachment",
+         SHIAN_JJHZS),
+    Case("disclosure notice", "disclosure.notice_pdf", "GET",
+         lambda w: f"{DISCLOSURES}/{w.disclosure_id}/notice.pdf?size=a3", SHIAN_JJHZS),
+    Case("ask a question", "disclosure.ask", "POST",
+         lambda w: f"{DISCLOSURES}/{w.disclosure_id}/questions", SHIAN_JJHZS),
+    Case("answer a question", "disclosure.answer", "POST",
+         lambda w: f"{DISCLOSURES}/{w.disclosure_id}/questions/{w.question_id}/answer", MANAGE),
+    Case("public disclosures", "disclosure_public.organisation", "GET",
+         lambda w: "/p/shian-jjhzs", EVERYONE, public=True),
+    Case("public disclosure", "disclosure_public.publication", "GET",
+         lambda w: f"/p/shian-jjhzs/{w.disclosure_id}", EVERYONE, public=True),
+    Case("public notice", "disclosure_public.publication_pdf", "GET",
+         lambda w: f"/p/shian-jjhzs/{w.disclosure_id}/notice.pdf", EVERYONE, public=True),
+    Case("verify a notice", "disclosure_public.verify", "GET", lambda w: "/verify", EVERYONE,
+         public=True),
+    Case("verify a notice of an organisation", "disclosure_public.verify", "POST",
+         lambda w: "/p/shian-jjhzs/verify", EVERYONE, public=True),
+]
+
+
+@pytest.fixture
+def disclosure_world(by_name: Any, app: Flask) -> Any:
+    """石安村股份经济合作社 with its first quarter of 2024 published (a post, a question) and
+    the second in draft."""
+    org, accountant = by_name.org("shian-jjhzs"), by_name.user("accountant")
+    reviewer = by_name.user("reviewer")
+    book_with_vouchers(org, accountant, reviewer)
+    make_voucher(org, accountant, reviewer, on=dt.date(2024, 2, 5))
+    make_voucher(org, accountant, reviewer, on=dt.date(2024, 5, 5))
+    for month in range(1, 7):
+        periods.close_month(org, 2024, month, by=accountant)
+    storage = Path(app.config["STORAGE_DIR"])
+    first = disclosures.draft(org, "2024-Q1", by=accountant)
+    by_name.post_id = disclosures.add_post(
+        first, category=PostCategory.VILLAGE, title="决议", body="", by=accountant,
+        attachment=(PLACEHOLDER_PNG, "r.png"), storage=storage).id
+    disclosures.submit(first, by=accountant)
+    disclosures.review(first, agrees=True, comment="", by=by_name.user("supervisor"))
+    disclosures.township_review(first, agrees=True, opinion="无异议",
+                                by=by_name.user("auditor"))
+    disclosures.publish(first, render_pdf=lambda d, body: (b"%PDF a4", b"%PDF a3"),
+                        storage=storage, by=accountant)
+    by_name.disclosure_id = first.id
+    by_name.question_id = disclosures.ask(first, "为什么？", by=accountant).id
+    by_name.draft_disclosure_id = disclosures.draft(org, "2024-Q2", by=accountant).id
+    db.session.commit()
+    return by_name
+
+
 @pytest.fixture
 def world(by_name: Any, app: Flask) -> Any:
     """Sample-world lookups, an export job of the township auditor, and books with vouchers
@@ -561,6 +642,13 @@ def test_asset_matrix(client: FlaskClient, auth: Auth, asset_world: Any, case: C
     _check(client, auth, asset_world, case, user)
 
 
+@pytest.mark.parametrize("user", USERS)
+@pytest.mark.parametrize("case", DISCLOSURE_CASES, ids=lambda c: c.name)
+def test_disclosure_matrix(client: FlaskClient, auth: Auth, disclosure_world: Any, case: Case,
+                           user: str) -> None:
+    _check(client, auth, disclosure_world, case, user)
+
+
 def _check(client: FlaskClient, auth: Auth, world: Any, case: Case, user: str) -> None:
     if user != ANON:
         auth.login(user)
@@ -584,7 +672,7 @@ def _check(client: FlaskClient, auth: Auth, world: Any, case: Case, user: str) -
 
 def test_every_endpoint_is_in_the_matrix(app: Flask) -> None:
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()} - {"static"}
-    covered = {case.endpoint for case in [*CASES, *ASSET_CASES]}
+    covered = {case.endpoint for case in [*CASES, *ASSET_CASES, *DISCLOSURE_CASES]}
     assert endpoints - covered == set()
 
 

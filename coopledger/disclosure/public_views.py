@@ -1,0 +1,94 @@
+"""The public side, no login: each organisation's publications (``/p/<org>``, also as a QR
+code for the notice board), one publication as a phone page, its notices (A4, A3), and the
+verification of a copy by upload or short code. Only published versions are ever shown; the
+contents carry no ID or bank numbers (``rules.unmasked`` is checked in the tests)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import segno
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, render_template, request, url_for
+
+from coopledger.disclosure import verification
+from coopledger.disclosure.forms import VerifyForm
+from coopledger.disclosure.models import Disclosure, DisclosureState
+from coopledger.disclosure.views import _notice
+from coopledger.extensions import db
+from coopledger.orgs.models import Organisation
+
+if TYPE_CHECKING:
+    from flask.typing import ResponseReturnValue
+
+bp = Blueprint("disclosure_public", __name__)
+
+
+def _org(code: str) -> Organisation:
+    found = db.session.scalar(sa.select(Organisation).where(Organisation.code == code))
+    if found is None:
+        abort(404)
+    return found
+
+
+def _published(org: Organisation, disclosure_id: int) -> Disclosure:
+    found = db.session.get(Disclosure, disclosure_id)
+    if found is None or found.organisation_id != org.id \
+            or found.state is not DisclosureState.PUBLISHED:
+        abort(404)
+    return found
+
+
+@bp.route("/p/<code>")
+def organisation(code: str) -> ResponseReturnValue:
+    """Every publication of the organisation with its period, posting dates and version."""
+    org = _org(code)
+    rows = verification.published(org)
+    qr = segno.make(url_for("disclosure_public.organisation", code=code, _external=True),
+                    error="m").svg_data_uri(scale=4)
+    return render_template("disclosure/public_list.html", org=org,
+                           rows=sorted(rows, key=lambda d: (d.end, d.version), reverse=True),
+                           qr=qr)
+
+
+@bp.route("/p/<code>/<int:disclosure_id>")
+def publication(code: str, disclosure_id: int) -> ResponseReturnValue:
+    """One publication, laid out for a phone."""
+    org = _org(code)
+    disclosure = _published(org, disclosure_id)
+    body = json.loads(disclosure.frozen or "{}")
+    corrected_by = db.session.scalars(sa.select(Disclosure).where(
+        Disclosure.corrects_id == disclosure.id,
+        Disclosure.state == DisclosureState.PUBLISHED)).first()
+    return render_template("disclosure/public_page.html", org=org, disclosure=disclosure,
+                           body=body, c=body.get("contents", {}), corrected_by=corrected_by)
+
+
+@bp.route("/p/<code>/<int:disclosure_id>/notice.pdf")
+def publication_pdf(code: str, disclosure_id: int) -> ResponseReturnValue:
+    """The notice as printed (``?size=a3`` for the A3 layout)."""
+    return _notice(_published(_org(code), disclosure_id))
+
+
+@bp.route("/verify", methods=["GET", "POST"])
+@bp.route("/p/<code>/verify", methods=["GET", "POST"])
+def verify(code: str | None = None) -> ResponseReturnValue:
+    """Check a downloaded or photographed notice: upload the PDF or type the short code. On an
+    organisation's own page, a notice of another organisation does not match."""
+    org = _org(code) if code is not None else None
+    form = VerifyForm()
+    verdict = None
+    if request.method == "POST" and form.validate_on_submit():
+        storage = Path(current_app.config["STORAGE_DIR"])
+        upload = form.file.data
+        if upload is not None and bool(getattr(upload, "filename", None)):
+            verdict = verification.verify_pdf(upload.read(), storage)
+        elif (form.code.data or "").strip():
+            verdict = verification.verify_code(form.code.data or "", storage)
+        if verdict is not None and org is not None and verdict.disclosure is not None \
+                and verdict.disclosure.organisation_id != org.id:
+            verdict = verification.Verdict(None, intact=False)
+    return render_template("disclosure/verify.html", form=form, verdict=verdict, org=org,
+                           asked=request.method == "POST")

@@ -1,0 +1,36 @@
+"""Publishing as a background job with progress: the notices take a while to lay out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+
+from coopledger.auth.models import User
+from coopledger.disclosure import notice, services
+from coopledger.disclosure.models import Disclosure
+from coopledger.extensions import db
+from coopledger.i18n import N_
+from coopledger.jobs.registry import Progress, job_kind
+
+PUBLISH_KIND = "disclosure.publish"
+
+
+@job_kind(PUBLISH_KIND)
+def publish_job(params: dict[str, Any], progress: Progress, out_dir: Path) -> Path:
+    """Freeze and publish ``params["disclosure_id"]``; the result is the A4 notice."""
+    disclosure = db.session.get(Disclosure, int(params["disclosure_id"]))
+    user = db.session.get(User, int(params["user_id"]))
+    if disclosure is None or user is None:
+        msg = "disclosure or user not found"
+        raise ValueError(msg)
+    progress(5, N_("正在核对期间和审核记录"))
+    storage = Path(current_app.config["STORAGE_DIR"])
+    services.publish(disclosure, render_pdf=notice.render_both, storage=storage, by=user,
+                     progress=progress)
+    target = out_dir / f"disclosure-{disclosure.organisation.code}-{disclosure.period_key}" \
+                       f"-v{disclosure.version}.pdf"
+    target.write_bytes((storage / "disclosures" / f"{disclosure.pdf_sha256}.pdf").read_bytes())
+    progress(100, N_("已公开"))
+    return target

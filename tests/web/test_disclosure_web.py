@@ -1,0 +1,213 @@
+"""Disclosures through the web: the calendar's computed states, the draft → 民主理财小组 →
+township → published trail by the roles that own each step, the public pages and notices
+(masked: no ID or bank numbers anywhere), verification of copies (unaltered, edited,
+truncated, random, another organisation's), a crafted change refused, questions answered."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from pypdf import PdfReader
+
+from coopledger.auth.models import RoleAssignment
+from coopledger.auth.roles import Role
+from coopledger.disclosure import rules
+from coopledger.disclosure.models import Disclosure, DisclosureState
+from coopledger.extensions import db
+from coopledger.ledger import periods
+from coopledger.ledger.sample_books import PLACEHOLDER_PNG
+from tests.conftest import Auth
+from tests.ledger_helpers import book_with_vouchers, make_voucher
+
+URL = "/o/shian-jjhzs/disclosures"
+
+
+def _books(by_name: Any, code: str, accountant: str, reviewer: str) -> None:
+    org = by_name.org(code)
+    book_with_vouchers(org, by_name.user(accountant), by_name.user(reviewer))
+    make_voucher(org, by_name.user(accountant), by_name.user(reviewer),
+                 on=dt.date(2024, 2, 5), amount="8000.00", summary="收到鱼塘租金")
+    for month in (1, 2, 3):
+        periods.close_month(org, 2024, month, by=by_name.user(accountant))
+
+
+@pytest.fixture
+def quarter(by_name: Any) -> Any:
+    _books(by_name, "shian-jjhzs", "accountant", "reviewer")
+    db.session.commit()
+    return by_name
+
+
+def _publish(client: FlaskClient, auth: Auth) -> Disclosure:
+    auth.login("accountant")
+    client.post(f"{URL}/draft", data={"period": "2024-Q1"})
+    disclosure = db.session.scalars(sa.select(Disclosure)).one()
+    base = f"{URL}/{disclosure.id}"
+    client.post(f"{base}/explain", data={"explain-explanation": "租金按合同收取。"})
+    client.post(f"{base}/posts", data={
+        "post-category": "village", "post-title": "村民代表会议决议", "post-body": "同意鱼塘续包。",
+        "post-attachment": (io.BytesIO(PLACEHOLDER_PNG), "决议.png")},
+        content_type="multipart/form-data")
+    client.post(f"{base}/submit")
+    auth.login("supervisor")
+    client.post(f"{base}/review", data={"review-agrees": "y", "review-comment": "核对无误"})
+    auth.login("auditor")
+    client.post(f"{base}/opinion", data={"opinion-agrees": "y", "opinion-opinion": "无异议"})
+    auth.login("accountant")
+    response = client.post(f"{base}/publish")
+    assert response.status_code == 302
+    db.session.expire_all()
+    published = db.session.get_one(Disclosure, disclosure.id)
+    assert published.state is DisclosureState.PUBLISHED, published.state
+    return published
+
+
+def _pdf_text(content: bytes) -> str:
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def test_the_calendar_computes_missing_and_published(client: FlaskClient, auth: Auth,
+                                                     quarter: Any) -> None:
+    auth.login("accountant")
+    page = client.get(f"{URL}/").get_data(as_text=True)
+    row = page.split('id="period-2024-Q1"')[1].split("</tr>")[0]
+    assert "逾期未公开" in row                  # due by 2024-04-15, never published
+    assert 'id="period-2023-Q4"' not in page     # the books opened in 2024
+    disclosure = _publish(client, auth)
+    page = client.get(f"{URL}/").get_data(as_text=True)
+    row = page.split('id="period-2024-Q1"')[1].split("</tr>")[0]
+    assert "逾期后公开" in row                    # published long after 2024-04-15
+    assert f"/disclosures/{disclosure.id}" in row
+
+
+def test_the_trail_publishes_a_verified_masked_notice(client: FlaskClient, auth: Auth,
+                                                      quarter: Any) -> None:
+    disclosure = _publish(client, auth)
+    assert disclosure.short_code is not None
+    public = client.get("/p/shian-jjhzs").get_data(as_text=True)
+    assert disclosure.title in public
+    assert disclosure.short_code in public
+    client.post("/auth/logout")
+    page = client.get(f"/p/shian-jjhzs/{disclosure.id}").get_data(as_text=True)
+    assert "收到鱼塘租金" in page
+    assert "8000.00" in page
+    assert "村民代表会议决议" in page
+    with client.get(f"/p/shian-jjhzs/{disclosure.id}/notice.pdf") as response:
+        a4 = response.data
+    with client.get(f"/p/shian-jjhzs/{disclosure.id}/notice.pdf?size=a3") as response:
+        a3 = response.data
+    for content in (a4, a3):
+        text = _pdf_text(content)
+        assert disclosure.short_code in text
+        assert "收到鱼塘租金" in text
+        assert rules.unmasked(text) == []
+    for text in (public, page):
+        assert rules.unmasked(re.sub(r"<[^>]+>", " ", text)) == []
+    ok = client.post("/verify", data={"file": (io.BytesIO(a4), "notice.pdf")},
+                     content_type="multipart/form-data").get_data(as_text=True)
+    assert "一致：这是" in ok
+    by_code = client.post("/verify", data={"code": disclosure.short_code.lower()}).get_data(
+        as_text=True)
+    assert "一致：这是" in by_code
+    middle = len(a4) // 2
+    edited = a4[:middle] + bytes([a4[middle] ^ 1]) + a4[middle + 1:]
+    for label, content in (("edited", edited),
+                           ("truncated", a4[: len(a4) // 2]), ("random", b"%PDF-1.7 random")):
+        page = client.post("/verify", data={"file": (io.BytesIO(content), f"{label}.pdf")},
+                           content_type="multipart/form-data").get_data(as_text=True)
+        assert "不一致" in page, label
+    other = client.post("/p/shian-tdgf/verify", data={"file": (io.BytesIO(a4), "n.pdf")},
+                        content_type="multipart/form-data").get_data(as_text=True)
+    assert "不一致" in other
+
+
+def test_a_published_snapshot_cannot_be_changed_by_crafted_requests(
+        client: FlaskClient, auth: Auth, quarter: Any) -> None:
+    disclosure = _publish(client, auth)
+    frozen, digest = disclosure.frozen, disclosure.hash
+    base = f"{URL}/{disclosure.id}"
+    refused = client.post(f"{base}/explain", data={"explain-explanation": "篡改"},
+                          follow_redirects=True).get_data(as_text=True)
+    assert "只有草稿可以修改" in refused
+    client.post(f"{base}/posts", data={"post-category": "party", "post-title": "插入"})
+    client.post(f"{base}/submit")
+    auth.login("supervisor")
+    client.post(f"{base}/review", data={"review-agrees": "", "review-comment": "撤回"})
+    db.session.expire_all()
+    again = db.session.get_one(Disclosure, disclosure.id)
+    assert (again.frozen, again.hash, again.state) == (frozen, digest, DisclosureState.PUBLISHED)
+    assert [p.title for p in again.posts] == ["村民代表会议决议"]
+
+
+def test_roles_own_their_steps(client: FlaskClient, auth: Auth, quarter: Any) -> None:
+    auth.login("accountant")
+    client.post(f"{URL}/draft", data={"period": "2024-Q1"})
+    disclosure = db.session.scalars(sa.select(Disclosure)).one()
+    base = f"{URL}/{disclosure.id}"
+    client.post(f"{base}/submit")
+    for user in ("accountant", "reviewer", "cashier", "auditor"):
+        auth.login(user)
+        assert client.post(f"{base}/review", data={"review-agrees": "y"}).status_code == 403
+    auth.login("supervisor")
+    assert client.post(f"{base}/opinion", data={"opinion-agrees": "y",
+                                                "opinion-opinion": "同意"}).status_code == 403
+    page = client.post(f"{base}/review", data={"review-agrees": "", "review-comment": ""},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "不同意时请写明意见。" in page
+    assert db.session.get_one(Disclosure, disclosure.id).state is DisclosureState.REVIEWING
+
+
+def test_an_unclosed_period_is_refused_with_the_reason(client: FlaskClient, auth: Auth,
+                                                       quarter: Any) -> None:
+    auth.login("accountant")
+    page = client.post(f"{URL}/draft", data={"period": "2024-Q2"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "2024-04、2024-05、2024-06 还没有结账" in page
+    assert db.session.scalar(sa.select(sa.func.count(Disclosure.id))) == 0
+
+
+def test_a_member_asks_and_the_accountant_answers(client: FlaskClient, auth: Auth,
+                                                  quarter: Any) -> None:
+    disclosure = _publish(client, auth)
+    db.session.add(RoleAssignment(user_id=quarter.user("member").id, role=Role.MEMBER,
+                                  organisation_id=quarter.org("shian-jjhzs").id))
+    db.session.commit()
+    auth.login("member")
+    base = f"{URL}/{disclosure.id}"
+    client.post(f"{base}/questions", data={"question-text": "鱼塘租金为什么只收了一次？"})
+    question = disclosure.questions[0] if disclosure.questions else None
+    db.session.expire_all()
+    question = db.session.get_one(Disclosure, disclosure.id).questions[0]
+    auth.login("accountant")
+    client.post(f"{base}/questions/{question.id}/answer",
+                data={"answer-text": "租金每年二月一次收清。"})
+    auth.login("auditor")
+    page = client.get(base).get_data(as_text=True)
+    assert "鱼塘租金为什么只收了一次？" in page
+    assert "租金每年二月一次收清。" in page
+
+
+def test_verify_disclosure_on_the_command_line(client: FlaskClient, auth: Auth, quarter: Any,
+                                               app: Flask, tmp_path: Path) -> None:
+    disclosure = _publish(client, auth)
+    with client.get(f"/p/shian-jjhzs/{disclosure.id}/notice.pdf?size=a3") as response:
+        original = tmp_path / "notice.pdf"
+        original.write_bytes(response.data)
+    runner = app.test_cli_runner()
+    matched = runner.invoke(args=["verify-disclosure", str(original)])
+    assert matched.exit_code == 0, matched.output
+    assert "MATCHED: shian-jjhzs 2024-Q1 version 1" in matched.output
+    assert disclosure.short_code in matched.output
+    forged = tmp_path / "forged.pdf"
+    forged.write_bytes(original.read_bytes()[:-100])
+    refused = runner.invoke(args=["verify-disclosure", str(forged)])
+    assert refused.exit_code == 1
+    assert "NOT MATCHED" in refused.output
