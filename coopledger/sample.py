@@ -362,6 +362,11 @@ def _load_books(rows: list[dict[str, Any]], world: dict[str, Any], report: LoadR
                           first_year=int(row["first_year"]), storage=storage,
                           seed=int(row["seed"]), month_end=month_end)
         report.vouchers += made
+        disclosures = [d for d in world.get("full_disclosures", []) if d["org"] == row["org"]]
+        if disclosures:
+            from coopledger.disclosure.sample import load as load_disclosures
+
+            report.created += load_disclosures(org, disclosures, storage=storage)
 
 
 def _record_payments(org: Organisation, rows: list[dict[str, Any]], year: int, month: int, *,

@@ -5,12 +5,14 @@ rules allow (names), nothing else personal is in the contents."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import segno
 from flask import current_app, render_template
 
 from coopledger.disclosure.models import Disclosure
+from coopledger.pdf.batch import lay_out_each
 from coopledger.pdf.render import allowed_hosts, html_to_pdf, static_root
 
 SIZES = ("a4", "a3")
@@ -22,14 +24,19 @@ def public_url(disclosure: Disclosure) -> str:
     return f"{base}/p/{disclosure.organisation.code}/{disclosure.id}"
 
 
+def _html(disclosure: Disclosure, body: dict[str, Any], size: str) -> str:
+    qr = segno.make(public_url(disclosure), error="m").svg_data_uri(scale=4)
+    return render_template("disclosure/notice_pdf.html", disclosure=disclosure, body=body,
+                           size=size, qr=qr, url=public_url(disclosure))
+
+
 def render(disclosure: Disclosure, body: dict[str, Any], size: str) -> bytes:
     """One layout of the notice."""
-    qr = segno.make(public_url(disclosure), error="m").svg_data_uri(scale=4)
-    html = render_template("disclosure/notice_pdf.html", disclosure=disclosure, body=body,
-                           size=size, qr=qr, url=public_url(disclosure))
-    return html_to_pdf(html, static_root(), allowed_hosts())
+    return html_to_pdf(_html(disclosure, body, size), static_root(), allowed_hosts())
 
 
 def render_both(disclosure: Disclosure, body: dict[str, Any]) -> tuple[bytes, bytes]:
-    """The A4 and A3 notices."""
-    return render(disclosure, body, "a4"), render(disclosure, body, "a3")
+    """The A4 and A3 notices, laid out side by side on two processes."""
+    a4, a3 = lay_out_each([_html(disclosure, body, size) for size in SIZES],
+                          workers=min(2, os.cpu_count() or 1))
+    return a4, a3

@@ -299,9 +299,11 @@ Renderer = Callable[[Disclosure, dict[str, Any]], tuple[bytes, bytes]]
 
 
 def publish(disclosure: Disclosure, *, render_pdf: Renderer, storage: Path, by: User,
-            progress: Callable[[int, str], None] | None = None) -> Disclosure:
+            progress: Callable[[int, str], None] | None = None,
+            posted_on: dt.date | None = None) -> Disclosure:
     """Freeze and publish: canonical JSON, the A4 and A3 notices, ledger head and the chained
-    hash (taken over both notices, A4 then A3)."""
+    hash (taken over both notices, A4 then A3). ``posted_on`` records when an earlier notice
+    went up, for loading a history of postings (it is frozen like the rest)."""
     if disclosure.state is not DisclosureState.TOWNSHIP or disclosure.township_at is None:
         raise DisclosureError(N_("须经民主理财小组和乡镇审核同意后才能公开。"))
     org = disclosure.organisation
@@ -309,7 +311,9 @@ def publish(disclosure: Disclosure, *, render_pdf: Renderer, storage: Path, by: 
                        .with_for_update())   # one publication of the organisation at a time
     check_publishable(org, rules.period_of(disclosure.period_key))
     settings = settings_of(org)
-    posted_from = today()
+    posted_from = posted_on or today()
+    if posted_from > today():
+        raise DisclosureError(N_("张贴日期不能晚于今天。"))
     posted_until = posted_from + dt.timedelta(days=settings.posting_days)
     body = frozen_body(disclosure, posted_from=posted_from, posted_until=posted_until)
     frozen = rules.canonical_json(body)

@@ -25,6 +25,7 @@ from coopledger.auth.forms import ConfirmForm
 from coopledger.auth.permissions import Action
 from coopledger.dates import today
 from coopledger.disclosure import rules, services
+from coopledger.disclosure.calendar import calendar
 from coopledger.disclosure.forms import (
     AnswerForm,
     CorrectForm,
@@ -58,32 +59,8 @@ from coopledger.web import (
 if TYPE_CHECKING:
     from flask.typing import ResponseReturnValue
 
-    from coopledger.orgs.models import Organisation
 
 bp = Blueprint("disclosure", __name__, url_prefix="/o/<code>/disclosures")
-
-
-def calendar(org: Organisation) -> list[dict[str, object]]:
-    """Every year's periods since the books opened (five years at most), newest first, with
-    deadline, computed state and versions."""
-    from coopledger.ledger.books import get_book
-
-    settings = services.settings_of(org)
-    on = today()
-    opened = get_book(org).opened_on
-    earliest = max(opened.year if opened else on.year, on.year - 4)
-    rows = []
-    for year in range(on.year, earliest - 1, -1):
-        for period in rules.periods(settings.frequency, year):
-            versions = services.versions_of(org, period.key)
-            published = [v for v in versions if v.state is DisclosureState.PUBLISHED]
-            first = published[0].published_at.date() if published and \
-                published[0].published_at else None
-            due_by = rules.deadline(period, day=settings.deadline_day)
-            rows.append({"period": period, "due_by": due_by, "versions": versions,
-                         "state": rules.calendar_state(period, due_by=due_by,
-                                                       published_on=first, today=on)})
-    return rows
 
 
 @bp.route("/")
@@ -95,7 +72,8 @@ def index(code: str) -> ResponseReturnValue:
     form = SettingsForm(obj=settings)
     form.frequency.choices = options((f.value, _(f.label)) for f in rules.Frequency)
     form.frequency.data = settings.frequency.value
-    return render_template("disclosure/index.html", org=org, rows=calendar(org), form=form,
+    return render_template("disclosure/index.html", org=org, rows=calendar(org, today()),
+                           form=form,
                            draft_form=DraftForm(), settings=settings)
 
 

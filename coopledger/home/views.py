@@ -13,6 +13,7 @@ from coopledger.auth.permissions import Action, can
 from coopledger.auth.roles import Role
 from coopledger.contracts.warnings import contract_warnings
 from coopledger.dates import today
+from coopledger.disclosure.calendar import warnings as disclosure_warnings
 from coopledger.extensions import db
 from coopledger.members.queries import my_households
 from coopledger.orgs import queries
@@ -44,6 +45,11 @@ def index() -> ResponseReturnValue:
         org.id: contract_warnings(org, today(), expiry_days=days)
         for org, _roles in org_roles if can(user, Action.MANAGE_CONTRACTS, org)}
     context["expiry_days"] = days
+    question_days = int(current_app.config["QUESTION_WARNING_DAYS"])
+    context["disclosure_warnings"] = {
+        org.id: disclosure_warnings(org, today(), question_days=question_days)
+        for org, _roles in org_roles if can(user, Action.MANAGE_DISCLOSURES, org)}
+    context["question_days"] = question_days
     if user.is_admin:
         context["counts"] = {
             "townships": db.session.scalar(sa.select(sa.func.count(Township.id))),

@@ -20,6 +20,20 @@ from coopledger.pdf.render import allowed_hosts, html_to_pdf, static_root
 def layout(parts: list[str], *, workers: int = 1,
            progress: Callable[[int], None] | None = None) -> bytes:
     """Lay out the HTML parts (in ``workers`` processes) and join them into one PDF."""
+    done = lay_out_each(parts, workers=workers, progress=progress)
+    if len(done) == 1:
+        return done[0]
+    writer = PdfWriter()
+    for pdf in done:
+        writer.append(PdfReader(io.BytesIO(pdf)))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def lay_out_each(parts: list[str], *, workers: int = 1,
+                 progress: Callable[[int], None] | None = None) -> list[bytes]:
+    """Lay out each HTML document on its own (in ``workers`` processes), in order."""
     work = partial(html_to_pdf, static=static_root(), hosts=allowed_hosts())
     done: list[bytes] = []
 
@@ -36,14 +50,7 @@ def layout(parts: list[str], *, workers: int = 1,
     else:
         for html in parts:
             step(work(html))
-    if len(done) == 1:
-        return done[0]
-    writer = PdfWriter()
-    for pdf in done:
-        writer.append(PdfReader(io.BytesIO(pdf)))
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    return done
 
 
 def number_pages(pdf: bytes, *, landscape: bool = False) -> bytes:

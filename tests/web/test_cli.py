@@ -19,6 +19,8 @@ from coopledger.assets.models import AssetCard, AssetDisposal
 from coopledger.assets.reconcile import reconcile
 from coopledger.assets.resource_models import StockTake, StockTakeState
 from coopledger.auth.models import User
+from coopledger.disclosure import verification
+from coopledger.disclosure.calendar import calendar as disclosure_calendar
 from coopledger.extensions import db
 from coopledger.jobs.models import Job, JobState
 from coopledger.ledger.models import VoucherState
@@ -38,7 +40,7 @@ def fresh(databases: Databases, tmp_path: Path) -> Iterator[tuple[Flask, str]]:
 
 def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(COMMAND), *args], env=env, capture_output=True, text=True,
-                          timeout=120, check=False)
+                          timeout=400, check=False)
 
 
 def _env(url: str, tmp_path: Path) -> dict[str, str]:
@@ -55,14 +57,15 @@ def test_console_script_sets_up_loads_twice_and_lists(fresh: tuple[Flask, str],
     assert result.returncode == 0, result.stderr
     first = _run(["load-sample"], env)
     assert first.returncode == 0, first.stderr
-    assert "260 records created, 0 already there, 1620 vouchers in the demo books" in first.stdout
+    assert "269 records created, 0 already there, 1620 vouchers in the demo books" in first.stdout
     for login in ("admin", "accountant", "reviewer", "cashier", "supervisor", "member",
                   "auditor"):
         assert f"  {login} " in first.stdout
     assert "coop-demo-2026" in first.stdout
     _check_asset_sample(_app)
+    _check_disclosure_sample(_app, tmp_path)
     second = _run(["load-sample"], env)
-    assert "0 records created, 60 already there, 0 vouchers" in second.stdout
+    assert "0 records created, 61 already there, 0 vouchers" in second.stdout
     for org in ("shian-jjhzs", "shian-tdgf"):
         verified = _run(["verify-ledger", org], env)
         assert verified.returncode == 0, verified.stdout + verified.stderr
@@ -108,6 +111,27 @@ def _check_asset_sample(app: Flask) -> None:
         day = dt.date(2026, 11, 29)
         assert [r.number for r in resources.idle(org, day)] == ["SA-ZY-04"]
         assert [r.number for r in resources.contract_ended(org, day)] == ["SA-ZY-01"]
+        db.session.remove()
+
+
+def _check_disclosure_sample(app: Flask, tmp_path: Path) -> None:
+    """Seven quarters and the 2024 annual published (2024 Q2 corrected), chained and intact,
+    a question answered, 2025 Q3 missing on the calendar."""
+    with app.app_context():
+        org = db.session.scalars(sa.select(Organisation).where(
+            Organisation.code == "shian-jjhzs")).one()
+        published = verification.published(org)
+        assert [(d.period_key, d.version) for d in published] == [
+            ("2024-Q1", 1), ("2024-Q2", 1), ("2024-Q2", 2), ("2024-Q3", 1), ("2024-Q4", 1),
+            ("2024", 1), ("2025-Q1", 1), ("2025-Q2", 1)]
+        assert published[2].corrects is published[1]
+        storage = tmp_path / "instance" / "storage"   # where the command line stored them
+        assert verification.broken_link(org, storage) is None
+        assert [q.answer != "" for q in published[0].questions] == [True]
+        states = {row.period.key: row.state.value
+                  for row in disclosure_calendar(org, dt.date(2026, 11, 29))}
+        assert states["2025-Q3"] == "missing"
+        assert states["2024-Q1"] == "published"
         db.session.remove()
 
 

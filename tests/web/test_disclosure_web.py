@@ -211,3 +211,25 @@ def test_verify_disclosure_on_the_command_line(client: FlaskClient, auth: Auth, 
     refused = runner.invoke(args=["verify-disclosure", str(forged)])
     assert refused.exit_code == 1
     assert "NOT MATCHED" in refused.output
+
+
+def test_the_accountant_is_warned_of_missing_disclosures_and_old_questions(
+        client: FlaskClient, auth: Auth, quarter: Any, app: Flask) -> None:
+    disclosure = _publish(client, auth)
+    db.session.add(RoleAssignment(user_id=quarter.user("member").id, role=Role.MEMBER,
+                                  organisation_id=quarter.org("shian-jjhzs").id))
+    db.session.commit()
+    auth.login("member")
+    client.post(f"{URL}/{disclosure.id}/questions", data={"question-text": "租金收了吗？"})
+    auth.login("accountant")
+    home = client.get("/").get_data(as_text=True)
+    # 2024 Q2–Q4 and the year, 2025's four quarters and the year, 2026 Q1–Q3 (Q1 2024 is out).
+    assert "12 期财务公开已过期限尚未公开" in home
+    assert "2026-Q1" in home.split("missing-disclosures")[1].split("</li>")[0]
+    assert "质询超过" not in home                     # asked just now
+    app.config["QUESTION_WARNING_DAYS"] = -1
+    try:
+        home = client.get("/").get_data(as_text=True)
+    finally:
+        app.config["QUESTION_WARNING_DAYS"] = 7
+    assert "质询超过 -1 天未答复：租金收了吗？" in home
