@@ -1,21 +1,23 @@
 """The printed notice (公开栏) of a publication: the frozen contents laid out in large type on
-A4 and on A3, with the QR code of the organisation's public page and the short code, so anyone
-can check a copy. Personal data never reaches it: ledger sub-account names are shown as the
-rules allow (names), nothing else personal is in the contents."""
+A4 (and enlarged page by page to A3), with the QR code of the organisation's public page and
+the short code, so anyone can check a copy. Personal data never reaches it: ledger sub-account
+names are shown as the rules allow (names), nothing else personal is in the contents."""
 
 from __future__ import annotations
 
+import io
+import math
 import os
 from typing import Any
 
 import segno
 from flask import current_app, render_template
+from pypdf import PdfReader, PdfWriter
 
 from coopledger.disclosure.models import Disclosure
-from coopledger.pdf.batch import lay_out_each
-from coopledger.pdf.render import allowed_hosts, html_to_pdf, static_root
+from coopledger.pdf.batch import lay_out_each, number_pages
 
-SIZES = ("a4", "a3")
+PART_LINES = 400
 
 
 def public_url(disclosure: Disclosure) -> str:
@@ -24,19 +26,43 @@ def public_url(disclosure: Disclosure) -> str:
     return f"{base}/p/{disclosure.organisation.code}/{disclosure.id}"
 
 
-def _html(disclosure: Disclosure, body: dict[str, Any], size: str) -> str:
+def _parts(disclosure: Disclosure, body: dict[str, Any], *, pieces: int) -> list[str]:
+    """The A4 notice as up to ``pieces`` HTML documents splitting the income-expense lines
+    (at least PART_LINES each): the first carries the heading, the last the totals and the
+    other sections."""
     qr = segno.make(public_url(disclosure), error="m").svg_data_uri(scale=4)
-    return render_template("disclosure/notice_pdf.html", disclosure=disclosure, body=body,
-                           size=size, qr=qr, url=public_url(disclosure))
+    lines = body["contents"]["income_expense"]["lines"]
+    size = max(PART_LINES, -(-len(lines) // pieces))
+    chunks = [lines[i:i + size] for i in range(0, len(lines), size)] or [[]]
+    return [render_template("disclosure/notice_pdf.html", disclosure=disclosure, body=body,
+                            qr=qr, url=public_url(disclosure), lines=chunk,
+                            first=index == 0, last=index == len(chunks) - 1)
+            for index, chunk in enumerate(chunks)]
 
 
-def render(disclosure: Disclosure, body: dict[str, Any], size: str) -> bytes:
-    """One layout of the notice."""
-    return html_to_pdf(_html(disclosure, body, size), static_root(), allowed_hosts())
+def _join(parts: list[bytes]) -> bytes:
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(PdfReader(io.BytesIO(part)))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def enlarge_to_a3(a4: bytes) -> bytes:
+    """The A3 notice: every A4 page scaled by √2, so the same layout in larger type."""
+    writer = PdfWriter(clone_from=io.BytesIO(a4))
+    for page in writer.pages:
+        page.scale_by(math.sqrt(2))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def render_both(disclosure: Disclosure, body: dict[str, Any]) -> tuple[bytes, bytes]:
-    """The A4 and A3 notices, laid out side by side on two processes."""
-    a4, a3 = lay_out_each([_html(disclosure, body, size) for size in SIZES],
-                          workers=min(2, os.cpu_count() or 1))
-    return a4, a3
+    """The A4 notice laid out in parts on all cores, joined and numbered (第 i 页 / 共 n 页),
+    and the A3 notice enlarged from it."""
+    workers = min(2, os.cpu_count() or 1)
+    parts = lay_out_each(_parts(disclosure, body, pieces=workers), workers=workers)
+    a4 = number_pages(_join(parts)) if len(parts) > 1 else number_pages(parts[0])
+    return a4, enlarge_to_a3(a4)

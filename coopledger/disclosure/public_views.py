@@ -13,7 +13,7 @@ import segno
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 
-from coopledger.disclosure import verification
+from coopledger.disclosure import rules, verification
 from coopledger.disclosure.forms import VerifyForm
 from coopledger.disclosure.models import Disclosure, DisclosureState
 from coopledger.disclosure.views import _notice
@@ -62,8 +62,12 @@ def publication(code: str, disclosure_id: int) -> ResponseReturnValue:
     corrected_by = db.session.scalars(sa.select(Disclosure).where(
         Disclosure.corrects_id == disclosure.id,
         Disclosure.state == DisclosureState.PUBLISHED)).first()
+    contents = body.get("contents", {})
+    lines, page, pages = rules.page_of(contents["income_expense"]["lines"],
+                                       request.args.get("page", ""))
     return render_template("disclosure/public_page.html", org=org, disclosure=disclosure,
-                           body=body, c=body.get("contents", {}), corrected_by=corrected_by)
+                           body=body, c=contents, corrected_by=corrected_by, lines=lines,
+                           page=page, pages=pages)
 
 
 @bp.route("/p/<code>/<int:disclosure_id>/notice.pdf")

@@ -168,3 +168,14 @@ def verify_chain(links: list[tuple[str, str, bytes, bytes, str]]) -> int | None:
 def unmasked(text: str) -> list[str]:
     """18-digit ID numbers and runs of 12 or more digits found in public text."""
     return _UNMASKED.findall(text)
+
+
+LINES_PER_PAGE = 300
+
+
+def page_of(lines: list[Any], requested: str) -> tuple[list[Any], int, int]:
+    """One screen of income-expense lines: (lines, page number, page count)."""
+    pages = max(1, -(-len(lines) // LINES_PER_PAGE))
+    page = int(requested) if requested.isdigit() else 1
+    page = min(max(page, 1), pages)
+    return lines[(page - 1) * LINES_PER_PAGE:page * LINES_PER_PAGE], page, pages

@@ -126,8 +126,11 @@ def show(code: str, disclosure_id: int) -> ResponseReturnValue:
     disclosure = owned_or_404(Disclosure, disclosure_id, org)
     body = json.loads(disclosure.frozen)["contents"] if disclosure.frozen else \
         json.loads(disclosure.contents)
+    lines, page, pages = rules.page_of(body["income_expense"]["lines"],
+                                       request.args.get("page", ""))
     return render_template(
-        "disclosure/show.html", org=org, disclosure=disclosure, c=body,
+        "disclosure/show.html", org=org, disclosure=disclosure, c=body, lines=lines, page=page,
+        pages=pages,
         explain_form=ExplainForm(prefix="explain", explanation=disclosure.explanation),
         post_form=_post_form(), review_form=ReviewForm(prefix="review"),
         opinion_form=OpinionForm(prefix="opinion"), correct_form=CorrectForm(prefix="correct"),
