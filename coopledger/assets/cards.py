@@ -164,14 +164,23 @@ def depreciated(card: AssetCard) -> bool:
         DepreciationLine.card_id == card.id).limit(1)) is not None
 
 
+def _value_terms_change(card: AssetCard, data: CardData) -> bool:
+    """Whether ``data`` changes a term depreciation depends on (numbers compared as numbers)."""
+    for name in VALUE_FIELDS:
+        if name == "total_units" and data.method is Method.STRAIGHT_LINE:
+            continue
+        if getattr(card, name) != getattr(data, name):
+            return True
+    return False
+
+
 def update_card(card: AssetCard, data: CardData, *, by: User) -> AssetCard:
     """Change a card; value terms only until its first depreciation, nothing once disposed."""
     if card.status is AssetStatus.DISPOSED:
         raise AssetRuleError(N_("资产 %(card)s 已处置，不能修改。"), card=str(card))
     _check(card.organisation, data, card)
     before = snapshot(card, CARD_FIELDS)
-    if depreciated(card) and any(before[name] != snapshot(data, (name,))[name]
-                                 for name in VALUE_FIELDS):
+    if depreciated(card) and _value_terms_change(card, data):
         raise AssetRuleError(N_("资产 %(card)s 已计提折旧，原值、年限、残值率、折旧方法和期初数"
                                 "不能再修改；如有差错请处置后重新建卡或做调整凭证。"),
                              card=str(card))

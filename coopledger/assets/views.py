@@ -46,6 +46,7 @@ from coopledger.dates import today
 from coopledger.extensions import db
 from coopledger.formutil import options
 from coopledger.ledger.models import Voucher
+from coopledger.money import from_fen
 from coopledger.pdf.render import render_pdf
 from coopledger.web import (
     apply_change,
@@ -74,9 +75,12 @@ def _form(org: Organisation, card: AssetCard | None = None) -> CardForm:
     form.status.choices = options((s.value, _(s.label)) for s in AssetStatus
                                   if s is not AssetStatus.DISPOSED)
     form.expense_code.choices = options((a.code, a.label) for a in cards.expense_accounts(org))
-    purchases = db.session.scalars(sa.select(Voucher).where(
+    purchases = list(db.session.scalars(sa.select(Voucher).where(
         Voucher.organisation_id == org.id).order_by(Voucher.on.desc(), Voucher.id.desc())
-        .limit(300)).all()
+        .limit(300)))
+    if card is not None and card.purchase_voucher is not None \
+            and card.purchase_voucher not in purchases:
+        purchases.append(card.purchase_voucher)   # an older voucher stays selectable
     form.purchase_voucher_id.choices = options(
         [("", _("（无）")), *((v.id, f"{v.on.isoformat()} {v.label} {v.summary}"[:80])
                             for v in purchases)])
@@ -140,8 +144,8 @@ def index(code: str) -> ResponseReturnValue:
                AssetCard.status != AssetStatus.DISPOSED)).one()
     held_ids = set(db.session.scalars(sa.select(AssetCard.id).where(
         AssetCard.organisation_id == org.id, AssetCard.status != AssetStatus.DISPOSED)))
-    original = Decimal(int(totals[1] or 0)) / 100
-    accumulated = Decimal(int(totals[2] or 0)) / 100 + sum(
+    original = from_fen(int(totals[1] or 0))
+    accumulated = from_fen(int(totals[2] or 0)) + sum(
         (v for k, v in drafted.items() if k in held_ids), ZERO)
     return render_template("assets/index.html", org=org, page=page, drafted=drafted,
                            classes=list(AssetClass), statuses=list(AssetStatus),

@@ -331,3 +331,25 @@ def test_biological_and_intangible_cards_credit_their_own_contra_accounts(
     page = client.get(f"{URL}/reconcile?on=2024-01-31").get_data(as_text=True)
     assert "生产性生物资产（132/133）" in page
     assert "无形资产（161/162）" in page
+
+
+def test_a_depreciated_card_keeps_its_value_terms_but_other_fields_change(
+        client: FlaskClient, auth: Auth, register: Any) -> None:
+    _org, computers, _dryer = register
+    auth.login("accountant")
+    _run_months(client, 1)
+    fields = _card_form(number="A-001", name="办公电脑（4台）", category="office",
+                        acquired_on="2021-12-10", original="12000.00", life_months="60",
+                        residual_percent="0", expense_code="513",
+                        purchase_voucher_id=str(computers.purchase_voucher_id),
+                        opening_accumulated="4800.00", opening_through="2023-12-31",
+                        location="村委会二楼")
+    page = client.post(f"{URL}/{computers.id}/edit", data=fields,
+                       follow_redirects=True).get_data(as_text=True)
+    assert "资产卡片已保存。" in page
+    card = db.session.get_one(AssetCard, computers.id)
+    assert (card.name, card.location) == ("办公电脑（4台）", "村委会二楼")
+    refused = client.post(f"{URL}/{computers.id}/edit", data=fields | {"life_months": "72"},
+                          follow_redirects=True).get_data(as_text=True)
+    assert "已计提折旧，原值、年限、残值率、折旧方法和期初数不能再修改" in refused
+    assert db.session.get_one(AssetCard, computers.id).life_months == 60
