@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from coopledger.auth.forms import ConfirmForm
-from coopledger.auth.permissions import Action
+from coopledger.auth.permissions import Action, can
 from coopledger.dates import today
 from coopledger.disclosure import rules, services
 from coopledger.disclosure.calendar import calendar
@@ -58,6 +58,8 @@ from coopledger.web import (
 
 if TYPE_CHECKING:
     from flask.typing import ResponseReturnValue
+
+    from coopledger.orgs.models import Organisation
 
 
 bp = Blueprint("disclosure", __name__, url_prefix="/o/<code>/disclosures")
@@ -122,8 +124,7 @@ def _post_form() -> PostForm:
 @login_required
 def show(code: str, disclosure_id: int) -> ResponseReturnValue:
     """One disclosure: the generated contents and the step each role may take."""
-    org = org_for(code, Action.VIEW_DISCLOSURES)
-    disclosure = owned_or_404(Disclosure, disclosure_id, org)
+    org, disclosure = _visible(code, disclosure_id)
     body = json.loads(disclosure.frozen)["contents"] if disclosure.frozen else \
         json.loads(disclosure.contents)
     lines, page, pages = rules.page_of(body["income_expense"]["lines"],
@@ -138,6 +139,17 @@ def show(code: str, disclosure_id: int) -> ResponseReturnValue:
         confirm=ConfirmForm(), committee=services.committee(org),
         versions=services.versions_of(org, disclosure.period_key)
         if disclosure.kind is not DisclosureKind.SPECIAL else [disclosure])
+
+
+def _visible(code: str, disclosure_id: int) -> tuple[Organisation, Disclosure]:
+    """A disclosure the user may read: members see published versions only, the staff and
+    the township every version."""
+    org = org_for(code, Action.VIEW_DISCLOSURES)
+    disclosure = owned_or_404(Disclosure, disclosure_id, org)
+    if disclosure.state is not DisclosureState.PUBLISHED and not can(me(), Action.VIEW_BOOKS,
+                                                                      org):
+        abort(404)
+    return org, disclosure
 
 
 def _back(code: str, disclosure: Disclosure) -> ResponseReturnValue:
@@ -183,9 +195,8 @@ def add_post(code: str, disclosure_id: int) -> ResponseReturnValue:
 @bp.route("/<int:disclosure_id>/posts/<int:post_id>/attachment")
 @login_required
 def post_attachment(code: str, disclosure_id: int, post_id: int) -> ResponseReturnValue:
-    """A post's attachment (drafts: organisation users; published ones are public too)."""
-    org = org_for(code, Action.VIEW_DISCLOSURES)
-    disclosure = owned_or_404(Disclosure, disclosure_id, org)
+    """A post's attachment (of a draft: the staff and the township only)."""
+    _org, disclosure = _visible(code, disclosure_id)
     post = next((p for p in disclosure.posts if p.id == post_id), None)
     if post is None:
         abort(404)

@@ -233,3 +233,18 @@ def test_the_accountant_is_warned_of_missing_disclosures_and_old_questions(
     finally:
         app.config["QUESTION_WARNING_DAYS"] = 7
     assert "质询超过 -1 天未答复：租金收了吗？" in home
+
+
+def test_members_read_publications_but_not_drafts(client: FlaskClient, auth: Auth,
+                                                  quarter: Any) -> None:
+    disclosure = _publish(client, auth)
+    client.post(f"{URL}/{disclosure.id}/correct", data={"correct-reason": "补充说明"})
+    draft = db.session.scalars(sa.select(Disclosure).where(Disclosure.version == 2)).one()
+    db.session.add(RoleAssignment(user_id=quarter.user("member").id, role=Role.MEMBER,
+                                  organisation_id=quarter.org("shian-jjhzs").id))
+    db.session.commit()
+    auth.login("member")
+    assert client.get(f"{URL}/{disclosure.id}").status_code == 200
+    assert client.get(f"{URL}/{draft.id}").status_code == 404
+    auth.login("auditor")
+    assert client.get(f"{URL}/{draft.id}").status_code == 200
