@@ -12,6 +12,8 @@ resources, 债权债务, and for the year the distribution):
 - 资产: cards held at the end per class with original value and accumulated depreciation, and
   the period's disposals; 资源: every resource with its area and use.
 - 合同: contracts in force during the period with what was received under them in it.
+- For the year: the approved distribution (plan, per-share figures, the roster with names
+  masked; a logged-in member sees their own line named).
 
 The result is plain JSON data (amounts as strings with two decimals) so that it can be frozen
 and hashed as it is.
@@ -31,6 +33,7 @@ from coopledger.assets.resources import in_force, resources_of, state_on
 from coopledger.contracts.models import Contract, ContractStatus
 from coopledger.contracts.money_models import ContractPayment
 from coopledger.extensions import db
+from coopledger.ids import mask_name
 from coopledger.ledger import reports
 from coopledger.ledger.books import accounts_by_code
 from coopledger.ledger.models import (
@@ -154,6 +157,30 @@ def contracts_in_period(org: Organisation, start: dt.date, end: dt.date) -> list
     return rows
 
 
+def distribution_of_year(org: Organisation, year: int) -> dict[str, Any] | None:
+    """The year's approved distribution plan (latest version): figures per share and the roster
+    with names masked as the public rules allow (the family name and 户)."""
+    from coopledger.distribution.models import Plan, PlanState
+    from coopledger.distribution.statements import per_share
+
+    plan = db.session.scalar(sa.select(Plan).where(
+        Plan.organisation_id == org.id, Plan.year == year,
+        Plan.state.in_([PlanState.APPROVED, PlanState.POSTED, PlanState.FILED,
+                        PlanState.PAID])).order_by(Plan.version.desc()).limit(1))
+    if plan is None:
+        return None
+    lines = [{"seq": line.seq, "holder": mask_name(line.holder),
+              "household_id": line.household_id, "shares": f"{line.shares.normalize():f}",
+              "days": line.days_held, "guarantee": _money(line.guarantee_due),
+              "by_volume": _money(line.by_volume), "dividend": _money(line.dividend),
+              "total": _money(line.total), "paid": _money(line.paid)}
+             for line in sorted(plan.lines, key=lambda ln: ln.seq)]
+    return {"year": plan.year, "version": plan.version, "mode": plan.mode.label,
+            "resolution": plan.resolution_no or "",
+            "per_share": f"{per_share(plan):f}", "guarantee_per_mu": _money(plan.guarantee_per_mu),
+            "total": _money(sum((line.total for line in plan.lines), ZERO)), "lines": lines}
+
+
 def unposted_in(org: Organisation, start: dt.date, end: dt.date) -> int:
     """Vouchers dated in the period that are not posted (a disclosure needs none)."""
     return db.session.scalar(sa.select(sa.func.count(Voucher.id)).where(
@@ -163,7 +190,7 @@ def unposted_in(org: Organisation, start: dt.date, end: dt.date) -> int:
 
 def generate(org: Organisation, start: dt.date, end: dt.date, *, key: str) -> dict[str, Any]:
     """The whole generated contents of a financial disclosure for the period."""
-    return {
+    body: dict[str, Any] = {
         "organisation": {"code": org.code, "name": org.name, "standard": org.standard.value},
         "period": {"key": key, "start": start.isoformat(), "end": end.isoformat()},
         "income_expense": income_and_expense(org, start, end),
@@ -173,3 +200,6 @@ def generate(org: Organisation, start: dt.date, end: dt.date, *, key: str) -> di
         "assets": assets_and_resources(org, start, end),
         "contracts": contracts_in_period(org, start, end),
     }
+    if len(key) == 4:   # the annual disclosure carries the year's distribution
+        body["distribution"] = distribution_of_year(org, int(key))
+    return body

@@ -47,6 +47,7 @@ from coopledger.disclosure.models import (
 from coopledger.disclosure.verification import pdf_path
 from coopledger.extensions import db
 from coopledger.formutil import options
+from coopledger.members.queries import my_households
 from coopledger.web import (
     apply_change,
     flash_form_errors,
@@ -129,9 +130,10 @@ def show(code: str, disclosure_id: int) -> ResponseReturnValue:
         json.loads(disclosure.contents)
     lines, page, pages = rules.page_of(body["income_expense"]["lines"],
                                        request.args.get("page", ""))
+    own = {h.id: h.head_name for h in my_households(me().id)}
     return render_template(
         "disclosure/show.html", org=org, disclosure=disclosure, c=body, lines=lines, page=page,
-        pages=pages,
+        pages=pages, own_households=own,
         explain_form=ExplainForm(prefix="explain", explanation=disclosure.explanation),
         post_form=_post_form(), review_form=ReviewForm(prefix="review"),
         opinion_form=OpinionForm(prefix="opinion"), correct_form=CorrectForm(prefix="correct"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -248,3 +249,41 @@ def test_members_read_publications_but_not_drafts(client: FlaskClient, auth: Aut
     assert client.get(f"{URL}/{draft.id}").status_code == 404
     auth.login("auditor")
     assert client.get(f"{URL}/{draft.id}").status_code == 200
+
+
+def test_the_annual_disclosure_carries_the_distribution_masked_except_the_members_own(
+        client: FlaskClient, auth: Auth, by_name: Any, app: Flask) -> None:
+    from coopledger.disclosure import notice, services
+    from coopledger.distribution import services as distribution
+    from coopledger.distribution.models import Mode
+    from tests.distribution_helpers import close_2024
+
+    tdgf, accountant = close_2024(by_name), by_name.user("accountant")
+    plan = distribution.create_plan(tdgf, 2024, distribution.PlanData(
+        mode=Mode.LAND_SHARE, members_total=Decimal("14540.00"),
+        guarantee_per_mu=Decimal("800.00")), by=accountant)
+    distribution.propose(plan, on=dt.date(2025, 1, 10), by=accountant)
+    distribution.review(plan, on=dt.date(2025, 1, 20), by=accountant)
+    distribution.approve(plan, resolution_no="成员大会决议〔2025〕1号", on=dt.date(2025, 2, 1),
+                         content=PLACEHOLDER_PNG, filename="r.png",
+                         storage=Path(app.config["STORAGE_DIR"]), by=accountant)
+    db.session.add(RoleAssignment(user_id=by_name.user("supervisor").id, role=Role.SUPERVISOR,
+                                  organisation_id=tdgf.id))
+    annual = services.draft(tdgf, "2024", by=accountant)
+    services.submit(annual, by=accountant)
+    services.review(annual, agrees=True, comment="", by=by_name.user("supervisor"))
+    services.township_review(annual, agrees=True, opinion="无异议", by=by_name.user("auditor"))
+    services.publish(annual, render_pdf=notice.render_both,
+                     storage=Path(app.config["STORAGE_DIR"]), by=accountant)
+    db.session.commit()
+    public = client.get(f"/p/shian-tdgf/{annual.id}").get_data(as_text=True)
+    roster = public.split('id="distribution"')[1]
+    assert "成员大会决议〔2025〕1号" in roster
+    assert "陈**户" in roster
+    assert "陈大山" not in roster
+    auth.login("member")                               # 陈大山户's own login
+    own = client.get(f"/o/shian-tdgf/disclosures/{annual.id}").get_data(as_text=True)
+    mine = own.split('class="own-line"')[1].split("</tr>")[0]
+    assert "陈大山" in mine
+    assert "本户" in mine
+    assert "王**户" in own.split('id="distribution"')[1]
