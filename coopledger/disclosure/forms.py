@@ -33,6 +33,16 @@ class DraftForm(FlaskForm):
     submit = SubmitField(_l("生成公开草稿"))
 
 
+class SpecialForm(FlaskForm):
+    """A special disclosure (专项公开)."""
+
+    topic = SelectField(_l("专项事项"), choices=[])
+    period = StringField(_l("事项发生的期间（如 2025-03、2025-Q1）"),
+                         validators=[DataRequired(), Length(max=10)])
+    title = StringField(_l("标题（可不填）"), validators=[Optional(), Length(max=200)])
+    submit = SubmitField(_l("生成专项公开草稿"))
+
+
 class ExplainForm(FlaskForm):
     """The accountant's explanations."""
 

@@ -39,6 +39,7 @@ from coopledger.disclosure.models import (
     DisclosureState,
     PostCategory,
     Question,
+    SpecialTopic,
 )
 from coopledger.errors import CoopLedgerError
 from coopledger.extensions import db
@@ -114,11 +115,21 @@ def _title(org: Organisation, period: rules.Period) -> str:
     return str(CoopLedgerError(N_("%(org)s%(period)s财务公开"), org=org.name, period=label))
 
 
-def versions_of(org: Organisation, key: str) -> list[Disclosure]:
-    """Every version of a period's disclosure, oldest first."""
+def versions_of(org: Organisation, key: str, topic: str = "") -> list[Disclosure]:
+    """Every version of a period's disclosure (or of a special one on ``topic``), oldest
+    first."""
+    kind = Disclosure.kind == DisclosureKind.SPECIAL if topic else \
+        Disclosure.kind != DisclosureKind.SPECIAL
     return list(db.session.scalars(sa.select(Disclosure).where(
-        Disclosure.organisation_id == org.id, Disclosure.period_key == key,
-        Disclosure.kind != DisclosureKind.SPECIAL).order_by(Disclosure.version)))
+        Disclosure.organisation_id == org.id, Disclosure.period_key == key, kind,
+        Disclosure.topic == topic).order_by(Disclosure.version)))
+
+
+def specials_of(org: Organisation) -> list[Disclosure]:
+    """The organisation's special disclosures, newest first."""
+    return list(db.session.scalars(sa.select(Disclosure).where(
+        Disclosure.organisation_id == org.id, Disclosure.kind == DisclosureKind.SPECIAL)
+        .order_by(Disclosure.end.desc(), Disclosure.topic, Disclosure.version)))
 
 
 def draft(org: Organisation, key: str, *, by: User) -> Disclosure:
@@ -133,16 +144,37 @@ def draft(org: Organisation, key: str, *, by: User) -> Disclosure:
     return _new_version(org, period, version=1, corrects=None, reason="", by=by)
 
 
+def draft_special(org: Organisation, topic: SpecialTopic, key: str, *, title: str,
+                  by: User) -> Disclosure:
+    """A special disclosure (专项公开) of a matter in a period: its written items with the
+    period's figures from the ledger (contracts and what they brought in, 收支明细)."""
+    try:
+        period = rules.period_of(key)
+    except ValueError:
+        raise DisclosureError(N_("期间“%(key)s”无法识别。"), key=key) from None
+    if versions_of(org, key, topic.value):
+        raise DisclosureError(N_("%(key)s 的这项专项公开已经生成；已公开的请用“更正”生成新版本。"),
+                              key=key)
+    name = title.strip() or str(CoopLedgerError(
+        N_("%(org)s%(topic)s专项公开（%(key)s）"), org=org.name,
+        topic=str(CoopLedgerError(topic.label)), key=key))
+    return _new_version(org, period, version=1, corrects=None, reason="", by=by,
+                        topic=topic.value, title=name[:200])
+
+
 def _new_version(org: Organisation, period: rules.Period, *, version: int,
-                 corrects: Disclosure | None, reason: str, by: User) -> Disclosure:
+                 corrects: Disclosure | None, reason: str, by: User, topic: str = "",
+                 title: str = "") -> Disclosure:
     check_publishable(org, period)
     body = generated.generate(org, period.start, period.end, key=period.key)
+    kind = DisclosureKind.SPECIAL if topic else \
+        DisclosureKind.ANNUAL if period.annual else DisclosureKind.PERIODIC
     disclosure = Disclosure(
         organisation=org, period_key=period.key, start=period.start, end=period.end,
-        kind=DisclosureKind.ANNUAL if period.annual else DisclosureKind.PERIODIC,
-        version=version, corrects=corrects, correction_reason=reason.strip()[:500],
-        title=_title(org, period), contents=rules.canonical_json(body).decode("utf-8"),
-        created_by_id=by.id, created_at=utcnow())
+        kind=kind, topic=topic, version=version, corrects=corrects,
+        correction_reason=reason.strip()[:500], title=title or _title(org, period),
+        contents=rules.canonical_json(body).decode("utf-8"), created_by_id=by.id,
+        created_at=utcnow())
     db.session.add(disclosure)
     db.session.flush()
     record("disclosure.draft", disclosure, by=by, label=disclosure.title,
@@ -156,12 +188,13 @@ def correct(published: Disclosure, *, reason: str, by: User) -> Disclosure:
         raise DisclosureError(N_("只有已公开的版本可以更正；草稿请直接修改说明。"))
     if not reason.strip():
         raise DisclosureError(N_("更正须写明原因。"))
-    versions = versions_of(published.organisation, published.period_key)
+    versions = versions_of(published.organisation, published.period_key, published.topic)
     if any(v.state is not DisclosureState.PUBLISHED for v in versions):
         raise DisclosureError(N_("该期间已有一个未公开的更正版本。"))
     return _new_version(published.organisation, rules.period_of(published.period_key),
                         version=max(v.version for v in versions) + 1, corrects=published,
-                        reason=reason, by=by)
+                        reason=reason, by=by, topic=published.topic,
+                        title=published.title if published.topic else "")
 
 
 def _draft_only(disclosure: Disclosure) -> None:

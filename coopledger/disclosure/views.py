@@ -36,13 +36,14 @@ from coopledger.disclosure.forms import (
     QuestionForm,
     ReviewForm,
     SettingsForm,
+    SpecialForm,
 )
 from coopledger.disclosure.models import (
     Disclosure,
-    DisclosureKind,
     DisclosureState,
     PostCategory,
     Question,
+    SpecialTopic,
 )
 from coopledger.disclosure.verification import pdf_path
 from coopledger.extensions import db
@@ -76,7 +77,8 @@ def index(code: str) -> ResponseReturnValue:
     form.frequency.choices = options((f.value, _(f.label)) for f in rules.Frequency)
     form.frequency.data = settings.frequency.value
     return render_template("disclosure/index.html", org=org, rows=calendar(org, today()),
-                           form=form,
+                           form=form, special_form=_special_form(),
+                           specials=services.specials_of(org),
                            draft_form=DraftForm(), settings=settings)
 
 
@@ -115,6 +117,31 @@ def draft(code: str) -> ResponseReturnValue:
     return redirect(url_for("disclosure.index", code=code))
 
 
+def _special_form() -> SpecialForm:
+    form = SpecialForm(prefix="special")
+    form.topic.choices = options((t.value, _(t.label)) for t in SpecialTopic)
+    return form
+
+
+@bp.route("/special", methods=["POST"])
+@login_required
+def draft_special(code: str) -> ResponseReturnValue:
+    """Generate a special disclosure (专项公开) of a matter."""
+    org = org_for(code, Action.MANAGE_DISCLOSURES)
+    form = _special_form()
+    if form.validate_on_submit():
+        outcome = apply_change(lambda: services.draft_special(
+            org, SpecialTopic(form.topic.data), (form.period.data or "").strip(),
+            title=form.title.data or "", by=me()),
+            lambda made: _("已生成：%(title)s。", title=made.title))
+        if outcome.ok:
+            return redirect(url_for("disclosure.show", code=code,
+                                    disclosure_id=outcome.value.id))
+    else:
+        flash_form_errors(form)
+    return redirect(url_for("disclosure.index", code=code))
+
+
 def _post_form() -> PostForm:
     form = PostForm(prefix="post")
     form.category.choices = options((c.value, _(c.label)) for c in PostCategory)
@@ -139,8 +166,7 @@ def show(code: str, disclosure_id: int) -> ResponseReturnValue:
         opinion_form=OpinionForm(prefix="opinion"), correct_form=CorrectForm(prefix="correct"),
         question_form=QuestionForm(prefix="question"), answer_form=AnswerForm(prefix="answer"),
         confirm=ConfirmForm(), committee=services.committee(org),
-        versions=services.versions_of(org, disclosure.period_key)
-        if disclosure.kind is not DisclosureKind.SPECIAL else [disclosure])
+        versions=services.versions_of(org, disclosure.period_key, disclosure.topic))
 
 
 def _visible(code: str, disclosure_id: int) -> tuple[Organisation, Disclosure]:

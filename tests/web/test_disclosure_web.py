@@ -287,3 +287,25 @@ def test_the_annual_disclosure_carries_the_distribution_masked_except_the_member
     assert "陈大山" in mine
     assert "本户" in mine
     assert "王**户" in own.split('id="distribution"')[1]
+
+
+def test_a_special_disclosure_of_a_lease_is_drafted_and_published(
+        client: FlaskClient, auth: Auth, quarter: Any) -> None:
+    auth.login("accountant")
+    page = client.post(f"{URL}/special", data={
+        "special-topic": "leases_investments", "special-period": "2024-Q1",
+        "special-title": ""}, follow_redirects=True).get_data(as_text=True)
+    title = ("建平县塔山镇石安村股份经济合作社集体资产资源发包、租赁、出让、投资及收益"
+             "专项公开（2024-Q1）")
+    assert f"已生成：{title}。" in page
+    again = client.post(f"{URL}/special", data={
+        "special-topic": "leases_investments", "special-period": "2024-Q1"},
+        follow_redirects=True).get_data(as_text=True)
+    assert "2024-Q1 的这项专项公开已经生成" in again
+    special = db.session.scalars(sa.select(Disclosure)).one()
+    assert (special.kind.value, special.topic) == ("special", "leases_investments")
+    calendar = client.get(f"{URL}/").get_data(as_text=True)
+    assert title in calendar.split('id="specials"')[1]
+    # The periodic disclosure of the same quarter is a separate matter.
+    client.post(f"{URL}/draft", data={"period": "2024-Q1"})
+    assert db.session.scalar(sa.select(sa.func.count(Disclosure.id))) == 2

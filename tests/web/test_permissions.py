@@ -448,6 +448,8 @@ DISCLOSURE_CASES = [
          lambda w: f"{DISCLOSURES}/settings", MANAGE),
     Case("draft disclosure", "disclosure.draft", "POST", lambda w: f"{DISCLOSURES}/draft",
          MANAGE),
+    Case("draft special disclosure", "disclosure.draft_special", "POST",
+         lambda w: f"{DISCLOSURES}/special", MANAGE),
     Case("disclosure", "disclosure.show", "GET",
          lambda w: f"{DISCLOSURES}/{w.disclosure_id}", SHIAN_JJHZS),
     Case("disclosure of another organisation", "disclosure.show", "GET",
