@@ -1,7 +1,7 @@
 """The demo disclosures, loaded after an organisation's demo books: quarterly publications of
 the closed year and the current one (each posted on its deadline day), one corrected, one with
-a member's question and the accountant's answer, and 党务/村务 items; the last quarter is left
-unpublished so the calendar shows it missing."""
+a member's question and the accountant's answer, 党务/村务 items, and a special disclosure of
+the leases; the last quarter is left unpublished so the calendar shows it missing."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from coopledger.auth.models import User
 from coopledger.disclosure import notice, rules, services
-from coopledger.disclosure.models import Disclosure, PostCategory
+from coopledger.disclosure.models import Disclosure, PostCategory, SpecialTopic
 from coopledger.extensions import db
 from coopledger.ledger.sample_books import PLACEHOLDER_PNG
 from coopledger.orgs.models import Organisation
@@ -35,13 +35,16 @@ def load(org: Organisation, rows: list[dict[str, Any]], *, storage: Path) -> int
     """Publish the rows' periods in order; returns how many versions were published."""
     made = 0
     for row in rows:
-        if services.versions_of(org, row["period"]):
+        topic = row.get("topic", "")
+        if services.versions_of(org, row["period"], topic):
             continue
         accountant = _user(row["accountant"])
         settings = services.settings_of(org)
         posted = rules.deadline(rules.period_of(row["period"]), day=settings.deadline_day) \
             - dt.timedelta(days=int(row.get("days_early", 0)))
-        disclosure = services.draft(org, row["period"], by=accountant)
+        disclosure = services.draft_special(org, SpecialTopic(topic), row["period"],
+                                            title=row.get("title", ""), by=accountant) \
+            if topic else services.draft(org, row["period"], by=accountant)
         if row.get("explanation"):
             services.explain(disclosure, row["explanation"], by=accountant)
         for post in row.get("posts", []):

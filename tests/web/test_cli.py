@@ -57,7 +57,7 @@ def test_console_script_sets_up_loads_twice_and_lists(fresh: tuple[Flask, str],
     assert result.returncode == 0, result.stderr
     first = _run(["load-sample"], env)
     assert first.returncode == 0, first.stderr
-    assert "269 records created, 0 already there, 1620 vouchers in the demo books" in first.stdout
+    assert "270 records created, 0 already there, 1620 vouchers in the demo books" in first.stdout
     for login in ("admin", "accountant", "reviewer", "cashier", "supervisor", "member",
                   "auditor"):
         assert f"  {login} " in first.stdout
@@ -115,16 +115,17 @@ def _check_asset_sample(app: Flask) -> None:
 
 
 def _check_disclosure_sample(app: Flask, tmp_path: Path) -> None:
-    """Seven quarters and the 2024 annual published (2024 Q2 corrected), chained and intact,
-    a question answered, 2025 Q3 missing on the calendar."""
+    """Six quarters, the 2024 year and a special disclosure of the leases published (2024 Q2
+    corrected), chained and intact, a question answered, 2025 Q3 missing on the calendar."""
     with app.app_context():
         org = db.session.scalars(sa.select(Organisation).where(
             Organisation.code == "shian-jjhzs")).one()
         published = verification.published(org)
-        assert [(d.period_key, d.version) for d in published] == [
-            ("2024-Q1", 1), ("2024-Q2", 1), ("2024-Q2", 2), ("2024-Q3", 1), ("2024-Q4", 1),
-            ("2024", 1), ("2025-Q1", 1), ("2025-Q2", 1)]
-        assert published[2].corrects is published[1]
+        assert [(d.period_key, d.version, d.topic) for d in published] == [
+            ("2024-Q1", 1, ""), ("2024-Q1", 1, "leases_investments"), ("2024-Q2", 1, ""),
+            ("2024-Q2", 2, ""), ("2024-Q3", 1, ""), ("2024-Q4", 1, ""), ("2024", 1, ""),
+            ("2025-Q1", 1, ""), ("2025-Q2", 1, "")]
+        assert published[3].corrects is published[2]
         storage = tmp_path / "instance" / "storage"   # where the command line stored them
         assert verification.broken_link(org, storage) is None
         assert [q.answer != "" for q in published[0].questions] == [True]
