@@ -8,11 +8,12 @@ from __future__ import annotations
 import io
 import math
 import os
-from typing import Any
+from typing import Any, cast
 
 import segno
 from flask import current_app, render_template
 from pypdf import PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, DecodedStreamObject, NameObject, RectangleObject
 
 from coopledger.disclosure.models import Disclosure
 from coopledger.pdf.batch import lay_out_each, number_pages
@@ -50,10 +51,25 @@ def _join(parts: list[bytes]) -> bytes:
 
 
 def enlarge_to_a3(a4: bytes) -> bytes:
-    """The A3 notice: every A4 page scaled by √2, so the same layout in larger type."""
+    """The A3 notice: every A4 page enlarged by √2 (A4 → A3), so the same layout in larger
+    type. The scaling wraps each page's content in one ``cm`` operator instead of rewriting it
+    (pypdf's own scaling parses every content stream: seconds on a long notice)."""
+    factor = math.sqrt(2)
     writer = PdfWriter(clone_from=io.BytesIO(a4))
+    opening, closing = DecodedStreamObject(), DecodedStreamObject()
+    opening.set_data(f"q {factor:.6f} 0 0 {factor:.6f} 0 0 cm\n".encode("ascii"))
+    closing.set_data(b"\nQ\n")
+    begin, end = writer._add_object(opening), writer._add_object(closing)
     for page in writer.pages:
-        page.scale_by(math.sqrt(2))
+        contents = page.raw_get("/Contents")
+        resolved = contents.get_object()
+        parts = list(resolved) if isinstance(resolved, ArrayObject) else [contents]
+        page[NameObject("/Contents")] = ArrayObject([begin, *parts, end])
+        for box in ("/MediaBox", "/CropBox", "/TrimBox", "/BleedBox", "/ArtBox"):
+            if box in page:
+                x0, y0, x1, y1 = (float(v) for v in cast("ArrayObject", page[box]))
+                page[NameObject(box)] = RectangleObject(
+                    [x0 * factor, y0 * factor, x1 * factor, y1 * factor])
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
