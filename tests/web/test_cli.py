@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import subprocess
 import sys
@@ -57,7 +58,7 @@ def test_console_script_sets_up_loads_twice_and_lists(fresh: tuple[Flask, str],
     assert result.returncode == 0, result.stderr
     first = _run(["load-sample"], env)
     assert first.returncode == 0, first.stderr
-    assert "270 records created, 0 already there, 1620 vouchers in the demo books" in first.stdout
+    assert "278 records created, 0 already there, 1620 vouchers in the demo books" in first.stdout
     for login in ("admin", "accountant", "reviewer", "cashier", "supervisor", "member",
                   "auditor"):
         assert f"  {login} " in first.stdout
@@ -65,7 +66,7 @@ def test_console_script_sets_up_loads_twice_and_lists(fresh: tuple[Flask, str],
     _check_asset_sample(_app)
     _check_disclosure_sample(_app, tmp_path)
     second = _run(["load-sample"], env)
-    assert "0 records created, 61 already there, 0 vouchers" in second.stdout
+    assert "0 records created, 62 already there, 0 vouchers" in second.stdout
     for org in ("shian-jjhzs", "shian-tdgf"):
         verified = _run(["verify-ledger", org], env)
         assert verified.returncode == 0, verified.stdout + verified.stderr
@@ -133,6 +134,13 @@ def _check_disclosure_sample(app: Flask, tmp_path: Path) -> None:
                   for row in disclosure_calendar(org, dt.date(2026, 11, 29))}
         assert states["2025-Q3"] == "missing"
         assert states["2024-Q1"] == "published"
+        tdgf = db.session.scalars(sa.select(Organisation).where(
+            Organisation.code == "shian-tdgf")).one()
+        annual = next(d for d in verification.published(tdgf) if d.period_key == "2024")
+        roster = json.loads(annual.frozen or "{}")["contents"]["distribution"]["lines"]
+        assert roster
+        assert all("*" in line["holder"] for line in roster if line["household_id"])
+        assert verification.broken_link(tdgf, storage) is None
         db.session.remove()
 
 
