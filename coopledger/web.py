@@ -16,6 +16,7 @@ from coopledger.extensions import db
 if TYPE_CHECKING:
     from flask import Response
     from flask_wtf import FlaskForm
+    from werkzeug.wrappers import Response as BaseResponse
 
     from coopledger.auth.models import User
     from coopledger.auth.permissions import Action
@@ -113,3 +114,32 @@ def flash_form_errors(form: FlaskForm) -> None:
     for errors in form.errors.values():
         for error in errors:
             flash(str(error), "error")
+
+
+def start_workbook_import(kind: str, org: Organisation, *,
+                          title: Callable[[str], str]) -> BaseResponse | None:
+    """Keep the uploaded .xlsx (form field ``file``) and start the job of ``kind`` that imports
+    it all or nothing; the redirect to the job's progress page, or None after flashing why the
+    upload is not a workbook."""
+    import uuid
+    from pathlib import Path
+
+    from flask import current_app, redirect, url_for
+    from flask_babel import gettext
+
+    from coopledger.jobs import services as jobs
+
+    upload = request.files.get("file")
+    content = upload.read() if upload else b""
+    if not content.startswith(b"PK"):
+        flash(gettext("请上传按模板填写的 .xlsx 文件。"), "error")
+        return None
+    folder = Path(current_app.config["STORAGE_DIR"]) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{uuid.uuid4().hex}.xlsx"
+    path.write_bytes(content)
+    job = jobs.start_job(kind, title=title(upload.filename or "" if upload else ""),
+                         params={"path": str(path), "organisation_id": org.id}, by=me())
+    db.session.commit()
+    jobs.enqueue(job)
+    return redirect(url_for("jobs.show", job_id=job.id))

@@ -15,7 +15,6 @@ from flask import (
     Response,
     abort,
     current_app,
-    flash,
     redirect,
     render_template,
     request,
@@ -55,6 +54,7 @@ from coopledger.web import (
     org_for,
     owned_or_404,
     send_stored,
+    start_workbook_import,
 )
 
 if TYPE_CHECKING:
@@ -349,28 +349,14 @@ def labels(code: str) -> ResponseReturnValue:
 @login_required
 def import_workbook(code: str) -> ResponseReturnValue:
     """Upload a workbook of cards and resources; it is imported as a job, all or nothing."""
-    import uuid
-
     from coopledger.assets.workbook import IMPORT_KIND
-    from coopledger.jobs import services as jobs
 
     org = org_for(code, Action.MANAGE_ASSETS)
     if request.method == "POST" and ConfirmForm().validate_on_submit():
-        upload = request.files.get("file")
-        content = upload.read() if upload else b""
-        if not content.startswith(b"PK"):
-            flash(_("请上传按模板填写的 .xlsx 文件。"), "error")
-        else:
-            folder = Path(current_app.config["STORAGE_DIR"]) / "imports"
-            folder.mkdir(parents=True, exist_ok=True)
-            path = folder / f"{uuid.uuid4().hex}.xlsx"
-            path.write_bytes(content)
-            job = jobs.start_job(IMPORT_KIND, title=_("导入资产和资源：%(name)s",
-                                                       name=upload.filename if upload else ""),
-                                 params={"path": str(path), "organisation_id": org.id}, by=me())
-            db.session.commit()
-            jobs.enqueue(job)
-            return redirect(url_for("jobs.show", job_id=job.id))
+        started = start_workbook_import(IMPORT_KIND, org, title=lambda name: _(
+            "导入资产和资源：%(name)s", name=name))
+        if started is not None:
+            return started
     return render_template("assets/import.html", org=org, confirm=ConfirmForm())
 
 

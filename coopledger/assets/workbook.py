@@ -30,6 +30,7 @@ from coopledger.extensions import db
 from coopledger.i18n import N_
 from coopledger.jobs.registry import Progress, job_kind
 from coopledger.orgs.models import Organisation
+from coopledger.workbooks import cell_text, located
 
 CARD_SHEET, RESOURCE_SHEET = "固定资产", "资源"
 SHEETS: dict[str, tuple[str, ...]] = {
@@ -54,19 +55,6 @@ class AssetImportError(CoopLedgerError):
     message = N_("导入失败，未保存任何数据。发现 %(n)d 处问题：%(problems)s")
 
 
-def _problem(sheet: str, row: int, column: str, reason: str) -> str:
-    return str(CoopLedgerError(N_("“%(sheet)s”表第%(row)d行%(column)s列：%(reason)s"),
-                               sheet=sheet, row=row, column=column, reason=reason))
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    return str(value).strip()
 
 
 def _number(text: str) -> Decimal | None:
@@ -116,7 +104,7 @@ def _card_row(org: Organisation, number: int, cells: list[str], problems: list[s
     found: list[str] = []
 
     def bad(column: str, template_: str, **params: object) -> None:
-        found.append(_problem(CARD_SHEET, number, column,
+        found.append(located(CARD_SHEET, number, column,
                               str(CoopLedgerError(template_, **params))))
 
     (key, name, category, location, acquired, original, life, residual, method, units, state,
@@ -185,7 +173,7 @@ def _resource_row(number: int, cells: list[str], problems: list[str],
     found: list[str] = []
 
     def bad(column: str, template_: str, **params: object) -> None:
-        found.append(_problem(RESOURCE_SHEET, number, column,
+        found.append(located(RESOURCE_SHEET, number, column,
                               str(CoopLedgerError(template_, **params))))
 
     key, name, kind, location, area, size, certificate, state, note = cells
@@ -240,10 +228,10 @@ def read(org: Organisation, content: bytes) -> Parsed:
                                      start=2):
             if not row or all(v in (None, "") for v in row):
                 continue
-            cells = [_text(v) for v in (*row, *[None] * width)][:width]
+            cells = [cell_text(v) for v in (*row, *[None] * width)][:width]
             existing = existing_cards if title == CARD_SHEET else existing_resources
             if cells[0] in existing:
-                problems.append(_problem(title, number, "A", str(CoopLedgerError(
+                problems.append(located(title, number, "A", str(CoopLedgerError(
                     N_("编号 %(key)s 已在本组织登记。"), key=cells[0]))))
                 continue
             if title == CARD_SHEET:
@@ -265,13 +253,13 @@ def save(org: Organisation, parsed: Parsed) -> tuple[int, int]:
         try:
             cards.create_card(org, card, by=None)
         except CoopLedgerError as err:
-            raise AssetImportError(n=1, problems=_problem(CARD_SHEET, number, "—",
+            raise AssetImportError(n=1, problems=located(CARD_SHEET, number, "—",
                                                           str(err))) from None
     for number, resource in parsed.resources:
         try:
             resources.create_resource(org, resource, by=None)
         except CoopLedgerError as err:
-            raise AssetImportError(n=1, problems=_problem(RESOURCE_SHEET, number, "—",
+            raise AssetImportError(n=1, problems=located(RESOURCE_SHEET, number, "—",
                                                           str(err))) from None
     return len(parsed.cards), len(parsed.resources)
 

@@ -25,6 +25,7 @@ from coopledger.jobs.registry import Progress, job_kind
 from coopledger.members import rules, services
 from coopledger.members.models import Household, Person, Relationship
 from coopledger.orgs.models import Village
+from coopledger.workbooks import cell_text, located
 
 SHEETS: dict[str, tuple[str, ...]] = {
     "农户": ("户号", "村编码", "户主姓名", "住址", "承包经营权证号", "联系电话", "开户银行",
@@ -59,17 +60,7 @@ def template() -> bytes:
 
 
 def _problem(sheet: str, row: int, column: str, template_: str, **params: object) -> str:
-    reason = str(CoopLedgerError(template_, **params))
-    return str(CoopLedgerError(N_("“%(sheet)s”表第%(row)d行%(column)s列：%(reason)s"),
-                               sheet=sheet, row=row, column=column, reason=reason))
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+    return located(sheet, row, column, str(CoopLedgerError(template_, **params)))
 
 
 @dataclass
@@ -100,7 +91,7 @@ def read(content: bytes) -> Parsed:
             if r and any(v not in (None, "") for v in r)]
     villages = {v.code: v.id for v in db.session.scalars(sa.select(Village))}
     for number, row in rows.get("农户", []):
-        cells = [_text(v) for v in (*row, *[None] * 8)][:8]
+        cells = [cell_text(v) for v in (*row, *[None] * 8)][:8]
         key, village, head = cells[0], cells[1], cells[2]
         if not key:
             problems.append(_problem("农户", number, "A", N_("户号不能为空。")))
@@ -117,7 +108,7 @@ def read(content: bytes) -> Parsed:
     existing_ids = set(db.session.scalars(sa.select(Person.id_number)))
     seen: dict[str, int] = {}
     for number, row in rows.get("家庭成员", []):
-        key, name, id_text, relation = [_text(v) for v in (*row, *[None] * 4)][:4]
+        key, name, id_text, relation = [cell_text(v) for v in (*row, *[None] * 4)][:4]
         if key not in parsed.households:
             problems.append(_problem("家庭成员", number, "A", N_("户号 %(key)s 在“农户”表中没有。"),
                                      key=key))
@@ -142,7 +133,7 @@ def read(content: bytes) -> Parsed:
                                "relation": RELATIONS.get(relation, Relationship.OTHER)})
     for number, row in rows.get("地块", []):
         key, code, area_text, coefficient_text, land_class, location = [
-            _text(v) for v in (*row, *[None] * 6)][:6]
+            cell_text(v) for v in (*row, *[None] * 6)][:6]
         if key not in parsed.households:
             problems.append(_problem("地块", number, "A", N_("户号 %(key)s 在“农户”表中没有。"),
                                      key=key))

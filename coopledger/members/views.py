@@ -38,7 +38,7 @@ from coopledger.members.models import (
     Relationship,
 )
 from coopledger.shares.queries import household_shares
-from coopledger.web import apply_change, me, org_for, owned_or_404
+from coopledger.web import apply_change, me, org_for, owned_or_404, start_workbook_import
 
 if TYPE_CHECKING:
     from flask.typing import ResponseReturnValue
@@ -304,31 +304,14 @@ def mine() -> ResponseReturnValue:
 @login_required
 def import_households(code: str) -> ResponseReturnValue:
     """Upload a workbook of households, persons and parcels; it is imported as a job."""
-    import uuid
-    from pathlib import Path
-
-    from flask import current_app
-
-    from coopledger.jobs import services as jobs
     from coopledger.members.imports import IMPORT_KIND
 
     org = org_for(code, Action.MANAGE_MEMBERS)
     if request.method == "POST" and ConfirmForm().validate_on_submit():
-        upload = request.files.get("file")
-        content = upload.read() if upload else b""
-        if not content.startswith(b"PK"):
-            flash(_("请上传按模板填写的 .xlsx 文件。"), "error")
-        else:
-            folder = Path(current_app.config["STORAGE_DIR"]) / "imports"
-            folder.mkdir(parents=True, exist_ok=True)
-            path = folder / f"{uuid.uuid4().hex}.xlsx"
-            path.write_bytes(content)
-            job = jobs.start_job(IMPORT_KIND, title=_("导入农户：%(name)s",
-                                                       name=upload.filename if upload else ""),
-                                 params={"path": str(path), "organisation_id": org.id}, by=me())
-            db.session.commit()
-            jobs.enqueue(job)
-            return redirect(url_for("jobs.show", job_id=job.id))
+        started = start_workbook_import(IMPORT_KIND, org, title=lambda name: _(
+            "导入农户：%(name)s", name=name))
+        if started is not None:
+            return started
     return render_template("members/import.html", org=org, confirm=ConfirmForm())
 
 
