@@ -52,8 +52,9 @@ class Planned:
 
 
 def accumulated_by_card(org: Organisation, *, through: dt.date | None = None,
-                        ) -> dict[int, Decimal]:
-    """Depreciation drafted per card (runs dated on or before ``through``), opening excluded."""
+                        card_id: int | None = None) -> dict[int, Decimal]:
+    """Depreciation drafted per card (runs dated on or before ``through``; one card if
+    ``card_id``), opening excluded."""
     fen = sa.type_coerce(DepreciationLine.amount, sa.BigInteger)
     query = (sa.select(DepreciationLine.card_id, sa.func.sum(fen))
              .join(DepreciationRun, DepreciationRun.id == DepreciationLine.run_id)
@@ -61,6 +62,8 @@ def accumulated_by_card(org: Organisation, *, through: dt.date | None = None,
              .group_by(DepreciationLine.card_id))
     if through is not None:
         query = query.where(DepreciationRun.on <= through)
+    if card_id is not None:
+        query = query.where(DepreciationLine.card_id == card_id)
     return {card_id: from_fen(int(total or 0)) for card_id, total in db.session.execute(query)}
 
 

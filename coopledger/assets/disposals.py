@@ -43,7 +43,7 @@ ZERO = Decimal("0.00")
 
 def accumulated(card: AssetCard) -> Decimal:
     """Opening depreciation plus every month drafted for the card."""
-    drafted = accumulated_by_card(card.organisation).get(card.id, ZERO)
+    drafted = accumulated_by_card(card.organisation, card_id=card.id).get(card.id, ZERO)
     return card.opening_accumulated + drafted
 
 

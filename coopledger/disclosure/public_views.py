@@ -16,7 +16,7 @@ from flask import Blueprint, abort, current_app, render_template, request, url_f
 from coopledger.disclosure import rules, verification
 from coopledger.disclosure.forms import VerifyForm
 from coopledger.disclosure.models import Disclosure, DisclosureState
-from coopledger.disclosure.views import _notice
+from coopledger.disclosure.views import notice_response
 from coopledger.extensions import db
 from coopledger.orgs.models import Organisation
 
@@ -73,7 +73,7 @@ def publication(code: str, disclosure_id: int) -> ResponseReturnValue:
 @bp.route("/p/<code>/<int:disclosure_id>/notice.pdf")
 def publication_pdf(code: str, disclosure_id: int) -> ResponseReturnValue:
     """The notice as printed (``?size=a3`` for the A3 layout)."""
-    return _notice(_published(_org(code), disclosure_id))
+    return notice_response(_published(_org(code), disclosure_id))
 
 
 @bp.route("/verify", methods=["GET", "POST"])

@@ -320,10 +320,11 @@ def notice_pdf(code: str, disclosure_id: int) -> ResponseReturnValue:
     """The stored notice of a publication (``?size=a3`` for the A3 layout)."""
     org = org_for(code, Action.VIEW_DISCLOSURES)
     disclosure = owned_or_404(Disclosure, disclosure_id, org)
-    return _notice(disclosure)
+    return notice_response(disclosure)
 
 
-def _notice(disclosure: Disclosure) -> ResponseReturnValue:
+def notice_response(disclosure: Disclosure) -> ResponseReturnValue:
+    """A publication's stored notice, A4 or (``?size=a3``) A3; 404 unless published."""
     if disclosure.state is not DisclosureState.PUBLISHED:
         abort(404)
     size = "a3" if request.args.get("size") == "a3" else "a4"
