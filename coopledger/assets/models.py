@@ -19,7 +19,7 @@ from coopledger.assets.rules import Method
 from coopledger.db import MoneyType, UTCDateTime, enum_column
 from coopledger.extensions import Model
 from coopledger.i18n import N_
-from coopledger.ledger.models import Voucher
+from coopledger.ledger.models import StoredFile, Voucher
 from coopledger.orgs.models import Organisation
 
 
@@ -157,19 +157,13 @@ class AssetCard(Model):
         return f"{self.number} {self.name}"
 
 
-class AssetPhoto(Model):
+class AssetPhoto(StoredFile, Model):
     """A photo of the asset, stored by SHA-256 like voucher originals."""
 
     __tablename__ = "asset_photos"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     card_id: Mapped[int] = mapped_column(sa.ForeignKey("asset_cards.id"), index=True)
-    sha256: Mapped[str] = mapped_column(sa.String(64))
-    filename: Mapped[str] = mapped_column(sa.String(200))
-    content_type: Mapped[str] = mapped_column(sa.String(64))
-    size: Mapped[int]
-    uploaded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    uploaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
     card: Mapped[AssetCard] = relationship(back_populates="photos")
 

@@ -20,7 +20,7 @@ from coopledger.contracts.models import Contract
 from coopledger.db import MoneyType, UTCDateTime, enum_column
 from coopledger.extensions import Model
 from coopledger.i18n import N_
-from coopledger.ledger.models import Voucher
+from coopledger.ledger.models import StoredFile, Voucher
 from coopledger.orgs.models import Organisation
 
 
@@ -112,19 +112,13 @@ resource_contracts = sa.Table(
 )
 
 
-class ResourceFile(Model):
+class ResourceFile(StoredFile, Model):
     """A scanned ownership document (所有权证, 林权证, 不动产权证)."""
 
     __tablename__ = "resource_files"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     resource_id: Mapped[int] = mapped_column(sa.ForeignKey("resources.id"), index=True)
-    sha256: Mapped[str] = mapped_column(sa.String(64))
-    filename: Mapped[str] = mapped_column(sa.String(200))
-    content_type: Mapped[str] = mapped_column(sa.String(64))
-    size: Mapped[int]
-    uploaded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    uploaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
     resource: Mapped[Resource] = relationship(back_populates="files")
 

@@ -22,7 +22,7 @@ from coopledger.contracts.models import Contract
 from coopledger.db import MoneyType, UTCDateTime, enum_column
 from coopledger.extensions import Model
 from coopledger.i18n import N_
-from coopledger.ledger.models import Voucher
+from coopledger.ledger.models import StoredFile, Voucher
 from coopledger.members.models import Person
 
 ZERO = Decimal("0.00")
@@ -203,18 +203,12 @@ class Employment(Model):
     person: Mapped[Person] = relationship()
 
 
-class ContractFile(Model):
+class ContractFile(StoredFile, Model):
     """A scanned page of the signed contract, stored like voucher originals (by SHA-256)."""
 
     __tablename__ = "contract_files"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contract_id: Mapped[int] = mapped_column(sa.ForeignKey("contracts.id"), index=True)
-    sha256: Mapped[str] = mapped_column(sa.String(64))
-    filename: Mapped[str] = mapped_column(sa.String(200))
-    content_type: Mapped[str] = mapped_column(sa.String(64))
-    size: Mapped[int]
-    uploaded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    uploaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
     contract: Mapped[Contract] = relationship()

@@ -253,18 +253,25 @@ class VoucherLine(Model):
     account: Mapped[Account] = relationship()
 
 
-class Attachment(Model):
-    """A scanned original (原始凭证) of a voucher, stored content-addressed by SHA-256."""
+class StoredFile:
+    """The columns of a file kept once by SHA-256 under STORAGE_DIR
+    (``ledger.attachments.store_scan``): voucher originals, contract scans, asset photos,
+    ownership documents."""
 
-    __tablename__ = "attachments"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    voucher_id: Mapped[int] = mapped_column(sa.ForeignKey("vouchers.id"), index=True)
     sha256: Mapped[str] = mapped_column(sa.String(64))
     filename: Mapped[str] = mapped_column(sa.String(200))
     content_type: Mapped[str] = mapped_column(sa.String(64))
     size: Mapped[int]
     uploaded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     uploaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class Attachment(StoredFile, Model):
+    """A scanned original (原始凭证) of a voucher, stored content-addressed by SHA-256."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    voucher_id: Mapped[int] = mapped_column(sa.ForeignKey("vouchers.id"), index=True)
 
     voucher: Mapped[Voucher] = relationship(back_populates="attachments")
