@@ -104,6 +104,8 @@ def _setup_blueprints(app: Flask) -> None:
     from coopledger.members.views import bp as members_bp
     from coopledger.orgs.views import bp as orgs_bp
     from coopledger.shares.views import bp as shares_bp
+    from coopledger.supervision.views import bp as supervision_bp
+    from coopledger.supervision.views import org_bp as org_supervision_bp
 
     register(voucher_origin)
     register(asset_voucher_origin)
@@ -117,7 +119,7 @@ def _setup_blueprints(app: Flask) -> None:
     for blueprint in (home_bp, auth_bp, users_bp, orgs_bp, audit_bp, jobs_bp, books_bp,
                       vouchers_bp, members_bp, shares_bp, partners_bp, contracts_bp,
                       contract_money_bp, distribution_bp, distribution_public_bp, assets_bp,
-                      disclosure_bp, disclosure_public_bp):
+                      disclosure_bp, disclosure_public_bp, supervision_bp, org_supervision_bp):
         app.register_blueprint(blueprint)
 
 

@@ -171,9 +171,13 @@ def export_ledger(org_code: str, out: str | None) -> None:
 @with_appcontext
 def verify_ledger(org_code: str) -> None:
     """Check the book with beancount, re-check the hash chain, compare monthly balances."""
-    from coopledger.ledger.bookfile import verify_book
+    from coopledger.extensions import db
+    from coopledger.ledger.bookfile import record_check, verify_book
 
-    result = verify_book(_org_or_fail(org_code))
+    org = _org_or_fail(org_code)
+    result = verify_book(org)
+    record_check(org, result)
+    db.session.commit()
     click.echo(f"{org_code}: {result.vouchers} posted vouchers")
     for label, problems in (("beancount", result.beancount_errors),
                             ("hash chain", result.chain_errors),

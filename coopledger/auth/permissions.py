@@ -53,6 +53,11 @@ class Action(enum.StrEnum):
     MANAGE_DISCLOSURES = "disclosures.manage"  # draft, explain, publish, answer questions
     REVIEW_DISCLOSURES = "disclosures.review"  # the 民主理财小组
     OPINE_DISCLOSURES = "disclosures.opine"    # the township's review opinion
+    SUPERVISE = "supervision.dashboard"        # the township dashboard (None or a Township)
+    CONFIGURE_SUPERVISION = "supervision.configure"  # a township's warning thresholds
+    AUDIT_ORG = "supervision.audit"            # opinions, audits, findings, closing them
+    VIEW_FINDINGS = "supervision.findings"     # audits and findings of an organisation
+    RESPOND_FINDINGS = "supervision.respond"   # the organisation's answer (整改情况)
 
 
 # Organisation roles that may perform each organisation action; township auditors may
@@ -84,11 +89,16 @@ _ORG_ROLES: dict[Action, frozenset[Role]] = {
     Action.MANAGE_DISCLOSURES: frozenset({Role.ACCOUNTANT}),
     Action.REVIEW_DISCLOSURES: frozenset({Role.SUPERVISOR}),
     Action.OPINE_DISCLOSURES: frozenset(),          # township auditors only (below)
+    Action.AUDIT_ORG: frozenset(),                  # township auditors only (below)
+    Action.VIEW_FINDINGS: frozenset({Role.ACCOUNTANT, Role.REVIEWER, Role.CASHIER,
+                                     Role.SUPERVISOR}),
+    Action.RESPOND_FINDINGS: frozenset({Role.ACCOUNTANT}),
 }
 _AUDITOR_MAY = frozenset({Action.VIEW_ORG, Action.VIEW_BOOKS, Action.EXPORT_BOOKS,
                           Action.VIEW_MEMBERS, Action.VIEW_CONTRACTS,
                           Action.VIEW_DISTRIBUTION, Action.VIEW_ASSETS,
-                          Action.VIEW_DISCLOSURES, Action.OPINE_DISCLOSURES})
+                          Action.VIEW_DISCLOSURES, Action.OPINE_DISCLOSURES,
+                          Action.AUDIT_ORG, Action.VIEW_FINDINGS})
 
 
 Subject = Organisation | Township | Job | Household | None
@@ -107,8 +117,11 @@ def can(user: User | AnonymousUserMixin | None, action: Action | str, subject: S
         if any(role in _ORG_ROLES[action] for role in org_roles(account, subject)):
             return True
         return action in _AUDITOR_MAY and _audits(account, subject.township_id)
-    if action is Action.VIEW_TOWNSHIP and isinstance(subject, Township):
+    if action in (Action.VIEW_TOWNSHIP, Action.SUPERVISE, Action.CONFIGURE_SUPERVISION) \
+            and isinstance(subject, Township):
         return _audits(account, subject.id)
+    if action is Action.SUPERVISE and subject is None:
+        return bool(audited_township_ids(account))
     if action is Action.VIEW_AUDIT_LOG:
         if subject is None:
             return account.has_role(Role.TOWNSHIP_AUDITOR)

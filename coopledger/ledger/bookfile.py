@@ -15,13 +15,20 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from coopledger.auth.models import User
+from coopledger.dates import utcnow
 from coopledger.errors import CoopLedgerError
 from coopledger.extensions import db
 from coopledger.i18n import N_
 from coopledger.jobs.registry import Progress, job_kind
 from coopledger.ledger import beans
 from coopledger.ledger.books import get_book
-from coopledger.ledger.models import Voucher, VoucherKind, VoucherLine, VoucherState
+from coopledger.ledger.models import (
+    LedgerCheck,
+    Voucher,
+    VoucherKind,
+    VoucherLine,
+    VoucherState,
+)
 from coopledger.ledger.queries import accounts, bean_account_names, monthly_sql_changes
 from coopledger.ledger.standards import STANDARDS
 from coopledger.ledger.vouchers import bean_transaction, chain_hash
@@ -139,9 +146,24 @@ class Verification:
     balance_differences: list[str] = field(default_factory=list)
 
     @property
+    def problems(self) -> list[str]:
+        """Every problem found, beancount's first."""
+        return self.beancount_errors + self.chain_errors + self.balance_differences
+
+    @property
     def ok(self) -> bool:
         """No error and no difference."""
-        return not (self.beancount_errors or self.chain_errors or self.balance_differences)
+        return not self.problems
+
+
+def record_check(org: Organisation, result: Verification) -> LedgerCheck:
+    """Keep the outcome of a verification, for the township's warnings; flushes."""
+    check = LedgerCheck(organisation_id=org.id, checked_at=utcnow(), vouchers=result.vouchers,
+                        problems=len(result.problems),
+                        summary="; ".join(result.problems[:5])[:1000])
+    db.session.add(check)
+    db.session.flush()
+    return check
 
 
 def verify_book(org: Organisation, progress: Progress = _noop) -> Verification:
@@ -211,7 +233,9 @@ def verify_job(params: dict[str, object], progress: Progress, out_dir: object) -
     if org is None:
         return
     outcome = verify_book(org, progress)
-    problems = outcome.beancount_errors + outcome.chain_errors + outcome.balance_differences
+    problems = outcome.problems
+    record_check(org, outcome)
+    db.session.commit()
     if not outcome.ok:
         raise CoopLedgerError(N_("核对发现 %(n)d 处问题：%(first)s"), n=len(problems),
                               first="; ".join(problems[:5]))

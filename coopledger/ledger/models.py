@@ -275,3 +275,21 @@ class Attachment(StoredFile, Model):
     voucher_id: Mapped[int] = mapped_column(sa.ForeignKey("vouchers.id"), index=True)
 
     voucher: Mapped[Voucher] = relationship(back_populates="attachments")
+
+
+class LedgerCheck(Model):
+    """The outcome of one full verification of an organisation's books (``verify-ledger``)."""
+
+    __tablename__ = "ledger_checks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    checked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    vouchers: Mapped[int]
+    problems: Mapped[int]
+    summary: Mapped[str] = mapped_column(sa.String(1000), default="")
+
+    @property
+    def ok(self) -> bool:
+        """Whether the books passed."""
+        return self.problems == 0

@@ -1,0 +1,253 @@
+"""Reads the facts the warning rules need, for many organisations at once.
+
+One query per kind of fact covers every organisation of the dashboard (never one per
+organisation), so a township of thirty organisations costs the same dozen queries as one.
+Amounts are summed in fen on the database and turned into Decimal here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+
+from coopledger.contracts.models import Contract, ContractStatus
+from coopledger.contracts.money_models import ScheduleLine
+from coopledger.disclosure import rules as disclosure_rules
+from coopledger.disclosure.models import (
+    Disclosure,
+    DisclosureKind,
+    DisclosureSettings,
+    DisclosureState,
+    Question,
+)
+from coopledger.distribution.models import Plan, PlanState
+from coopledger.extensions import db
+from coopledger.ledger.models import (
+    Account,
+    Attachment,
+    Book,
+    Category,
+    LedgerCheck,
+    Period,
+    Voucher,
+    VoucherKind,
+    VoucherLine,
+)
+from coopledger.ledger.standards import STANDARDS
+from coopledger.money import from_fen
+from coopledger.orgs.models import Organisation
+from coopledger.supervision import rules
+from coopledger.supervision.models import Finding, FindingState
+
+_APPROVED = (PlanState.APPROVED, PlanState.POSTED, PlanState.FILED, PlanState.PAID)
+
+
+def _fen(column: sa.ColumnElement[object] | sa.orm.InstrumentedAttribute[object],
+         ) -> sa.ColumnElement[int]:
+    return sa.type_coerce(column, sa.BigInteger)
+
+
+def gather(orgs: Sequence[Organisation], *, on: dt.date) -> dict[int, rules.OrgFacts]:
+    """The facts of every organisation in ``orgs`` for the review window ending ``on``."""
+    since = rules.review_start(on)
+    ids = [o.id for o in orgs]
+    facts = {o.id: rules.OrgFacts(since=since) for o in orgs}
+    if not ids:
+        return facts
+    cash_ids, bank_ids = _cash_and_bank_accounts(orgs)
+    _cash(facts, ids, cash_ids, bank_ids, since=since, on=on)
+    _payments(facts, ids, cash_ids | bank_ids, since=since, on=on)
+    _expenses(facts, ids, since=since, on=on)
+    _contracts(facts, ids, on=on)
+    _books(facts, ids)
+    _disclosures(facts, orgs, on=on)
+    _plans(facts, ids)
+    _questions(facts, ids)
+    _checks(facts, ids)
+    _findings(facts, ids)
+    return facts
+
+
+def _cash_and_bank_accounts(orgs: Sequence[Organisation]) -> tuple[set[int], set[int]]:
+    codes = {o.id: STANDARDS[o.standard] for o in orgs}
+    cash: set[int] = set()
+    bank: set[int] = set()
+    for account_id, org_id, code in db.session.execute(
+            sa.select(Account.id, Account.organisation_id, Account.code).where(
+                Account.organisation_id.in_(list(codes)),
+                sa.or_(Account.code.like("10%")))):
+        standard = codes[org_id]
+        if code.startswith(standard.cash):
+            cash.add(account_id)
+        elif code.startswith(standard.bank):
+            bank.add(account_id)
+    return cash, bank
+
+
+def _cash(facts: dict[int, rules.OrgFacts], ids: list[int], cash_ids: set[int],
+          bank_ids: set[int], *, since: dt.date, on: dt.date) -> None:
+    if not cash_ids:
+        return
+    net = _fen(VoucherLine.debit) - _fen(VoucherLine.credit)
+    for org_id, fen in db.session.execute(
+            sa.select(VoucherLine.organisation_id, sa.func.sum(net))
+            .where(VoucherLine.organisation_id.in_(ids), VoucherLine.posted.is_(True),
+                   VoucherLine.account_id.in_(cash_ids), VoucherLine.on < since)
+            .group_by(VoucherLine.organisation_id)):
+        facts[org_id].opening_cash = from_fen(int(fen or 0))
+    is_cash = VoucherLine.account_id.in_(cash_ids)
+    is_bank = VoucherLine.account_id.in_(bank_ids) if bank_ids else sa.false()
+    cash_net = sa.func.sum(sa.case((is_cash, net), else_=0))
+    banked = sa.func.max(sa.case((is_bank, 1), else_=0))
+    rows = db.session.execute(
+        sa.select(VoucherLine.organisation_id, VoucherLine.voucher_id, VoucherLine.on,
+                  cash_net, banked)
+        .where(VoucherLine.organisation_id.in_(ids), VoucherLine.posted.is_(True),
+               VoucherLine.on >= since, VoucherLine.on <= on,
+               VoucherLine.account_id.in_(cash_ids | bank_ids))
+        .group_by(VoucherLine.organisation_id, VoucherLine.voucher_id, VoucherLine.on)
+        .having(cash_net != 0))
+    for org_id, voucher_id, day, fen, bank_flag in rows:
+        facts[org_id].cash_moves.append(rules.CashMove(voucher_id, day, from_fen(int(fen)),
+                                                       bool(bank_flag)))
+
+
+def _payments(facts: dict[int, rules.OrgFacts], ids: list[int], money_ids: set[int], *,
+              since: dt.date, on: dt.date) -> None:
+    if not money_ids:
+        return
+    paying = (sa.select(VoucherLine.voucher_id)
+              .where(VoucherLine.organisation_id.in_(ids), VoucherLine.posted.is_(True),
+                     VoucherLine.on >= since, VoucherLine.on <= on,
+                     VoucherLine.account_id.in_(money_ids), VoucherLine.credit > 0))
+    rows = db.session.execute(
+        sa.select(VoucherLine.organisation_id, VoucherLine.voucher_id, VoucherLine.on,
+                  VoucherLine.account_id, sa.func.sum(_fen(VoucherLine.debit)))
+        .join(Voucher, Voucher.id == VoucherLine.voucher_id)
+        .where(VoucherLine.voucher_id.in_(paying), VoucherLine.debit > 0,
+               VoucherLine.account_id.not_in(money_ids),
+               Voucher.kind == VoucherKind.ORDINARY)
+        .group_by(VoucherLine.organisation_id, VoucherLine.voucher_id, VoucherLine.on,
+                  VoucherLine.account_id))
+    for org_id, voucher_id, day, account_id, fen in rows:
+        facts[org_id].payments.append(rules.Payment(voucher_id, day, from_fen(int(fen)),
+                                                    str(account_id)))
+
+
+def _expenses(facts: dict[int, rules.OrgFacts], ids: list[int], *, since: dt.date,
+              on: dt.date) -> None:
+    scans = (sa.select(Attachment.voucher_id, sa.func.count().label("n"))
+             .group_by(Attachment.voucher_id).subquery())
+    rows = db.session.execute(
+        sa.select(VoucherLine.organisation_id, VoucherLine.voucher_id, VoucherLine.on,
+                  sa.func.sum(_fen(VoucherLine.debit)), sa.func.max(scans.c.n))
+        .join(Account, Account.id == VoucherLine.account_id)
+        .join(Voucher, Voucher.id == VoucherLine.voucher_id)
+        .outerjoin(scans, scans.c.voucher_id == VoucherLine.voucher_id)
+        .where(VoucherLine.organisation_id.in_(ids), VoucherLine.posted.is_(True),
+               VoucherLine.on >= since, VoucherLine.on <= on, VoucherLine.debit > 0,
+               Account.category == Category.EXPENSE, Voucher.kind == VoucherKind.ORDINARY)
+        .group_by(VoucherLine.organisation_id, VoucherLine.voucher_id, VoucherLine.on))
+    for org_id, voucher_id, day, fen, count in rows:
+        facts[org_id].expenses.append(rules.ExpenseVoucher(voucher_id, day, from_fen(int(fen)),
+                                                           int(count or 0)))
+
+
+def _contracts(facts: dict[int, rules.OrgFacts], ids: list[int], *, on: dt.date) -> None:
+    outstanding = (_fen(ScheduleLine.amount) - _fen(ScheduleLine.received)
+                   - _fen(ScheduleLine.written_off))
+    for org_id, contract_id, number, due_on, fen in db.session.execute(
+            sa.select(ScheduleLine.organisation_id, ScheduleLine.contract_id, Contract.number,
+                      ScheduleLine.due_on, outstanding)
+            .join(Contract, Contract.id == ScheduleLine.contract_id)
+            .where(ScheduleLine.organisation_id.in_(ids), ScheduleLine.due_on < on,
+                   outstanding > 0)):
+        facts[org_id].receivables.append(
+            rules.Receivable(contract_id, due_on, from_fen(int(fen)), number))
+    for org_id, contract_id, number, ends_on in db.session.execute(
+            sa.select(Contract.organisation_id, Contract.id, Contract.number, Contract.ends_on)
+            .where(Contract.organisation_id.in_(ids), Contract.status == ContractStatus.ACTIVE,
+                   Contract.ends_on.is_not(None), Contract.ends_on >= on)):
+        facts[org_id].contracts.append(rules.ContractTerm(contract_id, ends_on, number))
+
+
+def _books(facts: dict[int, rules.OrgFacts], ids: list[int]) -> None:
+    for org_id, opened in db.session.execute(
+            sa.select(Book.organisation_id, Book.opened_on).where(Book.organisation_id.in_(ids))):
+        facts[org_id].books_opened = opened
+    closed: dict[int, set[tuple[int, int]]] = defaultdict(set)
+    for org_id, year, month in db.session.execute(
+            sa.select(Period.organisation_id, Period.year, Period.month).where(
+                Period.organisation_id.in_(ids), Period.closed_at.is_not(None))):
+        closed[org_id].add((year, month))
+    for org_id, months in closed.items():
+        facts[org_id].closed_months = frozenset(months)
+
+
+def _disclosures(facts: dict[int, rules.OrgFacts], orgs: Sequence[Organisation], *,
+                 on: dt.date) -> None:
+    ids = [o.id for o in orgs]
+    settings = {s.organisation_id: s for s in db.session.scalars(
+        sa.select(DisclosureSettings).where(DisclosureSettings.organisation_id.in_(ids)))}
+    first: dict[tuple[int, str], dt.date] = {}
+    for org_id, key, posted in db.session.execute(
+            sa.select(Disclosure.organisation_id, Disclosure.period_key,
+                      sa.func.min(Disclosure.posted_from))
+            .where(Disclosure.organisation_id.in_(ids),
+                   Disclosure.kind != DisclosureKind.SPECIAL,
+                   Disclosure.state == DisclosureState.PUBLISHED)
+            .group_by(Disclosure.organisation_id, Disclosure.period_key)):
+        if posted is not None:
+            first[(org_id, key)] = posted
+    for org in orgs:
+        found = settings.get(org.id)
+        frequency = found.frequency if found else disclosure_rules.Frequency.QUARTERLY
+        day = found.deadline_day if found else 15
+        opened = facts[org.id].books_opened
+        if opened is None:
+            continue
+        for year in range(max(opened.year, on.year - 1), on.year + 1):
+            for period in disclosure_rules.periods(frequency, year):
+                if period.end < opened or period.end >= on:
+                    continue
+                facts[org.id].disclosures.append(rules.DisclosureDue(
+                    period.key, period.end, disclosure_rules.deadline(period, day=day),
+                    first.get((org.id, period.key))))
+
+
+def _plans(facts: dict[int, rules.OrgFacts], ids: list[int]) -> None:
+    for plan in db.session.scalars(sa.select(Plan).where(
+            Plan.organisation_id.in_(ids), Plan.state != PlanState.SUPERSEDED)):
+        facts[plan.organisation_id].plans.append(rules.PlanFacts(
+            plan.id, plan.year, plan.distributable,
+            plan.reserve + plan.welfare + plan.members_total + plan.other,
+            approved=plan.state in _APPROVED, has_resolution=plan.resolution_sha256 is not None,
+            paid=plan.state is PlanState.PAID, filed=plan.filed_on is not None,
+            awaiting_filing=plan.state is PlanState.POSTED))
+
+
+def _questions(facts: dict[int, rules.OrgFacts], ids: list[int]) -> None:
+    for org_id, question_id, asked in db.session.execute(
+            sa.select(Disclosure.organisation_id, Question.id, Question.asked_at)
+            .join(Disclosure, Disclosure.id == Question.disclosure_id)
+            .where(Disclosure.organisation_id.in_(ids), Question.answered_at.is_(None))):
+        facts[org_id].questions.append((question_id, asked.date()))
+
+
+def _checks(facts: dict[int, rules.OrgFacts], ids: list[int]) -> None:
+    latest = (sa.select(LedgerCheck.organisation_id, sa.func.max(LedgerCheck.id).label("id"))
+              .where(LedgerCheck.organisation_id.in_(ids))
+              .group_by(LedgerCheck.organisation_id).subquery())
+    for check in db.session.scalars(sa.select(LedgerCheck).join(
+            latest, latest.c.id == LedgerCheck.id)):
+        facts[check.organisation_id].ledger_check = (check.checked_at.date(), check.ok)
+
+
+def _findings(facts: dict[int, rules.OrgFacts], ids: list[int]) -> None:
+    for finding_id, org_id, deadline, title in db.session.execute(
+            sa.select(Finding.id, Finding.organisation_id, Finding.deadline, Finding.title)
+            .where(Finding.organisation_id.in_(ids), Finding.state != FindingState.CLOSED)):
+        facts[org_id].findings.append(rules.OpenFinding(finding_id, deadline, title))

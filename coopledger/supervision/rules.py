@@ -1,0 +1,579 @@
+"""The township's warning rules (DESIGN §9, domain.md §4), as pure functions.
+
+Each rule takes plain facts (dataclasses of dates and Decimals, gathered by ``facts.py``) and
+the township's thresholds, and returns the hits behind its warning: each hit names the record
+it comes from (a voucher, a day of the cash journal, a contract, a disclosure period, a plan…)
+so the dashboard can link to it. No Flask, no SQL.
+
+- Cash over the limit: the cash balance at the end of a day above ``cash_limit``.
+- Large cash payment: one payment out of cash above ``cash_payment_limit``.
+- 白条: a voucher charging an expense with no scanned original attached.
+- 坐收坐支: on one day cash was received and cash was paid out (neither from nor to the bank)
+  while no cash was banked that day.
+- Round-sum payment: a payment of at least ``round_sum_minimum`` that is a whole multiple of
+  ``round_sum_unit``; duplicate payment: the same amount to the same payee within
+  ``duplicate_days`` of an earlier one.
+- Overdue rent: a contract receipt past its due date and not fully received; expiring
+  contract: an active contract ending within ``expiry_days``.
+- Disclosure missing (deadline passed, nothing published) or late (published after it).
+- Period not closed ``close_grace_days`` after the month ended.
+- Distribution: appropriations above the distributable income; approved without the
+  members' resolution on file; or paid before it was filed with the township.
+- Member question unanswered for more than ``question_days``.
+- The last ``verify-ledger`` of the books failed.
+- A finding's correction (整改) deadline passed before the auditor closed it.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import enum
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from coopledger.i18n import N_
+
+ZERO = Decimal("0.00")
+
+
+class Severity(enum.StrEnum):
+    """The three colours of 三色预警; green means a rule found nothing."""
+
+    RED = "red"
+    YELLOW = "yellow"
+    GREEN = "green"
+
+    @property
+    def label(self) -> str:
+        """Untranslated display name."""
+        return {Severity.RED: N_("红色预警"), Severity.YELLOW: N_("黄色预警"),
+                Severity.GREEN: N_("正常")}[self]
+
+
+class Rule(enum.StrEnum):
+    """Every warning rule, in the order the dashboard lists them."""
+
+    CASH_OVER_LIMIT = "cash_over_limit"
+    LARGE_CASH_PAYMENT = "large_cash_payment"
+    WHITE_SLIP = "white_slip"
+    SIT_IN_SIT_OUT = "sit_in_sit_out"
+    ROUND_OR_DUPLICATE = "round_or_duplicate"
+    OVERDUE_RENT = "overdue_rent"
+    EXPIRING_CONTRACT = "expiring_contract"
+    DISCLOSURE_LATE = "disclosure_late"
+    PERIOD_NOT_CLOSED = "period_not_closed"
+    DISTRIBUTION = "distribution"
+    UNANSWERED_QUESTION = "unanswered_question"
+    LEDGER_CHECK = "ledger_check"
+    CORRECTION_OVERDUE = "correction_overdue"
+
+    @property
+    def label(self) -> str:
+        """Untranslated display name."""
+        return RULE_LABELS[self]
+
+    @property
+    def severity(self) -> Severity:
+        """How serious a hit of this rule is."""
+        return Severity.YELLOW if self in _YELLOW else Severity.RED
+
+
+RULE_LABELS = {
+    Rule.CASH_OVER_LIMIT: N_("库存现金超限额"),
+    Rule.LARGE_CASH_PAYMENT: N_("大额现金支付"),
+    Rule.WHITE_SLIP: N_("支出凭证无原始凭证（白条）"),
+    Rule.SIT_IN_SIT_OUT: N_("坐收坐支"),
+    Rule.ROUND_OR_DUPLICATE: N_("整数或重复付款"),
+    Rule.OVERDUE_RENT: N_("租金逾期未收"),
+    Rule.EXPIRING_CONTRACT: N_("合同即将到期"),
+    Rule.DISCLOSURE_LATE: N_("财务公开逾期或缺失"),
+    Rule.PERIOD_NOT_CLOSED: N_("月末逾期未结账"),
+    Rule.DISTRIBUTION: N_("收益分配异常"),
+    Rule.UNANSWERED_QUESTION: N_("成员质询未答复"),
+    Rule.LEDGER_CHECK: N_("账簿核对未通过"),
+    Rule.CORRECTION_OVERDUE: N_("整改逾期"),
+}
+_YELLOW = frozenset({Rule.ROUND_OR_DUPLICATE, Rule.EXPIRING_CONTRACT,
+                     Rule.UNANSWERED_QUESTION, Rule.LARGE_CASH_PAYMENT})
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """A township's thresholds (its rural economy station sets them)."""
+
+    cash_limit: Decimal = Decimal("5000.00")
+    cash_payment_limit: Decimal = Decimal("2000.00")
+    round_sum_unit: Decimal = Decimal("1000.00")
+    round_sum_minimum: Decimal = Decimal("10000.00")
+    duplicate_days: int = 30
+    expiry_days: int = 60
+    close_grace_days: int = 15
+    question_days: int = 15
+
+
+@dataclass(frozen=True)
+class Ref:
+    """The record a hit comes from: ``kind`` names the table or page, ``key`` the row."""
+
+    kind: str     # voucher, cash_day, contract, disclosure, period, plan, question, check, finding
+    key: str
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One occurrence of a rule."""
+
+    ref: Ref
+    on: dt.date | None = None
+    amount: Decimal | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Alert:
+    """A rule that found something, with every hit."""
+
+    rule: Rule
+    hits: tuple[Hit, ...]
+
+    @property
+    def severity(self) -> Severity:
+        """The rule's colour."""
+        return self.rule.severity
+
+
+# --- facts the rules read ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CashMove:
+    """One voucher's net effect on cash: ``amount`` > 0 received, < 0 paid out; ``banked``
+    when the other side of the voucher is a bank account."""
+
+    voucher_id: int
+    on: dt.date
+    amount: Decimal
+    banked: bool
+
+
+@dataclass(frozen=True)
+class Payment:
+    """Money paid out of cash or bank by one voucher to one payee (the debited account)."""
+
+    voucher_id: int
+    on: dt.date
+    amount: Decimal
+    payee: str
+
+
+@dataclass(frozen=True)
+class ExpenseVoucher:
+    """A posted voucher that charges an expense, with the number of scans attached."""
+
+    voucher_id: int
+    on: dt.date
+    amount: Decimal
+    scans: int
+
+
+@dataclass(frozen=True)
+class Receivable:
+    """A contract's scheduled receipt and what is still outstanding of it."""
+
+    contract_id: int
+    due_on: dt.date
+    outstanding: Decimal
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class ContractTerm:
+    """An active contract and its end."""
+
+    contract_id: int
+    ends_on: dt.date | None
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class DisclosureDue:
+    """A disclosure period with its deadline and first publication, if any."""
+
+    key: str
+    end: dt.date
+    due_by: dt.date
+    published_on: dt.date | None
+
+
+@dataclass(frozen=True)
+class PlanFacts:
+    """What the distribution rule needs of one live plan version."""
+
+    plan_id: int
+    year: int
+    distributable: Decimal
+    appropriated: Decimal
+    approved: bool
+    has_resolution: bool
+    paid: bool
+    filed: bool
+    awaiting_filing: bool = False
+
+
+@dataclass(frozen=True)
+class OpenFinding:
+    """A finding not yet closed, with its correction deadline."""
+
+    finding_id: int
+    deadline: dt.date
+    label: str = ""
+
+
+@dataclass
+class OrgFacts:
+    """Everything the rules read about one organisation, within the review window."""
+
+    since: dt.date
+    opening_cash: Decimal = ZERO
+    cash_moves: list[CashMove] = field(default_factory=list)
+    payments: list[Payment] = field(default_factory=list)
+    expenses: list[ExpenseVoucher] = field(default_factory=list)
+    receivables: list[Receivable] = field(default_factory=list)
+    contracts: list[ContractTerm] = field(default_factory=list)
+    disclosures: list[DisclosureDue] = field(default_factory=list)
+    books_opened: dt.date | None = None
+    closed_months: frozenset[tuple[int, int]] = frozenset()
+    plans: list[PlanFacts] = field(default_factory=list)
+    questions: list[tuple[int, dt.date]] = field(default_factory=list)  # (id, asked on)
+    ledger_check: tuple[dt.date, bool] | None = None                 # last run, passed
+    findings: list[OpenFinding] = field(default_factory=list)
+
+
+# --- the rules ----------------------------------------------------------------------------------
+
+def cash_over_limit(opening: Decimal, moves: Iterable[CashMove], *, since: dt.date,
+                    until: dt.date, limit: Decimal) -> list[Hit]:
+    """Every day from ``since`` to ``until`` whose closing cash balance exceeds ``limit``.
+
+    ``opening`` is the balance at the start of ``since``; a balance left over the limit stays a
+    hit on every later day until it comes down.
+    """
+    by_day: dict[dt.date, Decimal] = defaultdict(Decimal)
+    for move in moves:
+        by_day[move.on] += move.amount
+    hits = []
+    balance = opening
+    day = since
+    while day <= until:
+        balance += by_day.get(day, ZERO)
+        if balance > limit:
+            hits.append(Hit(Ref("cash_day", day.isoformat()), on=day, amount=balance))
+        day += dt.timedelta(days=1)
+    return hits
+
+
+def large_cash_payments(moves: Iterable[CashMove], *, limit: Decimal) -> list[Hit]:
+    """Single payments out of cash (not into the bank) above ``limit``."""
+    return [Hit(Ref("voucher", str(m.voucher_id)), on=m.on, amount=-m.amount)
+            for m in moves if m.amount < 0 and not m.banked and -m.amount > limit]
+
+
+def white_slips(expenses: Iterable[ExpenseVoucher]) -> list[Hit]:
+    """Expense vouchers with no scanned original."""
+    return [Hit(Ref("voucher", str(e.voucher_id)), on=e.on, amount=e.amount)
+            for e in expenses if e.scans == 0]
+
+
+def sit_in_sit_out(moves: Iterable[CashMove]) -> list[Hit]:
+    """Days on which cash came in and went out again with nothing banked (坐收坐支)."""
+    received: dict[dt.date, Decimal] = defaultdict(Decimal)
+    paid: dict[dt.date, Decimal] = defaultdict(Decimal)
+    banked: set[dt.date] = set()
+    for move in moves:
+        if move.banked:
+            if move.amount < 0:
+                banked.add(move.on)
+        elif move.amount > 0:
+            received[move.on] += move.amount
+        elif move.amount < 0:
+            paid[move.on] -= move.amount
+    return [Hit(Ref("cash_day", day.isoformat()), on=day, amount=min(received[day], paid[day]))
+            for day in sorted(received) if day in paid and day not in banked]
+
+
+def round_or_duplicate_payments(payments: Sequence[Payment], *, unit: Decimal,
+                                minimum: Decimal, window_days: int) -> list[Hit]:
+    """Round-sum payments, and repeats of the same amount to the same payee."""
+    hits = []
+    last_paid: dict[tuple[str, Decimal], dt.date] = {}
+    for payment in sorted(payments, key=lambda p: (p.on, p.voucher_id)):
+        ref = Ref("voucher", str(payment.voucher_id))
+        key = (payment.payee, payment.amount)
+        earlier = last_paid.get(key)
+        if earlier is not None and (payment.on - earlier).days <= window_days:
+            hits.append(Hit(ref, on=payment.on, amount=payment.amount, note="duplicate"))
+        elif unit > 0 and payment.amount >= minimum and payment.amount % unit == 0:
+            hits.append(Hit(ref, on=payment.on, amount=payment.amount, note="round"))
+        last_paid[key] = payment.on
+    return hits
+
+
+def overdue_receivables(receivables: Iterable[Receivable], *, on: dt.date) -> list[Hit]:
+    """Receipts past due and not fully received, one hit per contract (the oldest due date,
+    the total outstanding)."""
+    by_contract: dict[int, tuple[dt.date, Decimal, str]] = {}
+    for r in receivables:
+        if r.outstanding <= 0 or r.due_on >= on:
+            continue
+        due, total, label = by_contract.get(r.contract_id, (r.due_on, ZERO, r.label))
+        by_contract[r.contract_id] = (min(due, r.due_on), total + r.outstanding, label)
+    return [Hit(Ref("contract", str(cid)), on=due, amount=total, note=label)
+            for cid, (due, total, label) in sorted(by_contract.items(), key=lambda i: i[1][0])]
+
+
+def expiring_contracts(contracts: Iterable[ContractTerm], *, on: dt.date,
+                       days: int) -> list[Hit]:
+    """Active contracts ending within ``days`` (or already past their end)."""
+    horizon = on + dt.timedelta(days=days)
+    return [Hit(Ref("contract", str(c.contract_id)), on=c.ends_on, note=c.label)
+            for c in sorted(contracts, key=lambda c: (c.ends_on or dt.date.max))
+            if c.ends_on is not None and c.ends_on <= horizon]
+
+
+def late_disclosures(periods: Iterable[DisclosureDue], *, on: dt.date,
+                     since: dt.date) -> list[Hit]:
+    """Periods ending on or after ``since`` whose deadline passed with nothing published
+    (note "missing") or whose first publication came after the deadline ("late")."""
+    hits = []
+    for p in periods:
+        if p.end < since:
+            continue
+        if p.published_on is None and on > p.due_by:
+            hits.append(Hit(Ref("disclosure", p.key), on=p.due_by, note="missing"))
+        elif p.published_on is not None and p.published_on > p.due_by:
+            hits.append(Hit(Ref("disclosure", p.key), on=p.published_on, note="late"))
+    return hits
+
+
+def month_end(year: int, month: int) -> dt.date:
+    """The last day of a month."""
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def unclosed_periods(opened: dt.date | None, closed: frozenset[tuple[int, int]], *,
+                     on: dt.date, grace_days: int) -> list[Hit]:
+    """Months since the books opened, ended more than ``grace_days`` ago and not closed."""
+    if opened is None:
+        return []
+    hits = []
+    year, month = opened.year, opened.month
+    while True:
+        end = month_end(year, month)
+        if end + dt.timedelta(days=grace_days) >= on:
+            break
+        if (year, month) not in closed:
+            hits.append(Hit(Ref("period", f"{year}-{month:02d}"), on=end))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return hits
+
+
+def last_closed_month(opened: dt.date | None,
+                      closed: frozenset[tuple[int, int]]) -> tuple[int, int] | None:
+    """The latest month of the unbroken run of closed months since the books opened."""
+    if opened is None:
+        return None
+    year, month = opened.year, opened.month
+    last = None
+    while (year, month) in closed:
+        last = (year, month)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return last
+
+
+def distribution_problems(plans: Iterable[PlanFacts]) -> list[Hit]:
+    """Plans that appropriate more than is distributable, were approved without the members'
+    resolution on file, or were paid before being filed with the township."""
+    hits = []
+    for plan in plans:
+        ref = Ref("plan", str(plan.plan_id))
+        if plan.appropriated > plan.distributable:
+            hits.append(Hit(ref, amount=plan.appropriated - plan.distributable,
+                            note="above_distributable"))
+        if plan.approved and not plan.has_resolution:
+            hits.append(Hit(ref, note="no_resolution"))
+        if plan.paid and not plan.filed:
+            hits.append(Hit(ref, note="not_filed"))
+    return hits
+
+
+def unanswered_questions(questions: Iterable[tuple[int, dt.date]], *, on: dt.date,
+                         days: int) -> list[Hit]:
+    """Questions asked more than ``days`` ago and still unanswered."""
+    return [Hit(Ref("question", str(qid)), on=asked)
+            for qid, asked in questions if (on - asked).days > days]
+
+
+def failed_ledger_check(last: tuple[dt.date, bool] | None) -> list[Hit]:
+    """The books' last verification failed."""
+    if last is None or last[1]:
+        return []
+    return [Hit(Ref("check", last[0].isoformat()), on=last[0])]
+
+
+def overdue_corrections(findings: Iterable[OpenFinding], *, on: dt.date) -> list[Hit]:
+    """Open findings whose correction deadline has passed."""
+    return [Hit(Ref("finding", str(f.finding_id)), on=f.deadline, note=f.label)
+            for f in findings if f.deadline < on]
+
+
+def evaluate(facts: OrgFacts, limits: Thresholds, *, on: dt.date) -> list[Alert]:
+    """Every rule over one organisation's facts; a rule with no hit is left out (green)."""
+    found = {
+        Rule.CASH_OVER_LIMIT: cash_over_limit(facts.opening_cash, facts.cash_moves,
+                                              since=facts.since, until=on,
+                                              limit=limits.cash_limit),
+        Rule.LARGE_CASH_PAYMENT: large_cash_payments(facts.cash_moves,
+                                                     limit=limits.cash_payment_limit),
+        Rule.WHITE_SLIP: white_slips(facts.expenses),
+        Rule.SIT_IN_SIT_OUT: sit_in_sit_out(facts.cash_moves),
+        Rule.ROUND_OR_DUPLICATE: round_or_duplicate_payments(
+            facts.payments, unit=limits.round_sum_unit, minimum=limits.round_sum_minimum,
+            window_days=limits.duplicate_days),
+        Rule.OVERDUE_RENT: overdue_receivables(facts.receivables, on=on),
+        Rule.EXPIRING_CONTRACT: expiring_contracts(facts.contracts, on=on,
+                                                   days=limits.expiry_days),
+        Rule.DISCLOSURE_LATE: late_disclosures(facts.disclosures, on=on, since=facts.since),
+        Rule.PERIOD_NOT_CLOSED: unclosed_periods(facts.books_opened, facts.closed_months,
+                                                 on=on, grace_days=limits.close_grace_days),
+        Rule.DISTRIBUTION: distribution_problems(facts.plans),
+        Rule.UNANSWERED_QUESTION: unanswered_questions(facts.questions, on=on,
+                                                       days=limits.question_days),
+        Rule.LEDGER_CHECK: failed_ledger_check(facts.ledger_check),
+        Rule.CORRECTION_OVERDUE: overdue_corrections(facts.findings, on=on),
+    }
+    return [Alert(rule, tuple(hits)) for rule, hits in found.items() if hits]
+
+
+def review_start(on: dt.date) -> dt.date:
+    """The first day the rules look at: 1 January of the previous year (本年及上年)."""
+    return dt.date(on.year - 1, 1, 1)
+
+
+@dataclass(frozen=True)
+class Figures:
+    """One organisation's line on the dashboard."""
+
+    last_closed: tuple[int, int] | None
+    disclosures_due: int
+    disclosures_late: int
+    disclosures_missing: int
+    awaiting_filing: int
+    open_findings: int
+    red: int
+    yellow: int
+    green: int
+
+    @property
+    def colour(self) -> Severity:
+        """The organisation's colour: its worst warning."""
+        if self.red:
+            return Severity.RED
+        return Severity.YELLOW if self.yellow else Severity.GREEN
+
+
+def figures(facts: OrgFacts, warnings: Sequence[Alert], *, on: dt.date) -> Figures:
+    """The dashboard figures of one organisation (warnings counted per rule, not per hit)."""
+    due = late = missing = 0
+    for p in facts.disclosures:
+        if p.published_on is not None:
+            late += p.published_on > p.due_by
+        elif on > p.due_by:
+            missing += 1
+        elif on > p.end:
+            due += 1
+    red = sum(w.severity is Severity.RED for w in warnings)
+    yellow = len(warnings) - red
+    return Figures(last_closed_month(facts.books_opened, facts.closed_months), due, late,
+                   missing, sum(p.awaiting_filing for p in facts.plans), len(facts.findings),
+                   red, yellow, len(Rule) - red - yellow)
+
+
+def colour(warnings: Sequence[Alert]) -> Severity:
+    """An organisation's colour: its worst warning, green when there is none."""
+    if any(w.severity is Severity.RED for w in warnings):
+        return Severity.RED
+    return Severity.YELLOW if warnings else Severity.GREEN
+
+
+# --- audits -------------------------------------------------------------------------------------
+
+CHECKLIST: tuple[tuple[str, str], ...] = (
+    ("cash_count", N_("库存现金盘点，与现金日记账核对一致")),
+    ("bank_reconciliation", N_("银行存款余额与对账单核对，编制余额调节表")),
+    ("vouchers_complete", N_("记账凭证附原始凭证齐全，审批手续完备")),
+    ("income_recorded", N_("各项收入及时足额入账，无坐收坐支")),
+    ("contracts", N_("经济合同签订规范，租金按期收取")),
+    ("assets", N_("资产登记、折旧与处置手续完备")),
+    ("distribution", N_("收益分配履行民主程序（四议两公开）并报乡镇备案")),
+    ("disclosure", N_("财务按时公开，内容完整真实")),
+    ("finance_group", N_("民主理财小组按期审核并签字")),
+    ("previous_corrections", N_("上次审计发现的问题已整改到位")),
+)
+CHECK_LABELS = dict(CHECKLIST)
+
+
+def draw_sample(voucher_ids: Iterable[int], *, size: int, seed: int) -> list[int]:
+    """A reproducible random sample of vouchers: the same ids, size and seed give the same
+    draw, in the order drawn."""
+    import random
+
+    population = sorted(set(voucher_ids))
+    return random.Random(seed).sample(population, min(size, len(population)))  # noqa: S311
+
+
+@dataclass(frozen=True)
+class RecordRef:
+    """A record named in a finding: ``kind:key`` from a warning link, or a voucher's number."""
+
+    kind: str
+    key: str
+
+
+RECORD_KINDS = ("voucher", "contract", "plan", "disclosure", "period", "cash_day", "question",
+                "check", "finding")
+
+
+def parse_records(text: str) -> tuple[list[RecordRef], list[str]]:
+    """The records named one per line (or separated by ，/;): ``kind:key`` or a voucher number
+    such as ``2025-03 记-12``. Returns the references and the lines that name nothing."""
+    import re
+
+    refs: list[RecordRef] = []
+    bad: list[str] = []
+    for raw in re.split(r"[\n;；，,]+", text):
+        item = raw.strip()
+        if not item:
+            continue
+        numbered = re.fullmatch(r"(?:凭证\s*)?(\d{4})-(\d{1,2})\s*([^\s\d-]{1,4})-?(\d+)", item)
+        kind, _, key = item.partition(":")
+        if numbered:
+            year, month, word, number = numbered.groups()
+            if 1 <= int(month) <= 12:
+                refs.append(RecordRef("voucher_no",
+                                      f"{year}-{int(month):02d}:{word}:{int(number)}"))
+                continue
+        elif kind in RECORD_KINDS and key.strip():
+            refs.append(RecordRef(kind, key.strip()))
+            continue
+        bad.append(item)
+    return list(dict.fromkeys(refs)), bad
+
+
+NOTE_LABELS = {
+    "missing": N_("逾期未公开"), "late": N_("逾期后公开"),
+    "round": N_("整数金额"), "duplicate": N_("与前一笔同额同收款方"),
+    "above_distributable": N_("分配超过可分配收益"), "no_resolution": N_("无成员(代表)大会决议"),
+    "not_filed": N_("已兑付但未报乡镇备案"),
+}
