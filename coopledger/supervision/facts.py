@@ -122,12 +122,12 @@ def _payments(facts: dict[int, rules.OrgFacts], ids: list[int], money_ids: set[i
     paying = (sa.select(VoucherLine.voucher_id)
               .where(VoucherLine.organisation_id.in_(ids), VoucherLine.posted.is_(True),
                      VoucherLine.on >= since, VoucherLine.on <= on,
-                     VoucherLine.account_id.in_(money_ids), VoucherLine.credit > 0))
+                     VoucherLine.account_id.in_(money_ids), _fen(VoucherLine.credit) > 0))
     rows = db.session.execute(
         sa.select(VoucherLine.organisation_id, VoucherLine.voucher_id, VoucherLine.on,
                   VoucherLine.account_id, sa.func.sum(_fen(VoucherLine.debit)))
         .join(Voucher, Voucher.id == VoucherLine.voucher_id)
-        .where(VoucherLine.voucher_id.in_(paying), VoucherLine.debit > 0,
+        .where(VoucherLine.voucher_id.in_(paying), _fen(VoucherLine.debit) > 0,
                VoucherLine.account_id.not_in(money_ids),
                Voucher.kind == VoucherKind.ORDINARY)
         .group_by(VoucherLine.organisation_id, VoucherLine.voucher_id, VoucherLine.on,
@@ -148,7 +148,7 @@ def _expenses(facts: dict[int, rules.OrgFacts], ids: list[int], *, since: dt.dat
         .join(Voucher, Voucher.id == VoucherLine.voucher_id)
         .outerjoin(scans, scans.c.voucher_id == VoucherLine.voucher_id)
         .where(VoucherLine.organisation_id.in_(ids), VoucherLine.posted.is_(True),
-               VoucherLine.on >= since, VoucherLine.on <= on, VoucherLine.debit > 0,
+               VoucherLine.on >= since, VoucherLine.on <= on, _fen(VoucherLine.debit) > 0,
                Account.category == Category.EXPENSE, Voucher.kind == VoucherKind.ORDINARY)
         .group_by(VoucherLine.organisation_id, VoucherLine.voucher_id, VoucherLine.on))
     for org_id, voucher_id, day, fen, count in rows:

@@ -73,7 +73,9 @@ def dashboard() -> ResponseReturnValue:
     townships = queries.supervised_townships(user)
     chosen = request.args.get("t", "")
     if chosen:
-        townships = [t for t in townships if t.code == chosen] or abort(404)
+        town = get_township(chosen)
+        require(user, Action.SUPERVISE, town)
+        townships = [town]
     on = _review_day()
     sort = request.args.get("sort", "colour")
     descending = request.args.get("desc") == "1"
@@ -92,7 +94,7 @@ def thresholds(code: str) -> ResponseReturnValue:
     town = get_township(code)
     require(me(), Action.CONFIGURE_SUPERVISION, town)
     current = services.thresholds_of([town.id])[town.id]
-    form = ThresholdsForm(data={name: getattr(current, name)
+    form = ThresholdsForm(data={name: str(getattr(current, name))
                                 for name in services.THRESHOLD_FIELDS})
     if form.validate_on_submit():
         values = rules.Thresholds(
@@ -185,10 +187,10 @@ def audit(code: str, audit_id: int) -> ResponseReturnValue:
     """An audit: checklist, sampled vouchers, findings."""
     organisation, found = _audit(code, audit_id, Action.VIEW_FINDINGS)
     check_form = CheckForm()
-    check_form.result.choices = options((r.value, _(r.label)) for r in CheckResult)
     return render_template("supervision/audit.html", org=organisation, audit=found,
                            check_form=check_form, close_form=CloseAuditForm(),
-                           labels=rules.CHECK_LABELS, open=found.state is AuditState.OPEN)
+                           labels=rules.CHECK_LABELS, open=found.state is AuditState.OPEN,
+                           results=list(CheckResult), today=today())
 
 
 @org_bp.route("/audits/<int:audit_id>/checks/<int:check_id>", methods=["POST"])
@@ -256,7 +258,7 @@ def new_finding(code: str, audit_id: int) -> ResponseReturnValue:
     else:
         flash_form_errors(form)
     return render_template("supervision/new_finding.html", org=organisation, audit=found,
-                           form=form), 200 if request.method == "GET" else 422
+                           form=form)
 
 
 @org_bp.route("/findings/<int:finding_id>")

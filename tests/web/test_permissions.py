@@ -489,6 +489,75 @@ DISCLOSURE_CASES = [
 ]
 
 
+AUDITORS = only("admin", "auditor")
+SUPERVISION = "/o/shian-jjhzs/supervision"
+SUPERVISION_CASES = [
+    Case("township dashboard", "supervision.dashboard", "GET", lambda w: "/supervision/",
+         AUDITORS),
+    Case("township dashboard of one township", "supervision.dashboard", "GET",
+         lambda w: "/supervision/?t=tashan", AUDITORS),
+    Case("township dashboard of another township", "supervision.dashboard", "GET",
+         lambda w: "/supervision/?t=jinshi", ADMIN),
+    Case("warning thresholds", "supervision.thresholds", "GET",
+         lambda w: "/supervision/t/tashan/thresholds", AUDITORS),
+    Case("save warning thresholds", "supervision.thresholds", "POST",
+         lambda w: "/supervision/t/tashan/thresholds", AUDITORS),
+    Case("organisation's warnings and audits", "org_supervision.org", "GET",
+         lambda w: f"{SUPERVISION}/", SHIAN_JJHZS),
+    Case("organisation's warnings: other township", "org_supervision.org", "GET",
+         lambda w: "/o/jinshi-jjhzs/supervision/", only("admin", "jinshi-kj")),
+    Case("township opinion", "org_supervision.opinion", "POST",
+         lambda w: f"{SUPERVISION}/opinions", AUDITORS),
+    Case("start an audit", "org_supervision.new_audit", "GET",
+         lambda w: f"{SUPERVISION}/audits/new", AUDITORS),
+    Case("start an audit: save", "org_supervision.new_audit", "POST",
+         lambda w: f"{SUPERVISION}/audits/new", AUDITORS),
+    Case("audit", "org_supervision.audit", "GET",
+         lambda w: f"{SUPERVISION}/audits/{w.audit_id}", SHIAN_JJHZS),
+    Case("audit of another organisation", "org_supervision.audit", "GET",
+         lambda w: f"/o/shian-tdgf/supervision/audits/{w.audit_id}",
+         only("admin", "accountant", "reviewer", "auditor"),
+         not_found_for=only("admin", "accountant", "reviewer", "auditor")),
+    Case("audit checklist item", "org_supervision.check", "POST",
+         lambda w: f"{SUPERVISION}/audits/{w.audit_id}/checks/{w.check_id}", AUDITORS),
+    Case("close an audit", "org_supervision.close_audit", "POST",
+         lambda w: f"{SUPERVISION}/audits/{w.audit_id}/close", AUDITORS),
+    Case("audit report PDF", "org_supervision.report_pdf", "GET",
+         lambda w: f"{SUPERVISION}/audits/{w.audit_id}/report.pdf", SHIAN_JJHZS),
+    Case("record a finding", "org_supervision.new_finding", "GET",
+         lambda w: f"{SUPERVISION}/audits/{w.audit_id}/findings/new", AUDITORS),
+    Case("record a finding: save", "org_supervision.new_finding", "POST",
+         lambda w: f"{SUPERVISION}/audits/{w.audit_id}/findings/new", AUDITORS),
+    Case("finding", "org_supervision.finding", "GET",
+         lambda w: f"{SUPERVISION}/findings/{w.finding_id}", SHIAN_JJHZS),
+    Case("answer a finding", "org_supervision.respond", "POST",
+         lambda w: f"{SUPERVISION}/findings/{w.finding_id}/respond", only("admin", "accountant")),
+    Case("close a finding", "org_supervision.close_finding", "POST",
+         lambda w: f"{SUPERVISION}/findings/{w.finding_id}/close", AUDITORS),
+]
+
+
+@pytest.fixture
+def supervision_world(by_name: Any) -> Any:
+    """石安村股份经济合作社's books with an open audit (a sampled voucher) and a finding."""
+    from coopledger.supervision import services as supervision
+    from coopledger.supervision.models import FindingSeverity
+
+    org, accountant = by_name.org("shian-jjhzs"), by_name.user("accountant")
+    book_with_vouchers(org, accountant, by_name.user("reviewer"))
+    voucher = make_voucher(org, accountant, by_name.user("reviewer"))
+    audit = supervision.open_audit(org, scope="2024年财务收支", period_from=dt.date(2024, 1, 1),
+                                   period_to=dt.date(2024, 12, 31), sample_size=1, seed=1,
+                                   by=by_name.user("auditor"))
+    by_name.audit_id, by_name.check_id = audit.id, audit.checks[0].id
+    by_name.finding_id = supervision.add_finding(
+        audit, severity=FindingSeverity.MINOR, title="摘要不清", detail="",
+        records=f"voucher:{voucher.id}", deadline=dt.date(2024, 12, 31),
+        on=dt.date(2024, 12, 1), by=by_name.user("auditor")).id
+    db.session.commit()
+    return by_name
+
+
 @pytest.fixture
 def disclosure_world(by_name: Any, app: Flask) -> Any:
     """石安村股份经济合作社 with its first quarter of 2024 published (a post, a question) and
@@ -651,6 +720,13 @@ def test_disclosure_matrix(client: FlaskClient, auth: Auth, disclosure_world: An
     _check(client, auth, disclosure_world, case, user)
 
 
+@pytest.mark.parametrize("user", USERS)
+@pytest.mark.parametrize("case", SUPERVISION_CASES, ids=lambda c: c.name)
+def test_supervision_matrix(client: FlaskClient, auth: Auth, supervision_world: Any,
+                            case: Case, user: str) -> None:
+    _check(client, auth, supervision_world, case, user)
+
+
 def _check(client: FlaskClient, auth: Auth, world: Any, case: Case, user: str) -> None:
     if user != ANON:
         auth.login(user)
@@ -674,7 +750,8 @@ def _check(client: FlaskClient, auth: Auth, world: Any, case: Case, user: str) -
 
 def test_every_endpoint_is_in_the_matrix(app: Flask) -> None:
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()} - {"static"}
-    covered = {case.endpoint for case in [*CASES, *ASSET_CASES, *DISCLOSURE_CASES]}
+    covered = {case.endpoint for case in [*CASES, *ASSET_CASES, *DISCLOSURE_CASES,
+                                             *SUPERVISION_CASES]}
     assert endpoints - covered == set()
 
 
