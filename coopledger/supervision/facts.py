@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import sqlalchemy as sa
 
@@ -50,17 +50,23 @@ def _fen(column: sa.ColumnElement[object] | sa.orm.InstrumentedAttribute[object]
     return sa.type_coerce(column, sa.BigInteger)
 
 
-def gather(orgs: Sequence[Organisation], *, on: dt.date) -> dict[int, rules.OrgFacts]:
-    """The facts of every organisation in ``orgs`` for the review window ending ``on``."""
+def gather(orgs: Sequence[Organisation], *, on: dt.date,
+           with_vouchers: Collection[int] | None = None) -> dict[int, rules.OrgFacts]:
+    """The facts of every organisation in ``orgs`` for the review window ending ``on``; the
+    facts read from posted vouchers (cash, payments, expenses) only for the organisations in
+    ``with_vouchers`` (all when None)."""
     since = rules.review_start(on)
     ids = [o.id for o in orgs]
     facts = {o.id: rules.OrgFacts(since=since) for o in orgs}
     if not ids:
         return facts
-    cash_ids, bank_ids = _cash_and_bank_accounts(orgs)
-    _cash(facts, ids, cash_ids, bank_ids, since=since, on=on)
-    _payments(facts, ids, cash_ids | bank_ids, since=since, on=on)
-    _expenses(facts, ids, since=since, on=on)
+    voucher_orgs = [o for o in orgs if with_vouchers is None or o.id in with_vouchers]
+    if voucher_orgs:
+        voucher_ids = [o.id for o in voucher_orgs]
+        cash_ids, bank_ids = _cash_and_bank_accounts(voucher_orgs)
+        _cash(facts, voucher_ids, cash_ids, bank_ids, since=since, on=on)
+        _payments(facts, voucher_ids, cash_ids | bank_ids, since=since, on=on)
+        _expenses(facts, voucher_ids, since=since, on=on)
     _contracts(facts, ids, on=on)
     _books(facts, ids)
     _disclosures(facts, orgs, on=on)
@@ -69,6 +75,14 @@ def gather(orgs: Sequence[Organisation], *, on: dt.date) -> dict[int, rules.OrgF
     _checks(facts, ids)
     _findings(facts, ids)
     return facts
+
+
+def posting_marks(ids: list[int]) -> dict[int, str]:
+    """Each organisation's posting count and chain head: they change whenever anything is
+    posted, so they tell whether what the voucher rules found is still current."""
+    return {org_id: f"{seq}:{head[:16]}" for org_id, seq, head in db.session.execute(
+        sa.select(Book.organisation_id, Book.last_post_seq, Book.chain_head).where(
+            Book.organisation_id.in_(ids)))}
 
 
 def _cash_and_bank_accounts(orgs: Sequence[Organisation]) -> tuple[set[int], set[int]]:

@@ -252,3 +252,17 @@ class FindingRecord(Model):
     label: Mapped[str] = mapped_column(sa.String(200))
 
     finding: Mapped[Finding] = relationship(back_populates="records")
+
+
+class RuleSnapshot(Model):
+    """What the voucher rules found in one organisation's books, kept so the dashboard need not
+    re-read every posted voucher on each view. Valid while ``key`` matches: the books' posting
+    count, the day judged on and the township's thresholds (posting anything changes it)."""
+
+    __tablename__ = "supervision_rule_snapshots"
+
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"),
+                                                 primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(200))
+    counts: Mapped[str] = mapped_column(sa.Text)     # JSON {rule: number of hits}
+    computed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())

@@ -4,27 +4,31 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import json
+from dataclasses import astuple, dataclass, field
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from coopledger.auth.models import User
 from coopledger.auth.permissions import audited_township_ids
+from coopledger.dates import utcnow
 from coopledger.extensions import db
 from coopledger.orgs.models import Organisation, Township, Village
 from coopledger.supervision import facts, rules
-from coopledger.supervision.models import Audit, Finding, FindingState
+from coopledger.supervision.models import Audit, Finding, FindingState, RuleSnapshot
 from coopledger.supervision.services import thresholds_of
 
 
 @dataclass(frozen=True)
 class Line:
-    """One organisation on the dashboard."""
+    """One organisation on the dashboard: its figures, the rules that fired with their number
+    of hits, and (on the organisation's own page) every hit."""
 
     org: Organisation
     figures: rules.Figures
-    warnings: list[rules.Alert]
+    fired: dict[rules.Rule, int]
+    warnings: list[rules.Alert] = field(default_factory=list)
 
 
 SORT_KEYS = ("colour", "name", "township", "closed", "missing", "findings", "red", "yellow")
@@ -48,14 +52,54 @@ def organisations_of(townships: list[Township]) -> list[Organisation]:
 
 
 def dashboard(orgs: list[Organisation], *, on: dt.date) -> list[Line]:
-    """Figures and warnings of every organisation, each judged by its township's thresholds."""
+    """Figures of every organisation, each judged by its township's thresholds.
+
+    What the voucher rules found is kept per organisation (``RuleSnapshot``) and re-read from
+    the posted vouchers only when something was posted since, or the day or thresholds differ;
+    every other rule is computed afresh (its facts are small).
+    """
     limits = thresholds_of(sorted({o.township_id for o in orgs}))
-    gathered = facts.gather(orgs, on=on)
+    keys = {org_id: f"{mark}|{on.isoformat()}" for org_id, mark in
+            facts.posting_marks([o.id for o in orgs]).items()}
+    keys = {o.id: f"{keys.get(o.id, '-')}|{astuple(limits[o.township_id])}" for o in orgs}
+    kept = {snap.organisation_id: snap for snap in db.session.scalars(
+        sa.select(RuleSnapshot).where(RuleSnapshot.organisation_id.in_(list(keys))))}
+    current = {org_id: json.loads(snap.counts) for org_id, snap in kept.items()
+               if snap.key == keys[org_id]}
+    stale = {o.id for o in orgs} - set(current)
+    gathered = facts.gather(orgs, on=on, with_vouchers=stale)
     lines = []
     for org in orgs:
-        warnings = rules.evaluate(gathered[org.id], limits[org.township_id], on=on)
-        lines.append(Line(org, rules.figures(gathered[org.id], warnings, on=on), warnings))
+        found = gathered[org.id]
+        if org.id in stale:
+            alerts = rules.evaluate(found, limits[org.township_id], on=on)
+            fired = {a.rule: len(a.hits) for a in alerts}
+            _keep(org.id, keys[org.id], {r.value: n for r, n in fired.items()
+                                         if r in rules.VOUCHER_RULES}, kept.get(org.id))
+        else:
+            alerts = rules.evaluate(found, limits[org.township_id], on=on,
+                                    skip=rules.VOUCHER_RULES)
+            fired = {a.rule: len(a.hits) for a in alerts}
+            fired.update({rules.Rule(r): n for r, n in current[org.id].items()})
+        lines.append(Line(org, rules.figures(found, fired, on=on), fired))
     return lines
+
+
+def _keep(org_id: int, key: str, counts: dict[str, int], row: RuleSnapshot | None) -> None:
+    """Remember what the voucher rules found (flushed; the view commits)."""
+    if row is None:
+        row = RuleSnapshot(organisation_id=org_id)
+        db.session.add(row)
+    row.key, row.counts, row.computed_at = key, json.dumps(counts, sort_keys=True), utcnow()
+
+
+def organisation_line(org: Organisation, *, on: dt.date) -> Line:
+    """One organisation's figures with every hit of every rule (computed afresh)."""
+    limits = thresholds_of([org.township_id])[org.township_id]
+    found = facts.gather([org], on=on)[org.id]
+    alerts = rules.evaluate(found, limits, on=on)
+    fired = {a.rule: len(a.hits) for a in alerts}
+    return Line(org, rules.figures(found, fired, on=on), fired, alerts)
 
 
 def sort_lines(lines: list[Line], key: str, *, descending: bool) -> list[Line]:

@@ -30,7 +30,7 @@ import calendar
 import datetime as dt
 import enum
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -96,6 +96,8 @@ RULE_LABELS = {
     Rule.LEDGER_CHECK: N_("账簿核对未通过"),
     Rule.CORRECTION_OVERDUE: N_("整改逾期"),
 }
+VOUCHER_RULES = frozenset({Rule.CASH_OVER_LIMIT, Rule.LARGE_CASH_PAYMENT, Rule.WHITE_SLIP,
+                           Rule.SIT_IN_SIT_OUT, Rule.ROUND_OR_DUPLICATE})
 _YELLOW = frozenset({Rule.ROUND_OR_DUPLICATE, Rule.EXPIRING_CONTRACT,
                      Rule.UNANSWERED_QUESTION, Rule.LARGE_CASH_PAYMENT})
 
@@ -428,8 +430,10 @@ def overdue_corrections(findings: Iterable[OpenFinding], *, on: dt.date) -> list
             for f in findings if f.deadline < on]
 
 
-def evaluate(facts: OrgFacts, limits: Thresholds, *, on: dt.date) -> list[Alert]:
-    """Every rule over one organisation's facts; a rule with no hit is left out (green)."""
+def evaluate(facts: OrgFacts, limits: Thresholds, *, on: dt.date,
+             skip: frozenset[Rule] = frozenset()) -> list[Alert]:
+    """Every rule (but those in ``skip``) over one organisation's facts; a rule with no hit is
+    left out (green)."""
     found = {
         Rule.CASH_OVER_LIMIT: cash_over_limit(facts.opening_cash, facts.cash_moves,
                                               since=facts.since, until=on,
@@ -453,7 +457,8 @@ def evaluate(facts: OrgFacts, limits: Thresholds, *, on: dt.date) -> list[Alert]
         Rule.LEDGER_CHECK: failed_ledger_check(facts.ledger_check),
         Rule.CORRECTION_OVERDUE: overdue_corrections(facts.findings, on=on),
     }
-    return [Alert(rule, tuple(hits)) for rule, hits in found.items() if hits]
+    return [Alert(rule, tuple(hits)) for rule, hits in found.items()
+            if hits and rule not in skip]
 
 
 def review_start(on: dt.date) -> dt.date:
@@ -483,8 +488,9 @@ class Figures:
         return Severity.YELLOW if self.yellow else Severity.GREEN
 
 
-def figures(facts: OrgFacts, warnings: Sequence[Alert], *, on: dt.date) -> Figures:
-    """The dashboard figures of one organisation (warnings counted per rule, not per hit)."""
+def figures(facts: OrgFacts, fired: Mapping[Rule, int], *, on: dt.date) -> Figures:
+    """The dashboard figures of one organisation from the rules that fired (with their number
+    of hits); warnings are counted per rule, not per hit."""
     due = late = missing = 0
     for p in facts.disclosures:
         if p.published_on is not None:
@@ -493,18 +499,11 @@ def figures(facts: OrgFacts, warnings: Sequence[Alert], *, on: dt.date) -> Figur
             missing += 1
         elif on > p.end:
             due += 1
-    red = sum(w.severity is Severity.RED for w in warnings)
-    yellow = len(warnings) - red
+    red = sum(rule.severity is Severity.RED for rule, hits in fired.items() if hits)
+    yellow = sum(1 for hits in fired.values() if hits) - red
     return Figures(last_closed_month(facts.books_opened, facts.closed_months), due, late,
                    missing, sum(p.awaiting_filing for p in facts.plans), len(facts.findings),
                    red, yellow, len(Rule) - red - yellow)
-
-
-def colour(warnings: Sequence[Alert]) -> Severity:
-    """An organisation's colour: its worst warning, green when there is none."""
-    if any(w.severity is Severity.RED for w in warnings):
-        return Severity.RED
-    return Severity.YELLOW if warnings else Severity.GREEN
 
 
 # --- audits -------------------------------------------------------------------------------------

@@ -82,6 +82,7 @@ def dashboard() -> ResponseReturnValue:
     lines = queries.sort_lines(queries.dashboard(queries.organisations_of(townships), on=on),
                                sort, descending=descending)
     totals = {s: sum(1 for line in lines if line.figures.colour is s) for s in rules.Severity}
+    db.session.commit()   # what the voucher rules found is kept for the next view
     return render_template("supervision/dashboard.html", lines=lines, townships=townships,
                            chosen=chosen, on=on, sort=sort, descending=descending,
                            totals=totals, Severity=rules.Severity)
@@ -121,7 +122,7 @@ def org(code: str) -> ResponseReturnValue:
     """An organisation's warnings, audits and findings."""
     organisation = org_for(code, Action.VIEW_FINDINGS)
     on = _review_day()
-    line = queries.dashboard([organisation], on=on)[0]
+    line = queries.organisation_line(organisation, on=on)
     audits = queries.audits_of(organisation)
     return render_template("supervision/org.html", org=organisation, line=line, on=on,
                            audits=audits, open_audit=next(

@@ -163,12 +163,14 @@ def test_evaluate_and_figures_colour_an_organisation() -> None:
                      findings=[OpenFinding(3, DAY + days(5))])
     alerts = rules.evaluate(facts, rules.Thresholds(), on=DAY)
     assert {a.rule for a in alerts} == {Rule.WHITE_SLIP, Rule.EXPIRING_CONTRACT}
-    figures = rules.figures(facts, alerts, on=DAY)
+    figures = rules.figures(facts, {a.rule: len(a.hits) for a in alerts}, on=DAY)
     assert (figures.red, figures.yellow, figures.green) == (1, 1, len(Rule) - 2)
     assert figures.colour is Severity.RED
     assert figures.last_closed == (2025, 2)
     assert (figures.awaiting_filing, figures.open_findings) == (1, 1)
     assert rules.evaluate(OrgFacts(since=DAY), rules.Thresholds(), on=DAY) == []
+    skipped = rules.evaluate(facts, rules.Thresholds(), on=DAY, skip=rules.VOUCHER_RULES)
+    assert {a.rule for a in skipped} == {Rule.EXPIRING_CONTRACT}
 
 
 def test_the_sample_is_reproducible_from_its_seed() -> None:

@@ -32,7 +32,13 @@ from coopledger.ledger.sample_books import PLACEHOLDER_PNG
 from coopledger.orgs import services as orgs
 from coopledger.orgs.models import AccountingStandard, OrgKind
 from coopledger.supervision import services
-from coopledger.supervision.models import Finding, FindingSeverity, FindingState, Opinion
+from coopledger.supervision.models import (
+    Finding,
+    FindingSeverity,
+    FindingState,
+    Opinion,
+    RuleSnapshot,
+)
 from coopledger.supervision.rules import draw_sample
 from tests.conftest import PASSWORD, Auth
 from tests.ledger_helpers import line, make_voucher, run
@@ -316,3 +322,17 @@ def test_an_auditor_of_another_township_gets_403_everywhere(client: FlaskClient,
         assert client.post(path, data={}).status_code == 403, path
     own = _rows(client.get("/supervision/").get_data(as_text=True))
     assert set(own) == {"jinshi-jjhzs"}
+
+
+def test_the_dashboard_sees_a_new_posting_at_once(client: FlaskClient, auth: Auth,
+                                                  town: Any) -> None:
+    auth.login("ceshi-sj")
+    assert _rows(client.get(f"/supervision/?on={ON}").get_data(as_text=True))[
+        "qingshui"]["colour"] == "green"
+    snapshot = db.session.get(RuleSnapshot, town.clean.id)
+    assert snapshot is not None            # what the voucher rules found is kept
+    make_voucher(town.clean, town.user("ceshi-kj"), town.user("admin"), on=dt.date(2025, 6, 2),
+                 amount="260.00", debit="513", credit="101", summary="修理水泵")  # no scan
+    db.session.commit()
+    row = _rows(client.get(f"/supervision/?on={ON}").get_data(as_text=True))["qingshui"]
+    assert (row["colour"], row["red"]) == ("red", "1")

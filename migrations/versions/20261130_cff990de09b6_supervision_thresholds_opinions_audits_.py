@@ -1,8 +1,8 @@
-"""supervision: thresholds, opinions, audits, findings; ledger checks
+"""supervision: thresholds, opinions, audits, findings, rule snapshots; ledger checks
 
-Revision ID: 5aa39b5cb913
+Revision ID: cff990de09b6
 Revises: ae4a95097bcf
-Create Date: 2026-11-30 11:11:24.102826
+Create Date: 2026-11-30 11:33:41.463621
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '5aa39b5cb913'
+revision = 'cff990de09b6'
 down_revision = 'ae4a95097bcf'
 branch_labels = None
 depends_on = None
@@ -85,6 +85,14 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_supervision_opinions_organisation_id'), ['organisation_id'], unique=False)
         batch_op.create_index('ix_supervision_opinions_subject', ['subject', 'subject_id'], unique=False)
 
+    op.create_table('supervision_rule_snapshots',
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=200), nullable=False),
+    sa.Column('counts', sa.Text(), nullable=False),
+    sa.Column('computed_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_supervision_rule_snapshots_organisation_id_organisations')),
+    sa.PrimaryKeyConstraint('organisation_id', name=op.f('pk_supervision_rule_snapshots'))
+    )
     op.create_table('supervision_audit_checks',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('audit_id', sa.Integer(), nullable=False),
@@ -174,6 +182,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_supervision_audit_checks_audit_id'))
 
     op.drop_table('supervision_audit_checks')
+    op.drop_table('supervision_rule_snapshots')
     with op.batch_alter_table('supervision_opinions', schema=None) as batch_op:
         batch_op.drop_index('ix_supervision_opinions_subject')
         batch_op.drop_index(batch_op.f('ix_supervision_opinions_organisation_id'))
