@@ -67,6 +67,12 @@ def load_world(path: Path | None = None, *, full: bool = True) -> LoadReport:
         _load_contracts(world.get("full_contracts", []), report)
         _load_books([*world.get("books", []), *world.get("full_books", [])], world, report)
         _load_volume(world.get("volume", []), report)
+        if "full_supervision" in world:
+            from coopledger.supervision.sample import load as load_supervision
+
+            made, found = load_supervision(world["full_supervision"],
+                                           storage=Path(current_app.config["STORAGE_DIR"]))
+            report.created, report.skipped = report.created + made, report.skipped + found
     return report
 
 

@@ -1,7 +1,8 @@
 """The disclosure calendar of an organisation, computed (never typed): each period since the
-books opened (five years at most) with its deadline, its state against that deadline and its
-versions; and the warnings it gives — disclosures missing or due, and members' questions left
-unanswered longer than the configured number of days."""
+books opened (five years at most; a period that ended before they opened is not listed) with
+its deadline, its state against that deadline and its versions; and the warnings it gives —
+disclosures missing or due, and members' questions left unanswered longer than the configured
+number of days."""
 
 from __future__ import annotations
 
@@ -32,6 +33,8 @@ def calendar(org: Organisation, on: dt.date) -> list[Row]:
     rows = []
     for year in range(on.year, earliest - 1, -1):
         for period in rules.periods(settings.frequency, year):
+            if opened is not None and period.end < opened:
+                continue      # ended before the books opened: nothing to disclose from them
             versions = services.versions_of(org, period.key)
             published = [v for v in versions if v.state is DisclosureState.PUBLISHED]
             first = published[0].posted_from if published else None

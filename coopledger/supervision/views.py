@@ -123,10 +123,9 @@ def org(code: str) -> ResponseReturnValue:
     organisation = org_for(code, Action.VIEW_FINDINGS)
     on = _review_day()
     line = queries.organisation_line(organisation, on=on)
-    audits = queries.audits_of(organisation)
     return render_template("supervision/org.html", org=organisation, line=line, on=on,
-                           audits=audits, open_audit=next(
-                               (a for a in audits if a.state is AuditState.OPEN), None),
+                           audits=queries.audits_of(organisation),
+                           latest_open=open_audit(organisation),
                            findings=queries.findings_of(organisation, open_only=True),
                            hits_shown=HITS_SHOWN, Severity=rules.Severity,
                            notes=rules.NOTE_LABELS, today=today())
@@ -334,6 +333,12 @@ def record_url(org: Organisation, kind: str, key: str) -> str | None:
     if kind in ("period", "check"):
         return url_for("books.index", code=code)
     return None
+
+
+@bp.app_template_global()
+def open_audit(org: Organisation) -> Audit | None:
+    """The organisation's latest audit still open (findings are recorded in it)."""
+    return next((a for a in queries.audits_of(org) if a.state is AuditState.OPEN), None)
 
 
 @bp.app_template_global()

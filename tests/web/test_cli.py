@@ -20,12 +20,16 @@ from coopledger.assets.models import AssetCard, AssetDisposal
 from coopledger.assets.reconcile import reconcile
 from coopledger.assets.resource_models import StockTake, StockTakeState
 from coopledger.auth.models import User
+from coopledger.dates import today
 from coopledger.disclosure import verification
 from coopledger.disclosure.calendar import calendar as disclosure_calendar
 from coopledger.extensions import db
 from coopledger.jobs.models import Job, JobState
 from coopledger.ledger.models import VoucherState
-from coopledger.orgs.models import Organisation
+from coopledger.orgs.models import Organisation, Township
+from coopledger.supervision import queries as supervision
+from coopledger.supervision.models import FindingState
+from coopledger.supervision.rules import Rule, Severity
 from tests.conftest import Databases, dispose, make_app
 
 COMMAND = Path(sys.executable).with_name("coopledger")
@@ -58,15 +62,16 @@ def test_console_script_sets_up_loads_twice_and_lists(fresh: tuple[Flask, str],
     assert result.returncode == 0, result.stderr
     first = _run(["load-sample"], env)
     assert first.returncode == 0, first.stderr
-    assert "278 records created, 0 already there, 1620 vouchers in the demo books" in first.stdout
+    assert "283 records created, 0 already there, 1620 vouchers in the demo books" in first.stdout
     for login in ("admin", "accountant", "reviewer", "cashier", "supervisor", "member",
                   "auditor"):
         assert f"  {login} " in first.stdout
     assert "coop-demo-2026" in first.stdout
     _check_asset_sample(_app)
     _check_disclosure_sample(_app, tmp_path)
+    _check_supervision_sample(_app)
     second = _run(["load-sample"], env)
-    assert "0 records created, 62 already there, 0 vouchers" in second.stdout
+    assert "0 records created, 67 already there, 0 vouchers" in second.stdout
     for org in ("shian-jjhzs", "shian-tdgf"):
         verified = _run(["verify-ledger", org], env)
         assert verified.returncode == 0, verified.stdout + verified.stderr
@@ -113,6 +118,24 @@ def _check_asset_sample(app: Flask) -> None:
         assert [r.number for r in resources.idle(org, day)] == ["SA-ZY-04"]
         assert [r.number for r in resources.contract_ended(org, day)] == ["SA-ZY-01"]
         db.session.remove()
+
+
+def _check_supervision_sample(app: Flask) -> None:
+    """塔山镇 on today's dashboard: 塔山村 clean, 石安村 with cash over the limit and a missing
+    disclosure, the land-share cooperative with its finding answered and not yet due."""
+    with app.app_context():
+        town = db.session.scalars(sa.select(Township).where(Township.code == "tashan")).one()
+        lines = {line.org.code: line for line in supervision.dashboard(
+            supervision.organisations_of([town]), on=today())}
+        assert lines["tashan-jjhzs"].figures.colour is Severity.GREEN
+        assert {Rule.CASH_OVER_LIMIT, Rule.DISCLOSURE_LATE} <= set(lines["shian-jjhzs"].fired)
+        tdgf = lines["shian-tdgf"]
+        assert tdgf.figures.open_findings == 1
+        assert Rule.CORRECTION_OVERDUE not in tdgf.fired
+        finding = supervision.findings_of(tdgf.org, open_only=True)[0]
+        assert finding.state is FindingState.ANSWERED
+        assert finding.records[0].kind == "voucher"
+        assert [s.voucher_id for s in finding.audit.samples]   # seeded sample drawn
 
 
 def _check_disclosure_sample(app: Flask, tmp_path: Path) -> None:
