@@ -18,6 +18,7 @@ from coopledger.extensions import db
 from coopledger.members.queries import my_households
 from coopledger.orgs import queries
 from coopledger.orgs.models import Organisation, Township, Village
+from coopledger.supervision.queries import findings_of
 from coopledger.web import me, safe_next
 
 if TYPE_CHECKING:
@@ -50,6 +51,10 @@ def index() -> ResponseReturnValue:
         org.id: disclosure_warnings(org, today(), question_days=question_days)
         for org, _roles in org_roles if can(user, Action.MANAGE_DISCLOSURES, org)}
     context["question_days"] = question_days
+    context["open_findings"] = {
+        org.id: findings_of(org, open_only=True)
+        for org, _roles in org_roles if can(user, Action.RESPOND_FINDINGS, org)}
+    context["today"] = today()
     if user.is_admin:
         context["counts"] = {
             "townships": db.session.scalar(sa.select(sa.func.count(Township.id))),

@@ -247,6 +247,9 @@ def test_the_organisation_answers_and_only_the_auditor_closes(client: FlaskClien
     client.post(f"{base}/close", data={"note": "", "close": "1"})
     assert db.session.get(Finding, town.finding_id).state is FindingState.OPEN  # not answered
     auth.login("ceshi-kj")
+    home = client.get("/").get_data(as_text=True)
+    assert "招待费无发票" in home
+    assert f'href="{base}"' in home
     assert client.post(f"{base}/close", data={"close": "1"}).status_code == 403
     page = client.get(base).get_data(as_text=True)
     assert "确认整改到位" not in page
