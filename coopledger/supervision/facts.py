@@ -66,7 +66,7 @@ def gather(orgs: Sequence[Organisation], *, on: dt.date,
         cash_ids, bank_ids = _cash_and_bank_accounts(voucher_orgs)
         _cash(facts, voucher_ids, cash_ids, bank_ids, since=since, on=on)
         _payments(facts, voucher_ids, cash_ids | bank_ids, since=since, on=on)
-        _expenses(facts, voucher_ids, since=since, on=on)
+        _expenses(facts, voucher_ids, cash_ids | bank_ids, since=since, on=on)
     _contracts(facts, ids, on=on)
     _books(facts, ids)
     _disclosures(facts, orgs, on=on)
@@ -91,8 +91,7 @@ def _cash_and_bank_accounts(orgs: Sequence[Organisation]) -> tuple[set[int], set
     bank: set[int] = set()
     for account_id, org_id, code in db.session.execute(
             sa.select(Account.id, Account.organisation_id, Account.code).where(
-                Account.organisation_id.in_(list(codes)),
-                sa.or_(Account.code.like("10%")))):
+                Account.organisation_id.in_(list(codes)), Account.code.like("10%"))):
         standard = codes[org_id]
         if code.startswith(standard.cash):
             cash.add(account_id)
@@ -129,14 +128,20 @@ def _cash(facts: dict[int, rules.OrgFacts], ids: list[int], cash_ids: set[int],
                                                        bool(bank_flag)))
 
 
+def _paying(ids: list[int], money_ids: set[int], *, since: dt.date,
+            on: dt.date) -> sa.Select[int]:
+    """Posted vouchers of the window that pay money out (credit cash or a bank account)."""
+    return (sa.select(VoucherLine.voucher_id)
+            .where(VoucherLine.organisation_id.in_(ids), VoucherLine.posted.is_(True),
+                   VoucherLine.on >= since, VoucherLine.on <= on,
+                   VoucherLine.account_id.in_(money_ids), _fen(VoucherLine.credit) > 0))
+
+
 def _payments(facts: dict[int, rules.OrgFacts], ids: list[int], money_ids: set[int], *,
               since: dt.date, on: dt.date) -> None:
     if not money_ids:
         return
-    paying = (sa.select(VoucherLine.voucher_id)
-              .where(VoucherLine.organisation_id.in_(ids), VoucherLine.posted.is_(True),
-                     VoucherLine.on >= since, VoucherLine.on <= on,
-                     VoucherLine.account_id.in_(money_ids), _fen(VoucherLine.credit) > 0))
+    paying = _paying(ids, money_ids, since=since, on=on)
     rows = db.session.execute(
         sa.select(VoucherLine.organisation_id, VoucherLine.voucher_id, VoucherLine.on,
                   VoucherLine.account_id, sa.func.sum(_fen(VoucherLine.debit)))
@@ -151,8 +156,12 @@ def _payments(facts: dict[int, rules.OrgFacts], ids: list[int], money_ids: set[i
                                                     str(account_id)))
 
 
-def _expenses(facts: dict[int, rules.OrgFacts], ids: list[int], *, since: dt.date,
-              on: dt.date) -> None:
+def _expenses(facts: dict[int, rules.OrgFacts], ids: list[int], money_ids: set[int], *,
+              since: dt.date, on: dt.date) -> None:
+    """Expenses paid out of cash or the bank (accruals, depreciation and other transfers carry
+    no receipt of their own and are left out)."""
+    if not money_ids:
+        return
     scans = (sa.select(Attachment.voucher_id, sa.func.count().label("n"))
              .group_by(Attachment.voucher_id).subquery())
     rows = db.session.execute(
@@ -163,7 +172,8 @@ def _expenses(facts: dict[int, rules.OrgFacts], ids: list[int], *, since: dt.dat
         .outerjoin(scans, scans.c.voucher_id == VoucherLine.voucher_id)
         .where(VoucherLine.organisation_id.in_(ids), VoucherLine.posted.is_(True),
                VoucherLine.on >= since, VoucherLine.on <= on, _fen(VoucherLine.debit) > 0,
-               Account.category == Category.EXPENSE, Voucher.kind == VoucherKind.ORDINARY)
+               Account.category == Category.EXPENSE, Voucher.kind == VoucherKind.ORDINARY,
+               VoucherLine.voucher_id.in_(_paying(ids, money_ids, since=since, on=on)))
         .group_by(VoucherLine.organisation_id, VoucherLine.voucher_id, VoucherLine.on))
     for org_id, voucher_id, day, fen, count in rows:
         facts[org_id].expenses.append(rules.ExpenseVoucher(voucher_id, day, from_fen(int(fen)),

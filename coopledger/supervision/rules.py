@@ -7,7 +7,7 @@ so the dashboard can link to it. No Flask, no SQL.
 
 - Cash over the limit: the cash balance at the end of a day above ``cash_limit``.
 - Large cash payment: one payment out of cash above ``cash_payment_limit``.
-- 白条: a voucher charging an expense with no scanned original attached.
+- 白条: a voucher paying an expense out of cash or the bank with no scanned original attached.
 - 坐收坐支: on one day cash was received and cash was paid out (neither from nor to the bank)
   while no cash was banked that day.
 - Round-sum payment: a payment of at least ``round_sum_minimum`` that is a whole multiple of
@@ -110,7 +110,7 @@ class Thresholds:
     cash_payment_limit: Decimal = Decimal("2000.00")
     round_sum_unit: Decimal = Decimal("1000.00")
     round_sum_minimum: Decimal = Decimal("10000.00")
-    duplicate_days: int = 30
+    duplicate_days: int = 10
     expiry_days: int = 60
     close_grace_days: int = 15
     question_days: int = 15
@@ -172,7 +172,8 @@ class Payment:
 
 @dataclass(frozen=True)
 class ExpenseVoucher:
-    """A posted voucher that charges an expense, with the number of scans attached."""
+    """A posted voucher that pays an expense out of cash or the bank, with the number of scans
+    attached."""
 
     voucher_id: int
     on: dt.date

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
+from sqlalchemy.exc import IntegrityError
 
 from coopledger.auth.permissions import Action, can, require
 from coopledger.dates import today
@@ -82,7 +83,10 @@ def dashboard() -> ResponseReturnValue:
     lines = queries.sort_lines(queries.dashboard(queries.organisations_of(townships), on=on),
                                sort, descending=descending)
     totals = {s: sum(1 for line in lines if line.figures.colour is s) for s in rules.Severity}
-    db.session.commit()   # what the voucher rules found is kept for the next view
+    try:
+        db.session.commit()   # what the voucher rules found is kept for the next view
+    except IntegrityError:
+        db.session.rollback()  # another worker kept the same findings a moment earlier
     return render_template("supervision/dashboard.html", lines=lines, townships=townships,
                            chosen=chosen, on=on, sort=sort, descending=descending,
                            totals=totals, Severity=rules.Severity)

@@ -334,6 +334,11 @@ def test_the_dashboard_sees_a_new_posting_at_once(client: FlaskClient, auth: Aut
         "qingshui"]["colour"] == "green"
     snapshot = db.session.get(RuleSnapshot, town.clean.id)
     assert snapshot is not None            # what the voucher rules found is kept
+    make_voucher(town.clean, town.user("ceshi-kj"), town.user("admin"), on=dt.date(2025, 6, 1),
+                 amount="3000.00", debit="513", credit="212", summary="计提管理人员工资")
+    db.session.commit()                    # an accrual pays nothing: no receipt is expected
+    assert _rows(client.get(f"/supervision/?on={ON}").get_data(as_text=True))[
+        "qingshui"]["colour"] == "green"
     make_voucher(town.clean, town.user("ceshi-kj"), town.user("admin"), on=dt.date(2025, 6, 2),
                  amount="260.00", debit="513", credit="101", summary="修理水泵")  # no scan
     db.session.commit()
