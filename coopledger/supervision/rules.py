@@ -577,3 +577,27 @@ NOTE_LABELS = {
     "above_distributable": N_("分配超过可分配收益"), "no_resolution": N_("无成员(代表)大会决议"),
     "not_filed": N_("已兑付但未报乡镇备案"),
 }
+
+
+@dataclass(frozen=True)
+class DaySpan:
+    """Consecutive days of one rule's hits, with the highest amount among them."""
+
+    start: dt.date
+    end: dt.date
+    peak: Decimal
+
+
+def day_spans(hits: Iterable[Hit]) -> list[DaySpan]:
+    """Dated hits merged into runs of consecutive days (cash left over the limit for months
+    reads as one span, not one line a day)."""
+    spans: list[DaySpan] = []
+    for hit in sorted((h for h in hits if h.on is not None), key=lambda h: h.on or dt.date.min):
+        assert hit.on is not None
+        amount = hit.amount if hit.amount is not None else ZERO
+        if spans and hit.on - spans[-1].end == dt.timedelta(days=1):
+            last = spans[-1]
+            spans[-1] = DaySpan(last.start, hit.on, max(last.peak, amount))
+        else:
+            spans.append(DaySpan(hit.on, hit.on, amount))
+    return spans

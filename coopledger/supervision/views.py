@@ -87,8 +87,12 @@ def dashboard() -> ResponseReturnValue:
         db.session.commit()   # what the voucher rules found is kept for the next view
     except IntegrityError:
         db.session.rollback()  # another worker kept the same findings a moment earlier
+    sort_options = [("colour", _("预警")), ("name", _("组织")), ("township", _("乡镇")),
+                    ("closed", _("已结账至")), ("missing", _("逾期/缺失公开")),
+                    ("findings", _("未销号问题")), ("red", _("红")), ("yellow", _("黄"))]
     return render_template("supervision/dashboard.html", lines=lines, townships=townships,
                            chosen=chosen, on=on, sort=sort, descending=descending,
+                           sort_options=sort_options,
                            totals=totals, Severity=rules.Severity)
 
 
@@ -132,6 +136,7 @@ def org(code: str) -> ResponseReturnValue:
                            latest_open=open_audit(organisation),
                            findings=queries.findings_of(organisation, open_only=True),
                            hits_shown=HITS_SHOWN, Severity=rules.Severity,
+                           day_spans=rules.day_spans,
                            notes=rules.NOTE_LABELS, today=today())
 
 

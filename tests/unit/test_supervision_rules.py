@@ -189,3 +189,11 @@ def test_records_are_read_from_warning_links_and_voucher_numbers() -> None:
                     RecordRef("contract", "4"), RecordRef("voucher_no", "2025-11:记:3")]
     assert bad == ["乱写"]
     assert rules.parse_records("2025-13 记-1")[1] == ["2025-13 记-1"]
+
+
+def test_consecutive_days_read_as_one_span() -> None:
+    hits = [rules.Hit(Ref("cash_day", str(d)), on=DAY + days(d), amount=D(str(5000 + d)))
+            for d in (0, 1, 2, 5)]
+    assert rules.day_spans(hits) == [
+        rules.DaySpan(DAY, DAY + days(2), D("5002")), rules.DaySpan(DAY + days(5),
+                                                                   DAY + days(5), D("5005"))]

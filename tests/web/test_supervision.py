@@ -121,7 +121,7 @@ def _rows(page: str) -> dict[str, dict[str, str]]:
     rows = {}
     for code, colour, body in re.findall(
             r'<tr data-org="([^"]+)" data-colour="([^"]+)">(.*?)</tr>', page, re.S):
-        cells = dict(re.findall(r'<td class="(?:num )?(\w+)">(.*?)</td>', body, re.S))
+        cells = dict(re.findall(r'<td class="(?:num )?(\w+)"[^>]*>(.*?)</td>', body, re.S))
         figures = {k: re.sub(r"<[^>]+>", "", v).strip() for k, v in cells.items()}
         rows[code] = {"colour": colour, **figures}
     return rows
@@ -160,8 +160,8 @@ def test_drill_down_lists_each_warning_with_links_to_its_records(client: FlaskCl
     page = client.get(f"/o/hedong/supervision/?on={ON}").get_data(as_text=True)
     cash = page.split('data-rule="cash_over_limit"')[1].split("</li>\n  \n")[0]
     assert "（171 处）" in cash                # every day from 1 January to 20 June
-    assert "/o/hedong/books/reports/cash_journal?period=2025-01-01..2025-01-01" in cash
-    assert "6,000.00" in cash
+    assert "/o/hedong/books/reports/cash_journal?period=2025-01-01..2025-06-20" in cash
+    assert "最高 6,000.00 元" in cash
     late = page.split('data-rule="disclosure_late"')[1]
     assert "2025-Q1" in late
     assert "逾期未公开" in late
