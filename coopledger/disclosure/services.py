@@ -60,9 +60,13 @@ def settings_of(org: Organisation) -> DisclosureSettings:
     """The organisation's calendar settings (quarterly, by the 15th, posted 15 days if unset)."""
     found = db.session.scalar(sa.select(DisclosureSettings).where(
         DisclosureSettings.organisation_id == org.id))
-    return found or DisclosureSettings(organisation_id=org.id,
-                                       frequency=rules.Frequency.QUARTERLY, deadline_day=15,
-                                       posting_days=15)
+    return found or default_settings(org)
+
+
+def default_settings(org: Organisation) -> DisclosureSettings:
+    """The calendar of an organisation that has set none (not added to the session)."""
+    return DisclosureSettings(organisation_id=org.id, frequency=rules.Frequency.QUARTERLY,
+                              deadline_day=15, posting_days=15)
 
 
 def save_settings(org: Organisation, *, frequency: rules.Frequency, deadline_day: int,

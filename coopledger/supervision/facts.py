@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from coopledger.contracts.models import Contract, ContractStatus
 from coopledger.contracts.money_models import ScheduleLine
 from coopledger.disclosure import rules as disclosure_rules
+from coopledger.disclosure import services as disclosure_services
 from coopledger.disclosure.models import (
     Disclosure,
     DisclosureKind,
@@ -227,18 +228,16 @@ def _disclosures(facts: dict[int, rules.OrgFacts], orgs: Sequence[Organisation],
         if posted is not None:
             first[(org_id, key)] = posted
     for org in orgs:
-        found = settings.get(org.id)
-        frequency = found.frequency if found else disclosure_rules.Frequency.QUARTERLY
-        day = found.deadline_day if found else 15
+        calendar = settings.get(org.id) or disclosure_services.default_settings(org)
         opened = facts[org.id].books_opened
         if opened is None:
             continue
         for year in range(max(opened.year, on.year - 1), on.year + 1):
-            for period in disclosure_rules.periods(frequency, year):
+            for period in disclosure_rules.periods(calendar.frequency, year):
                 if period.end < opened or period.end >= on:
                     continue
                 facts[org.id].disclosures.append(rules.DisclosureDue(
-                    period.key, period.end, disclosure_rules.deadline(period, day=day),
+                    period, disclosure_rules.deadline(period, day=calendar.deadline_day),
                     first.get((org.id, period.key))))
 
 

@@ -16,8 +16,13 @@ from coopledger.dates import utcnow
 from coopledger.extensions import db
 from coopledger.orgs.models import Organisation, Township, Village
 from coopledger.supervision import facts, rules
-from coopledger.supervision.models import Audit, Finding, FindingState, RuleSnapshot
-from coopledger.supervision.services import thresholds_of
+from coopledger.supervision.models import (
+    Audit,
+    Finding,
+    FindingState,
+    RuleSnapshot,
+    SupervisionSettings,
+)
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,20 @@ def organisations_of(townships: list[Township]) -> list[Organisation]:
         .order_by(Organisation.code)))
 
 
+def thresholds_of(township_ids: list[int]) -> dict[int, rules.Thresholds]:
+    """Each township's thresholds (the defaults where it has set none)."""
+    found = {s.township_id: s for s in db.session.scalars(sa.select(SupervisionSettings).where(
+        SupervisionSettings.township_id.in_(township_ids)))}
+    return {tid: _thresholds(found.get(tid)) for tid in township_ids}
+
+
+def _thresholds(row: SupervisionSettings | None) -> rules.Thresholds:
+    if row is None:
+        return rules.Thresholds()
+    return rules.Thresholds(**{name: getattr(row, name) for name in rules.THRESHOLD_FIELDS})
+
+
+
 def dashboard(orgs: list[Organisation], *, on: dt.date) -> list[Line]:
     """Figures of every organisation, each judged by its township's thresholds.
 
@@ -59,9 +78,9 @@ def dashboard(orgs: list[Organisation], *, on: dt.date) -> list[Line]:
     every other rule is computed afresh (its facts are small).
     """
     limits = thresholds_of(sorted({o.township_id for o in orgs}))
-    keys = {org_id: f"{mark}|{on.isoformat()}" for org_id, mark in
-            facts.posting_marks([o.id for o in orgs]).items()}
-    keys = {o.id: f"{keys.get(o.id, '-')}|{astuple(limits[o.township_id])}" for o in orgs}
+    marks = facts.posting_marks([o.id for o in orgs])
+    keys = {o.id: f"{marks.get(o.id, '-')}|{on.isoformat()}|{astuple(limits[o.township_id])}"
+            for o in orgs}
     kept = {snap.organisation_id: snap for snap in db.session.scalars(
         sa.select(RuleSnapshot).where(RuleSnapshot.organisation_id.in_(list(keys))))}
     current = {org_id: json.loads(snap.counts) for org_id, snap in kept.items()

@@ -31,9 +31,10 @@ import datetime as dt
 import enum
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
+from coopledger.disclosure import rules as disclosure_rules
 from coopledger.i18n import N_
 
 ZERO = Decimal("0.00")
@@ -114,6 +115,9 @@ class Thresholds:
     expiry_days: int = 60
     close_grace_days: int = 15
     question_days: int = 15
+
+
+THRESHOLD_FIELDS = tuple(f.name for f in fields(Thresholds))
 
 
 @dataclass(frozen=True)
@@ -204,10 +208,14 @@ class ContractTerm:
 class DisclosureDue:
     """A disclosure period with its deadline and first publication, if any."""
 
-    key: str
-    end: dt.date
+    period: disclosure_rules.Period
     due_by: dt.date
     published_on: dt.date | None
+
+    def state(self, on: dt.date) -> disclosure_rules.CalendarState:
+        """Where the period stands on ``on`` (the disclosure calendar's own rule)."""
+        return disclosure_rules.calendar_state(self.period, due_by=self.due_by,
+                                               published_on=self.published_on, today=on)
 
 
 @dataclass(frozen=True)
@@ -351,12 +359,13 @@ def late_disclosures(periods: Iterable[DisclosureDue], *, on: dt.date,
     (note "missing") or whose first publication came after the deadline ("late")."""
     hits = []
     for p in periods:
-        if p.end < since:
+        if p.period.end < since:
             continue
-        if p.published_on is None and on > p.due_by:
-            hits.append(Hit(Ref("disclosure", p.key), on=p.due_by, note="missing"))
-        elif p.published_on is not None and p.published_on > p.due_by:
-            hits.append(Hit(Ref("disclosure", p.key), on=p.published_on, note="late"))
+        state = p.state(on)
+        if state is disclosure_rules.CalendarState.MISSING:
+            hits.append(Hit(Ref("disclosure", p.period.key), on=p.due_by, note="missing"))
+        elif state is disclosure_rules.CalendarState.LATE:
+            hits.append(Hit(Ref("disclosure", p.period.key), on=p.published_on, note="late"))
     return hits
 
 
@@ -492,14 +501,10 @@ class Figures:
 def figures(facts: OrgFacts, fired: Mapping[Rule, int], *, on: dt.date) -> Figures:
     """The dashboard figures of one organisation from the rules that fired (with their number
     of hits); warnings are counted per rule, not per hit."""
-    due = late = missing = 0
-    for p in facts.disclosures:
-        if p.published_on is not None:
-            late += p.published_on > p.due_by
-        elif on > p.due_by:
-            missing += 1
-        elif on > p.end:
-            due += 1
+    states = [p.state(on) for p in facts.disclosures]
+    due, late, missing = (states.count(s) for s in (
+        disclosure_rules.CalendarState.DUE, disclosure_rules.CalendarState.LATE,
+        disclosure_rules.CalendarState.MISSING))
     red = sum(rule.severity is Severity.RED for rule, hits in fired.items() if hits)
     yellow = sum(1 for hits in fired.values() if hits) - red
     return Figures(last_closed_month(facts.books_opened, facts.closed_months), due, late,

@@ -42,8 +42,6 @@ from coopledger.supervision.models import (
     Verdict,
 )
 
-THRESHOLD_FIELDS = ("cash_limit", "cash_payment_limit", "round_sum_unit", "round_sum_minimum",
-                    "duplicate_days", "expiry_days", "close_grace_days", "question_days")
 MAX_SAMPLE = 200
 
 
@@ -54,19 +52,6 @@ class SupervisionError(CoopLedgerError):
 
 
 # --- thresholds --------------------------------------------------------------------------------
-
-def thresholds_of(township_ids: list[int]) -> dict[int, rules.Thresholds]:
-    """Each township's thresholds (the defaults where it has set none)."""
-    found = {s.township_id: s for s in db.session.scalars(sa.select(SupervisionSettings).where(
-        SupervisionSettings.township_id.in_(township_ids)))}
-    return {tid: _thresholds(found.get(tid)) for tid in township_ids}
-
-
-def _thresholds(row: SupervisionSettings | None) -> rules.Thresholds:
-    if row is None:
-        return rules.Thresholds()
-    return rules.Thresholds(**{name: getattr(row, name) for name in THRESHOLD_FIELDS})
-
 
 def save_thresholds(township: Township, values: rules.Thresholds, *, by: User,
                     ) -> SupervisionSettings:
@@ -79,15 +64,15 @@ def save_thresholds(township: Township, values: rules.Thresholds, *, by: User,
             raise SupervisionError(N_("天数阈值须在 0 至 366 之间。"))
     row = db.session.scalar(sa.select(SupervisionSettings).where(
         SupervisionSettings.township_id == township.id))
-    before = snapshot(row, THRESHOLD_FIELDS) if row else None
+    before = snapshot(row, rules.THRESHOLD_FIELDS) if row else None
     if row is None:
         row = SupervisionSettings(township_id=township.id)
         db.session.add(row)
-    for name in THRESHOLD_FIELDS:
+    for name in rules.THRESHOLD_FIELDS:
         setattr(row, name, getattr(values, name))
     db.session.flush()
     record("supervision.thresholds", township, by=by, before=before,
-           after=snapshot(row, THRESHOLD_FIELDS), label=township.name)
+           after=snapshot(row, rules.THRESHOLD_FIELDS), label=township.name)
     return row
 
 

@@ -102,9 +102,9 @@ def thresholds(code: str) -> ResponseReturnValue:
     """A township's warning thresholds."""
     town = get_township(code)
     require(me(), Action.CONFIGURE_SUPERVISION, town)
-    current = services.thresholds_of([town.id])[town.id]
+    current = queries.thresholds_of([town.id])[town.id]
     form = ThresholdsForm(data={name: str(getattr(current, name))
-                                for name in services.THRESHOLD_FIELDS})
+                                for name in rules.THRESHOLD_FIELDS})
     if form.validate_on_submit():
         values = rules.Thresholds(
             cash_limit=form.cash_limit.amount(),

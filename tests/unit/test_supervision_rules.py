@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from coopledger.disclosure.rules import period_of
 from coopledger.supervision import rules
 from coopledger.supervision.rules import (
     CashMove,
@@ -103,11 +104,9 @@ def test_expiring_contract_within_the_days_set() -> None:
 
 
 def test_disclosures_missing_or_published_late() -> None:
-    q1 = DisclosureDue("2025-Q1", dt.date(2025, 3, 31), dt.date(2025, 4, 15), None)
-    q2 = DisclosureDue("2025-Q2", dt.date(2025, 6, 30), dt.date(2025, 7, 15),
-                       dt.date(2025, 7, 20))
-    q3 = DisclosureDue("2025-Q3", dt.date(2025, 9, 30), dt.date(2025, 10, 15),
-                       dt.date(2025, 10, 15))
+    q1 = DisclosureDue(period_of("2025-Q1"), dt.date(2025, 4, 15), None)
+    q2 = DisclosureDue(period_of("2025-Q2"), dt.date(2025, 7, 15), dt.date(2025, 7, 20))
+    q3 = DisclosureDue(period_of("2025-Q3"), dt.date(2025, 10, 15), dt.date(2025, 10, 15))
     hits = rules.late_disclosures([q1, q2, q3], on=dt.date(2025, 11, 1),
                                   since=dt.date(2024, 1, 1))
     assert [(h.ref.key, h.note) for h in hits] == [("2025-Q1", "missing"), ("2025-Q2", "late")]

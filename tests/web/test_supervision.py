@@ -31,7 +31,7 @@ from coopledger.ledger.bookfile import Verification, record_check
 from coopledger.ledger.sample_books import PLACEHOLDER_PNG
 from coopledger.orgs import services as orgs
 from coopledger.orgs.models import AccountingStandard, OrgKind
-from coopledger.supervision import services
+from coopledger.supervision import queries, services
 from coopledger.supervision.models import (
     Finding,
     FindingSeverity,
@@ -211,7 +211,7 @@ def test_thresholds_are_per_township(client: FlaskClient, auth: Auth, town: Any)
         "round_sum_minimum": "10000", "duplicate_days": "30", "expiry_days": "60",
         "close_grace_days": "15", "question_days": "15"})
     assert refused.status_code == 200
-    assert services.thresholds_of([town.township_id])[town.township_id].cash_limit == 7000
+    assert queries.thresholds_of([town.township_id])[town.township_id].cash_limit == 7000
 
 
 def test_a_finding_needs_records_and_a_deadline(client: FlaskClient, auth: Auth,
