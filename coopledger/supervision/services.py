@@ -78,9 +78,10 @@ def save_thresholds(township: Township, values: rules.Thresholds, *, by: User,
 
 # --- opinions ----------------------------------------------------------------------------------
 
-def _auditor_of(org: Organisation, user: User) -> None:
+def _auditor_of(org: Organisation, user: User,
+                message: str = N_("只有本乡镇的审计人员可以这样做。")) -> None:
     if not (user.is_admin or org.township_id in audited_township_ids(user)):
-        raise SupervisionError(N_("只有本乡镇的审计人员可以这样做。"))
+        raise SupervisionError(message)
 
 
 def give_opinion(org: Organisation, subject: OpinionSubject, subject_id: int, *,
@@ -307,8 +308,7 @@ def respond(finding: Finding, *, response: str, by: User) -> Finding:
 
 def close_finding(finding: Finding, *, note: str, by: User) -> Finding:
     """The auditor accepts the correction and closes the finding (销号)."""
-    if not (by.is_admin or finding.organisation.township_id in audited_township_ids(by)):
-        raise SupervisionError(N_("只有乡镇审计人员可以销号。"))
+    _auditor_of(finding.organisation, by, N_("只有乡镇审计人员可以销号。"))
     if finding.state is FindingState.CLOSED:
         raise SupervisionError(N_("该问题已经销号。"))
     if finding.state is not FindingState.ANSWERED:

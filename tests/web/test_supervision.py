@@ -256,6 +256,8 @@ def test_the_organisation_answers_and_only_the_auditor_closes(client: FlaskClien
     client.post(f"{base}/respond", data={"response": "已补取发票并入账"})
     finding = db.session.get(Finding, town.finding_id)
     assert (finding.state, finding.response) == (FindingState.ANSWERED, "已补取发票并入账")
+    with pytest.raises(services.SupervisionError, match="只有乡镇审计人员可以销号"):
+        services.close_finding(finding, note="", by=town.user("ceshi-kj"))
     auth.login("ceshi-sj")
     assert "确认整改到位" in client.get(base).get_data(as_text=True)
     client.post(f"{base}/close", data={"note": "已核实", "close": "1"})
