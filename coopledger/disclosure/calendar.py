@@ -32,9 +32,7 @@ def calendar(org: Organisation, on: dt.date) -> list[Row]:
     earliest = max(opened.year if opened else on.year, on.year - 4)
     rows = []
     for year in range(on.year, earliest - 1, -1):
-        for period in rules.periods(settings.frequency, year):
-            if opened is not None and period.end < opened:
-                continue      # ended before the books opened: nothing to disclose from them
+        for period in rules.periods(settings.frequency, year, opened=opened):
             versions = services.versions_of(org, period.key)
             published = [v for v in versions if v.state is DisclosureState.PUBLISHED]
             first = published[0].posted_from if published else None

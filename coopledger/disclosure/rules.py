@@ -81,16 +81,18 @@ def _month_end(year: int, month: int) -> dt.date:
     return following - dt.timedelta(days=1)
 
 
-def periods(frequency: Frequency, year: int) -> list[Period]:
-    """The year's periods in order, then the annual one."""
+def periods(frequency: Frequency, year: int, *, opened: dt.date | None = None) -> list[Period]:
+    """The year's periods in order, then the annual one; with ``opened``, only those that had
+    not ended before the books opened (nothing before can be disclosed from them)."""
     if frequency is Frequency.MONTHLY:
         spans = [(dt.date(year, m, 1), _month_end(year, m), f"{year}-{m:02d}")
                  for m in range(1, 13)]
     else:
         spans = [(dt.date(year, 3 * q - 2, 1), _month_end(year, 3 * q), f"{year}-Q{q}")
                  for q in range(1, 5)]
-    return [*(Period(*span) for span in spans),
-            Period(dt.date(year, 1, 1), dt.date(year, 12, 31), str(year))]
+    every = [*(Period(*span) for span in spans),
+             Period(dt.date(year, 1, 1), dt.date(year, 12, 31), str(year))]
+    return [p for p in every if opened is None or p.end >= opened]
 
 
 def period_of(key: str) -> Period:

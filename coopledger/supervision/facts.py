@@ -233,8 +233,8 @@ def _disclosures(facts: dict[int, rules.OrgFacts], orgs: Sequence[Organisation],
         if opened is None:
             continue
         for year in range(max(opened.year, on.year - 1), on.year + 1):
-            for period in disclosure_rules.periods(calendar.frequency, year):
-                if period.end < opened or period.end >= on:
+            for period in disclosure_rules.periods(calendar.frequency, year, opened=opened):
+                if period.end >= on:
                     continue
                 facts[org.id].disclosures.append(rules.DisclosureDue(
                     period, disclosure_rules.deadline(period, day=calendar.deadline_day),

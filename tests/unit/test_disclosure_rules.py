@@ -80,3 +80,12 @@ def test_unmasked_finds_ids_and_long_digit_runs_only() -> None:
             "身份证 5116**********1234 金额 1234567.89 凭证 2025-03-000123")
     assert rules.unmasked(text) == ["511623199001011234", "6228480412345678901"]
     assert rules.unmasked("51162319900101123X") == ["51162319900101123X"]
+
+
+def test_periods_that_ended_before_the_books_opened_are_left_out() -> None:
+    opened = dt.date(2025, 4, 1)
+    keys = [p.key for p in rules.periods(rules.Frequency.QUARTERLY, 2025, opened=opened)]
+    assert keys == ["2025-Q2", "2025-Q3", "2025-Q4", "2025"]
+    assert [p.key for p in rules.periods(rules.Frequency.MONTHLY, 2025,
+                                         opened=dt.date(2025, 11, 30))] == ["2025-11", "2025-12",
+                                                                            "2025"]
