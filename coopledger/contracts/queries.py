@@ -67,7 +67,7 @@ def leases_of_parcels(parcel_ids: list[int]) -> dict[int, list[Contract]]:
     return found
 
 
-def _open_fen() -> sa.ColumnElement[int]:
+def open_fen() -> sa.ColumnElement[int]:
     """What is still to be received on a schedule line, in fen."""
     amount, received, written_off = (sa.type_coerce(column, sa.BigInteger) for column in (
         ScheduleLine.amount, ScheduleLine.received, ScheduleLine.written_off))
@@ -81,15 +81,15 @@ def overdue_query(org: Organisation, on: dt.date) -> sa.Select[ScheduleLine]:
             .join(Contract, Contract.id == ScheduleLine.contract_id)
             .options(contains_eager(ScheduleLine.contract).joinedload(Contract.partner))
             .where(ScheduleLine.organisation_id == org.id, ScheduleLine.due_on < on,
-                   _open_fen() > 0)
+                   open_fen() > 0)
             .order_by(ScheduleLine.due_on, Contract.number, ScheduleLine.seq))
 
 
 def overdue_total(org: Organisation, on: dt.date) -> tuple[int, Decimal]:
     """How many lines are overdue on ``on`` and how much they still owe."""
-    count, fen = db.session.execute(sa.select(sa.func.count(), sa.func.sum(_open_fen())).where(
+    count, fen = db.session.execute(sa.select(sa.func.count(), sa.func.sum(open_fen())).where(
         ScheduleLine.organisation_id == org.id, ScheduleLine.due_on < on,
-        _open_fen() > 0)).one()
+        open_fen() > 0)).one()
     return int(count), from_fen(int(fen or 0))
 
 

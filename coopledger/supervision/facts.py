@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from coopledger.contracts.models import Contract, ContractStatus
 from coopledger.contracts.money_models import ScheduleLine
+from coopledger.contracts.queries import open_fen
 from coopledger.disclosure import rules as disclosure_rules
 from coopledger.disclosure import services as disclosure_services
 from coopledger.disclosure.models import (
@@ -182,8 +183,7 @@ def _expenses(facts: dict[int, rules.OrgFacts], ids: list[int], money_ids: set[i
 
 
 def _contracts(facts: dict[int, rules.OrgFacts], ids: list[int], *, on: dt.date) -> None:
-    outstanding = (_fen(ScheduleLine.amount) - _fen(ScheduleLine.received)
-                   - _fen(ScheduleLine.written_off))
+    outstanding = open_fen()
     for org_id, contract_id, number, due_on, fen in db.session.execute(
             sa.select(ScheduleLine.organisation_id, ScheduleLine.contract_id, Contract.number,
                       ScheduleLine.due_on, outstanding)
