@@ -26,9 +26,10 @@ so the dashboard can link to it. No Flask, no SQL.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import enum
+import random
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
@@ -36,6 +37,7 @@ from decimal import Decimal
 
 from coopledger.disclosure import rules as disclosure_rules
 from coopledger.i18n import N_
+from coopledger.ledger.rules import month_end
 
 ZERO = Decimal("0.00")
 
@@ -369,11 +371,6 @@ def late_disclosures(periods: Iterable[DisclosureDue], *, on: dt.date,
     return hits
 
 
-def month_end(year: int, month: int) -> dt.date:
-    """The last day of a month."""
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
-
-
 def unclosed_periods(opened: dt.date | None, closed: frozenset[tuple[int, int]], *,
                      on: dt.date, grace_days: int) -> list[Hit]:
     """Months since the books opened, ended more than ``grace_days`` ago and not closed."""
@@ -532,8 +529,6 @@ CHECK_LABELS = dict(CHECKLIST)
 def draw_sample(voucher_ids: Iterable[int], *, size: int, seed: int) -> list[int]:
     """A reproducible random sample of vouchers: the same ids, size and seed give the same
     draw, in the order drawn."""
-    import random
-
     population = sorted(set(voucher_ids))
     return random.Random(seed).sample(population, min(size, len(population)))  # noqa: S311
 
@@ -553,8 +548,6 @@ RECORD_KINDS = ("voucher", "contract", "plan", "disclosure", "period", "cash_day
 def parse_records(text: str) -> tuple[list[RecordRef], list[str]]:
     """The records named one per line (or separated by ，/;): ``kind:key`` or a voucher number
     such as ``2025-03 记-12``. Returns the references and the lines that name nothing."""
-    import re
-
     refs: list[RecordRef] = []
     bad: list[str] = []
     for raw in re.split(r"[\n;；，,]+", text):
