@@ -52,7 +52,7 @@ def _setup_extensions(app: Flask) -> None:
     del models  # imported for the complete metadata
     db.init_app(app)
     with app.app_context():
-        configure_engine(db.engine)
+        configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_SECONDS"])
     migrate.init_app(app, db, directory=str(paths.MIGRATIONS_DIR), render_as_batch=True,
                      compare_type=True)
     csrf.init_app(app)

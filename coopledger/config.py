@@ -28,6 +28,8 @@ DEFAULTS: dict[str, Any] = {
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # How long a SQLite writer waits for another writer before giving up (seconds).
+    "SQLITE_BUSY_TIMEOUT_SECONDS": 60,
     # Login throttling: failures counted over a sliding window, per account and per address.
     "LOGIN_WINDOW_MINUTES": 15,
     "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,

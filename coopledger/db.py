@@ -90,7 +90,7 @@ def enum_column(enum_cls: Any, name: str) -> sa.Enum:
     )
 
 
-def configure_engine(engine: sa.Engine) -> None:
+def configure_engine(engine: sa.Engine, busy_timeout_seconds: float = 60) -> None:
     """Give SQLite real transactions (BEGIN/SAVEPOINT), foreign keys and safe concurrency.
 
     pysqlite's own transaction handling breaks SAVEPOINT and defers BEGIN; SQLAlchemy's
@@ -98,7 +98,11 @@ def configure_engine(engine: sa.Engine) -> None:
     deferred transaction that reads and then writes fails at once with "database is locked"
     when another writer got there first, whereas an immediate one waits (busy_timeout) for its
     turn. Writers on SQLite therefore queue up; a busy multi-user site uses PostgreSQL.
+
+    The busy timeout (``SQLITE_BUSY_TIMEOUT_SECONDS``, default 60 s) must outlast the slowest
+    write the app does on a loaded machine, so that a waiting writer is late, never an error.
     """
+    timeout_ms = int(busy_timeout_seconds * 1000)
     if engine.dialect.name != "sqlite":
         return
 
@@ -107,7 +111,7 @@ def configure_engine(engine: sa.Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute(f"PRAGMA busy_timeout={timeout_ms}")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
 

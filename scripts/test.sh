@@ -16,7 +16,9 @@ echo "== pytest on SQLite"
 .venv/bin/pytest -p no:cacheprovider -n "$workers" --db=sqlite "$@"
 if .venv/bin/python scripts/pgcheck.py "$COOPLEDGER_TEST_DATABASE_URL"; then
   echo "== pytest on PostgreSQL"
-  .venv/bin/pytest -p no:cacheprovider -n "$workers" --db=postgresql "$@"
+  # tests/unit touch no database: they ran once above. With arguments, run what was asked.
+  if (($#)); then pg_args=("$@"); else pg_args=(tests/web tests/browser); fi
+  .venv/bin/pytest -p no:cacheprovider -n "$workers" --db=postgresql "${pg_args[@]}"
 elif [[ ${CI:-} == true ]]; then
   echo "PostgreSQL is not reachable at $COOPLEDGER_TEST_DATABASE_URL; under CI that is a failure." >&2
   exit 1

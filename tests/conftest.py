@@ -7,6 +7,7 @@ transaction that is rolled back, on top of the committed sample world.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import os
 import tempfile
@@ -16,6 +17,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import HealthCheck, settings
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 os.environ.setdefault("COOPLEDGER_INSTANCE_PATH", tempfile.mkdtemp(prefix="coopledger-inst-"))
@@ -26,6 +28,14 @@ from flask_sqlalchemy.session import _app_ctx_id
 
 from coopledger import create_app
 from coopledger.extensions import db
+
+# Property tests must not depend on the speed of the machine: CI may run on a busy 2-core host,
+# where hypothesis's timing health checks ("input generation is slow") and per-example deadlines
+# fail tests that are correct. The example counts are the tests' own and stay as they are.
+settings.register_profile(
+    "ci", deadline=None, print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 PASSWORD = "coop-demo-2026"
@@ -113,22 +123,54 @@ def dispose(app: Flask) -> None:
 
 
 @pytest.fixture
-def session(app: Flask) -> Iterator[scoped_session[Any]]:
-    """Every test in one outer transaction, rolled back at the end; commits become savepoints."""
+def db_connection(app: Flask) -> Iterator[sa.Connection]:
+    """The connection a test's session runs on, inside a transaction rolled back afterwards.
+
+    A test module may override it with ``scope="module"`` to build a costly world once and run
+    each of its tests in a savepoint on top (see ``tests/web/test_permissions.py``).
+    """
     with app.app_context():
         connection = db.engine.connect()
         outer = connection.begin()
-        original = db.session
-        db.session = scoped_session(  # type: ignore[misc]
-            sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
-            scopefunc=_app_ctx_id)
         try:
-            yield db.session
+            yield connection
         finally:
-            db.session.remove()
-            db.session = original  # type: ignore[misc]
             outer.rollback()
             connection.close()
+
+
+@contextlib.contextmanager
+def bound_session(connection: sa.Connection) -> Iterator[scoped_session[Any]]:
+    """Make ``db.session`` work on ``connection``; its commits become savepoints."""
+    original = db.session
+    db.session = scoped_session(  # type: ignore[misc]
+        sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
+        scopefunc=_app_ctx_id)
+    try:
+        yield db.session
+    finally:
+        db.session.remove()
+        db.session = original  # type: ignore[misc]
+
+
+@contextlib.contextmanager
+def savepoint_session(app: Flask, connection: sa.Connection) -> Iterator[scoped_session[Any]]:
+    """A session for one test in a savepoint of ``connection``, rolled back at the end."""
+    with app.app_context():
+        savepoint = connection.begin_nested()
+        try:
+            with bound_session(connection) as bound:
+                yield bound
+        finally:
+            if savepoint.is_active:
+                savepoint.rollback()
+
+
+@pytest.fixture
+def session(app: Flask, db_connection: sa.Connection) -> Iterator[scoped_session[Any]]:
+    """Every test in one outer transaction, rolled back at the end; commits become savepoints."""
+    with savepoint_session(app, db_connection) as bound:
+        yield bound
 
 
 class IsolatedClient(FlaskClient):
@@ -170,24 +212,35 @@ def auth(client: FlaskClient) -> Auth:
     return Auth(client)
 
 
+class Lookup:
+    """Look up sample records: .user("admin"), .org("shian-tdgf"), .township("tashan").
+
+    Tests and world builders also keep ids of the records they made on it as attributes.
+    """
+
+    def user(self, username: str) -> Any:
+        from coopledger.auth.models import User
+
+        return db.session.scalars(sa.select(User).where(User.username == username)).one()
+
+    def org(self, code: str) -> Any:
+        from coopledger.orgs.models import Organisation
+
+        return db.session.scalars(
+            sa.select(Organisation).where(Organisation.code == code)).one()
+
+    def township(self, code: str) -> Any:
+        from coopledger.orgs.models import Township
+
+        return db.session.scalars(sa.select(Township).where(Township.code == code)).one()
+
+    def village(self, code: str) -> Any:
+        from coopledger.orgs.models import Village
+
+        return db.session.scalars(sa.select(Village).where(Village.code == code)).one()
+
+
 @pytest.fixture
-def by_name(session: Any) -> Any:
-    """Look up sample records: by_name.user("admin"), .org("shian-tdgf"), .township("tashan")."""
-    from coopledger.auth.models import User
-    from coopledger.orgs.models import Organisation, Township, Village
-
-    class Lookup:
-        def user(self, username: str) -> User:
-            return db.session.scalars(sa.select(User).where(User.username == username)).one()
-
-        def org(self, code: str) -> Organisation:
-            return db.session.scalars(
-                sa.select(Organisation).where(Organisation.code == code)).one()
-
-        def township(self, code: str) -> Township:
-            return db.session.scalars(sa.select(Township).where(Township.code == code)).one()
-
-        def village(self, code: str) -> Village:
-            return db.session.scalars(sa.select(Village).where(Village.code == code)).one()
-
+def by_name(session: Any) -> Lookup:
+    """Look up sample records by their codes and names (see ``Lookup``)."""
     return Lookup()

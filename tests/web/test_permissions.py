@@ -7,7 +7,7 @@ matrix keeps covering the whole app as later issues extend it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -39,7 +39,7 @@ from coopledger.ledger.models import Voucher
 from coopledger.ledger.sample_books import PLACEHOLDER_PNG
 from coopledger.members.models import Household
 from coopledger.shares.models import Certificate, ShareOperation
-from tests.conftest import Auth
+from tests.conftest import Auth, Lookup, bound_session, savepoint_session
 from tests.distribution_helpers import close_2024
 from tests.ledger_helpers import book_with_vouchers, make_voucher
 
@@ -537,8 +537,7 @@ SUPERVISION_CASES = [
 ]
 
 
-@pytest.fixture
-def supervision_world(by_name: Any) -> Any:
+def build_supervision_world(by_name: Any, app: Flask) -> Any:
     """石安村股份经济合作社's books with an open audit (a sampled voucher) and a finding."""
     from coopledger.supervision import services as supervision
     from coopledger.supervision.models import FindingSeverity
@@ -558,8 +557,7 @@ def supervision_world(by_name: Any) -> Any:
     return by_name
 
 
-@pytest.fixture
-def disclosure_world(by_name: Any, app: Flask) -> Any:
+def build_disclosure_world(by_name: Any, app: Flask) -> Any:
     """石安村股份经济合作社 with its first quarter of 2024 published (a post, a question) and
     the second in draft."""
     org, accountant = by_name.org("shian-jjhzs"), by_name.user("accountant")
@@ -587,8 +585,7 @@ def disclosure_world(by_name: Any, app: Flask) -> Any:
     return by_name
 
 
-@pytest.fixture
-def world(by_name: Any, app: Flask) -> Any:
+def build_world(by_name: Any, app: Flask) -> Any:
     """Sample-world lookups, an export job of the township auditor, and books with vouchers
     in each state for 石安村 (and one voucher in the other township)."""
     job = jobs.start_job("audit.export", title="导出", params={"township_ids": [
@@ -654,8 +651,7 @@ def world(by_name: Any, app: Flask) -> Any:
     return by_name
 
 
-@pytest.fixture
-def asset_world(by_name: Any, app: Flask) -> Any:
+def build_asset_world(by_name: Any, app: Flask) -> Any:
     """石安村股份经济合作社's books with a card (a photo, a drafted month), a disposed card, a
     resource with a document and a linked contract, and an open stock-take (kept apart from
     ``world``, which the other cases build and these do not need)."""
@@ -698,6 +694,96 @@ def asset_world(by_name: Any, app: Flask) -> Any:
     by_name.stock_item_id = stock_take.items[0].id
     db.session.commit()
     return by_name
+
+
+BUILDERS: dict[str, Callable[[Any, Flask], Any]] = {
+    "world": build_world, "asset_world": build_asset_world,
+    "disclosure_world": build_disclosure_world, "supervision_world": build_supervision_world,
+}
+
+
+class Worlds:
+    """The world the current test needs, built once on the module's connection.
+
+    Building a world takes about a second; the matrix has ~1,300 cases. Each world is built in
+    a savepoint of the module's transaction and kept while consecutive tests need it; each test
+    then runs in a savepoint of its own on top, rolled back afterwards. Moving to a test that
+    needs another world rolls the first one back (SQLite has one writer, so worlds are built
+    one at a time on one connection).
+    """
+
+    def __init__(self, app: Flask, connection: sa.Connection) -> None:
+        self.app, self.connection = app, connection
+        self.current: str | None = None
+        self.savepoint: sa.NestedTransaction | None = None
+        self.lookup: Any = None
+
+    def ensure(self, name: str | None) -> Any:
+        if name == self.current:
+            return self.lookup
+        if self.savepoint is not None and self.savepoint.is_active:
+            self.savepoint.rollback()
+        self.current, self.savepoint, self.lookup = None, None, None
+        if name is None:
+            return None
+        self.savepoint = self.connection.begin_nested()
+        with self.app.app_context(), bound_session(self.connection):
+            self.lookup = BUILDERS[name](Lookup(), self.app)
+            db.session.commit()
+        self.current = name
+        return self.lookup
+
+
+@pytest.fixture(scope="module")
+def db_connection(app: Flask) -> Iterator[sa.Connection]:
+    """One connection (and transaction) for the whole module: the worlds live in it."""
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        try:
+            yield connection
+        finally:
+            outer.rollback()
+            connection.close()
+
+
+@pytest.fixture(scope="module")
+def worlds(app: Flask, db_connection: sa.Connection) -> Worlds:
+    return Worlds(app, db_connection)
+
+
+@pytest.fixture
+def session(request: pytest.FixtureRequest, app: Flask, db_connection: sa.Connection,
+            worlds: Worlds) -> Iterator[Any]:
+    """The test's savepoint, on top of the world it asks for (or of none)."""
+    worlds.ensure(next((name for name in BUILDERS if name in request.fixturenames), None))
+    with savepoint_session(app, db_connection) as bound:
+        yield bound
+
+
+@pytest.fixture
+def world(session: Any, worlds: Worlds) -> Any:
+    """Sample-world lookups, an export job of the township auditor, and books with vouchers
+    in each state for 石安村 (and one voucher in the other township)."""
+    return worlds.lookup
+
+
+@pytest.fixture
+def asset_world(session: Any, worlds: Worlds) -> Any:
+    """Cards, a disposal, a resource and a stock-take of 石安村股份经济合作社."""
+    return worlds.lookup
+
+
+@pytest.fixture
+def disclosure_world(session: Any, worlds: Worlds) -> Any:
+    """石安村股份经济合作社 with 2024-Q1 published and 2024-Q2 in draft."""
+    return worlds.lookup
+
+
+@pytest.fixture
+def supervision_world(session: Any, worlds: Worlds) -> Any:
+    """石安村股份经济合作社 with an open audit and a finding."""
+    return worlds.lookup
 
 
 @pytest.mark.parametrize("user", USERS)
