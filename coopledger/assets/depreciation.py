@@ -32,7 +32,7 @@ from coopledger.dates import today, utcnow
 from coopledger.extensions import db
 from coopledger.i18n import N_
 from coopledger.ledger import vouchers
-from coopledger.ledger.books import accounts_by_code
+from coopledger.ledger.books import accounts_by_code, lock_book
 from coopledger.ledger.models import VoucherState
 from coopledger.ledger.rules import month_end
 from coopledger.money import from_fen
@@ -156,7 +156,10 @@ def _check_month(org: Organisation, year: int, month: int) -> None:
 
 
 def draft_run(org: Organisation, year: int, month: int, *, by: User) -> DepreciationRun:
-    """Compute the month and draft its voucher (借 费用 贷 累计折旧/累计摊销)."""
+    """Compute the month and draft its voucher (借 费用 贷 累计折旧/累计摊销).
+
+    Under the book's lock, so two runs of one month cannot both be drafted."""
+    lock_book(org.id)
     _check_month(org, year, month)
     planned = plan(org, year, month)
     if not planned:
@@ -196,6 +199,7 @@ def lines_of(run: DepreciationRun) -> list[tuple[AssetCard, DepreciationLine]]:
 
 def withdraw_run(run: DepreciationRun, *, by: User) -> None:
     """Delete the latest run and its draft voucher (to redo the month)."""
+    lock_book(run.organisation_id)
     latest = latest_run(run.organisation)
     if latest is None or latest.id != run.id:
         raise AssetRuleError(N_("只能撤回最近一个月的折旧。"))

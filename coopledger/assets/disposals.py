@@ -37,6 +37,7 @@ from coopledger.ledger import vouchers
 from coopledger.ledger.books import accounts_by_code
 from coopledger.ledger.models import Voucher, VoucherState
 from coopledger.ledger.standards import STANDARDS
+from coopledger.locking import lock
 
 ZERO = Decimal("0.00")
 
@@ -76,6 +77,7 @@ def check_disposable(card: AssetCard, on: dt.date) -> None:
 def dispose(card: AssetCard, *, kind: DisposalKind, on: dt.date, proceeds: Decimal,
             costs: Decimal, cash_code: str | None, reason: str, by: User) -> AssetDisposal:
     """Record the disposal and draft its 固定资产清理 vouchers."""
+    lock(card)
     if kind is DisposalKind.SHORTAGE:
         raise AssetRuleError(N_("盘亏通过资产清查处理。"))
     check_disposable(card, on)
@@ -119,6 +121,7 @@ def dispose(card: AssetCard, *, kind: DisposalKind, on: dt.date, proceeds: Decim
 
 def withdraw(disposal: AssetDisposal, *, by: User) -> AssetCard:
     """Undo a disposal whose vouchers are still drafts; the card is in use again."""
+    lock(disposal.card)
     if disposal.kind is DisposalKind.SHORTAGE:
         raise AssetRuleError(N_("盘亏由资产清查生成，不能在这里撤回。"))
     drafted: list[Voucher] = [v for v in (disposal.transfer_voucher, disposal.settle_voucher)

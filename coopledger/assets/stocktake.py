@@ -36,6 +36,7 @@ from coopledger.i18n import N_
 from coopledger.ledger import vouchers
 from coopledger.ledger.books import accounts_by_code
 from coopledger.ledger.standards import STANDARDS
+from coopledger.locking import lock
 from coopledger.orgs.models import Organisation
 
 ZERO = Decimal("0.00")
@@ -72,7 +73,8 @@ def start(org: Organisation, *, year: int, counted_on: dt.date, by: User) -> Sto
 
 def record_count(item: StockTakeItem, *, result: CountResult, counted_area: Decimal | None,
                  note: str, by: User | None) -> StockTakeItem:
-    """Enter what the counters found for one line."""
+    """Enter what the counters found for one line (under the stock-take's lock)."""
+    lock(item.stock_take)
     if item.stock_take.state is not StockTakeState.COUNTING:
         raise AssetRuleError(N_("清查已审批，不能再修改清点结果。"))
     if result is CountResult.MISSING and item.card is None:
@@ -95,6 +97,7 @@ def record_count(item: StockTakeItem, *, result: CountResult, counted_area: Deci
 def approve(stock_take: StockTake, *, approval_ref: str, approved_on: dt.date,
             by: User) -> StockTake:
     """Approve the count and book its differences."""
+    lock(stock_take)
     if stock_take.state is not StockTakeState.COUNTING:
         raise AssetRuleError(N_("该清查已经审批。"))
     pending = [i for i in stock_take.items if i.result is CountResult.PENDING]

@@ -37,6 +37,7 @@ from coopledger.ledger import origins, vouchers
 from coopledger.ledger.books import accounts_by_code
 from coopledger.ledger.models import Account, Voucher, VoucherState
 from coopledger.ledger.standards import STANDARDS
+from coopledger.locking import lock
 from coopledger.money import from_fen
 from coopledger.orgs.models import Organisation
 
@@ -129,6 +130,7 @@ def record_payment(contract: Contract, *, purpose: Purpose, on: dt.date, amount:
                    cash_code: str, keep_excess: bool = False, note: str = "",
                    by: User) -> ContractPayment:
     """Record money received or paid under a contract and draft its voucher."""
+    lock(contract)
     _check(contract, purpose, on, amount)
     accounts = _accounts(contract, cash_code)
     settlement = booking.Settlement([], ZERO)
@@ -188,6 +190,7 @@ def pending_deferrals(contract: Contract) -> dict[int, Decimal]:
 
 def release_deferrals(contract: Contract, *, year: int, on: dt.date, by: User) -> Voucher:
     """Draft the voucher that makes a year's advance rent income of that year."""
+    lock(contract)
     if on.year != year:
         raise ContractError(N_("结转日期须在 %(year)d 年内。"), year=year)
     if on > today():
@@ -215,6 +218,7 @@ def release_deferrals(contract: Contract, *, year: int, on: dt.date, by: User) -
 def cancel_payment(payment: ContractPayment, *, by: User) -> None:
     """Undo a payment whose voucher is still a draft: the schedule is as before and the draft
     is deleted."""
+    lock(payment.contract)
     voucher = payment.voucher
     if voucher is not None and voucher.state is not VoucherState.DRAFT:
         raise ContractError(N_("凭证 %(label)s 已%(state)s：请在账簿中红字冲销后再重新登记。"),

@@ -25,6 +25,7 @@ from coopledger.contracts.money_models import GrainPrice, LineKind, ScheduleLine
 from coopledger.contracts.signing import ContractError
 from coopledger.extensions import db
 from coopledger.i18n import N_
+from coopledger.locking import lock
 from coopledger.money import round_money
 from coopledger.orgs.models import Organisation
 
@@ -95,6 +96,7 @@ def _check(contract: Contract, terms: MoneyTerms) -> None:
 
 def set_terms(contract: Contract, terms: MoneyTerms, *, by: User | None) -> Contract:
     """Set the money terms of a draft (the fields of other kinds are cleared)."""
+    lock(contract)
     if contract.status is not ContractStatus.DRAFT:
         raise ContractError(N_("合同已签订，不能再修改条款。"))
     _check(contract, terms)
@@ -205,6 +207,7 @@ def _reprice(org: Organisation) -> int:
 def terminate_contract(contract: Contract, *, on: dt.date, reason: str,
                        by: User | None) -> Contract:
     """End a running contract early and settle its schedule."""
+    lock(contract)
     if contract.status is not ContractStatus.ACTIVE:
         raise ContractError(N_("只有履行中的合同可以提前终止。"))
     if not reason.strip():
@@ -235,6 +238,7 @@ def terminate_contract(contract: Contract, *, on: dt.date, reason: str,
 def settle_venture_year(contract: Contract, *, year: int, venture_profit: Decimal,
                         due_on: dt.date | None, by: User | None) -> ScheduleLine:
     """Record a joint venture's profit for a year: the organisation's share becomes due."""
+    lock(contract)
     if contract.kind is not ContractKind.JOINT_VENTURE or contract.status is ContractStatus.DRAFT:
         raise ContractError(N_("只有已签订的合资合作合同可以登记年度结算。"))
     if venture_profit <= 0:

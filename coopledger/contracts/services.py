@@ -31,6 +31,7 @@ from coopledger.errors import CoopLedgerError
 from coopledger.extensions import db
 from coopledger.i18n import N_
 from coopledger.ids import normalize_credit_code, normalize_resident_id
+from coopledger.locking import lock
 from coopledger.members.models import Contribution, Parcel
 from coopledger.members.services import clean_bank_account, clean_phone
 from coopledger.orgs.models import Organisation
@@ -168,6 +169,7 @@ def create_contract(org: Organisation, data: ContractData, *, by: User | None) -
 
 def update_contract(contract: Contract, data: ContractData, *, by: User | None) -> Contract:
     """Change a draft; a signed contract is changed only by its own operations."""
+    lock(contract)
     if contract.status is not ContractStatus.DRAFT:
         raise ContractError(N_("合同已签订，不能再修改条款。"))
     before = snapshot(contract, CONTRACT_FIELDS)
@@ -182,6 +184,7 @@ def sign_contract(contract: Contract, *, approval_ref: str, approved_on: dt.date
                   signed_on: dt.date, by: User | None) -> Contract:
     """Record the approval and the signing: the draft becomes active (a lease's schedule is
     stored)."""
+    lock(contract)
     if contract.status is not ContractStatus.DRAFT:
         raise ContractError(N_("只有草拟的合同可以签订。"))
     signing.check_signing(approval_ref=approval_ref, approved_on=approved_on,
@@ -208,6 +211,7 @@ def _draft_lease(contract: Contract) -> None:
 def add_leased_parcel(contract: Contract, parcel_code: str, *, by: User | None,
                       ) -> LeasedParcel:
     """Cover one more contributed parcel by a draft lease (refused if leased elsewhere)."""
+    lock(contract)
     _draft_lease(contract)
     code = parcel_code.strip()
     found = db.session.scalars(sa.select(Parcel).join(Contribution).where(
@@ -242,6 +246,7 @@ def add_leased_parcel(contract: Contract, parcel_code: str, *, by: User | None,
 
 def remove_leased_parcel(leased: LeasedParcel, *, by: User | None) -> None:
     """Take a parcel out of a draft lease."""
+    lock(leased.contract)
     contract = leased.contract
     _draft_lease(contract)
     code, area = leased.parcel.code, str(leased.parcel.area)

@@ -45,8 +45,9 @@ from coopledger.errors import CoopLedgerError
 from coopledger.extensions import db
 from coopledger.i18n import N_
 from coopledger.ledger.attachments import store_scan
-from coopledger.ledger.books import find_period
-from coopledger.ledger.models import Book, Voucher, VoucherState
+from coopledger.ledger.books import find_period, lock_book
+from coopledger.ledger.models import Voucher, VoucherState
+from coopledger.locking import lock
 from coopledger.orgs.models import Organisation
 
 
@@ -188,6 +189,7 @@ def _new_version(org: Organisation, period: rules.Period, *, version: int,
 
 def correct(published: Disclosure, *, reason: str, by: User) -> Disclosure:
     """A new version of a published disclosure, naming it and why."""
+    lock(published)
     if published.state is not DisclosureState.PUBLISHED:
         raise DisclosureError(N_("只有已公开的版本可以更正；草稿请直接修改说明。"))
     if not reason.strip():
@@ -202,6 +204,7 @@ def correct(published: Disclosure, *, reason: str, by: User) -> Disclosure:
 
 
 def _draft_only(disclosure: Disclosure) -> None:
+    lock(disclosure)
     if disclosure.state is not DisclosureState.DRAFT:
         raise DisclosureError(N_("只有草稿可以修改（现为“%(state)s”）。"),
                               state=str(CoopLedgerError(disclosure.state.label)))
@@ -256,6 +259,7 @@ def committee(org: Organisation) -> list[User]:
 
 def review(disclosure: Disclosure, *, agrees: bool, comment: str, by: User) -> Disclosure:
     """A member's agree/disagree; disagreement returns the draft, unanimity moves it on."""
+    lock(disclosure)
     if disclosure.state is not DisclosureState.REVIEWING:
         raise DisclosureError(N_("该公开不在民主理财小组审核阶段。"))
     if Role.SUPERVISOR not in org_roles(by, disclosure.organisation):
@@ -282,6 +286,7 @@ def review(disclosure: Disclosure, *, agrees: bool, comment: str, by: User) -> D
 def township_review(disclosure: Disclosure, *, agrees: bool, opinion: str,
                     by: User) -> Disclosure:
     """The township auditor's opinion; a disagreement returns the draft."""
+    lock(disclosure)
     if disclosure.state is not DisclosureState.TOWNSHIP:
         raise DisclosureError(N_("该公开不在乡镇审核阶段。"))
     if disclosure.organisation.township_id not in audited_township_ids(by):
@@ -340,12 +345,17 @@ def publish(disclosure: Disclosure, *, render_pdf: Renderer, storage: Path, by: 
             posted_on: dt.date | None = None) -> Disclosure:
     """Freeze and publish: canonical JSON, the A4 and A3 notices, ledger head and the chained
     hash (taken over both notices, A4 then A3). ``posted_on`` records when an earlier notice
-    went up, for loading a history of postings (it is frozen like the rest)."""
+    went up, for loading a history of postings (it is frozen like the rest).
+
+    The organisation's book row is locked first (one publication of the organisation at a time,
+    so two cannot chain to the same predecessor), then the disclosure, whose state is re-checked.
+    ``progress`` must not commit this transaction (the job writes it on its own connection).
+    """
+    org = disclosure.organisation
+    lock_book(org.id)
+    lock(disclosure)
     if disclosure.state is not DisclosureState.TOWNSHIP or disclosure.township_at is None:
         raise DisclosureError(N_("须经民主理财小组和乡镇审核同意后才能公开。"))
-    org = disclosure.organisation
-    db.session.execute(sa.select(Book.organisation_id).where(Book.organisation_id == org.id)
-                       .with_for_update())   # one publication of the organisation at a time
     check_publishable(org, rules.period_of(disclosure.period_key))
     settings = settings_of(org)
     posted_from = posted_on or today()

@@ -31,6 +31,7 @@ from coopledger.i18n import N_
 from coopledger.ledger import vouchers
 from coopledger.ledger.attachments import store_scan
 from coopledger.ledger.models import Voucher, VoucherState
+from coopledger.locking import lock
 from coopledger.money import round_money
 from coopledger.orgs.models import Organisation
 from coopledger.shares.services import classes_of
@@ -153,6 +154,7 @@ def create_plan(org: Organisation, year: int, data: PlanData, *, by: User | None
 
 def update_plan(plan: Plan, data: PlanData, *, by: User | None) -> Plan:
     """Change a draft and recompute it."""
+    lock(plan)
     if plan.state is not PlanState.DRAFT:
         raise DistributionError(N_("方案已提交，不能再修改；确需修改请另立新版本并说明原因。"))
     figures.check_year_closed(plan.organisation, plan.year)
@@ -182,6 +184,7 @@ def _not_future(on: dt.date) -> None:
 
 def propose(plan: Plan, *, on: dt.date, by: User | None) -> Plan:
     """理事会 proposes the plan."""
+    lock(plan)
     _not_future(on)
     if on <= dt.date(plan.year, 12, 31):
         raise DistributionError(N_("理事会提出方案的日期须在 %(year)d 年结束之后。"),
@@ -193,6 +196,7 @@ def propose(plan: Plan, *, on: dt.date, by: User | None) -> Plan:
 
 def review(plan: Plan, *, on: dt.date, by: User | None) -> Plan:
     """监事会 has reviewed it."""
+    lock(plan)
     _not_future(on)
     if plan.proposed_on is not None and on < plan.proposed_on:
         raise DistributionError(N_("监事会审核日期早于理事会提出日期。"))
@@ -204,6 +208,7 @@ def review(plan: Plan, *, on: dt.date, by: User | None) -> Plan:
 def approve(plan: Plan, *, resolution_no: str, on: dt.date, content: bytes | None,
             filename: str, storage: Path, by: User) -> Plan:
     """成员(代表)大会 approved it: the resolution is kept and the voucher drafted."""
+    lock(plan)
     _not_future(on)
     if not resolution_no.strip():
         raise DistributionError(N_("请填写成员(代表)大会决议文号。"))
@@ -235,6 +240,7 @@ def _approval_voucher(plan: Plan, *, on: dt.date, by: User) -> Voucher | None:
 
 def post(plan: Plan, *, start: dt.date, end: dt.date, by: User | None) -> Plan:
     """The plan is posted publicly (公示) from ``start`` to ``end``."""
+    lock(plan)
     if end < start:
         raise DistributionError(N_("公示结束日期早于开始日期。"))
     if plan.resolution_on is not None and start < plan.resolution_on:
@@ -246,6 +252,7 @@ def post(plan: Plan, *, start: dt.date, end: dt.date, by: User | None) -> Plan:
 
 def file_with_township(plan: Plan, *, on: dt.date, by: User | None) -> Plan:
     """The plan was filed with the township (备案)."""
+    lock(plan)
     _not_future(on)
     if plan.posted_from is not None and on < plan.posted_from:
         raise DistributionError(N_("备案日期早于公示开始日期。"))
@@ -259,6 +266,9 @@ PAYABLE = (PlanState.APPROVED, PlanState.POSTED, PlanState.FILED)
 
 def pay(plan: Plan, line_ids: list[int], *, on: dt.date, cash_code: str, by: User) -> Voucher:
     """Record payment of these lines in full; one payment voucher is drafted."""
+    lock(plan)
+    if plan.state is PlanState.PAID:
+        raise DistributionError(N_("方案已全部兑付，不能重复兑付。"))
     if plan.state not in PAYABLE:
         raise DistributionError(N_("方案经成员(代表)大会通过后才能兑付。"))
     _not_future(on)
@@ -297,6 +307,7 @@ def pay(plan: Plan, line_ids: list[int], *, on: dt.date, cash_code: str, by: Use
 
 def new_version(plan: Plan, *, reason: str, by: User | None) -> Plan:
     """Start a new draft version of a plan that has left the draft state."""
+    lock(plan)
     if not reason.strip():
         raise DistributionError(N_("请说明为什么修改已提交的方案。"))
     if plan.state in (PlanState.DRAFT, PlanState.SUPERSEDED):

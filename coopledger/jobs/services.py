@@ -1,8 +1,8 @@
 """Starting jobs and running them: the web process queues, a huey worker executes.
 
 :func:`start_job` creates the record and flushes; the view commits and then calls
-:func:`enqueue`. :func:`execute_job` runs in the worker and commits its own progress, since
-it is outside any request.
+:func:`enqueue`. :func:`execute_job` runs in the worker: it commits the job's start and its end; the
+handler's work is one transaction, and progress is written beside it (see ``_progress_writer``).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import sqlalchemy as sa
 from flask import Flask, current_app, has_app_context
 
 from coopledger.audit.services import record
@@ -21,7 +22,8 @@ from coopledger.extensions import db
 from coopledger.i18n import N_
 from coopledger.jobs.models import Job, JobState
 from coopledger.jobs.queue import huey
-from coopledger.jobs.registry import get_kind
+from coopledger.jobs.registry import Progress, get_kind
+from coopledger.locking import lock
 
 if TYPE_CHECKING:
     from coopledger.auth.models import User
@@ -64,19 +66,18 @@ def run_job(job_id: int) -> None:
 def execute_job(job_id: int) -> None:
     """Run a job's handler, recording progress, result or failure."""
     job = db.session.get(Job, job_id)
-    if job is None or job.state is not JobState.QUEUED:
+    if job is None:
+        return
+    lock(job)  # a job handed out twice runs once
+    if job.state is not JobState.QUEUED:
         return
     job.state, job.started_at = JobState.RUNNING, utcnow()
     db.session.commit()
     out_dir = Path(current_app.config["STORAGE_DIR"]) / "jobs" / str(job.id)
     out_dir.mkdir(parents=True, exist_ok=True)
 
-    def progress(percent: int, message: str) -> None:
-        job.progress, job.message = max(0, min(100, percent)), message[:5000]
-        db.session.commit()
-
     try:
-        result = get_kind(job.kind).handler(dict(job.params), progress, out_dir)
+        result = get_kind(job.kind).handler(dict(job.params), _progress_writer(job), out_dir)
     except CoopLedgerError as err:
         _fail(job, str(err))
         return
@@ -89,6 +90,30 @@ def execute_job(job_id: int) -> None:
         job.result_path = str(result.relative_to(current_app.config["STORAGE_DIR"]))
         job.result_name = result.name
     db.session.commit()
+
+
+def _progress_writer(job: Job) -> Progress:
+    """How the handler reports progress without ever committing its own transaction.
+
+    A handler's work is one transaction holding its locks (a publication holds its book's lock
+    until it is chained); committing it to show progress would release them half-way. On
+    PostgreSQL progress is written on a connection of its own, so the page sees it at once. On
+    SQLite a second connection could not write while the job holds the database's one write
+    lock, so progress is kept on the job row and becomes visible when the job ends.
+    """
+    job_id = job.id
+    own_connection = db.engine.dialect.name != "sqlite"
+
+    def progress(percent: int, message: str) -> None:
+        percent, message = max(0, min(100, percent)), message[:5000]
+        if not own_connection:
+            job.progress, job.message = percent, message
+            return
+        with db.engine.begin() as connection:
+            connection.execute(sa.update(Job).where(Job.id == job_id).values(
+                progress=percent, message=message))
+
+    return progress
 
 
 def _fail(job: Job, message: str) -> None:

@@ -72,6 +72,13 @@ def get_book(org: Organisation) -> Book:
     return db.session.get(Book, org.id) or install_chart(org)
 
 
+def lock_book(org_id: int) -> Book:
+    """Lock the organisation's book row: the one lock that serialises what must happen one at a
+    time per organisation (posting, publishing, a depreciation month)."""
+    return db.session.scalars(sa.select(Book).where(Book.organisation_id == org_id)
+                              .with_for_update().execution_options(populate_existing=True)).one()
+
+
 def accounts_by_code(org: Organisation) -> dict[str, Account]:
     """Every account of the organisation keyed by code."""
     return {a.code: a for a in db.session.scalars(

@@ -22,7 +22,7 @@ from coopledger.errors import CoopLedgerError
 from coopledger.extensions import db
 from coopledger.i18n import N_
 from coopledger.ledger import rules
-from coopledger.ledger.books import accounts_by_code, get_book, period_for
+from coopledger.ledger.books import accounts_by_code, get_book, lock_book, period_for
 from coopledger.ledger.models import Category, Period, Voucher, VoucherKind, VoucherState
 from coopledger.ledger.queries import leaf_balances
 from coopledger.ledger.standards import STANDARDS
@@ -99,7 +99,8 @@ def reopen_month(org: Organisation, year: int, month: int, *, reason: str, by: U
 def open_books(org: Organisation, *, on: dt.date, balances: list[rules.Line],
                by: User) -> Voucher:
     """Record opening balances (建账) as the opening voucher; debits must equal credits."""
-    book = get_book(org)
+    get_book(org)
+    book = lock_book(org.id)
     if book.opened_on is not None:
         raise PeriodError(N_("已于 %(on)s 建账，期初余额不能再改；请用凭证调整。"),
                           on=book.opened_on.isoformat())
@@ -119,7 +120,9 @@ def open_books(org: Organisation, *, on: dt.date, balances: list[rules.Line],
 
 
 def year_end_vouchers(org: Organisation, year: int, *, by: User) -> list[Voucher]:
-    """Draft the two year-end closing vouchers from the posted balances of the year."""
+    """Draft the two year-end closing vouchers from the posted balances of the year (under the
+    book's lock, so they are drafted once)."""
+    lock_book(org.id)
     std = STANDARDS[org.standard]
     end = dt.date(year, 12, 31)
     if _unposted(org.id, Voucher.year == year):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -22,7 +23,13 @@ from coopledger.errors import CoopLedgerError
 from coopledger.extensions import db
 from coopledger.i18n import N_
 from coopledger.ledger import beans, origins, rules
-from coopledger.ledger.books import accounts_by_code, find_period, get_book, period_for
+from coopledger.ledger.books import (
+    accounts_by_code,
+    find_period,
+    get_book,
+    lock_book,
+    period_for,
+)
 from coopledger.ledger.models import (
     Account,
     Book,
@@ -32,6 +39,7 @@ from coopledger.ledger.models import (
     VoucherState,
 )
 from coopledger.ledger.standards import STANDARDS
+from coopledger.locking import lock
 
 if TYPE_CHECKING:
     from coopledger.auth.models import User
@@ -81,6 +89,8 @@ def save_voucher(org: Organisation, *, voucher: Voucher | None, on: dt.date,
                  kind: VoucherKind = VoucherKind.ORDINARY,
                  reverses: Voucher | None = None) -> Voucher:
     """Create a draft or replace a draft's content. Only drafts can be edited."""
+    if voucher is not None:
+        lock(voucher)
     if voucher is not None and voucher.state is not VoucherState.DRAFT:
         raise VoucherError(N_("凭证 %(label)s 已%(state)s，不能修改。"), label=voucher.label,
                            state=voucher.state.label)
@@ -137,6 +147,7 @@ def _snapshot(voucher: Voucher) -> dict[str, object]:
 
 def delete_draft(voucher: Voucher, *, by: User) -> None:
     """Delete a draft that was never posted (it has no number, so no gap appears)."""
+    lock(voucher)
     if voucher.state is not VoucherState.DRAFT:
         raise VoucherError(N_("只能删除草稿凭证。"))
     _not_generated(voucher)
@@ -146,11 +157,16 @@ def delete_draft(voucher: Voucher, *, by: User) -> None:
 
 
 def _transition(voucher: Voucher, allowed: tuple[VoucherState, ...], target: VoucherState,
-                action: str, by: User, **extra: object) -> Voucher:
+                action: str, by: User, apply: Callable[[Voucher], None] | None = None,
+                **extra: object) -> Voucher:
+    """Lock the voucher, re-check its state, apply the change and move it to ``target``."""
+    lock(voucher)
     if voucher.state not in allowed:
         raise VoucherError(N_("凭证 %(label)s 当前为“%(state)s”，不能执行此操作。"),
                            label=voucher.label, state=voucher.state.label)
     check_open_month(voucher.organisation_id, voucher.on)
+    if apply is not None:
+        apply(voucher)
     before = voucher.state.value
     voucher.state = target
     db.session.flush()
@@ -161,31 +177,39 @@ def _transition(voucher: Voucher, allowed: tuple[VoucherState, ...], target: Vou
 
 def submit_voucher(voucher: Voucher, *, by: User) -> Voucher:
     """The preparer hands the draft to the reviewer."""
-    voucher.rejection_reason = ""
+    def apply(v: Voucher) -> None:
+        v.rejection_reason = ""
+
     return _transition(voucher, (VoucherState.DRAFT,), VoucherState.SUBMITTED, "voucher.submit",
-                       by)
+                       by, apply)
 
 
 def review_voucher(voucher: Voucher, *, by: User) -> Voucher:
     """A reviewer other than the preparer approves the voucher."""
-    if voucher.preparer_id == by.id:
-        raise VoucherError(N_("审核人不能是制单人本人：请由另一位审核人员审核。"))
-    voucher.reviewer_id = by.id
+    def apply(v: Voucher) -> None:
+        if v.preparer_id == by.id:
+            raise VoucherError(N_("审核人不能是制单人本人：请由另一位审核人员审核。"))
+        v.reviewer_id = by.id
+
     return _transition(voucher, (VoucherState.SUBMITTED,), VoucherState.REVIEWED,
-                       "voucher.review", by)
+                       "voucher.review", by, apply)
 
 
 def reject_voucher(voucher: Voucher, *, reason: str, by: User) -> Voucher:
     """Send a submitted or reviewed voucher back to draft with a reason."""
     if not reason.strip():
         raise VoucherError(N_("退回凭证时必须说明原因。"))
-    if voucher.preparer_id == by.id:
-        raise VoucherError(N_("制单人不能退回自己的凭证；草稿可以直接修改。"))
-    voucher.rejection_reason = reason.strip()[:500]
-    voucher.reviewer_id = None
-    voucher.cashier_id = None
+
+    def apply(v: Voucher) -> None:
+        if v.preparer_id == by.id:
+            raise VoucherError(N_("制单人不能退回自己的凭证；草稿可以直接修改。"))
+        v.rejection_reason = reason.strip()[:500]
+        v.reviewer_id = None
+        v.cashier_id = None
+
     return _transition(voucher, (VoucherState.SUBMITTED, VoucherState.REVIEWED),
-                       VoucherState.DRAFT, "voucher.reject", by, reason=voucher.rejection_reason)
+                       VoucherState.DRAFT, "voucher.reject", by, apply,
+                       reason=reason.strip()[:500])
 
 
 def needs_cashier(voucher: Voucher, book: Book) -> bool:
@@ -198,6 +222,7 @@ def needs_cashier(voucher: Voucher, book: Book) -> bool:
 
 def confirm_cash(voucher: Voucher, *, by: User) -> Voucher:
     """The cashier confirms the cash or bank movement of a reviewed voucher."""
+    lock(voucher)
     if voucher.state is not VoucherState.REVIEWED:
         raise VoucherError(N_("出纳只能确认已审核的凭证。"))
     if not needs_cashier(voucher, get_book(voucher.organisation)):
@@ -243,8 +268,7 @@ def post_voucher(voucher: Voucher, *, by: User) -> Voucher:
     The book row, the voucher row and the period row are locked in that order, so concurrent
     posters wait for each other and numbers stay continuous.
     """
-    book = db.session.scalars(sa.select(Book).where(
-        Book.organisation_id == voucher.organisation_id).with_for_update()).one()
+    book = lock_book(voucher.organisation_id)
     db.session.refresh(voucher, with_for_update=True)
     if voucher.state is VoucherState.POSTED:
         raise VoucherError(N_("凭证 %(label)s 已经记账，不能重复记账。"), label=voucher.label)
@@ -277,7 +301,11 @@ def post_voucher(voucher: Voucher, *, by: User) -> Voucher:
 
 
 def reverse_voucher(original: Voucher, *, on: dt.date, by: User) -> Voucher:
-    """Draft a red reversal of a posted voucher ("冲销 2025年3月5日 记-12")."""
+    """Draft a red reversal of a posted voucher ("冲销 2025年3月5日 记-12").
+
+    The original is locked first, so two reversals at once give one draft and one sentence.
+    """
+    lock(original)
     if original.state is not VoucherState.POSTED:
         raise VoucherError(N_("只有已记账的凭证才需要红字冲销；未记账的凭证可以直接修改或退回。"))
     if original.kind is VoucherKind.REVERSAL:

@@ -18,6 +18,7 @@ from coopledger.audit.services import record
 from coopledger.dates import utcnow
 from coopledger.extensions import db
 from coopledger.i18n import N_
+from coopledger.locking import lock
 from coopledger.members.models import Household, Membership, Parcel
 from coopledger.orgs.models import Organisation, OrgKind
 from coopledger.shares import rules
@@ -234,6 +235,7 @@ def _check_cap(op: ShareOperation) -> None:
 
 def approve(op: ShareOperation, *, today: dt.date, by: User | None) -> ShareOperation:
     """The board approves a draft request (the rules are checked now and again on completion)."""
+    lock(op)
     if op.state is not OperationState.DRAFT:
         raise rules.ShareRuleError(N_("只有待审批的申请可以批准。"))
     _validate(op, today)
@@ -241,10 +243,19 @@ def approve(op: ShareOperation, *, today: dt.date, by: User | None) -> ShareOper
 
 
 def complete(op: ShareOperation, *, today: dt.date, by: User | None) -> ShareOperation:
-    """Register an approved request: it takes effect and certificates are reissued."""
+    """Register an approved request: it takes effect and certificates are reissued.
+
+    The organisation's share settings are locked first (one completion at a time per
+    organisation, so "enough shares" is checked against every completed operation), then the
+    request itself, whose state is re-checked: a second completion gets a sentence.
+    """
+    settings_of(op.organisation, lock=True)
+    lock(op)
+    if op.state is OperationState.DONE:
+        raise rules.ShareRuleError(N_("第 %(number)d 号申请已经登记，不能重复登记。"),
+                                   number=op.number)
     if op.state is not OperationState.APPROVED:
         raise rules.ShareRuleError(N_("申请须先经批准才能登记。"))
-    settings_of(op.organisation, lock=True)  # one completion at a time per organisation
     _validate(op, today)
     _decide(op, OperationState.DONE, "share.complete", by)
     from coopledger.shares.capital import capital_voucher
@@ -260,6 +271,7 @@ def complete(op: ShareOperation, *, today: dt.date, by: User | None) -> ShareOpe
 
 def refuse(op: ShareOperation, *, reason: str, by: User | None) -> ShareOperation:
     """Refuse a request with a reason; it stays in the register."""
+    lock(op)
     if op.state not in (OperationState.DRAFT, OperationState.APPROVED):
         raise rules.ShareRuleError(N_("已登记或已驳回的申请不能再驳回。"))
     if not reason.strip():

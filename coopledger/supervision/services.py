@@ -24,6 +24,7 @@ from coopledger.errors import CoopLedgerError
 from coopledger.extensions import db
 from coopledger.i18n import N_
 from coopledger.ledger.models import LedgerCheck, Voucher, VoucherState
+from coopledger.locking import lock
 from coopledger.orgs.models import Organisation, Township
 from coopledger.supervision import rules
 from coopledger.supervision.models import (
@@ -168,6 +169,7 @@ def set_check(audit: Audit, check: AuditCheck, *, result: CheckResult, note: str
 
 
 def _still_open(audit: Audit) -> None:
+    lock(audit)
     if audit.state is AuditState.CLOSED:
         raise SupervisionError(N_("该审计已结束，不能再修改。"))
 
@@ -292,6 +294,7 @@ def add_finding(audit: Audit, *, severity: FindingSeverity, title: str, detail: 
 
 def respond(finding: Finding, *, response: str, by: User) -> Finding:
     """The organisation's answer: what it corrected or will correct (整改情况)."""
+    lock(finding)
     if finding.state is FindingState.CLOSED:
         raise SupervisionError(N_("该问题已销号，不能再答复。"))
     if not response.strip():
@@ -308,6 +311,7 @@ def respond(finding: Finding, *, response: str, by: User) -> Finding:
 
 def close_finding(finding: Finding, *, note: str, by: User) -> Finding:
     """The auditor accepts the correction and closes the finding (销号)."""
+    lock(finding)
     _auditor_of(finding.organisation, by, N_("只有乡镇审计人员可以销号。"))
     if finding.state is FindingState.CLOSED:
         raise SupervisionError(N_("该问题已经销号。"))
@@ -325,6 +329,7 @@ def close_finding(finding: Finding, *, note: str, by: User) -> Finding:
 
 def reopen_finding(finding: Finding, *, note: str, by: User) -> Finding:
     """The auditor does not accept the answer: the finding is open again."""
+    lock(finding)
     _auditor_of(finding.organisation, by)
     if finding.state is not FindingState.ANSWERED:
         raise SupervisionError(N_("只有已答复的问题可以退回。"))

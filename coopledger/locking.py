@@ -1,0 +1,46 @@
+"""Row locks for workflow transitions and balance checks (DESIGN §11, trust invariants).
+
+Every transition of every workflow re-reads the row it changes ``FOR UPDATE`` and re-checks its
+state after the lock, so that of two concurrent requests exactly one wins and the other is told
+why in a sentence. A balance (what a contract still owes, the shares an account holds, a plan's
+pool) is checked inside the lock of the row that guards it.
+
+On PostgreSQL the lock is a row lock held until the request's transaction ends. SQLite has no
+row locks: the engine begins every transaction with ``BEGIN IMMEDIATE`` (``db.configure_engine``),
+so writers are serialised for the whole transaction and the re-read after "locking" sees the
+committed state all the same.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+import sqlalchemy as sa
+
+from coopledger.errors import CoopLedgerError
+from coopledger.extensions import db
+from coopledger.i18n import N_
+
+T = TypeVar("T")
+
+
+class GoneError(CoopLedgerError):
+    """The record was deleted by someone else while this request waited for it."""
+
+    message = N_("这条记录刚被其他用户删除，操作没有执行。请返回列表刷新后再看。")
+
+
+def lock(obj: T) -> T:
+    """Re-read ``obj`` from the database ``FOR UPDATE`` and return it.
+
+    What this session changed so far is flushed first; then everything it had loaded is expired,
+    so that what is read after the lock (the row's state, its children such as a plan's lines or
+    a schedule's allocations) is what the winner of a race committed, not a stale copy.
+    """
+    db.session.flush()
+    db.session.expire_all()
+    try:
+        db.session.refresh(obj, with_for_update=True)
+    except sa.exc.InvalidRequestError:   # the row is gone: the winner of the race deleted it
+        raise GoneError from None
+    return obj
