@@ -33,14 +33,21 @@ class GoneError(CoopLedgerError):
 def lock(obj: T) -> T:
     """Re-read ``obj`` from the database ``FOR UPDATE`` and return it.
 
-    What this session changed so far is flushed first; then everything it had loaded is expired,
-    so that what is read after the lock (the row's state, its children such as a plan's lines or
-    a schedule's allocations) is what the winner of a race committed, not a stale copy.
+    What this session changed so far is flushed first. The row is re-read, and the children this
+    session had already loaded through its relationships (a plan's lines, a stock-take's items)
+    are expired, so that what is checked after the lock is what the winner of a race committed,
+    not a stale copy. Other rows read for a balance check after the lock are queried with
+    ``populate_existing`` by their services (e.g. a contract's outstanding schedule lines).
     """
     db.session.flush()
-    db.session.expire_all()
+    state = sa.inspect(obj)
+    loaded = [state.dict[rel.key] for rel in state.mapper.relationships if rel.key in state.dict]
     try:
         db.session.refresh(obj, with_for_update=True)
     except sa.exc.InvalidRequestError:   # the row is gone: the winner of the race deleted it
         raise GoneError from None
+    for value in loaded:
+        for child in (value if isinstance(value, list) else [value]):
+            if child is not None and sa.inspect(child).persistent:
+                db.session.expire(child)
     return obj

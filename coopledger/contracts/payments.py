@@ -89,10 +89,12 @@ def _accounts(contract: Contract, cash_code: str | None) -> booking.Accounts:
 
 
 def outstanding_lines(contract: Contract, kind: LineKind) -> list[ScheduleLine]:
-    """The contract's lines of ``kind`` with something still to receive, oldest due first."""
+    """The contract's lines of ``kind`` with something still to receive, oldest due first
+    (re-read from the database: under the contract's lock this is the balance to check)."""
     return [line for line in db.session.scalars(sa.select(ScheduleLine).where(
         ScheduleLine.contract_id == contract.id, ScheduleLine.kind == kind,
-    ).order_by(ScheduleLine.due_on, ScheduleLine.id)) if line.outstanding > 0]
+    ).order_by(ScheduleLine.due_on, ScheduleLine.id).execution_options(populate_existing=True))
+        if line.outstanding > 0]
 
 
 def deposit_held(contract: Contract) -> Decimal:
