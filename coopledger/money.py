@@ -59,6 +59,15 @@ def parse_money(text: str | Decimal | int) -> Decimal:
     return value.quantize(CENT)
 
 
+def plain(value: Decimal, *, grouped: bool = False) -> str:
+    """An exact quantity without exponent or trailing zeros: 20.00 → "20", 3.4100 → "3.41",
+    6000 → "6000" (or "6,000" when ``grouped``). ``Decimal.normalize()`` alone gives "2E+1"."""
+    normal = value.normalize()
+    if normal == 0:
+        return "0"
+    return f"{normal:,f}" if grouped else f"{normal:f}"
+
+
 def round_money(value: Decimal) -> Decimal:
     """Round a computed amount to the fen, half up. The only rounding of money."""
     return value.quantize(CENT, rounding=ROUNDING)

@@ -12,7 +12,7 @@ from flask_login import current_user
 from coopledger.auth.permissions import Action, can
 from coopledger.dates import BUSINESS_ZONE
 from coopledger.ids import mask_bank, mask_id, mask_name, mask_phone
-from coopledger.money import amount_in_words
+from coopledger.money import amount_in_words, plain
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -25,6 +25,13 @@ def money(value: Decimal | None) -> str:
     if value is None:
         return ""
     return f"{value:,.2f}"
+
+
+def number(value: Decimal | None) -> str:
+    """A percentage, share count or area as written: 20, 3.41, 6,000 (never "2E+1")."""
+    if value is None:
+        return ""
+    return plain(Decimal(value), grouped=True)
 
 
 def local_datetime(value: dt.datetime | None) -> str:
@@ -41,7 +48,7 @@ def iso_date(value: dt.date | None) -> str:
 
 def register_templating(app: Flask) -> None:
     """Install the filters and the ``can``/``Action`` globals."""
-    app.jinja_env.filters.update(money=money, datetime=local_datetime, date=iso_date,
+    app.jinja_env.filters.update(money=money, num=number, datetime=local_datetime, date=iso_date,
                                  upper_amount=amount_in_words, mask_id=mask_id,
                                  mask_bank=mask_bank, mask_phone=mask_phone,
                                  mask_name=mask_name)

@@ -27,6 +27,7 @@ from coopledger.contracts.models import Contract
 from coopledger.dates import today
 from coopledger.extensions import db
 from coopledger.formutil import options
+from coopledger.money import plain
 from coopledger.pdf.render import render_pdf
 from coopledger.web import (
     apply_change,
@@ -50,7 +51,7 @@ def _form(resource: Resource | None = None) -> ResourceForm:
     if request.method == "GET" and resource is not None:
         form.kind.data = resource.kind.value
         form.status.data = resource.status.value
-        form.area_mu.data = f"{resource.area_mu.normalize():f}" if resource.area_mu else ""
+        form.area_mu.data = f"{plain(resource.area_mu)}" if resource.area_mu else ""
     return form
 
 

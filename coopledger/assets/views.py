@@ -45,7 +45,7 @@ from coopledger.dates import today
 from coopledger.extensions import db
 from coopledger.formutil import options
 from coopledger.ledger.models import Voucher
-from coopledger.money import from_fen
+from coopledger.money import from_fen, plain
 from coopledger.pdf.render import render_pdf
 from coopledger.web import (
     apply_change,
@@ -90,10 +90,10 @@ def _form(org: Organisation, card: AssetCard | None = None) -> CardForm:
             form.method.data = card.method.value
             form.status.data = card.status.value
             form.purchase_voucher_id.data = str(card.purchase_voucher_id or "")
-            form.residual_percent.data = f"{card.residual_percent.normalize():f}"
-            form.total_units.data = f"{card.total_units.normalize():f}" if card.total_units \
+            form.residual_percent.data = f"{plain(card.residual_percent)}"
+            form.total_units.data = f"{plain(card.total_units)}" if card.total_units \
                 else ""
-            form.opening_units.data = f"{card.opening_units.normalize():f}"
+            form.opening_units.data = f"{plain(card.opening_units)}"
             form.original.data = f"{card.original:.2f}"
             form.opening_accumulated.data = f"{card.opening_accumulated:.2f}"
         else:

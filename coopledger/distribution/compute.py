@@ -16,6 +16,7 @@ pledged shares are noted on the line and paid to the holder.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -24,7 +25,9 @@ from coopledger.distribution import figures, rules
 from coopledger.distribution.models import Entitlement, Mode, Plan, PlanLine
 from coopledger.extensions import db
 from coopledger.i18n import N_
-from coopledger.members.models import Household
+from coopledger.members.models import Household, Membership
+from coopledger.money import plain
+from coopledger.orgs.models import Organisation
 from coopledger.shares import services as share_services
 from coopledger.shares.models import (
     OperationKind,
@@ -49,7 +52,7 @@ def _notes(plan: Plan) -> dict[int, list[str]]:
         if op.kind is OperationKind.INHERIT and op.effective_on.year == plan.year \
                 and op.to_account_id is not None:
             notes.setdefault(op.to_account_id, []).append(
-                f"{op.effective_on.isoformat()} 继承 {op.quantity.normalize()} 股")
+                f"{op.effective_on.isoformat()} 继承 {plain(op.quantity)} 股")
         if op.kind in (OperationKind.PLEDGE, OperationKind.RELEASE) and op.from_account_id:
             held, who = pledged.get(op.from_account_id, (Decimal(0), ""))
             change = op.quantity if op.kind is OperationKind.PLEDGE else -op.quantity
@@ -57,8 +60,30 @@ def _notes(plan: Plan) -> dict[int, list[str]]:
     for account_id, (quantity, who) in pledged.items():
         if quantity > 0:
             notes.setdefault(account_id, []).append(
-                f"质押 {quantity.normalize()} 股（质权人：{who}），分红付持股人")
+                f"质押 {plain(quantity)} 股（质权人：{who}），分红付持股人")
     return notes
+
+
+def member_numbers(org: Organisation) -> dict[int, str]:
+    """The organisation's member number (社员编号) of each household."""
+    rows = db.session.execute(sa.select(Membership.household_id, Membership.member_number)
+                              .where(Membership.organisation_id == org.id))
+    return {household_id: number for household_id, number in rows}
+
+
+def _natural(number: str) -> tuple[tuple[int, int | str], ...]:
+    """"DT9" before "DT10": digits compare as numbers."""
+    return tuple((0, int(part)) if part.isdigit() else (1, part)
+                 for part in re.findall(r"\d+|\D+", number))
+
+
+def _tie_order(account: ShareAccount, numbers: dict[int, str],
+               ) -> tuple[bool, bool, tuple[tuple[int, int | str], ...], str, int]:
+    """DESIGN §4: equal remainders go by member number; the collective's 集体股 line is last;
+    a household without a membership number follows the numbered ones, by name."""
+    number = numbers.get(account.household_id or 0)
+    return (account.household_id is None, number is None, _natural(number or ""),
+            account.name, account.id)
 
 
 def compute_lines(plan: Plan) -> list[PlanLine]:
@@ -98,8 +123,9 @@ def compute_lines(plan: Plan) -> list[PlanLine]:
         parts = rules.coop_split(members, plan.volume_percent)
         volume_pool, members = parts.by_volume, parts.by_capital
     involved = set(weight) | {by_household[h] for h in [*land, *volume]}
+    numbers = member_numbers(org)
     order = {a: i for i, a in enumerate(sorted(
-        involved, key=lambda a: (accounts[a].household_id is None, accounts[a].name, a)))}
+        involved, key=lambda a: _tie_order(accounts[a], numbers)))}
     weights = {a: max(weight.get(a, Decimal(0)), Decimal(0)) for a in order}
     if (members or plan.other) and not any(weights.values()):
         raise rules.DistributionError(N_("%(year)d年没有人持有参与分配的股份，无法按股分配。"),

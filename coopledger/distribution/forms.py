@@ -28,7 +28,8 @@ class PlanForm(FlaskForm):
     welfare_percent = DecimalField(_l("福利费提取比例（%）"))
     member_cap_percent = DecimalField(_l("成员分配上限（可分配收益的 %）"))
     other_percent = DecimalField(_l("其他分配比例（%）"))
-    volume_percent = DecimalField(_l("按交易量返还比例（%，合作社不低于 60）"))
+    volume_percent = DecimalField(
+        _l("成员分配中按交易量返还的比例（%；返还额须不低于可分配盈余的 60%）"))
     guarantee_per_mu = MoneyField(_l("每亩保底收益（元/亩/年）"))
     guarantee_jin_per_mu = DecimalField(_l("或按粮食：每亩保底（斤/亩/年，按当年参考价折款）"))
     members_total = MoneyField(_l("向成员分配总额（元）"), validators=[DataRequired()])

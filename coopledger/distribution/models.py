@@ -159,6 +159,28 @@ class Plan(Model):
         return self.distributable - self.reserve - self.welfare - self.members_total - self.other
 
     @property
+    def year_surplus(self) -> Decimal:
+        """The year's 收益/盈余 after making up losses carried: the base of the reserve."""
+        return max(self.year_result + min(self.opening_retained, ZERO), ZERO)
+
+    @property
+    def distributable_surplus(self) -> Decimal:
+        """可分配盈余 (农民专业合作社法 §44): the year's surplus after losses and 公积金."""
+        return max(self.year_surplus - self.reserve, ZERO)
+
+    @property
+    def minimum_volume_return(self) -> Decimal:
+        """60 % of 可分配盈余, the least the plan may return by volume."""
+        from coopledger.distribution.rules import minimum_volume_return
+
+        return minimum_volume_return(self.distributable_surplus)
+
+    @property
+    def by_volume_total(self) -> Decimal:
+        """What the plan returns by transaction volume."""
+        return sum((line.by_volume for line in self.lines), ZERO)
+
+    @property
     def label(self) -> str:
         """e.g. 2025 年度 v2."""
         return f"{self.year} v{self.version}"

@@ -3,13 +3,17 @@
 - Distributable income = the year's result + 年初未分配 (negative when losses are carried) +
   其他转入 − income excluded from distribution (e.g. land compensation).
 - Appropriations in legal order: 弥补亏损 (a negative 年初未分配 is covered first, by the
-  arithmetic above) → 公积公益金 (or 盈余公积) at its percentage of distributable income, at
-  least its minimum → 福利 at its percentage → the member distribution, which may not exceed
-  the cap percentage → 其他 at its percentage; what is left stays 未分配.
+  arithmetic above) → 公积公益金 (or 盈余公积) at its percentage of the year's 收益/盈余 after
+  making up losses (农民专业合作社法 §42: 公积金 is drawn "从当年盈余中"; 村集体经济组织会计制度
+  (2023) 收益分配: 提取公积公益金 on 本年收益 after 弥补以前年度亏损) — not of 本年 + a positive
+  年初未分配, which was the subject of earlier years' appropriations — at least its minimum →
+  福利 at its percentage of distributable income → the member distribution, which may not
+  exceed the cap percentage → 其他 at its percentage; what is left stays 未分配.
 - Guards: no plan distributes a loss (distributable ≤ 0), more than is distributable, or more
   than the cash and bank balance (that would need borrowing) — each refused with the figures.
-- 合作社 (农民专业合作社法 §44): at least 60 % of the member distribution is returned by each
-  member's transaction volume; the rest by capital plus quantified reserve shares.
+- 合作社 (农民专业合作社法 §44): 可分配盈余 is the year's surplus after making up losses and
+  drawing 公积金; at least 60 % of it — not of whatever pool the plan gives members — is returned
+  by each member's transaction volume; the rest by capital plus quantified reserve shares.
 - Entitlement from the dated share register: holdings on a record date, or pro rata by
   share-days within the year with inclusive day counts (a holding all year counts 365 or 366
   days of 365 or 366).
@@ -23,7 +27,7 @@ import calendar
 import datetime as dt
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_DOWN, Decimal
 from typing import TypeVar
 
 from coopledger.errors import CoopLedgerError
@@ -61,6 +65,12 @@ class Sources:
         """可分配收益."""
         return self.year_result + self.opening_retained + self.other_in - self.excluded
 
+    @property
+    def year_surplus(self) -> Decimal:
+        """The year's 收益/盈余 after making up losses carried (never below zero): the base of
+        公积公益金/盈余公积 and of 可分配盈余 (农民专业合作社法 §42, §44)."""
+        return max(self.year_result + min(self.opening_retained, ZERO), ZERO)
+
 
 @dataclass(frozen=True)
 class Policy:
@@ -97,6 +107,13 @@ class Appropriation:
     welfare: Decimal
     members: Decimal
     other: Decimal
+    year_surplus: Decimal = ZERO
+
+    @property
+    def distributable_surplus(self) -> Decimal:
+        """可分配盈余 (农民专业合作社法 §44): the year's surplus after making up losses and
+        drawing 公积金."""
+        return max(self.year_surplus - self.reserve, ZERO)
 
     @property
     def retained(self) -> Decimal:
@@ -122,7 +139,7 @@ def appropriate(sources: Sources, policy: Policy, *, members: Decimal,
             excluded=_money(sources.excluded))
     if members < 0:
         raise DistributionError(N_("成员分配金额不能为负数。"))
-    reserve = max(round_money(distributable * policy.reserve_percent / HUNDRED),
+    reserve = max(round_money(sources.year_surplus * policy.reserve_percent / HUNDRED),
                   policy.reserve_minimum)
     welfare = round_money(distributable * policy.welfare_percent / HUNDRED)
     other = round_money(distributable * policy.other_percent / HUNDRED)
@@ -147,7 +164,7 @@ def appropriate(sources: Sources, policy: Policy, *, members: Decimal,
         raise DistributionError(
             N_("成员分配 %(members)s 元超过年末库存现金和银行存款 %(cash)s 元：不能举债分配。"),
             members=_money(members), cash=_money(cash_available))
-    return Appropriation(distributable, reserve, welfare, members, other)
+    return Appropriation(distributable, reserve, welfare, members, other, sources.year_surplus)
 
 
 def days_in_year(year: int) -> int:
@@ -228,16 +245,33 @@ class CoopSplit:
 
 
 def coop_split(members: Decimal, volume_percent: Decimal) -> CoopSplit:
-    """At least 60 % returned by transaction volume (农民专业合作社法 §44)."""
-    if volume_percent < MIN_VOLUME_RETURN:
+    """The member distribution split into the part returned by volume and the rest."""
+    if not 0 <= volume_percent <= HUNDRED:
         raise DistributionError(
-            N_("按交易量返还的比例为 %(percent)s%%，"
-               "低于法定的 60%%（农民专业合作社法第四十四条）。"),
+            N_("按交易量返还的比例须在 0%% 至 100%% 之间（现为 %(percent)s%%）。"),
             percent=f"{volume_percent}")
-    if volume_percent > HUNDRED:
-        raise DistributionError(N_("按交易量返还的比例不能超过 100%。"))
     by_volume = round_money(members * volume_percent / HUNDRED)
     return CoopSplit(by_volume, members - by_volume)
+
+
+def minimum_volume_return(surplus: Decimal) -> Decimal:
+    """60 % of 可分配盈余, rounded up to the fen (the return may not fall short of it)."""
+    return (surplus * MIN_VOLUME_RETURN / HUNDRED).quantize(Decimal("0.01"),
+                                                               rounding=ROUND_CEILING)
+
+
+def check_volume_return(surplus: Decimal, by_volume: Decimal) -> None:
+    """农民专业合作社法 §44: the return by volume is at least 60 % of 可分配盈余."""
+    minimum = minimum_volume_return(surplus)
+    if by_volume < minimum:
+        share = (by_volume * HUNDRED / surplus).quantize(Decimal("0.01"), rounding=ROUND_DOWN) \
+            if surplus else Decimal(0)
+        raise DistributionError(
+            N_("按交易量返还 %(volume)s 元，只占可分配盈余 %(surplus)s 元的 %(share)s%%；"
+               "农民专业合作社法第四十四条要求不低于可分配盈余的 60%%，即至少 %(minimum)s 元。"
+               "请提高成员分配总额或按交易量返还的比例。"),
+            volume=_money(by_volume), surplus=_money(surplus), share=f"{share}",
+            minimum=_money(minimum))
 
 
 @dataclass

@@ -16,6 +16,7 @@ from coopledger.distribution.models import Mode, Plan
 from coopledger.extensions import db
 from coopledger.ledger.models import Voucher
 from coopledger.ledger.sample_books import PLACEHOLDER_PNG
+from coopledger.money import round_money
 from coopledger.orgs.models import Organisation
 
 
@@ -24,9 +25,15 @@ def _day(row: dict[str, Any], key: str) -> dt.date:
 
 
 def _members_total(org: Organisation, row: dict[str, Any]) -> Decimal:
-    """A round share of distributable income (row["members_percent"]), down to 100 yuan."""
+    """A round share (row["members_percent"]) of distributable income, or with
+    ``members_base = "surplus"`` of 可分配盈余 (the year's surplus after 盈余公积), down to 100
+    yuan."""
     sources, _cash = figures.ledger_sources(org, int(row["year"]))
-    share = sources.distributable * Decimal(row["members_percent"]) / 100
+    base = sources.distributable
+    if row.get("members_base") == "surplus":
+        reserve = round_money(sources.year_surplus * Decimal(row["reserve_percent"]) / 100)
+        base = sources.year_surplus - reserve
+    share = base * Decimal(row["members_percent"]) / 100
     return (share / 100).quantize(Decimal(1), rounding=ROUND_DOWN) * 100
 
 

@@ -89,13 +89,16 @@ def _apply(plan: Plan, data: PlanData) -> None:
     if any(w < 0 for w in data.weights.values()):
         raise DistributionError(N_("股份类别的分配权重不能为负数。"))
     if data.mode is Mode.COOPERATIVE:
-        rules.coop_split(data.members_total, data.volume_percent)
+        rules.coop_split(data.members_total, data.volume_percent)  # the percentage's range
     org = plan.organisation
     sources, cash = figures.ledger_sources(org, year)
     sources = rules.Sources(sources.year_result, sources.opening_retained, data.other_in,
                             data.excluded)
     result = rules.appropriate(sources, _policy(data), members=data.members_total,
                                cash_available=cash)
+    if data.mode is Mode.COOPERATIVE:
+        by_volume = rules.coop_split(result.members, data.volume_percent).by_volume
+        rules.check_volume_return(result.distributable_surplus, by_volume)
     for name in POLICY_FIELDS:
         setattr(plan, name, getattr(data, name))
     plan.guarantee_per_mu, plan.guarantee_jin_per_mu, plan.grain_price = (
@@ -108,8 +111,19 @@ def _apply(plan: Plan, data: PlanData) -> None:
                                                       result.welfare)
     plan.members_total, plan.other = result.members, result.other
     valid = {c.id for c in classes_of(org)}
-    plan.weights = [ClassWeight(share_class_id=class_id, weight=weight)
-                    for class_id, weight in sorted(data.weights.items()) if class_id in valid]
+    wanted = {class_id: weight for class_id, weight in sorted(data.weights.items())
+              if class_id in valid}
+    # Update the weights in place: replacing the collection would insert the new rows before
+    # deleting the old ones and break the (plan, class) unique constraint on an edit.
+    existing = {w.share_class_id: w for w in plan.weights}
+    for class_id, row in existing.items():
+        if class_id not in wanted:
+            plan.weights.remove(row)
+    for class_id, weight in wanted.items():
+        if class_id in existing:
+            existing[class_id].weight = weight
+        else:
+            plan.weights.append(ClassWeight(share_class_id=class_id, weight=weight))
     db.session.flush()
     compute.compute_lines(plan)
 

@@ -42,6 +42,7 @@ from coopledger.distribution.statement_job import STATEMENTS_KIND
 from coopledger.extensions import db
 from coopledger.formutil import options
 from coopledger.jobs import services as jobs
+from coopledger.money import plain
 from coopledger.orgs.models import OrgKind
 from coopledger.shares.services import classes_of
 from coopledger.web import (
@@ -82,12 +83,12 @@ def _plan_form(org: Organisation, plan: Plan | None = None) -> PlanForm:
             form.mode.data, form.entitlement.data = plan.mode.value, plan.entitlement.value
             for name in ("reserve_percent", "welfare_percent", "member_cap_percent",
                          "other_percent", "volume_percent"):
-                getattr(form, name).data = f"{getattr(plan, name).normalize():f}"
+                getattr(form, name).data = f"{plain(getattr(plan, name))}"
             for name in ("other_in", "excluded", "reserve_minimum", "guarantee_per_mu",
                          "members_total"):
                 getattr(form, name).data = f"{getattr(plan, name):.2f}"
             if plan.guarantee_jin_per_mu is not None:
-                form.guarantee_jin_per_mu.data = f"{plan.guarantee_jin_per_mu.normalize():f}"
+                form.guarantee_jin_per_mu.data = f"{plain(plan.guarantee_jin_per_mu)}"
     return form
 
 

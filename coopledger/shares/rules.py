@@ -22,6 +22,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from coopledger.errors import CoopLedgerError
 from coopledger.i18n import N_
+from coopledger.money import plain
 from coopledger.shares.models import OperationKind
 
 ZERO = Decimal("0.0000")
@@ -169,7 +170,7 @@ def check_buyback_cap(quantity: Decimal, *, already: Decimal, outstanding: Decim
             N_("%(year)d年回购已达 %(already)s 股，再回购 %(qty)s 股将超过年度上限 %(cap)s 股"
                "（总股数的 %(pct)s%%）。"),
             year=year, already=f"{already:f}", qty=f"{quantity:f}", cap=f"{cap:f}",
-            pct=f"{cap_percent.normalize():f}")
+            pct=f"{plain(cap_percent)}")
 
 
 def land_shares(area: Decimal, coefficient: Decimal, per_mu: Decimal, *, decimals: int,
@@ -179,6 +180,6 @@ def land_shares(area: Decimal, coefficient: Decimal, per_mu: Decimal, *, decimal
     quantum = Decimal(1).scaleb(-decimals)
     mode = ROUND_DOWN if rounding == "down" else ROUND_HALF_UP
     shares = exact.quantize(quantum, rounding=mode)
-    calculation = (f"{area:f} 亩 × {coefficient:f} × {per_mu:f} 股/亩 = {exact.normalize():f} → "
+    calculation = (f"{area:f} 亩 × {coefficient:f} × {per_mu:f} 股/亩 = {plain(exact)} → "
                    f"{shares:f} 股")
     return shares, calculation

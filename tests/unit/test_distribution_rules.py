@@ -16,6 +16,7 @@ from coopledger.distribution.rules import (
     Policy,
     Sources,
     appropriate,
+    check_volume_return,
     coop_split,
     days_in_year,
     share_days,
@@ -31,13 +32,23 @@ POLICY = Policy(reserve_percent=D(30), welfare_percent=D(5), member_cap_percent=
 
 def test_a_village_plan_in_legal_order() -> None:
     """本年收益 180,000 + 年初未分配 −20,000 (losses carried) + 其他转入 5,000 − 征地补偿 15,000
-    = 可分配 150,000. 公积公益金 30 % = 45,000; 福利 5 % = 7,500; members asked 90,000 = 60 %
-    (the cap, 90,000); 未分配 = 150,000 − 45,000 − 7,500 − 90,000 = 7,500."""
+    = 可分配 150,000. 公积公益金 30 % of the year's result after making up the loss (160,000) =
+    48,000; 福利 5 % = 7,500; members asked 90,000 = 60 % (the cap, 90,000); 未分配 =
+    150,000 − 48,000 − 7,500 − 90,000 = 4,500."""
     sources = Sources(D("180000"), D("-20000"), D("5000"), D("15000"))
     plan = appropriate(sources, POLICY, members=D("90000.00"), cash_available=D("200000"))
     assert (plan.distributable, plan.reserve, plan.welfare, plan.members, plan.other,
-            plan.retained) == (D("150000"), D("45000.00"), D("7500.00"), D("90000.00"),
-                               D("0.00"), D("7500.00"))
+            plan.retained) == (D("150000"), D("48000.00"), D("7500.00"), D("90000.00"),
+                               D("0.00"), D("4500.00"))
+
+
+def test_the_reserve_is_drawn_on_the_years_result_not_on_what_was_carried() -> None:
+    """A 2025 case: 本年 44,000.00 and 年初未分配 63,240.10: 10 % is 4,400.00 (of the year's
+    result), not 10,724.01 (of 107,240.10)."""
+    plan = appropriate(Sources(D("44000.00"), D("63240.10")),
+                       Policy(reserve_percent=D(10)), members=D(0), cash_available=D("1e9"))
+    assert plan.reserve == D("4400.00")
+    assert plan.distributable_surplus == D("39600.00")
 
 
 def test_the_reserve_minimum_applies_when_the_percentage_gives_less() -> None:
@@ -81,13 +92,32 @@ def test_percentages_out_of_range_are_refused(policy: Policy, sentence: str) -> 
     assert sentence in str(caught.value)
 
 
-def test_a_cooperative_returns_at_least_60_percent_by_volume() -> None:
+def test_a_cooperative_splits_the_member_distribution_by_volume_and_capital() -> None:
     """Members get 50,000.01: 60 % by volume = 30,000.006 → 30,000.01; the rest 20,000.00."""
     assert coop_split(D("50000.01"), D(60)) == coop_split(D("50000.01"), D("60.00"))
     parts = coop_split(D("50000.01"), D(60))
     assert (parts.by_volume, parts.by_capital) == (D("30000.01"), D("20000.00"))
-    with pytest.raises(DistributionError, match="低于法定的 60%"):
-        coop_split(D("50000"), D("59.99"))
+    with pytest.raises(DistributionError, match="须在 0% 至 100% 之间"):
+        coop_split(D("50000"), D("100.01"))
+
+
+def test_the_volume_return_is_measured_against_distributable_surplus() -> None:
+    """农民专业合作社法 §44 on the demo figures of 建平藤椒 2024: 可分配盈余 369,216.60, so at
+    least 221,529.96 by volume; the old demo plan returned 49,200.00 and is refused with the
+    figures. Exactly 60.00 % passes; 59.99 % (221,493.04) does not."""
+    surplus = D("369216.60")
+    assert check_volume_return(surplus, D("221529.96")) is None
+    with pytest.raises(DistributionError) as caught:
+        check_volume_return(surplus, D("49200.00"))
+    assert str(caught.value) == (
+        "按交易量返还 49,200.00 元，只占可分配盈余 369,216.60 元的 13.32%；农民专业合作社法第四十四条"
+        "要求不低于可分配盈余的 60%，即至少 221,529.96 元。请提高成员分配总额或按交易量返还的比例。")
+    with pytest.raises(DistributionError, match=r"的 59\.99%"):
+        check_volume_return(surplus, (surplus * D("0.5999")).quantize(D("0.01")))
+    # 60 % of 100.01 is 60.006: 60.01 is needed, 60.00 falls short.
+    assert check_volume_return(D("100.01"), D("60.01")) is None
+    with pytest.raises(DistributionError):
+        check_volume_return(D("100.01"), D("60.00"))
 
 
 def _op(number: int, kind: OperationKind, on: str, quantity: str, *, source: int | None = None,

@@ -83,7 +83,8 @@ def test_bad_plans_are_refused_with_a_sentence(org: Organisation, by_name: Any) 
                            record_date=dt.date(2025, 1, 1)),
          "股权登记日须在 2024 年内。"),
         (services.PlanData(mode=Mode.COOPERATIVE, members_total=D(1000),
-                           volume_percent=D(50)), "低于法定的 60%"),
+                           volume_percent=D(60)),
+         "按交易量返还 600.00 元，只占可分配盈余 48,624.00 元的 1.23%"),
         (services.PlanData(mode=Mode.LAND_SHARE, members_total=D(1000)),
          "土地股份合作社请填写每亩保底收益。"),
     ]
@@ -154,29 +155,57 @@ def test_village_mode_weights_share_classes_as_the_articles_say(org: Organisatio
     assert sum((line.total for line in plan.lines), D(0)) == D("13290.00")
 
 
-def test_cooperative_mode_returns_sixty_percent_by_volume(org: Organisation,
-                                                          by_name: Any) -> None:
-    """Members get 14,540.00: 60 % = 8,724.00 by volume, split 30,000 : 10,000 → 陈大山户
-    6,543.00, 王德明户 2,181.00; the other 5,816.00 by the 14.54 shares = 400.00 a share →
-    陈大山户 1,036.00 (2.59), 王德明户 1,056.00 (2.64), the collective 1,000.00 (2.5)."""
+def _volumes(org: Organisation, **by_head: str) -> None:
     from coopledger.distribution.models import MemberVolume
     from coopledger.members.models import Household
 
-    for head, volume in (("陈大山", "30000.00"), ("王德明", "10000.00")):
+    for head, volume in by_head.items():
         household = db.session.scalars(sa.select(Household).where(
             Household.head_name == head)).one()
         db.session.add(MemberVolume(organisation_id=org.id, year=2024,
                                     household_id=household.id, volume=D(volume)))
     db.session.flush()
-    data = services.PlanData(mode=Mode.COOPERATIVE, members_total=D("14540.00"),
-                             volume_percent=D(60))
-    plan = services.create_plan(org, 2024, data, by=by_name.user("accountant"))
-    rows = {line.holder: (line.by_volume, line.dividend, line.total) for line in plan.lines}
-    assert rows["陈大山户"] == (D("6543.00"), D("1036.00"), D("7579.00"))
-    assert rows["王德明户"] == (D("2181.00"), D("1056.00"), D("3237.00"))
-    village = next(line for line in plan.lines if line.household_id is None)
-    assert (village.by_volume, village.dividend) == (D("0.00"), D("1000.00"))
-    assert sum((line.total for line in plan.lines), D(0)) == D("14540.00")
+
+
+def test_cooperative_mode_returns_sixty_percent_of_distributable_surplus_by_volume(
+        org: Organisation, by_name: Any) -> None:
+    """农民专业合作社法 §44. No reserve, nothing carried: 可分配盈余 = the year's 48,624.00, so at
+    least 29,174.40 by volume. Members get all of it at exactly 60.00 %: 29,174.40 split
+    30,000 : 10,000 → 陈大山户 21,880.80, 王德明户 7,293.60; the other 19,449.60 by the 14.54
+    shares (each within a fen of 1,337.6616… a share). At 59.99 % (29,169.54) it is refused."""
+    _volumes(org, 陈大山="30000.00", 王德明="10000.00")
+    accountant = by_name.user("accountant")
+    with pytest.raises(DistributionError) as caught:
+        services.create_plan(org, 2024, services.PlanData(
+            mode=Mode.COOPERATIVE, members_total=D("48624.00"), volume_percent=D("59.99")),
+            by=accountant)
+    assert str(caught.value).startswith(
+        "按交易量返还 29,169.54 元，只占可分配盈余 48,624.00 元的 59.99%；")
+    assert "即至少 29,174.40 元" in str(caught.value)
+    plan = services.create_plan(org, 2024, services.PlanData(
+        mode=Mode.COOPERATIVE, members_total=D("48624.00"), volume_percent=D("60.00")),
+        by=accountant)
+    assert (plan.distributable_surplus, plan.minimum_volume_return, plan.by_volume_total) == (
+        D("48624.00"), D("29174.40"), D("29174.40"))
+    rows = {line.holder: line for line in plan.lines}
+    assert rows["陈大山户"].by_volume == D("21880.80")
+    assert rows["王德明户"].by_volume == D("7293.60")
+    for line in plan.lines:
+        assert abs(line.dividend - D("19449.60") * line.weight / D("14.54")) < D("0.01")
+    assert sum((line.dividend for line in plan.lines), D(0)) == D("19449.60")
+    assert sum((line.total for line in plan.lines), D(0)) == D("48624.00")
+
+
+def test_the_volume_rule_reads_distributable_surplus_after_the_reserve(
+        org: Organisation, by_name: Any) -> None:
+    """10 % 盈余公积 on the year's 48,624.00 = 4,862.40; 可分配盈余 43,761.60, 60 % of it
+    26,256.96: members 43,761.60 at 60 % return exactly that and pass."""
+    _volumes(org, 陈大山="1000.00")
+    plan = services.create_plan(org, 2024, services.PlanData(
+        mode=Mode.COOPERATIVE, members_total=D("43761.60"), reserve_percent=D(10),
+        volume_percent=D(60)), by=by_name.user("accountant"))
+    assert (plan.reserve, plan.distributable_surplus, plan.by_volume_total) == (
+        D("4862.40"), D("43761.60"), D("26256.96"))
 
 
 def test_guarantee_in_grain_is_valued_at_the_years_reference_price(org: Organisation,
@@ -205,25 +234,19 @@ def test_a_cooperative_converts_its_other_item_into_member_capital(org: Organisa
     """其他 10 % of 48,624.00 = 4,862.40 becomes member capital, split by the 14.54 shares
     (334.4154… a share, e.g. 陈大山户 2.59 → 866.14 to the fen) and never paid in cash; the
     approval voucher credits it to 股金."""
-    from coopledger.distribution.models import MemberVolume
-    from coopledger.members.models import Household
-
-    data = services.PlanData(mode=Mode.COOPERATIVE, members_total=D("10000.00"),
-                             other_percent=D(10))
+    data = services.PlanData(mode=Mode.COOPERATIVE, members_total=D("30000.00"),
+                             other_percent=D(10), volume_percent=D(100))
     accountant = by_name.user("accountant")
     with pytest.raises(DistributionError, match="还没有登记 2024 年的成员交易额"):
         services.create_plan(org, 2024, data, by=accountant)
-    chen = db.session.scalars(sa.select(Household).where(Household.head_name == "陈大山")).one()
-    db.session.add(MemberVolume(organisation_id=org.id, year=2024, household_id=chen.id,
-                                volume=D("1000.00")))
-    db.session.flush()
+    _volumes(org, 陈大山="1000.00")
     plan = services.create_plan(org, 2024, data, by=accountant)
     assert plan.other == D("4862.40")
     assert sum((line.to_capital for line in plan.lines), D(0)) == D("4862.40")
     for line in plan.lines:
         exact = D("4862.40") * line.weight / D("14.54")
         assert abs(line.to_capital - exact) < D("0.01")
-    assert sum((line.total for line in plan.lines), D(0)) == D("10000.00")
+    assert sum((line.total for line in plan.lines), D(0)) == D("30000.00")
     services.propose(plan, on=dt.date(2025, 1, 10), by=accountant)
     services.review(plan, on=dt.date(2025, 1, 20), by=accountant)
     services.approve(plan, resolution_no="决议", on=dt.date(2025, 2, 1),
@@ -232,3 +255,24 @@ def test_a_cooperative_converts_its_other_item_into_member_capital(org: Organisa
     assert plan.voucher is not None
     assert ("301", D(0), D("4862.40")) in [(ln.account.code, ln.debit, ln.credit)
                                           for ln in plan.voucher.lines]
+
+
+def test_ties_go_by_member_number_and_the_collective_is_last(org: Organisation,
+                                                              by_name: Any) -> None:
+    """DESIGN §4: the line order (which decides who gets an extra fen on equal remainders) is
+    the member number, not the name; the collective's 集体股 comes last. 0.05 split over two
+    equal weights gives the extra fen to the lower member number."""
+    from coopledger.distribution.compute import member_numbers
+    from coopledger.distribution.rules import split
+
+    plan = services.create_plan(org, 2024, DATA, by=by_name.user("accountant"))
+    numbers = member_numbers(org)
+    households = [line.household_id for line in plan.lines]
+    assert households[-1] is None
+    assert [numbers[h] for h in households[:-1] if h is not None] == sorted(
+        numbers[h] for h in households[:-1] if h is not None)
+    assert [line.seq for line in plan.lines] == list(range(1, len(plan.lines) + 1))
+    order = {line.household_id: line.seq for line in plan.lines}
+    first, second = households[0], households[1]
+    parts = split(D("0.05"), {second: D(1), first: D(1)}, order=order)
+    assert (parts[first], parts[second]) == (D("0.03"), D("0.02"))

@@ -51,7 +51,8 @@ def test_bad_plans_are_refused_with_a_sentence_and_nothing_saved(
         ({"entitlement": "record_date", "record_date": "2025-01-01"}, "股权登记日须在 2024 年内。"),
         ({"year": "2025"}, "2025年还没有结账"),
         ({"year": "2026"}, "2026年还没有结束，不能分配。"),
-        ({"mode": "cooperative", "volume_percent": "55"}, "低于法定的 60%"),
+        ({"mode": "cooperative", "volume_percent": "55"},
+         "农民专业合作社法第四十四条要求不低于可分配盈余的 60%，即至少 23,339.52 元"),
         ({"weight-1": "-1"}, "股份类别的分配权重不能为负数。"),
     ]
     for fields, sentence in cases:
@@ -168,3 +169,26 @@ def test_volumes_are_typed_or_imported_all_or_nothing(client: FlaskClient, auth:
     assert "导入未完成，没有保存任何数据：第 3 行：成员编号 X-999 不是本年度的成员户" in page
     volume = db.session.scalars(sa.select(MemberVolume)).one()
     assert volume.volume == Decimal("30000.00")
+
+
+def test_a_draft_with_class_weights_saves_twice(client: FlaskClient, auth: Auth,
+                                                closed: Any) -> None:
+    """Editing a draft plan that has share-class weights used to give a 500 (the unique
+    (plan, class) constraint); saving the page's own values twice keeps one row per class and
+    the second save's weight."""
+    from coopledger.distribution.models import ClassWeight
+    from coopledger.shares.services import classes_of
+
+    auth.login("accountant")
+    classes = classes_of(closed.org("shian-tdgf"))
+    weights = {f"weight-{c.id}": "1" for c in classes}
+    assert "已按账簿计算分配方案草案。" in _draft(client, **weights)
+    plan = db.session.scalars(sa.select(Plan)).one()
+    edit = f"{URL}/{plan.id}/edit"
+    for weight in ("1", "1.5"):
+        response = client.post(edit, data=FORM | weights | {f"weight-{classes[0].id}": weight},
+                               follow_redirects=True)
+        assert response.status_code == 200
+    rows = db.session.scalars(sa.select(ClassWeight).where(ClassWeight.plan_id == plan.id)).all()
+    assert sorted(r.share_class_id for r in rows) == sorted(c.id for c in classes)
+    assert {r.share_class_id: r.weight for r in rows}[classes[0].id] == Decimal("1.5")
