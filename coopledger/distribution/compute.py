@@ -68,7 +68,7 @@ def member_numbers(org: Organisation) -> dict[int, str]:
     """The organisation's member number (社员编号) of each household."""
     rows = db.session.execute(sa.select(Membership.household_id, Membership.member_number)
                               .where(Membership.organisation_id == org.id))
-    return {household_id: number for household_id, number in rows}
+    return {row[0]: row[1] for row in rows}
 
 
 def _natural(number: str) -> tuple[tuple[int, int | str], ...]:

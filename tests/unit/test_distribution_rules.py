@@ -110,8 +110,9 @@ def test_the_volume_return_is_measured_against_distributable_surplus() -> None:
     with pytest.raises(DistributionError) as caught:
         check_volume_return(surplus, D("49200.00"))
     assert str(caught.value) == (
-        "按交易量返还 49,200.00 元，只占可分配盈余 369,216.60 元的 13.32%；农民专业合作社法第四十四条"
-        "要求不低于可分配盈余的 60%，即至少 221,529.96 元。请提高成员分配总额或按交易量返还的比例。")
+        "按交易量返还 49,200.00 元，只占可分配盈余 369,216.60 元的 13.32%；"
+        "农民专业合作社法第四十四条要求不低于可分配盈余的 60%，即至少 221,529.96 元。"
+        "请提高成员分配总额或按交易量返还的比例。")
     with pytest.raises(DistributionError, match=r"的 59\.99%"):
         check_volume_return(surplus, (surplus * D("0.5999")).quantize(D("0.01")))
     # 60 % of 100.01 is 60.006: 60.01 is needed, 60.00 falls short.
