@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import get_locale
+from flask_babel import gettext as babel_gettext
 from flask_login import current_user
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 from coopledger.auth.permissions import Action, can
 from coopledger.dates import BUSINESS_ZONE
@@ -59,4 +63,20 @@ def register_templating(app: Flask) -> None:
     def html_lang() -> str:
         return "en" if str(get_locale()) == "en" else "zh-CN"
 
-    app.jinja_env.globals.update(can=user_can, Action=Action, html_lang=html_lang)
+    app.jinja_env.globals.update(can=user_can, Action=Action, html_lang=html_lang,
+                                 gettext=_gettext)
+
+
+@pass_context
+def _gettext(context: Context, string: str, **variables: Any) -> str:
+    """``_()`` in templates: translate, and fill in ``%(name)s`` only when values are given.
+
+    Jinja's own newstyle gettext always applies ``%`` — so a label that carries a percent sign
+    (a mode "不少于60%", a field "（%）") passed through ``_(label)`` raised ValueError and gave
+    a 500. Like Flask-Babel's ``gettext`` and ``CoopLedgerError``, a string without values is
+    shown as it is.
+    """
+    translated = str(context.call(babel_gettext, string))
+    if context.eval_ctx.autoescape:   # as Jinja does: the catalog is ours, values are escaped
+        translated = Markup(translated)  # noqa: S704
+    return translated % variables if variables else translated

@@ -192,3 +192,31 @@ def test_a_draft_with_class_weights_saves_twice(client: FlaskClient, auth: Auth,
     rows = db.session.scalars(sa.select(ClassWeight).where(ClassWeight.plan_id == plan.id)).all()
     assert sorted(r.share_class_id for r in rows) == sorted(c.id for c in classes)
     assert {r.share_class_id: r.weight for r in rows}[classes[0].id] == Decimal("1.5")
+
+
+def test_every_distribution_page_opens_for_a_cooperative_plan(client: FlaskClient, auth: Auth,
+                                                              closed: Any) -> None:
+    """The cooperative mode's label carries a percent sign ("不少于60%"): passed through
+    ``_()`` in a template it used to raise and give a 500 to the accountant and the auditor.
+    Every distribution page of the plan opens for every role that may see it."""
+    from coopledger.distribution import services
+    from coopledger.distribution.models import MemberVolume, Mode
+    from coopledger.members.models import Household
+
+    org = closed.org("shian-tdgf")
+    chen = db.session.scalars(sa.select(Household).where(Household.head_name == "陈大山")).one()
+    db.session.add(MemberVolume(organisation_id=org.id, year=2024, household_id=chen.id,
+                                volume=Decimal("1000.00")))
+    plan = services.create_plan(org, 2024, services.PlanData(
+        mode=Mode.COOPERATIVE, members_total=Decimal("48624.00")),
+        by=closed.user("accountant"))
+    db.session.commit()
+    pages = [f"{URL}/", f"{URL}/{plan.id}", f"{URL}/{plan.id}/edit", f"{URL}/volumes/2024"]
+    for user in ("admin", "accountant", "auditor", "reviewer"):
+        auth.login(user)
+        for page in pages:
+            response = client.get(page)
+            assert response.status_code in (200, 403, 404), (user, page, response.status_code)
+        shown = client.get(f"{URL}/{plan.id}").get_data(as_text=True)
+        assert "合作社：按交易量返还不少于60%，其余按出资和公积金份额" in shown, user
+        assert 'id="distributable-surplus">48,624.00<' in shown
