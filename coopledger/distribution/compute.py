@@ -25,7 +25,7 @@ from coopledger.distribution import figures, rules
 from coopledger.distribution.models import Entitlement, Mode, Plan, PlanLine
 from coopledger.extensions import db
 from coopledger.i18n import N_
-from coopledger.members.models import Household, Membership
+from coopledger.members.models import Contribution, Household, Membership, Parcel
 from coopledger.money import plain
 from coopledger.orgs.models import Organisation
 from coopledger.shares import services as share_services
@@ -40,19 +40,38 @@ ZERO = Decimal("0.00")
 FOUR = Decimal("0.0001")
 
 
-def _notes(plan: Plan) -> dict[int, list[str]]:
-    """Per account: inheritance in the year and pledges standing at the year end."""
+def _notes(plan: Plan, accounts: dict[int, ShareAccount]) -> dict[int, list[str]]:
+    """Per account: what changed its entitlement in the year, so the line explains itself —
+    inheritance, transfer and gift (from whom, to whom), buy-back, pledges standing at the year
+    end (pledgee named, paid to the holder) and parcels withdrawn in the year (with the date).
+
+    Read by the organisation's id from the plan's organisation (a plan being drafted has no
+    ``organisation_id`` before its first flush: the notes were silently empty on a first draft).
+    """
+    org = plan.organisation
     notes: dict[int, list[str]] = {}
-    end = dt.date(plan.year, 12, 31)
+    first, end = dt.date(plan.year, 1, 1), dt.date(plan.year, 12, 31)
     pledged: dict[int, tuple[Decimal, str]] = {}
+
+    def name(account_id: int | None) -> str:
+        account = accounts.get(account_id or 0)
+        return account.name if account is not None else ""
+
     for op in db.session.scalars(sa.select(ShareOperation).where(
-            ShareOperation.organisation_id == plan.organisation_id,
+            ShareOperation.organisation_id == org.id,
             ShareOperation.state == OperationState.DONE,
-            ShareOperation.effective_on <= end).order_by(ShareOperation.effective_on)):
-        if op.kind is OperationKind.INHERIT and op.effective_on.year == plan.year \
-                and op.to_account_id is not None:
+            ShareOperation.effective_on <= end).order_by(ShareOperation.effective_on,
+                                                         ShareOperation.number)):
+        day, amount = op.effective_on.isoformat(), plain(op.quantity)
+        in_year = op.effective_on >= first
+        if in_year and op.kind in MOVES and op.to_account_id and op.from_account_id:
+            received, given = MOVES[op.kind]
             notes.setdefault(op.to_account_id, []).append(
-                f"{op.effective_on.isoformat()} 继承 {plain(op.quantity)} 股")
+                f"{day} {received}{name(op.from_account_id)} {amount} 股")
+            notes.setdefault(op.from_account_id, []).append(
+                f"{day} {amount} 股{given}{name(op.to_account_id)}")
+        if in_year and op.kind is OperationKind.BUYBACK and op.from_account_id:
+            notes.setdefault(op.from_account_id, []).append(f"{day} 回购 {amount} 股")
         if op.kind in (OperationKind.PLEDGE, OperationKind.RELEASE) and op.from_account_id:
             held, who = pledged.get(op.from_account_id, (Decimal(0), ""))
             change = op.quantity if op.kind is OperationKind.PLEDGE else -op.quantity
@@ -61,7 +80,22 @@ def _notes(plan: Plan) -> dict[int, list[str]]:
         if quantity > 0:
             notes.setdefault(account_id, []).append(
                 f"质押 {plain(quantity)} 股（质权人：{who}），分红付持股人")
+    by_household = {a.household_id: a.id for a in accounts.values() if a.household_id}
+    for household_id, code, withdrawn in db.session.execute(
+            sa.select(Parcel.household_id, Parcel.code, Contribution.withdrawn_on)
+            .join(Contribution).where(Contribution.organisation_id == org.id,
+                                      Contribution.withdrawn_on.between(first, end))
+            .order_by(Contribution.withdrawn_on)):
+        if household_id in by_household and withdrawn is not None:
+            notes.setdefault(by_household[household_id], []).append(
+                f"地块 {code} 于 {withdrawn.isoformat()} 退出")
     return notes
+
+
+# (the receiver's words, the giver's words) of each move between holders.
+MOVES = {OperationKind.INHERIT: ("继承自", "由继承人继承："),
+         OperationKind.TRANSFER: ("受让自", "转让给"),
+         OperationKind.GIFT: ("受赠自", "赠与给")}
 
 
 def member_numbers(org: Organisation) -> dict[int, str]:
@@ -140,7 +174,7 @@ def compute_lines(plan: Plan) -> list[PlanLine]:
     volumes_by_account = {by_household[h]: v for h, v in volume.items()}
     returns = rules.split(volume_pool, {a: volumes_by_account.get(a, ZERO) for a in order},
                           order=order)
-    notes = _notes(plan)
+    notes = _notes(plan, accounts)
     plan.lines.clear()
     db.session.flush()
     for account_id in sorted(order, key=order.__getitem__):

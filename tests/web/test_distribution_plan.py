@@ -276,3 +276,34 @@ def test_ties_go_by_member_number_and_the_collective_is_last(org: Organisation,
     first, second = households[0], households[1]
     parts = split(D("0.05"), {second: D(1), first: D(1)}, order=order)
     assert (parts[first], parts[second]) == (D("0.03"), D("0.02"))
+
+
+def test_register_changes_of_the_year_are_noted_on_the_first_draft(org: Organisation,
+                                                                    by_name: Any) -> None:
+    """A transfer and a pledge during 2024 appear on the plan lines of the very first draft
+    (the notes used to be read with the plan's organisation id, empty before its first flush)."""
+    from coopledger.members.models import Household
+    from coopledger.shares import services as shares
+    from coopledger.shares.models import OperationKind, ShareKind
+
+    def account(head: str) -> Any:
+        household = db.session.scalars(sa.select(Household).where(
+            Household.head_name == head)).one()
+        return shares.household_account(org, household)
+
+    land = shares.class_of(org, ShareKind.LAND)
+    today = dt.date(2026, 6, 1)
+    for kind, source, target, quantity, on, pledgee in (
+            (OperationKind.TRANSFER, "陈大山", "王德明", "0.50", dt.date(2024, 7, 16), None),
+            (OperationKind.PLEDGE, "王德明", None, "1.00", dt.date(2024, 9, 1), "农商银行")):
+        op = shares.request(org, kind=kind, share_class=land, source=account(source),
+                            target=account(target) if target else None,
+                            quantity=D(quantity), on=on, today=today, by=None,
+                            counterparty=pledgee or "")
+        shares.approve(op, today=today, by=None)
+        shares.complete(op, today=today, by=None)
+    plan = services.create_plan(org, 2024, DATA, by=by_name.user("accountant"))
+    notes = {line.holder: line.note for line in plan.lines}
+    assert notes["陈大山户"] == "2024-07-16 0.5 股转让给王德明户"
+    assert notes["王德明户"] == ("2024-07-16 受让自陈大山户 0.5 股；"
+                               "质押 1 股（质权人：农商银行），分红付持股人")
