@@ -28,7 +28,40 @@ def _create_app() -> Flask:
     return create_app()
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False,
+class CommandGroup(FlaskGroup):
+    """The ``coopledger`` group: a database that cannot be reached or is not migrated yet is
+    one sentence saying what to do, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        """Run the command, turning database failures into a sentence."""
+        import sqlalchemy as sa
+
+        try:
+            return super().invoke(ctx)
+        except (sa.exc.OperationalError, sa.exc.ProgrammingError) as err:
+            raise click.ClickException(database_sentence(err)) from None
+
+
+def database_sentence(err: Exception) -> str:
+    """What to tell the operator about a failed database call."""
+    text = str(getattr(err, "orig", err))
+    url = _url_for_message()
+    if "no such table" in text or ("does not exist" in text and "relation" in text):
+        return (f"the database at {url} has no coopledger tables yet: run "
+                "`coopledger init-db` first.")
+    first = text.strip().splitlines()[0] if text.strip() else type(err).__name__
+    return (f"cannot use the database at {url}: {first}. Check COOPLEDGER_DATABASE_URL "
+            "and that the database server is running.")
+
+
+def _url_for_message() -> str:
+    try:
+        return _safe_url()
+    except RuntimeError:        # no application context
+        return "COOPLEDGER_DATABASE_URL"
+
+
+@click.group(cls=CommandGroup, create_app=_create_app, add_default_commands=False,
              add_version_option=False)
 def main() -> None:
     """Manage and serve coopledger."""

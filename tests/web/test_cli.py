@@ -233,3 +233,19 @@ def test_worker_process_runs_a_queued_job(fresh: tuple[Flask, str], tmp_path: Pa
     finally:
         huey.immediate = True
         dispose(web)
+
+
+def test_an_unmigrated_or_unreachable_database_is_one_sentence(tmp_path: Path) -> None:
+    """Not a traceback: what is wrong and what to run or check."""
+    env = _env(f"sqlite:///{tmp_path / 'empty.db'}", tmp_path)
+    empty = _run(["orgs"], env)
+    assert empty.returncode == 1
+    assert "Traceback" not in empty.stderr
+    assert "has no coopledger tables yet: run `coopledger init-db` first." in empty.stderr
+    unreachable = _run(["orgs"], env | {
+        "COOPLEDGER_DATABASE_URL": "postgresql+psycopg://postgres@127.0.0.1:1/test"})
+    assert unreachable.returncode == 1
+    assert "Traceback" not in unreachable.stderr
+    assert "cannot use the database at postgresql+psycopg://postgres@127.0.0.1:1/test" \
+        in unreachable.stderr
+    assert "Check COOPLEDGER_DATABASE_URL" in unreachable.stderr
