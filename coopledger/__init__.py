@@ -15,7 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from coopledger import paths
 from coopledger.config import load_config
 from coopledger.errors import install_translator
-from coopledger.extensions import babel, csrf, db, login_manager, migrate
+from coopledger.extensions import babel, compress, csrf, db, login_manager, migrate
 from coopledger.i18n import N_
 
 
@@ -56,6 +56,7 @@ def _setup_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(paths.MIGRATIONS_DIR), render_as_batch=True,
                      compare_type=True)
     csrf.init_app(app)
+    compress.init_app(app)
     babel.init_app(app, locale_selector=_select_locale,
                    default_translation_directories=str(paths.TRANSLATIONS_DIR))
     install_translator(gettext)

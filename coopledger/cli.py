@@ -281,21 +281,32 @@ def report(name: str, org_code: str, period: str, account: str | None, level: in
 @click.command("run")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True)
+@click.option("--threads", type=int, default=None,
+              help="request threads (default: the WEB_THREADS setting, 8)")
 @click.option("--no-worker", is_flag=True, help="do not start the background-job worker")
 @with_appcontext
-def run(host: str, port: int, no_worker: bool) -> None:
-    """Serve the app and run the background-job worker beside it."""
-    from werkzeug.serving import run_simple
+def run(host: str, port: int, threads: int | None, no_worker: bool) -> None:
+    """Serve the app with waitress (a production WSGI server) and the job worker beside it."""
+    import logging
+
+    from waitress import serve
+
+    from coopledger.request_log import log_requests
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    log_requests(app)
     worker_process = None
     if not no_worker:
         worker_process = subprocess.Popen([sys.executable, "-m", "coopledger.cli", "worker"])
         click.echo(f"job worker started (pid {worker_process.pid})")
-    click.echo(f"coopledger on http://{host}:{port}/  (Ctrl+C stops it)")
+    count = threads or int(app.config["WEB_THREADS"])
+    click.echo(f"coopledger on http://{host}:{port}/  (waitress, {count} threads; "
+               "Ctrl+C stops it)")
     signal.signal(signal.SIGTERM, lambda *_args: sys.exit(0))  # `kill` stops the worker too
     try:
-        run_simple(host, port, app, threaded=True, use_reloader=False)
+        serve(app, host=host, port=port, threads=count, ident="coopledger",
+              clear_untrusted_proxy_headers=True)
     finally:
         if worker_process is not None:
             worker_process.terminate()

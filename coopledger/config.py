@@ -44,6 +44,11 @@ DEFAULTS: dict[str, Any] = {
     "JOBS_IMMEDIATE": False,
     # Hosts the PDF renderer may fetch from; empty means only the app's own static files.
     "PDF_ALLOWED_HOSTS": [],
+    # Responses compressed with gzip (brotli and zstd need browser support we cannot assume).
+    "COMPRESS_ALGORITHM": ["gzip"],
+    "COMPRESS_MIN_SIZE": 500,
+    # Threads of the production server started by ``coopledger run`` (waitress).
+    "WEB_THREADS": 8,
     # Base address printed in documents made outside a request (QR codes of statements).
     "PUBLIC_URL": "http://127.0.0.1:5000",
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -17,6 +18,7 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+compress = Compress()   # gzip of HTML, CSS, JS and JSON responses
 
 # Models subclass ``Model``: Flask-SQLAlchemy builds ``db.Model`` at run time (a subclass of
 # ``Base`` with its bind and query helpers), which type checkers cannot see.

@@ -249,3 +249,44 @@ def test_an_unmigrated_or_unreachable_database_is_one_sentence(tmp_path: Path) -
     assert "cannot use the database at postgresql+psycopg://postgres@127.0.0.1:1/test" \
         in unreachable.stderr
     assert "Check COOPLEDGER_DATABASE_URL" in unreachable.stderr
+
+
+def test_run_serves_with_waitress_gzip_and_request_logs(fresh: tuple[Flask, str],
+                                                         tmp_path: Path) -> None:
+    """`coopledger run` is a production server: no development-server warning, HTML and CSS
+    gzipped for a browser that accepts it, one log line per request."""
+    import gzip
+    import socket
+    import urllib.request
+
+    _app, url = fresh
+    env = _env(url, tmp_path)
+    assert _run(["init-db"], env).returncode == 0
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = tmp_path / "server.log"
+    with log.open("w") as out:
+        server = subprocess.Popen([str(COMMAND), "run", "--no-worker", "--port", str(port),
+                                   "--threads", "4"], env=env, stdout=out,
+                                  stderr=subprocess.STDOUT)
+    try:
+        body = b""
+        for _ in range(150):
+            try:
+                request = urllib.request.Request(f"http://127.0.0.1:{port}/auth/login",
+                                                 headers={"Accept-Encoding": "gzip"})
+                with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
+                    assert response.headers["Content-Encoding"] == "gzip"
+                    body = gzip.decompress(response.read())
+                break
+            except OSError:
+                time.sleep(0.2)
+        assert "登录".encode() in body
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    text = log.read_text(encoding="utf-8")
+    assert "development server" not in text
+    assert "waitress, 4 threads" in text
+    assert "GET /auth/login 200" in text
