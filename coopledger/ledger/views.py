@@ -55,7 +55,6 @@ def index(code: str) -> ResponseReturnValue:
         sa.select(Voucher.month, sa.func.count(Voucher.id))
         .where(Voucher.organisation_id == org.id, Voucher.year == year,
                Voucher.state != VoucherState.POSTED).group_by(Voucher.month)).all())
-    db.session.commit()  # get_book may have installed the chart of an older organisation
     return render_template(
         "ledger/books.html", org=org, book=book, year=year, months=months, counts=counts,
         waiting=waiting, reports=REPORTS, confirm=ConfirmForm(), year_form=YearForm(year=year),

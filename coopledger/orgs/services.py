@@ -102,6 +102,9 @@ def create_organisation(data: OrganisationData, *, by: User | None) -> Organisat
     db.session.add(org)
     db.session.flush()
     install_chart(org)
+    from coopledger.shares.services import classes_of
+
+    classes_of(org, create=True)   # the usual share classes of its kind, so reads create none
     record("organisation.create", org, by=by, after=snapshot(org, ORG_FIELDS))
     return org
 

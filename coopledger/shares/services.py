@@ -45,7 +45,9 @@ DEFAULT_CLASSES = {
 
 
 def settings_of(org: Organisation, *, lock: bool = False) -> ShareSettings:
-    """The organisation's share settings, created with the defaults on first use."""
+    """The organisation's share settings. A read of an organisation that has none gets the
+    defaults, not added to the session (a page view writes nothing); ``lock`` — for a change or
+    a number drawn from the counters — stores the defaults first and locks the row."""
     query = sa.select(ShareSettings).where(ShareSettings.organisation_id == org.id)
     found = db.session.scalar(query.with_for_update() if lock else query)
     if found is None:
@@ -53,18 +55,21 @@ def settings_of(org: Organisation, *, lock: bool = False) -> ShareSettings:
                               decimals=2, rounding="half_up",
                               buyback_cap_percent=Decimal("5.0000"), last_operation_number=0,
                               last_certificate_serial=0)
-        db.session.add(found)
-        db.session.flush()
+        if lock:
+            db.session.add(found)
+            db.session.flush()
+            found = db.session.scalars(query.with_for_update()).one()
     return found
 
 
-def classes_of(org: Organisation) -> list[ShareClass]:
-    """The organisation's share classes, creating the usual ones for its kind the first time."""
+def classes_of(org: Organisation, *, create: bool = False) -> list[ShareClass]:
+    """The organisation's share classes; with ``create`` (a write that needs a class) the usual
+    ones for its kind are created the first time. A read never creates them."""
     existing = list(db.session.scalars(sa.select(ShareClass).where(
         ShareClass.organisation_id == org.id).order_by(ShareClass.id)))
-    if existing:
+    if existing or not create:
         return existing
-    settings_of(org)
+    settings_of(org, lock=True)
     for kind in DEFAULT_CLASSES[org.kind]:
         if kind is ShareKind.COLLECTIVE and collective_holder(org) is None:
             continue
@@ -84,7 +89,7 @@ def collective_holder(org: Organisation) -> Organisation | None:
 
 def class_of(org: Organisation, kind: ShareKind) -> ShareClass | None:
     """The organisation's class of this kind, if it has one."""
-    return next((c for c in classes_of(org) if c.kind is kind), None)
+    return next((c for c in classes_of(org, create=True) if c.kind is kind), None)
 
 
 def household_account(org: Organisation, household: Household) -> ShareAccount:
@@ -345,7 +350,7 @@ def update_settings(org: Organisation, *, shares_per_mu: Decimal, decimals: int,
         raise rules.ShareRuleError(N_("取舍规则不正确。"))
     if shares_per_mu <= 0 or not 0 <= buyback_cap_percent <= 100:
         raise rules.ShareRuleError(N_("每亩折股数须大于零，回购上限须在 0 到 100 之间。"))
-    settings = settings_of(org)
+    settings = settings_of(org, lock=True)
     before = {"shares_per_mu": str(settings.shares_per_mu), "decimals": settings.decimals,
               "rounding": settings.rounding, "cap": str(settings.buyback_cap_percent)}
     settings.shares_per_mu, settings.decimals = shares_per_mu, decimals

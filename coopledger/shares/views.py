@@ -59,8 +59,6 @@ HOLDINGS_PAGE = 100
 def index(code: str) -> ResponseReturnValue:
     """The register, in effective-date order."""
     org = org_for(code, Action.VIEW_MEMBERS)
-    services.classes_of(org)
-    db.session.commit()
     page = db.paginate(queries.register(org), per_page=PAGE_SIZE, error_out=False)
     return render_template("shares/index.html", org=org, page=page)
 
@@ -124,7 +122,8 @@ def _account(org: Organisation, choice: int) -> ShareAccount | None:
 def _form(org: Organisation) -> OperationForm:
     form = OperationForm()
     form.kind.choices = options((k.value, _(k.label)) for k in OperationKind)
-    form.share_class.choices = options((c.id, _(c.name)) for c in services.classes_of(org))
+    form.share_class.choices = options((c.id, _(c.name)) for c in services.classes_of(
+        org, create=request.method == "POST"))
     holders = _holder_choices(org)
     form.source.choices = options(holders)
     form.target.choices = options(holders)

@@ -291,3 +291,23 @@ def test_a_request_keeps_its_scanned_supporting_document(client: FlaskClient, au
         "effective_on": "2025-06-01", "scan": (io.BytesIO(b"MZ not a scan"), "x.exe")},
         content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
     assert "只能上传 JPEG、PNG 图片或 PDF 文件" in refused
+
+
+def test_no_page_view_writes(client: FlaskClient, auth: Auth, by_name: Any) -> None:
+    """A GET stores nothing: the share settings page and the register of an organisation that
+    has no share settings used to insert its settings and three share classes, and the books
+    page committed whatever it had installed."""
+    from coopledger.ledger.models import Account, Book
+    from coopledger.shares.models import ShareClass, ShareSettings
+
+    def counts() -> tuple[int, ...]:
+        db.session.expire_all()
+        return tuple(db.session.scalar(sa.select(sa.func.count()).select_from(model)) or 0
+                     for model in (ShareSettings, ShareClass, Book, Account))
+
+    before = counts()
+    auth.login("admin")
+    for page in ("/o/jinshi-jjhzs/shares/settings", "/o/jinshi-jjhzs/shares/",
+                 "/o/jinshi-jjhzs/shares/new", "/o/jinshi-jjhzs/books/"):
+        assert client.get(page).status_code == 200, page
+    assert counts() == before
