@@ -22,7 +22,7 @@ from coopledger.extensions import db
 from coopledger.i18n import N_
 from coopledger.jobs.models import Job, JobState
 from coopledger.jobs.queue import huey
-from coopledger.jobs.registry import Progress, get_kind
+from coopledger.jobs.registry import get_kind
 from coopledger.locking import lock
 
 if TYPE_CHECKING:
@@ -76,8 +76,9 @@ def execute_job(job_id: int) -> None:
     out_dir = Path(current_app.config["STORAGE_DIR"]) / "jobs" / str(job.id)
     out_dir.mkdir(parents=True, exist_ok=True)
 
+    writer = ProgressWriter(job)
     try:
-        result = get_kind(job.kind).handler(dict(job.params), _progress_writer(job), out_dir)
+        result = get_kind(job.kind).handler(dict(job.params), writer, out_dir)
     except CoopLedgerError as err:
         _fail(job, str(err))
         return
@@ -85,6 +86,7 @@ def execute_job(job_id: int) -> None:
         log.exception("job %s failed", job_id)
         _fail(job, N_("内部错误，请联系管理员。"))
         return
+    writer.settle()
     job.state, job.progress, job.finished_at = JobState.DONE, 100, utcnow()
     if result is not None:
         job.result_path = str(result.relative_to(current_app.config["STORAGE_DIR"]))
@@ -92,28 +94,36 @@ def execute_job(job_id: int) -> None:
     db.session.commit()
 
 
-def _progress_writer(job: Job) -> Progress:
+class ProgressWriter:
     """How the handler reports progress without ever committing its own transaction.
 
     A handler's work is one transaction holding its locks (a publication holds its book's lock
     until it is chained); committing it to show progress would release them half-way. On
     PostgreSQL progress is written on a connection of its own, so the page sees it at once. On
     SQLite a second connection could not write while the job holds the database's one write
-    lock, so progress is kept on the job row and becomes visible when the job ends.
+    lock, so progress is kept on the job row and becomes visible when the job ends. Either way
+    the last report is written with the job's end (``settle``).
     """
-    job_id = job.id
-    own_connection = db.engine.dialect.name != "sqlite"
 
-    def progress(percent: int, message: str) -> None:
-        percent, message = max(0, min(100, percent)), message[:5000]
-        if not own_connection:
-            job.progress, job.message = percent, message
+    def __init__(self, job: Job) -> None:
+        self.job, self.job_id = job, job.id
+        self.own_connection = db.engine.dialect.name != "sqlite"
+        self.last: tuple[int, str] | None = None
+
+    def __call__(self, percent: int, message: str) -> None:
+        """Report ``percent`` done with ``message``."""
+        self.last = (max(0, min(100, percent)), message[:5000])
+        if not self.own_connection:
+            self.job.progress, self.job.message = self.last
             return
         with db.engine.begin() as connection:
-            connection.execute(sa.update(Job).where(Job.id == job_id).values(
-                progress=percent, message=message))
+            connection.execute(sa.update(Job).where(Job.id == self.job_id).values(
+                progress=self.last[0], message=self.last[1]))
 
-    return progress
+    def settle(self) -> None:
+        """Put the last report on the job row of the job's own transaction."""
+        if self.last is not None:
+            self.job.progress, self.job.message = self.last
 
 
 def _fail(job: Job, message: str) -> None:
