@@ -70,8 +70,15 @@ def _setup_extensions(app: Flask) -> None:
     from coopledger.auth.models import User
 
     @login_manager.user_loader
-    def _load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id))
+    def _load_user(session_id: str) -> User | None:
+        """The user of a session whose version is still current (``User.get_id``)."""
+        user_id, _dot, version = session_id.partition(".")
+        if not user_id.isdigit() or not version.isdigit():
+            return None       # a cookie from before session versions, or a forged one
+        user = db.session.get(User, int(user_id))
+        if user is None or user.session_version != int(version):
+            return None
+        return user
 
     configure_queue(app)
     configure_hashing(str(app.config["PASSWORD_HASH_COST"]))

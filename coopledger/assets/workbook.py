@@ -30,6 +30,7 @@ from coopledger.extensions import db
 from coopledger.i18n import N_
 from coopledger.jobs.registry import Progress, job_kind
 from coopledger.orgs.models import Organisation
+from coopledger.spreadsheets import append_row
 from coopledger.workbooks import cell_text, located
 
 CARD_SHEET, RESOURCE_SHEET = "固定资产", "资源"
@@ -81,11 +82,11 @@ def _workbook(rows: dict[str, list[list[Any]]], headers: dict[str, tuple[str, ..
     workbook.remove(workbook.active)
     for title, header in headers.items():
         sheet = workbook.create_sheet(title)
-        sheet.append(list(header))
+        append_row(sheet, list(header))
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows.get(title, []):
-            sheet.append(row)
+            append_row(sheet, row)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

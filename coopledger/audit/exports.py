@@ -15,6 +15,7 @@ from coopledger.extensions import db
 from coopledger.i18n import N_
 from coopledger.jobs.registry import Progress, job_kind
 from coopledger.orgs.models import Organisation
+from coopledger.spreadsheets import append_row
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -37,14 +38,14 @@ def export_audit_log(params: dict[str, Any], progress: Progress, out_dir: Path) 
         db.session.execute(sa.select(Organisation.id, Organisation.name)).all())
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("审计日志")
-    sheet.append(list(HEADERS))
+    append_row(sheet, list(HEADERS))
     progress(0, N_("正在导出审计日志"))
     for start in range(0, len(ids), BATCH):
         chunk = ids[start:start + BATCH]
         events = {e.id: e for e in db.session.scalars(
             sa.select(AuditEvent).where(AuditEvent.id.in_(chunk)))}
         for event_id in chunk:
-            sheet.append(_row(events[event_id], org_names))
+            append_row(sheet, _row(events[event_id], org_names))
         progress((start + len(chunk)) * 100 // len(ids), N_("正在导出审计日志"))
     target = out_dir / "audit-log.xlsx"
     workbook.save(target)

@@ -34,6 +34,9 @@ class User(UserMixin, Model):
     is_active_account: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # Part of the id kept in the session cookie: raising it (logout, a password change or
+    # reset) ends every session issued before, even a cookie copied elsewhere.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     assignments: Mapped[list[RoleAssignment]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="RoleAssignment.id")
@@ -42,6 +45,14 @@ class User(UserMixin, Model):
     def is_active(self) -> bool:
         """Flask-Login: a deactivated account cannot log in or keep a session."""
         return self.is_active_account
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session: the id and the session version."""
+        return f"{self.id}.{self.session_version}"
+
+    def end_sessions(self) -> None:
+        """End every session of this user issued so far (logout, password change)."""
+        self.session_version = (self.session_version or 0) + 1
 
     def has_role(self, role: Role) -> bool:
         """Whether any assignment gives this role, whatever its scope."""

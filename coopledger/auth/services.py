@@ -130,6 +130,7 @@ def reset_password(user: User, *, by: User, min_password_length: int) -> str:
     password = generate_password()
     rules.check_password_policy(password, username=user.username, min_length=min_password_length)
     user.password_hash = hash_password(password)
+    user.end_sessions()          # whoever was logged in as this user is logged out
     user.must_change_password = True
     db.session.flush()
     record("user.reset_password", user, by=by)
@@ -144,6 +145,7 @@ def change_password(user: User, *, current: str, new: str, min_password_length: 
         raise AccountError(N_("新密码不能与当前密码相同。"))
     rules.check_password_policy(new, username=user.username, min_length=min_password_length)
     user.password_hash = hash_password(new)
+    user.end_sessions()          # every other session ends; the view logs this one in again
     user.must_change_password = False
     db.session.flush()
     record("user.change_password", user, by=user)
@@ -200,5 +202,6 @@ def _failure_times(condition: sa.ColumnElement[bool], since: dt.datetime) -> lis
 
 
 def record_logout(user: User) -> None:
-    """Write the logout to the audit log."""
+    """Write the logout to the audit log and end the sessions of the user."""
+    user.end_sessions()          # a copied cookie of this session no longer works
     record("auth.logout", user, by=user)

@@ -5,7 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user
 
@@ -28,6 +37,14 @@ def _policy() -> services.ThrottlePolicy:
         per_address=int(config["LOGIN_MAX_FAILURES_PER_ADDRESS"]))
 
 
+def fresh_session() -> None:
+    """A new session at login: nothing of the old one is kept but the chosen language and the
+    messages waiting to be shown; the CSRF token is drawn again."""
+    kept = {key: session[key] for key in ("lang", "_flashes") if key in session}
+    session.clear()
+    session.update(kept)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> ResponseReturnValue:
     """Log in with username and password; failures are counted for throttling."""
@@ -43,6 +60,7 @@ def login() -> ResponseReturnValue:
             status = err.status
         else:
             db.session.commit()
+            fresh_session()
             login_user(user)
             if user.must_change_password:
                 flash(_("这是您第一次登录（或密码已被重置），请先设置自己的密码。"), "info")
@@ -74,5 +92,7 @@ def change_password() -> ResponseReturnValue:
                 me(), current=form.current.data or "", new=form.new.data or "",
                 min_password_length=current_app.config["MIN_PASSWORD_LENGTH"]),
             _("密码已修改。")).ok:
+        fresh_session()
+        login_user(me())   # the other sessions ended with the old version; this one goes on
         return redirect(url_for("home.index"))
     return render_template("auth/password.html", form=form)

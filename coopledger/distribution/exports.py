@@ -16,6 +16,7 @@ from openpyxl.styles import Font
 
 from coopledger.distribution.models import Plan, PlanLine
 from coopledger.ids import mask_bank
+from coopledger.spreadsheets import append_row, csv_row
 
 HEADERS = ("序号", "户名/持股人", "收款人", "开户银行", "银行账号", "股数", "持股天数",
            "入股面积（亩）", "保底收益", "已付保底", "按交易量返还", "按股分红", "应付合计",
@@ -34,19 +35,19 @@ def payout_xlsx(plan: Plan, *, full: bool) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = f"{plan.year}年收益分配"
-    sheet.append(list(HEADERS))
+    append_row(sheet, list(HEADERS))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for line in plan.lines:
         bank_name, account = _bank(line)
-        sheet.append([
+        append_row(sheet, [
             line.seq, line.holder, line.payee, bank_name, account if full else mask_bank(account),
             line.shares, line.days_held, line.area, line.guarantee_due,
             line.guarantee_paid, line.by_volume, line.dividend,
             line.total, line.paid,
             line.paid_on.isoformat() if line.paid_on else "", line.note])
-    sheet.append([])
-    sheet.append(["", "合计", "", "", "", "", "", "", "", "", "",
+    append_row(sheet, [])
+    append_row(sheet, ["", "合计", "", "", "", "", "", "", "", "", "",
                   sum(line.dividend for line in plan.lines),
                   sum(line.total for line in plan.lines),
                   sum(line.paid for line in plan.lines)])
@@ -59,11 +60,11 @@ def bank_batch_csv(plan: Plan) -> bytes:
     """The unpaid lines with an amount, as a bank batch transfer file."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["序号", "收款人", "开户银行", "银行账号", "金额", "用途"])
+    writer.writerow(csv_row(["序号", "收款人", "开户银行", "银行账号", "金额", "用途"]))
     for line in plan.lines:
         if line.unpaid <= 0:
             continue
         bank_name, account = _bank(line)
-        writer.writerow([line.seq, line.payee, bank_name, account, f"{line.unpaid:.2f}",
-                         f"{plan.year}年收益分配"])
+        writer.writerow(csv_row([line.seq, line.payee, bank_name, account, f"{line.unpaid:.2f}",
+                         f"{plan.year}年收益分配"]))
     return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -17,6 +17,7 @@ from coopledger.i18n import N_
 from coopledger.ledger import rules
 from coopledger.ledger.models import Account
 from coopledger.money import MoneyInputError, parse_money
+from coopledger.spreadsheets import append_row
 
 HEADERS = ("科目编码", "科目名称", "借方余额", "贷方余额")
 
@@ -32,11 +33,11 @@ def template(leaves: list[Account]) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "期初余额"
-    sheet.append(list(HEADERS))
+    append_row(sheet, list(HEADERS))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for account in leaves:
-        sheet.append([account.code, account.full_name, None, None])
+        append_row(sheet, [account.code, account.full_name, None, None])
     sheet.column_dimensions["B"].width = 36
     buffer = io.BytesIO()
     workbook.save(buffer)

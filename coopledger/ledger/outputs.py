@@ -11,6 +11,7 @@ from openpyxl.styles import Font
 
 from coopledger.ledger.reports import ReportTable
 from coopledger.pdf.render import render_pdf
+from coopledger.spreadsheets import append_row, csv_row
 
 
 def _text(value: object, money: bool) -> str:
@@ -25,9 +26,9 @@ def to_csv(table: ReportTable) -> str:
     """Plain CSV: a header row then the rows; amounts with two decimals, no separators."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(table.columns)
+    writer.writerow(csv_row(table.columns))
     for row in table.rows:
-        writer.writerow([_text(v, i in table.money) for i, v in enumerate(row)])
+        writer.writerow(csv_row([_text(v, i in table.money) for i, v in enumerate(row)]))
     return buffer.getvalue()
 
 
@@ -36,13 +37,13 @@ def to_xlsx(table: ReportTable) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = table.title[:31]
-    sheet.append([table.title])
-    sheet.append([table.subtitle])
-    sheet.append(table.columns)
+    append_row(sheet, [table.title])
+    append_row(sheet, [table.subtitle])
+    append_row(sheet, table.columns)
     for cell in sheet[3]:
         cell.font = Font(bold=True)
     for index, row in enumerate(table.rows):
-        sheet.append(list(row))
+        append_row(sheet, list(row))
         excel_row = sheet.max_row
         for col in table.money:
             sheet.cell(row=excel_row, column=col + 1).number_format = "#,##0.00"

@@ -12,6 +12,7 @@ from openpyxl.styles import Font
 from coopledger.extensions import db
 from coopledger.ids import mask_bank, mask_id, mask_phone
 from coopledger.members import queries
+from coopledger.spreadsheets import append_row
 
 if TYPE_CHECKING:
     from coopledger.orgs.models import Organisation
@@ -27,13 +28,13 @@ def roster(org: Organisation, *, on: dt.date, full: bool) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "农户名册"
-    sheet.append(list(HEADERS))
+    append_row(sheet, list(HEADERS))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for household in households:
         head = next((p for p in household.persons if p.relation.value == "head"), None)
         id_number = head.id_number if head else ""
-        sheet.append([
+        append_row(sheet, [
             queries.member_number(org, household), household.head_name, household.village.name,
             "、".join(p.name for p in household.persons),
             id_number if full else mask_id(id_number),

@@ -25,6 +25,7 @@ from coopledger.jobs.registry import Progress, job_kind
 from coopledger.members import rules, services
 from coopledger.members.models import Household, Person, Relationship
 from coopledger.orgs.models import Village
+from coopledger.spreadsheets import append_row
 from coopledger.workbooks import cell_text, located
 
 SHEETS: dict[str, tuple[str, ...]] = {
@@ -51,7 +52,7 @@ def template() -> bytes:
     workbook.remove(workbook.active)
     for title, headers in SHEETS.items():
         sheet = workbook.create_sheet(title)
-        sheet.append(list(headers))
+        append_row(sheet, list(headers))
         for cell in sheet[1]:
             cell.font = Font(bold=True)
     buffer = io.BytesIO()

@@ -42,6 +42,7 @@ from coopledger.shares.models import (
     ShareClass,
     ShareOperation,
 )
+from coopledger.spreadsheets import append_row
 from coopledger.web import apply_change, me, org_for, owned_or_404, send_stored
 
 if TYPE_CHECKING:
@@ -310,12 +311,12 @@ def holdings_xlsx(code: str) -> ResponseReturnValue:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "持股表"
-    sheet.append([f"{org.name} 持股表 {on.isoformat()}"])
-    sheet.append(["成员编号", "持有人", *[c.name for c in classes], "其中质押"])
+    append_row(sheet, [f"{org.name} 持股表 {on.isoformat()}"])
+    append_row(sheet, ["成员编号", "持有人", *[c.name for c in classes], "其中质押"])
     for account, values, pledged in rows:
-        sheet.append([numbers.get(account.household_id or 0, ""),
+        append_row(sheet, [numbers.get(account.household_id or 0, ""),
                       account.name, *values, pledged])
-    sheet.append(["", "合计", *totals, None])
+    append_row(sheet, ["", "合计", *totals, None])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return Response(buffer.getvalue(), headers={

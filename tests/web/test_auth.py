@@ -171,3 +171,50 @@ def test_templates_have_no_inline_script(app: Flask) -> None:
         assert "<script>" not in text, template
         assert " style=" not in text, template
         assert " onclick=" not in text, template
+
+
+def _copy_session(source: FlaskClient, target: FlaskClient) -> None:
+    cookie = source.get_cookie("session")
+    assert cookie is not None
+    target.set_cookie("session", cookie.value)
+
+
+def test_a_cookie_copied_before_logout_no_longer_works(client: FlaskClient, auth: Auth,
+                                                       app: Flask) -> None:
+    auth.login("accountant")
+    thief = app.test_client()
+    _copy_session(client, thief)
+    assert thief.get("/o/shian-jjhzs/").status_code == 200       # the copy works while in use
+    client.post("/auth/logout")
+    after = thief.get("/o/shian-jjhzs/")
+    assert after.status_code == 302
+    assert after.headers["Location"].startswith("/auth/login")
+
+
+def test_a_password_change_ends_every_other_session(client: FlaskClient, auth: Auth,
+                                                    app: Flask) -> None:
+    auth.login("accountant")
+    other = app.test_client()
+    other.post("/auth/login", data={"username": "accountant", "password": PASSWORD})
+    assert other.get("/o/shian-jjhzs/").status_code == 200
+    changed = client.post("/auth/password", data={
+        "current": PASSWORD, "new": "Shian-village-2027!", "confirm": "Shian-village-2027!"},
+        follow_redirects=True)
+    assert "密码已修改。" in changed.get_data(as_text=True)
+    assert client.get("/o/shian-jjhzs/").status_code == 200      # this session goes on
+    ended = other.get("/o/shian-jjhzs/")
+    assert ended.status_code == 302
+    assert ended.headers["Location"].startswith("/auth/login")
+
+
+def test_login_starts_a_new_session_with_a_new_csrf_token(client: FlaskClient) -> None:
+    client.get("/auth/login")
+    with client.session_transaction() as before:
+        before["csrf_token"] = "planted-by-someone-else"
+        before["lang"] = "en"
+    client.post("/auth/login", data={"username": "accountant", "password": PASSWORD})
+    with client.session_transaction() as after:
+        assert after.get("csrf_token") != "planted-by-someone-else"
+        assert after["lang"] == "en"
+        assert after["_user_id"].startswith(
+            f"{db.session.scalars(sa.select(User.id).where(User.username == 'accountant')).one()}.")
