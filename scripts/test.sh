@@ -13,12 +13,12 @@ echo "== ruff";  .venv/bin/ruff check coopledger tests bench migrations
 echo "== mypy";  .venv/bin/mypy
 workers=${PYTEST_WORKERS:-2}
 echo "== pytest on SQLite"
-.venv/bin/pytest -p no:cacheprovider -n "$workers" --db=sqlite "$@"
+.venv/bin/pytest -p no:cacheprovider -n "$workers" --durations=25 --db=sqlite "$@"
 if .venv/bin/python scripts/pgcheck.py "$COOPLEDGER_TEST_DATABASE_URL"; then
   echo "== pytest on PostgreSQL"
   # tests/unit touch no database: they ran once above. With arguments, run what was asked.
   if (($#)); then pg_args=("$@"); else pg_args=(tests/web tests/browser); fi
-  .venv/bin/pytest -p no:cacheprovider -n "$workers" --db=postgresql "${pg_args[@]}"
+  .venv/bin/pytest -p no:cacheprovider -n "$workers" --durations=25 --db=postgresql "${pg_args[@]}"
 elif [[ ${CI:-} == true ]]; then
   echo "PostgreSQL is not reachable at $COOPLEDGER_TEST_DATABASE_URL; under CI that is a failure." >&2
   exit 1
