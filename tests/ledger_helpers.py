@@ -52,7 +52,7 @@ def make_voucher(org: Organisation, accountant: User, reviewer: User, *, upto: s
 def year_end_if_any(org: Organisation, year: int, *, by: User) -> list[Voucher]:
     """The year-end vouchers, or none when the year has no income or expense to carry."""
     try:
-        return periods.year_end_vouchers(org, year, by=by)
+        return periods.year_end_vouchers(org, year, on=dt.date(year + 1, 1, 1), by=by)
     except periods.PeriodError as err:
         if "没有需要结转的损益" not in err.template:
             raise

@@ -23,9 +23,16 @@ from coopledger.extensions import db
 from coopledger.i18n import N_
 from coopledger.ledger import rules
 from coopledger.ledger.books import accounts_by_code, get_book, lock_book, period_for
-from coopledger.ledger.models import Category, Period, Voucher, VoucherKind, VoucherState
+from coopledger.ledger.models import (
+    Account,
+    Category,
+    Period,
+    Voucher,
+    VoucherKind,
+    VoucherState,
+)
 from coopledger.ledger.queries import leaf_balances
-from coopledger.ledger.standards import STANDARDS
+from coopledger.ledger.standards import STANDARDS, StandardAccounts
 from coopledger.ledger.vouchers import save_voucher
 
 if TYPE_CHECKING:
@@ -119,18 +126,28 @@ def open_books(org: Organisation, *, on: dt.date, balances: list[rules.Line],
                         kind=VoucherKind.OPENING)
 
 
-def year_end_vouchers(org: Organisation, year: int, *, by: User) -> list[Voucher]:
-    """Draft the two year-end closing vouchers from the posted balances of the year (under the
-    book's lock, so they are drafted once)."""
+def year_end_vouchers(org: Organisation, year: int, *, on: dt.date, by: User) -> list[Voucher]:
+    """Draft the year-end closing vouchers from the posted balances of the year (under the
+    book's lock, so they are drafted once), dated 31 December.
+
+    Only once the year is over (``on``, the day they are drafted, is after 31 December) and
+    every voucher dated in the year is posted: a closing drafted earlier would leave later
+    December vouchers unclosed. If the year already has its closing vouchers and a voucher was
+    posted into it afterwards (possible only after an admin reopened December), the 损益
+    accounts are no longer zero: what is left is closed by a supplementary closing voucher
+    (补充结转), so every 损益 account is zero again at the year end.
+    """
     lock_book(org.id)
     std = STANDARDS[org.standard]
     end = dt.date(year, 12, 31)
+    if on <= end:
+        raise PeriodError(N_("%(year)d年还没有结束：年终结转须在 %(year)d 年 12 月 31 日之后进行，"
+                             "以免之后记入本年的凭证没有结转。"), year=year)
     if _unposted(org.id, Voucher.year == year):
         raise PeriodError(N_("%(year)d年还有未记账的凭证，全部记账后才能结转。"), year=year)
-    if db.session.scalar(sa.select(Voucher.id).where(
-            Voucher.organisation_id == org.id, Voucher.kind == VoucherKind.CLOSING,
-            Voucher.year == year).limit(1)) is not None:
-        raise PeriodError(N_("%(year)d年的结转凭证已经生成。"), year=year)
+    supplementary = db.session.scalar(sa.select(Voucher.id).where(
+        Voucher.organisation_id == org.id, Voucher.kind == VoucherKind.CLOSING,
+        Voucher.year == year).limit(1)) is not None
     accounts = accounts_by_code(org)
     by_id = {a.id: a for a in accounts.values()}
     balances = leaf_balances(org, as_of=end)
@@ -138,27 +155,39 @@ def year_end_vouchers(org: Organisation, year: int, *, by: User) -> list[Voucher
           if by_id[i].category in (Category.INCOME, Category.EXPENSE)}
     first = rules.closing_lines(pl, year=year, current_earnings=std.current_earnings)
     result = -sum((bal for _name, bal in pl.values()), Decimal("0.00"))
-    created = []
-    if first:
-        created.append(save_voucher(org, voucher=None, on=end, lines=first, attachment_count=0,
-                                    by=by, kind=VoucherKind.CLOSING))
-    retained = std.retained[0]
+    if supplementary and not first:
+        raise PeriodError(N_("%(year)d年的结转凭证已经生成，损益类科目已全部结平。"), year=year)
+    word = std.retained[1][-2:]           # 收益 (村集体) or 盈余 (合作社)
     second = rules.transfer_result_lines(result, year=year, current_earnings=std.current_earnings,
-                                         retained=retained)
-    appropriation_prefix = std.appropriations[0]
-    for account_id, balance in sorted(balances.items()):
-        account = by_id[account_id]
-        if account.code.startswith(appropriation_prefix) and balance:
-            summary = f"结转{year}年{account.name}"
-            debit, credit = (retained, account.code) if balance > 0 else (account.code, retained)
-            second += [rules.Line(summary, debit, abs(balance), Decimal("0.00")),
-                       rules.Line(summary, credit, Decimal("0.00"), abs(balance))]
-    if second:
-        created.append(save_voucher(org, voucher=None, on=end, lines=second, attachment_count=0,
+                                         retained=std.retained[0], word=word)
+    second += _appropriation_lines(std, balances, by_id, year)
+    created = []
+    for lines in (first, second):
+        if not lines:
+            continue
+        if supplementary:
+            lines = [rules.Line(f"补充{line.summary}", line.account_code, line.debit,
+                                line.credit) for line in lines]
+        created.append(save_voucher(org, voucher=None, on=end, lines=lines, attachment_count=0,
                                     by=by, kind=VoucherKind.CLOSING))
     if not created:
         raise PeriodError(N_("%(year)d年没有需要结转的损益。"), year=year)
     return created
+
+
+def _appropriation_lines(std: StandardAccounts, balances: dict[int, Decimal],
+                         by_id: dict[int, Account], year: int) -> list[rules.Line]:
+    """收益分配's appropriation sub-accounts carried into 未分配 at the year end."""
+    retained = std.retained[0]
+    lines: list[rules.Line] = []
+    for account_id, balance in sorted(balances.items()):
+        account = by_id[account_id]
+        if account.code.startswith(std.appropriations[0]) and balance:
+            summary = f"结转{year}年{account.name}"
+            debit, credit = (retained, account.code) if balance > 0 else (account.code, retained)
+            lines += [rules.Line(summary, debit, abs(balance), Decimal("0.00")),
+                      rules.Line(summary, credit, Decimal("0.00"), abs(balance))]
+    return lines
 
 
 def open_books_from_text(org: Organisation, on_text: str,

@@ -122,9 +122,10 @@ def closing_lines(pl_balances: dict[str, tuple[str, Decimal]], *, year: int,
 
 
 def transfer_result_lines(result: Decimal, *, year: int, current_earnings: str,
-                          retained: str) -> list[Line]:
-    """结转 本年收益 to 收益分配—未分配: ``result`` is the year's profit (negative for a loss)."""
-    summary = f"结转{year}年本年收益至未分配"
+                          retained: str, word: str = "收益") -> list[Line]:
+    """结转 本年收益 to 收益分配—未分配 (a 合作社 says 盈余: ``word``); ``result`` is the
+    year's profit (negative for a loss)."""
+    summary = f"结转{year}年本年{word}至未分配"
     if result == 0:
         return []
     debit, credit = (current_earnings, retained) if result > 0 else (retained, current_earnings)

@@ -154,7 +154,8 @@ def load_books(org: Organisation, *, accountant: User, reviewer: User, first_yea
                 _run(extra, accountant, reviewer)
                 created += 1
             if year == first_year and month == 12:
-                for closing in periods.year_end_vouchers(org, year, by=accountant):
+                for closing in periods.year_end_vouchers(org, year, on=dt.date(year + 1, 1, 1),
+                                                     by=accountant):
                     _run(closing, accountant, reviewer)
                     created += 1
             if year == first_year or month <= 10:

@@ -110,7 +110,7 @@ def year_end(code: str) -> ResponseReturnValue:
     form = YearForm()
     if form.validate_on_submit():
         year = int(form.year.data)
-        if apply_change(lambda: periods.year_end_vouchers(org, year, by=me()),
+        if apply_change(lambda: periods.year_end_vouchers(org, year, on=today(), by=me()),
                         lambda made: _("已生成 %(n)d 张结转凭证，请提交审核后记账。",
                                        n=len(made))).ok:
             return redirect(url_for("vouchers.index", code=code, kind="closing"))

@@ -130,7 +130,7 @@ def test_year_end_closes_income_into_retained_earnings(opened: Any) -> None:
     make_voucher(org, accountant, reviewer, amount="8000.00")
     make_voucher(org, accountant, reviewer, debit="513", credit="101", amount="1234.56",
                  summary="管理费用")
-    made = periods.year_end_vouchers(org, 2024, by=accountant)
+    made = periods.year_end_vouchers(org, 2024, on=dt.date(2025, 1, 2), by=accountant)
     assert len(made) == 2
     for voucher in made:
         run(voucher, accountant, reviewer)
@@ -152,7 +152,54 @@ def test_year_end_closes_income_into_retained_earnings(opened: Any) -> None:
     assert totals[4] == totals[5]  # period debits equal credits
     assert totals[6] == totals[7] == Decimal("106765.44")
     with pytest.raises(periods.PeriodError):
-        periods.year_end_vouchers(org, 2024, by=accountant)
+        periods.year_end_vouchers(org, 2024, on=dt.date(2025, 1, 2), by=accountant)
+
+
+def _pl_balances(org: Any) -> dict[str, Decimal]:
+    from coopledger.ledger.models import Category
+    from coopledger.ledger.queries import leaf_balances
+
+    accounts = {a.id: a for a in db.session.scalars(sa.select(Account).where(
+        Account.organisation_id == org.id))}
+    return {accounts[i].code: b for i, b in leaf_balances(org, as_of=dt.date(2024, 12, 31)).items()
+            if accounts[i].category in (Category.INCOME, Category.EXPENSE) and b}
+
+
+def test_the_year_is_closed_only_after_it_ends(opened: Any) -> None:
+    org, accountant = opened.org("shian-jjhzs"), opened.user("accountant")
+    make_voucher(org, accountant, opened.user("reviewer"), amount="8000.00")
+    with pytest.raises(periods.PeriodError) as caught:
+        periods.year_end_vouchers(org, 2024, on=dt.date(2024, 12, 31), by=accountant)
+    assert str(caught.value).startswith(
+        "2024年还没有结束：年终结转须在 2024 年 12 月 31 日之后进行")
+    assert db.session.scalar(sa.select(sa.func.count(Voucher.id)).where(
+        Voucher.kind == VoucherKind.CLOSING)) == 0
+
+
+def test_a_december_voucher_posted_after_the_closing_gets_a_supplementary_closing(
+        opened: Any) -> None:
+    """Draft the closing → post a December voucher → post the closing → close again: a
+    补充结转 closes what came after, every 损益 account is zero and 未分配 holds the whole
+    year's result; a third attempt is refused (nothing left to close)."""
+    org = opened.org("shian-jjhzs")
+    accountant, reviewer = opened.user("accountant"), opened.user("reviewer")
+    make_voucher(org, accountant, reviewer, amount="8000.00")
+    drafted = periods.year_end_vouchers(org, 2024, on=dt.date(2025, 1, 2), by=accountant)
+    make_voucher(org, accountant, reviewer, on=dt.date(2024, 12, 28), debit="513", credit="101",
+                 amount="1234.56", summary="管理费用")
+    for voucher in drafted:
+        run(voucher, accountant, reviewer)
+    assert _pl_balances(org) == {"513": Decimal("1234.56")}
+    extra = periods.year_end_vouchers(org, 2024, on=dt.date(2025, 1, 3), by=accountant)
+    assert [v.lines[0].summary for v in extra] == [
+        "补充结转2024年损益", "补充结转2024年本年收益至未分配"]
+    for voucher in extra:
+        run(voucher, accountant, reviewer)
+    assert _pl_balances(org) == {}
+    sheet = {row[0]: (row[2], row[3]) for row in build_report("balance_sheet", org, "2024").rows}
+    assert sheet["未分配收益"] == (Decimal("6765.44"), Decimal("0.00"))
+    with pytest.raises(periods.PeriodError, match="损益类科目已全部结平"):
+        periods.year_end_vouchers(org, 2024, on=dt.date(2025, 1, 4), by=accountant)
 
 
 def test_reports_download_as_csv_xlsx_and_pdf(client: FlaskClient, auth: Auth,
