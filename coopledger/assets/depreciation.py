@@ -139,9 +139,9 @@ def _check_month(org: Organisation, year: int, month: int) -> None:
     if not 1 <= month <= 12:
         raise AssetRuleError(N_("月份须在 1 至 12 之间。"))
     vouchers.check_open_month(org.id, month_end(year, month))
-    if dt.date(year, month, 1) > today():
-        raise AssetRuleError(N_("%(year)d年%(month)d月还没有开始，不能计提折旧。"),
-                             year=year, month=month)
+    if month_end(year, month) > today():
+        raise AssetRuleError(N_("%(year)d年%(month)d月还没有结束：折旧在月末计提（凭证日期为月末，"
+                                "不能是未来日期）。"), year=year, month=month)
     latest = latest_run(org)
     if latest is None:
         return

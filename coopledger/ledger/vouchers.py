@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 
 from coopledger.audit.services import record
-from coopledger.dates import utcnow
+from coopledger.dates import today, utcnow
 from coopledger.errors import CoopLedgerError
 from coopledger.extensions import db
 from coopledger.i18n import N_
@@ -57,6 +57,25 @@ class ClosedPeriodError(VoucherError):
 
     message = N_("%(year)d年%(month)d月已结账，不能再录入、记账或冲销到该月。"
                  "请把凭证日期改到未结账的月份；确需更正时请先请管理员反结账。")
+
+
+EARLIEST = dt.date(1990, 1, 1)
+
+
+class FutureDateError(VoucherError):
+    """A voucher dated after today (or before any plausible book)."""
+
+    message = N_("凭证日期 %(on)s 晚于今天（%(today)s）：不能录入或记账未来日期的凭证。")
+
+
+def check_plausible_date(on: dt.date) -> None:
+    """Refuse a voucher date after today (the same sentence for saving and posting) or before
+    1990 (no collective's books in coopledger start earlier; a typo such as 0024)."""
+    current = today()
+    if on > current:
+        raise FutureDateError(on=on.isoformat(), today=current.isoformat())
+    if on < EARLIEST:
+        raise VoucherError(N_("凭证日期 %(on)s 早于 1990 年，请检查年份。"), on=on.isoformat())
 
 
 def check_open_month(org_id: int, on: dt.date) -> None:
@@ -106,6 +125,7 @@ def save_voucher(org: Organisation, *, voucher: Voucher | None, on: dt.date,
                                opened=book.opened_on.isoformat())
     if attachment_count < 0:
         raise VoucherError(N_("附件张数不能为负数。"))
+    check_plausible_date(on)
     check_open_month(org.id, on)
     rules.check_lines(lines, reversal=kind is VoucherKind.REVERSAL)
     accounts = _resolve(org, lines)
@@ -277,6 +297,7 @@ def post_voucher(voucher: Voucher, *, by: User) -> Voucher:
                            state=voucher.state.label)
     if needs_cashier(voucher, book) and voucher.cashier_id is None:
         raise VoucherError(N_("这张凭证涉及现金或银行存款，须出纳确认后才能记账。"))
+    check_plausible_date(voucher.on)
     period = period_for(voucher.organisation_id, voucher.year, voucher.month, lock=True)
     if period.is_closed:
         raise ClosedPeriodError(year=voucher.year, month=voucher.month)

@@ -135,7 +135,7 @@ def test_months_are_drafted_in_order_and_never_twice(client: FlaskClient, auth: 
     assert "2024年1月的折旧已经计提过" in page
     page = client.post(f"{URL}/depreciation", data={"year": "2099", "month": "1"},
                        follow_redirects=True).get_data(as_text=True)
-    assert "还没有开始，不能计提折旧" in page
+    assert "2099年1月还没有结束：折旧在月末计提" in page
     assert _count(DepreciationRun) == runs
 
 

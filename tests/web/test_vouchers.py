@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 
+from coopledger.dates import today
 from coopledger.extensions import db
 from coopledger.ledger import periods
 from coopledger.ledger.models import Voucher, VoucherLine, VoucherState
@@ -83,6 +84,8 @@ def test_accountant_enters_reviewer_reviews_and_posts(client: FlaskClient, auth:
     ({"lines-0-credit": "8000"}, "必须且只能在借方或贷方填写一个金额"),
     ({"lines-1-summary": "", "lines-1-account": "", "lines-1-credit": ""}, "至少要有两行分录"),
     ({"on": "2023-12-31"}, "早于建账日期"),
+    ({"on": "9999-12-31"}, "凭证日期 9999-12-31 晚于今天"),
+    ({"on": (today() + dt.timedelta(days=1)).isoformat()}, "不能录入或记账未来日期的凭证"),
 ])
 def test_bad_vouchers_are_refused_and_nothing_is_saved(client: FlaskClient, auth: Auth,
                                                        book: Any, overrides: dict[str, str],
@@ -250,3 +253,16 @@ def test_voucher_pdf_has_the_uppercase_total_in_chinese_glyphs(
     assert "记账凭证" in text
     assert "人民币壹万贰仟叁佰肆拾伍元陆角柒分" in text
     assert "记-1" in text
+
+
+def test_a_voucher_dated_in_the_future_is_not_posted(book: Any) -> None:
+    """A draft saved before the check existed (or with a date moved on) is refused at posting
+    with the same sentence."""
+    from coopledger.ledger import vouchers
+
+    voucher = make_voucher(book.org("shian-tdgf"), book.user("accountant"),
+                           book.user("reviewer"), upto="reviewed", on=dt.date(2024, 3, 5))
+    voucher.on = dt.date(2099, 3, 5)
+    db.session.flush()
+    with pytest.raises(vouchers.FutureDateError, match="凭证日期 2099-03-05 晚于今天"):
+        vouchers.post_voucher(voucher, by=book.user("reviewer"))
