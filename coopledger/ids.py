@@ -11,6 +11,7 @@ import datetime as dt
 
 from coopledger.errors import CoopLedgerError
 from coopledger.i18n import N_
+from coopledger.textnum import ascii_text, is_digits
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
@@ -32,8 +33,8 @@ def resident_id_check_char(first17: str) -> str:
 
 def normalize_resident_id(value: str) -> str:
     """Return the ID in canonical form (uppercase X) or raise :class:`IdentifierError`."""
-    text = value.strip().upper()
-    if len(text) != 18 or not text[:17].isdigit() or not (text[17].isdigit() or text[17] == "X"):
+    text = ascii_text(value).strip().upper()
+    if len(text) != 18 or not is_digits(text[:17]) or not (is_digits(text[17]) or text[17] == "X"):
         raise IdentifierError(N_("身份证号码应为18位：17位数字加1位数字或X。"))
     try:
         dt.date(int(text[6:10]), int(text[10:12]), int(text[12:14]))

@@ -47,6 +47,7 @@ from coopledger.formutil import options
 from coopledger.ledger.models import Voucher
 from coopledger.money import from_fen, plain
 from coopledger.pdf.render import render_pdf
+from coopledger.textnum import whole_number
 from coopledger.web import (
     apply_change,
     flash_form_errors,
@@ -112,7 +113,7 @@ def _data(org: Organisation, form: CardForm) -> cards.CardData:
         life_months=form.life_months.data or 0, method=rules.Method(form.method.data),
         total_units=form.total_units.number(), status=AssetStatus(form.status.data),
         expense_code=form.expense_code.data or "",
-        purchase_voucher_id=int(voucher) if voucher and str(voucher).isdigit() else None,
+        purchase_voucher_id=whole_number(str(voucher or ""), 0) or None,
         opening_accumulated=form.opening_accumulated.amount(),
         opening_through=form.opening_through.data,
         opening_units=form.opening_units.number() or Decimal(0), note=form.note.data or "")

@@ -25,6 +25,7 @@ from coopledger.contracts.money_views import money_context
 from coopledger.dates import today
 from coopledger.extensions import db
 from coopledger.formutil import options
+from coopledger.textnum import whole_number
 from coopledger.web import apply_change, me, org_for, owned_or_404
 
 if TYPE_CHECKING:
@@ -44,8 +45,8 @@ def _form(org: Organisation, contract: Contract | None = None) -> ContractForm:
     if request.method == "GET":
         if contract is not None:
             form.kind.data = contract.kind.value
-        elif request.args.get("partner", "").isdigit():
-            form.partner_id.data = int(request.args["partner"])
+        elif whole_number(request.args.get("partner"), 0):
+            form.partner_id.data = whole_number(request.args.get("partner"), 0)
     return form
 
 

@@ -27,6 +27,7 @@ from decimal import Decimal
 from typing import Any
 
 from coopledger.i18n import N_
+from coopledger.textnum import whole_number
 
 GENESIS = "0" * 64
 SHORT_CODE_LENGTH = 12
@@ -178,6 +179,6 @@ LINES_PER_PAGE = 300
 def page_of(lines: list[Any], requested: str) -> tuple[list[Any], int, int]:
     """One screen of income-expense lines: (lines, page number, page count)."""
     pages = max(1, -(-len(lines) // LINES_PER_PAGE))
-    page = int(requested) if requested.isdigit() else 1
+    page = whole_number(requested, 1)
     page = min(max(page, 1), pages)
     return lines[(page - 1) * LINES_PER_PAGE:page * LINES_PER_PAGE], page, pages

@@ -45,6 +45,7 @@ from coopledger.jobs import services as jobs
 from coopledger.money import plain
 from coopledger.orgs.models import OrgKind
 from coopledger.shares.services import classes_of
+from coopledger.textnum import is_digits, whole_number
 from coopledger.web import (
     apply_change,
     flash_form_errors,
@@ -270,7 +271,7 @@ def pay(code: str, plan_id: int) -> ResponseReturnValue:
     form.account.choices = options((a.code, a.label) for a in cash_accounts(org))
     if form.validate_on_submit() and form.on.data is not None:
         on: dt.date = form.on.data
-        ids = [int(x) for x in request.form.getlist("line") if x.isdigit()]
+        ids = [whole_number(x, 0) for x in request.form.getlist("line") if is_digits(x)]
         outcome = apply_change(lambda: services.pay(plan, ids, on=on,
                                                     cash_code=form.account.data or "",
                                                     by=me()),
@@ -418,7 +419,7 @@ def volumes(code: str, year: int) -> ResponseReturnValue:
                              lambda n: _("已导入 %(n)d 户的交易额。", n=n))
             else:
                 entered = {int(key[7:]): value for key, value in request.form.items()
-                           if key.startswith("volume-") and key[7:].isdigit()}
+                           if key.startswith("volume-") and is_digits(key[7:])}
                 apply_change(lambda: volume_service.save_volumes(org, year, entered, by=me()),
                              lambda n: _("已保存 %(n)d 户的交易额。", n=n))
             return redirect(url_for("distribution.volumes", code=code, year=year))

@@ -29,6 +29,7 @@ from coopledger.ledger.models import Account, Period, Voucher, VoucherKind, Vouc
 from coopledger.ledger.outputs import to_csv, to_pdf, to_xlsx
 from coopledger.ledger.queries import accounts
 from coopledger.ledger.reports import REPORTS, ReportError, build_report
+from coopledger.textnum import whole_number
 from coopledger.web import apply_change, me, org_for, owned_or_404
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ def index(code: str) -> ResponseReturnValue:
     """The books of an organisation: status, months, recent vouchers, reports."""
     org = org_for(code, Action.VIEW_BOOKS)
     book = books.get_book(org)
-    year = int(request.args.get("year", 0) or (today().year))
+    year = whole_number(request.args.get("year"), 0, maximum=9999) or today().year
     months = {p.month: p for p in db.session.scalars(sa.select(Period).where(
         Period.organisation_id == org.id, Period.year == year))}
     counts = dict(db.session.execute(
@@ -238,7 +239,7 @@ def report(code: str, name: str) -> ResponseReturnValue:
     level = request.args.get("level", "9")
     try:
         table = build_report(name, org, period, account=account,
-                             level=int(level) if level.isdigit() else 9)
+                             level=whole_number(level, 9))
     except (ReportError, rules.PeriodSpecError) as err:
         return render_template("ledger/report.html", org=org, name=name, table=None,
                                error=str(err), period=period, account=account,

@@ -27,6 +27,7 @@ from coopledger.members.models import (
     Relationship,
 )
 from coopledger.orgs.models import Organisation, Village
+from coopledger.textnum import ascii_text, is_digits
 
 if TYPE_CHECKING:
     from coopledger.auth.models import User
@@ -49,16 +50,16 @@ class HouseholdData:
 
 def clean_phone(phone: str) -> str:
     """Digits of a phone number (7 to 12), or a rule error."""
-    digits = phone.strip().replace(" ", "").replace("-", "")
-    if digits and (not digits.isdigit() or not 7 <= len(digits) <= 12):
+    digits = ascii_text(phone).strip().replace(" ", "").replace("-", "")
+    if digits and (not is_digits(digits) or not 7 <= len(digits) <= 12):
         raise rules.MemberRuleError(N_("电话号码“%(phone)s”不正确。"), phone=phone)
     return digits
 
 
 def clean_bank_account(account: str) -> str:
     """Digits of a bank account (8 to 30), or a rule error."""
-    digits = account.strip().replace(" ", "")
-    if digits and (not digits.isdigit() or not 8 <= len(digits) <= 30):
+    digits = ascii_text(account).strip().replace(" ", "")
+    if digits and (not is_digits(digits) or not 8 <= len(digits) <= 30):
         raise rules.MemberRuleError(N_("银行账号应为8至30位数字。"))
     return digits
 

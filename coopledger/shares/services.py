@@ -211,12 +211,15 @@ def _validate(op: ShareOperation, today: dt.date) -> None:
                         windows=_windows(org, op.from_account, op.to_account),
                         collective_only=op.share_class.collective_only,
                         names=_names(op.from_account, op.to_account))
+    # Only the holdings of the accounts the request touches can go short: fold their
+    # operations alone (the whole register made every request cost O(register)).
+    involved = [a.id for a in (op.from_account, op.to_account) if a is not None]
     done = [_as_rule(o) for o in db.session.scalars(sa.select(ShareOperation).where(
         ShareOperation.organisation_id == org.id, ShareOperation.state == OperationState.DONE,
-        ShareOperation.share_class_id == op.share_class_id, ShareOperation.id != op.id))]
-    names = {a.id: a.name for a in db.session.scalars(sa.select(ShareAccount).where(
-        ShareAccount.organisation_id == org.id))}
-    rules.check_register(done, _as_rule(op), names)
+        ShareOperation.share_class_id == op.share_class_id, ShareOperation.id != op.id,
+        sa.or_(ShareOperation.from_account_id.in_(involved),
+               ShareOperation.to_account_id.in_(involved))))]
+    rules.check_register(done, _as_rule(op), _names(op.from_account, op.to_account))
     if op.kind is OperationKind.BUYBACK:
         _check_cap(op)
 

@@ -42,6 +42,7 @@ from coopledger.supervision.models import (
     SupervisionSettings,
     Verdict,
 )
+from coopledger.textnum import whole_number
 
 MAX_SAMPLE = 200
 
@@ -211,7 +212,7 @@ def resolve_records(org: Organisation, text: str) -> list[FindingRecord]:
 
 def _record_label(org: Organisation, ref: rules.RecordRef) -> tuple[str, str] | None:
     """(label, key) of a record of ``org``, or None when it has no such record."""
-    row_id = int(ref.key) if ref.key.isdigit() else 0
+    row_id = whole_number(ref.key, 0)
 
     if ref.kind == "voucher_no":
         month, word, number = ref.key.split(":")

@@ -43,6 +43,7 @@ from coopledger.supervision.models import (
     OpinionSubject,
     Verdict,
 )
+from coopledger.textnum import is_digits
 from coopledger.web import apply_change, flash_form_errors, me, org_for, owned_or_404, safe_next
 
 if TYPE_CHECKING:
@@ -148,7 +149,7 @@ def opinion(code: str) -> ResponseReturnValue:
     form = _opinion_form()
     back = safe_next(form.next.data) or url_for("org_supervision.org", code=code)
     if form.validate_on_submit() and form.subject.data in {s.value for s in OpinionSubject} \
-            and (form.subject_id.data or "").isdigit():
+            and is_digits(form.subject_id.data or ""):
         apply_change(lambda: services.give_opinion(
             organisation, OpinionSubject(form.subject.data), int(form.subject_id.data or 0),
             verdict=Verdict(form.verdict.data), text=form.text.data or "", by=me()),

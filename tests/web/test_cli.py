@@ -283,6 +283,11 @@ def test_run_serves_with_waitress_gzip_and_request_logs(fresh: tuple[Flask, str]
             except OSError:
                 time.sleep(0.2)
         assert "登录".encode() in body
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/static/css/app.css",
+                                         headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
+            assert response.headers["Content-Encoding"] == "gzip"
+            assert b"{" in gzip.decompress(response.read())
     finally:
         server.terminate()
         server.wait(timeout=10)
