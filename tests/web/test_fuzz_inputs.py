@@ -17,7 +17,8 @@ from flask.testing import FlaskClient
 from tests.conftest import Auth
 
 ODD_QUERY = {"page": "²", "year": "abc", "period": "2024\x00", "account": "９９",
-             "on": "9999-99-99", "sort": "\x00", "desc": "1", "month": "13", "q": "x" * 5000, "next": "//evil.example",
+             "on": "9999-99-99", "sort": "\x00", "desc": "1", "month": "13", "q": "x" * 5000,
+             "next": "//evil.example",
              "format": "exe", "level": "٣", "kind": "\x00", "township": "0", "partner": "²"}
 ODD_FORM = {"\x00": "1", "username": "admin\x00", "password": "\x00", "on": "2024-02-30",
             "amount": "1e20", "year": "²", "month": "٣", "code": "\x00", "name": "x" * 100_000,
