@@ -54,6 +54,7 @@ def _env(url: str, tmp_path: Path) -> dict[str, str]:
             "COOPLEDGER_PASSWORD_HASH_COST": "test"}
 
 
+@pytest.mark.sqlite_only
 def test_console_script_sets_up_loads_twice_and_lists(fresh: tuple[Flask, str],
                                                       tmp_path: Path) -> None:
     _app, url = fresh
