@@ -205,11 +205,19 @@ class Voucher(Model):
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="voucher", cascade="all, delete-orphan", order_by="Attachment.id")
     preparer: Mapped[User] = relationship(foreign_keys=[preparer_id])
+    #: Everyone who saved the voucher's lines (the first preparer included): none of them may
+    #: review, reject or post it (maker ≠ checker holds through edits).
+    preparers: Mapped[list[User]] = relationship(secondary="voucher_preparers",
+                                                 order_by="User.id")
     reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewer_id])
     cashier: Mapped[User | None] = relationship(foreign_keys=[cashier_id])
     poster: Mapped[User | None] = relationship(foreign_keys=[poster_id])
     reverses: Mapped[Voucher | None] = relationship(remote_side="Voucher.id",
                                                     foreign_keys=[reverses_id])
+
+    def prepared_by(self, user: User) -> bool:
+        """Whether ``user`` prepared (created or edited the lines of) this voucher."""
+        return user.id == self.preparer_id or any(p.id == user.id for p in self.preparers)
 
     @property
     def label(self) -> str:
@@ -225,6 +233,13 @@ class Voucher(Model):
     def summary(self) -> str:
         """The first line's 摘要."""
         return self.lines[0].summary if self.lines else ""
+
+
+voucher_preparers = sa.Table(
+    "voucher_preparers", Model.metadata,
+    sa.Column("voucher_id", sa.ForeignKey("vouchers.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("user_id", sa.ForeignKey("users.id"), primary_key=True),
+)
 
 
 class VoucherLine(Model):

@@ -134,6 +134,8 @@ def save_voucher(org: Organisation, *, voucher: Voucher | None, on: dt.date,
         voucher = Voucher(organisation=org, kind=kind, state=VoucherState.DRAFT, word="记",
                           preparer_id=by.id, created_at=utcnow(), reverses=reverses)
         db.session.add(voucher)
+    if not any(p.id == by.id for p in voucher.preparers):
+        voucher.preparers.append(by)
     voucher.on, voucher.year, voucher.month = on, on.year, on.month
     voucher.attachment_count = attachment_count
     voucher.lines = [
@@ -207,7 +209,7 @@ def submit_voucher(voucher: Voucher, *, by: User) -> Voucher:
 def review_voucher(voucher: Voucher, *, by: User) -> Voucher:
     """A reviewer other than the preparer approves the voucher."""
     def apply(v: Voucher) -> None:
-        if v.preparer_id == by.id:
+        if v.prepared_by(by):
             raise VoucherError(N_("审核人不能是制单人本人：请由另一位审核人员审核。"))
         v.reviewer_id = by.id
 
@@ -221,7 +223,7 @@ def reject_voucher(voucher: Voucher, *, reason: str, by: User) -> Voucher:
         raise VoucherError(N_("退回凭证时必须说明原因。"))
 
     def apply(v: Voucher) -> None:
-        if v.preparer_id == by.id:
+        if v.prepared_by(by):
             raise VoucherError(N_("制单人不能退回自己的凭证；草稿可以直接修改。"))
         v.rejection_reason = reason.strip()[:500]
         v.reviewer_id = None
@@ -298,6 +300,9 @@ def post_voucher(voucher: Voucher, *, by: User) -> Voucher:
     if needs_cashier(voucher, book) and voucher.cashier_id is None:
         raise VoucherError(N_("这张凭证涉及现金或银行存款，须出纳确认后才能记账。"))
     check_plausible_date(voucher.on)
+    if voucher.prepared_by(by):
+        raise VoucherError(N_("记账人不能是这张凭证的制单人（包括修改过分录的人）："
+                              "请由另一位人员记账。"))
     period = period_for(voucher.organisation_id, voucher.year, voucher.month, lock=True)
     if period.is_closed:
         raise ClosedPeriodError(year=voucher.year, month=voucher.month)

@@ -266,3 +266,37 @@ def test_a_voucher_dated_in_the_future_is_not_posted(book: Any) -> None:
     db.session.flush()
     with pytest.raises(vouchers.FutureDateError, match="凭证日期 2099-03-05 晚于今天"):
         vouchers.post_voucher(voucher, by=book.user("reviewer"))
+
+
+def test_whoever_edited_the_lines_may_not_review_or_post_it(client: FlaskClient, auth: Auth,
+                                                            book: Any) -> None:
+    """A user with accountant and reviewer roles edits another's draft (1.00 → 9,999.00): they
+    become one of its preparers, shown on the voucher, and are refused review and posting."""
+    from coopledger.auth.models import RoleAssignment
+    from coopledger.auth.roles import Role
+
+    org = book.org("shian-tdgf")
+    reviewer = book.user("reviewer")
+    db.session.add(RoleAssignment(user=reviewer, role=Role.ACCOUNTANT, organisation=org))
+    voucher = make_voucher(org, book.user("accountant"), reviewer, upto="draft", amount="1.00")
+    db.session.commit()
+    auth.login("reviewer")
+    client.post(f"{URL}/{voucher.id}/edit", data=_form(**{
+        "lines-0-debit": "9999.00", "lines-1-credit": "9999.00"}))
+    db.session.expire_all()
+    assert voucher.total == Decimal("9999.00")
+    assert [u.username for u in voucher.preparers] == ["accountant", "reviewer"]
+    page = client.get(f"{URL}/{voucher.id}").get_data(as_text=True)
+    assert "审核通过" not in page
+    auth.login("accountant")
+    client.post(f"{URL}/{voucher.id}/submit")
+    auth.login("reviewer")
+    refused = client.post(f"{URL}/{voucher.id}/review", follow_redirects=True)
+    assert "审核人不能是制单人本人" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert voucher.state is VoucherState.SUBMITTED
+    from coopledger.ledger import vouchers
+
+    vouchers.review_voucher(voucher, by=book.user("admin"))
+    with pytest.raises(vouchers.VoucherError, match="记账人不能是这张凭证的制单人"):
+        vouchers.post_voucher(voucher, by=reviewer)
