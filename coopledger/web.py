@@ -72,6 +72,15 @@ def apply_change(change: Callable[[], T], success: str | Callable[[T], str]) -> 
     return Outcome(ok=True, value=result)
 
 
+def audit_export(action: str, subject: object, label: str, *, full: bool) -> None:
+    """A bulk export of personal data (a roster, a payout list, a bank file) leaves its line
+    in the audit log: who took which file, with or without the full numbers."""
+    from coopledger.audit.services import record
+
+    record(action, subject, by=me(), label=label, after={"personal_data": full})
+    db.session.commit()
+
+
 def org_for(code: str, action: Action) -> Organisation:
     """The organisation with this short code, once ``action`` on it is allowed (else 403/404)."""
     from coopledger.auth.permissions import require
@@ -116,8 +125,8 @@ def flash_form_errors(form: FlaskForm) -> None:
             flash(str(error), "error")
 
 
-def start_workbook_import(kind: str, org: Organisation, *,
-                          title: Callable[[str], str]) -> BaseResponse | None:
+def start_workbook_import(kind: str, org: Organisation, *, title: Callable[[str], str],
+                          requires: Action) -> BaseResponse | None:
     """Keep the uploaded .xlsx (form field ``file``) and start the job of ``kind`` that imports
     it all or nothing; the redirect to the job's progress page, or None after flashing why the
     upload is not a workbook."""
@@ -139,7 +148,8 @@ def start_workbook_import(kind: str, org: Organisation, *,
     path = folder / f"{uuid.uuid4().hex}.xlsx"
     path.write_bytes(content)
     job = jobs.start_job(kind, title=title(upload.filename or "" if upload else ""),
-                         params={"path": str(path), "organisation_id": org.id}, by=me())
+                         params={"path": str(path), "organisation_id": org.id}, by=me(),
+                         requires=requires, on=org)
     db.session.commit()
     jobs.enqueue(job)
     return redirect(url_for("jobs.show", job_id=job.id))

@@ -54,7 +54,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     keep = [item for item in items if item.get_closest_marker(other) is None]
     if len(keep) != len(items):
         config.hook.pytest_deselected(items=[i for i in items if i not in keep])
-        items[:] = keep
+    # The few tests that take minutes go first, so that the two workers finish together
+    # instead of one running the longest test alone at the end.
+    items[:] = sorted(keep, key=lambda item: item.get_closest_marker("long") is None)
 
 
 def worker_id(config: pytest.Config) -> str:

@@ -354,7 +354,8 @@ def import_workbook(code: str) -> ResponseReturnValue:
 
     org = org_for(code, Action.MANAGE_ASSETS)
     if request.method == "POST" and ConfirmForm().validate_on_submit():
-        started = start_workbook_import(IMPORT_KIND, org, title=lambda name: _(
+        started = start_workbook_import(IMPORT_KIND, org, requires=Action.MANAGE_ASSETS,
+                                       title=lambda name: _(
             "导入资产和资源：%(name)s", name=name))
         if started is not None:
             return started

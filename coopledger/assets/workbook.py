@@ -31,7 +31,7 @@ from coopledger.i18n import N_
 from coopledger.jobs.registry import Progress, job_kind
 from coopledger.orgs.models import Organisation
 from coopledger.spreadsheets import append_row
-from coopledger.workbooks import cell_text, located
+from coopledger.workbooks import cell_text, located, uploaded_workbook
 
 CARD_SHEET, RESOURCE_SHEET = "固定资产", "资源"
 SHEETS: dict[str, tuple[str, ...]] = {
@@ -270,12 +270,12 @@ def import_job(params: dict[str, Any], progress: Progress, out_dir: Path) -> Non
     """The background import: check everything, then save it in one transaction."""
     org = db.session.get(Organisation, int(params["organisation_id"]))
     assert org is not None
-    content = Path(str(params["path"])).read_bytes()
-    progress(5, N_("正在检查导入文件"))
-    parsed = read(org, content)
-    progress(30, N_("检查通过，正在保存（全部成功才会保存）"))
-    made = save(org, parsed)
-    db.session.flush()
+    with uploaded_workbook(params) as content:
+        progress(5, N_("正在检查导入文件"))
+        parsed = read(org, content)
+        progress(30, N_("检查通过，正在保存（全部成功才会保存）"))
+        made = save(org, parsed)
+        db.session.flush()
     progress(100, str(CoopLedgerError(N_("已导入 %(cards)d 张资产卡片、%(resources)d 项资源。"),
                                       cards=made[0], resources=made[1])))
 

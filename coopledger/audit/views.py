@@ -70,7 +70,8 @@ def export() -> ResponseReturnValue:
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for("audit.index"))
     _form, flt = _filter_form(user)
-    job = jobs.start_job(EXPORT_KIND, title=_("导出审计日志"), params=flt.as_params(), by=user)
+    job = jobs.start_job(EXPORT_KIND, title=_("导出审计日志"), params=flt.as_params(), by=user,
+                         requires=Action.VIEW_AUDIT_LOG)
     db.session.commit()
     jobs.enqueue(job)
     return redirect(url_for("jobs.show", job_id=job.id))

@@ -48,6 +48,7 @@ from coopledger.shares.services import classes_of
 from coopledger.textnum import is_digits, whole_number
 from coopledger.web import (
     apply_change,
+    audit_export,
     flash_form_errors,
     me,
     org_for,
@@ -311,7 +312,9 @@ def payout(code: str, plan_id: int) -> ResponseReturnValue:
     if plan.state not in (*services.PAYABLE, PlanState.PAID):
         flash(_("方案经成员(代表)大会通过后才有兑付清单。"), "error")
         return redirect(url_for("distribution.show", code=code, plan_id=plan.id))
-    data = exports.payout_xlsx(plan, full=can(me(), Action.VIEW_PII, org))
+    full = can(me(), Action.VIEW_PII, org)
+    data = exports.payout_xlsx(plan, full=full)
+    audit_export("distribution.export_payout", plan, f"{org.name} {plan.label}", full=full)
     return Response(data, headers={
         "Content-Disposition": f"attachment; filename=payout-{org.code}-{plan.year}.xlsx"},
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -327,7 +330,9 @@ def bank_file(code: str, plan_id: int) -> ResponseReturnValue:
     if plan.state not in services.PAYABLE:
         flash(_("方案经成员(代表)大会通过后才有兑付清单。"), "error")
         return redirect(url_for("distribution.show", code=code, plan_id=plan.id))
-    return Response(exports.bank_batch_csv(plan), headers={
+    data = exports.bank_batch_csv(plan)
+    audit_export("distribution.export_bank", plan, f"{org.name} {plan.label}", full=True)
+    return Response(data, headers={
         "Content-Disposition": f"attachment; filename=bank-{org.code}-{plan.year}.csv"},
         mimetype="text/csv")
 
@@ -382,7 +387,8 @@ def all_statements(code: str, plan_id: int) -> ResponseReturnValue:
         return redirect(url_for("distribution.show", code=code, plan_id=plan.id))
     job = jobs.start_job(STATEMENTS_KIND, title=_("%(org)s %(year)d 年收益分配明细单",
                                                   org=org.name, year=plan.year),
-                         params={"plan_id": plan.id}, by=me())
+                         params={"plan_id": plan.id}, by=me(),
+                         requires=Action.MANAGE_DISTRIBUTION, on=org)
     db.session.commit()
     jobs.enqueue(job)
     return redirect(url_for("jobs.show", job_id=job.id))
@@ -396,6 +402,8 @@ def roster_pdf(code: str, plan_id: int) -> ResponseReturnValue:
     plan = owned_or_404(Plan, plan_id, org)
     public = request.args.get("public") == "1"
     pdf = statements.roster(plan, public=public, workers=2 if len(plan.lines) > 1000 else 1)
+    audit_export("distribution.export_roster", plan, f"{org.name} {plan.label}",
+                 full=not public)
     suffix = "-public" if public else ""
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f"inline; filename=roster-{org.code}-{plan.year}{suffix}.pdf"})

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app, has_app_context
 
 from coopledger.audit.services import record
+from coopledger.auth.permissions import Action
 from coopledger.dates import utcnow
 from coopledger.errors import CoopLedgerError
 from coopledger.extensions import db
@@ -27,20 +28,43 @@ from coopledger.locking import lock
 
 if TYPE_CHECKING:
     from coopledger.auth.models import User
+    from coopledger.orgs.models import Organisation
 
 log = logging.getLogger(__name__)
 _worker_app: list[Flask] = []
 
 
-def start_job(kind: str, *, title: str, params: dict[str, Any], by: User) -> Job:
-    """Create a queued job record for ``kind``."""
+def start_job(kind: str, *, title: str, params: dict[str, Any], by: User,
+              requires: Action | None = None, on: Organisation | None = None) -> Job:
+    """Create a queued job record for ``kind``.
+
+    ``requires`` (on ``on``) is what the starter had to be allowed to do: the job's result is
+    downloadable only while its starter still may (a former accountant cannot take every
+    household's statements after losing the role).
+    """
     get_kind(kind)
+    if requires is not None:
+        params = {**params, "_requires": {"action": requires.value,
+                                          "organisation_id": on.id if on else None}}
     job = Job(kind=kind, title=title, params=params, state=JobState.QUEUED, progress=0,
               message="", created_by_id=by.id, created_at=utcnow())
     db.session.add(job)
     db.session.flush()
     record("job.start", job, by=by, label=title, after={"kind": kind, "params": params})
     return job
+
+
+def still_allowed(user: User, job: Job) -> bool:
+    """Whether ``user`` may still do what the job did (see ``start_job``)."""
+    from coopledger.auth.permissions import can
+    from coopledger.orgs.models import Organisation
+
+    needed = job.params.get("_requires") if isinstance(job.params, dict) else None
+    if not isinstance(needed, dict):
+        return True
+    org_id = needed.get("organisation_id")
+    org = db.session.get(Organisation, int(org_id)) if isinstance(org_id, int) else None
+    return can(user, Action(str(needed.get("action"))), org)
 
 
 def enqueue(job: Job) -> None:

@@ -11,6 +11,7 @@ from flask_login import login_required
 
 from coopledger.auth.permissions import Action, require
 from coopledger.extensions import db
+from coopledger.jobs import services
 from coopledger.jobs.models import Job, JobState
 from coopledger.web import me
 
@@ -52,6 +53,8 @@ def download(job_id: int) -> ResponseReturnValue:
     job = _load(job_id)
     if job.state is not JobState.DONE or not job.result_path:
         abort(404)
+    if not services.still_allowed(me(), job):
+        abort(403)
     storage = Path(current_app.config["STORAGE_DIR"]).resolve()
     path = (storage / job.result_path).resolve()
     if not path.is_relative_to(storage) or not path.is_file():

@@ -277,7 +277,8 @@ def verify(code: str) -> ResponseReturnValue:
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for("books.index", code=code))
     job = jobs.start_job(bookfile.VERIFY_KIND, title=_("核对账簿：%(name)s", name=org.name),
-                         params={"organisation_id": org.id}, by=me())
+                         params={"organisation_id": org.id}, by=me(),
+                         requires=Action.EXPORT_BOOKS, on=org)
     db.session.commit()
     jobs.enqueue(job)
     return redirect(url_for("jobs.show", job_id=job.id))

@@ -26,7 +26,7 @@ from coopledger.members import rules, services
 from coopledger.members.models import Household, Person, Relationship
 from coopledger.orgs.models import Village
 from coopledger.spreadsheets import append_row
-from coopledger.workbooks import cell_text, located
+from coopledger.workbooks import cell_text, located, uploaded_workbook
 
 SHEETS: dict[str, tuple[str, ...]] = {
     "农户": ("户号", "村编码", "户主姓名", "住址", "承包经营权证号", "联系电话", "开户银行",
@@ -183,10 +183,10 @@ def save(parsed: Parsed) -> int:
 @job_kind(IMPORT_KIND)
 def import_job(params: dict[str, Any], progress: Progress, out_dir: Path) -> None:
     """The background import: read and check everything, then save it in one transaction."""
-    content = Path(str(params["path"])).read_bytes()
-    progress(5, N_("正在检查导入文件"))
-    parsed = read(content)
-    progress(30, N_("检查通过，正在保存（全部成功才会保存）"))
-    count = save(parsed)
-    db.session.flush()
+    with uploaded_workbook(params) as content:
+        progress(5, N_("正在检查导入文件"))
+        parsed = read(content)
+        progress(30, N_("检查通过，正在保存（全部成功才会保存）"))
+        count = save(parsed)
+        db.session.flush()
     progress(100, str(CoopLedgerError(N_("已导入 %(n)d 户。"), n=count)))

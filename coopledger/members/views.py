@@ -38,7 +38,14 @@ from coopledger.members.models import (
     Relationship,
 )
 from coopledger.shares.queries import household_shares
-from coopledger.web import apply_change, me, org_for, owned_or_404, start_workbook_import
+from coopledger.web import (
+    apply_change,
+    audit_export,
+    me,
+    org_for,
+    owned_or_404,
+    start_workbook_import,
+)
 
 if TYPE_CHECKING:
     from flask.typing import ResponseReturnValue
@@ -308,7 +315,8 @@ def import_households(code: str) -> ResponseReturnValue:
 
     org = org_for(code, Action.MANAGE_MEMBERS)
     if request.method == "POST" and ConfirmForm().validate_on_submit():
-        started = start_workbook_import(IMPORT_KIND, org, title=lambda name: _(
+        started = start_workbook_import(IMPORT_KIND, org, requires=Action.MANAGE_MEMBERS,
+                                       title=lambda name: _(
             "导入农户：%(name)s", name=name))
         if started is not None:
             return started
@@ -338,7 +346,9 @@ def export_roster(code: str) -> ResponseReturnValue:
     from coopledger.members.exports import roster
 
     org = org_for(code, Action.VIEW_MEMBERS)
-    data = roster(org, on=today(), full=can(me(), Action.VIEW_PII, org))
+    full = can(me(), Action.VIEW_PII, org)
+    data = roster(org, on=today(), full=full)
+    audit_export("household.export_roster", org, org.name, full=full)
     return Response(data, headers={
         "Content-Disposition": f"attachment; filename=roster-{org.code}.xlsx"},
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

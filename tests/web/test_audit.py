@@ -93,3 +93,17 @@ def test_there_is_no_way_to_edit_or_delete_a_line(app: Any) -> None:
     for rule in audit_rules:
         assert "DELETE" not in rule.methods
         assert "PUT" not in rule.methods
+
+
+def test_bulk_exports_of_personal_data_leave_an_audit_line(client: FlaskClient,
+                                                           auth: Auth) -> None:
+    """The household roster with full numbers is a bulk personal-data export: who took it is
+    in the audit log (the payout list, bank file and roster PDF of a plan use the same)."""
+    auth.login("accountant")
+    assert client.get("/o/shian-tdgf/households/export.xlsx").status_code == 200
+    event = db.session.scalars(sa.select(AuditEvent).where(
+        AuditEvent.action == "household.export_roster").order_by(AuditEvent.id.desc())).first()
+    assert event is not None
+    assert event.actor is not None
+    assert event.actor.username == "accountant"
+    assert event.after == {"personal_data": True}

@@ -218,3 +218,11 @@ def test_login_starts_a_new_session_with_a_new_csrf_token(client: FlaskClient) -
         assert after["lang"] == "en"
         assert after["_user_id"].startswith(
             f"{db.session.scalars(sa.select(User.id).where(User.username == 'accountant')).one()}.")
+
+
+def test_pages_behind_the_login_are_not_stored_by_browsers(client: FlaskClient,
+                                                           auth: Auth) -> None:
+    assert "no-store" not in client.get("/").headers.get("Cache-Control", "")
+    auth.login("accountant")
+    for page in ("/o/shian-tdgf/households/", "/o/shian-tdgf/households/export.xlsx"):
+        assert client.get(page).headers["Cache-Control"] == "no-store", page

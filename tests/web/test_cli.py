@@ -55,6 +55,7 @@ def _env(url: str, tmp_path: Path) -> dict[str, str]:
 
 
 @pytest.mark.sqlite_only
+@pytest.mark.long
 def test_console_script_sets_up_loads_twice_and_lists(fresh: tuple[Flask, str],
                                                       tmp_path: Path) -> None:
     _app, url = fresh

@@ -108,3 +108,32 @@ def test_another_user_cannot_follow_or_download_my_job(
     assert client.get(f"/jobs/{job_id}").status_code == 403
     assert client.get(f"/jobs/{job_id}.json").status_code == 403
     assert client.get(f"/jobs/{job_id}/download").status_code == 403
+
+
+def test_a_result_is_downloadable_only_while_its_starter_may_still_do_what_it_did(
+        client: FlaskClient, auth: Auth, by_name: Any) -> None:
+    """The auditor exports the audit log, then loses the township auditor role: the file is
+    refused (403) although the job is theirs; restored, it downloads again."""
+    from coopledger.auth.models import RoleAssignment
+
+    auth.login("auditor")
+    job_id = int(client.post("/audit/export").headers["Location"].rsplit("/", 1)[1])
+
+    def status() -> int:
+        with client.get(f"/jobs/{job_id}/download") as response:
+            return response.status_code
+
+    assert status() == 200
+    auditor = by_name.user("auditor")
+    roles = db.session.scalars(sa.select(RoleAssignment).where(
+        RoleAssignment.user_id == auditor.id)).all()
+    kept = [(r.role, r.organisation_id, r.township_id) for r in roles]
+    for role in roles:
+        db.session.delete(role)
+    db.session.commit()
+    assert status() == 403
+    for role, org_id, township_id in kept:
+        db.session.add(RoleAssignment(user_id=auditor.id, role=role, organisation_id=org_id,
+                                      township_id=township_id))
+    db.session.commit()
+    assert status() == 200

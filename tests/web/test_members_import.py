@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import time
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -37,6 +39,7 @@ def _counts() -> tuple[int, int, int]:
 def test_the_sample_workbook_imports_and_a_second_time_is_refused(client: FlaskClient,
                                                                   auth: Auth) -> None:
     auth.login("admin")
+    started = time.time() - 1
     before = _counts()
     job = _upload(client, SAMPLE.read_bytes())
     assert job.state is JobState.DONE, job.message
@@ -50,6 +53,9 @@ def test_the_sample_workbook_imports_and_a_second_time_is_refused(client: FlaskC
     assert "导入失败，未保存任何数据" in again.message
     assert "“家庭成员”表第2行C列：身份证号已在系统中登记" in again.message
     assert _counts() == (before[0] + 10, before[1] + persons, before[2] + parcels)
+    # Both uploads (one saved, one refused) are gone: they held ID and bank numbers.
+    kept = Path(client.application.config["STORAGE_DIR"]) / "imports"
+    assert [p for p in kept.glob("*.xlsx") if p.stat().st_mtime >= started] == []
 
 
 def _workbook(households: list[list[object]], persons: list[list[object]],
@@ -117,3 +123,20 @@ def test_holdings_export_has_the_totals(client: FlaskClient, auth: Auth, session
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[1] == ("成员编号", "持有人", "土地股", "集体股", "其中质押")
     assert rows[-1][1:4] == ("合计", 12.04, 2.5)
+
+
+def test_the_uploaded_workbook_is_deleted_when_the_import_ends(tmp_path: Any) -> None:
+    """It holds ID and bank numbers: kept only while its import runs, saved or refused."""
+    from coopledger.workbooks import uploaded_workbook
+
+    for fails in (False, True):
+        path = tmp_path / f"upload-{fails}.xlsx"
+        path.write_bytes(b"PK workbook")
+        try:
+            with uploaded_workbook({"path": str(path)}) as content:
+                assert content == b"PK workbook"
+                if fails:
+                    raise ValueError
+        except ValueError:
+            pass
+        assert not path.exists()
