@@ -142,6 +142,13 @@ def db_connection(app: Flask) -> Iterator[sa.Connection]:
     A test module may override it with ``scope="module"`` to build a costly world once and run
     each of its tests in a savepoint on top (see ``tests/web/test_permissions.py``).
     """
+    with rolled_back_connection(app) as connection:
+        yield connection
+
+
+@contextlib.contextmanager
+def rolled_back_connection(app: Flask) -> Iterator[sa.Connection]:
+    """A connection inside a transaction that is rolled back when the block ends."""
     with app.app_context():
         connection = db.engine.connect()
         outer = connection.begin()

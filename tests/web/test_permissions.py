@@ -39,7 +39,13 @@ from coopledger.ledger.models import Voucher
 from coopledger.ledger.sample_books import PLACEHOLDER_PNG
 from coopledger.members.models import Household
 from coopledger.shares.models import Certificate, ShareOperation
-from tests.conftest import Auth, Lookup, bound_session, savepoint_session
+from tests.conftest import (
+    Auth,
+    Lookup,
+    bound_session,
+    rolled_back_connection,
+    savepoint_session,
+)
 from tests.distribution_helpers import close_2024
 from tests.ledger_helpers import book_with_vouchers, make_voucher
 
@@ -737,14 +743,8 @@ class Worlds:
 @pytest.fixture(scope="module")
 def db_connection(app: Flask) -> Iterator[sa.Connection]:
     """One connection (and transaction) for the whole module: the worlds live in it."""
-    with app.app_context():
-        connection = db.engine.connect()
-        outer = connection.begin()
-        try:
-            yield connection
-        finally:
-            outer.rollback()
-            connection.close()
+    with rolled_back_connection(app) as connection:
+        yield connection
 
 
 @pytest.fixture(scope="module")
