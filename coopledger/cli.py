@@ -36,10 +36,14 @@ class CommandGroup(FlaskGroup):
         """Run the command, turning database failures into a sentence."""
         import sqlalchemy as sa
 
+        from coopledger.errors import CoopLedgerError
+
         try:
             return super().invoke(ctx)
         except (sa.exc.OperationalError, sa.exc.ProgrammingError) as err:
             raise click.ClickException(database_sentence(err)) from None
+        except CoopLedgerError as err:       # a refusal: its sentence, not a traceback
+            raise click.ClickException(str(err)) from None
 
 
 def database_sentence(err: Exception) -> str:
@@ -74,7 +78,7 @@ main.add_command(routes_command)
 def register_commands(app: Flask) -> None:
     """Attach the project's commands to ``app.cli`` (also reachable through ``flask``)."""
     for command in (init_db, load_sample, create_user, list_orgs, run, worker, export_ledger,
-                    verify_ledger, report, verify_disclosure):
+                    verify_ledger, report, verify_disclosure, backup_command, restore_command):
         app.cli.add_command(command)
 
 
@@ -240,6 +244,46 @@ def verify_disclosure(file: Path) -> None:
     click.echo(f"MATCHED: {found.organisation.code} {found.period_key} version {found.version} "
                f"({found.title}), code {found.short_code}, published "
                f"{found.published_at.date().isoformat() if found.published_at else ''}")
+
+
+@click.command("backup")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="archive to write (default: coopledger-backup-<time>.tar.gz here)")
+@with_appcontext
+def backup_command(out: Path | None) -> None:
+    """Write one archive of the database, the stored files and the instance secret."""
+    import datetime as dt
+
+    from coopledger.backup import backup
+
+    config = current_app.config
+    secret = Path(current_app.instance_path) / "secret_key"
+    target = out or Path(f"coopledger-backup-{dt.datetime.now(dt.UTC):%Y%m%d-%H%M%S}.tar.gz")
+    written = backup(config["SQLALCHEMY_DATABASE_URI"], Path(config["STORAGE_DIR"]),
+                     secret if secret.is_file() else None, target)
+    click.echo(f"backup written: {written.path} (database, {written.files} stored files"
+               f"{', instance secret' if written.secret_included else ''})")
+    if not written.secret_included:
+        click.echo("WARNING: the secret key comes from COOPLEDGER_SECRET_KEY and is NOT in the "
+                   "archive. Keep it with the backup: without it every printed dividend "
+                   "statement's check code stops matching.", err=True)
+
+
+@click.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="overwrite a database that already has data")
+@with_appcontext
+def restore_command(archive: Path, force: bool) -> None:
+    """Put a backup archive back into the configured database, storage folder and instance."""
+    from coopledger.backup import restore
+    from coopledger.extensions import db
+
+    config = current_app.config
+    db.engine.dispose()       # nothing of this process holds the database being replaced
+    manifest = restore(archive, config["SQLALCHEMY_DATABASE_URI"], Path(config["STORAGE_DIR"]),
+                       Path(current_app.instance_path) / "secret_key", force=force)
+    click.echo(f"restored the backup made {manifest['made_at']} into {_safe_url()}; run "
+               "`coopledger verify-ledger ORG` to check each organisation's books")
 
 
 @click.command("report")
