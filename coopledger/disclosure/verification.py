@@ -91,3 +91,22 @@ def broken_link(org: Organisation, storage: Path) -> Disclosure | None:
                       notices(storage, item), item.ledger_head or ""))
     index = rules.verify_chain(links)
     return None if index is None else chain[index]
+
+
+def anchor_problems(org: Organisation) -> list[str]:
+    """Book check (``ledger.bookfile.BOOK_CHECKS``): every publication recorded the voucher
+    chain's head it covers; that head must still be a link of the chain as it is now. A
+    consistent rewrite of a posted voucher, with every later hash recomputed, keeps the chain
+    intact but loses the old heads: the first publication whose anchor is gone is named."""
+    from coopledger.ledger.models import Voucher, VoucherState
+
+    heads = set(db.session.scalars(sa.select(Voucher.chain_hash).where(
+        Voucher.organisation_id == org.id, Voucher.state == VoucherState.POSTED)))
+    for disclosure in published(org):
+        if disclosure.ledger_head and disclosure.ledger_head != rules.GENESIS \
+                and disclosure.ledger_head not in heads:
+            return [f"publication {disclosure.period_key} v{disclosure.version} "
+                    f"({disclosure.short_code}) recorded the ledger head "
+                    f"{disclosure.ledger_head[:12]}…, which is no longer in the voucher chain: "
+                    "posted vouchers were changed after it was published"]
+    return []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -24,6 +25,7 @@ from coopledger.ledger import beans
 from coopledger.ledger.books import get_book
 from coopledger.ledger.models import (
     LedgerCheck,
+    Period,
     Voucher,
     VoucherKind,
     VoucherLine,
@@ -136,6 +138,40 @@ def export_book(org: Organisation, progress: Progress = _noop) -> str:
     return text
 
 
+# Further checks of a book that other packages own (the disclosure package checks that every
+# published anchor is still in the chain); each returns its problems as sentences.
+BOOK_CHECKS: list[Callable[[Organisation], list[str]]] = []
+
+
+def counter_problems(org: Organisation) -> list[str]:
+    """The counters must agree with the vouchers: posting sequence 1..N with the book's counter
+    at N, and in every month 记-1..记-n with the period's counter at n (deleting the last posted
+    voucher and resetting the chain head used to pass)."""
+    problems = []
+    rows = db.session.execute(sa.select(Voucher.post_seq, Voucher.year, Voucher.month,
+                                        Voucher.number).where(
+        Voucher.organisation_id == org.id, Voucher.state == VoucherState.POSTED)).all()
+    seqs = sorted(seq or 0 for seq, _y, _m, _n in rows)
+    if seqs != list(range(1, len(seqs) + 1)):
+        problems.append(f"post sequence is not 1..{len(seqs)} without gaps")
+    if get_book(org).last_post_seq != len(seqs):
+        problems.append(f"book counter says {get_book(org).last_post_seq} postings, "
+                        f"{len(seqs)} posted vouchers found")
+    by_month: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for _seq, year, month, number in rows:
+        by_month[(year, month)].append(number or 0)
+    counters = {(p.year, p.month): p.last_number for p in db.session.scalars(
+        sa.select(Period).where(Period.organisation_id == org.id))}
+    for key in sorted(set(by_month) | {k for k, v in counters.items() if v}):
+        numbers = sorted(by_month.get(key, []))
+        if numbers != list(range(1, len(numbers) + 1)):
+            problems.append(f"{key[0]}-{key[1]:02d}: voucher numbers are not 1..{len(numbers)}")
+        if counters.get(key, 0) != len(numbers):
+            problems.append(f"{key[0]}-{key[1]:02d}: month counter says {counters.get(key, 0)}"
+                            f", {len(numbers)} posted vouchers found")
+    return problems
+
+
 @dataclass
 class Verification:
     """What verify-ledger found."""
@@ -189,6 +225,9 @@ def verify_book(org: Organisation, progress: Progress = _noop) -> Verification:
                 head = voucher.stored_hash
         if head != get_book(org).chain_head:
             result.chain_errors.append("book chain head does not match the last voucher")
+        result.chain_errors.extend(counter_problems(org))
+        for check in BOOK_CHECKS:
+            result.chain_errors.extend(check(org))
         sql_changes = monthly_sql_changes(org)
         progress(60, N_("正在用 beancount 检查账簿"))
         loaded = pending.result()
