@@ -2,8 +2,14 @@
 ledger, the dated share register, contributed land per household, and members' volumes.
 
 The year's result is income minus expenses posted in the year, leaving out the year-end
-closing vouchers; 年初未分配 is the posted balance of 未分配收益/未分配盈余 at the end of the
-previous year; the cash available is 库存现金 + 银行存款 at the end of the year.
+closing vouchers. 年初未分配 is the posted balance of 未分配收益/未分配盈余 at the end of the
+previous year **minus the appropriations of earlier years' plans booked after that day**: a
+plan for year Y−1 is approved in year Y and its appropriation voucher is dated on the
+resolution day, so the balance at 31 December Y−1 still contains what that plan distributed;
+counting it again would overstate what year Y can distribute by the whole of Y−1's
+distribution (村集体经济组织会计制度 (2023) and 农民专业合作社会计制度 (2021), 收益/盈余分配:
+the year's distribution is made out of the undistributed balance once). The cash available is
+库存现金 + 银行存款 at the end of the year.
 """
 
 from __future__ import annotations
@@ -59,12 +65,41 @@ def year_result(org: Organisation, year: int) -> Decimal:
     return from_fen(int(total or 0))
 
 
+def earlier_appropriations(org: Organisation, year: int) -> Decimal:
+    """What plans of years before ``year`` appropriated by vouchers posted after 31 December of
+    ``year − 1`` (debits to 各项分配, net of their red reversals when a plan was re-versioned)."""
+    from coopledger.distribution.models import Plan
+
+    standard = STANDARDS[org.standard]
+    end = dt.date(year - 1, 12, 31)
+    plan_vouchers = sa.select(Plan.voucher_id).where(
+        Plan.organisation_id == org.id, Plan.year < year, Plan.voucher_id.is_not(None))
+    reversals = sa.select(Voucher.id).where(Voucher.reverses_id.in_(plan_vouchers))
+    fen = sa.type_coerce(VoucherLine.debit, sa.BigInteger) - sa.type_coerce(
+        VoucherLine.credit, sa.BigInteger)
+    total = db.session.scalar(sa.select(sa.func.sum(fen)).join(Account).join(Voucher).where(
+        VoucherLine.organisation_id == org.id, VoucherLine.posted.is_(True),
+        VoucherLine.on > end, VoucherLine.on <= dt.date(year, 12, 31),
+        Account.code.startswith(standard.appropriations[0]),
+        sa.or_(Voucher.id.in_(plan_vouchers), Voucher.id.in_(reversals))))
+    return from_fen(int(total or 0))
+
+
+def retained_at_year_start(org: Organisation, year: int) -> tuple[Decimal, Decimal]:
+    """(balance of 未分配 at 31 December of ``year − 1``, earlier plans' appropriations booked
+    after it): 年初未分配 is the first minus the second."""
+    standard = STANDARDS[org.standard]
+    retained = accounts_by_code(org).get(standard.retained[0])
+    balance = -account_balance(retained, as_of=dt.date(year - 1, 12, 31)) if retained else ZERO
+    return balance, earlier_appropriations(org, year)
+
+
 def ledger_sources(org: Organisation, year: int) -> tuple[Sources, Decimal]:
-    """The year's result, 年初未分配 and the cash at year end."""
+    """The year's result, 年初未分配 (counted once, see the module) and the cash at year end."""
     standard = STANDARDS[org.standard]
     accounts = accounts_by_code(org)
-    retained = accounts.get(standard.retained[0])
-    opening = -account_balance(retained, as_of=dt.date(year - 1, 12, 31)) if retained else ZERO
+    balance, booked_after = retained_at_year_start(org, year)
+    opening = balance - booked_after
     end = dt.date(year, 12, 31)
     cash = sum((account_balance(accounts[code], as_of=end)
                 for code in (standard.cash, standard.bank) if code in accounts), ZERO)

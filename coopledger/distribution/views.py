@@ -28,7 +28,7 @@ from coopledger.auth.forms import ConfirmForm
 from coopledger.auth.permissions import Action, can, require
 from coopledger.contracts.payments import cash_accounts
 from coopledger.dates import today
-from coopledger.distribution import exports, services, statements
+from coopledger.distribution import exports, figures, services, statements
 from coopledger.distribution.forms import (
     ApproveForm,
     DateStepForm,
@@ -186,7 +186,8 @@ def show(code: str, plan_id: int) -> ResponseReturnValue:
         post_form=PostForm(start=today(), end=today() + dt.timedelta(days=14)),
         pay_form=pay_form, version_form=VersionForm(), payable=services.PAYABLE,
         unpaid=sum((line.unpaid for line in plan.lines), ZERO), confirm=ConfirmForm(),
-        show_pii=can(me(), Action.VIEW_PII, org))
+        show_pii=can(me(), Action.VIEW_PII, org),
+        carried=figures.retained_at_year_start(org, plan.year))
 
 
 def _trail_step(code: str, plan_id: int, step: str) -> ResponseReturnValue:

@@ -307,3 +307,46 @@ def test_register_changes_of_the_year_are_noted_on_the_first_draft(org: Organisa
     assert notes["陈大山户"] == "2024-07-16 0.5 股转让给王德明户"
     assert notes["王德明户"] == ("2024-07-16 受让自陈大山户 0.5 股；"
                                "质押 1 股（质权人：农商银行），分红付持股人")
+
+
+def test_last_years_distribution_booked_this_year_is_counted_once(by_name: Any,
+                                                                   app: Flask) -> None:
+    """2024: result 48,624.00, closed at the year end; its plan (盈余公积 20 % = 9,724.80,
+    members 14,540.00) approved and booked on 2025-02-01. 2025: rent 44,000.00, closed. The
+    2025 plan reads 年初未分配 = 48,624.00 at 31 Dec 2024 − 24,264.80 booked in February 2025 =
+    24,359.20 (not 48,624.00), and its reserve is 20 % of the year's 44,000.00 alone."""
+    from coopledger.ledger import periods
+    from tests.ledger_helpers import book_with_vouchers, run, year_end_if_any
+
+    org = by_name.org("shian-tdgf")
+    accountant, reviewer = by_name.user("accountant"), by_name.user("reviewer")
+    book_with_vouchers(org, accountant, reviewer)
+    make_voucher(org, accountant, reviewer, on=dt.date(2024, 3, 5), amount="60000.00")
+    make_voucher(org, accountant, reviewer, on=dt.date(2024, 11, 10), amount="9376.00",
+                 debit="521", credit="102", summary="支付社员保底收益")
+    make_voucher(org, accountant, reviewer, on=dt.date(2024, 12, 20), amount="2000.00",
+                 debit="523", credit="101", summary="办公费")
+
+    def close(year: int) -> None:
+        for closing in year_end_if_any(org, year, by=accountant):
+            run(closing, accountant, reviewer)
+        for month in range(1, 13):
+            periods.close_month(org, year, month, by=accountant)
+
+    close(2024)
+    first = services.create_plan(org, 2024, DATA, by=accountant)
+    services.propose(first, on=dt.date(2025, 1, 10), by=accountant)
+    services.review(first, on=dt.date(2025, 1, 20), by=accountant)
+    services.approve(first, resolution_no="决议", on=dt.date(2025, 2, 1),
+                     content=PLACEHOLDER_PNG, filename="r.png",
+                     storage=Path(app.config["STORAGE_DIR"]), by=accountant)
+    assert first.voucher is not None
+    run(first.voucher, accountant, reviewer)
+    make_voucher(org, accountant, reviewer, on=dt.date(2025, 3, 5), amount="44000.00")
+    close(2025)
+    second = services.create_plan(org, 2025, services.PlanData(
+        mode=Mode.LAND_SHARE, members_total=D("1000.00"), reserve_percent=D(20),
+        guarantee_per_mu=D("800.00")), by=accountant)
+    assert (second.year_result, second.opening_retained) == (D("44000.00"), D("24359.20"))
+    assert second.reserve == D("8800.00")
+    assert second.distributable == D("68359.20")
