@@ -57,14 +57,19 @@ def payout_xlsx(plan: Plan, *, full: bool) -> bytes:
 
 
 def bank_batch_csv(plan: Plan) -> bytes:
-    """The unpaid lines with an amount, as a bank batch transfer file."""
+    """The unpaid household lines with an amount, as a bank batch transfer file.
+
+    The payee is the person on the bank account (the household head), as a bank matches
+    names, not "吴六户"; the collective's 集体股 line is left out: it is booked as an internal
+    transfer, not paid into a villager's account (the payout list keeps every line).
+    """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(csv_row(["序号", "收款人", "开户银行", "银行账号", "金额", "用途"]))
     for line in plan.lines:
-        if line.unpaid <= 0:
+        if line.unpaid <= 0 or line.household is None:
             continue
         bank_name, account = _bank(line)
-        writer.writerow(csv_row([line.seq, line.payee, bank_name, account, f"{line.unpaid:.2f}",
-                         f"{plan.year}年收益分配"]))
+        writer.writerow(csv_row([line.seq, line.household.head_name, bank_name, account,
+                                 f"{line.unpaid:.2f}", f"{plan.year}年收益分配"]))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
