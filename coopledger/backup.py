@@ -84,6 +84,18 @@ def _pg_env(url: URL) -> dict[str, str]:
     return env
 
 
+def _sqlite_copy(source_path: Path, target_path: Path) -> None:
+    """Copy a SQLite database page by page with its online backup API (consistent even while
+    other connections write; the target is replaced whole)."""
+    source = sqlite3.connect(str(source_path))
+    target = sqlite3.connect(str(target_path))
+    try:
+        source.backup(target)
+    finally:
+        target.close()
+        source.close()
+
+
 def _run(command: list[str], env: dict[str, str]) -> None:
     # The command is ours (pg_dump/pg_restore with the configured URL), never user input.
     done = subprocess.run(command, env=env, capture_output=True, text=True,  # noqa: S603
@@ -100,13 +112,7 @@ def backup(database_url: str, storage: Path, secret_file: Path | None, out: Path
         work = Path(temporary)
         if url.get_backend_name() == "sqlite":
             database = work / "database.sqlite"
-            source = sqlite3.connect(str(_sqlite_path(url)))
-            target = sqlite3.connect(str(database))
-            try:
-                source.backup(target)
-            finally:
-                target.close()
-                source.close()
+            _sqlite_copy(_sqlite_path(url), database)
         else:
             database = work / "database.pgdump"
             schema = _schema(url)
@@ -165,13 +171,7 @@ def restore(archive_path: Path, database_url: str, storage: Path, secret_file: P
                 raise BackupError(N_("这是 PostgreSQL 的备份，不能恢复到 SQLite。"))
             target = _sqlite_path(url)
             target.parent.mkdir(parents=True, exist_ok=True)
-            source = sqlite3.connect(str(database))
-            destination = sqlite3.connect(str(target))
-            try:
-                source.backup(destination)
-            finally:
-                destination.close()
-                source.close()
+            _sqlite_copy(database, target)
         else:
             if database.suffix != ".pgdump":
                 raise BackupError(N_("这是 SQLite 的备份，不能恢复到 PostgreSQL。"))
