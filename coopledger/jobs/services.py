@@ -1,8 +1,9 @@
 """Starting jobs and running them: the web process queues, a huey worker executes.
 
 :func:`start_job` creates the record and flushes; the view commits and then calls
-:func:`enqueue`. :func:`execute_job` runs in the worker: it commits the job's start and its end; the
-handler's work is one transaction, and progress is written beside it (see ``_progress_writer``).
+:func:`enqueue`. :func:`execute_job` runs in the worker: it commits the job's start and its
+end; the handler's work is one transaction, and progress is written beside it
+(``ProgressWriter``).
 """
 
 from __future__ import annotations
