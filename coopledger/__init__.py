@@ -93,12 +93,13 @@ def _setup_extensions(app: Flask) -> None:
     login_manager.session_protection = "basic"  # phones change address; "strong" would log them out
 
     from coopledger.auth.models import User
+    from coopledger.textnum import is_digits
 
     @login_manager.user_loader
     def _load_user(session_id: str) -> User | None:
         """The user of a session whose version is still current (``User.get_id``)."""
         user_id, _dot, version = session_id.partition(".")
-        if not user_id.isdigit() or not version.isdigit():
+        if not is_digits(user_id) or not is_digits(version):
             return None       # a cookie from before session versions, or a forged one
         user = db.session.get(User, int(user_id))
         if user is None or user.session_version != int(version):

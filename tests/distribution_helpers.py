@@ -8,16 +8,38 @@ sample households), office costs 2,000.00 in cash → result 48,624.00; every mo
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
+from coopledger.auth.models import User
+from coopledger.distribution import services
+from coopledger.distribution.models import Plan
 from coopledger.ledger import periods
 from coopledger.ledger.books import find_period, get_book
+from coopledger.ledger.sample_books import PLACEHOLDER_PNG
 from coopledger.orgs.models import Organisation
-from tests.ledger_helpers import book_with_vouchers, make_voucher
+from tests.ledger_helpers import book_with_vouchers, make_voucher, run, year_end_if_any
 
 
-def close_2024(by_name: Any) -> Organisation:
-    """Idempotent: books already opened are used as they are, a closed 2024 is left alone."""
+def close_year(org: Organisation, year: int, *, accountant: User, reviewer: User) -> None:
+    """Post the year's closing vouchers (once the year is over), then close its twelve months."""
+    for closing in year_end_if_any(org, year, by=accountant):
+        run(closing, accountant, reviewer)
+    for month in range(1, 13):
+        periods.close_month(org, year, month, by=accountant)
+
+
+def approve_plan(plan: Plan, *, by: User, storage: Path) -> Plan:
+    """理事会 2025-01-10 → 监事会 2025-01-20 → 成员大会 2025-02-01 (its voucher drafted)."""
+    services.propose(plan, on=dt.date(2025, 1, 10), by=by)
+    services.review(plan, on=dt.date(2025, 1, 20), by=by)
+    return services.approve(plan, resolution_no="决议", on=dt.date(2025, 2, 1),
+                            content=PLACEHOLDER_PNG, filename="r.png", storage=storage, by=by)
+
+
+def close_2024(by_name: Any, *, year_end: bool = False) -> Organisation:
+    """Idempotent: books already opened are used as they are, a closed 2024 is left alone.
+    With ``year_end`` the closing vouchers carry the result into 未分配 first."""
     org = by_name.org("shian-tdgf")
     accountant, reviewer = by_name.user("accountant"), by_name.user("reviewer")
     period = find_period(org.id, 2024, 12)
@@ -31,6 +53,9 @@ def close_2024(by_name: Any) -> Organisation:
                  debit="521", credit="102", summary="支付社员保底收益")
     make_voucher(org, accountant, reviewer, on=dt.date(2024, 12, 20), amount="2000.00",
                  debit="523", credit="101", summary="办公费")
-    for month in range(1, 13):
-        periods.close_month(org, 2024, month, by=accountant)
+    if year_end:
+        close_year(org, 2024, accountant=accountant, reviewer=reviewer)
+    else:
+        for month in range(1, 13):
+            periods.close_month(org, 2024, month, by=accountant)
     return org

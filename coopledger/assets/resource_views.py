@@ -51,7 +51,7 @@ def _form(resource: Resource | None = None) -> ResourceForm:
     if request.method == "GET" and resource is not None:
         form.kind.data = resource.kind.value
         form.status.data = resource.status.value
-        form.area_mu.data = f"{plain(resource.area_mu)}" if resource.area_mu else ""
+        form.area_mu.data = plain(resource.area_mu) if resource.area_mu else ""
     return form
 
 

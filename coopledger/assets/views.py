@@ -91,10 +91,10 @@ def _form(org: Organisation, card: AssetCard | None = None) -> CardForm:
             form.method.data = card.method.value
             form.status.data = card.status.value
             form.purchase_voucher_id.data = str(card.purchase_voucher_id or "")
-            form.residual_percent.data = f"{plain(card.residual_percent)}"
-            form.total_units.data = f"{plain(card.total_units)}" if card.total_units \
+            form.residual_percent.data = plain(card.residual_percent)
+            form.total_units.data = plain(card.total_units) if card.total_units \
                 else ""
-            form.opening_units.data = f"{plain(card.opening_units)}"
+            form.opening_units.data = plain(card.opening_units)
             form.original.data = f"{card.original:.2f}"
             form.opening_accumulated.data = f"{card.opening_accumulated:.2f}"
         else:

@@ -45,8 +45,8 @@ def _form(org: Organisation, contract: Contract | None = None) -> ContractForm:
     if request.method == "GET":
         if contract is not None:
             form.kind.data = contract.kind.value
-        elif whole_number(request.args.get("partner"), 0):
-            form.partner_id.data = whole_number(request.args.get("partner"), 0)
+        elif partner_id := whole_number(request.args.get("partner"), 0):
+            form.partner_id.data = partner_id
     return form
 
 

@@ -128,7 +128,7 @@ def assets_and_resources(org: Organisation, start: dt.date, end: dt.date) -> dic
                         AssetCard.organisation_id == org.id, AssetDisposal.on >= start,
                         AssetDisposal.on <= end).order_by(AssetDisposal.on)).all()]
     resources = [{"number": r.number, "name": r.name, "kind": r.kind.label,
-                  "area_mu": f"{plain(r.area_mu)}" if r.area_mu else "", "size": r.size,
+                  "area_mu": plain(r.area_mu) if r.area_mu else "", "size": r.size,
                   "state": state_on(r, end),
                   "contracts": [c.number for c in in_force(r, end)]}
                  for r in resources_of(org)]
@@ -170,7 +170,7 @@ def distribution_of_year(org: Organisation, year: int) -> dict[str, Any] | None:
     if plan is None:
         return None
     lines = [{"seq": line.seq, "holder": mask_name(line.holder),
-              "household_id": line.household_id, "shares": f"{plain(line.shares)}",
+              "household_id": line.household_id, "shares": plain(line.shares),
               "days": line.days_held, "guarantee": _money(line.guarantee_due),
               "by_volume": _money(line.by_volume), "dividend": _money(line.dividend),
               "total": _money(line.total), "paid": _money(line.paid)}

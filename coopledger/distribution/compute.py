@@ -25,9 +25,9 @@ from coopledger.distribution import figures, rules
 from coopledger.distribution.models import Entitlement, Mode, Plan, PlanLine
 from coopledger.extensions import db
 from coopledger.i18n import N_
-from coopledger.members.models import Contribution, Household, Membership, Parcel
+from coopledger.members.models import Contribution, Household, Parcel
+from coopledger.members.queries import member_numbers
 from coopledger.money import plain
-from coopledger.orgs.models import Organisation
 from coopledger.shares import services as share_services
 from coopledger.shares.models import (
     OperationKind,
@@ -96,13 +96,6 @@ def _notes(plan: Plan, accounts: dict[int, ShareAccount]) -> dict[int, list[str]
 MOVES = {OperationKind.INHERIT: ("继承自", "由继承人继承："),
          OperationKind.TRANSFER: ("受让自", "转让给"),
          OperationKind.GIFT: ("受赠自", "赠与给")}
-
-
-def member_numbers(org: Organisation) -> dict[int, str]:
-    """The organisation's member number (社员编号) of each household."""
-    rows = db.session.execute(sa.select(Membership.household_id, Membership.member_number)
-                              .where(Membership.organisation_id == org.id))
-    return {row[0]: row[1] for row in rows}
 
 
 def _natural(number: str) -> tuple[tuple[int, int | str], ...]:

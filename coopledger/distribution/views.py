@@ -85,12 +85,12 @@ def _plan_form(org: Organisation, plan: Plan | None = None) -> PlanForm:
             form.mode.data, form.entitlement.data = plan.mode.value, plan.entitlement.value
             for name in ("reserve_percent", "welfare_percent", "member_cap_percent",
                          "other_percent", "volume_percent"):
-                getattr(form, name).data = f"{plain(getattr(plan, name))}"
+                getattr(form, name).data = plain(getattr(plan, name))
             for name in ("other_in", "excluded", "reserve_minimum", "guarantee_per_mu",
                          "members_total"):
                 getattr(form, name).data = f"{getattr(plan, name):.2f}"
             if plan.guarantee_jin_per_mu is not None:
-                form.guarantee_jin_per_mu.data = f"{plain(plan.guarantee_jin_per_mu)}"
+                form.guarantee_jin_per_mu.data = plain(plan.guarantee_jin_per_mu)
     return form
 
 

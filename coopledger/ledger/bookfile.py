@@ -154,9 +154,9 @@ def counter_problems(org: Organisation) -> list[str]:
     seqs = sorted(seq or 0 for seq, _y, _m, _n in rows)
     if seqs != list(range(1, len(seqs) + 1)):
         problems.append(f"post sequence is not 1..{len(seqs)} without gaps")
-    if get_book(org).last_post_seq != len(seqs):
-        problems.append(f"book counter says {get_book(org).last_post_seq} postings, "
-                        f"{len(seqs)} posted vouchers found")
+    counted = get_book(org).last_post_seq
+    if counted != len(seqs):
+        problems.append(f"book counter says {counted} postings, {len(seqs)} posted vouchers found")
     by_month: dict[tuple[int, int], list[int]] = defaultdict(list)
     for _seq, year, month, number in rows:
         by_month[(year, month)].append(number or 0)

@@ -219,19 +219,19 @@ def review_voucher(voucher: Voucher, *, by: User) -> Voucher:
 
 def reject_voucher(voucher: Voucher, *, reason: str, by: User) -> Voucher:
     """Send a submitted or reviewed voucher back to draft with a reason."""
-    if not reason.strip():
+    text = reason.strip()[:500]
+    if not text:
         raise VoucherError(N_("退回凭证时必须说明原因。"))
 
     def apply(v: Voucher) -> None:
         if v.prepared_by(by):
             raise VoucherError(N_("制单人不能退回自己的凭证；草稿可以直接修改。"))
-        v.rejection_reason = reason.strip()[:500]
+        v.rejection_reason = text
         v.reviewer_id = None
         v.cashier_id = None
 
     return _transition(voucher, (VoucherState.SUBMITTED, VoucherState.REVIEWED),
-                       VoucherState.DRAFT, "voucher.reject", by, apply,
-                       reason=reason.strip()[:500])
+                       VoucherState.DRAFT, "voucher.reject", by, apply, reason=text)
 
 
 def needs_cashier(voucher: Voucher, book: Book) -> bool:
@@ -291,7 +291,7 @@ def post_voucher(voucher: Voucher, *, by: User) -> Voucher:
     posters wait for each other and numbers stay continuous.
     """
     book = lock_book(voucher.organisation_id)
-    db.session.refresh(voucher, with_for_update=True)
+    lock(voucher)
     if voucher.state is VoucherState.POSTED:
         raise VoucherError(N_("凭证 %(label)s 已经记账，不能重复记账。"), label=voucher.label)
     if voucher.state is not VoucherState.REVIEWED:

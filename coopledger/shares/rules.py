@@ -170,7 +170,7 @@ def check_buyback_cap(quantity: Decimal, *, already: Decimal, outstanding: Decim
             N_("%(year)d年回购已达 %(already)s 股，再回购 %(qty)s 股将超过年度上限 %(cap)s 股"
                "（总股数的 %(pct)s%%）。"),
             year=year, already=f"{already:f}", qty=f"{quantity:f}", cap=f"{cap:f}",
-            pct=f"{plain(cap_percent)}")
+            pct=plain(cap_percent))
 
 
 def land_shares(area: Decimal, coefficient: Decimal, per_mu: Decimal, *, decimals: int,

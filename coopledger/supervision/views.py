@@ -43,7 +43,7 @@ from coopledger.supervision.models import (
     OpinionSubject,
     Verdict,
 )
-from coopledger.textnum import is_digits
+from coopledger.textnum import is_digits, whole_number
 from coopledger.web import apply_change, flash_form_errors, me, org_for, owned_or_404, safe_next
 
 if TYPE_CHECKING:
@@ -151,7 +151,8 @@ def opinion(code: str) -> ResponseReturnValue:
     if form.validate_on_submit() and form.subject.data in {s.value for s in OpinionSubject} \
             and is_digits(form.subject_id.data or ""):
         apply_change(lambda: services.give_opinion(
-            organisation, OpinionSubject(form.subject.data), int(form.subject_id.data or 0),
+            organisation, OpinionSubject(form.subject.data),
+            whole_number(form.subject_id.data, 0),
             verdict=Verdict(form.verdict.data), text=form.text.data or "", by=me()),
             _("审核意见已记录，组织可以看到。"))
     else:

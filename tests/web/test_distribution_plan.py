@@ -18,7 +18,7 @@ from coopledger.distribution.rules import DistributionError
 from coopledger.extensions import db
 from coopledger.ledger.sample_books import PLACEHOLDER_PNG
 from coopledger.orgs.models import Organisation
-from tests.distribution_helpers import close_2024
+from tests.distribution_helpers import approve_plan, close_2024
 from tests.ledger_helpers import make_voucher
 
 D = Decimal
@@ -247,11 +247,7 @@ def test_a_cooperative_converts_its_other_item_into_member_capital(org: Organisa
         exact = D("4862.40") * line.weight / D("14.54")
         assert abs(line.to_capital - exact) < D("0.01")
     assert sum((line.total for line in plan.lines), D(0)) == D("30000.00")
-    services.propose(plan, on=dt.date(2025, 1, 10), by=accountant)
-    services.review(plan, on=dt.date(2025, 1, 20), by=accountant)
-    services.approve(plan, resolution_no="决议", on=dt.date(2025, 2, 1),
-                     content=PLACEHOLDER_PNG, filename="r.png",
-                     storage=Path(app.config["STORAGE_DIR"]), by=accountant)
+    approve_plan(plan, by=accountant, storage=Path(app.config["STORAGE_DIR"]))
     assert plan.voucher is not None
     assert ("301", D(0), D("4862.40")) in [(ln.account.code, ln.debit, ln.credit)
                                           for ln in plan.voucher.lines]
@@ -262,8 +258,8 @@ def test_ties_go_by_member_number_and_the_collective_is_last(org: Organisation,
     """DESIGN §4: the line order (which decides who gets an extra fen on equal remainders) is
     the member number, not the name; the collective's 集体股 comes last. 0.05 split over two
     equal weights gives the extra fen to the lower member number."""
-    from coopledger.distribution.compute import member_numbers
     from coopledger.distribution.rules import split
+    from coopledger.members.queries import member_numbers
 
     plan = services.create_plan(org, 2024, DATA, by=by_name.user("accountant"))
     numbers = member_numbers(org)
@@ -315,35 +311,17 @@ def test_last_years_distribution_booked_this_year_is_counted_once(by_name: Any,
     members 14,540.00) approved and booked on 2025-02-01. 2025: rent 44,000.00, closed. The
     2025 plan reads 年初未分配 = 48,624.00 at 31 Dec 2024 − 24,264.80 booked in February 2025 =
     24,359.20 (not 48,624.00), and its reserve is 20 % of the year's 44,000.00 alone."""
-    from coopledger.ledger import periods
-    from tests.ledger_helpers import book_with_vouchers, run, year_end_if_any
+    from tests.distribution_helpers import close_year
+    from tests.ledger_helpers import run
 
-    org = by_name.org("shian-tdgf")
+    org = close_2024(by_name, year_end=True)
     accountant, reviewer = by_name.user("accountant"), by_name.user("reviewer")
-    book_with_vouchers(org, accountant, reviewer)
-    make_voucher(org, accountant, reviewer, on=dt.date(2024, 3, 5), amount="60000.00")
-    make_voucher(org, accountant, reviewer, on=dt.date(2024, 11, 10), amount="9376.00",
-                 debit="521", credit="102", summary="支付社员保底收益")
-    make_voucher(org, accountant, reviewer, on=dt.date(2024, 12, 20), amount="2000.00",
-                 debit="523", credit="101", summary="办公费")
-
-    def close(year: int) -> None:
-        for closing in year_end_if_any(org, year, by=accountant):
-            run(closing, accountant, reviewer)
-        for month in range(1, 13):
-            periods.close_month(org, year, month, by=accountant)
-
-    close(2024)
-    first = services.create_plan(org, 2024, DATA, by=accountant)
-    services.propose(first, on=dt.date(2025, 1, 10), by=accountant)
-    services.review(first, on=dt.date(2025, 1, 20), by=accountant)
-    services.approve(first, resolution_no="决议", on=dt.date(2025, 2, 1),
-                     content=PLACEHOLDER_PNG, filename="r.png",
-                     storage=Path(app.config["STORAGE_DIR"]), by=accountant)
+    first = approve_plan(services.create_plan(org, 2024, DATA, by=accountant), by=accountant,
+                         storage=Path(app.config["STORAGE_DIR"]))
     assert first.voucher is not None
     run(first.voucher, accountant, reviewer)
     make_voucher(org, accountant, reviewer, on=dt.date(2025, 3, 5), amount="44000.00")
-    close(2025)
+    close_year(org, 2025, accountant=accountant, reviewer=reviewer)
     second = services.create_plan(org, 2025, services.PlanData(
         mode=Mode.LAND_SHARE, members_total=D("1000.00"), reserve_percent=D(20),
         guarantee_per_mu=D("800.00")), by=accountant)
