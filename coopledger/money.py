@@ -18,6 +18,7 @@ from coopledger.errors import CoopLedgerError
 from coopledger.i18n import N_
 
 CENT = Decimal("0.01")
+ZERO = Decimal("0.00")  # the money zero, to the fen
 ROUNDING = ROUND_HALF_UP  # 四舍五入, the rule of Chinese accounting practice
 MAX_AMOUNT = Decimal("999999999999.99")
 

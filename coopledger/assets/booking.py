@@ -22,8 +22,7 @@ from decimal import Decimal
 
 from coopledger.assets import rules
 from coopledger.ledger.rules import Line
-
-ZERO = Decimal("0.00")
+from coopledger.money import ZERO
 
 
 @dataclass(frozen=True)

@@ -40,9 +40,9 @@ from coopledger.ledger.books import accounts_by_code
 from coopledger.ledger.models import Account, Voucher
 from coopledger.ledger.models import Category as AccountCategory
 from coopledger.ledger.standards import STANDARDS
+from coopledger.money import ZERO
 from coopledger.orgs.models import Organisation
 
-ZERO = Decimal("0.00")
 CARD_FIELDS = ("number", "name", "category", "location", "acquired_on", "original",
                "residual_percent", "life_months", "method", "total_units", "status",
                "expense_code", "purchase_voucher_id", "opening_accumulated", "opening_units",

@@ -35,10 +35,8 @@ from coopledger.ledger import vouchers
 from coopledger.ledger.books import accounts_by_code, lock_book
 from coopledger.ledger.models import VoucherState
 from coopledger.ledger.rules import month_end
-from coopledger.money import from_fen
+from coopledger.money import ZERO, from_fen
 from coopledger.orgs.models import Organisation
-
-ZERO = Decimal("0.00")
 
 
 @dataclass(frozen=True)

@@ -38,8 +38,7 @@ from coopledger.ledger.books import accounts_by_code
 from coopledger.ledger.models import Voucher, VoucherState
 from coopledger.ledger.standards import STANDARDS
 from coopledger.locking import lock
-
-ZERO = Decimal("0.00")
+from coopledger.money import ZERO
 
 
 def accumulated(card: AssetCard) -> Decimal:

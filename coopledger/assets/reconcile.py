@@ -30,10 +30,9 @@ from coopledger.assets.resource_models import StockTake
 from coopledger.extensions import db
 from coopledger.ledger.books import accounts_by_code
 from coopledger.ledger.models import Account, Voucher, VoucherLine, VoucherState
-from coopledger.money import from_fen
+from coopledger.money import ZERO, from_fen
 from coopledger.orgs.models import Organisation
 
-ZERO = Decimal("0.00")
 CARDS_LISTED = 200
 
 

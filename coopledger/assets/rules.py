@@ -20,9 +20,8 @@ from decimal import Decimal
 
 from coopledger.errors import CoopLedgerError
 from coopledger.i18n import N_
-from coopledger.money import round_money
+from coopledger.money import ZERO, round_money
 
-ZERO = Decimal("0.00")
 HUNDRED = Decimal(100)
 
 

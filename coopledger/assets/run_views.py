@@ -5,7 +5,6 @@ reconciliation on a day."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from flask import redirect, render_template, request, url_for
@@ -21,12 +20,12 @@ from coopledger.assets.views import bp
 from coopledger.auth.forms import ConfirmForm
 from coopledger.auth.permissions import Action
 from coopledger.dates import today
+from coopledger.money import ZERO
 from coopledger.web import apply_change, flash_form_errors, me, org_for, owned_or_404
 
 if TYPE_CHECKING:
     from flask.typing import ResponseReturnValue
 
-ZERO = Decimal("0.00")
 
 
 @bp.route("/o/<code>/assets/depreciation", methods=["GET", "POST"])

@@ -21,9 +21,8 @@ from coopledger.extensions import db
 from coopledger.ledger import rules, vouchers
 from coopledger.ledger.models import Account, Voucher, VoucherKind, VoucherLine
 from coopledger.ledger.sample_books import PLACEHOLDER_PNG
+from coopledger.money import ZERO
 from coopledger.orgs.models import Organisation
-
-ZERO = Decimal("0.00")
 
 
 def _in(text: str, year: int, month: int) -> bool:

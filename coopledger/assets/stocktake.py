@@ -37,9 +37,8 @@ from coopledger.ledger import vouchers
 from coopledger.ledger.books import accounts_by_code
 from coopledger.ledger.standards import STANDARDS
 from coopledger.locking import lock
+from coopledger.money import ZERO
 from coopledger.orgs.models import Organisation
-
-ZERO = Decimal("0.00")
 
 
 def start(org: Organisation, *, year: int, counted_on: dt.date, by: User) -> StockTake:

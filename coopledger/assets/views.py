@@ -45,7 +45,7 @@ from coopledger.dates import today
 from coopledger.extensions import db
 from coopledger.formutil import options
 from coopledger.ledger.models import Voucher
-from coopledger.money import from_fen, plain
+from coopledger.money import ZERO, from_fen, plain
 from coopledger.pdf.render import render_pdf
 from coopledger.textnum import whole_number
 from coopledger.web import (
@@ -65,7 +65,6 @@ if TYPE_CHECKING:
 
 bp = Blueprint("assets", __name__)
 PAGE_SIZE = 100
-ZERO = Decimal("0.00")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

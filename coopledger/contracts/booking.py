@@ -22,8 +22,7 @@ from decimal import Decimal
 from coopledger.contracts.money_models import Purpose
 from coopledger.contracts.rules import spread_lump_sum
 from coopledger.ledger.rules import Line
-
-ZERO = Decimal("0.00")
+from coopledger.money import ZERO
 
 
 @dataclass(frozen=True)

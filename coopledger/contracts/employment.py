@@ -31,9 +31,7 @@ from coopledger.dates import today
 from coopledger.extensions import db
 from coopledger.i18n import N_
 from coopledger.members.models import Household, Membership, Parcel, Person
-from coopledger.money import allocate
-
-ZERO = Decimal("0.00")
+from coopledger.money import ZERO, allocate
 
 
 @dataclass(frozen=True)

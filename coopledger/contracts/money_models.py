@@ -24,8 +24,7 @@ from coopledger.extensions import Model
 from coopledger.i18n import N_
 from coopledger.ledger.models import StoredFile, Voucher
 from coopledger.members.models import Person
-
-ZERO = Decimal("0.00")
+from coopledger.money import ZERO
 
 
 class GrainPrice(Model):

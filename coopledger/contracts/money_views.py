@@ -46,6 +46,7 @@ from coopledger.extensions import db
 from coopledger.formutil import options
 from coopledger.i18n import N_
 from coopledger.members.models import Membership, Person
+from coopledger.money import ZERO
 from coopledger.web import (
     apply_change,
     flash_form_errors,
@@ -123,7 +124,7 @@ def money_context(org: Organisation, contract: Contract) -> dict[str, Any]:
             context["preview_error"] = str(err)
     lines = context["schedule"] or context["preview"]
     context["schedule_total"] = rules.total(lines) if context["preview"] else sum(
-        (line.amount - line.written_off for line in context["schedule"]), rules.ZERO)
+        (line.amount - line.written_off for line in context["schedule"]), ZERO)
     return context
 
 

@@ -38,10 +38,9 @@ from coopledger.ledger.books import accounts_by_code
 from coopledger.ledger.models import Account, Voucher, VoucherState
 from coopledger.ledger.standards import STANDARDS
 from coopledger.locking import lock
-from coopledger.money import from_fen
+from coopledger.money import ZERO, from_fen
 from coopledger.orgs.models import Organisation
 
-ZERO = Decimal("0.00")
 PURPOSES = {
     ContractKind.LEASE: (Purpose.RENT, Purpose.DEPOSIT_IN, Purpose.DEPOSIT_OUT),
     ContractKind.JOINT_VENTURE: (Purpose.PROFIT, Purpose.DEPOSIT_IN, Purpose.DEPOSIT_OUT),

@@ -24,9 +24,7 @@ from decimal import Decimal
 
 from coopledger.errors import CoopLedgerError
 from coopledger.i18n import N_
-from coopledger.money import allocate, round_money
-
-ZERO = Decimal("0.00")
+from coopledger.money import ZERO, allocate, round_money
 
 
 class ScheduleError(CoopLedgerError):

@@ -26,10 +26,9 @@ from coopledger.contracts.signing import ContractError
 from coopledger.extensions import db
 from coopledger.i18n import N_
 from coopledger.locking import lock
-from coopledger.money import round_money
+from coopledger.money import ZERO, round_money
 from coopledger.orgs.models import Organisation
 
-ZERO = Decimal("0.00")
 TERM_FIELDS = ("price_per_mu", "grain_jin_per_mu", "step_percent", "step_years", "half_yearly",
                "due_after_days", "deposit", "own_contribution", "partner_contribution",
                "profit_share_percent", "settlement_month", "settlement_day", "invested_amount",

@@ -45,10 +45,8 @@ from coopledger.ledger.models import (
     VoucherState,
 )
 from coopledger.ledger.standards import STANDARDS
-from coopledger.money import amount_in_words, plain
+from coopledger.money import ZERO, amount_in_words, plain
 from coopledger.orgs.models import Organisation
-
-ZERO = Decimal("0.00")
 
 
 def _money(value: Decimal | None) -> str:

@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from coopledger.ledger.rules import Line
+from coopledger.money import ZERO
 from coopledger.orgs.models import AccountingStandard
-
-ZERO = Decimal("0.00")
 
 
 @dataclass(frozen=True)

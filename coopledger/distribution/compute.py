@@ -27,7 +27,7 @@ from coopledger.extensions import db
 from coopledger.i18n import N_
 from coopledger.members.models import Contribution, Household, Parcel
 from coopledger.members.queries import member_numbers
-from coopledger.money import plain
+from coopledger.money import ZERO, plain
 from coopledger.shares import services as share_services
 from coopledger.shares.models import (
     OperationKind,
@@ -36,7 +36,6 @@ from coopledger.shares.models import (
     ShareOperation,
 )
 
-ZERO = Decimal("0.00")
 FOUR = Decimal("0.0001")
 
 

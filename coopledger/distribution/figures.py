@@ -28,12 +28,10 @@ from coopledger.ledger.models import Account, Category, Period, Voucher, Voucher
 from coopledger.ledger.queries import account_balance
 from coopledger.ledger.standards import STANDARDS
 from coopledger.members.models import Contribution, Parcel
-from coopledger.money import from_fen
+from coopledger.money import ZERO, from_fen
 from coopledger.orgs.models import Organisation
 from coopledger.shares import rules as share_rules
 from coopledger.shares.models import OperationState, ShareOperation
-
-ZERO = Decimal("0.00")
 
 
 def check_year_closed(org: Organisation, year: int) -> None:

@@ -22,10 +22,9 @@ from coopledger.extensions import Model
 from coopledger.i18n import N_
 from coopledger.ledger.models import Voucher
 from coopledger.members.models import Household
+from coopledger.money import ZERO
 from coopledger.orgs.models import Organisation
 from coopledger.shares.models import ShareAccount, ShareClass
-
-ZERO = Decimal("0.00")
 
 
 class Mode(enum.StrEnum):

@@ -32,10 +32,9 @@ from typing import TypeVar
 
 from coopledger.errors import CoopLedgerError
 from coopledger.i18n import N_
-from coopledger.money import allocate, round_money
+from coopledger.money import ZERO, allocate, round_money
 from coopledger.shares.rules import Key, Op, effects, ordered
 
-ZERO = Decimal("0.00")
 HUNDRED = Decimal(100)
 MIN_VOLUME_RETURN = Decimal(60)
 K = TypeVar("K", bound=Hashable)

@@ -32,11 +32,10 @@ from coopledger.ledger import vouchers
 from coopledger.ledger.attachments import store_scan
 from coopledger.ledger.models import Voucher, VoucherState
 from coopledger.locking import lock
-from coopledger.money import round_money
+from coopledger.money import ZERO, round_money
 from coopledger.orgs.models import Organisation
 from coopledger.shares.services import classes_of
 
-ZERO = Decimal("0.00")
 POLICY_FIELDS = ("mode", "entitlement", "record_date", "other_in", "excluded", "excluded_note",
                  "reserve_percent", "reserve_minimum", "welfare_percent", "member_cap_percent",
                  "other_percent", "volume_percent", "guarantee_per_mu", "members_total")

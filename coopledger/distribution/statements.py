@@ -28,11 +28,9 @@ from coopledger.distribution import figures, rules
 from coopledger.distribution.models import Entitlement, Mode, Plan, PlanLine
 from coopledger.extensions import db
 from coopledger.members.models import Contribution, Parcel
-from coopledger.money import amount_in_words
+from coopledger.money import ZERO, amount_in_words
 from coopledger.pdf import batch
 from coopledger.shares.models import ShareClass
-
-ZERO = Decimal("0.00")
 
 
 def check_code(line: PlanLine) -> str:

@@ -42,7 +42,7 @@ from coopledger.distribution.statement_job import STATEMENTS_KIND
 from coopledger.extensions import db
 from coopledger.formutil import options
 from coopledger.jobs import services as jobs
-from coopledger.money import plain
+from coopledger.money import ZERO, plain
 from coopledger.orgs.models import OrgKind
 from coopledger.shares.services import classes_of
 from coopledger.textnum import is_digits, whole_number
@@ -62,7 +62,6 @@ if TYPE_CHECKING:
     from coopledger.orgs.models import Organisation
 
 bp = Blueprint("distribution", __name__, url_prefix="/o/<code>/distribution")
-ZERO = Decimal("0.00")
 
 
 def _default_mode(org: Organisation) -> Mode:

@@ -17,12 +17,11 @@ import sqlalchemy as sa
 from coopledger.extensions import db
 from coopledger.ledger import beans
 from coopledger.ledger.models import Account, Voucher, VoucherLine
-from coopledger.money import from_fen
+from coopledger.money import ZERO, from_fen
 
 if TYPE_CHECKING:
     from coopledger.orgs.models import Organisation
 
-ZERO = Decimal("0.00")
 _lines = VoucherLine.__table__.c
 _DEBIT = sa.type_coerce(_lines.debit, sa.BigInteger)
 _CREDIT = sa.type_coerce(_lines.credit, sa.BigInteger)

@@ -31,9 +31,9 @@ from coopledger.ledger.queries import (
     rolled_up,
 )
 from coopledger.ledger.standards import STANDARDS
+from coopledger.money import ZERO
 from coopledger.orgs.models import AccountingStandard, Organisation
 
-ZERO = Decimal("0.00")
 DATA_DIR = Path(__file__).resolve().parent / "data"
 Cell = str | Decimal | int | None
 

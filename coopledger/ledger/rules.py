@@ -14,8 +14,7 @@ from decimal import Decimal
 
 from coopledger.errors import CoopLedgerError
 from coopledger.i18n import N_
-
-ZERO = Decimal("0.00")
+from coopledger.money import ZERO
 
 
 class VoucherRuleError(CoopLedgerError):

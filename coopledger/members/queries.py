@@ -10,11 +10,11 @@ import sqlalchemy as sa
 
 from coopledger.extensions import db
 from coopledger.members.models import Contribution, Household, Membership, Parcel
+from coopledger.shares.rules import ZERO
 
 if TYPE_CHECKING:
     from coopledger.orgs.models import Organisation
 
-ZERO = Decimal("0.0000")
 
 
 def households_query(org: Organisation, search: str = "") -> sa.Select[Household]:

@@ -18,11 +18,11 @@ from coopledger.shares.models import (
     ShareClass,
     ShareOperation,
 )
+from coopledger.shares.rules import ZERO
 
 if TYPE_CHECKING:
     from coopledger.orgs.models import Organisation
 
-ZERO = Decimal("0.0000")
 _ops = ShareOperation.__table__.c
 _QTY = sa.type_coerce(_ops.quantity, sa.BigInteger)
 _IN = (OperationKind.SUBSCRIBE, OperationKind.INCREASE, OperationKind.TRANSFER,

@@ -25,7 +25,7 @@ from coopledger.i18n import N_
 from coopledger.money import plain
 from coopledger.shares.models import OperationKind
 
-ZERO = Decimal("0.0000")
+ZERO = Decimal("0.0000")  # no shares, to the stored four decimals (DESIGN §4)
 MOVES = {OperationKind.TRANSFER, OperationKind.INHERIT, OperationKind.GIFT}
 
 

@@ -38,8 +38,7 @@ from decimal import Decimal
 from coopledger.disclosure import rules as disclosure_rules
 from coopledger.i18n import N_
 from coopledger.ledger.rules import month_end
-
-ZERO = Decimal("0.00")
+from coopledger.money import ZERO
 
 
 class Severity(enum.StrEnum):

@@ -31,6 +31,7 @@ from coopledger.ledger.books import get_book
 from coopledger.ledger.models import Account, Attachment, Category, Voucher, VoucherLine
 from coopledger.ledger.rules import Line
 from coopledger.ledger.sample_books import PLACEHOLDER_PNG
+from coopledger.money import ZERO
 from coopledger.orgs.models import Organisation, Township
 from coopledger.supervision import rules, services
 from coopledger.supervision.models import (
@@ -42,8 +43,6 @@ from coopledger.supervision.models import (
     SupervisionSettings,
     Verdict,
 )
-
-ZERO = Decimal("0.00")
 
 
 def _one(model: Any, column: Any, value: str) -> Any:
