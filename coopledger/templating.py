@@ -24,11 +24,12 @@ if TYPE_CHECKING:
     from coopledger.auth.permissions import Subject
 
 
-def money(value: Decimal | None) -> str:
-    """12345.6 → 12,345.60 (the only formatting of money in templates)."""
-    if value is None:
+def money(value: Decimal | str | None) -> str:
+    """12345.6 → 12,345.60 (the only formatting of money in templates). Frozen contents keep
+    amounts as strings ("12345.60"); they are read exactly, never through a float."""
+    if value is None or value == "":
         return ""
-    return f"{value:,.2f}"
+    return f"{Decimal(value):,.2f}"
 
 
 def number(value: Decimal | None) -> str:

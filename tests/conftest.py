@@ -202,6 +202,12 @@ class IsolatedClient(FlaskClient):
 
     def open(self, *args: Any, **kwargs: Any) -> Any:
         response = contextvars.Context().run(super().open, *args, **kwargs)
+        # werkzeug's EnvironBuilder spools a body over 500 KB (a notice with its CJK fonts) to
+        # a temporary file that it never closes; the request is over, so close it here
+        body = getattr(response, "request", None)
+        stream = body.environ.get("wsgi.input") if body is not None else None
+        if stream is not None and hasattr(stream, "close"):
+            stream.close()
         if has_app_context():  # the test's own objects re-read what the request changed
             db.session.expire_all()
         return response

@@ -26,7 +26,7 @@ from coopledger.auth.permissions import Action
 from coopledger.contracts.models import Contract
 from coopledger.dates import today
 from coopledger.extensions import db
-from coopledger.formutil import options
+from coopledger.formutil import options, read_upload
 from coopledger.money import plain
 from coopledger.pdf.render import render_pdf
 from coopledger.web import (
@@ -173,7 +173,7 @@ def resource_add_file(code: str, resource_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         upload = form.file.data
         storage = Path(current_app.config["STORAGE_DIR"])
-        apply_change(lambda: resources.add_file(item, content=upload.read(),
+        apply_change(lambda: resources.add_file(item, content=read_upload(upload),
                                                 filename=upload.filename or "scan",
                                                 storage=storage, by=me()),
                      _("权属证书扫描件已上传。"))

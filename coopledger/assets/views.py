@@ -43,7 +43,7 @@ from coopledger.auth.permissions import Action
 from coopledger.contracts.payments import cash_accounts
 from coopledger.dates import today
 from coopledger.extensions import db
-from coopledger.formutil import options
+from coopledger.formutil import options, read_upload
 from coopledger.ledger.models import Voucher
 from coopledger.money import ZERO, from_fen, plain
 from coopledger.pdf.render import render_pdf
@@ -230,7 +230,7 @@ def add_photo(code: str, card_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         upload = form.file.data
         storage = Path(current_app.config["STORAGE_DIR"])
-        apply_change(lambda: cards.add_photo(card, content=upload.read(),
+        apply_change(lambda: cards.add_photo(card, content=read_upload(upload),
                                              filename=upload.filename or "photo",
                                              storage=storage, by=me()),
                      _("照片已上传。"))

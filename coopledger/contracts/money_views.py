@@ -43,7 +43,7 @@ from coopledger.contracts.signing import ContractError
 from coopledger.contracts.warnings import idle_parcels_query
 from coopledger.dates import today
 from coopledger.extensions import db
-from coopledger.formutil import options
+from coopledger.formutil import options, read_upload
 from coopledger.i18n import N_
 from coopledger.members.models import Membership, Person
 from coopledger.money import ZERO
@@ -299,7 +299,7 @@ def upload(code: str, contract_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         upload = form.file.data
         apply_change(lambda: files.add_file(
-            contract, content=upload.read(), filename=upload.filename or "scan",
+            contract, content=read_upload(upload), filename=upload.filename or "scan",
             storage=Path(current_app.config["STORAGE_DIR"]), by=me()),
             _("合同扫描件已上传。"))
     else:

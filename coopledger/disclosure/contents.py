@@ -22,6 +22,7 @@ and hashed as it is.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -32,6 +33,8 @@ from coopledger.assets.reconcile import reconcile
 from coopledger.assets.resources import in_force, resources_of, state_on
 from coopledger.contracts.models import Contract, ContractStatus
 from coopledger.contracts.money_models import ContractPayment
+from coopledger.disclosure import cashflow
+from coopledger.disclosure.rules import ITEMISE_FROM
 from coopledger.extensions import db
 from coopledger.ids import mask_name
 from coopledger.ledger import reports
@@ -45,7 +48,7 @@ from coopledger.ledger.models import (
     VoucherState,
 )
 from coopledger.ledger.standards import STANDARDS
-from coopledger.money import ZERO, amount_in_words, plain
+from coopledger.money import ZERO, amount_in_words, from_fen, plain
 from coopledger.orgs.models import Organisation
 
 
@@ -59,28 +62,111 @@ def _table(table: reports.ReportTable) -> dict[str, Any]:
                      for row in table.rows]}
 
 
-def income_and_expense(org: Organisation, start: dt.date, end: dt.date) -> dict[str, Any]:
-    """收支明细: the period's posted lines on income, expense, cost, cash and bank accounts."""
+_STATEMENT_PREFIX = re.compile(r"^([一二三四五六七八九十]+、|加：|减：)")
+TRADE, ASSETS = 100, 200   # ranks of 往来款项 and 资产购置与处置 after the statement lines
+
+
+def _categories(org: Organisation, chart: dict[str, Account]) -> dict[int, tuple[str, int]]:
+    """Each account's category on the notice and its rank: an income or expense account under
+    its line of the standard's 收益（盈余）及分配表, 往来 accounts together, other assets as
+    资产购置与处置, anything else under its top-level account's name."""
+    standard = STANDARDS[org.standard]
+    lines: dict[str, tuple[str, int]] = {}
+    for line in reports.statement_lines(org.standard)["income_statement"]["lines"]:
+        term = str(line["formula"]).strip()
+        if term.startswith("flow:") and " " not in term:
+            lines[term.removeprefix("flow:")] = (_STATEMENT_PREFIX.sub("", line["label"]),
+                                                 int(line["no"]))
+    trade = (standard.receivable, standard.payable, standard.member_parent)
+    result: dict[int, tuple[str, int]] = {}
+    for account in chart.values():
+        top = chart.get(account.code[:3], account)
+        if account.category in (Category.INCOME, Category.EXPENSE) and top.code in lines:
+            result[account.id] = lines[top.code]
+        elif account.code.startswith(trade):
+            result[account.id] = ("往来款项", TRADE)
+        elif account.category is Category.ASSET:
+            result[account.id] = ("资产购置与处置", ASSETS)
+        else:
+            result[account.id] = (top.name, ASSETS + int(top.code) if top.code.isdigit()
+                                  else ASSETS + 999)
+    return result
+
+
+def _counterparty(account: Account, chart: dict[str, Account]) -> str:
+    """The sub-account's name of a 往来, loan or other liability or equity account (the member,
+    partner or bank); income and expense sub-accounts are kinds of spending, not parties."""
+    if account.parent_id is None or account.category in (Category.INCOME, Category.EXPENSE,
+                                                         Category.COST):
+        return ""
+    return account.name
+
+
+def _cash_balance(org: Organisation, cash_ids: list[int], start: dt.date) -> Decimal:
+    """Cash and bank at the start of the period: everything posted before it, and the
+    opening-balance vouchers dated in it (期初 by nature)."""
+    fen = sa.type_coerce(VoucherLine.debit, sa.BigInteger) - sa.type_coerce(
+        VoucherLine.credit, sa.BigInteger)
+    total = db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(fen), 0)).join(Voucher)
+        .where(VoucherLine.organisation_id == org.id, VoucherLine.posted.is_(True),
+               VoucherLine.account_id.in_(cash_ids),
+               sa.or_(VoucherLine.on < start,
+                      sa.and_(Voucher.kind == VoucherKind.OPENING, VoucherLine.on >= start))))
+    return from_fen(int(total or 0))
+
+
+def _item(item: cashflow.Item) -> dict[str, str]:
+    return {"on": item.on.isoformat(), "voucher": item.voucher, "summary": item.summary,
+            "counterparty": item.counterparty, "category": item.category,
+            "rank": str(item.rank), "side": item.side, "amount": _money(item.amount)}
+
+
+def cash_flow(org: Organisation, start: dt.date, end: dt.date, *,
+              itemise_from: Decimal) -> dict[str, Any]:
+    """收支明细 (``disclosure.cashflow``): the period's receipts and payments of cash and bank,
+    item by item and per category, internal transfers apart, and the totals box (期初, 收入,
+    支出, 期末 in figures and 大写) that ties to the cash and bank balances."""
     standard = STANDARDS[org.standard]
     chart = accounts_by_code(org)
-    watched = [a.id for a in chart.values()
-               if a.category in (Category.INCOME, Category.EXPENSE, Category.COST)
-               or a.code.startswith((standard.cash, standard.bank))]
+    cash_ids = [a.id for a in chart.values() if a.code.startswith((standard.cash, standard.bank))]
+    categories = _categories(org, chart)
+    by_id = {a.id: a for a in chart.values()}
     rows = db.session.execute(
-        sa.select(VoucherLine, Voucher, Account).join(Voucher).join(Account)
+        sa.select(VoucherLine, Voucher).join(Voucher)
         .where(VoucherLine.organisation_id == org.id, VoucherLine.posted.is_(True),
                VoucherLine.closing.is_(False), VoucherLine.on >= start, VoucherLine.on <= end,
-               VoucherLine.account_id.in_(watched), Voucher.kind != VoucherKind.OPENING)
+               Voucher.kind != VoucherKind.OPENING)
         .order_by(VoucherLine.on, Voucher.number, VoucherLine.line_no)).all()
-    lines, debit, credit = [], ZERO, ZERO
-    for line, voucher, account in rows:
-        lines.append({"on": line.on.isoformat(), "voucher": voucher.label,
-                      "summary": line.summary, "account": account.label,
-                      "debit": _money(line.debit), "credit": _money(line.credit)})
-        debit += line.debit
-        credit += line.credit
-    return {"lines": lines, "debit": _money(debit), "credit": _money(credit),
-            "debit_words": amount_in_words(debit), "credit_words": amount_in_words(credit)}
+    entries: dict[int, cashflow.Entry] = {}
+    for line, voucher in rows:
+        account = by_id[line.account_id]
+        category, rank = categories[account.id]
+        posting = cashflow.Posting(
+            is_cash=account.id in cash_ids, category=category, rank=rank,
+            counterparty=_counterparty(account, chart), summary=line.summary,
+            debit=line.debit, credit=line.credit)
+        held = entries.get(voucher.id)
+        entries[voucher.id] = cashflow.Entry(
+            voucher.on, voucher.label, (*(held.postings if held else ()), posting))
+    moved = cashflow.movements(entries.values())
+    opening = _cash_balance(org, cash_ids, start)
+    receipts, payments = moved.total(cashflow.RECEIPT), moved.total(cashflow.PAYMENT)
+    closing = opening + receipts - payments
+    totals = {"opening": opening, "receipts": receipts, "payments": payments,
+              "closing": closing}
+    return {
+        **{key: _money(value) for key, value in totals.items()},
+        **{f"{key}_words": amount_in_words(abs(value)) for key, value in totals.items()},
+        "itemise_from": _money(itemise_from),
+        "categories": {side: [{"category": g.category, "total": _money(g.total),
+                               "count": g.count}
+                              for g in cashflow.by_category(moved.items, side)]
+                       for side in (cashflow.RECEIPT, cashflow.PAYMENT)},
+        "items": [_item(i) for i in moved.items],
+        "transfers": [_item(i) for i in moved.transfers],
+        "transfers_total": _money(sum((i.amount for i in moved.transfers), ZERO)),
+    }
 
 
 def claims_and_debts(org: Organisation, end: dt.date) -> dict[str, Any]:
@@ -186,12 +272,13 @@ def unposted_in(org: Organisation, start: dt.date, end: dt.date) -> int:
         Voucher.state != VoucherState.POSTED)) or 0
 
 
-def generate(org: Organisation, start: dt.date, end: dt.date, *, key: str) -> dict[str, Any]:
+def generate(org: Organisation, start: dt.date, end: dt.date, *, key: str,
+             itemise_from: Decimal = ITEMISE_FROM) -> dict[str, Any]:
     """The whole generated contents of a financial disclosure for the period."""
     body: dict[str, Any] = {
         "organisation": {"code": org.code, "name": org.name, "standard": org.standard.value},
         "period": {"key": key, "start": start.isoformat(), "end": end.isoformat()},
-        "income_expense": income_and_expense(org, start, end),
+        "cash_flow": cash_flow(org, start, end, itemise_from=itemise_from),
         "balance_sheet": _table(reports.balance_sheet(org, start, end)),
         "income_statement": _table(reports.income_statement(org, start, end)),
         "claims_and_debts": claims_and_debts(org, end),

@@ -15,6 +15,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from coopledger.ledger.forms import MoneyField
+
 
 class SettingsForm(FlaskForm):
     """The disclosure calendar."""
@@ -22,6 +24,8 @@ class SettingsForm(FlaskForm):
     frequency = SelectField(_l("财务公开频次"), choices=[])
     deadline_day = IntegerField(_l("期间结束后下月几日前公开"), validators=[InputRequired()])
     posting_days = IntegerField(_l("公开栏张贴天数"), validators=[InputRequired()])
+    itemise_from = MoneyField(_l("公开栏逐笔列示的起点金额（元，其余按类别合计）"),
+                              validators=[InputRequired()])
     submit = SubmitField(_l("保存"))
 
 

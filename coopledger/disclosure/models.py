@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coopledger.auth.models import User
-from coopledger.db import UTCDateTime, enum_column
-from coopledger.disclosure.rules import Frequency
+from coopledger.db import MoneyType, UTCDateTime, enum_column
+from coopledger.disclosure.rules import ITEMISE_FROM, Frequency
 from coopledger.extensions import Model
 from coopledger.i18n import N_
 from coopledger.orgs.models import Organisation
@@ -81,6 +82,8 @@ class DisclosureSettings(Model):
                                                  default=Frequency.QUARTERLY)
     deadline_day: Mapped[int] = mapped_column(default=15)
     posting_days: Mapped[int] = mapped_column(default=15)
+    # the board notice itemises receipts and payments of at least this amount (元)
+    itemise_from: Mapped[Decimal] = mapped_column(MoneyType(), default=ITEMISE_FROM)
 
 
 class Disclosure(Model):

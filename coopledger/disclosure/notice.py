@@ -5,18 +5,25 @@ names are shown as the rules allow (names), nothing else personal is in the cont
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import math
 import os
+from decimal import Decimal
+from pathlib import Path
 from typing import Any, cast
 
 import segno
 from flask import current_app, render_template
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, DecodedStreamObject, NameObject, RectangleObject
 
+from coopledger.disclosure import cashflow
 from coopledger.disclosure.models import Disclosure
-from coopledger.pdf.batch import lay_out_each, number_pages
+from coopledger.errors import CoopLedgerError
+from coopledger.i18n import N_
+from coopledger.pdf.batch import layout, number_pages
 
 PART_LINES = 400
 
@@ -27,27 +34,41 @@ def public_url(disclosure: Disclosure) -> str:
     return f"{base}/p/{disclosure.organisation.code}/{disclosure.id}"
 
 
-def _parts(disclosure: Disclosure, body: dict[str, Any], *, pieces: int) -> list[str]:
-    """The A4 notice as up to ``pieces`` HTML documents splitting the income-expense lines
-    (at least PART_LINES each): the first carries the heading, the last the totals and the
-    other sections."""
-    qr = segno.make(public_url(disclosure), error="m").svg_data_uri(scale=4)
-    lines = body["contents"]["income_expense"]["lines"]
-    size = max(PART_LINES, -(-len(lines) // pieces))
-    chunks = [lines[i:i + size] for i in range(0, len(lines), size)] or [[]]
+def _qr(disclosure: Disclosure) -> str:
+    return str(segno.make(public_url(disclosure), error="m").svg_data_uri(scale=4))
+
+
+def _rows(contents: dict[str, Any], *, full: bool) -> list[dict[str, Any]]:
+    """The receipts and payments rows of the notice (``cashflow.notice_rows``): on the board
+    notice the items from the organisation's threshold one by one and the rest per category,
+    on the full notice every item."""
+    flow = contents["cash_flow"]
+    items = cashflow.thawed(flow["items"])
+    threshold = None if full else Decimal(flow["itemise_from"])
+    rows: list[dict[str, Any]] = []
+    for side in (cashflow.RECEIPT, cashflow.PAYMENT):
+        rows.append({"kind": "side", "side": side,
+                     "total": flow["receipts" if side == cashflow.RECEIPT else "payments"]})
+        rows += [{"kind": row.kind, "category": row.category, "amount": row.amount,
+                  "count": row.count, "item": row.item}
+                 for row in cashflow.notice_rows(items, side, itemise_from=threshold)]
+    return rows
+
+
+def _parts(disclosure: Disclosure, body: dict[str, Any], *, pieces: int,
+           full: bool) -> list[str]:
+    """The A4 notice as up to ``pieces`` HTML documents splitting the receipts and payments
+    rows (at least PART_LINES each): the first carries the heading and the totals box, the
+    last the other sections."""
+    qr = _qr(disclosure)
+    rows = _rows(body["contents"], full=full)
+    size = max(PART_LINES, -(-len(rows) // pieces))
+    chunks = [rows[i:i + size] for i in range(0, len(rows), size)] or [[]]
     return [render_template("disclosure/notice_pdf.html", disclosure=disclosure, body=body,
-                            qr=qr, url=public_url(disclosure), lines=chunk,
+                            qr=qr, url=public_url(disclosure), rows=chunk, full=full,
+                            board_items=cashflow.BOARD_ITEMS,
                             first=index == 0, last=index == len(chunks) - 1)
             for index, chunk in enumerate(chunks)]
-
-
-def _join(parts: list[bytes]) -> bytes:
-    writer = PdfWriter()
-    for part in parts:
-        writer.append(PdfReader(io.BytesIO(part)))
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def enlarge_to_a3(a4: bytes) -> bytes:
@@ -75,10 +96,39 @@ def enlarge_to_a3(a4: bytes) -> bytes:
     return out.getvalue()
 
 
-def render_both(disclosure: Disclosure, body: dict[str, Any]) -> tuple[bytes, bytes]:
-    """The A4 notice laid out in parts on all cores, joined and numbered (第 i 页 / 共 n 页),
-    and the A3 notice enlarged from it."""
+def _render(disclosure: Disclosure, body: dict[str, Any], *, full: bool) -> bytes:
     workers = min(2, os.cpu_count() or 1)
-    parts = lay_out_each(_parts(disclosure, body, pieces=workers), workers=workers)
-    a4 = number_pages(_join(parts)) if len(parts) > 1 else number_pages(parts[0])
+    pdf = layout(_parts(disclosure, body, pieces=workers, full=full), workers=workers)
+    mark = str(CoopLedgerError(N_("校验码 %(code)s"), code=body.get("short_code", "")))
+    return number_pages(pdf, mark=mark, qr=_qr(disclosure))
+
+
+def render_both(disclosure: Disclosure, body: dict[str, Any]) -> tuple[bytes, bytes]:
+    """The board notice (公开栏): A4 laid out on all cores and numbered (第 i 页 / 共 n 页,
+    with the short code on every page), and the A3 notice enlarged from it."""
+    a4 = _render(disclosure, body, full=False)
     return a4, enlarge_to_a3(a4)
+
+
+def render_full(disclosure: Disclosure, body: dict[str, Any]) -> bytes:
+    """The full notice: the board notice with every receipt and payment listed."""
+    return _render(disclosure, body, full=True)
+
+
+def full_notice(disclosure: Disclosure, storage: Path) -> Path:
+    """The full notice's file: rendered from the frozen contents the first time it is asked
+    for and kept as ``full-<publication hash>-<its SHA-256>.pdf`` (written under a temporary
+    name and renamed), so a downloaded copy can be checked like the board notices. The
+    contents it shows are the chained ones; only the layout is done later."""
+    folder = storage / "disclosures"
+    kept = sorted(folder.glob(f"full-{disclosure.hash}-*.pdf"))
+    if kept:
+        return kept[0]
+    body = json.loads(disclosure.frozen or "{}")
+    pdf = render_full(disclosure, body)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"full-{disclosure.hash}-{hashlib.sha256(pdf).hexdigest()}.pdf"
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(pdf)
+    temporary.replace(target)
+    return target

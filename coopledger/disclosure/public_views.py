@@ -18,6 +18,7 @@ from coopledger.disclosure.forms import VerifyForm
 from coopledger.disclosure.models import Disclosure, DisclosureState
 from coopledger.disclosure.views import notice_response
 from coopledger.extensions import db
+from coopledger.formutil import read_upload
 from coopledger.orgs.models import Organisation
 
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ def publication(code: str, disclosure_id: int) -> ResponseReturnValue:
         Disclosure.corrects_id == disclosure.id,
         Disclosure.state == DisclosureState.PUBLISHED)).first()
     contents = body.get("contents", {})
-    lines, page, pages = rules.page_of(contents["income_expense"]["lines"],
+    lines, page, pages = rules.page_of(rules.listed_items(contents),
                                        request.args.get("page", ""))
     return render_template("disclosure/public_page.html", org=org, disclosure=disclosure,
                            body=body, c=contents, corrected_by=corrected_by, lines=lines,
@@ -88,7 +89,7 @@ def verify(code: str | None = None) -> ResponseReturnValue:
         storage = Path(current_app.config["STORAGE_DIR"])
         upload = form.file.data
         if upload is not None and bool(getattr(upload, "filename", None)):
-            verdict = verification.verify_pdf(upload.read(), storage)
+            verdict = verification.verify_pdf(read_upload(upload), storage)
         elif (form.code.data or "").strip():
             verdict = verification.verify_code(form.code.data or "", storage)
         if verdict is not None and org is not None and verdict.disclosure is not None \

@@ -34,6 +34,9 @@ SHORT_CODE_LENGTH = 12
 _UNMASKED = re.compile(r"(?<![0-9])(?:[0-9]{17}[0-9Xx]|[0-9]{12,})(?![0-9])")
 
 
+ITEMISE_FROM = Decimal("1000.00")  # board notice: items of at least 1,000 元 one by one
+
+
 class Frequency(enum.StrEnum):
     """How often the finances are disclosed."""
 
@@ -173,7 +176,7 @@ def unmasked(text: str) -> list[str]:
     return _UNMASKED.findall(text)
 
 
-LINES_PER_PAGE = 300
+LINES_PER_PAGE = 100
 
 
 def page_of(lines: list[Any], requested: str) -> tuple[list[Any], int, int]:
@@ -182,3 +185,11 @@ def page_of(lines: list[Any], requested: str) -> tuple[list[Any], int, int]:
     page = whole_number(requested, 1)
     page = min(max(page, 1), pages)
     return lines[(page - 1) * LINES_PER_PAGE:page * LINES_PER_PAGE], page, pages
+
+
+def listed_items(contents: dict[str, Any]) -> list[Any]:
+    """The items of 收支明细 a page lists: the receipts and payments of the contents, or the
+    posted lines of a snapshot frozen before receipts and payments were shown apart."""
+    if "cash_flow" in contents:
+        return list(contents["cash_flow"]["items"])
+    return list(contents.get("income_expense", {}).get("lines", []))

@@ -18,6 +18,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,7 @@ from coopledger.ledger.attachments import store_scan
 from coopledger.ledger.books import find_period, lock_book
 from coopledger.ledger.models import Voucher, VoucherState
 from coopledger.locking import lock
+from coopledger.money import plain
 from coopledger.orgs.models import Organisation
 
 
@@ -67,24 +69,27 @@ def settings_of(org: Organisation) -> DisclosureSettings:
 def default_settings(org: Organisation) -> DisclosureSettings:
     """The calendar of an organisation that has set none (not added to the session)."""
     return DisclosureSettings(organisation_id=org.id, frequency=rules.Frequency.QUARTERLY,
-                              deadline_day=15, posting_days=15)
+                              deadline_day=15, posting_days=15,
+                              itemise_from=rules.ITEMISE_FROM)
 
 
 def save_settings(org: Organisation, *, frequency: rules.Frequency, deadline_day: int,
-                  posting_days: int, by: User) -> DisclosureSettings:
-    """Change the calendar."""
+                  posting_days: int, itemise_from: Decimal, by: User) -> DisclosureSettings:
+    """Change the calendar and the board notice's threshold for listing items one by one."""
     if not 1 <= deadline_day <= 31:
         raise DisclosureError(N_("公开期限须是下月的第 1 至 31 日。"))
     if posting_days < 15:
         raise DisclosureError(N_("公开栏张贴时间不能少于 15 天。"))
+    if itemise_from < 0:
+        raise DisclosureError(N_("逐笔列示的起点金额不能是负数。"))
     settings = settings_of(org)
     settings.frequency, settings.deadline_day = frequency, deadline_day
-    settings.posting_days = posting_days
+    settings.posting_days, settings.itemise_from = posting_days, itemise_from
     db.session.add(settings)
     db.session.flush()
     record("disclosure.settings", org, by=by, label=org.name,
            after={"frequency": frequency.value, "deadline_day": deadline_day,
-                  "posting_days": posting_days})
+                  "posting_days": posting_days, "itemise_from": plain(itemise_from)})
     return settings
 
 
@@ -171,7 +176,8 @@ def _new_version(org: Organisation, period: rules.Period, *, version: int,
                  corrects: Disclosure | None, reason: str, by: User, topic: str = "",
                  title: str = "") -> Disclosure:
     check_publishable(org, period)
-    body = generated.generate(org, period.start, period.end, key=period.key)
+    body = generated.generate(org, period.start, period.end, key=period.key,
+                              itemise_from=settings_of(org).itemise_from)
     kind = DisclosureKind.SPECIAL if topic else \
         DisclosureKind.ANNUAL if period.annual else DisclosureKind.PERIODIC
     disclosure = Disclosure(

@@ -1,9 +1,9 @@
 """Checking a copy of a publication: an uploaded PDF or a typed short code, and the chain.
 
-A PDF matches when its SHA-256 is that of a published notice (A4 or A3) and that version's
-stored hash still recomputes from its previous hash, frozen contents, both notices and ledger
-head; anything else (an edited, truncated or foreign file) does not match. A short code
-names one publication.
+A PDF matches when its SHA-256 is that of a published notice (A4, A3 or the full notice) and
+that version's stored hash still recomputes from its previous hash, frozen contents, both board
+notices and ledger head; anything else (an edited, truncated or foreign file) does not match.
+A short code names one publication.
 """
 
 from __future__ import annotations
@@ -60,9 +60,22 @@ def verify_pdf(content: bytes, storage: Path) -> Verdict:
     found = db.session.scalar(sa.select(Disclosure).where(
         sa.or_(Disclosure.pdf_sha256 == digest, Disclosure.a3_sha256 == digest),
         Disclosure.state == DisclosureState.PUBLISHED))
-    if found is None:
-        return Verdict(None, intact=False)
-    return Verdict(found, intact=_intact(found, storage))
+    if found is not None:
+        return Verdict(found, intact=_intact(found, storage))
+    return _verify_full(digest, storage)
+
+
+def _verify_full(digest: str, storage: Path) -> Verdict:
+    """A full notice (``notice.full_notice``): kept under its publication's hash and its own
+    digest; it matches when that file still has that digest and the publication is intact."""
+    for path in (storage / "disclosures").glob(f"full-*-{digest}.pdf"):
+        publication_hash = path.name.removeprefix("full-").removesuffix(f"-{digest}.pdf")
+        found = db.session.scalar(sa.select(Disclosure).where(
+            Disclosure.hash == publication_hash, Disclosure.state == DisclosureState.PUBLISHED))
+        if found is not None:
+            kept = hashlib.sha256(path.read_bytes()).hexdigest() == digest
+            return Verdict(found, intact=kept and _intact(found, storage))
+    return Verdict(None, intact=False)
 
 
 def verify_code(code: str, storage: Path) -> Verdict:

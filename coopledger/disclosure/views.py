@@ -45,9 +45,10 @@ from coopledger.disclosure.models import (
     Question,
     SpecialTopic,
 )
+from coopledger.disclosure.notice import full_notice
 from coopledger.disclosure.verification import pdf_path
 from coopledger.extensions import db
-from coopledger.formutil import options
+from coopledger.formutil import options, read_upload
 from coopledger.members.queries import my_households
 from coopledger.web import (
     apply_change,
@@ -93,6 +94,7 @@ def save_settings(code: str) -> ResponseReturnValue:
         apply_change(lambda: services.save_settings(
             org, frequency=rules.Frequency(form.frequency.data),
             deadline_day=form.deadline_day.data or 0, posting_days=form.posting_days.data or 0,
+            itemise_from=form.itemise_from.data,
             by=me()), _("公开设置已保存。"))
     else:
         flash_form_errors(form)
@@ -155,7 +157,7 @@ def show(code: str, disclosure_id: int) -> ResponseReturnValue:
     org, disclosure = _visible(code, disclosure_id)
     body = json.loads(disclosure.frozen)["contents"] if disclosure.frozen else \
         json.loads(disclosure.contents)
-    lines, page, pages = rules.page_of(body["income_expense"]["lines"],
+    lines, page, pages = rules.page_of(rules.listed_items(body),
                                        request.args.get("page", ""))
     own = {h.id: h.head_name for h in my_households(me().id)}
     return render_template(
@@ -208,7 +210,7 @@ def add_post(code: str, disclosure_id: int) -> ResponseReturnValue:
     form = _post_form()
     if form.validate_on_submit():
         upload = form.attachment.data
-        attachment = (upload.read(), upload.filename or "attachment") \
+        attachment = (read_upload(upload), upload.filename or "attachment") \
             if upload is not None and bool(getattr(upload, "filename", None)) else None
         storage = Path(current_app.config["STORAGE_DIR"])
         apply_change(lambda: services.add_post(
@@ -325,11 +327,18 @@ def notice_pdf(code: str, disclosure_id: int) -> ResponseReturnValue:
 
 
 def notice_response(disclosure: Disclosure) -> ResponseReturnValue:
-    """A publication's stored notice, A4 or (``?size=a3``) A3; 404 unless published."""
+    """A publication's stored notice, A4, ``?size=a3`` A3 or ``?size=full`` the full notice
+    with every receipt and payment; 404 unless published."""
     if disclosure.state is not DisclosureState.PUBLISHED:
         abort(404)
-    size = "a3" if request.args.get("size") == "a3" else "a4"
-    path = pdf_path(Path(current_app.config["STORAGE_DIR"]), disclosure, size)
+    size = {"a3": "a3", "full": "full"}.get(request.args.get("size", ""), "a4")
+    storage = Path(current_app.config["STORAGE_DIR"])
+    # a snapshot from before receipts and payments were grouped lists every line already
+    if size == "full" and "cash_flow" in json.loads(disclosure.frozen or "{}").get("contents",
+                                                                                  {}):
+        path = full_notice(disclosure, storage)
+    else:
+        path = pdf_path(storage, disclosure, "a3" if size == "a3" else "a4")
     if not path.is_file():
         abort(404)
     return send_stored_file(path, f"disclosure-{disclosure.organisation.code}-"

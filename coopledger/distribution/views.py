@@ -40,7 +40,7 @@ from coopledger.distribution.forms import (
 from coopledger.distribution.models import Entitlement, Mode, Plan, PlanLine, PlanState
 from coopledger.distribution.statement_job import STATEMENTS_KIND
 from coopledger.extensions import db
-from coopledger.formutil import options
+from coopledger.formutil import options, read_upload
 from coopledger.jobs import services as jobs
 from coopledger.money import ZERO, plain
 from coopledger.orgs.models import OrgKind
@@ -235,7 +235,7 @@ def approve(code: str, plan_id: int) -> ResponseReturnValue:
     if form.validate_on_submit() and form.on.data is not None:
         on: dt.date = form.on.data
         upload = form.file.data
-        content = upload.read() if upload else None
+        content = read_upload(upload) if upload else None
         apply_change(lambda: services.approve(
             plan, resolution_no=form.resolution_no.data or "", on=on, content=content,
             filename=(upload.filename if upload else "") or "resolution",
@@ -422,7 +422,7 @@ def volumes(code: str, year: int) -> ResponseReturnValue:
         if form.validate_on_submit():
             upload = request.files.get("workbook")
             if upload is not None and upload.filename:
-                content = upload.read()
+                content = read_upload(upload)
                 apply_change(lambda: volume_service.import_volumes(org, year, content, by=me()),
                              lambda n: _("已导入 %(n)d 户的交易额。", n=n))
             else:

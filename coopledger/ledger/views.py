@@ -14,6 +14,7 @@ from coopledger.auth.forms import ConfirmForm
 from coopledger.auth.permissions import Action, require
 from coopledger.dates import today
 from coopledger.extensions import db
+from coopledger.formutil import read_upload
 from coopledger.jobs import services as jobs
 from coopledger.ledger import bookfile, books, opening, periods, rules
 from coopledger.ledger.forms import (
@@ -189,7 +190,7 @@ def opening_balances(code: str) -> ResponseReturnValue:
     if request.method == "POST" and "file" in request.files:
         if form.validate_on_submit() and form.on.data is not None:
             on: dt.date = form.on.data
-            content = request.files["file"].read()
+            content = read_upload(request.files["file"])
             outcome = apply_change(
                 lambda: periods.open_books(
                     org, on=on, balances=opening.read_sheet(content, {a.code for a in leaves}),

@@ -25,6 +25,7 @@ from coopledger.auth.forms import ConfirmForm
 from coopledger.auth.permissions import Action, can
 from coopledger.dates import today
 from coopledger.extensions import db
+from coopledger.formutil import read_upload
 from coopledger.ledger import attachments, books, origins, rules, vouchers
 from coopledger.ledger.forms import AttachmentForm, DateActionForm, ReasonForm, VoucherForm
 from coopledger.ledger.models import Attachment, Voucher, VoucherKind, VoucherState
@@ -249,8 +250,8 @@ def attach(code: str, voucher_id: int) -> ResponseReturnValue:
         upload = request.files["file"]
         storage = Path(current_app.config["STORAGE_DIR"])
         apply_change(lambda: attachments.add_attachment(
-            voucher, content=upload.read(), filename=upload.filename or "scan", storage=storage,
-            by=me()), _("附件已上传。"))
+            voucher, content=read_upload(upload), filename=upload.filename or "scan",
+            storage=storage, by=me()), _("附件已上传。"))
     else:
         flash(_("请选择要上传的文件。"), "error")
     return redirect(url_for("vouchers.show", code=code, voucher_id=voucher_id))

@@ -53,12 +53,15 @@ def lay_out_each(parts: list[str], *, workers: int = 1,
     return done
 
 
-def number_pages(pdf: bytes, *, landscape: bool = False) -> bytes:
-    """Stamp 第 i 页 / 共 n 页 at the foot of every page."""
+def number_pages(pdf: bytes, *, landscape: bool = False, mark: str = "",
+                 qr: str = "") -> bytes:
+    """Stamp 第 i 页 / 共 n 页 at the foot of every page, with ``mark`` (e.g. the notice's
+    校验码) at the left and the ``qr`` image (a data URI) at the right when given."""
     writer = PdfWriter(clone_from=io.BytesIO(pdf))
     count = len(writer.pages)
     numbers = PdfReader(io.BytesIO(html_to_pdf(
-        render_template("pdf/page_numbers.html", count=count, landscape=landscape),
+        render_template("pdf/page_numbers.html", count=count, landscape=landscape, mark=mark,
+                        qr=qr),
         static_root(), allowed_hosts())))
     for page, stamp in zip(writer.pages, numbers.pages, strict=True):
         page.merge_page(stamp)

@@ -26,7 +26,7 @@ from coopledger.auth.forms import ConfirmForm
 from coopledger.auth.permissions import Action, require
 from coopledger.dates import today
 from coopledger.extensions import db
-from coopledger.formutil import options
+from coopledger.formutil import options, read_upload
 from coopledger.ledger.attachments import store_scan
 from coopledger.ledger.forms import ReasonForm
 from coopledger.members import rules as member_rules
@@ -147,7 +147,7 @@ def create(code: str) -> ResponseReturnValue:
             upload = request.files.get("scan")
             scan = None
             if upload is not None and upload.filename:
-                digest, kind = store_scan(upload.read(),
+                digest, kind = store_scan(read_upload(upload),
                                           Path(current_app.config["STORAGE_DIR"]))
                 scan = (digest, kind, Path(upload.filename).name[:200])
             return services.request(

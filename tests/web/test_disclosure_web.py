@@ -99,7 +99,7 @@ def test_the_trail_publishes_a_verified_masked_notice(client: FlaskClient, auth:
     client.post("/auth/logout")
     page = client.get(f"/p/shian-jjhzs/{disclosure.id}").get_data(as_text=True)
     assert "收到鱼塘租金" in page
-    assert "8000.00" in page
+    assert "8,000.00" in page
     assert "村民代表会议决议" in page
     with client.get(f"/p/shian-jjhzs/{disclosure.id}/notice.pdf") as response:
         a4 = response.data
@@ -125,6 +125,12 @@ def test_the_trail_publishes_a_verified_masked_notice(client: FlaskClient, auth:
         page = client.post("/verify", data={"file": (io.BytesIO(content), f"{label}.pdf")},
                            content_type="multipart/form-data").get_data(as_text=True)
         assert "不一致" in page, label
+    with client.get(f"/p/shian-jjhzs/{disclosure.id}/notice.pdf?size=full") as response:
+        full = response.data
+    assert "收到鱼塘租金" in _pdf_text(full)
+    ok = client.post("/verify", data={"file": (io.BytesIO(full), "full.pdf")},
+                     content_type="multipart/form-data").get_data(as_text=True)
+    assert "一致：这是" in ok                       # the full notice is checked like the board's
     other = client.post("/p/shian-tdgf/verify", data={"file": (io.BytesIO(a4), "n.pdf")},
                         content_type="multipart/form-data").get_data(as_text=True)
     assert "不一致" in other

@@ -101,7 +101,7 @@ def test_publication_freezes_a_chained_snapshot_and_copies_are_verified(
     assert first.state is DisclosureState.PUBLISHED
     assert first.previous_hash == rules.GENESIS
     frozen = json.loads(first.frozen or "")
-    assert frozen["contents"]["income_expense"]["debit"] == "8000.00"
+    assert frozen["contents"]["cash_flow"]["receipts"] == "8000.00"
     assert frozen["township_opinion"] == "无异议"
     pdf = verification.pdf_path(tmp_path, first).read_bytes()
     assert first.short_code is not None
