@@ -108,7 +108,11 @@ def load_sample(small: bool) -> None:
     from coopledger.extensions import db
     from coopledger.sample import DEMO_PASSWORD, load_world
 
-    report = load_world(full=not small)
+    def said(part: str, seconds: float) -> None:
+        click.echo(f"  {part}: {seconds:.1f} s", err=True)
+
+    click.echo("loading the demo world…", err=True)
+    report = load_world(full=not small, progress=said)
     db.session.commit()
     click.echo(f"sample data: {report.created} records created, {report.skipped} already there,"
                f" {report.vouchers} vouchers in the demo books")

@@ -7,7 +7,9 @@ to change their password, so the printed logins work at once.
 
 from __future__ import annotations
 
+import time
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,43 +39,64 @@ class LoadReport:
     logins: list[tuple[str, str, str]] = field(default_factory=list)
 
 
-def load_world(path: Path | None = None, *, full: bool = True) -> LoadReport:
+def load_world(path: Path | None = None, *, full: bool = True,
+               progress: Callable[[str, float], None] | None = None) -> LoadReport:
     """Create whatever of the demo world is missing; flushes, the caller commits.
 
     ``full`` adds the demo volume: two years of vouchers for the organisations under
     ``[[books]]`` (about 550 each) and the households under ``[[volume]]`` with a year of share
-    changes. The test suite leaves it out except where it checks it.
+    changes. The test suite leaves it out except where it checks it. ``progress`` hears the
+    name of each part as it is done and the seconds it took.
     """
     source = path or paths.SAMPLE_DATA_DIR / WORLD_FILE
     world = tomllib.loads(source.read_text(encoding="utf-8"))
     report = LoadReport()
-    _load_townships(world.get("townships", []), report)
-    _load_organisations(world.get("organisations", []), report)
-    _load_users(world.get("users", []), world.get("demo_password", DEMO_PASSWORD), report)
-    _load_households(world.get("households", []), report)
-    _load_share_operations(world.get("share_operations", []), report)
-    _load_partners(world.get("partners", []), report)
-    _load_grain_prices(world.get("grain_prices", []), report)
-    _load_contracts(world.get("contracts", []), report)
-    _load_employments(world.get("employments", []), report)
+    password = world.get("demo_password", DEMO_PASSWORD)
+    steps: list[tuple[str, Callable[[], None]]] = [
+        ("townships", lambda: _load_townships(world.get("townships", []), report)),
+        ("organisations", lambda: _load_organisations(world.get("organisations", []), report)),
+        ("users", lambda: _load_users(world.get("users", []), password, report)),
+        ("households", lambda: _load_households(world.get("households", []), report)),
+        ("share operations",
+         lambda: _load_share_operations(world.get("share_operations", []), report)),
+        ("partners", lambda: _load_partners(world.get("partners", []), report)),
+        ("grain prices", lambda: _load_grain_prices(world.get("grain_prices", []), report)),
+        ("contracts", lambda: _load_contracts(world.get("contracts", []), report)),
+        ("employments", lambda: _load_employments(world.get("employments", []), report)),
+    ]
     if full:
-        _load_users(world.get("full_users", []), world.get("demo_password", DEMO_PASSWORD),
-                    report)
-        _load_households(world.get("full_households", []), report)
-        _load_share_operations(world.get("full_share_operations", []), report)
-        _load_coop_members(world.get("coop_members", []), report)
-        _load_partners(world.get("full_partners", []), report)
-        _load_resources(world.get("full_resources", []), report)
-        _load_contracts(world.get("full_contracts", []), report)
-        _load_books([*world.get("books", []), *world.get("full_books", [])], world, report)
-        _load_volume(world.get("volume", []), report)
+        steps += [
+            ("more users", lambda: _load_users(world.get("full_users", []), password, report)),
+            ("more households",
+             lambda: _load_households(world.get("full_households", []), report)),
+            ("more share operations",
+             lambda: _load_share_operations(world.get("full_share_operations", []), report)),
+            ("cooperative members",
+             lambda: _load_coop_members(world.get("coop_members", []), report)),
+            ("more partners", lambda: _load_partners(world.get("full_partners", []), report)),
+            ("resources", lambda: _load_resources(world.get("full_resources", []), report)),
+            ("more contracts",
+             lambda: _load_contracts(world.get("full_contracts", []), report)),
+            ("books (vouchers, distributions, disclosures)", lambda: _load_books(
+                [*world.get("books", []), *world.get("full_books", [])], world, report)),
+            ("share volume", lambda: _load_volume(world.get("volume", []), report)),
+        ]
         if "full_supervision" in world:
-            from coopledger.supervision.sample import load as load_supervision
-
-            made, found = load_supervision(world["full_supervision"],
-                                           storage=Path(current_app.config["STORAGE_DIR"]))
-            report.created, report.skipped = report.created + made, report.skipped + found
+            steps.append(("supervision", lambda: _load_supervision(world, report)))
+    for name, step in steps:
+        started = time.perf_counter()
+        step()
+        if progress is not None:
+            progress(name, time.perf_counter() - started)
     return report
+
+
+def _load_supervision(world: dict[str, Any], report: LoadReport) -> None:
+    from coopledger.supervision.sample import load as load_supervision
+
+    made, found = load_supervision(world["full_supervision"],
+                                   storage=Path(current_app.config["STORAGE_DIR"]))
+    report.created, report.skipped = report.created + made, report.skipped + found
 
 
 def _load_households(rows: list[dict[str, Any]], report: LoadReport) -> None:

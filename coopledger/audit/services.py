@@ -56,7 +56,8 @@ def _json_value(value: Any) -> Any:
 def record(action: str, subject: object, *, by: User | None, before: dict[str, Any] | None = None,
            after: dict[str, Any] | None = None, label: str | None = None,
            actor_name: str | None = None) -> AuditEvent:
-    """Append one audit line about ``subject`` and flush it.
+    """Append one audit line about ``subject`` to the session (it is written with the rest of
+    the change: at the next flush, a query's autoflush or the request's commit).
 
     The organisation and township are derived from the subject so that township auditors
     can filter their own part of the log.
@@ -77,7 +78,6 @@ def record(action: str, subject: object, *, by: User | None, before: dict[str, A
         client_address=request.remote_addr if has_request_context() else None,
     )
     db.session.add(event)
-    db.session.flush()
     return event
 
 

@@ -55,8 +55,8 @@ def _rows(contents: dict[str, Any], *, full: bool) -> list[dict[str, Any]]:
     return rows
 
 
-def _parts(disclosure: Disclosure, body: dict[str, Any], *, pieces: int,
-           full: bool) -> list[str]:
+def _parts(disclosure: Disclosure, body: dict[str, Any], *, pieces: int, full: bool,
+           mark: str) -> list[str]:
     """The A4 notice as up to ``pieces`` HTML documents splitting the receipts and payments
     rows (at least PART_LINES each): the first carries the heading and the totals box, the
     last the other sections."""
@@ -66,8 +66,8 @@ def _parts(disclosure: Disclosure, body: dict[str, Any], *, pieces: int,
     chunks = [rows[i:i + size] for i in range(0, len(rows), size)] or [[]]
     return [render_template("disclosure/notice_pdf.html", disclosure=disclosure, body=body,
                             qr=qr, url=public_url(disclosure), rows=chunk, full=full,
-                            board_items=cashflow.BOARD_ITEMS,
-                            first=index == 0, last=index == len(chunks) - 1)
+                            board_items=cashflow.BOARD_ITEMS, whole=len(chunks) == 1,
+                            mark=mark, first=index == 0, last=index == len(chunks) - 1)
             for index, chunk in enumerate(chunks)]
 
 
@@ -97,10 +97,13 @@ def enlarge_to_a3(a4: bytes) -> bytes:
 
 
 def _render(disclosure: Disclosure, body: dict[str, Any], *, full: bool) -> bytes:
+    """One document lays out its own page numbers, short code and QR code in its page margins;
+    a notice laid out in parts on several cores gets them stamped across the parts."""
     workers = min(2, os.cpu_count() or 1)
-    pdf = layout(_parts(disclosure, body, pieces=workers, full=full), workers=workers)
     mark = str(CoopLedgerError(N_("校验码 %(code)s"), code=body.get("short_code", "")))
-    return number_pages(pdf, mark=mark, qr=_qr(disclosure))
+    parts = _parts(disclosure, body, pieces=workers, full=full, mark=mark)
+    pdf = layout(parts, workers=workers)
+    return pdf if len(parts) == 1 else number_pages(pdf, mark=mark, qr=_qr(disclosure))
 
 
 def render_both(disclosure: Disclosure, body: dict[str, Any]) -> tuple[bytes, bytes]:
