@@ -13,7 +13,9 @@ import segno
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 
-from coopledger.disclosure import rules, verification
+from coopledger.dates import today
+from coopledger.disclosure import rules, services, verification
+from coopledger.disclosure.calendar import calendar
 from coopledger.disclosure.forms import VerifyForm
 from coopledger.disclosure.models import Disclosure, DisclosureState
 from coopledger.disclosure.views import notice_response
@@ -44,14 +46,21 @@ def _published(org: Organisation, disclosure_id: int) -> Disclosure:
 
 @bp.route("/p/<code>")
 def organisation(code: str) -> ResponseReturnValue:
-    """Every publication of the organisation with its period, posting dates and version."""
+    """Every period that was due, published or not (a missing one is said plainly: due by
+    that day, not published), each published version with the one that corrected it, and the
+    special disclosures."""
     org = _org(code)
-    rows = verification.published(org)
+    published = verification.published(org)
+    superseded = {d.corrects_id: d for d in published if d.corrects_id is not None}
+    periods = [row for row in calendar(org, today())
+               if row.state is not rules.CalendarState.NOT_DUE or row.versions]
+    specials = sorted((d for d in published if d.topic), key=lambda d: (d.end, d.version),
+                      reverse=True)
     qr = segno.make(url_for("disclosure_public.organisation", code=code, _external=True),
                     error="m").svg_data_uri(scale=4)
-    return render_template("disclosure/public_list.html", org=org,
-                           rows=sorted(rows, key=lambda d: (d.end, d.version), reverse=True),
-                           qr=qr)
+    return render_template("disclosure/public_list.html", org=org, periods=periods,
+                           specials=specials, superseded=superseded,
+                           label=services.period_label, qr=qr)
 
 
 @bp.route("/p/<code>/<int:disclosure_id>")
@@ -60,9 +69,7 @@ def publication(code: str, disclosure_id: int) -> ResponseReturnValue:
     org = _org(code)
     disclosure = _published(org, disclosure_id)
     body = json.loads(disclosure.frozen or "{}")
-    corrected_by = db.session.scalars(sa.select(Disclosure).where(
-        Disclosure.corrects_id == disclosure.id,
-        Disclosure.state == DisclosureState.PUBLISHED)).first()
+    corrected_by = verification.correction_of(disclosure)
     contents = body.get("contents", {})
     lines, page, pages = rules.page_of(rules.listed_items(contents),
                                        request.args.get("page", ""))
@@ -95,5 +102,7 @@ def verify(code: str | None = None) -> ResponseReturnValue:
         if verdict is not None and org is not None and verdict.disclosure is not None \
                 and verdict.disclosure.organisation_id != org.id:
             verdict = verification.Verdict(None, intact=False)
+    corrected_by = verification.correction_of(verdict.disclosure) \
+        if verdict is not None and verdict.matches and verdict.disclosure else None
     return render_template("disclosure/verify.html", form=form, verdict=verdict, org=org,
-                           asked=request.method == "POST")
+                           asked=request.method == "POST", corrected_by=corrected_by)

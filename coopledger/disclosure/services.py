@@ -114,6 +114,12 @@ def check_publishable(org: Organisation, period: rules.Period) -> None:
 
 
 def _title(org: Organisation, period: rules.Period) -> str:
+    return str(CoopLedgerError(N_("%(org)s%(period)s财务公开"), org=org.name,
+                               period=period_label(period)))
+
+
+def period_label(period: rules.Period) -> str:
+    """The period as people say it: 2025年第3季度, 2025年3月, 2025年度."""
     if period.annual:
         label = str(CoopLedgerError(N_("%(year)s年度"), year=period.key))
     elif "Q" in period.key:
@@ -122,7 +128,7 @@ def _title(org: Organisation, period: rules.Period) -> str:
     else:
         label = str(CoopLedgerError(N_("%(year)s年%(month)s月"), year=period.key[:4],
                                     month=str(int(period.key[5:]))))
-    return str(CoopLedgerError(N_("%(org)s%(period)s财务公开"), org=org.name, period=label))
+    return label
 
 
 def versions_of(org: Organisation, key: str, topic: str = "") -> list[Disclosure]:

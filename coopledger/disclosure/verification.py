@@ -88,6 +88,13 @@ def verify_code(code: str, storage: Path) -> Verdict:
     return Verdict(found, intact=_intact(found, storage))
 
 
+def correction_of(disclosure: Disclosure) -> Disclosure | None:
+    """The published version that corrects ``disclosure`` (it is superseded), or None."""
+    return db.session.scalars(sa.select(Disclosure).where(
+        Disclosure.corrects_id == disclosure.id,
+        Disclosure.state == DisclosureState.PUBLISHED).order_by(Disclosure.version)).first()
+
+
 def published(org: Organisation) -> list[Disclosure]:
     """The organisation's publications in the order they were chained."""
     return list(db.session.scalars(sa.select(Disclosure).where(

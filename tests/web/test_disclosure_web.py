@@ -94,7 +94,7 @@ def test_the_trail_publishes_a_verified_masked_notice(client: FlaskClient, auth:
     disclosure = _publish(client, auth)
     assert disclosure.short_code is not None
     public = client.get("/p/shian-jjhzs").get_data(as_text=True)
-    assert disclosure.title in public
+    assert "2024年第1季度" in public
     assert disclosure.short_code in public
     client.post("/auth/logout")
     page = client.get(f"/p/shian-jjhzs/{disclosure.id}").get_data(as_text=True)
@@ -315,3 +315,33 @@ def test_a_special_disclosure_of_a_lease_is_drafted_and_published(
     # The periodic disclosure of the same quarter is a separate matter.
     client.post(f"{URL}/draft", data={"period": "2024-Q1"})
     assert db.session.scalar(sa.select(sa.func.count(Disclosure.id))) == 2
+
+
+def test_the_public_list_says_which_periods_are_missing_and_which_were_corrected(
+        client: FlaskClient, auth: Auth, quarter: Any) -> None:
+    first = _publish(client, auth)
+    base = f"{URL}/{first.id}"
+    client.post(f"{base}/correct", data={"correct-reason": "补充说明"})
+    second = db.session.scalars(sa.select(Disclosure).where(Disclosure.version == 2)).one()
+    client.post(f"{URL}/{second.id}/submit")
+    auth.login("supervisor")
+    client.post(f"{URL}/{second.id}/review", data={"review-agrees": "y", "review-comment": ""})
+    auth.login("auditor")
+    client.post(f"{URL}/{second.id}/opinion", data={"opinion-agrees": "y",
+                                                   "opinion-opinion": "无异议"})
+    auth.login("accountant")
+    assert client.post(f"{URL}/{second.id}/publish").status_code == 302
+    client.post("/auth/logout")
+    page = client.get("/p/shian-jjhzs").get_data(as_text=True)
+    q1 = page.split('id="period-2024-Q1"')[1].split('id="period-')[0]
+    assert "已被第 2 版更正" in q1                 # the first version is marked superseded
+    q2 = page.split('id="period-2024-Q2"')[1].split('id="period-')[0]
+    assert "应于 2024-07-15 前公开，尚未公开。" in q2   # a due period nobody published
+    assert "逾期未公开" in q2
+    db.session.expire_all()
+    code = db.session.get_one(Disclosure, first.id).short_code
+    verdict = client.post("/verify", data={"code": code}).get_data(as_text=True)
+    assert "一致：这是" in verdict
+    superseded = verdict.split('id="superseded"')[1]
+    assert "这一版已被更正，以更正后的第 2 版为准" in superseded
+    assert f"/p/shian-jjhzs/{second.id}" in superseded
