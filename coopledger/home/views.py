@@ -5,7 +5,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
 from flask_login import current_user
 
 from coopledger.auth.models import User
@@ -14,6 +23,7 @@ from coopledger.auth.roles import Role
 from coopledger.contracts.warnings import contract_warnings
 from coopledger.dates import today
 from coopledger.disclosure.calendar import warnings as disclosure_warnings
+from coopledger.disclosure.queries import publishing_organisations
 from coopledger.extensions import db
 from coopledger.members.queries import my_households
 from coopledger.orgs import queries
@@ -27,11 +37,20 @@ if TYPE_CHECKING:
 bp = Blueprint("home", __name__)
 
 
+@bp.route("/favicon.ico")
+def favicon() -> ResponseReturnValue:
+    """Browsers ask for /favicon.ico whatever the page says: the site's icon."""
+    static = current_app.static_folder
+    assert static is not None
+    return send_from_directory(static, "img/favicon.svg", mimetype="image/svg+xml",
+                               max_age=86400)
+
+
 @bp.route("/")
 def index() -> ResponseReturnValue:
     """Landing page for visitors; the role home for a logged-in user."""
     if not current_user.is_authenticated:
-        return render_template("home/landing.html")
+        return render_template("home/landing.html", publishing=publishing_organisations())
     user = me()
     org_roles = queries.my_org_roles(user)
     context: dict[str, object] = {

@@ -345,3 +345,19 @@ def test_the_public_list_says_which_periods_are_missing_and_which_were_corrected
     superseded = verdict.split('id="superseded"')[1]
     assert "这一版已被更正，以更正后的第 2 版为准" in superseded
     assert f"/p/shian-jjhzs/{second.id}" in superseded
+
+
+def test_the_landing_page_lists_the_organisations_that_publish(
+        client: FlaskClient, auth: Auth, quarter: Any) -> None:
+    landing = client.get("/").get_data(as_text=True)
+    assert "/p/shian-jjhzs" not in landing               # nothing published yet
+    assert "还没有组织发布公开。" in landing
+    _publish(client, auth)
+    client.post("/auth/logout")
+    listed = client.get("/").get_data(as_text=True).split('id="publishing"')[1]
+    assert 'href="/p/shian-jjhzs"' in listed
+    assert "塔山镇" in listed
+    assert "/p/shian-tdgf" not in listed                 # published nothing
+    with client.get("/favicon.ico") as icon:
+        assert icon.mimetype == "image/svg+xml"
+        assert icon.data.startswith(b"<svg")

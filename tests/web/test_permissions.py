@@ -78,6 +78,7 @@ ADMIN = only("admin")
 
 CASES = [
     Case("home", "home.index", "GET", lambda w: "/", EVERYONE, public=True),
+    Case("home", "home.favicon", "GET", lambda w: "/favicon.ico", EVERYONE, public=True),
     Case("language", "home.set_language", "POST", lambda w: "/language", EVERYONE, public=True),
     Case("login page", "auth.login", "GET", lambda w: "/auth/login", EVERYONE, public=True),
     Case("logout", "auth.logout", "POST", lambda w: "/auth/logout", EVERYONE),
