@@ -69,6 +69,17 @@ def plain(value: Decimal, *, grouped: bool = False) -> str:
     return f"{normal:,f}" if grouped else f"{normal:f}"
 
 
+def figure(value: Decimal) -> str:
+    """An amount as stored and exported: two decimals, no separators (12345.60)."""
+    return f"{value:.2f}"
+
+
+def grouped(value: Decimal) -> str:
+    """An amount as people read it: thousands separators and two decimals (12,345.60). The one
+    formatting of money in messages; templates use the ``money`` filter, which calls it."""
+    return f"{value:,.2f}"
+
+
 def round_money(value: Decimal) -> Decimal:
     """Round a computed amount to the fen, half up. The only rounding of money."""
     return value.quantize(CENT, rounding=ROUNDING)

@@ -16,7 +16,7 @@ from markupsafe import Markup
 from coopledger.auth.permissions import Action, can
 from coopledger.dates import BUSINESS_ZONE
 from coopledger.ids import mask_bank, mask_id, mask_name, mask_phone
-from coopledger.money import amount_in_words, plain
+from coopledger.money import amount_in_words, grouped, plain
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -29,7 +29,7 @@ def money(value: Decimal | str | None) -> str:
     amounts as strings ("12345.60"); they are read exactly, never through a float."""
     if value is None or value == "":
         return ""
-    return f"{Decimal(value):,.2f}"
+    return grouped(Decimal(value))
 
 
 def number(value: Decimal | None) -> str:

@@ -40,7 +40,7 @@ from coopledger.ledger.books import accounts_by_code
 from coopledger.ledger.models import Account, Voucher
 from coopledger.ledger.models import Category as AccountCategory
 from coopledger.ledger.standards import STANDARDS
-from coopledger.money import ZERO
+from coopledger.money import ZERO, grouped
 from coopledger.orgs.models import Organisation
 
 CARD_FIELDS = ("number", "name", "category", "location", "acquired_on", "original",
@@ -126,7 +126,7 @@ def _check(org: Organisation, data: CardData, card: AssetCard | None) -> None:
             raise AssetRuleError(N_("购置凭证不属于本组织。"))
     if not ZERO <= data.opening_accumulated <= data.terms.depreciable:
         raise AssetRuleError(N_("期初累计折旧须在 0 至应计折旧额 %(max)s 之间。"),
-                             max=f"{data.terms.depreciable:,.2f}")
+                             max=grouped(data.terms.depreciable))
     if data.opening_accumulated > 0 and data.opening_through is None:
         raise AssetRuleError(N_("填写了期初累计折旧，请注明它计提到哪个月。"))
     if data.opening_through is not None and data.opening_through < data.acquired_on:

@@ -20,7 +20,7 @@ from coopledger.assets.views import bp
 from coopledger.auth.forms import ConfirmForm
 from coopledger.auth.permissions import Action
 from coopledger.dates import today
-from coopledger.money import ZERO
+from coopledger.money import ZERO, grouped
 from coopledger.web import apply_change, flash_form_errors, me, org_for, owned_or_404
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ def runs(code: str) -> ResponseReturnValue:
                 lambda: depreciation.draft_run(org, form.year.data or 0, form.month.data or 0,
                                                by=me()),
                 lambda run: _("已计提 %(year)d年%(month)d月折旧 %(total)s 元，凭证草稿待审核。",
-                              year=run.year, month=run.month, total=f"{run.total:,.2f}"))
+                              year=run.year, month=run.month, total=grouped(run.total)))
             if outcome.ok:
                 return redirect(url_for("assets.run", code=code, run_id=outcome.value.id))
         else:

@@ -45,7 +45,7 @@ from coopledger.dates import today
 from coopledger.extensions import db
 from coopledger.formutil import options, read_upload
 from coopledger.ledger.models import Voucher
-from coopledger.money import ZERO, from_fen, plain
+from coopledger.money import ZERO, figure, from_fen, grouped, plain
 from coopledger.pdf.render import render_pdf
 from coopledger.textnum import whole_number
 from coopledger.web import (
@@ -94,8 +94,8 @@ def _form(org: Organisation, card: AssetCard | None = None) -> CardForm:
             form.total_units.data = plain(card.total_units) if card.total_units \
                 else ""
             form.opening_units.data = plain(card.opening_units)
-            form.original.data = f"{card.original:.2f}"
-            form.opening_accumulated.data = f"{card.opening_accumulated:.2f}"
+            form.original.data = figure(card.original)
+            form.opening_accumulated.data = figure(card.opening_accumulated)
         else:
             form.expense_code.data = cards.default_expense_code(org, Category.BUILDING)
             form.residual_percent.data = "5"
@@ -280,7 +280,7 @@ def dispose(code: str, card_id: int) -> ResponseReturnValue:
             proceeds=form.proceeds.amount(), costs=form.costs.amount(),
             cash_code=form.account.data or None, reason=form.reason.data or "", by=me()),
             lambda made: _("已登记处置，生成了固定资产清理凭证草稿；净损益 %(result)s 元。",
-                           result=f"{made.result:,.2f}"))
+                           result=grouped(made.result)))
     else:
         flash_form_errors(form)
     return redirect(url_for("assets.show", code=code, card_id=card.id))

@@ -46,7 +46,7 @@ from coopledger.extensions import db
 from coopledger.formutil import options, read_upload
 from coopledger.i18n import N_
 from coopledger.members.models import Membership, Person
-from coopledger.money import ZERO
+from coopledger.money import ZERO, grouped
 from coopledger.web import (
     apply_change,
     flash_form_errors,
@@ -174,7 +174,7 @@ def record_payment(code: str, contract_id: int) -> ResponseReturnValue:
             cash_code=form.account.data or "", keep_excess=bool(form.keep_excess.data),
             note=form.note.data or "", by=me()),
             lambda made: _("已登记%(what)s %(amount)s 元，凭证草稿 %(label)s 已生成，请提交审核。",
-                           what=_(made.purpose.label), amount=f"{made.amount:,.2f}",
+                           what=_(made.purpose.label), amount=grouped(made.amount),
                            label=made.voucher.label if made.voucher else ""))
         if outcome.ok and outcome.value.voucher is not None:
             return redirect(url_for("vouchers.show", code=code,
@@ -250,7 +250,7 @@ def settle(code: str, contract_id: int) -> ResponseReturnValue:
             contract, year=year, venture_profit=form.venture_profit.amount(),
             due_on=form.due_on.data, by=me()),
             lambda line: _("已登记 %(year)d 年结算：本社应分 %(amount)s 元。", year=year,
-                           amount=f"{line.amount:,.2f}"))
+                           amount=grouped(line.amount)))
     else:
         flash(_("请填写年度和合作项目当年利润。"), "error")
     return _back(code, contract, "schedule")

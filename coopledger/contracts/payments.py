@@ -38,7 +38,7 @@ from coopledger.ledger.books import accounts_by_code
 from coopledger.ledger.models import Account, Voucher, VoucherState
 from coopledger.ledger.standards import STANDARDS
 from coopledger.locking import lock
-from coopledger.money import ZERO, from_fen
+from coopledger.money import ZERO, from_fen, grouped
 from coopledger.orgs.models import Organisation
 
 PURPOSES = {
@@ -124,7 +124,7 @@ def _check(contract: Contract, purpose: Purpose, on: dt.date, amount: Decimal) -
     held = deposit_held(contract) if purpose is Purpose.DEPOSIT_OUT else ZERO
     if purpose is Purpose.DEPOSIT_OUT and amount > held:
         raise ContractError(N_("退还保证金 %(amount)s 元超过已收保证金余额 %(held)s 元。"),
-                            amount=f"{amount:,.2f}", held=f"{held:,.2f}")
+                            amount=grouped(amount), held=grouped(held))
 
 
 def record_payment(contract: Contract, *, purpose: Purpose, on: dt.date, amount: Decimal,
@@ -147,8 +147,8 @@ def record_payment(contract: Contract, *, purpose: Purpose, on: dt.date, amount:
             raise ContractError(
                 N_("收款 %(amount)s 元超过未收金额 %(open)s 元。如果多出的 %(excess)s 元确是预收，"
                    "请勾选“多出部分记为预收款”后再登记。"),
-                amount=f"{amount:,.2f}", open=f"{amount - settlement.excess:,.2f}",
-                excess=f"{settlement.excess:,.2f}")
+                amount=grouped(amount), open=grouped(amount - settlement.excess),
+                excess=grouped(settlement.excess))
         by_year = booking.income_by_year(settlement.allocations)
         if purpose is Purpose.RENT:
             income_now, later = booking.split_now_and_later(by_year, on.year)

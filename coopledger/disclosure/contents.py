@@ -48,12 +48,12 @@ from coopledger.ledger.models import (
     VoucherState,
 )
 from coopledger.ledger.standards import STANDARDS
-from coopledger.money import ZERO, amount_in_words, from_fen, plain
+from coopledger.money import ZERO, amount_in_words, figure, from_fen, plain
 from coopledger.orgs.models import Organisation
 
 
 def _money(value: Decimal | None) -> str:
-    return f"{(value or ZERO):.2f}"
+    return figure(value or ZERO)
 
 
 def _table(table: reports.ReportTable) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from decimal import Decimal
 from typing import Any
 
 from coopledger.i18n import N_
+from coopledger.money import figure
 from coopledger.textnum import whole_number
 
 GENESIS = "0" * 64
@@ -141,7 +142,7 @@ def canonical_json(contents: dict[str, Any]) -> bytes:
 
 def _plain(value: object) -> str:
     if isinstance(value, Decimal):
-        return f"{value:.2f}" if value == value.quantize(Decimal("0.01")) else str(value)
+        return figure(value) if value == value.quantize(Decimal("0.01")) else str(value)
     if isinstance(value, dt.date):
         return value.isoformat()
     raise TypeError(type(value).__name__)

@@ -16,6 +16,7 @@ from openpyxl.styles import Font
 
 from coopledger.distribution.models import Plan, PlanLine
 from coopledger.ids import mask_bank
+from coopledger.money import figure
 from coopledger.spreadsheets import append_row, csv_row
 
 HEADERS = ("序号", "户名/持股人", "收款人", "开户银行", "银行账号", "股数", "持股天数",
@@ -71,5 +72,5 @@ def bank_batch_csv(plan: Plan) -> bytes:
             continue
         bank_name, account = _bank(line)
         writer.writerow(csv_row([line.seq, line.household.head_name, bank_name, account,
-                                 f"{line.unpaid:.2f}", f"{plan.year}年收益分配"]))
+                                 figure(line.unpaid), f"{plan.year}年收益分配"]))
     return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -32,7 +32,7 @@ from typing import TypeVar
 
 from coopledger.errors import CoopLedgerError
 from coopledger.i18n import N_
-from coopledger.money import ZERO, allocate, round_money
+from coopledger.money import ZERO, allocate, grouped, round_money
 from coopledger.shares.rules import Key, Op, effects, ordered
 
 HUNDRED = Decimal(100)
@@ -44,10 +44,6 @@ class DistributionError(CoopLedgerError):
     """A plan that breaks a distribution rule."""
 
     message = N_("分配方案不符合规定。")
-
-
-def _money(value: Decimal) -> str:
-    return f"{value:,.2f}"
 
 
 @dataclass(frozen=True)
@@ -133,9 +129,9 @@ def appropriate(sources: Sources, policy: Policy, *, members: Decimal,
         raise DistributionError(
             N_("可分配收益为 %(amount)s 元（本年 %(result)s + 年初未分配 %(opening)s + 其他转入 "
                "%(other)s − 不参与分配的收入 %(excluded)s），没有可分配的收益，不能分配亏损。"),
-            amount=_money(distributable), result=_money(sources.year_result),
-            opening=_money(sources.opening_retained), other=_money(sources.other_in),
-            excluded=_money(sources.excluded))
+            amount=grouped(distributable), result=grouped(sources.year_result),
+            opening=grouped(sources.opening_retained), other=grouped(sources.other_in),
+            excluded=grouped(sources.excluded))
     if members < 0:
         raise DistributionError(N_("成员分配金额不能为负数。"))
     reserve = max(round_money(sources.year_surplus * policy.reserve_percent / HUNDRED),
@@ -146,23 +142,23 @@ def appropriate(sources: Sources, policy: Policy, *, members: Decimal,
     if room < 0:
         raise DistributionError(
             N_("提取公积公益金 %(reserve)s 元、福利费 %(welfare)s 元和其他 %(other)s 元后已超过"
-               "可分配收益 %(amount)s 元。"), reserve=_money(reserve), welfare=_money(welfare),
-            other=_money(other), amount=_money(distributable))
+               "可分配收益 %(amount)s 元。"), reserve=grouped(reserve), welfare=grouped(welfare),
+            other=grouped(other), amount=grouped(distributable))
     cap = round_money(distributable * policy.member_cap_percent / HUNDRED)
     if members > cap:
         raise DistributionError(
             N_("成员分配 %(members)s 元超过上限：可分配收益 %(amount)s 元的 %(percent)s%%，"
-               "即 %(cap)s 元。"), members=_money(members), amount=_money(distributable),
-            percent=f"{policy.member_cap_percent}", cap=_money(cap))
+               "即 %(cap)s 元。"), members=grouped(members), amount=grouped(distributable),
+            percent=f"{policy.member_cap_percent}", cap=grouped(cap))
     if members > room:
         raise DistributionError(
             N_("成员分配 %(members)s 元超过可分配收益 %(amount)s 元提取公积公益金、福利费和其他后"
-               "的余额 %(room)s 元。"), members=_money(members), amount=_money(distributable),
-            room=_money(room))
+               "的余额 %(room)s 元。"), members=grouped(members), amount=grouped(distributable),
+            room=grouped(room))
     if members > cash_available:
         raise DistributionError(
             N_("成员分配 %(members)s 元超过年末库存现金和银行存款 %(cash)s 元：不能举债分配。"),
-            members=_money(members), cash=_money(cash_available))
+            members=grouped(members), cash=grouped(cash_available))
     return Appropriation(distributable, reserve, welfare, members, other, sources.year_surplus)
 
 
@@ -269,8 +265,8 @@ def check_volume_return(surplus: Decimal, by_volume: Decimal) -> None:
             N_("按交易量返还 %(volume)s 元，只占可分配盈余 %(surplus)s 元的 %(share)s%%；"
                "农民专业合作社法第四十四条要求不低于可分配盈余的 60%%，即至少 %(minimum)s 元。"
                "请提高成员分配总额或按交易量返还的比例。"),
-            volume=_money(by_volume), surplus=_money(surplus), share=f"{share}",
-            minimum=_money(minimum))
+            volume=grouped(by_volume), surplus=grouped(surplus), share=f"{share}",
+            minimum=grouped(minimum))
 
 
 @dataclass

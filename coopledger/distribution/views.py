@@ -42,7 +42,7 @@ from coopledger.distribution.statement_job import STATEMENTS_KIND
 from coopledger.extensions import db
 from coopledger.formutil import options, read_upload
 from coopledger.jobs import services as jobs
-from coopledger.money import ZERO, plain
+from coopledger.money import ZERO, figure, plain
 from coopledger.orgs.models import OrgKind
 from coopledger.shares.services import classes_of
 from coopledger.textnum import is_digits, whole_number
@@ -87,7 +87,7 @@ def _plan_form(org: Organisation, plan: Plan | None = None) -> PlanForm:
                 getattr(form, name).data = plain(getattr(plan, name))
             for name in ("other_in", "excluded", "reserve_minimum", "guarantee_per_mu",
                          "members_total"):
-                getattr(form, name).data = f"{getattr(plan, name):.2f}"
+                getattr(form, name).data = figure(getattr(plan, name))
             if plan.guarantee_jin_per_mu is not None:
                 form.guarantee_jin_per_mu.data = plain(plan.guarantee_jin_per_mu)
     return form

@@ -17,6 +17,7 @@ from coopledger.ledger import rules
 from coopledger.ledger.charts import chart
 from coopledger.ledger.models import Account, Book, Period, VoucherLine
 from coopledger.ledger.standards import STANDARDS
+from coopledger.money import grouped
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -154,7 +155,7 @@ def close_account(account: Account, *, on: dt.date, by: User | None) -> Account:
     balance = account_balance(account, as_of=on)
     if balance != 0:
         raise AccountError(N_("科目 %(label)s 余额为 %(balance)s，余额为零才能停用。"),
-                           label=account.label, balance=f"{balance:,.2f}")
+                           label=account.label, balance=grouped(balance))
     pending = db.session.scalar(sa.select(VoucherLine.id).where(
         VoucherLine.account_id.in_(_subtree_ids(account)), VoucherLine.posted.is_(False))
         .limit(1))

@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from coopledger.ledger.reports import ReportTable
+from coopledger.money import figure
 from coopledger.pdf.render import render_pdf
 from coopledger.spreadsheets import append_row, csv_row
 
@@ -18,7 +19,7 @@ def _text(value: object, money: bool) -> str:
     if value is None:
         return ""
     if money and isinstance(value, Decimal):
-        return f"{value:.2f}"
+        return figure(value)
     return str(value)
 
 

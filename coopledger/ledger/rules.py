@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from coopledger.errors import CoopLedgerError
 from coopledger.i18n import N_
-from coopledger.money import ZERO
+from coopledger.money import ZERO, grouped
 
 
 class VoucherRuleError(CoopLedgerError):
@@ -60,7 +60,7 @@ def check_lines(lines: list[Line], *, reversal: bool = False) -> Decimal:
     if debit != credit:
         raise VoucherRuleError(
             N_("借贷不平衡：借方合计 %(debit)s，贷方合计 %(credit)s，相差 %(diff)s。"),
-            debit=f"{debit:,.2f}", credit=f"{credit:,.2f}", diff=f"{debit - credit:,.2f}")
+            debit=grouped(debit), credit=grouped(credit), diff=grouped(debit - credit))
     return debit
 
 

@@ -30,7 +30,7 @@ from coopledger.ledger import attachments, books, origins, rules, vouchers
 from coopledger.ledger.forms import AttachmentForm, DateActionForm, ReasonForm, VoucherForm
 from coopledger.ledger.models import Attachment, Voucher, VoucherKind, VoucherState
 from coopledger.ledger.queries import accounts
-from coopledger.money import amount_in_words
+from coopledger.money import amount_in_words, figure
 from coopledger.pdf.render import render_pdf
 from coopledger.web import apply_change, me, org_for, owned_or_404, send_stored
 
@@ -131,8 +131,8 @@ def edit(code: str, voucher_id: int) -> ResponseReturnValue:
         for entry, line in zip(form.lines, voucher.lines, strict=False):
             entry.summary.data = line.summary
             entry.account.data = line.account.label
-            entry.debit.data = f"{line.debit:.2f}" if line.debit else ""
-            entry.credit.data = f"{line.credit:.2f}" if line.credit else ""
+            entry.debit.data = figure(line.debit) if line.debit else ""
+            entry.credit.data = figure(line.credit) if line.credit else ""
     if form.validate_on_submit() and form.on.data is not None:
         on: dt.date = form.on.data
         if apply_change(

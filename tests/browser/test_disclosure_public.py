@@ -62,10 +62,16 @@ def test_the_public_reads_downloads_and_verifies_on_a_phone(
     disclosure_id = _published(live_server)
     page.goto(f"{live_server.url}/p/{CODE}")
     expect(page.locator("h1")).to_contain_text("财务公开")
-    page.click("table.publications a")
+    expect(page.locator("#period-2024-Q2")).to_contain_text("尚未公开")   # a gap said plainly
+    page.click("#period-2024-Q1 a")
     expect(page).to_have_url(f"{live_server.url}/p/{CODE}/{disclosure_id}")
     expect(page.locator("#income-expense")).to_contain_text("收到集体林地承包费")
-    expect(page.locator("#total-debit")).to_have_text("6600.00")
+    expect(page.locator("#cash-receipts")).to_have_text("6,600.00")
+    receipt = page.locator(".money-card.receipt").first          # one card per receipt
+    expect(receipt.locator(".amount")).to_have_text("6,600.00")
+    expect(receipt).to_contain_text("收到集体林地承包费")
+    size = receipt.locator(".amount").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    assert size >= 16, f"the amount is {size}px on a phone"
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 400, f"the page scrolls sideways on a phone ({width}px)"
     href = page.locator("text=下载公开栏 PDF（A4）").get_attribute("href")
