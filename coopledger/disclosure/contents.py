@@ -34,7 +34,7 @@ from coopledger.assets.resources import in_force, resources_of, state_on
 from coopledger.contracts.models import Contract, ContractStatus
 from coopledger.contracts.money_models import ContractPayment
 from coopledger.disclosure import cashflow
-from coopledger.disclosure.rules import ITEMISE_FROM
+from coopledger.disclosure.rules import ITEMISE_FROM, masked_numbers
 from coopledger.extensions import db
 from coopledger.ids import mask_name
 from coopledger.ledger import reports
@@ -117,8 +117,9 @@ def _cash_balance(org: Organisation, cash_ids: list[int], start: dt.date) -> Dec
 
 
 def _item(item: cashflow.Item) -> dict[str, str]:
-    return {"on": item.on.isoformat(), "voucher": item.voucher, "summary": item.summary,
-            "counterparty": item.counterparty, "category": item.category,
+    return {"on": item.on.isoformat(), "voucher": item.voucher,
+            "summary": masked_numbers(item.summary),
+            "counterparty": masked_numbers(item.counterparty), "category": item.category,
             "rank": str(item.rank), "side": item.side, "amount": _money(item.amount)}
 
 
@@ -188,7 +189,8 @@ def claims_and_debts(org: Organisation, end: dt.date) -> dict[str, Any]:
         amount = Decimal(int(fen or 0)) / 100
         if not amount:
             continue
-        entry = {"account": leaves[account_id].label, "counterparty": leaves[account_id].name,
+        entry = {"account": masked_numbers(leaves[account_id].label),
+                 "counterparty": masked_numbers(leaves[account_id].name),
                  "amount": _money(abs(amount))}
         (receivable if amount > 0 else payable).append(entry)
     return {"receivable": receivable, "payable": payable,
@@ -233,8 +235,8 @@ def contracts_in_period(org: Organisation, start: dt.date, end: dt.date) -> list
             Contract.starts_on <= end,
             sa.or_(Contract.ends_on.is_(None), Contract.ends_on >= start)).order_by(
             Contract.number)):
-        rows.append({"number": contract.number, "title": contract.title,
-                     "partner": contract.partner.name, "kind": contract.kind.label,
+        rows.append({"number": contract.number, "title": masked_numbers(contract.title),
+                     "partner": masked_numbers(contract.partner.name), "kind": contract.kind.label,
                      "starts_on": contract.starts_on.isoformat(),
                      "ends_on": contract.ends_on.isoformat() if contract.ends_on else "",
                      "received": _money(Decimal(int(received.get(contract.id) or 0)) / 100)})

@@ -172,9 +172,47 @@ def verify_chain(links: list[tuple[str, str, bytes, bytes, str]]) -> int | None:
     return None
 
 
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789Xx")
+_DIGIT_GAP = re.compile(r"(?<=[0-9])[ \-‐－](?=[0-9])")
+_PHONE = re.compile(r"(?<![0-9])(?:1[3-9][0-9]{9}|0[0-9]{2,3}[0-9]{7,8})(?![0-9])")
+
+
 def unmasked(text: str) -> list[str]:
-    """18-digit ID numbers and runs of 12 or more digits found in public text."""
-    return _UNMASKED.findall(text)
+    """Personal numbers found in public text: 18-digit ID numbers, runs of 12 or more digits
+    (bank cards and accounts) and phone numbers (mobile 1xxxxxxxxxx, landline with its area
+    code), also when written with full-width digits or split by spaces or hyphens."""
+    plain = _DIGIT_GAP.sub("", text.translate(_FULL_WIDTH))
+    found = _UNMASKED.findall(plain)
+    return found + [n for n in _PHONE.findall(plain) if not any(n in f for f in found)]
+
+
+def masked_numbers(text: str) -> str:
+    """``text`` with every personal number (``unmasked``) cut to its first three and last two
+    digits (13812345678 → 138******78): for text taken from the books into a publication (a
+    voucher's 摘要, a sub-account's name), which cannot be rewritten once posted."""
+    found = unmasked(text)
+    if not found:
+        return text
+    plain = _DIGIT_GAP.sub("", text.translate(_FULL_WIDTH))
+    for number in sorted(found, key=len, reverse=True):
+        plain = plain.replace(number, number[:3] + "*" * (len(number) - 5) + number[-2:])
+    return plain
+
+
+def personal_numbers(body: dict[str, Any]) -> list[tuple[str, str]]:
+    """Where the parts of a disclosure that people wrote for it carry a personal number
+    (``unmasked``): (the place, the number shown as its first and last four digits) — the
+    explanation, the correction's reason, the posts, review comments and the township's
+    opinion. Text taken from the books is masked when the contents are generated."""
+    places: list[tuple[str, str]] = [("说明", str(body.get("explanation", ""))),
+                                     ("更正原因", str(body.get("correction_reason", "")))]
+    for post in body.get("posts", []):
+        places.append((f"公开事项“{post['title']}”", f"{post['title']} {post['body']}"))
+    for review in body.get("reviews", []):
+        places.append(("民主理财小组意见", str(review.get("comment", ""))))
+    places.append(("乡镇审核意见", str(body.get("township_opinion", ""))))
+    return [(place, f"{number[:4]}…{number[-4:]}")
+            for place, text in places for number in unmasked(text)]
 
 
 LINES_PER_PAGE = 100

@@ -249,10 +249,23 @@ def add_post(disclosure: Disclosure, *, category: PostCategory, title: str, body
     return post
 
 
+def refuse_personal_numbers(body: dict[str, Any]) -> None:
+    """Nothing published carries an ID, bank or phone number (DESIGN §11): the written parts
+    are searched (``rules.personal_numbers``) and every place is named."""
+    found = rules.personal_numbers(body)
+    if found:
+        raise DisclosureError(
+            N_("公开内容含有身份证号、银行账号或电话号码，不能公开：%(places)s。请改写这些内容"
+               "后再提交。"),
+            places="；".join(f"{place}（{number}）" for place, number in found[:10]))
+
+
 def submit(disclosure: Disclosure, *, by: User) -> Disclosure:
-    """Send the draft to the 民主理财小组."""
+    """Send the draft to the 民主理财小组 (its written parts carry no personal number)."""
     _draft_only(disclosure)
     check_publishable(disclosure.organisation, rules.period_of(disclosure.period_key))
+    refuse_personal_numbers(frozen_body(disclosure, posted_from=disclosure.start,
+                                        posted_until=disclosure.end))
     disclosure.state = DisclosureState.REVIEWING
     disclosure.submitted_at = utcnow()
     db.session.flush()
@@ -375,6 +388,7 @@ def publish(disclosure: Disclosure, *, render_pdf: Renderer, storage: Path, by: 
         raise DisclosureError(N_("张贴日期不能晚于今天。"))
     posted_until = posted_from + dt.timedelta(days=settings.posting_days)
     body = frozen_body(disclosure, posted_from=posted_from, posted_until=posted_until)
+    refuse_personal_numbers(body)
     frozen = rules.canonical_json(body)
     if progress:
         progress(20, N_("正在生成公开 PDF"))

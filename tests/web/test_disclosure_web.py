@@ -51,8 +51,14 @@ def _publish(client: FlaskClient, auth: Auth) -> Disclosure:
     auth.login("accountant")
     client.post(f"{URL}/draft", data={"period": "2024-Q1"})
     disclosure = db.session.scalars(sa.select(Disclosure)).one()
+    client.post(f"{URL}/{disclosure.id}/explain",
+                data={"explain-explanation": "租金按合同收取。"})
+    return _publish_draft(client, auth, disclosure)
+
+
+def _publish_draft(client: FlaskClient, auth: Auth, disclosure: Disclosure) -> Disclosure:
     base = f"{URL}/{disclosure.id}"
-    client.post(f"{base}/explain", data={"explain-explanation": "租金按合同收取。"})
+    auth.login("accountant")
     client.post(f"{base}/posts", data={
         "post-category": "village", "post-title": "村民代表会议决议", "post-body": "同意鱼塘续包。",
         "post-attachment": (io.BytesIO(PLACEHOLDER_PNG), "决议.png")},
@@ -361,3 +367,29 @@ def test_the_landing_page_lists_the_organisations_that_publish(
     with client.get("/favicon.ico") as icon:
         assert icon.mimetype == "image/svg+xml"
         assert icon.data.startswith(b"<svg")
+
+
+def test_personal_numbers_are_refused_in_what_people_write_and_masked_from_the_books(
+        client: FlaskClient, auth: Auth, quarter: Any) -> None:
+    org, by_name = quarter.org("shian-jjhzs"), quarter
+    periods.reopen_month(org, 2024, 3, reason="补记", by=by_name.user("admin"))
+    make_voucher(org, by_name.user("accountant"), by_name.user("reviewer"),
+                 on=dt.date(2024, 3, 20), amount="300.00", debit="513", credit="101",
+                 summary="付王五运费，电话13812345678")
+    periods.close_month(org, 2024, 3, by=by_name.user("accountant"))
+    db.session.commit()
+    auth.login("accountant")
+    client.post(f"{URL}/draft", data={"period": "2024-Q1"})
+    disclosure = db.session.scalars(sa.select(Disclosure)).one()
+    base = f"{URL}/{disclosure.id}"
+    client.post(f"{base}/explain", data={"explain-explanation": "有疑问请联系 13912345678"})
+    page = client.post(f"{base}/submit", follow_redirects=True).get_data(as_text=True)
+    assert "不能公开：说明（1391…5678）" in page
+    db.session.expire_all()
+    assert db.session.get_one(Disclosure, disclosure.id).state is DisclosureState.DRAFT
+    client.post(f"{base}/explain", data={"explain-explanation": "有疑问请到村委会咨询。"})
+    published = _publish_draft(client, auth, disclosure)
+    public = client.get(f"/p/shian-jjhzs/{published.id}").get_data(as_text=True)
+    assert "付王五运费，电话138******78" in public       # the posted 摘要, masked
+    assert "13812345678" not in public
+    assert rules.unmasked(re.sub(r"<[^>]+>", " ", public)) == []
