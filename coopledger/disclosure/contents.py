@@ -102,17 +102,17 @@ def _counterparty(account: Account, chart: dict[str, Account]) -> str:
     return account.name
 
 
-def _cash_balance(org: Organisation, cash_ids: list[int], start: dt.date) -> Decimal:
+def _cash_balance(org: Organisation, cash_ids: list[int], start: dt.date,
+                  end: dt.date) -> Decimal:
     """Cash and bank at the start of the period: everything posted before it, and the
     opening-balance vouchers dated in it (期初 by nature)."""
     fen = sa.type_coerce(VoucherLine.debit, sa.BigInteger) - sa.type_coerce(
         VoucherLine.credit, sa.BigInteger)
     total = db.session.scalar(
-        sa.select(sa.func.coalesce(sa.func.sum(fen), 0)).join(Voucher)
+        sa.select(sa.func.coalesce(sa.func.sum(fen), 0))
         .where(VoucherLine.organisation_id == org.id, VoucherLine.posted.is_(True),
-               VoucherLine.account_id.in_(cash_ids),
-               sa.or_(VoucherLine.on < start,
-                      sa.and_(Voucher.kind == VoucherKind.OPENING, VoucherLine.on >= start))))
+               VoucherLine.account_id.in_(cash_ids), VoucherLine.on <= end,
+               sa.or_(VoucherLine.on < start, VoucherLine.opening.is_(True))))
     return from_fen(int(total or 0))
 
 
@@ -151,7 +151,7 @@ def cash_flow(org: Organisation, start: dt.date, end: dt.date, *,
         entries[voucher.id] = cashflow.Entry(
             voucher.on, voucher.label, (*(held.postings if held else ()), posting))
     moved = cashflow.movements(entries.values())
-    opening = _cash_balance(org, cash_ids, start)
+    opening = _cash_balance(org, cash_ids, start, end)
     receipts, payments = moved.total(cashflow.RECEIPT), moved.total(cashflow.PAYMENT)
     closing = opening + receipts - payments
     totals = {"opening": opening, "receipts": receipts, "payments": payments,

@@ -263,6 +263,9 @@ class VoucherLine(Model):
     on: Mapped[dt.date]
     posted: Mapped[bool] = mapped_column(default=False)
     closing: Mapped[bool] = mapped_column(default=False)
+    # a line of the 建账 voucher: the balance brought into the books, not a movement of the
+    # period it is dated in (reports count it in 期初 and 年初, queries.movements)
+    opening: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     voucher: Mapped[Voucher] = relationship(back_populates="lines")
     account: Mapped[Account] = relationship()

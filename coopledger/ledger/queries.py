@@ -66,12 +66,17 @@ class Movement:
 
 def movements(org: Organisation, start: dt.date, end: dt.date, *,
               exclude_closing: bool = False) -> dict[int, Movement]:
-    """Per leaf account: balance before ``start`` and posted debits/credits from start to end."""
-    in_range = _lines.on >= start
+    """Per leaf account: balance before ``start`` and posted debits/credits from start to end.
+
+    The 建账 voucher's lines are the balances brought into the books: they count in the opening
+    balance of a range they fall in, never as its debits and credits (issue 23: the first
+    year's 期初 shows the opening figures, not zero)."""
+    before = sa.or_(_lines.on < start, _lines.opening.is_(True))
+    in_range = sa.and_(_lines.on >= start, _lines.opening.is_(False))
     flow_filter = sa.and_(in_range, _lines.closing.is_(False)) if exclude_closing else in_range
     query = (sa.select(
         _lines.account_id,
-        sa.func.sum(sa.case((_lines.on < start, _DEBIT - _CREDIT), else_=0)),
+        sa.func.sum(sa.case((before, _DEBIT - _CREDIT), else_=0)),
         sa.func.sum(sa.case((flow_filter, _DEBIT), else_=0)),
         sa.func.sum(sa.case((flow_filter, _CREDIT), else_=0)))
         .where(_lines.organisation_id == org.id, _lines.posted.is_(True), _lines.on <= end)
@@ -81,11 +86,16 @@ def movements(org: Organisation, start: dt.date, end: dt.date, *,
             for account_id, opening, debit, credit in db.session.execute(query)}
 
 
-def leaf_balances(org: Organisation, *, as_of: dt.date) -> dict[int, Decimal]:
-    """Posted balance of every leaf account on a date (inclusive), debit positive."""
+def leaf_balances(org: Organisation, *, as_of: dt.date,
+                  openings_until: dt.date | None = None) -> dict[int, Decimal]:
+    """Posted balance of every leaf account on a date (inclusive), debit positive; with
+    ``openings_until``, the 建账 voucher counts when dated up to that day (the 年初 of the year
+    the books opened in is their opening balance)."""
+    dated = _lines.on <= as_of
+    if openings_until is not None:
+        dated = sa.or_(dated, sa.and_(_lines.opening.is_(True), _lines.on <= openings_until))
     query = (sa.select(_lines.account_id, sa.func.sum(_DEBIT - _CREDIT))
-             .where(_lines.organisation_id == org.id, _lines.posted.is_(True),
-                    _lines.on <= as_of)
+             .where(_lines.organisation_id == org.id, _lines.posted.is_(True), dated)
              .group_by(_lines.account_id))
     return {account_id: from_fen(int(total or 0))
             for account_id, total in db.session.execute(query)}

@@ -221,9 +221,9 @@ def _evaluate(lines: list[dict[str, Any]], term_value: Callable[[rules.Term], De
     return values
 
 
-def _balance_values(org: Organisation, figures: _Figures, as_of: dt.date,
-                    ) -> Callable[[rules.Term], Decimal]:
-    balances = leaf_balances(org, as_of=as_of)
+def _balance_values(org: Organisation, figures: _Figures, as_of: dt.date, *,
+                    openings_until: dt.date | None = None) -> Callable[[rules.Term], Decimal]:
+    balances = leaf_balances(org, as_of=as_of, openings_until=openings_until)
 
     def value(term: rules.Term) -> Decimal:
         if term.kind == "pl":
@@ -260,7 +260,8 @@ def balance_sheet(org: Organisation, start: dt.date, end: dt.date, **_: Any) -> 
     figures = _Figures(org)
     year_start = dt.date(end.year, 1, 1) - dt.timedelta(days=1)
     current = _evaluate(spec["lines"], _balance_values(org, figures, end))
-    previous = _evaluate(spec["lines"], _balance_values(org, figures, year_start))
+    previous = _evaluate(spec["lines"], _balance_values(org, figures, year_start,
+                                                        openings_until=end))
     table = ReportTable(spec["title"], f"{org.name}　{end.isoformat()}",
                         ["项目", "行次", "期末余额", "年初余额"], money={2, 3}, form=spec["form"])
     for line in spec["lines"]:

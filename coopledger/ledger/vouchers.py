@@ -141,7 +141,7 @@ def save_voucher(org: Organisation, *, voucher: Voucher | None, on: dt.date,
     voucher.lines = [
         VoucherLine(organisation_id=org.id, line_no=i, summary=line.summary.strip()[:200],
                     account=account, debit=line.debit, credit=line.credit, on=on, posted=False,
-                    closing=kind is VoucherKind.CLOSING)
+                    closing=kind is VoucherKind.CLOSING, opening=kind is VoucherKind.OPENING)
         for i, (line, account) in enumerate(zip(lines, accounts, strict=True), start=1)]
     period_for(org.id, on.year, on.month)
     db.session.flush()
