@@ -94,6 +94,22 @@ def reversal_lines(lines: list[Line], *, original_label: str, original_on: dt.da
                  credit=-line.credit) for line in lines]
 
 
+def prior_year_correction_lines(lines: list[Line], *, original_label: str,
+                                original_on: dt.date, pl_codes: set[str],
+                                retained_code: str) -> list[Line]:
+    """以前年度调整 of a voucher of a closed year (会计基础工作规范 §51(五); 村集体 2023 and
+    合作社 2021 carry prior-year adjustments in 收益分配/盈余分配—未分配收益/未分配盈余): a blue
+    voucher with the opposite entry, in which every income and expense line goes to the
+    retained account instead (that year's result is already carried there), so this year's
+    income and expense stay untouched. The accountant then enters the correct amounts."""
+    summary = (f"更正 {original_on.year}年{original_on.month}月{original_on.day}日 "
+               f"{original_label}（以前年度调整）")
+    return [Line(summary=summary,
+                 account_code=retained_code if line.account_code in pl_codes
+                 else line.account_code, debit=line.credit, credit=line.debit)
+            for line in lines]
+
+
 def closing_lines(pl_balances: dict[str, tuple[str, Decimal]], *, year: int,
                   current_earnings: str) -> list[Line]:
     """结转: every income and expense balance to 本年收益/本年盈余 (zero balances skipped).

@@ -158,6 +158,7 @@ def show(code: str, voucher_id: int) -> ResponseReturnValue:
         origin_visible=origin is not None and can(me(), origin.action, org),
         needs_cashier=vouchers.needs_cashier(voucher, book), confirm=ConfirmForm(),
         reject_form=ReasonForm(), reverse_form=DateActionForm(on=today()),
+        year_closed=vouchers.year_closed(org, voucher.on.year),
         attach_form=AttachmentForm(), words=amount_in_words(voucher.total))
 
 
@@ -224,6 +225,22 @@ def reverse(code: str, voucher_id: int) -> ResponseReturnValue:
         on: dt.date = form.on.data
         outcome = apply_change(lambda: vouchers.reverse_voucher(voucher, on=on, by=me()),
                                _("已生成红字冲销凭证，请审核后记账，再录入正确的凭证。"))
+        if outcome.ok:
+            return redirect(url_for("vouchers.show", code=code, voucher_id=outcome.value.id))
+    return redirect(url_for("vouchers.show", code=code, voucher_id=voucher_id))
+
+
+@bp.route("/<int:voucher_id>/correct-prior-year", methods=["POST"])
+@login_required
+def correct_prior_year(code: str, voucher_id: int) -> ResponseReturnValue:
+    """Draft the 以前年度调整 of a posted voucher of a closed year."""
+    _org, voucher = _load(code, voucher_id, Action.PREPARE_VOUCHERS)
+    form = DateActionForm()
+    if form.validate_on_submit() and form.on.data is not None:
+        on: dt.date = form.on.data
+        outcome = apply_change(
+            lambda: vouchers.correct_prior_year(voucher, on=on, by=me()),
+            _("已生成以前年度调整凭证（损益部分记入未分配收益），请审核后记账，再录入正确的凭证。"))
         if outcome.ok:
             return redirect(url_for("vouchers.show", code=code, voucher_id=outcome.value.id))
     return redirect(url_for("vouchers.show", code=code, voucher_id=voucher_id))

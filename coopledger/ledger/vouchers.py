@@ -5,6 +5,13 @@ reason; the reviewer is never the preparer; posting assigns the next 凭证号 o
 a row lock (no gaps, no duplicates under concurrency) and extends the organisation's SHA-256
 hash chain; posted vouchers never change, a red reversal corrects them. Nothing can be saved,
 posted or reversed into a closed month. Services flush and audit; the view commits.
+
+An error found in a year already closed (its December closed) is not red-reversed into the
+current year's income and expense (会计基础工作规范 §51(五)): ``correct_prior_year`` drafts the
+以前年度调整 instead, a blue voucher in the open year whose income and expense lines go to
+收益分配—未分配收益 (村集体 2023, 财会〔2023〕14号) or 盈余分配—未分配盈余 (合作社 2021,
+财会〔2021〕37号), the accounts that carry earlier years' results; red reversal inside the
+open year stays as it is.
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ from coopledger.ledger.books import (
 from coopledger.ledger.models import (
     Account,
     Book,
+    Category,
     Voucher,
     VoucherKind,
     VoucherLine,
@@ -340,9 +348,48 @@ def reverse_voucher(original: Voucher, *, on: dt.date, by: User) -> Voucher:
     if existing is not None:
         raise VoucherError(N_("凭证 %(label)s 已有冲销凭证 %(other)s。"), label=original.label,
                            other=existing.label)
+    if year_closed(original.organisation, original.on.year) and on.year > original.on.year:
+        raise VoucherError(N_("凭证 %(label)s 属于已结账的 %(year)d 年度，不能红字冲销到本年损益。"
+                              "请用“以前年度调整”：生成蓝字更正凭证，损益部分记入未分配收益"
+                              "（盈余），再录入正确的凭证。"), label=original.label,
+                           year=original.on.year)
     lines = rules.reversal_lines(
         [rules.Line(line.summary, line.account.code, line.debit, line.credit)
          for line in original.lines],
         original_label=original.label, original_on=original.on)
     return save_voucher(original.organisation, voucher=None, on=on, lines=lines,
                         attachment_count=0, by=by, kind=VoucherKind.REVERSAL, reverses=original)
+
+
+def year_closed(org: Organisation, year: int) -> bool:
+    """Whether ``year`` is closed: its December is closed (its year-end vouchers posted)."""
+    december = find_period(org.id, year, 12)
+    return december is not None and december.is_closed
+
+
+def correct_prior_year(original: Voucher, *, on: dt.date, by: User) -> Voucher:
+    """Draft the 以前年度调整 of a posted voucher of a closed year
+    (``rules.prior_year_correction_lines``): a blue voucher dated in the open year whose
+    income and expense lines go to 未分配收益/未分配盈余. Locked like a reversal."""
+    lock(original)
+    if original.state is not VoucherState.POSTED or original.kind is VoucherKind.CLOSING:
+        raise VoucherError(N_("只有已记账的普通凭证才能做以前年度调整。"))
+    org = original.organisation
+    if not year_closed(org, original.on.year) or on.year <= original.on.year:
+        raise VoucherError(
+            N_("%(year)d 年度尚未结账，或调整日期不在以后年度：请在本年度内红字冲销。"),
+            year=original.on.year)
+    existing = db.session.scalar(sa.select(Voucher).where(Voucher.reverses_id == original.id))
+    if existing is not None:
+        raise VoucherError(N_("凭证 %(label)s 已有更正凭证 %(other)s。"), label=original.label,
+                           other=existing.label)
+    standard = STANDARDS[org.standard]
+    chart = accounts_by_code(org)
+    pl_codes = {a.code for a in chart.values()
+                if a.category in (Category.INCOME, Category.EXPENSE)}
+    lines = rules.prior_year_correction_lines(
+        [rules.Line(line.summary, line.account.code, line.debit, line.credit)
+         for line in original.lines], original_label=original.label,
+        original_on=original.on, pl_codes=pl_codes, retained_code=standard.retained[0])
+    return save_voucher(org, voucher=None, on=on, lines=lines, attachment_count=0, by=by,
+                        reverses=original)

@@ -187,6 +187,8 @@ CASES += [
          REVIEW),
     Case("reverse", "vouchers.reverse", "POST", lambda w: f"{VOUCHERS}/{w.posted_id}/reverse",
          MANAGE),
+    Case("prior-year correction", "vouchers.correct_prior_year", "POST",
+         lambda w: f"{VOUCHERS}/{w.posted_id}/correct-prior-year", MANAGE),
     Case("delete draft", "vouchers.delete", "POST", lambda w: f"{VOUCHERS}/{w.draft_id}/delete",
          MANAGE),
     Case("attach", "vouchers.attach", "POST", lambda w: f"{VOUCHERS}/{w.draft_id}/attachments",
