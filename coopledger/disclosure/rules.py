@@ -173,8 +173,11 @@ def verify_chain(links: list[tuple[str, str, bytes, bytes, str]]) -> int | None:
 
 
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789Xx")
-_DIGIT_GAP = re.compile(r"(?<=[0-9])[ \-‐－](?=[0-9])")
-_PHONE = re.compile(r"(?<![0-9])(?:1[3-9][0-9]{9}|0[0-9]{2,3}[0-9]{7,8})(?![0-9])")
+_DIGIT_GAP = re.compile(r"(?<=[0-9]) (?=[0-9])")     # card numbers written in groups
+# mobile 138 1234 5678 / 138-1234-5678, landline 0421-7654321 (hyphens only where phones have
+# them: "2025-03-000123" is a voucher link, not a number to mask)
+_PHONE = re.compile(r"(?<![0-9-])(?:1[3-9][0-9]-?[0-9]{4}-?[0-9]{4}|0[0-9]{2,3}-?[0-9]{7,8})"
+                    r"(?![0-9-])")
 
 
 def unmasked(text: str) -> list[str]:
@@ -183,7 +186,8 @@ def unmasked(text: str) -> list[str]:
     code), also when written with full-width digits or split by spaces or hyphens."""
     plain = _DIGIT_GAP.sub("", text.translate(_FULL_WIDTH))
     found = _UNMASKED.findall(plain)
-    return found + [n for n in _PHONE.findall(plain) if not any(n in f for f in found)]
+    phones = [n.replace("-", "") for n in _PHONE.findall(plain)]
+    return found + [n for n in phones if not any(n in f for f in found)]
 
 
 def masked_numbers(text: str) -> str:
@@ -195,7 +199,8 @@ def masked_numbers(text: str) -> str:
         return text
     plain = _DIGIT_GAP.sub("", text.translate(_FULL_WIDTH))
     for number in sorted(found, key=len, reverse=True):
-        plain = plain.replace(number, number[:3] + "*" * (len(number) - 5) + number[-2:])
+        shown = number[:3] + "*" * (len(number) - 5) + number[-2:]
+        plain = re.sub("-?".join(re.escape(c) for c in number), shown, plain)
     return plain
 
 

@@ -27,3 +27,8 @@ def test_what_people_wrote_is_named_place_by_place() -> None:
             "contents": {"cash_flow": {"items": [{"summary": "13812345678"}]}}}
     assert personal_numbers(body) == [("说明", "1391…5678"),
                                       ("公开事项“低保名单”", "2113…0011")]
+
+
+def test_hyphenated_phones_are_masked_but_voucher_links_are_left() -> None:
+    assert masked_numbers("王五 138-1234-5678") == "王五 138******78"
+    assert unmasked("凭证 2025-03-000123 于 2025-03-05") == []
