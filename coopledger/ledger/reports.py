@@ -296,30 +296,50 @@ def _year_back(day: dt.date) -> dt.date:
 
 
 def equity_changes(org: Organisation, start: dt.date, end: dt.date, **_: Any) -> ReportTable:
-    """成员权益变动表 (合作社): opening, increases, decreases and closing of each equity item."""
+    """成员权益变动表 (合作社, 会农社03表): opening, increases, decreases and closing of each
+    equity item, with the 其中 rows the form's 编制说明 names.
+
+    A column sums its accounts' movements, year-end closing vouchers left out. The ``pl`` term
+    of 未分配盈余 stands for the year's 盈余 carried in at year end: it adds the result of the
+    income and expense accounts (a loss is a decrease), not their every debit and credit; the
+    column's other decreases are the year's distributions (debits to 盈余分配—各项分配), listed
+    item by item under 其中."""
     spec = statement_lines(org.standard).get("equity_changes")
     if spec is None:
         raise ReportError(N_("成员权益变动表只适用于农民专业合作社会计制度。"))
     figures = _Figures(org)
     moves = movements(org, start, end, exclude_closing=True)
+    items = STANDARDS[org.standard].appropriation_items
+    item_leaves = {code: set(figures.leaves_of.get(code, [])) for code, _name in items}
     columns = spec["columns"]
-    rows: dict[str, list[Decimal]] = {"年初余额": [], "本年增加数": [], "本年减少数": [],
-                                      "年末余额": []}
+    rows: dict[str, list[Decimal | None]] = {
+        "年初余额": [], "本年增加数": [], "其中：本年盈余": [], "本年减少数": [],
+        **{f"其中：{name}": [] for _code, name in items}, "年末余额": []}
     for column in columns:
-        leaves: list[int] = []
-        for term in column["formula"].replace("+", " ").split():
-            leaves += figures.pl_leaves if term == "pl" else figures.leaves_of.get(term, [])
-        opening = -sum((moves[i].opening for i in leaves if i in moves), ZERO)
+        terms = column["formula"].replace("+", " ").split()
+        leaves = [i for term in terms if term != "pl" for i in figures.leaves_of.get(term, [])]
+        pl = figures.pl_leaves if "pl" in terms else []
+        opening = -sum((moves[i].opening for i in [*leaves, *pl] if i in moves), ZERO)
         increase = sum((moves[i].credit for i in leaves if i in moves), ZERO)
         decrease = sum((moves[i].debit for i in leaves if i in moves), ZERO)
-        for key, amount in (("年初余额", opening), ("本年增加数", increase),
-                            ("本年减少数", decrease), ("年末余额", opening + increase - decrease)):
-            rows[key].append(amount)
+        surplus = sum((moves[i].credit - moves[i].debit for i in pl if i in moves), ZERO)
+        increase, decrease = (increase + surplus, decrease) if surplus >= 0 else \
+            (increase, decrease - surplus)
+        rows["年初余额"].append(opening)
+        rows["本年增加数"].append(increase)
+        rows["其中：本年盈余"].append(surplus if pl else None)
+        rows["本年减少数"].append(decrease)
+        for code, name in items:
+            rows[f"其中：{name}"].append(
+                sum((moves[i].debit for i in leaves if i in moves and i in item_leaves[code]),
+                    ZERO) if pl else None)
+        rows["年末余额"].append(opening + increase - decrease)
     table = ReportTable(spec["title"], f"{org.name}　{_range_label(start, end)}",
                         ["项目", *[c["label"] for c in columns], "合计"],
                         money=set(range(1, len(columns) + 2)), form=spec["form"])
     for label, amounts in rows.items():
-        table.add([label, *amounts, sum(amounts, ZERO)], bold=label in ("年初余额", "年末余额"))
+        total = sum((a for a in amounts if a is not None), ZERO)
+        table.add([label, *amounts, total], bold=label in ("年初余额", "年末余额"))
     return table
 
 

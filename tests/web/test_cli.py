@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 import json
 import os
 import subprocess
@@ -88,6 +89,19 @@ def test_console_script_sets_up_loads_twice_and_lists(fresh: tuple[Flask, str],
     rows = {line.split(",")[0]: line.split(",") for line in sheet.stdout.splitlines()}
     assert rows["资产总计"][2] == rows["负债和所有者权益总计"][2]
     assert rows["资产总计"][3] == rows["负债和所有者权益总计"][3]
+    # 成员权益变动表 of 建平藤椒 2025: 未分配盈余 grows by the year's 盈余 (not by every credit
+    # to the income accounts) and falls by the year's distributions, item by item
+    equity = {line.split(",")[0]: line.split(",") for line in _run(
+        ["report", "equity_changes", "--org", "jianping-tj", "--period", "2025"],
+        env).stdout.splitlines()}
+    statement = {line.split(",")[0]: line.split(",") for line in _run(
+        ["report", "income_statement", "--org", "jianping-tj", "--period", "2025"],
+        env).stdout.splitlines()}
+    assert equity["本年增加数"][5] == equity["其中：本年盈余"][5] == "378640.01"
+    assert equity["其中：本年盈余"][5] == statement["四、本年盈余"][2]
+    items = ("提取盈余公积", "盈余返还", "剩余盈余分配", "转为成员出资")
+    assert sum(Decimal(equity[f"其中：{name}"][5]) for name in items) == \
+        Decimal(equity["本年减少数"][5]) == Decimal("410224.07")
     listing = _run(["orgs"], env).stdout.splitlines()
     assert len(listing) == 5
     tdgf = next(line for line in listing if line.startswith("shian-tdgf"))
