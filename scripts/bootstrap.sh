@@ -35,8 +35,10 @@ command -v python3 >/dev/null || fail "python3 (3.11 or newer) is required"
 python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' || fail "Python 3.11 or newer is required"
 [[ -x .venv/bin/python ]] || python3 -m venv .venv || fail "could not create .venv"
 extras=""; [[ $mode == --test ]] && extras="[test]"
-stamp=".venv/.installed-$(cat pyproject.toml setup.py | sha256sum | cut -c1-16)${extras:+-test}"
-if [[ ! -f $stamp ]]; then
+base=".venv/.installed-$(cat pyproject.toml setup.py | sha256sum | cut -c1-16)"
+stamp="$base${extras:+-test}"
+# an install with the test extras serves the run as well (no reinstall between make test and run)
+if [[ ! -f $stamp && ! ( -z $extras && -f $base-test ) ]]; then
   echo "bootstrap: installing coopledger${extras} into .venv"
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
   if ! .venv/bin/python -m pip install -e ".${extras}" >.venv/pip.log 2>&1; then
