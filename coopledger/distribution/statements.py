@@ -63,7 +63,7 @@ class Statement:
     """Everything one statement page shows."""
 
     line: PlanLine
-    parcels: list[tuple[str, Decimal]] = field(default_factory=list)
+    parcels: list[tuple[str, Decimal, dt.date | None]] = field(default_factory=list)  # withdrawn
     holdings: list[Holding] = field(default_factory=list)
     words: str = ""
     check_url: str = ""
@@ -95,16 +95,17 @@ def statements(plan: Plan, lines: list[PlanLine] | None = None) -> list[Statemen
         ShareClass.organisation_id == plan.organisation_id))}
     weights = {w.share_class_id: w.weight for w in plan.weights}
     household_ids = [ln.household_id for ln in chosen if ln.household_id]
-    parcels: dict[int, list[tuple[str, Decimal]]] = {}
-    for household_id, code, area in db.session.execute(
-            sa.select(Parcel.household_id, Parcel.code, Parcel.area).join(Contribution).where(
+    parcels: dict[int, list[tuple[str, Decimal, dt.date | None]]] = {}
+    for household_id, code, area, withdrawn_on in db.session.execute(
+            sa.select(Parcel.household_id, Parcel.code, Parcel.area,
+                      Contribution.withdrawn_on).join(Contribution).where(
                 Contribution.organisation_id == plan.organisation_id,
                 Parcel.household_id.in_(household_ids),
                 Contribution.contributed_on <= dt.date(plan.year, 12, 31),
                 sa.or_(Contribution.withdrawn_on.is_(None),
                        Contribution.withdrawn_on >= dt.date(plan.year, 1, 1)))
             .order_by(Parcel.code)):
-        parcels.setdefault(household_id, []).append((code, area))
+        parcels.setdefault(household_id, []).append((code, area, withdrawn_on))
     found = []
     for line in chosen:
         holdings = [
@@ -128,7 +129,8 @@ BATCH = 50  # statements per WeasyPrint document: layout and fonts shared, memor
 def _html(plan: Plan, items: list[Statement]) -> str:
     return render_template("distribution/statement_pdf.html", plan=plan, statements=items,
                            per_share=per_share(plan), land=plan.mode is Mode.LAND_SHARE,
-                           cooperative=plan.mode is Mode.COOPERATIVE)
+                           cooperative=plan.mode is Mode.COOPERATIVE,
+                           year_days=rules.days_in_year(plan.year))
 
 
 def render(plan: Plan, items: list[Statement], *, workers: int = 1,
