@@ -148,11 +148,12 @@ def _setup_blueprints(app: Flask) -> None:
 
     if refuse_reopening_published not in REOPEN_GUARDS:
         REOPEN_GUARDS.append(refuse_reopening_published)
-    from coopledger.disclosure.verification import anchor_problems
+    from coopledger.disclosure.verification import anchor_problems, chain_problems
     from coopledger.ledger.bookfile import BOOK_CHECKS
 
-    if anchor_problems not in BOOK_CHECKS:
-        BOOK_CHECKS.append(anchor_problems)
+    for book_check in (anchor_problems, chain_problems):
+        if book_check not in BOOK_CHECKS:
+            BOOK_CHECKS.append(book_check)
     del exports, bookfile, imports, statement_job, workbook, publish_job
     del resource_views, run_views, stocktake_views  # their routes are on assets_bp
     for blueprint in (home_bp, auth_bp, users_bp, orgs_bp, audit_bp, jobs_bp, books_bp,

@@ -68,6 +68,11 @@ def publication(code: str, disclosure_id: int) -> ResponseReturnValue:
     """One publication, laid out for a phone."""
     org = _org(code)
     disclosure = _published(org, disclosure_id)
+    broken = verification.broken_through(disclosure, Path(current_app.config["STORAGE_DIR"]))
+    if broken is not None:   # the stored contents are not shown unless they check out
+        return render_template("disclosure/public_page.html", org=org, disclosure=disclosure,
+                               body={}, c={}, corrected_by=None, lines=[], page=1, pages=1,
+                               broken=broken)
     body = json.loads(disclosure.frozen or "{}")
     corrected_by = verification.correction_of(disclosure)
     contents = body.get("contents", {})

@@ -160,6 +160,13 @@ def short_code(digest: str) -> str:
     return base64.b32encode(bytes.fromhex(digest)).decode("ascii")[:SHORT_CODE_LENGTH]
 
 
+def code_of(previous: str, contents: bytes, head: str) -> str:
+    """The short code printed on a publication's notice: taken over its previous hash, frozen
+    contents and ledger head before the notices exist, so a snapshot changed afterwards no
+    longer yields the code on the paper even if its own hash is recomputed."""
+    return short_code(publication_hash(previous, contents, b"", head))
+
+
 def verify_chain(links: list[tuple[str, str, bytes, bytes, str]]) -> int | None:
     """Check (previous, hash, contents, pdf, ledger head) links in order; the index of the first
     broken one, or None when the whole chain holds."""

@@ -394,7 +394,7 @@ def publish(disclosure: Disclosure, *, render_pdf: Renderer, storage: Path, by: 
         progress(20, N_("正在生成公开 PDF"))
     previous = last_hash(org)
     head = ledger_head(org, disclosure.end)
-    code = rules.short_code(rules.publication_hash(previous, frozen, b"", head))
+    code = rules.code_of(previous, frozen, head)
     a4, a3 = render_pdf(disclosure, {**body, "short_code": code})
     if progress:
         progress(80, N_("正在保存并计算校验码"))

@@ -48,10 +48,8 @@ def notices(storage: Path, disclosure: Disclosure) -> bytes:
 
 
 def _intact(disclosure: Disclosure, storage: Path) -> bool:
-    assert disclosure.frozen is not None
-    return rules.publication_hash(disclosure.previous_hash or rules.GENESIS,
-                                  disclosure.frozen.encode("utf-8"), notices(storage, disclosure),
-                                  disclosure.ledger_head or rules.GENESIS) == disclosure.hash
+    """The publication and every one before it, from the genesis, still check out."""
+    return broken_through(disclosure, storage) is None
 
 
 def verify_pdf(content: bytes, storage: Path) -> Verdict:
@@ -104,13 +102,43 @@ def published(org: Organisation) -> list[Disclosure]:
 
 def broken_link(org: Organisation, storage: Path) -> Disclosure | None:
     """The first publication whose link in the chain does not hold, or None."""
-    chain = published(org)
-    links = []
-    for item in chain:
-        links.append((item.previous_hash or "", item.hash or "", (item.frozen or "").encode(),
-                      notices(storage, item), item.ledger_head or ""))
+    return _first_broken(published(org), storage)
+
+
+def broken_through(disclosure: Disclosure, storage: Path) -> Disclosure | None:
+    """The first publication, from the organisation's genesis up to and including
+    ``disclosure``, whose link does not hold (its stored contents, notices or hash were
+    changed, or a link is missing), or None: what a page checks before it shows a
+    publication's frozen contents, and what /verify checks before it says a copy matches."""
+    chain = published(disclosure.organisation)
+    if disclosure not in chain:
+        return disclosure
+    return _first_broken(chain[:chain.index(disclosure) + 1], storage)
+
+
+def _first_broken(chain: list[Disclosure], storage: Path) -> Disclosure | None:
+    links = [(item.previous_hash or "", item.hash or "", (item.frozen or "").encode(),
+              notices(storage, item), item.ledger_head or "") for item in chain]
     index = rules.verify_chain(links)
+    for item in chain[:len(chain) if index is None else index]:
+        if item.short_code != rules.code_of(item.previous_hash or rules.GENESIS,
+                                            (item.frozen or "").encode(),
+                                            item.ledger_head or rules.GENESIS):
+            return item     # the snapshot no longer yields the code printed on its notice
     return None if index is None else chain[index]
+
+
+def chain_problems(org: Organisation) -> list[str]:
+    """Book check (``ledger.bookfile.BOOK_CHECKS``): the organisation's publications still chain
+    from the genesis — every stored snapshot, notice and hash as published. A failed check is
+    a red item on the township dashboard (the ledger check rule)."""
+    from flask import current_app
+
+    broken = broken_link(org, Path(current_app.config["STORAGE_DIR"]))
+    if broken is None:
+        return []
+    return [f"publication {broken.period_key} v{broken.version} ({broken.short_code}): its "
+            "stored contents, notices or hash no longer match what was published"]
 
 
 def anchor_problems(org: Organisation) -> list[str]:

@@ -20,7 +20,7 @@ from pypdf import PdfReader
 
 from coopledger.auth.models import RoleAssignment
 from coopledger.auth.roles import Role
-from coopledger.disclosure import rules
+from coopledger.disclosure import rules, verification
 from coopledger.disclosure.models import Disclosure, DisclosureState
 from coopledger.extensions import db
 from coopledger.ledger import periods
@@ -393,3 +393,32 @@ def test_personal_numbers_are_refused_in_what_people_write_and_masked_from_the_b
     assert "付王五运费，电话138******78" in public       # the posted 摘要, masked
     assert "13812345678" not in public
     assert rules.unmasked(re.sub(r"<[^>]+>", " ", public)) == []
+
+
+def test_a_rewritten_snapshot_is_not_shown_and_does_not_verify(
+        client: FlaskClient, auth: Auth, quarter: Any, app: Flask) -> None:
+    """Change a figure in the stored JSON and recompute that record's hash (issue 16): the
+    public page does not show the changed figure, /verify names the publication but says the
+    record does not match, and verify-ledger reports the broken chain."""
+    from coopledger.ledger.bookfile import verify_book
+
+    disclosure = _publish(client, auth)
+    client.post("/auth/logout")
+    stored = db.session.get_one(Disclosure, disclosure.id)
+    code = stored.short_code
+    forged = (stored.frozen or "").replace('"receipts":"8000.00"', '"receipts":"800.00"')
+    assert forged != stored.frozen
+    stored.frozen = forged
+    storage = Path(app.config["STORAGE_DIR"])
+    stored.hash = rules.publication_hash(stored.previous_hash or rules.GENESIS,
+                                         forged.encode(), verification.notices(storage, stored),
+                                         stored.ledger_head or rules.GENESIS)
+    db.session.commit()
+    page = client.get(f"/p/shian-jjhzs/{disclosure.id}").get_data(as_text=True)
+    assert 'id="broken"' in page
+    assert "800.00" not in page                     # the forged figure is not shown
+    verdict = client.post("/verify", data={"code": code}).get_data(as_text=True)
+    assert "不一致：这是" in verdict
+    assert "一致：这是" not in verdict.replace("不一致：这是", "")
+    problems = verify_book(stored.organisation).chain_errors
+    assert any("no longer match what was published" in p for p in problems), problems
