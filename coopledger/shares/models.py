@@ -216,6 +216,9 @@ class Certificate(Model):
     issued_on: Mapped[dt.date]
     cancelled_on: Mapped[dt.date | None]
     holdings: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    # random part of the check address printed in the QR code (serials are sequential and
+    # could be enumerated); "" for certificates issued before it existed
+    token: Mapped[str] = mapped_column(sa.String(32), default="", server_default="")
 
     organisation: Mapped[Organisation] = relationship()
     account: Mapped[ShareAccount] = relationship()

@@ -9,6 +9,7 @@ of the households whose holdings changed. Services flush and audit; the view com
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -338,7 +339,8 @@ def reissue_certificate(account: ShareAccount, *, on: dt.date, by: User | None,
         serial, version = f"{org.code.upper()}-{settings.last_certificate_serial:05d}", 1
     certificate = Certificate(organisation_id=org.id, account=account, serial=serial,
                               version=version, status=CertificateStatus.ISSUED, issued_on=on,
-                              cancelled_on=None, holdings=held)
+                              cancelled_on=None, holdings=held,
+                              token=secrets.token_urlsafe(12))
     db.session.add(certificate)
     db.session.flush()
     record("certificate.issue", org, by=by, label=f"{serial} 第{version}版",

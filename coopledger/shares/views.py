@@ -4,6 +4,7 @@ and the public check of a printed certificate."""
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,7 @@ from coopledger.auth.permissions import Action, require
 from coopledger.dates import today
 from coopledger.extensions import db
 from coopledger.formutil import options, read_upload
+from coopledger.ids import mask_name
 from coopledger.ledger.attachments import store_scan
 from coopledger.ledger.forms import ReasonForm
 from coopledger.members import rules as member_rules
@@ -261,6 +263,7 @@ def certificate_pdf(certificate_id: int) -> ResponseReturnValue:
 
     certificate = _certificate(certificate_id)
     check_url = url_for("shares.check", serial=certificate.serial, version=certificate.version,
+                        token=certificate.token or None,
                         _external=True)
     qr = segno.make(check_url, error="m").svg_data_uri(scale=3)
     pdf = render_pdf("shares/certificate_pdf.html", certificate=certificate, qr=qr,
@@ -280,17 +283,26 @@ def _contributed_parcels(certificate: Certificate) -> list[object]:
 
 
 @bp.route("/c/<serial>/<int:version>")
-def check(serial: str, version: int) -> ResponseReturnValue:
-    """Public: whether a printed certificate is the current version (no personal data)."""
+@bp.route("/c/<serial>/<int:version>/<token>")
+def check(serial: str, version: int, token: str = "") -> ResponseReturnValue:
+    """Public: whether a printed certificate is the current version, with what the paper says
+    (the household masked, the shares per class, the issue date) so an altered copy can be
+    compared. The address carries the certificate's random token: a serial alone finds
+    nothing (only certificates issued before tokens existed are found without one)."""
     certificate = db.session.scalar(sa.select(Certificate).where(
         Certificate.serial == serial, Certificate.version == version))
+    if certificate is not None and not hmac.compare_digest(certificate.token or "", token):
+        certificate = None
     if certificate is None:
         return render_template("shares/check.html", certificate=None, serial=serial,
                                version=version), 404
     latest = db.session.scalar(sa.select(sa.func.max(Certificate.version)).where(
         Certificate.serial == serial))
+    household = certificate.account.household
+    holder = mask_name(household.head_name) + "户" if household is not None else \
+        certificate.account.name
     return render_template("shares/check.html", certificate=certificate, serial=serial,
-                           version=version, latest=latest,
+                           version=version, latest=latest, holder=holder,
                            current=certificate.status is CertificateStatus.ISSUED)
 
 

@@ -267,7 +267,7 @@ CASES += [
     Case("roster export", "members.export_roster", "GET",
          lambda w: f"{HOUSEHOLDS}/export.xlsx", VIEW_MEMBERS_TDGF),
     Case("public certificate check", "shares.check", "GET",
-         lambda w: "/c/SHIAN-TDGF-00001/1", EVERYONE, public=True),
+         lambda w: f"/c/SHIAN-TDGF-00001/1/{w.certificate_token}", EVERYONE, public=True),
 ]
 
 PARTNERS = "/o/shian-tdgf/partners"
@@ -630,6 +630,8 @@ def build_world(by_name: Any, app: Flask) -> Any:
     certificates = {c.account.household_id: c.id for c in db.session.scalars(
         sa.select(Certificate))}
     by_name.member_certificate_id = certificates[member.id]
+    by_name.certificate_token = db.session.scalars(sa.select(Certificate.token).where(
+        Certificate.serial == "SHIAN-TDGF-00001", Certificate.version == 1)).one()
     by_name.share_class_id = db.session.scalars(sa.select(ShareOperation.share_class_id)).first()
     by_name.foreign_certificate_id = certificates[household.id]
     by_name.partner_id = db.session.scalars(sa.select(Partner.id)).first()

@@ -140,14 +140,28 @@ def test_holdings_page_totals_equal_the_register(client: FlaskClient, auth: Auth
     assert "这一天还没有人持股" in early
 
 
+def _check_url(serial: str, version: int) -> str:
+    from coopledger.shares.models import Certificate
+
+    token = db.session.scalars(sa.select(Certificate.token).where(
+        Certificate.serial == serial, Certificate.version == version)).one()
+    return f"/c/{serial}/{version}/{token}"
+
+
 def test_public_check_tells_current_from_cancelled(client: FlaskClient, session: Any) -> None:
-    current = client.get("/c/SHIAN-TDGF-00001/3").get_data(as_text=True)
+    current = client.get(_check_url("SHIAN-TDGF-00001", 3)).get_data(as_text=True)
     assert "这是现行有效的股权证" in current
     assert "陈大山" not in current
-    old = client.get("/c/SHIAN-TDGF-00001/1").get_data(as_text=True)
+    facts = current.split('id="certificate-facts"')[1].split("</dl>")[0]
+    assert "陈**户" in facts                     # the holder masked as elsewhere
+    assert "股" in facts                          # the shares per class, as printed
+    old = client.get(_check_url("SHIAN-TDGF-00001", 1)).get_data(as_text=True)
     assert "这一版已于" in old
     assert "现行为第 3 版" in old
     assert client.get("/c/SHIAN-TDGF-00001/9").status_code == 404
+    # a serial without its token, or with a guessed one, finds nothing
+    assert client.get("/c/SHIAN-TDGF-00001/3").status_code == 404
+    assert client.get("/c/SHIAN-TDGF-00001/3/guess").status_code == 404
 
 
 def test_member_downloads_only_their_own_certificate(client: FlaskClient, auth: Auth,
