@@ -459,13 +459,15 @@ def _load_organisations(rows: list[dict[str, Any]], report: LoadReport) -> None:
 
 
 def _load_users(rows: list[dict[str, Any]], password: str, report: LoadReport) -> None:
+    hashed: tuple[str, str] | None = None
     for row in rows:
         user = _one(User, User.username, row["username"])
         if user is None:
             user, _initial = auth_services.create_user(
                 username=row["username"], display_name=row["name"], password=password, by=None,
                 min_password_length=current_app.config["MIN_PASSWORD_LENGTH"],
-                must_change_password=False)
+                must_change_password=False, hashed=hashed)
+            hashed = (password, user.password_hash)
             for grant in row.get("roles", []):
                 auth_services.assign_role(
                     user, Role(grant["role"]),

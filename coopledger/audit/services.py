@@ -11,7 +11,9 @@ import enum
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+import sqlalchemy as sa
 from flask import has_request_context, request
+from sqlalchemy.orm import Session
 
 from coopledger.audit.models import AuditEvent
 from coopledger.dates import utcnow
@@ -62,7 +64,7 @@ def record(action: str, subject: object, *, by: User | None, before: dict[str, A
     The organisation and township are derived from the subject so that township auditors
     can filter their own part of the log.
     """
-    org, township = _scope_of(subject)
+    org_id, township_id = _scope_ids(subject)
     event = AuditEvent(
         at=utcnow(),
         actor_id=by.id if by is not None else None,
@@ -71,14 +73,38 @@ def record(action: str, subject: object, *, by: User | None, before: dict[str, A
         object_type=type(subject).__name__,
         object_id=str(getattr(subject, "id", "") or "") or None,
         object_label=(label if label is not None else str(subject))[:200],
-        organisation_id=org.id if org is not None else None,
-        township_id=township.id if township is not None else None,
+        organisation_id=org_id, township_id=township_id,
         before=before,
         after=after,
         client_address=request.remote_addr if has_request_context() else None,
     )
     db.session.add(event)
     return event
+
+
+@sa.event.listens_for(Session, "after_soft_rollback")
+def _forget_townships(session: Session, _previous: object) -> None:
+    """A rollback may undo organisations created in it: read their townships afresh."""
+    session.info.pop("audit_townships", None)
+
+
+def _scope_ids(subject: object) -> tuple[int | None, int | None]:
+    """The organisation and township of the subject, as ids. An organisation's township is
+    read once per session (it does not change), not through the subject's relationships on
+    every line."""
+    org_id = getattr(subject, "organisation_id", None) \
+        if not isinstance(subject, Organisation | Village | Township) else None
+    if isinstance(org_id, int):
+        townships: dict[int, int | None] = db.session.info.setdefault("audit_townships", {})
+        if org_id not in townships:
+            townships[org_id] = db.session.scalar(
+                sa.select(Village.township_id).join(Organisation,
+                                                    Organisation.village_id == Village.id)
+                .where(Organisation.id == org_id))
+        return org_id, townships[org_id]
+    org, township = _scope_of(subject)
+    return (org.id if org is not None else None,
+            township.id if township is not None else None)
 
 
 def _scope_of(subject: object) -> tuple[Organisation | None, Township | None]:

@@ -59,15 +59,18 @@ class ThrottlePolicy:
 
 def create_user(*, username: str, display_name: str, password: str | None, by: User | None,
                 min_password_length: int, must_change_password: bool = True,
-                ) -> tuple[User, str]:
-    """Create an account; returns it with its initial password (generated when not given)."""
+                hashed: tuple[str, str] | None = None) -> tuple[User, str]:
+    """Create an account; returns it with its initial password (generated when not given).
+    ``hashed`` is a (password, its argon2 hash) pair already computed for ``password`` (the
+    demo accounts share one printed password: hashing it once saves a second per account)."""
     username = username.strip().lower()
     if db.session.scalar(sa.select(User.id).where(User.username == username)) is not None:
         raise AccountError(N_("用户名“%(username)s”已被使用。"), username=username)
     initial = password or generate_password()
     rules.check_password_policy(initial, username=username, min_length=min_password_length)
     user = User(username=username, display_name=display_name.strip(),
-                password_hash=hash_password(initial), must_change_password=must_change_password,
+                password_hash=hashed[1] if hashed and hashed[0] == initial
+                else hash_password(initial), must_change_password=must_change_password,
                 is_active_account=True, created_at=utcnow())
     db.session.add(user)
     db.session.flush()

@@ -275,9 +275,9 @@ def bean_transaction(*, on: dt.date, number: int, narration: str, preparer: str,
 
 def voucher_transaction(voucher: Voucher) -> beans.BeanTransaction:
     """The beancount view of one posted voucher object."""
-    from coopledger.ledger.queries import bean_account_names
+    from coopledger.ledger.queries import bean_names_of
 
-    names = bean_account_names(voucher.organisation)
+    names = bean_names_of({line.account for line in voucher.lines})
     return bean_transaction(
         on=voucher.on, number=voucher.number or 0, narration=voucher.summary,
         preparer=voucher.preparer.username,
