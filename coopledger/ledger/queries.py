@@ -34,17 +34,10 @@ def accounts(org: Organisation) -> list[Account]:
         Account.organisation_id == org.id).order_by(Account.code)))
 
 
-def bean_names_of(chosen: Iterable[Account]) -> dict[int, str]:
-    """Beancount account names of the chosen accounts only (a voucher's), keyed by id: the
-    same names as ``bean_account_names`` without reading the whole chart."""
-    def path(account: Account) -> list[tuple[str, str]]:
-        return [*(path(account.parent) if account.parent else []), (account.code, account.name)]
-
-    return {a.id: beans.account_name(a.category.value, path(a)) for a in chosen}
-
-
-def bean_account_names(org: Organisation) -> dict[int, str]:
-    """Beancount account name of every account, keyed by id."""
+def bean_account_names(org: Organisation, *, only: Iterable[int] | None = None,
+                       ) -> dict[int, str]:
+    """Beancount account name of every account (or of the ids in ``only``: a voucher's, so a
+    posting does not name the whole chart), keyed by id. The chart is read in one query."""
     all_accounts = accounts(org)
     by_id = {a.id: a for a in all_accounts}
 
@@ -52,7 +45,8 @@ def bean_account_names(org: Organisation) -> dict[int, str]:
         parent = by_id.get(account.parent_id) if account.parent_id else None
         return [*(path(parent) if parent else []), (account.code, account.name)]
 
-    return {a.id: beans.account_name(a.category.value, path(a)) for a in all_accounts}
+    chosen = all_accounts if only is None else [by_id[i] for i in set(only) if i in by_id]
+    return {a.id: beans.account_name(a.category.value, path(a)) for a in chosen}
 
 
 @dataclass(frozen=True)

@@ -275,9 +275,10 @@ def bean_transaction(*, on: dt.date, number: int, narration: str, preparer: str,
 
 def voucher_transaction(voucher: Voucher) -> beans.BeanTransaction:
     """The beancount view of one posted voucher object."""
-    from coopledger.ledger.queries import bean_names_of
+    from coopledger.ledger.queries import bean_account_names
 
-    names = bean_names_of({line.account for line in voucher.lines})
+    names = bean_account_names(voucher.organisation,
+                               only=[line.account_id for line in voucher.lines])
     return bean_transaction(
         on=voucher.on, number=voucher.number or 0, narration=voucher.summary,
         preparer=voucher.preparer.username,
