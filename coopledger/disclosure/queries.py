@@ -1,10 +1,11 @@
-"""Reads about disclosures with a public meaning: which organisations publish."""
+"""Reads about disclosures with a public meaning: which organisations publish, the latest
+publication of each, a member's own questions."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
-from coopledger.disclosure.models import Disclosure, DisclosureState
+from coopledger.disclosure.models import Disclosure, DisclosureState, Question
 from coopledger.extensions import db
 from coopledger.orgs.models import Organisation, Township, Village
 
@@ -21,3 +22,20 @@ def publishing_organisations() -> list[tuple[Township, Village, Organisation]]:
         .where(Organisation.id.in_(published))
         .order_by(Township.name, Village.name, Organisation.name)).all()
     return [(t, v, o) for t, v, o in rows]
+
+
+def latest_publication(organisation_ids: list[int]) -> dict[int, Disclosure]:
+    """Each organisation's most recently published disclosure (for a member's home)."""
+    found: dict[int, Disclosure] = {}
+    for disclosure in db.session.scalars(sa.select(Disclosure).where(
+            Disclosure.organisation_id.in_(organisation_ids),
+            Disclosure.state == DisclosureState.PUBLISHED)
+            .order_by(Disclosure.published_at, Disclosure.id)):
+        found[disclosure.organisation_id] = disclosure
+    return found
+
+
+def questions_of(user_id: int, *, limit: int = 5) -> list[Question]:
+    """The user's own questions on publications, newest first, with their answers."""
+    return list(db.session.scalars(sa.select(Question).where(Question.asked_by_id == user_id)
+                                   .order_by(Question.asked_at.desc()).limit(limit)))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from flask import (
@@ -23,11 +23,17 @@ from coopledger.auth.roles import Role
 from coopledger.contracts.warnings import contract_warnings
 from coopledger.dates import today
 from coopledger.disclosure.calendar import warnings as disclosure_warnings
-from coopledger.disclosure.queries import publishing_organisations
+from coopledger.disclosure.queries import (
+    latest_publication,
+    publishing_organisations,
+    questions_of,
+)
+from coopledger.distribution.queries import member_lines
 from coopledger.extensions import db
 from coopledger.members.queries import my_households
 from coopledger.orgs import queries
 from coopledger.orgs.models import Organisation, Township, Village
+from coopledger.shares.queries import household_shares
 from coopledger.supervision.queries import findings_of
 from coopledger.web import me, safe_next
 
@@ -35,6 +41,25 @@ if TYPE_CHECKING:
     from flask.typing import ResponseReturnValue
 
 bp = Blueprint("home", __name__)
+
+
+def _member_year(user: User, households: list[Any]) -> dict[str, Any]:
+    """A member's year on one screen: shares today, the last plan's 保底 and dividend with its
+    payment state, each organisation's latest publication, answers to their questions."""
+    shares = {h.id: household_shares(h.id, today()) for h in households}
+    lines = member_lines([h.id for h in households])
+    latest_plan: dict[int, Any] = {}
+    for line in lines:   # newest year first: the first line of each household is its latest
+        latest_plan.setdefault(line.household_id or 0, line)
+    org_ids = sorted({m.organisation_id for h in households for m in h.memberships}
+                     | {a.organisation_id for a in user.assignments
+                        if a.role is Role.MEMBER and a.organisation_id is not None})
+    held_in = {int(getattr(item["account"], "organisation_id", 0))
+               for found in shares.values() for item in found}
+    orgs = {o.id: o for o in db.session.scalars(sa.select(Organisation).where(
+        Organisation.id.in_(sorted(held_in | set(org_ids)))))}
+    return {"shares": shares, "plans": latest_plan, "orgs": orgs,
+            "publications": latest_publication(org_ids), "questions": questions_of(user.id)}
 
 
 @bp.route("/favicon.ico")
@@ -60,6 +85,9 @@ def index() -> ResponseReturnValue:
         "is_member": user.has_role(Role.MEMBER),
         "my_households": my_households(user.id),
     }
+    households = my_households(user.id)
+    if households:
+        context["member_year"] = _member_year(user, households)
     days = int(current_app.config["CONTRACT_EXPIRY_WARNING_DAYS"])
     context["contract_warnings"] = {
         org.id: contract_warnings(org, today(), expiry_days=days)

@@ -21,7 +21,7 @@ from pypdf import PdfReader
 from coopledger.auth.models import RoleAssignment
 from coopledger.auth.roles import Role
 from coopledger.disclosure import rules, verification
-from coopledger.disclosure.models import Disclosure, DisclosureState
+from coopledger.disclosure.models import Disclosure, DisclosureState, Question
 from coopledger.extensions import db
 from coopledger.ledger import periods
 from coopledger.ledger.sample_books import PLACEHOLDER_PNG
@@ -422,3 +422,29 @@ def test_a_rewritten_snapshot_is_not_shown_and_does_not_verify(
     assert "一致：这是" not in verdict.replace("不一致：这是", "")
     problems = verify_book(stored.organisation).chain_errors
     assert any("no longer match what was published" in p for p in problems), problems
+
+
+def test_the_members_home_shows_the_year_on_one_screen(
+        client: FlaskClient, auth: Auth, quarter: Any) -> None:
+    """Shares today, the latest publication and the member's own question with its answer
+    (issue 18); the distribution line shows once a plan is approved (test_distribution_*)."""
+    disclosure = _publish(client, auth)
+    member = quarter.user("member")
+    db.session.add(RoleAssignment(user_id=member.id, role=Role.MEMBER,
+                                  organisation_id=quarter.org("shian-jjhzs").id))
+    db.session.commit()
+    auth.login("member")
+    client.post(f"{URL}/{disclosure.id}/questions", data={"question-text": "鱼塘租金何时到账？"})
+    auth.login("accountant")
+    question = db.session.scalars(sa.select(Question)).one()
+    client.post(f"{URL}/{disclosure.id}/questions/{question.id}/answer",
+                data={"answer-text": "已于三月五日到账。"})
+    auth.login("member")
+    home = client.get("/").get_data(as_text=True)
+    year = home.split('id="member-home"')[1]
+    assert "今天的股份" in year
+    assert "股" in year.split("今天的股份")[1].split("</dd>")[0]
+    assert disclosure.title in year                       # the latest publication
+    asked = year.split('id="my-questions"')[1].split("</ul>")[0]
+    assert "鱼塘租金何时到账？" in asked
+    assert "已于三月五日到账。" in asked

@@ -81,6 +81,10 @@ def test_the_member_sees_the_statement_only_once_the_plan_is_approved(
     assert ('<td>2024</td><td class="num">0.00</td><td class="num">0.00</td>'
             '<td class="num">2,590.00</td><td class="num">2,590.00</td>') in mine
     assert "贰仟伍佰玖拾元整" in mine
+    home = client.get("/").get_data(as_text=True).split('id="member-home"')[1]
+    assert "2024 年收益分配" in home                  # the year on the member's home screen
+    assert "合计 2,590.00" in home
+    assert "尚未兑付" in home
 
 
 def test_the_statement_check_is_public_masked_and_unforgeable(
