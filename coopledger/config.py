@@ -11,6 +11,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -70,6 +71,19 @@ def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
     app.config.setdefault("HUEY_SQLITE_PATH", str(instance / "jobs.db"))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance / "secret_key")
+    _trust_public_host(app)
+
+
+def _trust_public_host(app: Flask) -> None:
+    """When the deployment names its address (PUBLIC_URL set, not the default), requests for
+    any other Host are refused (Flask's TRUSTED_HOSTS; the machine itself may still ask), so
+    a forged Host header cannot reach links; links in QR codes and documents use PUBLIC_URL."""
+    if app.config.get("TRUSTED_HOSTS") is not None or \
+            app.config["PUBLIC_URL"] == DEFAULTS["PUBLIC_URL"]:
+        return
+    host = urlsplit(str(app.config["PUBLIC_URL"])).hostname
+    if host:
+        app.config["TRUSTED_HOSTS"] = [host, "localhost", "127.0.0.1"]
 
 
 def _instance_secret(path: Path) -> str:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from flask import jsonify, render_template, request
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import SecurityError
 
 from coopledger.errors import CoopLedgerError
 from coopledger.extensions import db
@@ -50,6 +51,8 @@ HTTP_MESSAGES = {
 
 def _http_error(err: HTTPException) -> ResponseReturnValue:
     code = err.code or 500
+    if isinstance(err, SecurityError):   # an untrusted Host: no page can be linked from it
+        return gettext(HTTP_MESSAGES[400]), 400, {"Content-Type": "text/plain; charset=utf-8"}
     return _render(code, gettext(HTTP_MESSAGES.get(code, HTTP_MESSAGES[400])))
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 from urllib.parse import urlsplit
 
-from flask import abort, flash, request
+from flask import abort, current_app, flash, request, url_for
 from flask_login import current_user
 
 from coopledger.errors import CoopLedgerError
@@ -153,3 +153,11 @@ def start_workbook_import(kind: str, org: Organisation, *, title: Callable[[str]
     db.session.commit()
     jobs.enqueue(job)
     return redirect(url_for("jobs.show", job_id=job.id))
+
+
+def public_url_for(endpoint: str, **values: Any) -> str:
+    """The absolute address of a page for links printed in QR codes and documents: always
+    PUBLIC_URL followed by the page's path, never the request's Host header (which a client
+    chooses), so the same document made on screen or in a worker points at the same place."""
+    base = str(current_app.config["PUBLIC_URL"]).rstrip("/")
+    return f"{base}{url_for(endpoint, **values)}"

@@ -54,6 +54,7 @@ from coopledger.web import (
     me,
     org_for,
     owned_or_404,
+    public_url_for,
     send_stored,
     start_workbook_import,
 )
@@ -210,7 +211,7 @@ def show(code: str, card_id: int) -> ResponseReturnValue:
         if card.method is rules.Method.STRAIGHT_LINE else []
     usage = db.session.scalars(sa.select(UsageEntry).where(UsageEntry.card_id == card.id)
                                .order_by(UsageEntry.year, UsageEntry.month)).all()
-    qr = segno.make(url_for("assets.show", code=code, card_id=card.id, _external=True),
+    qr = segno.make(public_url_for("assets.show", code=code, card_id=card.id),
                     error="m").svg_data_uri(scale=3)
     on = today()
     return render_template(
@@ -337,8 +338,8 @@ def labels(code: str) -> ResponseReturnValue:
     rows = db.session.scalars(sa.select(AssetCard).where(
         AssetCard.organisation_id == org.id, AssetCard.status != AssetStatus.DISPOSED)
         .order_by(AssetCard.number)).all()
-    tags = [(card, segno.make(url_for("assets.show", code=code, card_id=card.id,
-                                      _external=True), error="m").svg_data_uri(scale=2))
+    tags = [(card, segno.make(public_url_for("assets.show", code=code, card_id=card.id),
+                           error="m").svg_data_uri(scale=2))
             for card in rows]
     pdf = render_pdf("assets/labels_pdf.html", org=org, tags=tags)
     return Response(pdf, mimetype="application/pdf", headers={

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import segno
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request
 
 from coopledger.dates import today
 from coopledger.disclosure import rules, services, verification
@@ -22,6 +22,7 @@ from coopledger.disclosure.views import notice_response
 from coopledger.extensions import db
 from coopledger.formutil import read_upload
 from coopledger.orgs.models import Organisation
+from coopledger.web import public_url_for
 
 if TYPE_CHECKING:
     from flask.typing import ResponseReturnValue
@@ -56,7 +57,7 @@ def organisation(code: str) -> ResponseReturnValue:
                if row.state is not rules.CalendarState.NOT_DUE or row.versions]
     specials = sorted((d for d in published if d.topic), key=lambda d: (d.end, d.version),
                       reverse=True)
-    qr = segno.make(url_for("disclosure_public.organisation", code=code, _external=True),
+    qr = segno.make(public_url_for("disclosure_public.organisation", code=code),
                     error="m").svg_data_uri(scale=4)
     return render_template("disclosure/public_list.html", org=org, periods=periods,
                            specials=specials, superseded=superseded,

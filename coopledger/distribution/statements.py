@@ -21,7 +21,7 @@ from decimal import Decimal
 
 import segno
 import sqlalchemy as sa
-from flask import current_app, has_request_context, render_template, url_for
+from flask import current_app, render_template
 from pypdf import PdfReader, PdfWriter
 
 from coopledger.distribution import figures, rules
@@ -71,10 +71,8 @@ class Statement:
 
 
 def check_url(line: PlanLine) -> str:
-    """The public check of a statement: the request's host, or PUBLIC_URL in a worker."""
-    if has_request_context():
-        return url_for("distribution_public.check", line_id=line.id, code=check_code(line),
-                       _external=True)
+    """The public check of a statement, under PUBLIC_URL (the same on screen and in a worker,
+    never the request's Host header)."""
     base = str(current_app.config["PUBLIC_URL"]).rstrip("/")
     return f"{base}/d/{line.id}/{check_code(line)}"
 

@@ -45,7 +45,7 @@ from coopledger.shares.models import (
     ShareOperation,
 )
 from coopledger.spreadsheets import append_row
-from coopledger.web import apply_change, me, org_for, owned_or_404, send_stored
+from coopledger.web import apply_change, me, org_for, owned_or_404, public_url_for, send_stored
 
 if TYPE_CHECKING:
     from flask.typing import ResponseReturnValue
@@ -262,9 +262,8 @@ def certificate_pdf(certificate_id: int) -> ResponseReturnValue:
     import segno
 
     certificate = _certificate(certificate_id)
-    check_url = url_for("shares.check", serial=certificate.serial, version=certificate.version,
-                        token=certificate.token or None,
-                        _external=True)
+    check_url = public_url_for("shares.check", serial=certificate.serial,
+                               version=certificate.version, token=certificate.token or None)
     qr = segno.make(check_url, error="m").svg_data_uri(scale=3)
     pdf = render_pdf("shares/certificate_pdf.html", certificate=certificate, qr=qr,
                      household=certificate.account.household, check_url=check_url,
