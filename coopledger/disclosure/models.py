@@ -205,3 +205,22 @@ class Question(Model):
     disclosure: Mapped[Disclosure] = relationship(back_populates="questions")
     asked_by: Mapped[User] = relationship(foreign_keys=[asked_by_id])
     answered_by: Mapped[User | None] = relationship(foreign_keys=[answered_by_id])
+    # every answer given, oldest first: a changed answer is a new version, never overwritten
+    answers: Mapped[list[Answer]] = relationship(back_populates="question",
+                                                 order_by="Answer.id")
+
+
+class Answer(Model):
+    """One version of the answer to a question (质询答复), kept when it is changed."""
+
+    __tablename__ = "disclosure_answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(sa.ForeignKey("disclosure_questions.id"),
+                                             index=True)
+    text: Mapped[str] = mapped_column(sa.String(2000))
+    by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    question: Mapped[Question] = relationship(back_populates="answers")
+    by: Mapped[User] = relationship()

@@ -32,6 +32,7 @@ from coopledger.dates import today, utcnow
 from coopledger.disclosure import contents as generated
 from coopledger.disclosure import rules
 from coopledger.disclosure.models import (
+    Answer,
     Disclosure,
     DisclosureKind,
     DisclosurePost,
@@ -446,14 +447,21 @@ def ask(disclosure: Disclosure, text: str, *, by: User) -> Question:
 
 
 def answer(question: Question, text: str, *, by: User) -> Question:
-    """The accountant's answer, visible to the members and the township."""
+    """The accountant's answer, visible to the members and the township. A changed answer is
+    a new version (``Answer``): the earlier ones stay on the page and in the audit log."""
     if not text.strip():
         raise DisclosureError(N_("请填写答复内容。"))
+    lock(question)
+    before = question.answer
     question.answer = text.strip()[:2000]
     question.answered_by_id = by.id
     question.answered_at = utcnow()
+    db.session.add(Answer(question=question, text=question.answer, by_id=by.id,
+                          at=question.answered_at))
     db.session.flush()
-    record("disclosure.answer", question.disclosure, by=by, label=question.disclosure.title)
+    record("disclosure.answer", question.disclosure, by=by, label=question.disclosure.title,
+           before={"question": question.id, "answer": before} if before else None,
+           after={"question": question.id, "answer": question.answer})
     return question
 
 

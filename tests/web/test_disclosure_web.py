@@ -448,3 +448,31 @@ def test_the_members_home_shows_the_year_on_one_screen(
     asked = year.split('id="my-questions"')[1].split("</ul>")[0]
     assert "鱼塘租金何时到账？" in asked
     assert "已于三月五日到账。" in asked
+
+
+def test_a_changed_answer_is_a_new_version_and_the_first_stays(
+        client: FlaskClient, auth: Auth, quarter: Any) -> None:
+    disclosure = _publish(client, auth)
+    member = quarter.user("member")
+    db.session.add(RoleAssignment(user_id=member.id, role=Role.MEMBER,
+                                  organisation_id=quarter.org("shian-jjhzs").id))
+    db.session.commit()
+    auth.login("member")
+    client.post(f"{URL}/{disclosure.id}/questions", data={"question-text": "租金收了吗？"})
+    question = db.session.scalars(sa.select(Question)).one()
+    auth.login("accountant")
+    for text in ("已收。", "已于三月五日全额收到。"):
+        client.post(f"{URL}/{disclosure.id}/questions/{question.id}/answer",
+                    data={"answer-text": text})
+    db.session.expire_all()
+    kept = db.session.get_one(Question, question.id)
+    assert [a.text for a in kept.answers] == ["已收。", "已于三月五日全额收到。"]
+    assert kept.answer == "已于三月五日全额收到。"
+    page = client.get(f"{URL}/{disclosure.id}").get_data(as_text=True)
+    earlier = page.split('class="earlier-answers"')[1].split("</details>")[0]
+    assert "已收。" in earlier
+    from coopledger.audit.models import AuditEvent
+    changed = db.session.scalars(sa.select(AuditEvent).where(
+        AuditEvent.action == "disclosure.answer").order_by(AuditEvent.id)).all()[-1]
+    assert changed.before == {"question": question.id, "answer": "已收。"}
+    assert changed.after == {"question": question.id, "answer": "已于三月五日全额收到。"}
