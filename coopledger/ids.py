@@ -8,6 +8,8 @@ date; lowercase x is accepted on input and stored uppercase. Unified social cred
 from __future__ import annotations
 
 import datetime as dt
+import re
+from typing import Any
 
 from coopledger.errors import CoopLedgerError
 from coopledger.i18n import N_
@@ -95,3 +97,49 @@ def mask_name(value: str) -> str:
     suffix = "户" if value.endswith("户") and len(value) > 1 else ""
     name = value[:-1] if suffix else value
     return (name[:1] + "*" * max(0, len(name) - 1) + suffix) if name else value
+
+
+# Personal numbers in free text (issue 16): what may not be published or shown unmasked.
+_UNMASKED = re.compile(r"(?<![0-9])(?:[0-9]{17}[0-9Xx]|[0-9]{12,})(?![0-9])")
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789Xx")
+_DIGIT_GAP = re.compile(r"(?<=[0-9]) (?=[0-9])")     # card numbers written in groups
+# mobile 138 1234 5678 / 138-1234-5678, landline 0421-7654321 (hyphens only where phones have
+# them: "2025-03-000123" is a voucher link, not a number to mask)
+_PHONE = re.compile(r"(?<![0-9-])(?:1[3-9][0-9]-?[0-9]{4}-?[0-9]{4}|0[0-9]{2,3}-?[0-9]{7,8})"
+                    r"(?![0-9-])")
+
+
+def unmasked(text: str) -> list[str]:
+    """Personal numbers found in public text: 18-digit ID numbers, runs of 12 or more digits
+    (bank cards and accounts) and phone numbers (mobile 1xxxxxxxxxx, landline with its area
+    code), also when written with full-width digits or split by spaces or hyphens."""
+    plain = _DIGIT_GAP.sub("", text.translate(_FULL_WIDTH))
+    found = _UNMASKED.findall(plain)
+    phones = [n.replace("-", "") for n in _PHONE.findall(plain)]
+    return found + [n for n in phones if not any(n in f for f in found)]
+
+
+def masked_numbers(text: str) -> str:
+    """``text`` with every personal number (``unmasked``) cut to its first three and last two
+    digits (13812345678 → 138******78): for text taken from the books into a publication (a
+    voucher's 摘要, a sub-account's name), which cannot be rewritten once posted."""
+    found = unmasked(text)
+    if not found:
+        return text
+    plain = _DIGIT_GAP.sub("", text.translate(_FULL_WIDTH))
+    for number in sorted(found, key=len, reverse=True):
+        shown = number[:3] + "*" * (len(number) - 5) + number[-2:]
+        plain = re.sub("-?".join(re.escape(c) for c in number), shown, plain)
+    return plain
+
+
+def masked_json(value: Any) -> Any:
+    """A JSON value (an audit line's before and after) with every personal number in its
+    strings masked (``masked_numbers``), for readers without the right to see them."""
+    if isinstance(value, str):
+        return masked_numbers(value)
+    if isinstance(value, list):
+        return [masked_json(v) for v in value]
+    if isinstance(value, dict):
+        return {k: masked_json(v) for k, v in value.items()}
+    return value

@@ -15,7 +15,14 @@ from markupsafe import Markup
 
 from coopledger.auth.permissions import Action, can
 from coopledger.dates import BUSINESS_ZONE
-from coopledger.ids import mask_bank, mask_id, mask_name, mask_phone
+from coopledger.ids import (
+    mask_bank,
+    mask_id,
+    mask_name,
+    mask_phone,
+    masked_json,
+    masked_numbers,
+)
 from coopledger.money import amount_in_words, grouped, plain
 
 if TYPE_CHECKING:
@@ -56,7 +63,8 @@ def register_templating(app: Flask) -> None:
     app.jinja_env.filters.update(money=money, num=number, datetime=local_datetime, date=iso_date,
                                  upper_amount=amount_in_words, mask_id=mask_id,
                                  mask_bank=mask_bank, mask_phone=mask_phone,
-                                 mask_name=mask_name)
+                                 mask_name=mask_name, masked_json=masked_json,
+                                 masked_numbers=masked_numbers)
 
     def user_can(action: Action | str, subject: Subject = None) -> bool:
         return can(current_user, action, subject)

@@ -13,6 +13,7 @@ from coopledger.audit.queries import AuditFilter, audit_events_query
 from coopledger.dates import BUSINESS_ZONE
 from coopledger.extensions import db
 from coopledger.i18n import N_
+from coopledger.ids import masked_json
 from coopledger.jobs.registry import Progress, job_kind
 from coopledger.orgs.models import Organisation
 from coopledger.spreadsheets import append_row
@@ -45,18 +46,23 @@ def export_audit_log(params: dict[str, Any], progress: Progress, out_dir: Path) 
         events = {e.id: e for e in db.session.scalars(
             sa.select(AuditEvent).where(AuditEvent.id.in_(chunk)))}
         for event_id in chunk:
-            append_row(sheet, _row(events[event_id], org_names))
+            append_row(sheet, _row(events[event_id], org_names,
+                                   full=bool(params.get("full"))))
         progress((start + len(chunk)) * 100 // len(ids), N_("正在导出审计日志"))
     target = out_dir / "audit-log.xlsx"
     workbook.save(target)
     return target
 
 
-def _row(event: AuditEvent, org_names: dict[int, str]) -> list[str]:
+def _row(event: AuditEvent, org_names: dict[int, str], *, full: bool) -> list[str]:
+    """One line; personal numbers masked unless the exporter may see them (an admin)."""
+    def shown(value: Any) -> Any:
+        return value if full else masked_json(value)
+
     return [
         event.at.astimezone(BUSINESS_ZONE).strftime("%Y-%m-%d %H:%M:%S"),
-        event.actor_name, event.action, event.object_type, event.object_label,
+        event.actor_name, event.action, event.object_type, shown(event.object_label),
         org_names.get(event.organisation_id or 0, ""),
-        json.dumps(event.before, ensure_ascii=False) if event.before else "",
-        json.dumps(event.after, ensure_ascii=False) if event.after else "",
+        json.dumps(shown(event.before), ensure_ascii=False) if event.before else "",
+        json.dumps(shown(event.after), ensure_ascii=False) if event.after else "",
         event.client_address or ""]

@@ -58,7 +58,7 @@ def index() -> ResponseReturnValue:
                        error_out=False)
     args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template("audit/index.html", form=form, page=page, args=args,
-                           export_form=ConfirmForm())
+                           export_form=ConfirmForm(), full=user.is_admin)
 
 
 @bp.route("/export", methods=["POST"])
@@ -70,7 +70,8 @@ def export() -> ResponseReturnValue:
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for("audit.index"))
     _form, flt = _filter_form(user)
-    job = jobs.start_job(EXPORT_KIND, title=_("导出审计日志"), params=flt.as_params(), by=user,
+    job = jobs.start_job(EXPORT_KIND, title=_("导出审计日志"),
+                         params={**flt.as_params(), "full": user.is_admin}, by=user,
                          requires=Action.VIEW_AUDIT_LOG)
     db.session.commit()
     jobs.enqueue(job)

@@ -34,9 +34,9 @@ from coopledger.assets.resources import in_force, resources_of, state_on
 from coopledger.contracts.models import Contract, ContractStatus
 from coopledger.contracts.money_models import ContractPayment
 from coopledger.disclosure import cashflow
-from coopledger.disclosure.rules import ITEMISE_FROM, masked_numbers
+from coopledger.disclosure.rules import ITEMISE_FROM
 from coopledger.extensions import db
-from coopledger.ids import mask_name
+from coopledger.ids import mask_name, masked_numbers
 from coopledger.ledger import reports
 from coopledger.ledger.books import accounts_by_code
 from coopledger.ledger.models import (

@@ -1,7 +1,7 @@
 """The public side, no login: each organisation's publications (``/p/<org>``, also as a QR
 code for the notice board), one publication as a phone page, its notices (A4, A3), and the
 verification of a copy by upload or short code. Only published versions are ever shown; the
-contents carry no ID or bank numbers (``rules.unmasked`` is checked in the tests)."""
+contents carry no ID or bank numbers (``ids.unmasked`` is checked in the tests)."""
 
 from __future__ import annotations
 

@@ -3,7 +3,8 @@ write for a disclosure is refused with the place named; what comes from the book
 
 from __future__ import annotations
 
-from coopledger.disclosure.rules import masked_numbers, personal_numbers, unmasked
+from coopledger.disclosure.rules import personal_numbers
+from coopledger.ids import masked_json, masked_numbers, unmasked
 
 
 def test_numbers_are_found_however_they_are_written() -> None:
@@ -32,3 +33,11 @@ def test_what_people_wrote_is_named_place_by_place() -> None:
 def test_hyphenated_phones_are_masked_but_voucher_links_are_left() -> None:
     assert masked_numbers("王五 138-1234-5678") == "王五 138******78"
     assert unmasked("凭证 2025-03-000123 于 2025-03-05") == []
+
+
+def test_audit_values_are_masked_deep_inside() -> None:
+    before = {"phone": "13812345678", "persons": [{"id_number": "211322196001010011"}],
+              "amount": "12.50", "count": 3}
+    assert masked_json(before) == {"phone": "138******78",
+                                   "persons": [{"id_number": "211*************11"}],
+                                   "amount": "12.50", "count": 3}

@@ -9,6 +9,7 @@ import pytest
 
 from coopledger.disclosure import rules
 from coopledger.disclosure.rules import CalendarState, Frequency
+from coopledger.ids import unmasked
 
 D = dt.date
 
@@ -78,8 +79,8 @@ def test_the_hash_chain_holds_and_breaks_where_it_was_changed() -> None:
 def test_unmasked_finds_ids_and_long_digit_runs_only() -> None:
     text = ("张三 511623199001011234 账号 6228480412345678901 电话 138****5678 "
             "身份证 5116**********1234 金额 1234567.89 凭证 2025-03-000123")
-    assert rules.unmasked(text) == ["511623199001011234", "6228480412345678901"]
-    assert rules.unmasked("51162319900101123X") == ["51162319900101123X"]
+    assert unmasked(text) == ["511623199001011234", "6228480412345678901"]
+    assert unmasked("51162319900101123X") == ["51162319900101123X"]
 
 
 def test_periods_that_ended_before_the_books_opened_are_left_out() -> None:

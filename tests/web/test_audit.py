@@ -71,6 +71,29 @@ def test_auditor_sees_only_their_township_and_admin_sees_everything(
     assert "金石村测试记录" in page
 
 
+def test_the_auditor_reads_personal_numbers_masked_and_the_admin_in_full(
+        client: FlaskClient, auth: Auth, by_name: Any) -> None:
+    tdgf = by_name.org("shian-tdgf")
+    record("household.update", tdgf, by=None, label="陈大山户 13812345678",
+           before={"phone": "13912345678"},
+           after={"phone": "13812345678", "id_number": "211322196001010011"})
+    db.session.commit()
+    auth.login("auditor")
+    page = client.get("/audit/?action=household.update").get_data(as_text=True)
+    assert "138******78" in page
+    for number in ("13812345678", "13912345678", "211322196001010011"):
+        assert number not in page, number
+    auth.login("admin")
+    page = client.get("/audit/?action=household.update").get_data(as_text=True)
+    assert "211322196001010011" in page
+    from coopledger.audit.exports import _row
+    event = db.session.scalars(sa.select(AuditEvent).where(
+        AuditEvent.action == "household.update")).one()
+    masked = " ".join(_row(event, {}, full=False))
+    assert "13812345678" not in masked
+    assert "211*************11" in masked             # the XLSX export masks as the page does
+
+
 def test_filters_by_organisation_actor_and_beijing_day(
         client: FlaskClient, auth: Auth, by_name: Any) -> None:
     auth.login("admin")

@@ -23,6 +23,7 @@ from coopledger.auth.roles import Role
 from coopledger.disclosure import rules, verification
 from coopledger.disclosure.models import Disclosure, DisclosureState, Question
 from coopledger.extensions import db
+from coopledger.ids import unmasked
 from coopledger.ledger import periods
 from coopledger.ledger.sample_books import PLACEHOLDER_PNG
 from tests.conftest import Auth
@@ -115,9 +116,9 @@ def test_the_trail_publishes_a_verified_masked_notice(client: FlaskClient, auth:
         text = _pdf_text(content)
         assert disclosure.short_code in text
         assert "收到鱼塘租金" in text
-        assert rules.unmasked(text) == []
+        assert unmasked(text) == []
     for text in (public, page):
-        assert rules.unmasked(re.sub(r"<[^>]+>", " ", text)) == []
+        assert unmasked(re.sub(r"<[^>]+>", " ", text)) == []
     ok = client.post("/verify", data={"file": (io.BytesIO(a4), "notice.pdf")},
                      content_type="multipart/form-data").get_data(as_text=True)
     assert "一致：这是" in ok
@@ -392,7 +393,7 @@ def test_personal_numbers_are_refused_in_what_people_write_and_masked_from_the_b
     public = client.get(f"/p/shian-jjhzs/{published.id}").get_data(as_text=True)
     assert "付王五运费，电话138******78" in public       # the posted 摘要, masked
     assert "13812345678" not in public
-    assert rules.unmasked(re.sub(r"<[^>]+>", " ", public)) == []
+    assert unmasked(re.sub(r"<[^>]+>", " ", public)) == []
 
 
 def test_a_rewritten_snapshot_is_not_shown_and_does_not_verify(
