@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -219,28 +220,26 @@ def reject(code: str, voucher_id: int) -> ResponseReturnValue:
 @login_required
 def reverse(code: str, voucher_id: int) -> ResponseReturnValue:
     """Draft the red reversal of a posted voucher."""
-    _org, voucher = _load(code, voucher_id, Action.PREPARE_VOUCHERS)
-    form = DateActionForm()
-    if form.validate_on_submit() and form.on.data is not None:
-        on: dt.date = form.on.data
-        outcome = apply_change(lambda: vouchers.reverse_voucher(voucher, on=on, by=me()),
-                               _("已生成红字冲销凭证，请审核后记账，再录入正确的凭证。"))
-        if outcome.ok:
-            return redirect(url_for("vouchers.show", code=code, voucher_id=outcome.value.id))
-    return redirect(url_for("vouchers.show", code=code, voucher_id=voucher_id))
+    return _correcting(code, voucher_id, vouchers.reverse_voucher,
+                       _("已生成红字冲销凭证，请审核后记账，再录入正确的凭证。"))
 
 
 @bp.route("/<int:voucher_id>/correct-prior-year", methods=["POST"])
 @login_required
 def correct_prior_year(code: str, voucher_id: int) -> ResponseReturnValue:
     """Draft the 以前年度调整 of a posted voucher of a closed year."""
+    return _correcting(code, voucher_id, vouchers.correct_prior_year,
+                       _("已生成以前年度调整凭证（损益部分记入未分配收益），请审核后记账，再录入正确的凭证。"))
+
+
+def _correcting(code: str, voucher_id: int, draft: Callable[..., Voucher],
+                done: str) -> ResponseReturnValue:
+    """Draft the voucher that corrects a posted one on the posted date, then open it."""
     _org, voucher = _load(code, voucher_id, Action.PREPARE_VOUCHERS)
     form = DateActionForm()
     if form.validate_on_submit() and form.on.data is not None:
         on: dt.date = form.on.data
-        outcome = apply_change(
-            lambda: vouchers.correct_prior_year(voucher, on=on, by=me()),
-            _("已生成以前年度调整凭证（损益部分记入未分配收益），请审核后记账，再录入正确的凭证。"))
+        outcome = apply_change(lambda: draft(voucher, on=on, by=me()), done)
         if outcome.ok:
             return redirect(url_for("vouchers.show", code=code, voucher_id=outcome.value.id))
     return redirect(url_for("vouchers.show", code=code, voucher_id=voucher_id))

@@ -425,19 +425,24 @@ def test_a_rewritten_snapshot_is_not_shown_and_does_not_verify(
     assert any("no longer match what was published" in p for p in problems), problems
 
 
+def _asked(client: FlaskClient, auth: Auth, world: Any,
+           text: str) -> tuple[Disclosure, Question]:
+    """The quarter published, the member (a member of 石安村 too) asks ``text`` on it."""
+    disclosure = _publish(client, auth)
+    db.session.add(RoleAssignment(user_id=world.user("member").id, role=Role.MEMBER,
+                                  organisation_id=world.org("shian-jjhzs").id))
+    db.session.commit()
+    auth.login("member")
+    client.post(f"{URL}/{disclosure.id}/questions", data={"question-text": text})
+    return disclosure, db.session.scalars(sa.select(Question)).one()
+
+
 def test_the_members_home_shows_the_year_on_one_screen(
         client: FlaskClient, auth: Auth, quarter: Any) -> None:
     """Shares today, the latest publication and the member's own question with its answer
     (issue 18); the distribution line shows once a plan is approved (test_distribution_*)."""
-    disclosure = _publish(client, auth)
-    member = quarter.user("member")
-    db.session.add(RoleAssignment(user_id=member.id, role=Role.MEMBER,
-                                  organisation_id=quarter.org("shian-jjhzs").id))
-    db.session.commit()
-    auth.login("member")
-    client.post(f"{URL}/{disclosure.id}/questions", data={"question-text": "鱼塘租金何时到账？"})
+    disclosure, question = _asked(client, auth, quarter, "鱼塘租金何时到账？")
     auth.login("accountant")
-    question = db.session.scalars(sa.select(Question)).one()
     client.post(f"{URL}/{disclosure.id}/questions/{question.id}/answer",
                 data={"answer-text": "已于三月五日到账。"})
     auth.login("member")
@@ -453,14 +458,7 @@ def test_the_members_home_shows_the_year_on_one_screen(
 
 def test_a_changed_answer_is_a_new_version_and_the_first_stays(
         client: FlaskClient, auth: Auth, quarter: Any) -> None:
-    disclosure = _publish(client, auth)
-    member = quarter.user("member")
-    db.session.add(RoleAssignment(user_id=member.id, role=Role.MEMBER,
-                                  organisation_id=quarter.org("shian-jjhzs").id))
-    db.session.commit()
-    auth.login("member")
-    client.post(f"{URL}/{disclosure.id}/questions", data={"question-text": "租金收了吗？"})
-    question = db.session.scalars(sa.select(Question)).one()
+    disclosure, question = _asked(client, auth, quarter, "租金收了吗？")
     auth.login("accountant")
     for text in ("已收。", "已于三月五日全额收到。"):
         client.post(f"{URL}/{disclosure.id}/questions/{question.id}/answer",
