@@ -47,8 +47,9 @@ from coopledger.ledger.models import (
     VoucherLine,
     VoucherState,
 )
+from coopledger.ledger.queries import movements as ledger_movements
 from coopledger.ledger.standards import STANDARDS
-from coopledger.money import ZERO, amount_in_words, figure, from_fen, plain
+from coopledger.money import ZERO, amount_in_words, figure, plain
 from coopledger.orgs.models import Organisation
 
 
@@ -93,27 +94,13 @@ def _categories(org: Organisation, chart: dict[str, Account]) -> dict[int, tuple
     return result
 
 
-def _counterparty(account: Account, chart: dict[str, Account]) -> str:
+def _counterparty(account: Account) -> str:
     """The sub-account's name of a 往来, loan or other liability or equity account (the member,
     partner or bank); income and expense sub-accounts are kinds of spending, not parties."""
     if account.parent_id is None or account.category in (Category.INCOME, Category.EXPENSE,
                                                          Category.COST):
         return ""
     return account.name
-
-
-def _cash_balance(org: Organisation, cash_ids: list[int], start: dt.date,
-                  end: dt.date) -> Decimal:
-    """Cash and bank at the start of the period: everything posted before it, and the
-    opening-balance vouchers dated in it (期初 by nature)."""
-    fen = sa.type_coerce(VoucherLine.debit, sa.BigInteger) - sa.type_coerce(
-        VoucherLine.credit, sa.BigInteger)
-    total = db.session.scalar(
-        sa.select(sa.func.coalesce(sa.func.sum(fen), 0))
-        .where(VoucherLine.organisation_id == org.id, VoucherLine.posted.is_(True),
-               VoucherLine.account_id.in_(cash_ids), VoucherLine.on <= end,
-               sa.or_(VoucherLine.on < start, VoucherLine.opening.is_(True))))
-    return from_fen(int(total or 0))
 
 
 def _item(item: cashflow.Item) -> dict[str, str]:
@@ -130,7 +117,7 @@ def cash_flow(org: Organisation, start: dt.date, end: dt.date, *,
     支出, 期末 in figures and 大写) that ties to the cash and bank balances."""
     standard = STANDARDS[org.standard]
     chart = accounts_by_code(org)
-    cash_ids = [a.id for a in chart.values() if a.code.startswith((standard.cash, standard.bank))]
+    cash_ids = {a.id for a in chart.values() if a.code.startswith((standard.cash, standard.bank))}
     categories = _categories(org, chart)
     by_id = {a.id: a for a in chart.values()}
     rows = db.session.execute(
@@ -139,19 +126,22 @@ def cash_flow(org: Organisation, start: dt.date, end: dt.date, *,
                VoucherLine.closing.is_(False), VoucherLine.on >= start, VoucherLine.on <= end,
                Voucher.kind != VoucherKind.OPENING)
         .order_by(VoucherLine.on, Voucher.number, VoucherLine.line_no)).all()
-    entries: dict[int, cashflow.Entry] = {}
+    vouchers: dict[int, Voucher] = {}
+    postings: dict[int, list[cashflow.Posting]] = {}
     for line, voucher in rows:
         account = by_id[line.account_id]
         category, rank = categories[account.id]
-        posting = cashflow.Posting(
+        vouchers[voucher.id] = voucher
+        postings.setdefault(voucher.id, []).append(cashflow.Posting(
             is_cash=account.id in cash_ids, category=category, rank=rank,
-            counterparty=_counterparty(account, chart), summary=line.summary,
-            debit=line.debit, credit=line.credit)
-        held = entries.get(voucher.id)
-        entries[voucher.id] = cashflow.Entry(
-            voucher.on, voucher.label, (*(held.postings if held else ()), posting))
-    moved = cashflow.movements(entries.values())
-    opening = _cash_balance(org, cash_ids, start, end)
+            counterparty=_counterparty(account), summary=line.summary,
+            debit=line.debit, credit=line.credit))
+    moved = cashflow.movements(
+        cashflow.Entry(vouchers[vid].on, vouchers[vid].label, tuple(found))
+        for vid, found in postings.items())
+    # 期初 as the ledger counts it: before the period, and the 建账 voucher dated in it
+    balances = ledger_movements(org, start, end)
+    opening = sum((balances[i].opening for i in cash_ids if i in balances), ZERO)
     receipts, payments = moved.total(cashflow.RECEIPT), moved.total(cashflow.PAYMENT)
     closing = opening + receipts - payments
     totals = {"opening": opening, "receipts": receipts, "payments": payments,
