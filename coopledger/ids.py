@@ -109,11 +109,16 @@ _PHONE = re.compile(r"(?<![0-9-])(?:1[3-9][0-9]-?[0-9]{4}-?[0-9]{4}|0[0-9]{2,3}-
                     r"(?![0-9-])")
 
 
+def _plain(text: str) -> str:
+    """Full-width digits as ASCII, and digits written in groups joined."""
+    return _DIGIT_GAP.sub("", text.translate(_FULL_WIDTH))
+
+
 def unmasked(text: str) -> list[str]:
     """Personal numbers found in public text: 18-digit ID numbers, runs of 12 or more digits
     (bank cards and accounts) and phone numbers (mobile 1xxxxxxxxxx, landline with its area
     code), also when written with full-width digits or split by spaces or hyphens."""
-    plain = _DIGIT_GAP.sub("", text.translate(_FULL_WIDTH))
+    plain = _plain(text)
     found = _UNMASKED.findall(plain)
     phones = [n.replace("-", "") for n in _PHONE.findall(plain)]
     return found + [n for n in phones if not any(n in f for f in found)]
@@ -126,7 +131,7 @@ def masked_numbers(text: str) -> str:
     found = unmasked(text)
     if not found:
         return text
-    plain = _DIGIT_GAP.sub("", text.translate(_FULL_WIDTH))
+    plain = _plain(text)
     for number in sorted(found, key=len, reverse=True):
         shown = number[:3] + "*" * (len(number) - 5) + number[-2:]
         plain = re.sub("-?".join(re.escape(c) for c in number), shown, plain)
