@@ -6,10 +6,12 @@
 - 合作社: the volume part (≥ 60 %) is split by each member household's transaction volume, the
   rest by weight (capital and quantified reserve shares held in the register); the 其他 item
   is the conversion into member capital (转为成员出资), split by the same weights and not paid.
-- 土地股份合作社: each household's 保底 is its contributed 亩-days × the rate ÷ the days of the
+- 土地股份合作社: each household's 保底 is the 亩-days of the land it holds the land shares of
+  (moved by inheritance, transfer and gift, ``guarantee_rules``) × the rate ÷ the days of the
   year, shown as paid during the year; the member distribution (second round) is split by
   weight, the collective's 集体股 included.
-Holders who left are paid for the days they held; heirs hold what the register gave them;
+Holders who left are paid for the days they held; heirs hold what the register gave them, and a
+holder whose shares were inherited is paid through the heir's household;
 pledged shares are noted on the line and paid to the holder.
 """
 
@@ -21,7 +23,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from coopledger.distribution import figures, rules
+from coopledger.distribution import figures, guarantee_rules, rules
 from coopledger.distribution.models import Entitlement, Mode, Plan, PlanLine
 from coopledger.extensions import db
 from coopledger.i18n import N_
@@ -37,6 +39,7 @@ from coopledger.shares.models import (
 )
 
 FOUR = Decimal("0.0001")
+NO_LAND = guarantee_rules.LandHeld(Decimal(0), Decimal(0))
 
 
 def _notes(plan: Plan, accounts: dict[int, ShareAccount]) -> dict[int, list[str]]:
@@ -116,8 +119,8 @@ def compute_lines(plan: Plan) -> list[PlanLine]:
     """Replace the plan's lines with freshly computed ones; returns them."""
     org = plan.organisation
     year_days = rules.days_in_year(plan.year)
-    held = rules.share_days(figures.register_ops(org), plan.year,
-                            record_date=plan.record_date)
+    register = figures.register_ops(org)
+    held = rules.share_days(register, plan.year, record_date=plan.record_date)
     class_weight = {w.share_class_id: w.weight for w in plan.weights}
     accounts = {a.id: a for a in db.session.scalars(sa.select(ShareAccount).where(
         ShareAccount.organisation_id == org.id))}
@@ -133,7 +136,7 @@ def compute_lines(plan: Plan) -> list[PlanLine]:
         shares[account_id] = shares.get(account_id, Decimal(0)) + h.on_record_date
         days[account_id] = days.get(account_id, Decimal(0)) + h.share_days
         days_held[account_id] = max(days_held.get(account_id, 0), h.days)
-    land = figures.area_days(org, plan.year) if plan.mode is Mode.LAND_SHARE else {}
+    land = figures.land_held(org, plan.year) if plan.mode is Mode.LAND_SHARE else {}
     volume = figures.volumes(org, plan.year) if plan.mode is Mode.COOPERATIVE else {}
     by_household = {a.household_id: a.id for a in accounts.values() if a.household_id}
     for household_id in [*land, *volume]:
@@ -167,19 +170,24 @@ def compute_lines(plan: Plan) -> list[PlanLine]:
     returns = rules.split(volume_pool, {a: volumes_by_account.get(a, ZERO) for a in order},
                           order=order)
     notes = _notes(plan, accounts)
+    heir_of = guarantee_rules.heirs(register)
     plan.lines.clear()
     db.session.flush()
     for account_id in sorted(order, key=order.__getitem__):
         account = accounts[account_id]
-        area, area_weighted = land.get(account.household_id or 0, (Decimal(0), Decimal(0)))
-        guarantee = rules.Guarantee(area_weighted, plan.guarantee_per_mu, year_days=year_days)
+        land_line = land.get(account.household_id or 0, NO_LAND)
+        guarantee = rules.Guarantee(land_line.area_days, plan.guarantee_per_mu,
+                                    year_days=year_days)
+        payee = accounts.get(heir_of.get(account_id, account_id), account)
         line = PlanLine(
             seq=order[account_id] + 1, share_account_id=account_id,
-            household_id=account.household_id, holder=account.name, payee=account.name,
+            household_id=account.household_id, holder=account.name, payee=payee.name,
+            payee_household_id=payee.household_id,
             shares=shares.get(account_id, Decimal(0)).quantize(FOUR),
             share_days=days.get(account_id, Decimal(0)).quantize(FOUR),
             days_held=days_held.get(account_id, 0),
-            weight=weights[account_id].quantize(FOUR), area=area.quantize(FOUR),
+            weight=weights[account_id].quantize(FOUR),
+            area=land_line.area_at_end.quantize(FOUR),
             volume=volumes_by_account.get(account_id, ZERO),
             guarantee_due=guarantee.due, guarantee_paid=guarantee.due,
             by_volume=returns[account_id], dividend=dividends[account_id],

@@ -16,6 +16,7 @@ from openpyxl.styles import Font
 
 from coopledger.distribution.models import Plan, PlanLine
 from coopledger.ids import mask_bank
+from coopledger.members.models import Household
 from coopledger.money import figure
 from coopledger.spreadsheets import append_row, csv_row
 
@@ -24,8 +25,13 @@ HEADERS = ("序号", "户名/持股人", "收款人", "开户银行", "银行账
            "已付", "兑付日期", "备注")
 
 
+def _paid_household(line: PlanLine) -> Household | None:
+    """The household the money goes to: the heir's when the holder's shares were inherited."""
+    return line.payee_household or line.household
+
+
 def _bank(line: PlanLine) -> tuple[str, str]:
-    household = line.household
+    household = _paid_household(line)
     if household is None:
         return "", ""
     return household.bank_name, household.bank_account
@@ -60,17 +66,19 @@ def payout_xlsx(plan: Plan, *, full: bool) -> bytes:
 def bank_batch_csv(plan: Plan) -> bytes:
     """The unpaid household lines with an amount, as a bank batch transfer file.
 
-    The payee is the person on the bank account (the household head), as a bank matches
-    names, not "吴六户"; the collective's 集体股 line is left out: it is booked as an internal
-    transfer, not paid into a villager's account (the payout list keeps every line).
+    The payee is the person on the bank account (the household head — of the heir's household
+    when the holder's shares were inherited), as a bank matches names, not "吴六户"; the
+    collective's 集体股 line is left out: it is booked as an internal transfer, not paid into a
+    villager's account (the payout list keeps every line).
     """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(csv_row(["序号", "收款人", "开户银行", "银行账号", "金额", "用途"]))
     for line in plan.lines:
-        if line.unpaid <= 0 or line.household is None:
+        household = _paid_household(line)
+        if line.unpaid <= 0 or household is None:
             continue
         bank_name, account = _bank(line)
-        writer.writerow(csv_row([line.seq, line.household.head_name, bank_name, account,
+        writer.writerow(csv_row([line.seq, household.head_name, bank_name, account,
                                  figure(line.unpaid), f"{plan.year}年收益分配"]))
     return ("\ufeff" + out.getvalue()).encode("utf-8")

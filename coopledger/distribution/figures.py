@@ -1,5 +1,6 @@
 """What a distribution reads from other domains: the closed year's figures from the posted
-ledger, the dated share register, contributed land per household, and members' volumes.
+ledger, the dated share register, the land each household earns 保底 on (moved with the land
+shares), and members' volumes.
 
 The year's result is income minus expenses posted in the year, leaving out the year-end
 closing vouchers. 年初未分配 is the posted balance of 未分配收益/未分配盈余 at the end of the
@@ -19,6 +20,8 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from coopledger.distribution import guarantee_rules
+from coopledger.distribution.guarantee_rules import LandHeld, Spell
 from coopledger.distribution.models import MemberVolume
 from coopledger.distribution.rules import DistributionError, Sources
 from coopledger.extensions import db
@@ -31,7 +34,13 @@ from coopledger.members.models import Contribution, Parcel
 from coopledger.money import ZERO, from_fen
 from coopledger.orgs.models import Organisation
 from coopledger.shares import rules as share_rules
-from coopledger.shares.models import OperationState, ShareOperation
+from coopledger.shares.models import (
+    OperationState,
+    ShareAccount,
+    ShareClass,
+    ShareKind,
+    ShareOperation,
+)
 
 
 def check_year_closed(org: Organisation, year: int) -> None:
@@ -113,22 +122,25 @@ def register_ops(org: Organisation) -> list[share_rules.Op]:
                 ShareOperation.state == OperationState.DONE))]
 
 
-def area_days(org: Organisation, year: int) -> dict[int, tuple[Decimal, Decimal]]:
-    """Per household: (area contributed at the end of the year, 亩 × days contributed)."""
-    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    rows = db.session.execute(
-        sa.select(Parcel.household_id, Parcel.area, Contribution.contributed_on,
-                  Contribution.withdrawn_on).join(Contribution).where(
-            Contribution.organisation_id == org.id, Contribution.contributed_on <= last,
-            sa.or_(Contribution.withdrawn_on.is_(None), Contribution.withdrawn_on >= first)))
-    found: dict[int, tuple[Decimal, Decimal]] = {}
-    for household_id, area, since, until in rows:
-        start, end = max(since, first), min(until or last, last)
-        days = (end - start).days + 1
-        held, weighted = found.get(household_id, (Decimal(0), Decimal(0)))
-        at_end = area if until is None or until >= last else Decimal(0)
-        found[household_id] = (held + at_end, weighted + area * days)
-    return found
+def land_held(org: Organisation, year: int) -> dict[int, LandHeld]:
+    """Per household: the 亩 it earns 保底 on in the year — contributed land, moved with the
+    land shares by inheritance, transfer and gift (``guarantee_rules.land_held``)."""
+    last = dt.date(year, 12, 31)
+    spells = [Spell(parcel, household, area, since, until) for parcel, household, area, since,
+              until in db.session.execute(
+                  sa.select(Parcel.id, Parcel.household_id, Parcel.area,
+                            Contribution.contributed_on, Contribution.withdrawn_on)
+                  .join(Contribution).where(Contribution.organisation_id == org.id,
+                                            Contribution.contributed_on <= last))]
+    land_class = db.session.scalar(sa.select(ShareClass.id).where(
+        ShareClass.organisation_id == org.id, ShareClass.kind == ShareKind.LAND))
+    ops = [op for op in register_ops(org) if op.share_class == land_class]
+    household_of: dict[int, int] = {
+        account: household or 0 for account, household in db.session.execute(
+            sa.select(ShareAccount.id, ShareAccount.household_id).where(
+                ShareAccount.organisation_id == org.id,
+                ShareAccount.household_id.is_not(None)))}
+    return guarantee_rules.land_held(spells, ops, household_of, year)
 
 
 def volumes(org: Organisation, year: int) -> dict[int, Decimal]:

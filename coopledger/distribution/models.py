@@ -213,6 +213,9 @@ class PlanLine(Model):
     household_id: Mapped[int | None] = mapped_column(sa.ForeignKey("households.id"), index=True)
     holder: Mapped[str] = mapped_column(sa.String(120))
     payee: Mapped[str] = mapped_column(sa.String(200), default="")
+    # The household paid: the holder's own, or the heir's when the holder's shares were
+    # inherited (a dead person's household is never paid; guarantee_rules.heirs).
+    payee_household_id: Mapped[int | None] = mapped_column(sa.ForeignKey("households.id"))
     shares: Mapped[Decimal] = mapped_column(sa.Numeric(18, 4), default=Decimal(0))
     share_days: Mapped[Decimal] = mapped_column(sa.Numeric(20, 4), default=Decimal(0))
     days_held: Mapped[int] = mapped_column(default=0)
@@ -233,7 +236,8 @@ class PlanLine(Model):
 
     plan: Mapped[Plan] = relationship(back_populates="lines")
     share_account: Mapped[ShareAccount] = relationship()
-    household: Mapped[Household | None] = relationship()
+    household: Mapped[Household | None] = relationship(foreign_keys=[household_id])
+    payee_household: Mapped[Household | None] = relationship(foreign_keys=[payee_household_id])
     payment_voucher: Mapped[Voucher | None] = relationship()
 
     @property

@@ -31,6 +31,7 @@ from coopledger.i18n import N_
 from coopledger.ledger import vouchers
 from coopledger.ledger.attachments import store_scan
 from coopledger.ledger.models import Voucher, VoucherState
+from coopledger.ledger.standards import STANDARDS
 from coopledger.locking import lock
 from coopledger.money import ZERO, round_money
 from coopledger.orgs.models import Organisation
@@ -303,6 +304,8 @@ def pay(plan: Plan, line_ids: list[int], *, on: dt.date, cash_code: str, by: Use
 
     if cash_code not in {a.code for a in cash_accounts(plan.organisation)}:
         raise DistributionError(N_("请选择库存现金或银行存款下的末级科目。"))
+    if cash_code.startswith(STANDARDS[plan.organisation.standard].bank):
+        _check_payout_accounts(chosen)
     voucher = vouchers.save_voucher(
         plan.organisation, voucher=None, on=on, attachment_count=1, by=by,
         lines=booking.payment_lines(plan.organisation.standard, by_volume=by_volume,
@@ -316,6 +319,23 @@ def pay(plan: Plan, line_ids: list[int], *, on: dt.date, cash_code: str, by: Use
            after={"lines": len(chosen), "amount": str(by_volume + by_shares),
                   "voucher": voucher.id})
     return voucher
+
+
+def _check_payout_accounts(lines: list[PlanLine]) -> None:
+    """A bank payment needs the paid household's account (the heir's for an inherited
+    holding): without one the money has nowhere to go, so it is refused and the household
+    named — pay it in cash, or record the account first."""
+    for line in lines:
+        paid = line.payee_household or line.household
+        if paid is not None and not paid.bank_account.strip():
+            if paid is not line.household:
+                raise DistributionError(
+                    N_("%(holder)s 的股份已由 %(payee)s 继承，应付给继承人；%(payee)s 还没有登记"
+                       "收款银行账户：请先在农户资料里登记，或改用现金兑付。"),
+                    holder=line.holder, payee=line.payee)
+            raise DistributionError(
+                N_("%(holder)s 还没有登记收款银行账户：请先在农户资料里登记，或改用现金兑付。"),
+                holder=line.holder)
 
 
 def new_version(plan: Plan, *, reason: str, by: User | None) -> Plan:

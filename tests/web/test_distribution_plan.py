@@ -328,3 +328,50 @@ def test_last_years_distribution_booked_this_year_is_counted_once(by_name: Any,
     assert (second.year_result, second.opening_retained) == (D("44000.00"), D("24359.20"))
     assert second.reserve == D("8800.00")
     assert second.distributable == D("68359.20")
+
+
+def test_guarantee_follows_inherited_land_shares_by_days_and_the_heir_is_paid(
+        org: Organisation, by_name: Any, tmp_path: Path) -> None:
+    """张福生户 (3.10 亩, 3.10 land shares) dies; 刘秀珍户 inherits from 2024-07-16: 保底
+    800 元/亩 over 366 days is 3.1 × 800 × 197 / 366 = 1,334.86 for 张福生户 and
+    × 169 / 366 = 1,145.14 more for 刘秀珍户 (1,280.00 of her own 1.60 亩 → 2,425.14), not
+    2,480.00 and 0. 张福生户's money goes to the heir's household and account; a bank payment
+    to an heir without an account is refused, naming whom to pay."""
+    from coopledger.distribution import exports
+    from coopledger.members.models import Household
+    from coopledger.shares import services as shares
+    from coopledger.shares.models import OperationKind, ShareKind
+
+    def household(head: str) -> Household:
+        return db.session.scalars(sa.select(Household).where(Household.head_name == head)).one()
+
+    land = shares.class_of(org, ShareKind.LAND)
+    today = dt.date(2026, 6, 1)
+    op = shares.request(org, kind=OperationKind.INHERIT, share_class=land,
+                        source=shares.household_account(org, household("张福生")),
+                        target=shares.household_account(org, household("刘秀珍")),
+                        quantity=D("3.10"), on=dt.date(2024, 7, 16), today=today, by=None,
+                        document="继承公证书")
+    shares.approve(op, today=today, by=None)
+    shares.complete(op, today=today, by=None)
+    accountant = by_name.user("accountant")
+    plan = services.create_plan(org, 2024, DATA, by=accountant)
+    lines = {line.holder: line for line in plan.lines}
+    dead, heir = lines["张福生户"], lines["刘秀珍户"]
+    assert (dead.area, dead.guarantee_due) == (D("0.0000"), D("1334.86"))
+    assert (heir.area, heir.guarantee_due) == (D("4.7000"), D("2425.14"))
+    assert sum((line.guarantee_due for line in plan.lines), D(0)) == D("9376.00")
+    assert (dead.payee, dead.payee_household) == ("刘秀珍户", household("刘秀珍"))
+    assert "继承人继承：刘秀珍户" in dead.note
+    heir_household = household("刘秀珍")
+    heir_household.bank_name, heir_household.bank_account = "农业银行", "6228480400056789012"
+    rows = exports.bank_batch_csv(plan).decode("utf-8-sig").splitlines()
+    dead_row = next(row for row in rows if row.startswith(f"{dead.seq},"))
+    assert dead_row.split(",")[1:4] == ["刘秀珍", "农业银行", "6228480400056789012"]
+    approve_plan(plan, by=accountant, storage=tmp_path)
+    heir_household.bank_account = ""
+    with pytest.raises(DistributionError, match="已由 刘秀珍户 继承，应付给继承人"):
+        services.pay(plan, [dead.id], on=dt.date(2025, 3, 1), cash_code="102", by=accountant)
+    voucher = services.pay(plan, [dead.id], on=dt.date(2025, 3, 1), cash_code="101",
+                           by=accountant)
+    assert dead.paid == dead.total and voucher.id == dead.payment_voucher_id
