@@ -126,6 +126,7 @@ def _setup_blueprints(app: Flask) -> None:
     from coopledger.disclosure.public_views import bp as disclosure_public_bp
     from coopledger.disclosure.views import bp as disclosure_bp
     from coopledger.distribution import statement_job  # registers the statements job kind
+    from coopledger.distribution.guarantees import voucher_origin as guarantee_voucher_origin
     from coopledger.distribution.public_views import bp as distribution_public_bp
     from coopledger.distribution.views import bp as distribution_bp
     from coopledger.home.views import bp as home_bp
@@ -143,6 +144,7 @@ def _setup_blueprints(app: Flask) -> None:
 
     register(voucher_origin)
     register(asset_voucher_origin)
+    register(guarantee_voucher_origin)
     from coopledger.disclosure.services import refuse_reopening_published
     from coopledger.ledger.periods import REOPEN_GUARDS
 

@@ -23,7 +23,7 @@ from coopledger.ids import (
     masked_json,
     masked_numbers,
 )
-from coopledger.money import amount_in_words, grouped, plain
+from coopledger.money import amount_in_words, figure, grouped, plain
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -37,6 +37,14 @@ def money(value: Decimal | str | None) -> str:
     if value is None or value == "":
         return ""
     return grouped(Decimal(value))
+
+
+def input_amount(value: Decimal | str | None) -> str:
+    """An amount as an input field's value: 1234.50, no grouping (what parse_money reads
+    back)."""
+    if value is None or value == "":
+        return ""
+    return figure(Decimal(value))
 
 
 def number(value: Decimal | None) -> str:
@@ -60,7 +68,8 @@ def iso_date(value: dt.date | None) -> str:
 
 def register_templating(app: Flask) -> None:
     """Install the filters and the ``can``/``Action`` globals."""
-    app.jinja_env.filters.update(money=money, num=number, datetime=local_datetime, date=iso_date,
+    app.jinja_env.filters.update(money=money, amount_input=input_amount, num=number,
+                                 datetime=local_datetime, date=iso_date,
                                  upper_amount=amount_in_words, mask_id=mask_id,
                                  mask_bank=mask_bank, mask_phone=mask_phone,
                                  mask_name=mask_name, masked_json=masked_json,

@@ -2,17 +2,19 @@
 
 Books of 石安土地股份合作社 opened 2024-01-01 (cash 5,000, bank 95,000, capital 100,000);
 in 2024: rent received 60,000.00, 保底 paid 9,376.00 (800 元/亩 on the 11.72 亩 of the five
-sample households), office costs 2,000.00 in cash → result 48,624.00; every month closed.
+sample households, one 保底 payment of the year, ``guarantees.pay``), office costs 2,000.00
+in cash → result 48,624.00; every month closed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from coopledger.auth.models import User
-from coopledger.distribution import services
+from coopledger.distribution import guarantees, services
 from coopledger.distribution.models import Plan
 from coopledger.ledger import periods
 from coopledger.ledger.books import find_period, get_book
@@ -49,8 +51,11 @@ def close_2024(by_name: Any, *, year_end: bool = False) -> Organisation:
         book_with_vouchers(org, accountant, reviewer)
     make_voucher(org, accountant, reviewer, on=dt.date(2024, 3, 5), amount="60000.00",
                  summary="收到宏达公司土地租金")
-    make_voucher(org, accountant, reviewer, on=dt.date(2024, 11, 10), amount="9376.00",
-                 debit="521", credit="102", summary="支付社员保底收益")
+    owed = guarantees.owed(org, 2024, Decimal("800.00"))
+    paid = guarantees.pay(org, 2024, {row.household.id: row.outstanding for row in owed},
+                          rate=Decimal("800.00"), on=dt.date(2024, 11, 10), cash_code="102",
+                          today=dt.date(2024, 11, 10), by=accountant)
+    run(paid, accountant, reviewer)
     make_voucher(org, accountant, reviewer, on=dt.date(2024, 12, 20), amount="2000.00",
                  debit="523", credit="101", summary="办公费")
     if year_end:

@@ -8,8 +8,10 @@
   is the conversion into member capital (转为成员出资), split by the same weights and not paid.
 - 土地股份合作社: each household's 保底 is the 亩-days of the land it holds the land shares of
   (moved by inheritance, transfer and gift, ``guarantee_rules``) × the rate ÷ the days of the
-  year, shown as paid during the year; the member distribution (second round) is split by
-  weight, the collective's 集体股 included.
+  year; what was paid during the year is read from the posted 保底 payment vouchers
+  (``figures.guarantee_paid``) and the line pays the difference (an overpayment is deducted
+  and must be explained before approval); the member distribution (second round) is split
+  by weight, the collective's 集体股 included.
 Holders who left are paid for the days they held; heirs hold what the register gave them, and a
 holder whose shares were inherited is paid through the heir's household;
 pledged shares are noted on the line and paid to the holder.
@@ -23,7 +25,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from coopledger.distribution import figures, guarantee_rules, rules
+from coopledger.distribution import figures, guarantee_rules, guarantees, rules
 from coopledger.distribution.models import Entitlement, Mode, Plan, PlanLine
 from coopledger.extensions import db
 from coopledger.i18n import N_
@@ -138,8 +140,13 @@ def compute_lines(plan: Plan) -> list[PlanLine]:
         days_held[account_id] = max(days_held.get(account_id, 0), h.days)
     land = figures.land_held(org, plan.year) if plan.mode is Mode.LAND_SHARE else {}
     volume = figures.volumes(org, plan.year) if plan.mode is Mode.COOPERATIVE else {}
+    paid = figures.guarantee_paid(org, plan.year) if plan.mode is Mode.LAND_SHARE else {}
+    if plan.mode is Mode.LAND_SHARE and guarantees.pending(org, plan.year):
+        raise rules.DistributionError(
+            N_("%(year)d 年还有保底支付凭证没有记账：记账（或撤回）后再计算方案。"),
+            year=plan.year)
     by_household = {a.household_id: a.id for a in accounts.values() if a.household_id}
-    for household_id in [*land, *volume]:
+    for household_id in [*land, *volume, *paid]:
         if household_id not in by_household:
             household = db.session.get(Household, household_id)
             assert household is not None
@@ -151,7 +158,7 @@ def compute_lines(plan: Plan) -> list[PlanLine]:
     if plan.mode is Mode.COOPERATIVE:
         parts = rules.coop_split(members, plan.volume_percent)
         volume_pool, members = parts.by_volume, parts.by_capital
-    involved = set(weight) | {by_household[h] for h in [*land, *volume]}
+    involved = set(weight) | {by_household[h] for h in [*land, *volume, *paid]}
     numbers = member_numbers(org)
     order = {a: i for i, a in enumerate(sorted(
         involved, key=lambda a: _tie_order(accounts[a], numbers)))}
@@ -171,6 +178,7 @@ def compute_lines(plan: Plan) -> list[PlanLine]:
                           order=order)
     notes = _notes(plan, accounts)
     heir_of = guarantee_rules.heirs(register)
+    explained = {line.share_account_id: line.overpaid_note for line in plan.lines}
     plan.lines.clear()
     db.session.flush()
     for account_id in sorted(order, key=order.__getitem__):
@@ -189,7 +197,9 @@ def compute_lines(plan: Plan) -> list[PlanLine]:
             weight=weights[account_id].quantize(FOUR),
             area=land_line.area_at_end.quantize(FOUR),
             volume=volumes_by_account.get(account_id, ZERO),
-            guarantee_due=guarantee.due, guarantee_paid=guarantee.due,
+            guarantee_due=guarantee.due,
+            guarantee_paid=paid.get(account.household_id or 0, ZERO),
+            overpaid_note=explained.get(account_id, ""),
             by_volume=returns[account_id], dividend=dividends[account_id],
             to_capital=converted[account_id],
             note="；".join(notes.get(account_id, [])))

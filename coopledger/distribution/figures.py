@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 from coopledger.distribution import guarantee_rules
 from coopledger.distribution.guarantee_rules import LandHeld, Spell
-from coopledger.distribution.models import MemberVolume
+from coopledger.distribution.models import GuaranteePayment, MemberVolume
 from coopledger.distribution.rules import DistributionError, Sources
 from coopledger.extensions import db
 from coopledger.i18n import N_
@@ -141,6 +141,22 @@ def land_held(org: Organisation, year: int) -> dict[int, LandHeld]:
                 ShareAccount.organisation_id == org.id,
                 ShareAccount.household_id.is_not(None)))}
     return guarantee_rules.land_held(spells, ops, household_of, year)
+
+
+def guarantee_paid(org: Organisation, year: int) -> dict[int, Decimal]:
+    """Per household: the 保底 for ``year`` paid by posted vouchers that no posted red reversal
+    cancels — what the books say was paid, whatever was due."""
+    reversed_ids = sa.select(Voucher.reverses_id).where(
+        Voucher.organisation_id == org.id, Voucher.reverses_id.is_not(None),
+        Voucher.state == VoucherState.POSTED)
+    paid: dict[int, Decimal] = {}
+    for household_id, amount in db.session.execute(
+            sa.select(GuaranteePayment.household_id, GuaranteePayment.amount)
+            .join(Voucher, Voucher.id == GuaranteePayment.voucher_id).where(
+                GuaranteePayment.organisation_id == org.id, GuaranteePayment.year == year,
+                Voucher.state == VoucherState.POSTED, Voucher.id.not_in(reversed_ids))):
+        paid[household_id] = paid.get(household_id, ZERO) + amount
+    return paid
 
 
 def volumes(org: Organisation, year: int) -> dict[int, Decimal]:

@@ -74,3 +74,20 @@ class VersionForm(FlaskForm):
 
     reason = TextAreaField(_l("修改原因"), validators=[DataRequired(), Length(max=500)])
     submit = SubmitField(_l("另立新版本"))
+
+
+class GuaranteeForm(FlaskForm):
+    """A payment of 保底 during the year: the rate, the day and the account paid from (the
+    households and their amounts are the page's rows)."""
+
+    rate = MoneyField(_l("每亩保底标准（元/亩/年）"), validators=[DataRequired()])
+    on = DateField(_l("支付日期"), validators=[DataRequired()])
+    account = SelectField(_l("付款账户"), choices=[])
+    submit = SubmitField(_l("支付所选农户的保底并生成凭证"))
+
+
+class ExplainForm(FlaskForm):
+    """Why a household was paid more 保底 than was due."""
+
+    text = StringField(_l("多付原因"), validators=[DataRequired(), Length(max=300)])
+    submit = SubmitField(_l("保存说明"))

@@ -233,6 +233,9 @@ class PlanLine(Model):
     paid_on: Mapped[dt.date | None] = mapped_column(sa.Date)
     payment_voucher_id: Mapped[int | None] = mapped_column(sa.ForeignKey("vouchers.id"))
     note: Mapped[str] = mapped_column(sa.String(300), default="")
+    # Why a household was paid more 保底 during the year than was due (the plan cannot be
+    # approved while an overpaid line has none); kept when a draft is recomputed.
+    overpaid_note: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")
 
     plan: Mapped[Plan] = relationship(back_populates="lines")
     share_account: Mapped[ShareAccount] = relationship()
@@ -259,3 +262,24 @@ class MemberVolume(Model):
     volume: Mapped[Decimal] = mapped_column(MoneyType())
 
     household: Mapped[Household] = relationship()
+
+
+class GuaranteePayment(Model):
+    """保底 paid to a household during (or just after) the year it is for, by a voucher.
+
+    The plan reads 已付保底 from these rows whose voucher is posted and not reversed — from the
+    books, not assumed equal to what is due.
+    """
+
+    __tablename__ = "guarantee_payments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    year: Mapped[int]
+    household_id: Mapped[int] = mapped_column(sa.ForeignKey("households.id"), index=True)
+    amount: Mapped[Decimal] = mapped_column(MoneyType())
+    on: Mapped[dt.date]
+    voucher_id: Mapped[int] = mapped_column(sa.ForeignKey("vouchers.id"), index=True)
+
+    household: Mapped[Household] = relationship()
+    voucher: Mapped[Voucher] = relationship()

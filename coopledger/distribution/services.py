@@ -33,7 +33,7 @@ from coopledger.ledger.attachments import store_scan
 from coopledger.ledger.models import Voucher, VoucherState
 from coopledger.ledger.standards import STANDARDS
 from coopledger.locking import lock
-from coopledger.money import ZERO, round_money
+from coopledger.money import ZERO, grouped, round_money
 from coopledger.orgs.models import Organisation
 from coopledger.shares.services import classes_of
 
@@ -191,6 +191,61 @@ def _step(plan: Plan, *, expected: PlanState, target: PlanState, action: str,
     return plan
 
 
+def _check_guarantees(plan: Plan) -> None:
+    """Before 理事会 proposes and 成员大会 approves a 土地股份合作社 plan: 已付保底 on every line
+    is still what the books say (a posted payment reversed since the draft makes it stale),
+    every household paid more 保底 than was due has the reason recorded on its line, and no
+    overpayment exceeds what the line pays (it would have to be recovered, not deducted)."""
+    if plan.mode is not Mode.LAND_SHARE:
+        return
+    paid = figures.guarantee_paid(plan.organisation, plan.year)
+    for line in plan.lines:
+        books = paid.get(line.household_id or 0, ZERO)
+        if line.household_id is not None and line.guarantee_paid != books:
+            raise DistributionError(
+                N_("%(holder)s 账上已付保底 %(books)s 元，方案里是 %(plan)s 元：请重新计算方案"
+                   "（草案直接保存，已提交的另立新版本）。"),
+                holder=line.holder, books=grouped(books), plan=grouped(line.guarantee_paid))
+        if line.guarantee_paid > line.guarantee_due and not line.overpaid_note.strip():
+            raise DistributionError(
+                N_("%(holder)s 年内已付保底 %(paid)s 元，多于应付 %(due)s 元：请在分配明细里"
+                   "说明多付的原因（多付部分从本次应付中扣减）后再继续。"),
+                holder=line.holder, paid=grouped(line.guarantee_paid),
+                due=grouped(line.guarantee_due))
+        if line.total < 0:
+            raise DistributionError(
+                N_("%(holder)s 多付的保底 %(over)s 元超过本次应付，不能从分红中扣完：请先收回多付"
+                   "部分，再重新计算方案。"),
+                holder=line.holder, over=grouped(line.guarantee_paid - line.guarantee_due))
+
+
+EXPLAINABLE = (PlanState.DRAFT, PlanState.PROPOSED, PlanState.REVIEWED)
+
+
+def explain_overpayment(plan: Plan, line_id: int, text: str, *, by: User | None) -> PlanLine:
+    """Record why a household was paid more 保底 during the year than was due."""
+    lock(plan)
+    if plan.state not in EXPLAINABLE:
+        raise DistributionError(N_("方案已通过，不能再修改分配明细。"))
+    line = next((ln for ln in plan.lines if ln.id == line_id), None)
+    if line is None:
+        raise DistributionError(N_("这一行不属于这个方案。"))
+    if line.guarantee_paid <= line.guarantee_due:
+        raise DistributionError(N_("%(holder)s 没有多付保底，不需要说明。"), holder=line.holder)
+    text = " ".join(text.split())
+    if not text:
+        raise DistributionError(N_("请写明多付保底的原因。"))
+    if len(text) > 300:
+        raise DistributionError(N_("说明最多 300 个字。"))
+    before = line.overpaid_note
+    line.overpaid_note = text
+    db.session.flush()
+    record("distribution.explain_overpayment", plan, by=by,
+           label=f"{plan.organisation.name} {plan.label} {line.holder}",
+           before={"note": before}, after={"note": text})
+    return line
+
+
 def _not_future(on: dt.date) -> None:
     if on > today():
         raise DistributionError(N_("日期 %(on)s 在今天之后。"), on=on.isoformat())
@@ -203,6 +258,7 @@ def propose(plan: Plan, *, on: dt.date, by: User | None) -> Plan:
     if on <= dt.date(plan.year, 12, 31):
         raise DistributionError(N_("理事会提出方案的日期须在 %(year)d 年结束之后。"),
                                 year=plan.year)
+    _check_guarantees(plan)
     plan.proposed_on = on
     return _step(plan, expected=PlanState.DRAFT, target=PlanState.PROPOSED,
                  action="distribution.propose", by=by, on=on)
@@ -230,6 +286,8 @@ def approve(plan: Plan, *, resolution_no: str, on: dt.date, content: bytes | Non
         raise DistributionError(N_("请上传成员(代表)大会决议的扫描件，没有决议文件不能通过方案。"))
     if plan.reviewed_on is not None and on < plan.reviewed_on:
         raise DistributionError(N_("成员大会决议日期早于监事会审核日期。"))
+    if plan.state is PlanState.REVIEWED:
+        _check_guarantees(plan)
     digest, kind = store_scan(content, storage)
     plan.resolution_no, plan.resolution_on = resolution_no.strip()[:100], on
     plan.resolution_sha256, plan.resolution_name = digest, Path(filename).name[:200]

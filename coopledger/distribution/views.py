@@ -28,21 +28,31 @@ from coopledger.auth.forms import ConfirmForm
 from coopledger.auth.permissions import Action, can, require
 from coopledger.contracts.payments import cash_accounts
 from coopledger.dates import today
-from coopledger.distribution import exports, figures, services, statements
+from coopledger.distribution import exports, figures, guarantees, services, statements
 from coopledger.distribution.forms import (
     ApproveForm,
     DateStepForm,
+    ExplainForm,
+    GuaranteeForm,
     PayForm,
     PlanForm,
     PostForm,
     VersionForm,
 )
-from coopledger.distribution.models import Entitlement, Mode, Plan, PlanLine, PlanState
+from coopledger.distribution.models import (
+    Entitlement,
+    GuaranteePayment,
+    Mode,
+    Plan,
+    PlanLine,
+    PlanState,
+)
 from coopledger.distribution.statement_job import STATEMENTS_KIND
 from coopledger.extensions import db
 from coopledger.formutil import options, read_upload
 from coopledger.jobs import services as jobs
-from coopledger.money import ZERO, figure, plain
+from coopledger.ledger.models import Voucher
+from coopledger.money import ZERO, MoneyInputError, figure, parse_money, plain
 from coopledger.orgs.models import OrgKind
 from coopledger.shares.services import classes_of
 from coopledger.textnum import is_digits, whole_number
@@ -128,7 +138,8 @@ def index(code: str) -> ResponseReturnValue:
     plans = db.session.scalars(sa.select(Plan).where(Plan.organisation_id == org.id).order_by(
         Plan.year.desc(), Plan.version.desc())).all()
     return render_template("distribution/index.html", org=org, plans=plans,
-                           year=today().year - 1)
+                           year=today().year - 1,
+                           pays_guarantee=org.kind is OrgKind.LAND_SHARE_COOP)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -186,7 +197,104 @@ def show(code: str, plan_id: int) -> ResponseReturnValue:
         pay_form=pay_form, version_form=VersionForm(), payable=services.PAYABLE,
         unpaid=sum((line.unpaid for line in plan.lines), ZERO), confirm=ConfirmForm(),
         show_pii=can(me(), Action.VIEW_PII, org),
-        carried=figures.retained_at_year_start(org, plan.year))
+        carried=figures.retained_at_year_start(org, plan.year), explain_form=ExplainForm(),
+        explainable=plan.state in services.EXPLAINABLE)
+
+
+@bp.route("/<int:plan_id>/lines/<int:line_id>/explain", methods=["POST"])
+@login_required
+def explain(code: str, plan_id: int, line_id: int) -> ResponseReturnValue:
+    """Record why a household was paid more 保底 during the year than was due."""
+    org = org_for(code, Action.MANAGE_DISTRIBUTION)
+    plan = owned_or_404(Plan, plan_id, org)
+    form = ExplainForm()
+    if form.validate_on_submit():
+        apply_change(lambda: services.explain_overpayment(plan, line_id, form.text.data or "",
+                                                          by=me()),
+                     lambda line: _("已记录 %(holder)s 多付保底的原因。", holder=line.holder))
+    else:
+        flash_form_errors(form)
+    return redirect(url_for("distribution.show", code=code, plan_id=plan.id, _anchor="lines"))
+
+
+def _last_rate(org: Organisation) -> Decimal:
+    """The 保底 rate of the organisation's latest plan (the page's default)."""
+    rate = db.session.scalar(sa.select(Plan.guarantee_per_mu).where(
+        Plan.organisation_id == org.id, Plan.mode == Mode.LAND_SHARE)
+        .order_by(Plan.year.desc(), Plan.version.desc()).limit(1))
+    return rate or ZERO
+
+
+def _amounts(rows: list[guarantees.Owed]) -> dict[int, Decimal]:
+    """The ticked households and the amount typed beside each (refused when unreadable)."""
+    ticked = {whole_number(x, 0) for x in request.form.getlist("household") if is_digits(x)}
+    found: dict[int, Decimal] = {}
+    for row in rows:
+        if row.household.id in ticked:
+            raw = request.form.get(f"amount-{row.household.id}", "").strip()
+            found[row.household.id] = parse_money(raw) if raw else row.outstanding
+    return found
+
+
+@bp.route("/guarantee/<int:year>", methods=["GET", "POST"])
+@login_required
+def guarantees_page(code: str, year: int) -> ResponseReturnValue:
+    """保底 of a year: each household's land, what it earns at the rate, what the books say was
+    paid, and a payment of the chosen households (one voucher draft)."""
+    org = org_for(code, Action.MANAGE_DISTRIBUTION if request.method == "POST"
+                  else Action.VIEW_DISTRIBUTION)
+    if org.kind is not OrgKind.LAND_SHARE_COOP or not 1990 <= year <= 2100:
+        abort(404)
+    form = GuaranteeForm()
+    form.account.choices = options((a.code, a.label) for a in cash_accounts(org))
+    if request.method == "GET":
+        form.on.data = today()
+        form.rate.data = request.args.get("rate") or figure(_last_rate(org))
+    try:
+        rate = form.rate.amount()
+    except MoneyInputError:
+        rate = ZERO
+    rows = guarantees.owed(org, year, rate)
+    if request.method == "POST":
+        if form.validate_on_submit() and form.on.data is not None:
+            on: dt.date = form.on.data
+            try:
+                amounts = _amounts(rows)
+            except MoneyInputError as err:
+                flash(str(err), "error")
+            else:
+                outcome = apply_change(lambda: guarantees.pay(
+                    org, year, amounts, rate=rate, on=on, cash_code=form.account.data or "",
+                    today=today(), by=me()),
+                    lambda voucher: _(
+                        "已支付 %(n)d 户保底，凭证草稿 %(label)s 已生成，请提交审核。",
+                        n=len(amounts), label=voucher.label))
+                if outcome.ok:
+                    return redirect(url_for("distribution.guarantees_page", code=code,
+                                            year=year, rate=figure(rate)))
+        else:
+            flash_form_errors(form)
+    payments = db.session.scalars(sa.select(GuaranteePayment).where(
+        GuaranteePayment.organisation_id == org.id, GuaranteePayment.year == year)
+        .order_by(GuaranteePayment.on, GuaranteePayment.id)).all()
+    batches: dict[int, list[GuaranteePayment]] = {}
+    for payment in payments:
+        batches.setdefault(payment.voucher_id, []).append(payment)
+    return render_template("distribution/guarantees.html", org=org, year=year, form=form,
+                           rows=rows, rate=rate, batches=batches, confirm=ConfirmForm(),
+                           manage=can(me(), Action.MANAGE_DISTRIBUTION, org))
+
+
+@bp.route("/guarantee/<int:year>/withdraw/<int:voucher_id>", methods=["POST"])
+@login_required
+def withdraw_guarantee(code: str, year: int, voucher_id: int) -> ResponseReturnValue:
+    """Withdraw a 保底 payment whose voucher is still a draft."""
+    org = org_for(code, Action.MANAGE_DISTRIBUTION)
+    voucher = owned_or_404(Voucher, voucher_id, org)
+    if ConfirmForm().validate_on_submit():
+        apply_change(lambda: guarantees.withdraw(org, voucher, by=me()),
+                     _("保底支付已撤回，凭证草稿已删除。"))
+    return redirect(url_for("distribution.guarantees_page", code=code, year=year))
 
 
 def _trail_step(code: str, plan_id: int, step: str) -> ResponseReturnValue:

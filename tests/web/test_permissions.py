@@ -29,7 +29,7 @@ from coopledger.contracts.payments import record_payment
 from coopledger.disclosure import services as disclosures
 from coopledger.disclosure.models import PostCategory
 from coopledger.distribution import services as distribution
-from coopledger.distribution.models import Mode
+from coopledger.distribution.models import GuaranteePayment, Mode
 from coopledger.distribution.statements import check_code
 from coopledger.extensions import db
 from coopledger.jobs import services as jobs
@@ -368,6 +368,16 @@ CASES += [
          lambda w: "/o/shian-tdgf/distribution/volumes/2024", VIEW_MEMBERS_TDGF),
     Case("enter member volumes", "distribution.volumes", "POST",
          lambda w: "/o/shian-tdgf/distribution/volumes/2024", MANAGE_TDGF),
+    Case("保底 of a year", "distribution.guarantees_page", "GET",
+         lambda w: "/o/shian-tdgf/distribution/guarantee/2024", VIEW_MEMBERS_TDGF),
+    Case("pay 保底", "distribution.guarantees_page", "POST",
+         lambda w: "/o/shian-tdgf/distribution/guarantee/2024", MANAGE_TDGF),
+    Case("withdraw a 保底 payment", "distribution.withdraw_guarantee", "POST",
+         lambda w: f"/o/shian-tdgf/distribution/guarantee/2024/withdraw/"
+                   f"{w.guarantee_voucher_id}", MANAGE_TDGF),
+    Case("explain an overpaid 保底", "distribution.explain", "POST",
+         lambda w: f"/o/shian-tdgf/distribution/{w.plan_id}/lines/{w.other_line_id}/explain",
+         MANAGE_TDGF),
     Case("public statement check", "distribution_public.check", "GET",
          lambda w: w.statement_check, EVERYONE, public=True),
     Case("contract of another organisation", "contracts.show", "GET",
@@ -653,6 +663,8 @@ def build_world(by_name: Any, app: Flask) -> Any:
     other = next(ln for ln in plan.lines if ln.holder == "王德明户")
     by_name.other_line_id = other.id
     by_name.statement_check = f"/d/{other.id}/{check_code(other)}"
+    by_name.guarantee_voucher_id = db.session.scalars(
+        sa.select(GuaranteePayment.voucher_id)).first()
     lease = db.session.get(Contract, by_name.contract_id)
     by_name.payment_id = record_payment(lease, purpose=Purpose.RENT, on=dt.date(2025, 3, 25),
                                         amount=Decimal("1000.00"), cash_code="102",

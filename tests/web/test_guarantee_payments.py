@@ -1,0 +1,122 @@
+"""Paying 保底 during the year: each household's land and what it earns at the rate, what the
+books say was paid, a payment of chosen households as one voucher draft, the refusals that
+save nothing (overpaying, unreadable amounts, a village collective), and withdrawing a draft."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+
+from coopledger.distribution.models import GuaranteePayment
+from coopledger.extensions import db
+from coopledger.ledger import vouchers
+from coopledger.ledger.models import Voucher, VoucherState
+from coopledger.ledger.vouchers import VoucherError
+from coopledger.members.models import Household
+from tests.conftest import Auth
+from tests.distribution_helpers import close_2024
+
+URL = "/o/shian-tdgf/distribution/guarantee"
+
+
+@pytest.fixture
+def closed(by_name: Any) -> Any:
+    close_2024(by_name)
+    db.session.commit()
+    return by_name
+
+
+def _id(head: str) -> int:
+    return db.session.scalars(sa.select(Household.id).where(Household.head_name == head)).one()
+
+
+def _payments() -> list[tuple[str, Decimal]]:
+    return [(p.household.head_name, p.amount) for p in db.session.scalars(
+        sa.select(GuaranteePayment).where(GuaranteePayment.year == 2025)
+        .order_by(GuaranteePayment.id))]
+
+
+def _pay(client: FlaskClient, **amounts: str) -> str:
+    data: dict[str, Any] = {"rate": "800.00", "on": "2025-06-30", "account": "102",
+                            "household": [str(_id(head)) for head in amounts]}
+    data |= {f"amount-{_id(head)}": amount for head, amount in amounts.items()}
+    return client.post(f"{URL}/2025", data=data, follow_redirects=True).get_data(as_text=True)
+
+
+def test_the_year_shows_land_due_and_what_the_books_paid(client: FlaskClient, auth: Auth,
+                                                        closed: Any) -> None:
+    """2024 was paid in full by one posted voucher (2.77 亩 × 800 = 2,216.00 for 陈大山户);
+    2025 is owed in full: 365 days at 800 元/亩 (刘秀珍户 1.60 亩 → 1,280.00); 王德明户 gave 0.5
+    of his 2.64 land shares to 陈大山户 on 2025-03-10, so 0.5 / 2.64 of his 2.40 亩 earns for
+    陈大山户 from that day (2.40 → 1.9455 亩 at the year end)."""
+    auth.login("accountant")
+    page = client.get(f"{URL}/2024?rate=800").get_data(as_text=True)
+    row = page[page.index("<td>陈大山户"):].split("</tr>")[0]
+    assert [cell.split(">")[-1] for cell in row.split("</td>")[1:6]] == [
+        "2.77", "2,216.00", "2,216.00", "0.00", "0.00"]
+    assert "9,376.00" in page                       # the year's total due = paid
+    page = client.get(f"{URL}/2025?rate=800").get_data(as_text=True)
+    row = page[page.index("<td>刘秀珍户"):].split("</tr>")[0]
+    assert [cell.split(">")[-1] for cell in row.split("</td>")[1:6]] == [
+        "1.6", "1,280.00", "0.00", "0.00", "1,280.00"]
+    row = page[page.index("<td>王德明户"):].split("</tr>")[0]
+    # 68 days (to 03-09) at 2.40 亩, then 297 days at 2.40 × (1 − 0.5 / 2.64)
+    assert [cell.split(">")[-1] for cell in row.split("</td>")[1:3]] == ["1.9455", "1,624.11"]
+
+
+def test_a_payment_drafts_one_voucher_and_overpaying_is_refused(client: FlaskClient, auth: Auth,
+                                                               closed: Any) -> None:
+    auth.login("accountant")
+    page = _pay(client, 陈大山="1108.00", 刘秀珍="1e3")
+    assert "金额" in page and not _payments()           # unreadable amount: nothing saved
+    page = _pay(client, 陈大山="1108.00", 刘秀珍="")      # empty: what is still owed
+    assert "已支付 2 户保底" in page
+    assert _payments() == [("陈大山", Decimal("1108.00")), ("刘秀珍", Decimal("1280.00"))]
+    voucher = db.session.scalars(sa.select(Voucher).join(
+        GuaranteePayment, GuaranteePayment.voucher_id == Voucher.id)
+        .where(GuaranteePayment.year == 2025)).first()
+    assert voucher is not None
+    assert [(line.summary, line.account.code, line.debit, line.credit)
+            for line in voucher.lines] == [
+        ("支付陈大山户2025年保底收益", "521", Decimal("1108.00"), Decimal("0.00")),
+        ("支付刘秀珍户2025年保底收益", "521", Decimal("1280.00"), Decimal("0.00")),
+        ("支付2025年保底收益（2户）", "102", Decimal("0.00"), Decimal("2388.00"))]
+    page = _pay(client, 陈大山="1500.00")   # 2.77 亩 all year + 0.4545 亩 from 03-10
+    assert "陈大山户 2025 年保底应付 2,511.89 元，已付和待记账共 1,108.00 元，本次最多还能付 " \
+        "1,403.89 元。" in page
+    page = _pay(client, 刘秀珍="0.01")
+    assert "本次最多还能付 0.00 元" in page
+    assert len(_payments()) == 2
+    voucher_id = voucher.id
+    with pytest.raises(VoucherError, match="由业务记录自动生成"):
+        vouchers.delete_draft(voucher, by=closed.user("accountant"))
+    response = client.post(f"{URL}/2025/withdraw/{voucher_id}", follow_redirects=True)
+    assert "保底支付已撤回" in response.get_data(as_text=True)
+    assert _payments() == []
+    assert db.session.get(Voucher, voucher_id) is None
+
+
+def test_a_submitted_payment_cannot_be_withdrawn_and_the_plan_waits_for_it(
+        client: FlaskClient, auth: Auth, closed: Any) -> None:
+    auth.login("accountant")
+    _pay(client, 刘秀珍="100.00")
+    voucher = db.session.scalars(sa.select(GuaranteePayment)).all()[-1].voucher
+    vouchers.submit_voucher(voucher, by=closed.user("accountant"))
+    db.session.commit()
+    assert voucher.state is VoucherState.SUBMITTED
+    page = client.post(f"{URL}/2025/withdraw/{voucher.id}",
+                       follow_redirects=True).get_data(as_text=True)
+    assert "请先退回为草稿" in page
+    assert _payments() == [("刘秀珍", Decimal("100.00"))]
+
+
+def test_only_a_land_share_cooperative_pays_guarantee(client: FlaskClient, auth: Auth,
+                                                      closed: Any) -> None:
+    auth.login("accountant")
+    assert client.get("/o/shian-jjhzs/distribution/guarantee/2025").status_code == 404
+    auth.login("member")
+    assert client.post(f"{URL}/2025", data={"rate": "800"}).status_code == 403
