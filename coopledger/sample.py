@@ -380,10 +380,13 @@ def _load_books(rows: list[dict[str, Any]], world: dict[str, Any], report: LoadR
                       own: list[dict[str, Any]] = own, plans: list[dict[str, Any]] = plans,
                       by: User = accountant) -> list[Any]:
             from coopledger.assets.sample import month_end as asset_steps
+            from coopledger.distribution.sample import guarantee_steps
             from coopledger.distribution.sample import month_end as distribution_steps
 
             return [*_record_payments(org, own, year, month, by=by),
                     *asset_steps(org, world, year, month, by=by, storage=storage),
+                    *guarantee_steps(org, world.get("guarantee_payments", []), year, month,
+                                     by=by),
                     *distribution_steps(org, plans, year, month, by=by, storage=storage)]
 
         made = load_books(org, accountant=accountant,

@@ -135,12 +135,14 @@ def land_held(org: Organisation, year: int) -> dict[int, LandHeld]:
     land_class = db.session.scalar(sa.select(ShareClass.id).where(
         ShareClass.organisation_id == org.id, ShareClass.kind == ShareKind.LAND))
     ops = [op for op in register_ops(org) if op.share_class == land_class]
-    household_of: dict[int, int] = {
-        account: household or 0 for account, household in db.session.execute(
-            sa.select(ShareAccount.id, ShareAccount.household_id).where(
-                ShareAccount.organisation_id == org.id,
-                ShareAccount.household_id.is_not(None)))}
-    return guarantee_rules.land_held(spells, ops, household_of, year)
+    return guarantee_rules.land_held(spells, ops, household_of_accounts(org), year)
+
+
+def household_of_accounts(org: Organisation) -> dict[int, int]:
+    """Share account → household, for the organisation's household holders."""
+    return {account: household or 0 for account, household in db.session.execute(
+        sa.select(ShareAccount.id, ShareAccount.household_id).where(
+            ShareAccount.organisation_id == org.id, ShareAccount.household_id.is_not(None)))}
 
 
 def guarantee_paid(org: Organisation, year: int) -> dict[int, Decimal]:

@@ -10,6 +10,8 @@ land shares, ``guarantee_rules``):
 - each amount is positive, and the household's payments of the year (posted or still in draft)
   may not exceed what its land earns at the rate — checked after locking the organisation, so
   two accountants paying at once cannot both pay the same 保底;
+- a household whose holder's shares were inherited is paid through its heir's household (the
+  voucher line says so), never a dead person;
 - the plan reads 已付保底 from these payments once their vouchers are posted
   (``figures.guarantee_paid``); a payment whose voucher is still a draft can be withdrawn.
 """
@@ -26,7 +28,7 @@ import sqlalchemy as sa
 from coopledger.audit.services import record
 from coopledger.auth.models import User
 from coopledger.auth.permissions import Action
-from coopledger.distribution import figures, rules
+from coopledger.distribution import figures, guarantee_rules, rules
 from coopledger.distribution.models import GuaranteePayment, Plan, PlanState
 from coopledger.distribution.rules import DistributionError
 from coopledger.extensions import db
@@ -40,7 +42,6 @@ from coopledger.members.models import Household
 from coopledger.money import ZERO, grouped
 from coopledger.orgs.models import Organisation, OrgKind
 
-
 FOUR = Decimal("0.0001")   # 亩 as the register writes them
 
 
@@ -53,6 +54,7 @@ class Owed:
     due: Decimal           # the year's 保底 at the rate
     paid: Decimal          # by posted vouchers
     pending: Decimal       # in vouchers not yet posted
+    payee: Household       # the household itself, or its heir's when its shares were inherited
 
     @property
     def outstanding(self) -> Decimal:
@@ -81,17 +83,31 @@ def owed(org: Organisation, year: int, rate: Decimal) -> list[Owed]:
     paid = figures.guarantee_paid(org, year)
     waiting = pending(org, year)
     days = rules.days_in_year(year)
+    heir_of = _heir_households(org)
     ids = set(held) | set(paid) | set(waiting)
+    wanted = ids | {heir_of[h] for h in ids if h in heir_of}
     households = {h.id: h for h in db.session.scalars(
-        sa.select(Household).where(Household.id.in_(ids)))} if ids else {}
+        sa.select(Household).where(Household.id.in_(wanted)))} if wanted else {}
     rows = []
-    for household_id, household in households.items():
+    for household_id in ids:
+        household = households[household_id]
         land = held.get(household_id)
         due = rules.Guarantee(land.area_days, rate, year_days=days).due if land else ZERO
         area = land.area_at_end.quantize(FOUR) if land else Decimal(0)
-        rows.append(Owed(household, area, due,
-                         paid.get(household_id, ZERO), waiting.get(household_id, ZERO)))
+        rows.append(Owed(household, area, due, paid.get(household_id, ZERO),
+                         waiting.get(household_id, ZERO),
+                         households[heir_of.get(household_id, household_id)]))
     return sorted(rows, key=lambda r: (r.household.head_name, r.household.id))
+
+
+def _heir_households(org: Organisation) -> dict[int, int]:
+    """Per household whose holder's shares were inherited: the heir's household."""
+    household_of = figures.household_of_accounts(org)
+    found: dict[int, int] = {}
+    for source, target in guarantee_rules.heirs(figures.register_ops(org)).items():
+        if household_of.get(source) and household_of.get(target):
+            found[household_of[source]] = household_of[target]
+    return found
 
 
 def _check_payable(org: Organisation, year: int, on: dt.date, *, today: dt.date) -> None:
@@ -143,8 +159,9 @@ def pay(org: Organisation, year: int, amounts: Mapping[int, Decimal], *, rate: D
                    "本次最多还能付 %(left)s 元。"),
                 name=f"{row.household.head_name}户", year=year, due=grouped(row.due),
                 paid=grouped(row.paid + row.pending), left=grouped(row.outstanding))
-        lines.append(ledger_rules.Line(f"支付{row.household.head_name}户{year}年保底收益",
-                                       expense, amount, ZERO))
+        paid_to = "" if row.payee is row.household else f"（付继承人{row.payee.head_name}户）"
+        lines.append(ledger_rules.Line(
+            f"支付{row.household.head_name}户{year}年保底收益{paid_to}", expense, amount, ZERO))
     total = sum(chosen.values(), ZERO)
     lines.append(ledger_rules.Line(f"支付{year}年保底收益（{len(chosen)}户）", cash_code,
                                    ZERO, total))

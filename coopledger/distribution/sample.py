@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from coopledger.auth.models import User
-from coopledger.distribution import figures, services
+from coopledger.distribution import figures, guarantees, services
 from coopledger.distribution.models import Mode, Plan
 from coopledger.extensions import db
 from coopledger.ledger.models import Voucher
@@ -63,6 +63,22 @@ def _steps(plan: Plan, row: dict[str, Any], year: int, month: int, *, by: User,
         lines = [ln.id for ln in plan.lines if ln.holder not in unpaid and ln.total]
         made.append(services.pay(plan, lines, on=_day(row, "paid_on"),
                                  cash_code=row["account"], by=by))
+    return made
+
+
+def guarantee_steps(org: Organisation, rows: list[dict[str, Any]], year: int, month: int, *,
+                    by: User) -> list[Voucher]:
+    """The 保底 payments of the sample dated in this month: every household is paid what its
+    land earns for the year at the row's rate (by whoever held the land shares on each day)."""
+    made: list[Voucher] = []
+    for row in rows:
+        on = _day(row, "on")
+        if row["org"] != org.code or (on.year, on.month) != (year, month):
+            continue
+        rate, paid_year = Decimal(row["rate"]), int(row["year"])
+        owed = {r.household.id: r.outstanding for r in guarantees.owed(org, paid_year, rate)}
+        made.append(guarantees.pay(org, paid_year, owed, rate=rate, on=on,
+                                   cash_code=row["account"], today=on, by=by))
     return made
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from coopledger.auth.models import User
 from coopledger.ledger import attachments, books, periods, rules, vouchers
 from coopledger.ledger.models import Voucher
-from coopledger.orgs.models import AccountingStandard, Organisation
+from coopledger.orgs.models import AccountingStandard, Organisation, OrgKind
 
 # A 1×1 grey PNG: the placeholder for a scanned receipt.
 PLACEHOLDER_PNG = base64.b64decode(
@@ -33,19 +33,19 @@ class Codes:
 
     bank: str
     member_parent: str
-    rent_income: str
+    business_income: str     # 经营收入: rent of the pooled land, or the members' produce sold
     subsidy_income: str
     interest: str
     operating_cost: str
     admin_cost: str
-    payable_wages: str
+    labour_payable: str      # 应付劳务费: casual labour of members is not 应付工资
 
 
 CODES = {
     AccountingStandard.VILLAGE_2023: Codes("10201", "113", "501", "503", "504", "511",
-                                           "513", "212"),
+                                           "513", "213"),
     AccountingStandard.COOP_2021: Codes("10201", "114", "501", "502", "524", "521",
-                                        "523", "212"),
+                                        "523", "213"),
 }
 
 
@@ -58,24 +58,41 @@ def _lines(summary: str, debit: str, credit: str, amount: Decimal) -> list[rules
     return [rules.Line(summary, debit, amount, zero), rules.Line(summary, credit, zero, amount)]
 
 
-def _month_vouchers(rng: random.Random, codes: Codes, year: int, month: int,
-                    ) -> list[tuple[dt.date, list[rules.Line]]]:
-    """About 22 vouchers for one month."""
+def _business(rng: random.Random, codes: Codes, kind: OrgKind, day: Callable[[], dt.date],
+              ) -> list[tuple[dt.date, list[rules.Line]]]:
+    """What the organisation lives on. A village collective lets its land and assets (承包费);
+    a land-share cooperative leases the pooled land to a 龙头企业 (its 保底 is paid through the
+    distribution's 保底 payments, not here); a professional cooperative buys its members'
+    produce and sells it (农民专业合作社: 成员的产品销售)."""
     out: list[tuple[dt.date, list[rules.Line]]] = []
+    if kind is OrgKind.PROFESSIONAL_COOP:
+        for name in MEMBERS:
+            out.append((day(), _lines(f"收购社员{name}藤椒", codes.operating_cost, codes.bank,
+                                      _amount(rng, 1500, 4500))))
+        for _ in range(4):
+            out.append((day(), _lines("销售藤椒（成员产品）", codes.bank, codes.business_income,
+                                      _amount(rng, 6000, 14000))))
+        return out
+    summary = "收到村集体土地发包承包费" if kind is OrgKind.VILLAGE_COLLECTIVE \
+        else "收到龙头企业土地租金"
+    for _ in range(6):
+        out.append((day(), _lines(summary, codes.bank, codes.business_income,
+                                  _amount(rng, 3000, 12000))))
+    return out
+
+
+def _month_vouchers(rng: random.Random, codes: Codes, kind: OrgKind, year: int, month: int,
+                    ) -> list[tuple[dt.date, list[rules.Line]]]:
+    """About 20 vouchers for one month."""
 
     def day() -> dt.date:
         return dt.date(year, month, rng.randint(1, 28))
 
-    for _ in range(6):
-        out.append((day(), _lines("收到龙头企业土地租金", codes.bank, codes.rent_income,
-                                  _amount(rng, 3000, 12000))))
-    for name in MEMBERS:
-        out.append((day(), _lines(f"支付{name}保底收益", codes.operating_cost, codes.bank,
-                                  _amount(rng, 300, 900))))
+    out = _business(rng, codes, kind, day)
     for _ in range(3):
-        out.append((day(), _lines("计提务工社员工资", codes.operating_cost, codes.payable_wages,
-                                  _amount(rng, 1500, 4000))))
-        out.append((day(), _lines("发放务工社员工资", codes.payable_wages, codes.bank,
+        out.append((day(), _lines("计提社员临时用工劳务费", codes.operating_cost,
+                                  codes.labour_payable, _amount(rng, 1500, 4000))))
+        out.append((day(), _lines("支付社员临时用工劳务费", codes.labour_payable, codes.bank,
                                   _amount(rng, 1000, 1500))))
     for _ in range(2):
         out.append((day(), _lines("购买办公用品、水电费", codes.admin_cost, "101",
@@ -137,7 +154,7 @@ def load_books(org: Organisation, *, accountant: User, reviewer: User, first_yea
     last_year = first_year + 1
     for year in (first_year, last_year):
         for month in range(1, 13):
-            batch = _month_vouchers(rng, codes, year, month)
+            batch = _month_vouchers(rng, codes, org.kind, year, month)
             for index, (on, lines) in enumerate(batch):
                 voucher = vouchers.save_voucher(org, voucher=None, on=on, lines=lines,
                                                 attachment_count=1, by=accountant)

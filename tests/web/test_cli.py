@@ -24,9 +24,10 @@ from coopledger.auth.models import User
 from coopledger.dates import today
 from coopledger.disclosure import verification
 from coopledger.disclosure.calendar import calendar as disclosure_calendar
+from coopledger.distribution.models import Plan
 from coopledger.extensions import db
 from coopledger.jobs.models import Job, JobState
-from coopledger.ledger.models import VoucherState
+from coopledger.ledger.models import Account, VoucherLine, VoucherState
 from coopledger.orgs.models import Organisation, Township
 from coopledger.supervision import queries as supervision
 from coopledger.supervision.models import FindingState
@@ -65,7 +66,7 @@ def test_console_script_sets_up_loads_twice_and_lists(fresh: tuple[Flask, str],
     assert result.returncode == 0, result.stderr
     first = _run(["load-sample"], env)
     assert first.returncode == 0, first.stderr
-    assert "283 records created, 0 already there, 1620 vouchers in the demo books" in first.stdout
+    assert "283 records created, 0 already there, 1334 vouchers in the demo books" in first.stdout
     for login in ("admin", "accountant", "reviewer", "cashier", "supervisor", "member",
                   "auditor"):
         assert f"  {login} " in first.stdout
@@ -73,6 +74,7 @@ def test_console_script_sets_up_loads_twice_and_lists(fresh: tuple[Flask, str],
     _check_asset_sample(_app)
     _check_disclosure_sample(_app, tmp_path)
     _check_supervision_sample(_app)
+    _check_distribution_sample(_app)
     second = _run(["load-sample"], env)
     assert "0 records created, 67 already there, 0 vouchers" in second.stdout
     for org in ("shian-jjhzs", "shian-tdgf"):
@@ -97,11 +99,11 @@ def test_console_script_sets_up_loads_twice_and_lists(fresh: tuple[Flask, str],
     statement = {line.split(",")[0]: line.split(",") for line in _run(
         ["report", "income_statement", "--org", "jianping-tj", "--period", "2025"],
         env).stdout.splitlines()}
-    assert equity["本年增加数"][5] == equity["其中：本年盈余"][5] == "378640.01"
+    assert equity["本年增加数"][5] == equity["其中：本年盈余"][5] == "246392.51"
     assert equity["其中：本年盈余"][5] == statement["四、本年盈余"][2]
     items = ("提取盈余公积", "盈余返还", "剩余盈余分配", "转为成员出资")
     assert sum(Decimal(equity[f"其中：{name}"][5]) for name in items) == \
-        Decimal(equity["本年减少数"][5]) == Decimal("410224.07")
+        Decimal(equity["本年减少数"][5]) == Decimal("228119.50")
     listing = _run(["orgs"], env).stdout.splitlines()
     assert len(listing) == 5
     tdgf = next(line for line in listing if line.startswith("shian-tdgf"))
@@ -133,6 +135,34 @@ def _check_asset_sample(app: Flask) -> None:
         day = dt.date(2026, 11, 29)
         assert [r.number for r in resources.idle(org, day)] == ["SA-ZY-04"]
         assert [r.number for r in resources.contract_ended(org, day)] == ["SA-ZY-01"]
+        db.session.remove()
+
+
+def _check_distribution_sample(app: Flask) -> None:
+    """The demo books agree with the demo plan: 保底 is paid only by the land-share cooperative,
+    once a year to whoever held the land shares on each day (张福生户 January–July 2024, 1,443.28;
+    his heir 张建华户 from August, 1,036.72: together 3.1 亩 × 800), and the plan's 已付保底 is
+    what those posted payments say; no 保底 and no 应付工资 for casual labour anywhere."""
+    with app.app_context():
+        plan = db.session.scalars(sa.select(Plan).join(Organisation).where(
+            Organisation.code == "shian-tdgf", Plan.year == 2024)).one()
+        lines = {line.holder: line for line in plan.lines}
+        assert all(line.guarantee_paid == line.guarantee_due for line in plan.lines)
+        assert sum((line.guarantee_due for line in plan.lines), Decimal(0)) == Decimal("9376.00")
+        dead, heir = lines["张福生户"], lines["张建华户"]
+        assert (dead.guarantee_due, heir.guarantee_due) == (Decimal("1443.28"),
+                                                             Decimal("1036.72"))
+        assert (dead.payee, dead.payee_household) == ("张建华户", heir.household)
+        summaries = db.session.execute(sa.select(Organisation.code, VoucherLine.summary,
+                                                 VoucherLine.on, Account.code)
+                                       .join(Account, Account.id == VoucherLine.account_id)
+                                       .join(Organisation,
+                                             Organisation.id == VoucherLine.organisation_id))
+        for org, summary, on, code in summaries:
+            assert org == "shian-tdgf" or "保底" not in summary, (org, summary)
+            if summary.startswith("支付张福生户") and on > dt.date(2024, 7, 31):
+                assert summary.endswith("（付继承人张建华户）"), summary   # never to the dead
+            assert not code.startswith("212"), (org, summary)
         db.session.remove()
 
 

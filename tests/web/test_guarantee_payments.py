@@ -72,7 +72,8 @@ def test_a_payment_drafts_one_voucher_and_overpaying_is_refused(client: FlaskCli
                                                                closed: Any) -> None:
     auth.login("accountant")
     page = _pay(client, 陈大山="1108.00", 刘秀珍="1e3")
-    assert "金额" in page and not _payments()           # unreadable amount: nothing saved
+    assert "“1e3”不是有效的金额。" in page              # unreadable amount: nothing saved
+    assert not _payments()
     page = _pay(client, 陈大山="1108.00", 刘秀珍="")      # empty: what is still owed
     assert "已支付 2 户保底" in page
     assert _payments() == [("陈大山", Decimal("1108.00")), ("刘秀珍", Decimal("1280.00"))]
