@@ -14,6 +14,13 @@ from typing import Any, ClassVar
 from coopledger.i18n import N_
 
 
+class Term(str):
+    """A word of the vocabulary passed as a sentence's parameter (e.g. 可分配收益 or 可分配盈余,
+    by accounting standard): marked for translation, and translated with the sentence."""
+
+    __slots__ = ()
+
+
 def _plain(template: str, **params: Any) -> str:
     return template % params if params else template
 
@@ -22,8 +29,14 @@ _translator: list[Callable[..., str]] = [_plain]
 
 
 def install_translator(translate: Callable[..., str]) -> None:
-    """Let errors speak the request's language (called by the app factory)."""
-    _translator[0] = translate
+    """Let errors speak the request's language (called by the app factory); parameters that are
+    :class:`Term` words are translated too."""
+
+    def speak(template: str, **params: Any) -> str:
+        return translate(template, **{key: translate(value) if isinstance(value, Term) else value
+                                      for key, value in params.items()})
+
+    _translator[0] = speak
 
 
 class CoopLedgerError(Exception):

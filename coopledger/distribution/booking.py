@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from coopledger.distribution.words import words_of
 from coopledger.ledger.rules import Line
 from coopledger.money import ZERO
 from coopledger.orgs.models import AccountingStandard
@@ -60,7 +61,7 @@ def approval_lines(standard: AccountingStandard, amounts: Amounts, *, year: int)
     lines: list[Line] = []
     for debit, credit, amount, name in items:
         if amount:
-            summary = f"{year}年收益分配：{name}"
+            summary = f"{year}年{words_of(standard).distribution}：{name}"
             lines += [Line(summary, debit, amount, ZERO), Line(summary, credit, ZERO, amount)]
     return lines
 
@@ -69,7 +70,7 @@ def payment_lines(standard: AccountingStandard, *, by_volume: Decimal, by_shares
                   cash: str, year: int) -> list[Line]:
     """Paying households their amounts: 借 payables 贷 cash or bank."""
     pay = payables(standard)
-    summary = f"兑付{year}年收益分配"
+    summary = f"兑付{year}年{words_of(standard).distribution}"
     total = by_volume + by_shares
     debits: dict[str, Decimal] = {}
     for code, amount in ((pay.by_volume, by_volume), (pay.by_shares, by_shares)):

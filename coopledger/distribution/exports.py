@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from coopledger.distribution.models import Plan, PlanLine
+from coopledger.distribution.words import words_of
 from coopledger.ids import mask_bank
 from coopledger.members.models import Household
 from coopledger.money import figure
@@ -41,7 +42,7 @@ def payout_xlsx(plan: Plan, *, full: bool) -> bytes:
     """One row per holder with what is due and what has been paid."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = f"{plan.year}年收益分配"
+    sheet.title = f"{plan.year}年{words_of(plan.organisation.standard).distribution}"
     append_row(sheet, list(HEADERS))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -71,6 +72,7 @@ def bank_batch_csv(plan: Plan) -> bytes:
     collective's 集体股 line is left out: it is booked as an internal transfer, not paid into a
     villager's account (the payout list keeps every line).
     """
+    word = words_of(plan.organisation.standard).distribution
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(csv_row(["序号", "收款人", "开户银行", "银行账号", "金额", "用途"]))
@@ -80,5 +82,5 @@ def bank_batch_csv(plan: Plan) -> bytes:
             continue
         bank_name, account = _bank(line)
         writer.writerow(csv_row([line.seq, household.head_name, bank_name, account,
-                                 figure(line.unpaid), f"{plan.year}年收益分配"]))
+                                 figure(line.unpaid), f"{plan.year}年{word}"]))
     return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -58,6 +58,22 @@ class Entitlement(enum.StrEnum):
                 Entitlement.DAYS: N_("按年内持股天数折算")}[self]
 
 
+class ReserveBase(enum.StrEnum):
+    """What 公积公益金 / 盈余公积 is a percentage of: by law the year's 收益/盈余 after making
+    up losses (农民专业合作社法 §42 "从当年盈余中提取"; 村集体经济组织会计制度 2023 收益分配);
+    an organisation whose 章程 says otherwise may draw it on the whole distributable amount."""
+
+    YEAR_SURPLUS = "year_surplus"
+    DISTRIBUTABLE = "distributable"
+
+    @property
+    def label(self) -> str:
+        """Untranslated display name."""
+        return {ReserveBase.YEAR_SURPLUS: N_("弥补亏损后的本年收益（盈余）（法定）"),
+                ReserveBase.DISTRIBUTABLE: N_("可分配收益（盈余）：本年加年初未分配（按章程）"),
+                }[self]
+
+
 class PlanState(enum.StrEnum):
     """The approval trail of a plan, in order."""
 
@@ -112,6 +128,9 @@ class Plan(Model):
     cash_available: Mapped[Decimal] = mapped_column(MoneyType(), default=ZERO)
     # Policy (percentages of distributable income).
     reserve_percent: Mapped[Decimal] = mapped_column(sa.Numeric(6, 2), default=Decimal(0))
+    reserve_base: Mapped[ReserveBase] = mapped_column(
+        enum_column(ReserveBase, "distribution_reserve_base"), default=ReserveBase.YEAR_SURPLUS,
+        server_default=ReserveBase.YEAR_SURPLUS.value)
     reserve_minimum: Mapped[Decimal] = mapped_column(MoneyType(), default=ZERO)
     welfare_percent: Mapped[Decimal] = mapped_column(sa.Numeric(6, 2), default=Decimal(0))
     member_cap_percent: Mapped[Decimal] = mapped_column(sa.Numeric(6, 2), default=Decimal(100))

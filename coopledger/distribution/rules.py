@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_DOWN, Decimal
 from typing import TypeVar
 
+from coopledger.distribution.words import VILLAGE, Words
 from coopledger.errors import CoopLedgerError
 from coopledger.i18n import N_
 from coopledger.money import ZERO, allocate, grouped, round_money
@@ -72,6 +73,8 @@ class Policy:
     """The organisation's appropriation percentages (of distributable income) and minimums."""
 
     reserve_percent: Decimal = Decimal(0)      # 公积公益金 / 盈余公积
+    # The 章程 may draw the reserve on the whole distributable amount instead of the law's base.
+    reserve_on_distributable: bool = False
     reserve_minimum: Decimal = ZERO
     welfare_percent: Decimal = Decimal(0)      # 福利
     member_cap_percent: Decimal = HUNDRED      # member distribution at most this share
@@ -117,7 +120,7 @@ class Appropriation:
 
 
 def appropriate(sources: Sources, policy: Policy, *, members: Decimal,
-                cash_available: Decimal) -> Appropriation:
+                cash_available: Decimal, words: Words = VILLAGE) -> Appropriation:
     """Appropriate distributable income in legal order with ``members`` for the members.
 
     Refuses a loss, a member distribution over the cap or over what is left after the
@@ -127,33 +130,40 @@ def appropriate(sources: Sources, policy: Policy, *, members: Decimal,
     distributable = sources.distributable
     if distributable <= 0:
         raise DistributionError(
-            N_("可分配收益为 %(amount)s 元（本年 %(result)s + 年初未分配 %(opening)s + 其他转入 "
-               "%(other)s − 不参与分配的收入 %(excluded)s），没有可分配的收益，不能分配亏损。"),
+            N_("%(distributable)s为 %(amount)s 元（%(result_name)s %(result)s + 年初未分配 "
+               "%(opening)s + 其他转入 %(other)s − 不参与分配的收入 %(excluded)s），没有可以分配的"
+               "余额，不能分配亏损。"),
+            distributable=words.distributable, result_name=words.result,
             amount=grouped(distributable), result=grouped(sources.year_result),
             opening=grouped(sources.opening_retained), other=grouped(sources.other_in),
             excluded=grouped(sources.excluded))
     if members < 0:
         raise DistributionError(N_("成员分配金额不能为负数。"))
-    reserve = max(round_money(sources.year_surplus * policy.reserve_percent / HUNDRED),
+    base = distributable if policy.reserve_on_distributable else sources.year_surplus
+    reserve = max(round_money(base * policy.reserve_percent / HUNDRED),
                   policy.reserve_minimum)
     welfare = round_money(distributable * policy.welfare_percent / HUNDRED)
     other = round_money(distributable * policy.other_percent / HUNDRED)
     room = distributable - reserve - welfare - other
     if room < 0:
         raise DistributionError(
-            N_("提取公积公益金 %(reserve)s 元、福利费 %(welfare)s 元和其他 %(other)s 元后已超过"
-               "可分配收益 %(amount)s 元。"), reserve=grouped(reserve), welfare=grouped(welfare),
-            other=grouped(other), amount=grouped(distributable))
+            N_("%(reserve_name)s %(reserve)s 元、福利费 %(welfare)s 元和其他 %(other)s 元后已超过"
+               "%(distributable)s %(amount)s 元。"), reserve=grouped(reserve),
+            welfare=grouped(welfare), other=grouped(other), amount=grouped(distributable),
+            reserve_name=words.reserve, distributable=words.distributable)
     cap = round_money(distributable * policy.member_cap_percent / HUNDRED)
     if members > cap:
         raise DistributionError(
-            N_("成员分配 %(members)s 元超过上限：可分配收益 %(amount)s 元的 %(percent)s%%，"
+            N_("成员分配 %(members)s 元超过上限：%(distributable)s %(amount)s 元的 %(percent)s%%，"
                "即 %(cap)s 元。"), members=grouped(members), amount=grouped(distributable),
+            distributable=words.distributable,
             percent=f"{policy.member_cap_percent}", cap=grouped(cap))
     if members > room:
         raise DistributionError(
-            N_("成员分配 %(members)s 元超过可分配收益 %(amount)s 元提取公积公益金、福利费和其他后"
-               "的余额 %(room)s 元。"), members=grouped(members), amount=grouped(distributable),
+            N_("成员分配 %(members)s 元超过%(distributable)s %(amount)s 元%(reserve_name)s、"
+               "提取福利费和其他后的余额 %(room)s 元。"), members=grouped(members),
+            amount=grouped(distributable), distributable=words.distributable,
+            reserve_name=words.reserve,
             room=grouped(room))
     if members > cash_available:
         raise DistributionError(

@@ -24,22 +24,33 @@ from coopledger.audit.services import record, snapshot
 from coopledger.auth.models import User
 from coopledger.dates import today, utcnow
 from coopledger.distribution import booking, compute, figures, rules
-from coopledger.distribution.models import ClassWeight, Entitlement, Mode, Plan, PlanLine, PlanState
+from coopledger.distribution.models import (
+    ClassWeight,
+    Entitlement,
+    Mode,
+    Plan,
+    PlanLine,
+    PlanState,
+    ReserveBase,
+)
 from coopledger.distribution.rules import DistributionError
+from coopledger.distribution.words import words_of
 from coopledger.extensions import db
 from coopledger.i18n import N_
 from coopledger.ledger import vouchers
 from coopledger.ledger.attachments import store_scan
+from coopledger.ledger.books import accounts_by_code
 from coopledger.ledger.models import Voucher, VoucherState
 from coopledger.ledger.standards import STANDARDS
 from coopledger.locking import lock
 from coopledger.money import ZERO, grouped, round_money
-from coopledger.orgs.models import Organisation
+from coopledger.orgs.models import AccountingStandard, Organisation
 from coopledger.shares.services import classes_of
 
 POLICY_FIELDS = ("mode", "entitlement", "record_date", "other_in", "excluded", "excluded_note",
-                 "reserve_percent", "reserve_minimum", "welfare_percent", "member_cap_percent",
-                 "other_percent", "volume_percent", "guarantee_per_mu", "members_total")
+                 "reserve_percent", "reserve_base", "reserve_minimum", "welfare_percent",
+                 "member_cap_percent", "other_percent", "volume_percent", "guarantee_per_mu",
+                 "members_total")
 FIGURE_FIELDS = ("year_result", "opening_retained", "cash_available", "distributable",
                  "reserve", "welfare", "members_total", "other")
 
@@ -56,6 +67,7 @@ class PlanData:
     excluded: Decimal = ZERO
     excluded_note: str = ""
     reserve_percent: Decimal = Decimal(0)
+    reserve_base: ReserveBase = ReserveBase.YEAR_SURPLUS
     reserve_minimum: Decimal = ZERO
     welfare_percent: Decimal = Decimal(0)
     member_cap_percent: Decimal = Decimal(100)
@@ -68,6 +80,7 @@ class PlanData:
 
 def _policy(data: PlanData) -> rules.Policy:
     return rules.Policy(reserve_percent=data.reserve_percent,
+                        reserve_on_distributable=data.reserve_base is ReserveBase.DISTRIBUTABLE,
                         reserve_minimum=data.reserve_minimum,
                         welfare_percent=data.welfare_percent,
                         member_cap_percent=data.member_cap_percent,
@@ -91,11 +104,15 @@ def _apply(plan: Plan, data: PlanData) -> None:
     if data.mode is Mode.COOPERATIVE:
         rules.coop_split(data.members_total, data.volume_percent)  # the percentage's range
     org = plan.organisation
+    if data.welfare_percent and not welfare_allowed(org):
+        raise DistributionError(
+            N_("村集体经济组织会计制度（2023）已取消应付福利费，不再提取福利费（福利开支列入"
+               "公益支出）：请把福利费提取比例填 0。"))
     sources, cash = figures.ledger_sources(org, year)
     sources = rules.Sources(sources.year_result, sources.opening_retained, data.other_in,
                             data.excluded)
     result = rules.appropriate(sources, _policy(data), members=data.members_total,
-                               cash_available=cash)
+                               cash_available=cash, words=words_of(org.standard))
     if data.mode is Mode.COOPERATIVE:
         by_volume = rules.coop_split(result.members, data.volume_percent).by_volume
         rules.check_volume_return(result.distributable_surplus, by_volume)
@@ -126,6 +143,17 @@ def _apply(plan: Plan, data: PlanData) -> None:
             plan.weights.append(ClassWeight(share_class_id=class_id, weight=weight))
     db.session.flush()
     compute.compute_lines(plan)
+
+
+WELFARE_ITEM = "3220102"   # 提取福利费 of books kept before the 2023 village system
+
+
+def welfare_allowed(org: Organisation) -> bool:
+    """Whether a plan may draw 福利费: a cooperative (booked with its 盈余公积) or a village
+    whose chart still has the 提取福利费 appropriation (the 2023 system removed 应付福利费)."""
+    if org.standard is not AccountingStandard.VILLAGE_2023:
+        return True
+    return WELFARE_ITEM in accounts_by_code(org)
 
 
 def _guarantee_rate(plan: Plan, data: PlanData) -> tuple[Decimal, Decimal | None]:
@@ -418,6 +446,7 @@ def new_version(plan: Plan, *, reason: str, by: User | None) -> Plan:
                     entitlement=plan.entitlement, record_date=plan.record_date,
                     other_in=plan.other_in, excluded=plan.excluded,
                     excluded_note=plan.excluded_note, reserve_percent=plan.reserve_percent,
+                    reserve_base=plan.reserve_base,
                     reserve_minimum=plan.reserve_minimum, welfare_percent=plan.welfare_percent,
                     member_cap_percent=plan.member_cap_percent,
                     other_percent=plan.other_percent, volume_percent=plan.volume_percent,

@@ -46,8 +46,10 @@ from coopledger.distribution.models import (
     Plan,
     PlanLine,
     PlanState,
+    ReserveBase,
 )
 from coopledger.distribution.statement_job import STATEMENTS_KIND
+from coopledger.distribution.words import words_of
 from coopledger.extensions import db
 from coopledger.formutil import options, read_upload
 from coopledger.jobs import services as jobs
@@ -83,15 +85,21 @@ def _plan_form(org: Organisation, plan: Plan | None = None) -> PlanForm:
     form = PlanForm(obj=plan)
     form.mode.choices = options((m.value, _(m.label)) for m in Mode)
     form.entitlement.choices = options((e.value, _(e.label)) for e in Entitlement)
+    form.reserve_base.choices = options((b.value, _(b.label)) for b in ReserveBase)
+    words = words_of(org.standard)
+    form.member_cap_percent.label.text = _("成员分配上限（%(distributable)s的 %%）",
+                                           distributable=_(words.distributable))
     if request.method == "GET":
         if plan is None:
             form.year.data = today().year - 1
             form.mode.data = _default_mode(org).value
             form.entitlement.data = Entitlement.DAYS.value
+            form.reserve_base.data = ReserveBase.YEAR_SURPLUS.value
             form.member_cap_percent.data = "100"
             form.volume_percent.data = "60"
         else:
             form.mode.data, form.entitlement.data = plan.mode.value, plan.entitlement.value
+            form.reserve_base.data = plan.reserve_base.value
             for name in ("reserve_percent", "welfare_percent", "member_cap_percent",
                          "other_percent", "volume_percent"):
                 getattr(form, name).data = plain(getattr(plan, name))
@@ -121,6 +129,8 @@ def _data(org: Organisation, form: PlanForm) -> services.PlanData:
         other_in=form.other_in.amount(), excluded=form.excluded.amount(),
         excluded_note=form.excluded_note.data or "",
         reserve_percent=form.reserve_percent.number() or Decimal(0),
+        reserve_base=ReserveBase(form.reserve_base.data) if form.reserve_base.data in set(
+            ReserveBase) else ReserveBase.YEAR_SURPLUS,
         reserve_minimum=form.reserve_minimum.amount(),
         welfare_percent=form.welfare_percent.number() or Decimal(0),
         member_cap_percent=form.member_cap_percent.number() or Decimal(0),
@@ -158,7 +168,8 @@ def create(code: str) -> ResponseReturnValue:
     elif form.is_submitted():
         flash_form_errors(form)
     return render_template("distribution/form.html", org=org, form=form, plan=None,
-                           classes=classes_of(org), weights={})
+                           classes=classes_of(org), weights={},
+                           welfare=services.welfare_allowed(org))
 
 
 @bp.route("/<int:plan_id>/edit", methods=["GET", "POST"])
@@ -176,7 +187,7 @@ def edit(code: str, plan_id: int) -> ResponseReturnValue:
     elif form.is_submitted():
         flash_form_errors(form)
     return render_template("distribution/form.html", org=org, form=form, plan=plan,
-                           classes=classes_of(org),
+                           classes=classes_of(org), welfare=services.welfare_allowed(org),
                            weights={w.share_class_id: w.weight for w in plan.weights})
 
 

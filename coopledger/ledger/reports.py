@@ -281,7 +281,10 @@ def income_statement(org: Organisation, start: dt.date, end: dt.date, **_: Any) 
     table = ReportTable(spec["title"], f"{org.name}　{_range_label(start, end)}",
                         ["项目", "行次", "本期金额", "上年同期金额"], money={2, 3},
                         form=spec["form"])
+    codes = {account.code for account in figures.accounts}
     for line in spec["lines"]:
+        if line.get("only_if_account") and line["only_if_account"] not in codes:
+            continue   # 提取福利费: 应付福利费 was removed in 2023; shown if the chart has it
         no = int(line["no"])
         table.add([line["label"], no, current[no], earlier[no]],
                   bold=line["formula"].startswith("L"))

@@ -46,8 +46,9 @@ STANDARDS: dict[AccountingStandard, StandardAccounts] = {
         chart_file="chart_village_2023.csv", cash="101", bank="102", member_parent="113",
         current_earnings="321", distribution="322",
         appropriations=("32201", "各项分配"),
-        appropriation_items=(("3220101", "提取公积公益金"), ("3220102", "提取福利费"),
-                             ("3220103", "向成员分配"), ("3220104", "其他分配")),
+        # No 提取福利费 (3220102): the 2023 system removed 应付福利费; books that have it keep it.
+        appropriation_items=(("3220101", "提取公积公益金"), ("3220103", "向成员分配"),
+                             ("3220104", "其他分配")),
         retained=("32202", "未分配收益"), receivable="112", payable="211",
         operating_income="501", investment="141", investment_income="502",
         fixed_asset=("151", "152"), biological=("132", "133"), intangible=("161", "162"),

@@ -12,15 +12,17 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from flask import Flask
+from flask.testing import FlaskClient
 
 from coopledger.distribution import services
-from coopledger.distribution.models import Mode, PlanState
+from coopledger.distribution.models import Mode, PlanState, ReserveBase
 from coopledger.distribution.rules import DistributionError
 from coopledger.extensions import db
 from coopledger.ledger.sample_books import PLACEHOLDER_PNG
 from coopledger.orgs.models import Organisation
+from tests.conftest import Auth
 from tests.distribution_helpers import approve_plan, close_2024
-from tests.ledger_helpers import make_voucher
+from tests.ledger_helpers import book_with_vouchers, make_voucher
 
 D = Decimal
 DATA = services.PlanData(mode=Mode.LAND_SHARE, members_total=D("14540.00"),
@@ -74,7 +76,7 @@ def test_bad_plans_are_refused_with_a_sentence(org: Organisation, by_name: Any) 
         (services.PlanData(mode=Mode.LAND_SHARE, members_total=D("29174.41"),
                            reserve_percent=D(20), member_cap_percent=D(60),
                            guarantee_per_mu=D(800)),
-         "成员分配 29,174.41 元超过上限：可分配收益 48,624.00 元的 60%，即 29,174.40 元。"),
+         "成员分配 29,174.41 元超过上限：可分配盈余 48,624.00 元的 60%，即 29,174.40 元。"),
         (services.PlanData(mode=Mode.LAND_SHARE, members_total=D(1000),
                            reserve_percent=D(120), guarantee_per_mu=D(800)),
          "公积公益金提取比例须在 0% 至 100% 之间（现为 120%）。"),
@@ -329,6 +331,13 @@ def test_last_years_distribution_booked_this_year_is_counted_once(by_name: Any,
     assert (second.year_result, second.opening_retained) == (D("44000.00"), D("24359.20"))
     assert second.reserve == D("8800.00")
     assert second.distributable == D("68359.20")
+    # A 章程 that draws the reserve on the whole distributable amount: a stored choice of the
+    # plan, 20 % of 68,359.20 = 13,671.84, and the legal base is still shown beside it.
+    articles = services.update_plan(second, services.PlanData(
+        mode=Mode.LAND_SHARE, members_total=D("1000.00"), reserve_percent=D(20),
+        reserve_base=ReserveBase.DISTRIBUTABLE, guarantee_per_mu=D("800.00")), by=accountant)
+    assert (articles.reserve_base, articles.reserve) == (ReserveBase.DISTRIBUTABLE,
+                                                         D("13671.84"))
 
 
 def test_guarantee_follows_inherited_land_shares_by_days_and_the_heir_is_paid(
@@ -387,3 +396,42 @@ def test_guarantee_follows_inherited_land_shares_by_days_and_the_heir_is_paid(
                            by=accountant)
     assert dead.paid == dead.total
     assert voucher.id == dead.payment_voucher_id
+
+
+def test_each_standard_speaks_its_own_words_and_a_village_draws_no_welfare(
+        org: Organisation, by_name: Any, client: FlaskClient, auth: Auth) -> None:
+    """A 合作社 says 本年盈余/可分配盈余/提取盈余公积 on its plan, statement and voucher; a 村集体
+    says 收益. The 2023 village system has no 应付福利费: its 收益及收益分配表 has no 提取福利费
+    line and a village plan drawing welfare is refused."""
+    from coopledger.ledger import periods, reports
+
+    accountant, reviewer = by_name.user("accountant"), by_name.user("reviewer")
+    plan = services.create_plan(org, 2024, DATA, by=accountant)
+    db.session.commit()
+    auth.login("accountant")
+    page = client.get(f"/o/shian-tdgf/distribution/{plan.id}").get_data(as_text=True)
+    for words in ("2024 年盈余分配方案", "可分配盈余与提取", "<td>本年盈余</td>",
+                  "提取盈余公积 20%", "按弥补亏损后的本年盈余 48,624.00 元计提", "年末未分配盈余"):
+        assert words in page, words
+    assert "可分配收益" not in page
+    assert "提取福利费" not in page
+    village = by_name.org("shian-jjhzs")
+    book_with_vouchers(village, accountant, reviewer)
+    make_voucher(village, accountant, reviewer, on=dt.date(2024, 3, 5), amount="30000.00")
+    for month in range(1, 13):
+        periods.close_month(village, 2024, month, by=accountant)
+    with pytest.raises(DistributionError, match="已取消应付福利费"):
+        services.create_plan(village, 2024, services.PlanData(
+            mode=Mode.VILLAGE, members_total=D("1000.00"), welfare_percent=D(5)), by=accountant)
+    village_plan = services.create_plan(village, 2024, services.PlanData(
+        mode=Mode.VILLAGE, members_total=D("0.00"), reserve_percent=D(10)), by=accountant)
+    assert village_plan.reserve == D("3000.00")
+    statement = reports.income_statement(village, dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    labels = [str(row[0]) for row in statement.rows]
+    assert "提取福利费" not in labels
+    assert {"减：提取公积公益金", "向成员分配", "年末未分配收益"} <= set(labels)
+    db.session.commit()
+    page = client.get(f"/o/shian-jjhzs/distribution/{village_plan.id}").get_data(as_text=True)
+    assert "2024 年收益分配方案" in page
+    assert "提取公积公益金 10%" in page
+    assert "盈余" not in page.split('id="figures"')[1].split("</section>")[0]

@@ -70,7 +70,7 @@ def test_the_member_sees_the_statement_only_once_the_plan_is_approved(
     response = client.get(url)
     assert response.mimetype == "application/pdf"
     text = _text(response.data)
-    for expected in ("建平县石安土地股份合作社", "2024 年收益分配明细单", "陈大山户", "SA-01-012",
+    for expected in ("建平县石安土地股份合作社", "2024 年盈余分配明细单", "陈大山户", "SA-01-012",
                      "2,216.00", "2,590.00", "贰仟伍佰玖拾元整", "1000.0000", "尚未兑付",
                      "折算股数", "折算股数 = 股数 × 持股天数 ÷ 全年天数（366 天）"):
         assert expected in text, expected
@@ -82,7 +82,7 @@ def test_the_member_sees_the_statement_only_once_the_plan_is_approved(
             '<td class="num">2,590.00</td><td class="num">2,590.00</td>') in mine
     assert "贰仟伍佰玖拾元整" in mine
     home = client.get("/").get_data(as_text=True).split('id="member-home"')[1]
-    assert "2024 年收益分配" in home                  # the year on the member's home screen
+    assert "2024 年盈余分配" in home                  # the year on the member's home screen
     assert "合计 2,590.00" in home
     assert "尚未兑付" in home
 
