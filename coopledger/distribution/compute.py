@@ -196,6 +196,7 @@ def compute_lines(plan: Plan) -> list[PlanLine]:
             days_held=days_held.get(account_id, 0),
             weight=weights[account_id].quantize(FOUR),
             area=land_line.area_at_end.quantize(FOUR),
+            area_days=land_line.area_days.quantize(FOUR),
             volume=volumes_by_account.get(account_id, ZERO),
             guarantee_due=guarantee.due,
             guarantee_paid=paid.get(account.household_id or 0, ZERO),

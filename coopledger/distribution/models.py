@@ -9,6 +9,7 @@ decimals.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import enum
 from decimal import Decimal
@@ -25,6 +26,8 @@ from coopledger.members.models import Household
 from coopledger.money import ZERO
 from coopledger.orgs.models import Organisation
 from coopledger.shares.models import ShareAccount, ShareClass
+
+FOUR = Decimal("0.0001")
 
 
 class Mode(enum.StrEnum):
@@ -199,6 +202,25 @@ class Plan(Model):
         return sum((line.by_volume for line in self.lines), ZERO)
 
     @property
+    def per_share(self) -> Decimal:
+        """The second-round dividend per weighted share (4 decimals; each line's dividend is
+        its weight × this, rounded to the fen with the remainders placed so the lines add up)."""
+        weight = sum((line.weight for line in self.lines), Decimal(0))
+        pool = sum((line.dividend for line in self.lines), ZERO)
+        return (pool / weight).quantize(FOUR) if weight else Decimal(0)
+
+    @property
+    def per_volume(self) -> Decimal:
+        """The return per yuan of transaction volume (4 decimals)."""
+        volume = sum((line.volume for line in self.lines), ZERO)
+        return (self.by_volume_total / volume).quantize(FOUR) if volume else Decimal(0)
+
+    @property
+    def year_days(self) -> int:
+        """The days of the plan's year (365 or 366): the denominator of share-days and 保底."""
+        return 366 if calendar.isleap(self.year) else 365
+
+    @property
     def label(self) -> str:
         """e.g. 2025 年度 v2."""
         return f"{self.year} v{self.version}"
@@ -240,6 +262,9 @@ class PlanLine(Model):
     days_held: Mapped[int] = mapped_column(default=0)
     weight: Mapped[Decimal] = mapped_column(sa.Numeric(20, 4), default=Decimal(0))
     area: Mapped[Decimal] = mapped_column(sa.Numeric(14, 4), default=Decimal(0))
+    # Σ 亩 × days of the land whose land shares the holder held in the year (保底's base).
+    area_days: Mapped[Decimal] = mapped_column(sa.Numeric(20, 4), default=Decimal(0),
+                                               server_default="0")
     volume: Mapped[Decimal] = mapped_column(MoneyType(), default=ZERO)
     guarantee_due: Mapped[Decimal] = mapped_column(MoneyType(), default=ZERO)
     guarantee_paid: Mapped[Decimal] = mapped_column(MoneyType(), default=ZERO)

@@ -28,7 +28,7 @@ from coopledger.distribution import figures, rules
 from coopledger.distribution.models import Entitlement, Mode, Plan, PlanLine
 from coopledger.extensions import db
 from coopledger.members.models import Contribution, Parcel
-from coopledger.money import ZERO, amount_in_words
+from coopledger.money import amount_in_words
 from coopledger.pdf import batch
 from coopledger.shares.models import ShareClass
 
@@ -79,9 +79,7 @@ def check_url(line: PlanLine) -> str:
 
 def per_share(plan: Plan) -> Decimal:
     """The second-round dividend per weighted share (4 decimals)."""
-    weight = sum((line.weight for line in plan.lines), Decimal(0))
-    pool = sum((line.dividend for line in plan.lines), ZERO)
-    return (pool / weight).quantize(Decimal("0.0001")) if weight else Decimal(0)
+    return plan.per_share
 
 
 def statements(plan: Plan, lines: list[PlanLine] | None = None) -> list[Statement]:

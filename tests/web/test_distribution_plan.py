@@ -435,3 +435,38 @@ def test_each_standard_speaks_its_own_words_and_a_village_draws_no_welfare(
     assert "2024 年收益分配方案" in page
     assert "提取公积公益金 10%" in page
     assert "盈余" not in page.split('id="figures"')[1].split("</section>")[0]
+
+
+def test_the_plan_page_shows_each_lines_formula_with_its_numbers(
+        org: Organisation, by_name: Any, client: FlaskClient, auth: Auth) -> None:
+    """Every line says how it was computed: 保底 = 亩 × days ÷ days × rate (亩·天 when the land
+    moved during the year), 分红 = 折算股数 × 每股分红, and why a household that holds nothing
+    at the year end is paid (it held shares part of the year)."""
+    from coopledger.members.models import Household
+    from coopledger.shares import services as shares
+    from coopledger.shares.models import OperationKind, ShareKind
+
+    def account(head: str) -> Any:
+        household = db.session.scalars(sa.select(Household).where(
+            Household.head_name == head)).one()
+        return shares.household_account(org, household)
+
+    today = dt.date(2026, 6, 1)
+    op = shares.request(org, kind=OperationKind.INHERIT,
+                        share_class=shares.class_of(org, ShareKind.LAND),
+                        source=account("张福生"), target=account("刘秀珍"), quantity=D("3.10"),
+                        on=dt.date(2024, 7, 16), today=today, by=None, document="继承公证书")
+    shares.approve(op, today=today, by=None)
+    shares.complete(op, today=today, by=None)
+    plan = services.create_plan(org, 2024, DATA, by=by_name.user("accountant"))
+    db.session.commit()
+    auth.login("accountant")
+    page = client.get(f"/o/shian-tdgf/distribution/{plan.id}").get_data(as_text=True)
+    assert "1,000 元（按股分配总额 14,540.00 元 ÷ 折算股数合计 14.54）" in page
+    row = page[page.index("陈大山户</a>"):].split("</tr>")[0]
+    assert "保底 = 2.77 亩 × 366 天 ÷ 366 天 × 800.00 元/亩 = 2,216.00" in row
+    assert "分红 = 折算股数 2.59 × 每股 1,000 元 = 2,590.00" in row
+    row = page[page.index("张福生户</a>"):].split("</tr>")[0]
+    assert "保底 = 610.7 亩·天（各块地 亩 × 持有天数）÷ 366 天 × 800.00 元/亩 = 1,334.86" in row
+    assert "分红 = 折算股数 1.6686 × 每股 1,000 元 ≈ 1,668.58" in row
+    assert "年末已不持股：按年内持股 197 天计算。" in row

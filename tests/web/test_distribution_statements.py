@@ -71,7 +71,7 @@ def test_the_member_sees_the_statement_only_once_the_plan_is_approved(
     assert response.mimetype == "application/pdf"
     text = _text(response.data)
     for expected in ("建平县石安土地股份合作社", "2024 年盈余分配明细单", "陈大山户", "SA-01-012",
-                     "2,216.00", "2,590.00", "贰仟伍佰玖拾元整", "1000.0000", "尚未兑付",
+                     "2,216.00", "2,590.00", "贰仟伍佰玖拾元整", "1,000", "尚未兑付",
                      "折算股数", "折算股数 = 股数 × 持股天数 ÷ 全年天数（366 天）"):
         assert expected in text, expected
     other = _line(plan, "王德明户")
