@@ -6,8 +6,9 @@ that contributed it, but the right to its income travels with the land shares: a
 inheritance (继承), a transfer (转让) or a gift (赠与) of land shares, whoever holds them is paid
 for the days they hold them (the giver up to the day before the effective date, the receiver
 from it, inclusive day counts as for share-days). A move of ``q`` of the giver's ``L`` land
-shares carries ``q / L`` of every parcel's 亩 the giver held; a withdrawn parcel stops earning
-for every holder of it from the day after its withdrawal date.
+shares carries ``q / L`` of every parcel's 亩 the giver held; a buy-back (回购) of ``q`` of them
+ends ``q / L`` of those 亩' 保底 (the cooperative holds those shares and pays itself nothing); a
+withdrawn parcel stops earning for every holder of it from the day after its withdrawal date.
 
 Whose land it is in a year is therefore read from every contribution and every land-share move
 up to the year's end, not from the parcel's owner. In the year after an inheritance the
@@ -108,14 +109,16 @@ def land_held(spells: Iterable[Spell], land_ops: Iterable[Op], household_of: Map
             giver = household_of.get(op.source or 0)
             taker = household_of.get(op.target or 0)
             before = shares[op.source] if op.source is not None else Decimal(0)
-            if op.kind in MOVES and giver is not None and taker is not None \
-                    and giver != taker and before > 0:
+            moving = op.kind in MOVES and taker is not None and giver != taker
+            if (moving or op.kind is OperationKind.BUYBACK) and giver is not None \
+                    and before > 0:
                 fraction = min(op.quantity / before, Decimal(1))
                 for parcel, holders in portions.items():
                     moved = (holders.get(giver, ZERO_AREA) * fraction).quantize(EIGHT)
                     if moved:
                         change(giver, parcel, -moved, day)
-                        change(taker, parcel, moved, day)
+                        if moving and taker is not None:
+                            change(taker, parcel, moved, day)
             for (account, _class), held, _locked in effects(op):
                 shares[account] += held
     for household in list(area):
