@@ -108,8 +108,8 @@ def main() -> None:
             import segno
 
             items.append(statements.Statement(
-                line=line, parcels=[(f"SA-{line.seq:05d}-1", Decimal("1.5000")),
-                                    (f"SA-{line.seq:05d}-2", Decimal("1.0000"))],
+                line=line, parcels=[(f"SA-{line.seq:05d}-1", Decimal("1.5000"), None),
+                                    (f"SA-{line.seq:05d}-2", Decimal("1.0000"), None)],
                 holdings=[statements.Holding("土地股", line.shares, line.days_held,
                                              Decimal(1))],
                 words=amount_in_words(line.total), check_url=url,

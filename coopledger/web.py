@@ -103,19 +103,28 @@ def owned_or_404(model: type[M], object_id: int, org: Organisation) -> M:
 
 
 def send_stored(sha256: str | None, *, mimetype: str | None, name: str | None) -> Response:
-    """Send a scan kept by content hash under STORAGE_DIR (404 when there is none)."""
+    """Send a scan kept by content hash under STORAGE_DIR: 404 when there is none, a refusal
+    when its bytes no longer have the hash; images inline, every other type as a download."""
+    import io
     from pathlib import Path
 
     from flask import current_app, send_file
 
-    from coopledger.ledger.attachments import stored_path
+    from coopledger.ledger.attachments import read_verified, stored_path
 
     if not sha256:
         abort(404)
-    path = stored_path(Path(current_app.config["STORAGE_DIR"]), sha256)
+    storage = Path(current_app.config["STORAGE_DIR"])
+    path = stored_path(storage, sha256)
     if not path.is_file():
         abort(404)
-    return send_file(path, mimetype=mimetype, download_name=name or path.name)
+    data = read_verified(storage, sha256)   # a changed file is refused, never served
+    # Only images are shown in the browser; a PDF or anything else is downloaded.
+    inline = (mimetype or "").startswith("image/")
+    response = send_file(io.BytesIO(data), mimetype=mimetype or "application/octet-stream",
+                         download_name=name or path.name, as_attachment=not inline)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def flash_form_errors(form: FlaskForm) -> None:

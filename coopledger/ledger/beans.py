@@ -71,6 +71,14 @@ class BeanTransaction:
     attachments: int
     postings: tuple[tuple[str, Decimal], ...]
     closing: bool = False
+    # Text version 2 (every voucher posted since) covers the whole voucher: every line's 摘要,
+    # everyone who prepared it, the cashier and the poster, and the SHA-256 of every scan.
+    version: int = 1
+    summaries: tuple[str, ...] = ()
+    preparers: tuple[str, ...] = ()
+    cashier: str = ""
+    poster: str = ""
+    scans: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -105,9 +113,17 @@ def transaction_text(txn: BeanTransaction) -> str:
              f"  preparer: {_quote(txn.preparer)}",
              f"  reviewer: {_quote(txn.reviewer)}",
              f"  attachments: {txn.attachments}"]
+    if txn.version >= 2:
+        lines += [f"  preparers: {_quote(','.join(txn.preparers))}",
+                  f"  cashier: {_quote(txn.cashier)}",
+                  f"  poster: {_quote(txn.poster)}",
+                  f"  scans: {_quote(' '.join(txn.scans))}"]
     width = max(len(account) for account, _amount in txn.postings)
-    for account, amount in txn.postings:
+    for n, (account, amount) in enumerate(txn.postings):
         lines.append(f"  {account:<{width}}  {amount.quantize(Decimal('0.01')):>14} {CURRENCY}")
+        if txn.version >= 2:
+            summary = txn.summaries[n] if n < len(txn.summaries) else ""
+            lines.append(f"    summary: {_quote(summary)}")
     return "\n".join(lines) + "\n"
 
 

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -22,21 +23,30 @@ from coopledger.extensions import db
 from coopledger.i18n import N_
 from coopledger.jobs.registry import Progress, job_kind
 from coopledger.ledger import beans
+from coopledger.ledger.attachments import scan_problems
 from coopledger.ledger.books import get_book
 from coopledger.ledger.models import (
+    Attachment,
     LedgerCheck,
     Period,
     Voucher,
     VoucherKind,
     VoucherLine,
     VoucherState,
+    voucher_preparers,
 )
 from coopledger.ledger.queries import accounts, bean_account_names, monthly_sql_changes
 from coopledger.ledger.standards import STANDARDS
-from coopledger.ledger.vouchers import bean_transaction, chain_hash
+from coopledger.ledger.vouchers import Signatures, bean_transaction, chain_hash
 from coopledger.orgs.models import Organisation
 
 BATCH = 5000
+
+
+def _storage() -> Path:
+    from flask import current_app
+
+    return Path(current_app.config["STORAGE_DIR"])
 
 
 def _noop(_percent: int, _message: str) -> None:
@@ -68,33 +78,55 @@ def posted_vouchers(org: Organisation) -> list[PostedVoucher]:
 
 
 def rendered_from_lines(org: Organisation) -> dict[int, str]:
-    """Each posted voucher rendered afresh from its SQL lines (two plain queries, no ORM)."""
+    """Each posted voucher rendered afresh from its SQL rows — lines, the people who handled it
+    and its scans — in the text version it was posted with (plain queries, no ORM)."""
     names = bean_account_names(org)
     preparer, reviewer = sa.orm.aliased(User), sa.orm.aliased(User)
+    cashier, poster = sa.orm.aliased(User), sa.orm.aliased(User)
+    posted = (Voucher.organisation_id == org.id, Voucher.state == VoucherState.POSTED)
     heads = db.session.execute(
         sa.select(Voucher.id, Voucher.on, Voucher.number, Voucher.attachment_count,
-                  Voucher.kind, preparer.username, sa.func.coalesce(reviewer.username, ""))
+                  Voucher.kind, preparer.username, sa.func.coalesce(reviewer.username, ""),
+                  Voucher.text_version, sa.func.coalesce(cashier.username, ""),
+                  sa.func.coalesce(poster.username, ""))
         .join(preparer, preparer.id == Voucher.preparer_id)
         .outerjoin(reviewer, reviewer.id == Voucher.reviewer_id)
-        .where(Voucher.organisation_id == org.id, Voucher.state == VoucherState.POSTED)).all()
+        .outerjoin(cashier, cashier.id == Voucher.cashier_id)
+        .outerjoin(poster, poster.id == Voucher.poster_id)
+        .where(*posted)).all()
     columns = VoucherLine.__table__.c
     postings: dict[int, list[tuple[str, Decimal]]] = defaultdict(list)
-    summaries: dict[int, str] = {}
+    summaries: dict[int, list[str]] = defaultdict(list)
     debit = sa.type_coerce(columns.debit, sa.BigInteger)
     credit = sa.type_coerce(columns.credit, sa.BigInteger)
-    for voucher_id, line_no, summary, account_id, dr, cr in db.session.execute(
+    for voucher_id, _line_no, summary, account_id, dr, cr in db.session.execute(
             sa.select(columns.voucher_id, columns.line_no, columns.summary, columns.account_id,
                       debit, credit)
             .where(columns.organisation_id == org.id, columns.posted.is_(True))
             .order_by(columns.voucher_id, columns.line_no)):
-        if line_no == 1:
-            summaries[voucher_id] = summary
+        summaries[voucher_id].append(summary)
         postings[voucher_id].append((names[account_id], Decimal(int(dr) - int(cr)).scaleb(-2)))
+    editors: dict[int, set[str]] = defaultdict(set)
+    for voucher_id, username in db.session.execute(
+            sa.select(voucher_preparers.c.voucher_id, User.username)
+            .join(User, User.id == voucher_preparers.c.user_id)
+            .join(Voucher, Voucher.id == voucher_preparers.c.voucher_id).where(*posted)):
+        editors[voucher_id].add(username)
+    scans: dict[int, list[str]] = defaultdict(list)
+    for voucher_id, digest in db.session.execute(
+            sa.select(Attachment.voucher_id, Attachment.sha256)
+            .join(Voucher, Voucher.id == Attachment.voucher_id).where(*posted)):
+        scans[voucher_id].append(digest)
     return {voucher_id: beans.transaction_text(bean_transaction(
-                on=on, number=number or 0, narration=summaries.get(voucher_id, ""),
+                on=on, number=number or 0, narration=(summaries[voucher_id] or [""])[0],
                 preparer=prep, reviewer=rev, attachments=attachments,
-                closing=kind is VoucherKind.CLOSING, postings=tuple(postings[voucher_id])))
-            for voucher_id, on, number, attachments, kind, prep, rev in heads}
+                closing=kind is VoucherKind.CLOSING, postings=tuple(postings[voucher_id]),
+                version=version, signed=Signatures(
+                    summaries=tuple(summaries[voucher_id]),
+                    preparers=tuple(sorted({prep, *editors[voucher_id]})), cashier=cash,
+                    poster=post, scans=tuple(sorted(scans[voucher_id])))))
+            for voucher_id, on, number, attachments, kind, prep, rev, version, cash, post
+            in heads}
 
 
 def _texts(org: Organisation, vouchers: list[PostedVoucher]) -> list[str]:
@@ -226,6 +258,7 @@ def verify_book(org: Organisation, progress: Progress = _noop) -> Verification:
         if head != get_book(org).chain_head:
             result.chain_errors.append("book chain head does not match the last voucher")
         result.chain_errors.extend(counter_problems(org))
+        result.chain_errors.extend(scan_problems(org.id, _storage()))
         for check in BOOK_CHECKS:
             result.chain_errors.extend(check(org))
         sql_changes = monthly_sql_changes(org)

@@ -198,6 +198,9 @@ class Voucher(Model):
     #: The beancount text the chain hash covers, kept so export and verification need not
     #: re-render every voucher; verification still re-renders from the lines and compares.
     bean_text: Mapped[str | None] = mapped_column(sa.Text)
+    # Which rendering ``bean_text`` is (beans.BeanTransaction.version): 1 for vouchers posted
+    # before the text covered every line's 摘要, the cashier, the poster and the scans.
+    text_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     organisation: Mapped[Organisation] = relationship()
     lines: Mapped[list[VoucherLine]] = relationship(

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -263,14 +264,31 @@ def confirm_cash(voucher: Voucher, *, by: User) -> Voucher:
     return voucher
 
 
+TEXT_VERSION = 2   # the voucher text posted now (beans.BeanTransaction.version)
+
+
+@dataclass(frozen=True)
+class Signatures:
+    """Who handled a voucher and what was attached, as its version-2 text records them."""
+
+    summaries: tuple[str, ...] = ()
+    preparers: tuple[str, ...] = ()
+    cashier: str = ""
+    poster: str = ""
+    scans: tuple[str, ...] = ()
+
+
 def bean_transaction(*, on: dt.date, number: int, narration: str, preparer: str,
                      reviewer: str, attachments: int, closing: bool,
-                     postings: tuple[tuple[str, Decimal], ...]) -> beans.BeanTransaction:
+                     postings: tuple[tuple[str, Decimal], ...], version: int = 1,
+                     signed: Signatures = Signatures()) -> beans.BeanTransaction:
     """The beancount view of a posted voucher: one definition for posting, export and checks."""
     return beans.BeanTransaction(
         on=on, narration=narration, voucher=f"记-{number}",
         link=f"v{on.year}-{on.month:02d}-{number:04d}", preparer=preparer, reviewer=reviewer,
-        attachments=attachments, postings=postings, closing=closing)
+        attachments=attachments, postings=postings, closing=closing, version=version,
+        summaries=signed.summaries, preparers=signed.preparers, cashier=signed.cashier,
+        poster=signed.poster, scans=signed.scans)
 
 
 def voucher_transaction(voucher: Voucher) -> beans.BeanTransaction:
@@ -279,13 +297,21 @@ def voucher_transaction(voucher: Voucher) -> beans.BeanTransaction:
 
     names = bean_account_names(voucher.organisation,
                                only=[line.account_id for line in voucher.lines])
+    lines = sorted(voucher.lines, key=lambda line: line.line_no)
     return bean_transaction(
         on=voucher.on, number=voucher.number or 0, narration=voucher.summary,
         preparer=voucher.preparer.username,
         reviewer=voucher.reviewer.username if voucher.reviewer else "",
         attachments=voucher.attachment_count, closing=voucher.kind is VoucherKind.CLOSING,
-        postings=tuple((names[line.account_id], line.debit - line.credit)
-                       for line in voucher.lines))
+        postings=tuple((names[line.account_id], line.debit - line.credit) for line in lines),
+        version=voucher.text_version,
+        signed=Signatures(
+            summaries=tuple(line.summary for line in lines),
+            preparers=tuple(sorted({voucher.preparer.username,
+                                    *(p.username for p in voucher.preparers)})),
+            cashier=voucher.cashier.username if voucher.cashier else "",
+            poster=voucher.poster.username if voucher.poster else "",
+            scans=tuple(sorted(a.sha256 for a in voucher.attachments))))
 
 
 def chain_hash(previous: str, text: str) -> str:
@@ -318,10 +344,12 @@ def post_voucher(voucher: Voucher, *, by: User) -> Voucher:
     period.last_number += 1
     voucher.number = period.last_number
     voucher.state = VoucherState.POSTED
-    voucher.poster_id = by.id
+    voucher.poster = by
     voucher.posted_at = utcnow()
     book.last_post_seq += 1
     voucher.post_seq = book.last_post_seq
+    voucher.text_version = TEXT_VERSION
+    db.session.flush()
     voucher.bean_text = beans.transaction_text(voucher_transaction(voucher))
     voucher.chain_hash = chain_hash(book.chain_head, voucher.bean_text)
     book.chain_head = voucher.chain_hash
