@@ -6,6 +6,7 @@ Services flush and write an audit line; the calling view commits.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -40,6 +41,12 @@ class LoginThrottledError(LoginError):
 
     message = N_("登录失败次数过多，已暂时锁定，请在 %(minutes)d 分钟后再试。")
     status = 429
+
+
+class LoginSlowedError(LoginThrottledError):
+    """Many failures for this account from elsewhere: wait a few seconds, then try again."""
+
+    message = N_("这个账号最近有多次登录失败，请在 %(seconds)d 秒后再试。")
 
 
 class AccountError(CoopLedgerError):
@@ -182,20 +189,33 @@ def authenticate(username: str, password: str, *, client_address: str,
     return user
 
 
+# Failures of one account from every address before its logins slow down, and the longest wait.
+SLOWDOWN_AFTER = 10
+SLOWDOWN_CAP = dt.timedelta(seconds=30)
+
+
 def _check_throttle(username: str, address: str, *, now: dt.datetime,
                     policy: ThrottlePolicy) -> None:
+    """Lock the (account, address) pair and a guessing address; only slow the account down."""
     since = now - policy.window
     last_success = db.session.scalar(
         sa.select(sa.func.max(LoginAttempt.at))
         .where(LoginAttempt.username == username, LoginAttempt.succeeded.is_(True)))
     account_since = max(since, last_success) if last_success is not None else since
     account_failures = _failure_times(LoginAttempt.username == username, account_since)
+    pair_failures = list(db.session.scalars(
+        sa.select(LoginAttempt.at).where(
+            LoginAttempt.username == username, LoginAttempt.client_address == address,
+            LoginAttempt.succeeded.is_(False), LoginAttempt.at > account_since)))
     address_failures = _failure_times(LoginAttempt.client_address == address, since)
-    for failures, limit in ((account_failures, policy.per_account),
+    for failures, limit in ((pair_failures, policy.per_account),
                             (address_failures, policy.per_address)):
         remaining = rules.lockout_remaining(failures, now=now, limit=limit, window=policy.window)
         if remaining is not None:
             raise LoginThrottledError(minutes=rules.minutes_to_wait(remaining))
+    wait = rules.slowdown(account_failures, now=now, free=SLOWDOWN_AFTER, cap=SLOWDOWN_CAP)
+    if wait is not None:
+        raise LoginSlowedError(seconds=max(1, math.ceil(wait.total_seconds())))
 
 
 def _failure_times(condition: sa.ColumnElement[bool], since: dt.datetime) -> list[dt.datetime]:

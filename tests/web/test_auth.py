@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
@@ -59,6 +60,32 @@ def test_account_is_locked_after_five_failures_even_with_the_right_password(
     assert "登录失败次数过多" in text
     assert "15 分钟后再试" in text
     assert _login(client, "supervisor", PASSWORD).status_code == 302
+
+
+def test_failures_from_one_address_do_not_lock_the_owner_out_elsewhere(
+        client: FlaskClient) -> None:
+    """Five wrong passwords from 10.0.0.66 lock that address out of the account; the owner at
+    another address logs in at once. Failures from many addresses only slow the account down
+    by seconds (the wait shown), never for 15 minutes."""
+    def attempt(password: str, address: str) -> Any:
+        return client.post("/auth/login", data={"username": "cashier", "password": password},
+                           environ_base={"REMOTE_ADDR": address})
+
+    for _ in range(5):
+        assert attempt("wrong-password", "10.0.0.66").status_code == 401
+    assert attempt(PASSWORD, "10.0.0.66").status_code == 429
+    assert attempt(PASSWORD, "10.0.0.5").status_code == 302
+    client.post("/auth/logout")
+    for n in range(10):
+        assert attempt("wrong-password", f"10.0.1.{n}").status_code == 401
+    slowed = attempt(PASSWORD, "10.0.0.5")
+    assert slowed.status_code == 429
+    assert "秒后再试" in slowed.get_data(as_text=True)
+    for earlier in db.session.scalars(sa.select(LoginAttempt).where(
+            LoginAttempt.username == "cashier")):
+        earlier.at -= dt.timedelta(seconds=31)      # half a minute later
+    db.session.commit()
+    assert attempt(PASSWORD, "10.0.0.5").status_code == 302
 
 
 def test_client_address_is_locked_after_twenty_failures_across_accounts(
