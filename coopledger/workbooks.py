@@ -1,14 +1,28 @@
-"""Helpers shared by the Excel imports (members, assets): the uploaded workbook (deleted once
-its import has finished: it holds ID and bank numbers), a cell read as text, and a problem
-located by sheet, row and column in the user's language."""
+"""Helpers shared by the Excel imports (members, assets, opening balances, volumes): the one
+safe reader of an uploaded workbook, the uploaded file of an import job (deleted once its
+import has finished: it holds ID and bank numbers), a cell read as text, and a problem located
+by sheet, row and column in the user's language.
+
+Reading: an .xlsx file is a zip of XML parts. Before openpyxl sees it, the zip is checked: its
+parts together may not unpack to more than ``MAX_UNPACKED`` bytes (a zip bomb), no XML part
+may declare a DTD or an entity (``<!DOCTYPE``/``<!ENTITY``: entity expansion and external
+entities, OWASP XXE), and every part must be well-formed XML — openpyxl in read-only mode
+parses the sheets only while rows are read, so a damaged sheet would otherwise fail in the
+middle of an import instead of with one sentence at its start.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import io
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from xml.parsers import expat
+
+from openpyxl import load_workbook
 
 from coopledger.errors import CoopLedgerError
 from coopledger.i18n import N_
@@ -40,3 +54,49 @@ def located(sheet: str, row: int, column: str, reason: str) -> str:
     """“<sheet>”表第<row>行<column>列：<reason>."""
     return str(CoopLedgerError(N_("“%(sheet)s”表第%(row)d行%(column)s列：%(reason)s"),
                                sheet=sheet, row=row, column=column, reason=reason))
+
+
+MAX_UNPACKED = 200 * 1024 * 1024
+CHUNK = 1024 * 1024
+
+
+class UnreadableWorkbookError(CoopLedgerError):
+    """An upload that is not a workbook this app will read."""
+
+    message = N_("文件不是有效的 Excel (.xlsx) 文件。")
+
+
+DTD_REFUSED = N_("这个 Excel 文件含有 XML 文档类型声明（DTD），为安全起见不能导入："
+                 "请在 Excel 中另存为新的 .xlsx 文件后再上传。")
+
+
+def _refuse_dtd(*_args: Any) -> None:
+    raise UnreadableWorkbookError(DTD_REFUSED)
+
+
+def _check_parts(archive: zipfile.ZipFile) -> None:
+    """Every XML part well-formed, none with a DTD or an entity declaration, not too big."""
+    if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED:
+        raise UnreadableWorkbookError(N_("这个 Excel 文件解压后过大，不能导入。"))
+    for info in archive.infolist():
+        if not info.filename.endswith((".xml", ".rels", ".vml")):
+            continue
+        parser = expat.ParserCreate()
+        parser.StartDoctypeDeclHandler = _refuse_dtd
+        parser.EntityDeclHandler = _refuse_dtd
+        with archive.open(info) as part:
+            while chunk := part.read(CHUNK):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+
+
+def open_workbook(content: bytes) -> Any:
+    """The workbook (openpyxl, read-only, values not formulas), or UnreadableWorkbookError."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            _check_parts(archive)
+        return load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except UnreadableWorkbookError:
+        raise
+    except Exception:  # zipfile, expat and openpyxl raise many kinds of error for a bad file
+        raise UnreadableWorkbookError() from None

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from coopledger.assets import cards, resources
@@ -31,7 +31,13 @@ from coopledger.i18n import N_
 from coopledger.jobs.registry import Progress, job_kind
 from coopledger.orgs.models import Organisation
 from coopledger.spreadsheets import append_row
-from coopledger.workbooks import cell_text, located, uploaded_workbook
+from coopledger.workbooks import (
+    UnreadableWorkbookError,
+    cell_text,
+    located,
+    open_workbook,
+    uploaded_workbook,
+)
 
 CARD_SHEET, RESOURCE_SHEET = "固定资产", "资源"
 SHEETS: dict[str, tuple[str, ...]] = {
@@ -209,10 +215,9 @@ def _resource_row(number: int, cells: list[str], problems: list[str],
 def read(org: Organisation, content: bytes) -> Parsed:
     """Read and check the whole workbook; raise with every problem found."""
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds of errors for a damaged file
-        raise AssetImportError(n=1, problems=str(CoopLedgerError(
-            N_("文件不是有效的 Excel (.xlsx) 文件。")))) from None
+        workbook = open_workbook(content)
+    except UnreadableWorkbookError as err:
+        raise AssetImportError(n=1, problems=str(err)) from None
     problems: list[str] = []
     parsed = Parsed()
     if not any(title in workbook.sheetnames for title in SHEETS):

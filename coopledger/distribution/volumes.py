@@ -10,11 +10,9 @@ its row number and reason, and nothing is saved.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from decimal import Decimal
 
 import sqlalchemy as sa
-from openpyxl import load_workbook
 
 from coopledger.audit.services import record
 from coopledger.auth.models import User
@@ -25,6 +23,7 @@ from coopledger.i18n import N_
 from coopledger.members.models import Household, Membership
 from coopledger.money import MoneyInputError, parse_money
 from coopledger.orgs.models import Organisation
+from coopledger.workbooks import UnreadableWorkbookError, open_workbook
 
 
 def members_of_year(org: Organisation, year: int) -> list[tuple[Household, str]]:
@@ -89,9 +88,9 @@ def import_volumes(org: Organisation, year: int, content: bytes, *, by: User | N
     """Import volumes from a workbook: member number in column A, volume in column B, a header
     row first. All rows or none."""
     try:
-        sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
-    except Exception:  # any unreadable upload gets the same sentence
-        raise DistributionError(N_("无法读取这个文件：请上传 Excel 工作簿（.xlsx）。")) from None
+        sheet = open_workbook(content).active
+    except UnreadableWorkbookError as err:
+        raise DistributionError(N_("无法读取这个文件：%(reason)s"), reason=str(err)) from None
     by_number = {number: household for household, number in members_of_year(org, year)}
     entered: dict[int, str] = {}
     problems: list[str] = []

@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from coopledger.errors import CoopLedgerError
@@ -18,6 +18,7 @@ from coopledger.ledger import rules
 from coopledger.ledger.models import Account
 from coopledger.money import MoneyInputError, parse_money
 from coopledger.spreadsheets import append_row
+from coopledger.workbooks import UnreadableWorkbookError, open_workbook
 
 HEADERS = ("科目编码", "科目名称", "借方余额", "贷方余额")
 
@@ -65,10 +66,9 @@ def _amount(value: object, row: int, column: str, problems: list[str]) -> Decima
 def read_sheet(content: bytes, known_codes: set[str]) -> list[rules.Line]:
     """Opening lines from an uploaded sheet; raises with every problem at once."""
     try:
-        sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
-    except Exception:  # openpyxl raises many kinds of errors for a damaged file
-        raise OpeningSheetError(problems=_problem(N_("文件不是有效的 Excel (.xlsx) 文件。"))
-                                ) from None
+        sheet = open_workbook(content).active
+    except UnreadableWorkbookError as err:
+        raise OpeningSheetError(problems=str(err)) from None
     problems: list[str] = []
     lines: list[rules.Line] = []
     for row_number, row in enumerate(sheet.iter_rows(values_only=True), start=1):

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from coopledger.errors import CoopLedgerError
@@ -26,7 +26,13 @@ from coopledger.members import rules, services
 from coopledger.members.models import Household, Person, Relationship
 from coopledger.orgs.models import Village
 from coopledger.spreadsheets import append_row
-from coopledger.workbooks import cell_text, located, uploaded_workbook
+from coopledger.workbooks import (
+    UnreadableWorkbookError,
+    cell_text,
+    located,
+    open_workbook,
+    uploaded_workbook,
+)
 
 SHEETS: dict[str, tuple[str, ...]] = {
     "农户": ("户号", "村编码", "户主姓名", "住址", "承包经营权证号", "联系电话", "开户银行",
@@ -76,10 +82,9 @@ class Parsed:
 def read(content: bytes) -> Parsed:
     """Read and check the whole workbook; raise with every problem found."""
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds of errors for a damaged file
-        raise WorkbookImportError(n=1, problems=str(CoopLedgerError(
-            N_("文件不是有效的 Excel (.xlsx) 文件。")))) from None
+        workbook = open_workbook(content)
+    except UnreadableWorkbookError as err:
+        raise WorkbookImportError(n=1, problems=str(err)) from None
     problems: list[str] = []
     parsed = Parsed()
     rows: dict[str, list[tuple[int, tuple[Any, ...]]]] = {}
