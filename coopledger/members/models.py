@@ -16,7 +16,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coopledger.auth.models import User
-from coopledger.db import enum_column
+from coopledger.db import UTCDateTime, enum_column
 from coopledger.extensions import Model
 from coopledger.i18n import N_
 from coopledger.orgs.models import Organisation, Village
@@ -197,3 +197,14 @@ class Contribution(Model):
 
     parcel: Mapped[Parcel] = relationship(back_populates="contributions")
     organisation: Mapped[Organisation] = relationship()
+
+
+class IdLookup(Model):
+    """A user typed an ID number that was already registered: each one is a lookup of who holds
+    it, and they are counted so the form cannot be used to test ID numbers in bulk."""
+
+    __tablename__ = "id_lookups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime())

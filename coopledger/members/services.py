@@ -6,6 +6,7 @@ Services check the rules, write one audit line and flush; the calling view commi
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -20,6 +21,7 @@ from coopledger.members import rules
 from coopledger.members.models import (
     Contribution,
     Household,
+    IdLookup,
     Membership,
     MembershipSource,
     Parcel,
@@ -97,18 +99,53 @@ def update_household(household: Household, data: HouseholdData, *, by: User | No
     return household
 
 
+class DuplicateIdError(rules.MemberRuleError):
+    """The ID number typed is already registered (a lookup, counted per user)."""
+
+
+LOOKUPS_PER_HOUR = 20
+
+
+def lookups_in_last_hour(user: User, *, now: dt.datetime) -> int:
+    """How many already-registered ID numbers the user typed in the last hour."""
+    return db.session.scalar(sa.select(sa.func.count(IdLookup.id)).where(
+        IdLookup.user_id == user.id, IdLookup.at > now - dt.timedelta(hours=1))) or 0
+
+
+def record_lookup(user: User, *, now: dt.datetime) -> None:
+    """Count one lookup (called after the refused change was rolled back); flushes."""
+    db.session.add(IdLookup(user_id=user.id, at=now))
+    db.session.flush()
+
+
 def add_person(household: Household, *, name: str, id_number: str, relationship: Relationship,
-               by: User | None) -> Person:
-    """Add a person to a household; the same ID number can never be entered twice."""
+               by: User | None, may_see: Callable[[Household], bool] = lambda _h: False,
+               now: dt.datetime | None = None) -> Person:
+    """Add a person to a household; the same ID number can never be entered twice.
+
+    An ID number already registered is refused naming its holder only to a user who may see
+    that household (``may_see``); anyone else is told it is registered elsewhere and to ask the
+    township that keeps it. Those refusals are lookups: past ``LOOKUPS_PER_HOUR`` in an hour the
+    user's further IDs are not looked up at all (no ID-number oracle).
+    """
     if not name.strip():
         raise rules.MemberRuleError(N_("请填写姓名。"))
     number = normalize_resident_id(id_number)
+    if by is not None and now is not None and \
+            lookups_in_last_hour(by, now=now) >= LOOKUPS_PER_HOUR:
+        raise rules.MemberRuleError(
+            N_("一小时内已有 %(n)d 次录入了已登记的身份证号，暂停核对身份证号：请一小时后再试，"
+               "或联系乡镇农经站。"), n=LOOKUPS_PER_HOUR)
     existing = db.session.scalar(sa.select(Person).where(Person.id_number == number))
     if existing is not None:
-        raise rules.MemberRuleError(
-            N_("身份证号已登记：%(name)s，%(village)s%(household)s。请勿重复录入。"),
-            name=existing.name, village=str(existing.household.village),
-            household=str(existing.household))
+        holder = existing.household
+        if may_see(holder):
+            raise DuplicateIdError(
+                N_("身份证号已登记：%(name)s，%(village)s%(household)s。请勿重复录入。"),
+                name=existing.name, village=str(holder.village), household=str(holder))
+        raise DuplicateIdError(
+            N_("这个身份证号已在别处登记（%(township)s），不能重复录入：如需核实，请联系该乡镇"
+               "农经站。"), township=holder.village.township.name)
     if relationship is Relationship.HEAD and any(
             p.relation is Relationship.HEAD for p in household.persons):
         raise rules.MemberRuleError(N_("这一户已经有户主。"))

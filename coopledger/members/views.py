@@ -16,8 +16,9 @@ from coopledger.auth.models import User
 from coopledger.auth.permissions import Action, can, require
 from coopledger.contracts.employment import household_income
 from coopledger.contracts.queries import leases_of_parcels
-from coopledger.dates import today
+from coopledger.dates import today, utcnow
 from coopledger.distribution.queries import member_lines
+from coopledger.errors import CoopLedgerError
 from coopledger.extensions import db
 from coopledger.formutil import options
 from coopledger.members import queries, rules, services
@@ -162,10 +163,23 @@ def add_person(code: str, household_id: int) -> ResponseReturnValue:
     _org, household = _managed(code, household_id)
     form = _person_form()
     if form.validate_on_submit():
-        apply_change(lambda: services.add_person(
-            household, name=form.name.data or "", id_number=form.id_number.data or "",
-            relationship=Relationship(form.relation.data), by=me()),
-            lambda person: _("已添加：%(name)s。", name=person.name))
+        now = utcnow()
+        try:
+            person = services.add_person(
+                household, name=form.name.data or "", id_number=form.id_number.data or "",
+                relationship=Relationship(form.relation.data), by=me(), now=now,
+                may_see=lambda holder: can(me(), Action.VIEW_HOUSEHOLD, holder))
+        except services.DuplicateIdError as err:
+            db.session.rollback()
+            services.record_lookup(me(), now=now)      # counted even though nothing is saved
+            db.session.commit()
+            flash(str(err), "error")
+        except CoopLedgerError as err:
+            db.session.rollback()
+            flash(str(err), "error")
+        else:
+            db.session.commit()
+            flash(_("已添加：%(name)s。", name=person.name), "success")
     else:
         flash(_("请填写姓名和身份证号。"), "error")
     return _back(code, household)

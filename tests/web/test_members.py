@@ -148,3 +148,28 @@ def test_accountant_opens_a_members_login_who_must_change_the_password(
     page = client.get("/my/household").get_data(as_text=True)
     assert "王德明户" in page
     assert "陈大山" not in page
+
+
+def test_an_id_registered_elsewhere_is_not_named_and_lookups_are_limited(
+        client: FlaskClient, auth: Auth) -> None:
+    """金石村's accountant (another township) types 陈大山's ID number: refused, but neither his
+    name nor household is shown — only that it is registered in 塔山镇, whom to ask. Twenty
+    such lookups in an hour and the form stops checking ID numbers for that user."""
+    auth.login("jinshi-kj")
+    url = "/o/jinshi-jjhzs/households"
+    client.post(f"{url}/new", data={"head_name": "孙金石"})
+    household = _household("孙金石")
+    page = client.post(f"{url}/{household.id}/persons", data={
+        "person-name": "某人", "person-id_number": CHEN_ID, "person-relation": "head"},
+        follow_redirects=True).get_data(as_text=True)
+    assert "这个身份证号已在别处登记（塔山镇），不能重复录入" in page
+    assert "陈大山" not in page
+    for _ in range(19):
+        client.post(f"{url}/{household.id}/persons", data={
+            "person-name": "某人", "person-id_number": CHEN_ID, "person-relation": "head"})
+    page = client.post(f"{url}/{household.id}/persons", data={
+        "person-name": "孙金石", "person-id_number": "11010519491231002x",
+        "person-relation": "head"}, follow_redirects=True).get_data(as_text=True)
+    assert "暂停核对身份证号" in page
+    assert db.session.scalar(sa.select(sa.func.count(Person.id)).where(
+        Person.household_id == household.id)) == 0
