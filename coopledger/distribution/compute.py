@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 
 import sqlalchemy as sa
 
 from coopledger.distribution import figures, guarantee_rules, guarantees, rules
-from coopledger.distribution.models import Entitlement, Mode, Plan, PlanLine
+from coopledger.distribution.models import Entitlement, Mode, Plan, PlanLine, QuantifyBy
 from coopledger.extensions import db
 from coopledger.i18n import N_
 from coopledger.members.models import Contribution, Household, Parcel
@@ -117,6 +118,42 @@ def _tie_order(account: ShareAccount, numbers: dict[int, str],
             account.name, account.id)
 
 
+@dataclass(frozen=True)
+class MemberAccounts:
+    """A cooperative's member accounts for the plan (农民专业合作社法 §42–§44, 制度第五十七条):
+    the year's 公积金 quantified to each member, what was quantified by earlier plans, each
+    member's equal share of the property formed from subsidies and donations, and the weights
+    of the remainder after the volume return: 出资额 + 公积金份额 + 补助财产份额."""
+
+    reserve: dict[int, Decimal]
+    before: dict[int, Decimal]
+    subsidy: dict[int, Decimal]
+    weights: dict[int, Decimal]
+
+
+def _member_accounts(plan: Plan, order: dict[int, int], accounts: dict[int, ShareAccount],
+                     capital: dict[int, Decimal], volumes: dict[int, Decimal],
+                     ) -> MemberAccounts:
+    org = plan.organisation
+    members = [a for a in order if accounts[a].household_id is not None]
+    by_volume = {a: volumes.get(a, ZERO) for a in members}
+    by_capital = {a: capital.get(a, Decimal(0)) for a in members}
+    basis = by_volume if plan.reserve_quantify_by is QuantifyBy.VOLUME and any(
+        by_volume.values()) else by_capital
+    reserve = rules.split(plan.reserve, basis, order=order) if any(basis.values()) \
+        else dict.fromkeys(members, ZERO)
+    earlier = figures.quantified_reserves(org, plan.year)
+    before = {a: earlier.get(accounts[a].household_id or 0, ZERO) for a in members}
+    plan.subsidy_property = figures.subsidy_property(org, plan.year)
+    subsidy = rules.split(plan.subsidy_property, dict.fromkeys(members, Decimal(1)),
+                          order=order) if members else {}
+    weights = dict(capital)
+    for a in members:
+        weights[a] = capital.get(a, Decimal(0)) + before[a] + reserve[a] + subsidy[a]
+    return MemberAccounts({**dict.fromkeys(order, ZERO), **reserve}, before,
+                          {**dict.fromkeys(order, ZERO), **subsidy}, weights)
+
+
 def compute_lines(plan: Plan) -> list[PlanLine]:
     """Replace the plan's lines with freshly computed ones; returns them."""
     org = plan.organisation
@@ -170,10 +207,14 @@ def compute_lines(plan: Plan) -> list[PlanLine]:
         raise rules.DistributionError(
             N_("还没有登记 %(year)d 年的成员交易额，无法按交易量返还：请先登记交易额。"),
             year=plan.year)
+    volumes_by_account = {by_household[h]: v for h, v in volume.items()}
+    ledger = _member_accounts(plan, order, accounts, weights, volumes_by_account) \
+        if plan.mode is Mode.COOPERATIVE else None
+    if ledger is not None:
+        weights = ledger.weights
     dividends = rules.split(members, weights, order=order)
     converted = rules.split(plan.other, weights, order=order) \
         if plan.mode is Mode.COOPERATIVE else dict.fromkeys(order, ZERO)
-    volumes_by_account = {by_household[h]: v for h, v in volume.items()}
     returns = rules.split(volume_pool, {a: volumes_by_account.get(a, ZERO) for a in order},
                           order=order)
     notes = _notes(plan, accounts)
@@ -182,14 +223,14 @@ def compute_lines(plan: Plan) -> list[PlanLine]:
     plan.lines.clear()
     db.session.flush()
     for account_id in sorted(order, key=order.__getitem__):
-        account = accounts[account_id]
-        land_line = land.get(account.household_id or 0, NO_LAND)
+        holder = accounts[account_id]
+        land_line = land.get(holder.household_id or 0, NO_LAND)
         guarantee = rules.Guarantee(land_line.area_days, plan.guarantee_per_mu,
                                     year_days=year_days)
-        payee = accounts.get(heir_of.get(account_id, account_id), account)
+        payee = accounts.get(heir_of.get(account_id, account_id), holder)
         line = PlanLine(
             seq=order[account_id] + 1, share_account_id=account_id,
-            household_id=account.household_id, holder=account.name, payee=payee.name,
+            household_id=holder.household_id, holder=holder.name, payee=payee.name,
             payee_household_id=payee.household_id,
             shares=shares.get(account_id, Decimal(0)).quantize(FOUR),
             share_days=days.get(account_id, Decimal(0)).quantize(FOUR),
@@ -199,10 +240,13 @@ def compute_lines(plan: Plan) -> list[PlanLine]:
             area_days=land_line.area_days.quantize(FOUR),
             volume=volumes_by_account.get(account_id, ZERO),
             guarantee_due=guarantee.due,
-            guarantee_paid=paid.get(account.household_id or 0, ZERO),
+            guarantee_paid=paid.get(holder.household_id or 0, ZERO),
             overpaid_note=explained.get(account_id, ""),
             by_volume=returns[account_id], dividend=dividends[account_id],
             to_capital=converted[account_id],
+            reserve_share=ledger.reserve[account_id] if ledger else ZERO,
+            reserve_before=ledger.before.get(account_id, ZERO) if ledger else ZERO,
+            subsidy_share=ledger.subsidy[account_id] if ledger else ZERO,
             note="；".join(notes.get(account_id, [])))
         line.total = line.by_volume + line.dividend + line.guarantee_due - line.guarantee_paid
         plan.lines.append(line)

@@ -161,6 +161,32 @@ def guarantee_paid(org: Organisation, year: int) -> dict[int, Decimal]:
     return paid
 
 
+EFFECTIVE = ("approved", "posted", "filed", "paid")   # plans whose figures members were given
+
+
+def quantified_reserves(org: Organisation, year: int) -> dict[int, Decimal]:
+    """Per household: the 公积金 quantified to it by the effective plans of years before
+    ``year`` (its 公积金份额 brought forward in its member account)."""
+    from coopledger.distribution.models import Plan, PlanLine, PlanState
+
+    found: dict[int, Decimal] = {}
+    for household_id, amount in db.session.execute(
+            sa.select(PlanLine.household_id, PlanLine.reserve_share).join(Plan).where(
+                Plan.organisation_id == org.id, Plan.year < year,
+                Plan.state.in_([PlanState(s) for s in EFFECTIVE]),
+                PlanLine.household_id.is_not(None))):
+        key = household_id or 0
+        found[key] = found.get(key, ZERO) + amount
+    return found
+
+
+def subsidy_property(org: Organisation, year: int) -> Decimal:
+    """The property formed from state subsidies and donations at the end of ``year``: the
+    专项基金 balance of a cooperative (农民专业合作社会计制度 311), zero for other books."""
+    fund = accounts_by_code(org).get(STANDARDS[org.standard].special_fund or "")
+    return -account_balance(fund, as_of=dt.date(year, 12, 31)) if fund else ZERO
+
+
 def volumes(org: Organisation, year: int) -> dict[int, Decimal]:
     """Members' transaction volumes entered for the year, per household."""
     return {v.household_id: v.volume for v in db.session.scalars(sa.select(MemberVolume).where(

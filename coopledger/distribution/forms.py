@@ -27,6 +27,8 @@ class PlanForm(FlaskForm):
     # Optional in a post (the view falls back to the law's base for an unknown value).
     reserve_base = SelectField(_l("公积公益金（盈余公积）的提取基数"), choices=[],
                                validate_choice=False)
+    reserve_quantify_by = SelectField(_l("合作社公积金量化到成员账户的方法（章程规定）"),
+                                      choices=[], validate_choice=False)
     reserve_minimum = MoneyField(_l("公积公益金最低提取额（元）"))
     welfare_percent = DecimalField(_l("福利费提取比例（%）"))
     member_cap_percent = DecimalField(_l("成员分配上限（可分配收益的 %）"))

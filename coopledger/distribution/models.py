@@ -77,6 +77,20 @@ class ReserveBase(enum.StrEnum):
                 }[self]
 
 
+class QuantifyBy(enum.StrEnum):
+    """How a cooperative's 公积金 of the year is quantified to its members' accounts
+    (农民专业合作社法 §42: "按照章程规定或者成员大会决议量化为每个成员的份额")."""
+
+    VOLUME = "volume"
+    CAPITAL = "capital"
+
+    @property
+    def label(self) -> str:
+        """Untranslated display name."""
+        return {QuantifyBy.VOLUME: N_("按成员与本社的交易量（额）比例"),
+                QuantifyBy.CAPITAL: N_("按成员出资额比例")}[self]
+
+
 class PlanState(enum.StrEnum):
     """The approval trail of a plan, in order."""
 
@@ -131,6 +145,13 @@ class Plan(Model):
     cash_available: Mapped[Decimal] = mapped_column(MoneyType(), default=ZERO)
     # Policy (percentages of distributable income).
     reserve_percent: Mapped[Decimal] = mapped_column(sa.Numeric(6, 2), default=Decimal(0))
+    reserve_quantify_by: Mapped[QuantifyBy] = mapped_column(
+        enum_column(QuantifyBy, "distribution_quantify_by"), default=QuantifyBy.VOLUME,
+        server_default=QuantifyBy.VOLUME.value)
+    # 合作社: the property formed from state subsidies and donations (专项基金 at the year end),
+    # quantified equally to the members (§44) and counted with capital for the remainder.
+    subsidy_property: Mapped[Decimal] = mapped_column(MoneyType(), default=ZERO,
+                                                      server_default="0")
     reserve_base: Mapped[ReserveBase] = mapped_column(
         enum_column(ReserveBase, "distribution_reserve_base"), default=ReserveBase.YEAR_SURPLUS,
         server_default=ReserveBase.YEAR_SURPLUS.value)
@@ -272,6 +293,13 @@ class PlanLine(Model):
     dividend: Mapped[Decimal] = mapped_column(MoneyType(), default=ZERO)
     # 合作社: the member's part of 转为成员出资, credited to capital instead of paid in cash.
     to_capital: Mapped[Decimal] = mapped_column(MoneyType(), default=ZERO)
+    # 合作社 member account (成员账户, §43): this year's 公积金 quantified to the member, the
+    # member's quantified 公积金 brought forward from earlier plans, and the member's equal share
+    # of the property formed from subsidies and donations.
+    reserve_share: Mapped[Decimal] = mapped_column(MoneyType(), default=ZERO, server_default="0")
+    reserve_before: Mapped[Decimal] = mapped_column(MoneyType(), default=ZERO,
+                                                    server_default="0")
+    subsidy_share: Mapped[Decimal] = mapped_column(MoneyType(), default=ZERO, server_default="0")
     total: Mapped[Decimal] = mapped_column(MoneyType(), default=ZERO)
     paid: Mapped[Decimal] = mapped_column(MoneyType(), default=ZERO)
     paid_on: Mapped[dt.date | None] = mapped_column(sa.Date)

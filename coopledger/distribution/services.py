@@ -31,6 +31,7 @@ from coopledger.distribution.models import (
     Plan,
     PlanLine,
     PlanState,
+    QuantifyBy,
     ReserveBase,
 )
 from coopledger.distribution.rules import DistributionError
@@ -48,7 +49,8 @@ from coopledger.orgs.models import AccountingStandard, Organisation
 from coopledger.shares.services import classes_of
 
 POLICY_FIELDS = ("mode", "entitlement", "record_date", "other_in", "excluded", "excluded_note",
-                 "reserve_percent", "reserve_base", "reserve_minimum", "welfare_percent",
+                 "reserve_percent", "reserve_base", "reserve_quantify_by", "reserve_minimum",
+                 "welfare_percent",
                  "member_cap_percent", "other_percent", "volume_percent", "guarantee_per_mu",
                  "members_total")
 FIGURE_FIELDS = ("year_result", "opening_retained", "cash_available", "distributable",
@@ -68,6 +70,7 @@ class PlanData:
     excluded_note: str = ""
     reserve_percent: Decimal = Decimal(0)
     reserve_base: ReserveBase = ReserveBase.YEAR_SURPLUS
+    reserve_quantify_by: QuantifyBy = QuantifyBy.VOLUME
     reserve_minimum: Decimal = ZERO
     welfare_percent: Decimal = Decimal(0)
     member_cap_percent: Decimal = Decimal(100)
@@ -447,6 +450,7 @@ def new_version(plan: Plan, *, reason: str, by: User | None) -> Plan:
                     other_in=plan.other_in, excluded=plan.excluded,
                     excluded_note=plan.excluded_note, reserve_percent=plan.reserve_percent,
                     reserve_base=plan.reserve_base,
+                    reserve_quantify_by=plan.reserve_quantify_by,
                     reserve_minimum=plan.reserve_minimum, welfare_percent=plan.welfare_percent,
                     member_cap_percent=plan.member_cap_percent,
                     other_percent=plan.other_percent, volume_percent=plan.volume_percent,

@@ -28,7 +28,14 @@ from coopledger.auth.forms import ConfirmForm
 from coopledger.auth.permissions import Action, can, require
 from coopledger.contracts.payments import cash_accounts
 from coopledger.dates import today
-from coopledger.distribution import exports, figures, guarantees, services, statements
+from coopledger.distribution import (
+    exports,
+    figures,
+    guarantees,
+    member_accounts,
+    services,
+    statements,
+)
 from coopledger.distribution.forms import (
     ApproveForm,
     DateStepForm,
@@ -46,6 +53,7 @@ from coopledger.distribution.models import (
     Plan,
     PlanLine,
     PlanState,
+    QuantifyBy,
     ReserveBase,
 )
 from coopledger.distribution.statement_job import STATEMENTS_KIND
@@ -54,6 +62,8 @@ from coopledger.extensions import db
 from coopledger.formutil import options, read_upload
 from coopledger.jobs import services as jobs
 from coopledger.ledger.models import Voucher
+from coopledger.members.models import Household
+from coopledger.members.queries import member_numbers
 from coopledger.money import ZERO, MoneyInputError, figure, parse_money, plain
 from coopledger.orgs.models import OrgKind
 from coopledger.shares.services import classes_of
@@ -86,6 +96,7 @@ def _plan_form(org: Organisation, plan: Plan | None = None) -> PlanForm:
     form.mode.choices = options((m.value, _(m.label)) for m in Mode)
     form.entitlement.choices = options((e.value, _(e.label)) for e in Entitlement)
     form.reserve_base.choices = options((b.value, _(b.label)) for b in ReserveBase)
+    form.reserve_quantify_by.choices = options((q.value, _(q.label)) for q in QuantifyBy)
     words = words_of(org.standard)
     form.member_cap_percent.label.text = _("成员分配上限（%(distributable)s的 %%）",
                                            distributable=_(words.distributable))
@@ -95,11 +106,13 @@ def _plan_form(org: Organisation, plan: Plan | None = None) -> PlanForm:
             form.mode.data = _default_mode(org).value
             form.entitlement.data = Entitlement.DAYS.value
             form.reserve_base.data = ReserveBase.YEAR_SURPLUS.value
+            form.reserve_quantify_by.data = QuantifyBy.VOLUME.value
             form.member_cap_percent.data = "100"
             form.volume_percent.data = "60"
         else:
             form.mode.data, form.entitlement.data = plan.mode.value, plan.entitlement.value
             form.reserve_base.data = plan.reserve_base.value
+            form.reserve_quantify_by.data = plan.reserve_quantify_by.value
             for name in ("reserve_percent", "welfare_percent", "member_cap_percent",
                          "other_percent", "volume_percent"):
                 getattr(form, name).data = plain(getattr(plan, name))
@@ -131,6 +144,8 @@ def _data(org: Organisation, form: PlanForm) -> services.PlanData:
         reserve_percent=form.reserve_percent.number() or Decimal(0),
         reserve_base=ReserveBase(form.reserve_base.data) if form.reserve_base.data in set(
             ReserveBase) else ReserveBase.YEAR_SURPLUS,
+        reserve_quantify_by=QuantifyBy(form.reserve_quantify_by.data)
+        if form.reserve_quantify_by.data in set(QuantifyBy) else QuantifyBy.VOLUME,
         reserve_minimum=form.reserve_minimum.amount(),
         welfare_percent=form.welfare_percent.number() or Decimal(0),
         member_cap_percent=form.member_cap_percent.number() or Decimal(0),
@@ -553,3 +568,62 @@ def volumes(code: str, year: int) -> ResponseReturnValue:
     return render_template("distribution/volumes.html", org=org, year=year, form=form,
                            members=volume_service.members_of_year(org, year),
                            entered=volume_service.volumes_of(org, year))
+
+
+def _account_household(org: Organisation, household_id: int) -> Household:
+    """A member household of a professional cooperative whose account the user may see: the
+    organisation's staff, or the member's own login."""
+    if org.kind is not OrgKind.PROFESSIONAL_COOP:
+        abort(404)
+    household = db.get_or_404(Household, household_id)
+    if not any(m.organisation_id == org.id for m in household.memberships):
+        abort(404)
+    if household.user_id != me().id:
+        require(me(), Action.VIEW_DISTRIBUTION, org)
+    return household
+
+
+@bp.route("/members/<int:household_id>/account")
+@login_required
+def member_account(code: str, household_id: int) -> ResponseReturnValue:
+    """成员账户: a member's capital, quantified 公积金 and subsidy share, volume and returns,
+    year by year."""
+    from coopledger.orgs.queries import get_org
+
+    org = get_org(code)
+    household = _account_household(org, household_id)
+    years = member_accounts.accounts_of(org, [household.id]).get(household.id, [])
+    return render_template("distribution/member_account.html", org=org, household=household,
+                           years=years, number=member_numbers(org).get(household.id, ""))
+
+
+@bp.route("/members/<int:household_id>/account.pdf")
+@login_required
+def member_account_pdf(code: str, household_id: int) -> ResponseReturnValue:
+    """The member's account as a printable page."""
+    from coopledger.orgs.queries import get_org
+    from coopledger.pdf.render import render_pdf
+
+    org = get_org(code)
+    household = _account_household(org, household_id)
+    years = member_accounts.accounts_of(org, [household.id]).get(household.id, [])
+    pdf = render_pdf("distribution/member_account_pdf.html", org=org, household=household,
+                     years=years, number=member_numbers(org).get(household.id, ""))
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f"inline; filename=member-account-{household.id}.pdf",
+        "Cache-Control": "no-store"})
+
+
+@bp.route("/member-accounts.xlsx")
+@login_required
+def member_accounts_xlsx(code: str) -> ResponseReturnValue:
+    """Every member's account, one row per member and year."""
+    org = org_for(code, Action.VIEW_DISTRIBUTION)
+    if org.kind is not OrgKind.PROFESSIONAL_COOP:
+        abort(404)
+    data = member_accounts.accounts_xlsx(org)
+    audit_export("distribution.export_member_accounts", org, f"{org.name} 成员账户", full=False)
+    return Response(data, mimetype="application/vnd.openxmlformats-officedocument."
+                                   "spreadsheetml.sheet", headers={
+        "Content-Disposition": f"attachment; filename=member-accounts-{org.code}.xlsx",
+        "Cache-Control": "no-store"})

@@ -39,6 +39,7 @@ class StandardAccounts:
     admin_expense: str          # 管理费用
     other_income: str           # 其他收入: gains on disposal
     other_expense: str          # 其他支出: losses on disposal and stock-take shortages
+    special_fund: str = ""      # 专项基金 (合作社): property formed from subsidies and donations
 
 
 STANDARDS: dict[AccountingStandard, StandardAccounts] = {
@@ -64,5 +65,5 @@ STANDARDS: dict[AccountingStandard, StandardAccounts] = {
         operating_income="501", investment="131", investment_income="511",
         fixed_asset=("151", "152"), biological=("142", "143"), intangible=("161", "162"),
         disposal="154", pending_loss="181", operating_expense="521", admin_expense="523",
-        other_income="502", other_expense="529"),
+        other_income="502", other_expense="529", special_fund="311"),
 }

@@ -368,6 +368,17 @@ CASES += [
          lambda w: "/o/shian-tdgf/distribution/volumes/2024", VIEW_MEMBERS_TDGF),
     Case("enter member volumes", "distribution.volumes", "POST",
          lambda w: "/o/shian-tdgf/distribution/volumes/2024", MANAGE_TDGF),
+    Case("member account (成员账户)", "distribution.member_account", "GET",
+         lambda w: f"/o/jianping-tj/distribution/members/{w.coop_member_id}/account",
+         only("admin", "auditor", "member")),
+    Case("member account PDF", "distribution.member_account_pdf", "GET",
+         lambda w: f"/o/jianping-tj/distribution/members/{w.coop_member_id}/account.pdf",
+         only("admin", "auditor", "member")),
+    Case("member account of a land-share coop", "distribution.member_account", "GET",
+         lambda w: f"/o/shian-tdgf/distribution/members/{w.coop_member_id}/account",
+         frozenset(), not_found_for=EVERYONE),
+    Case("member accounts workbook", "distribution.member_accounts_xlsx", "GET",
+         lambda w: "/o/jianping-tj/distribution/member-accounts.xlsx", only("admin", "auditor")),
     Case("保底 of a year", "distribution.guarantees_page", "GET",
          lambda w: "/o/shian-tdgf/distribution/guarantee/2024", VIEW_MEMBERS_TDGF),
     Case("pay 保底", "distribution.guarantees_page", "POST",
@@ -638,6 +649,13 @@ def build_world(by_name: Any, app: Flask) -> Any:
         ShareOperation.id)).first()
     member = db.session.scalars(sa.select(Household).where(
         Household.head_name == "陈大山")).one()
+    from coopledger.members import services as member_services
+    from coopledger.members.models import MembershipSource
+
+    member_services.admit(by_name.org("jianping-tj"), member, member_number="TJ001",
+                          joined_on=dt.date(2024, 1, 1), source=MembershipSource.ORIGINAL,
+                          today=dt.date(2026, 6, 1), by=None)
+    by_name.coop_member_id = member.id
     certificates = {c.account.household_id: c.id for c in db.session.scalars(
         sa.select(Certificate))}
     by_name.member_certificate_id = certificates[member.id]
