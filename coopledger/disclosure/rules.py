@@ -22,6 +22,7 @@ import enum
 import hashlib
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -179,12 +180,14 @@ def verify_chain(links: list[tuple[str, str, bytes, bytes, str]]) -> int | None:
     return None
 
 
-def personal_numbers(body: dict[str, Any]) -> list[tuple[str, str]]:
+def personal_numbers(body: dict[str, Any], attached: Sequence[tuple[str, str]] = (),
+                     ) -> list[tuple[str, str]]:
     """Where the parts of a disclosure that people wrote for it carry a personal number
     (``unmasked``): (the place, the number shown as its first and last four digits) — the
-    explanation, the correction's reason, the posts, review comments and the township's
-    opinion. Text taken from the books is masked when the contents are generated."""
-    places: list[tuple[str, str]] = [("说明", str(body.get("explanation", ""))),
+    explanation, the correction's reason, the posts, review comments, the township's opinion
+    and the text of attached PDFs (``attached``: place, text). Text taken from the books is
+    masked when the contents are generated."""
+    places: list[tuple[str, str]] = [*attached, ("说明", str(body.get("explanation", ""))),
                                      ("更正原因", str(body.get("correction_reason", "")))]
     for post in body.get("posts", []):
         places.append((f"公开事项“{post['title']}”", f"{post['title']} {post['body']}"))

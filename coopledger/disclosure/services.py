@@ -46,7 +46,7 @@ from coopledger.disclosure.models import (
 from coopledger.errors import CoopLedgerError
 from coopledger.extensions import db
 from coopledger.i18n import N_
-from coopledger.ledger.attachments import store_scan
+from coopledger.ledger.attachments import read_verified, store_scan, text_of_pdf
 from coopledger.ledger.books import find_period, lock_book
 from coopledger.ledger.models import Voucher, VoucherState
 from coopledger.locking import lock
@@ -250,10 +250,26 @@ def add_post(disclosure: Disclosure, *, category: PostCategory, title: str, body
     return post
 
 
-def refuse_personal_numbers(body: dict[str, Any]) -> None:
+def attached_texts(disclosure: Disclosure, storage: Path | None) -> list[tuple[str, str]]:
+    """(place, text) of every PDF attached to the disclosure's posts (images carry no text
+    this app can read; they are the preparer's and the reviewers' to look at)."""
+    if storage is None:
+        return []
+    found = []
+    for post in disclosure.posts:
+        if post.attachment_sha256 and post.attachment_type == "application/pdf":
+            content = read_verified(storage, post.attachment_sha256)
+            found.append((f"公开事项“{post.title}”的附件 {post.attachment_name}",
+                          text_of_pdf(content)))
+    return found
+
+
+def refuse_personal_numbers(body: dict[str, Any],
+                            attached: list[tuple[str, str]] | None = None) -> None:
     """Nothing published carries an ID, bank or phone number (DESIGN §11): the written parts
-    are searched (``rules.personal_numbers``) and every place is named."""
-    found = rules.personal_numbers(body)
+    and the text of attached PDFs are searched (``rules.personal_numbers``) and every place is
+    named."""
+    found = rules.personal_numbers(body, attached or [])
     if found:
         raise DisclosureError(
             N_("公开内容含有身份证号、银行账号或电话号码，不能公开：%(places)s。请改写这些内容"
@@ -261,12 +277,14 @@ def refuse_personal_numbers(body: dict[str, Any]) -> None:
             places="；".join(f"{place}（{number}）" for place, number in found[:10]))
 
 
-def submit(disclosure: Disclosure, *, by: User) -> Disclosure:
-    """Send the draft to the 民主理财小组 (its written parts carry no personal number)."""
+def submit(disclosure: Disclosure, *, by: User, storage: Path | None = None) -> Disclosure:
+    """Send the draft to the 民主理财小组 (its written parts and attached PDFs carry no
+    personal number)."""
     _draft_only(disclosure)
     check_publishable(disclosure.organisation, rules.period_of(disclosure.period_key))
     refuse_personal_numbers(frozen_body(disclosure, posted_from=disclosure.start,
-                                        posted_until=disclosure.end))
+                                        posted_until=disclosure.end),
+                            attached_texts(disclosure, storage))
     disclosure.state = DisclosureState.REVIEWING
     disclosure.submitted_at = utcnow()
     db.session.flush()
@@ -389,7 +407,7 @@ def publish(disclosure: Disclosure, *, render_pdf: Renderer, storage: Path, by: 
         raise DisclosureError(N_("张贴日期不能晚于今天。"))
     posted_until = posted_from + dt.timedelta(days=settings.posting_days)
     body = frozen_body(disclosure, posted_from=posted_from, posted_until=posted_until)
-    refuse_personal_numbers(body)
+    refuse_personal_numbers(body, attached_texts(disclosure, storage))
     frozen = rules.canonical_json(body)
     if progress:
         progress(20, N_("正在生成公开 PDF"))

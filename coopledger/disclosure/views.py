@@ -241,7 +241,9 @@ def submit(code: str, disclosure_id: int) -> ResponseReturnValue:
     org = org_for(code, Action.MANAGE_DISCLOSURES)
     disclosure = owned_or_404(Disclosure, disclosure_id, org)
     if ConfirmForm().validate_on_submit():
-        apply_change(lambda: services.submit(disclosure, by=me()), _("已提交民主理财小组审核。"))
+        apply_change(lambda: services.submit(
+            disclosure, by=me(), storage=Path(current_app.config["STORAGE_DIR"])),
+            _("已提交民主理财小组审核。"))
     return _back(code, disclosure)
 
 

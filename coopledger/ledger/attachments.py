@@ -107,6 +107,20 @@ def _keys(reader: object) -> set[object]:
     return keys
 
 
+def text_of_pdf(content: bytes, *, pages: int = 50) -> str:
+    """The text of a stored PDF's first ``pages`` pages (empty when it has none or cannot be
+    read): what a privacy check reads before the file is published."""
+    import io
+
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(io.BytesIO(content))
+        return "\n".join(page.extract_text() or "" for page in reader.pages[:pages])
+    except Exception:  # a damaged PDF has no text to check; it was refused at upload anyway
+        return ""
+
+
 def read_verified(storage: Path, sha256: str) -> bytes:
     """A stored file's bytes, refused when they no longer have their hash."""
     data = stored_path(storage, sha256).read_bytes()

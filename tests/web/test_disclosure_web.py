@@ -475,3 +475,25 @@ def test_a_changed_answer_is_a_new_version_and_the_first_stays(
         AuditEvent.action == "disclosure.answer").order_by(AuditEvent.id)).all()[-1]
     assert changed.before == {"question": question.id, "answer": "已收。"}
     assert changed.after == {"question": question.id, "answer": "已于三月五日全额收到。"}
+
+
+def test_a_pdf_attached_to_a_post_is_read_for_personal_numbers(quarter: Any,
+                                                                app: Flask) -> None:
+    """A 村务 post's attached PDF whose text carries an ID number cannot be submitted nor
+    published; the refusal names the attachment."""
+    from weasyprint import HTML
+
+    from coopledger.disclosure import services
+    from coopledger.disclosure.models import PostCategory
+    from coopledger.disclosure.services import DisclosureError
+
+    storage = Path(app.config["STORAGE_DIR"])
+    accountant = quarter.user("accountant")
+    disclosure = services.draft(quarter.org("shian-jjhzs"), "2024-Q1", by=accountant)
+    leaked = HTML(string="<p>Receipt of 511623196203150013, paid in full.</p>").write_pdf()
+    services.add_post(disclosure, category=PostCategory.VILLAGE, title="道路维修验收单",
+                      body="验收合格。", attachment=(leaked, "验收单.pdf"), storage=storage,
+                      by=accountant)
+    with pytest.raises(DisclosureError) as caught:
+        services.submit(disclosure, by=accountant, storage=storage)
+    assert "公开事项“道路维修验收单”的附件 验收单.pdf（5116…0013）" in str(caught.value)
