@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from coopledger import plausible
 from coopledger.audit.services import masked_snapshot, record, snapshot
 from coopledger.auth.models import User
 from coopledger.contracts import schedules, signing
@@ -145,6 +146,7 @@ def _apply_contract(contract: Contract, org: Organisation, data: ContractData) -
     if partner is None or partner.organisation_id != org.id:
         raise ContractError(N_("请选择本组织登记的合作方。"))
     signing.check_period(data.kind, data.starts_on, data.ends_on)
+    plausible.check_term(data.starts_on, data.ends_on)
     clash = db.session.scalar(sa.select(Contract.id).where(
         Contract.organisation_id == org.id, Contract.number == number,
         Contract.id != (contract.id or 0)))

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
+from coopledger import plausible
 from coopledger.audit.services import masked_snapshot, record
 from coopledger.extensions import db
 from coopledger.i18n import N_
@@ -209,6 +210,7 @@ def add_parcel(household: Household, *, code: str, area: Decimal, grade_coeffici
         raise rules.MemberRuleError(N_("这一户已有编码为 %(code)s 的地块。"), code=code)
     if area <= 0 or grade_coefficient <= 0:
         raise rules.MemberRuleError(N_("面积和等级系数必须大于零。"))
+    plausible.check_area(area, what=N_("地块面积"))
     parcel = Parcel(household=household, code=code, area=area,
                     grade_coefficient=grade_coefficient,
                     contract_cert_no=contract_cert_no.strip() or household.contract_cert_no,
@@ -230,6 +232,7 @@ def contribute(parcel: Parcel, org: Organisation, *, on: dt.date, today: dt.date
     if not org.kind.is_cooperative:
         raise rules.MemberRuleError(N_("土地只能入股合作社。"))
     rules.check_not_future(on, today=today)
+    plausible.check_date(on, today=today, what=N_("入股日期"))
     membership = db.session.scalar(sa.select(Membership).where(
         Membership.organisation_id == org.id, Membership.household_id == parcel.household_id))
     if membership is None or not membership.active_on(on):

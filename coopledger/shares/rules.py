@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
+from coopledger import plausible
 from coopledger.errors import CoopLedgerError
 from coopledger.i18n import N_
 from coopledger.money import plain
@@ -141,6 +142,7 @@ def check_request(op: Op, *, today: dt.date, windows: dict[int, Window | None],
         raise ShareRuleError(N_("股数最多只能有四位小数。"))
     if op.on > today:
         raise ShareRuleError(N_("生效日期 %(on)s 在今天之后，不能预先登记。"), on=op.on.isoformat())
+    plausible.check_date(op.on, today=today, what=N_("生效日期"))
     if op.kind in MOVES and op.source == op.target:
         raise ShareRuleError(N_("转出方和转入方不能是同一户。"))
     for account in (op.source, op.target):
