@@ -363,6 +363,14 @@ def post_voucher(voucher: Voucher, *, by: User) -> Voucher:
     return voucher
 
 
+def _no_correction_yet(original: Voucher, sentence: str) -> None:
+    """A posted voucher is corrected once: refuse when a reversal or a prior-year correction of
+    it exists (checked after locking the original)."""
+    existing = db.session.scalar(sa.select(Voucher).where(Voucher.reverses_id == original.id))
+    if existing is not None:
+        raise VoucherError(sentence, label=original.label, other=existing.label)
+
+
 def reverse_voucher(original: Voucher, *, on: dt.date, by: User) -> Voucher:
     """Draft a red reversal of a posted voucher ("冲销 2025年3月5日 记-12").
 
@@ -373,10 +381,7 @@ def reverse_voucher(original: Voucher, *, on: dt.date, by: User) -> Voucher:
         raise VoucherError(N_("只有已记账的凭证才需要红字冲销；未记账的凭证可以直接修改或退回。"))
     if original.kind is VoucherKind.REVERSAL:
         raise VoucherError(N_("不能冲销一张冲销凭证；请重新录入正确的凭证。"))
-    existing = db.session.scalar(sa.select(Voucher).where(Voucher.reverses_id == original.id))
-    if existing is not None:
-        raise VoucherError(N_("凭证 %(label)s 已有冲销凭证 %(other)s。"), label=original.label,
-                           other=existing.label)
+    _no_correction_yet(original, N_("凭证 %(label)s 已有冲销凭证 %(other)s。"))
     if year_closed(original.organisation, original.on.year) and on.year > original.on.year:
         raise VoucherError(N_("凭证 %(label)s 属于已结账的 %(year)d 年度，不能红字冲销到本年损益。"
                               "请用“以前年度调整”：生成蓝字更正凭证，损益部分记入未分配收益"
@@ -408,10 +413,7 @@ def correct_prior_year(original: Voucher, *, on: dt.date, by: User) -> Voucher:
         raise VoucherError(
             N_("%(year)d 年度尚未结账，或调整日期不在以后年度：请在本年度内红字冲销。"),
             year=original.on.year)
-    existing = db.session.scalar(sa.select(Voucher).where(Voucher.reverses_id == original.id))
-    if existing is not None:
-        raise VoucherError(N_("凭证 %(label)s 已有更正凭证 %(other)s。"), label=original.label,
-                           other=existing.label)
+    _no_correction_yet(original, N_("凭证 %(label)s 已有更正凭证 %(other)s。"))
     standard = STANDARDS[org.standard]
     chart = accounts_by_code(org)
     pl_codes = {a.code for a in chart.values()
