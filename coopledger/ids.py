@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from coopledger.errors import CoopLedgerError
@@ -148,3 +149,12 @@ def masked_json(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: masked_json(v) for k, v in value.items()}
     return value
+
+
+def mask_names(text: str, names: Iterable[str]) -> str:
+    """``text`` with every occurrence of one of ``names`` (people's names, two characters or
+    more) masked as :func:`mask_name` does, the longest names first."""
+    for name in sorted({n.strip() for n in names if len(n.strip()) >= 2}, key=len, reverse=True):
+        if name in text:
+            text = text.replace(name, mask_name(name))
+    return text

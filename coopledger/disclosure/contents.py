@@ -36,7 +36,7 @@ from coopledger.contracts.money_models import ContractPayment
 from coopledger.disclosure import cashflow
 from coopledger.disclosure.rules import ITEMISE_FROM
 from coopledger.extensions import db
-from coopledger.ids import mask_name, masked_numbers
+from coopledger.ids import mask_name, mask_names, masked_numbers
 from coopledger.ledger import reports
 from coopledger.ledger.books import accounts_by_code
 from coopledger.ledger.models import (
@@ -233,7 +233,8 @@ def contracts_in_period(org: Organisation, start: dt.date, end: dt.date) -> list
     return rows
 
 
-def distribution_of_year(org: Organisation, year: int) -> dict[str, Any] | None:
+def distribution_of_year(org: Organisation, year: int, *,
+                         show_names: bool = False) -> dict[str, Any] | None:
     """The year's approved distribution plan (latest version): figures per share and the roster
     with names masked as the public rules allow (the family name and 户)."""
     from coopledger.distribution.models import Plan, PlanState
@@ -245,7 +246,9 @@ def distribution_of_year(org: Organisation, year: int) -> dict[str, Any] | None:
                         PlanState.PAID])).order_by(Plan.version.desc()).limit(1))
     if plan is None:
         return None
-    lines = [{"seq": line.seq, "holder": mask_name(line.holder),
+    lines = [{"seq": line.seq,
+              "holder": line.holder if show_names or line.household_id is None
+              else mask_name(line.holder),
               "household_id": line.household_id, "shares": plain(line.shares),
               "days": line.days_held, "guarantee": _money(line.guarantee_due),
               "by_volume": _money(line.by_volume), "dividend": _money(line.dividend),
@@ -264,9 +267,44 @@ def unposted_in(org: Organisation, start: dt.date, end: dt.date) -> int:
         Voucher.state != VoucherState.POSTED)) or 0
 
 
+def people_names(org: Organisation) -> set[str]:
+    """The names of the people whose names may stand in the books' text: the heads and members
+    of the households of the organisation's village or its members, and its individual
+    partners (家庭农场, 种养大户, 个人)."""
+    from coopledger.contracts.models import Partner, PartnerKind
+    from coopledger.members.models import Household, Membership, Person
+
+    households = sa.select(Household.id).where(sa.or_(
+        Household.village_id == org.village_id,
+        Household.id.in_(sa.select(Membership.household_id).where(
+            Membership.organisation_id == org.id))))
+    names = set(db.session.scalars(sa.select(Household.head_name).where(
+        Household.id.in_(households))))
+    names |= set(db.session.scalars(sa.select(Person.name).where(
+        Person.household_id.in_(households))))
+    for partner in db.session.scalars(sa.select(Partner).where(
+            Partner.organisation_id == org.id, Partner.kind.in_(
+                [PartnerKind.FAMILY_FARM, PartnerKind.LARGE_GROWER, PartnerKind.INDIVIDUAL]))):
+        names |= {partner.name, partner.legal_representative, partner.contact_name}
+    return {name for name in names if name}
+
+
+def _mask_people(value: Any, names: set[str]) -> Any:
+    """Every string inside ``value`` with the people's names masked (陈**)."""
+    if isinstance(value, str):
+        return mask_names(value, names)
+    if isinstance(value, list):
+        return [_mask_people(item, names) for item in value]
+    if isinstance(value, dict):
+        return {key: _mask_people(item, names) for key, item in value.items()}
+    return value
+
+
 def generate(org: Organisation, start: dt.date, end: dt.date, *, key: str,
-             itemise_from: Decimal = ITEMISE_FROM) -> dict[str, Any]:
-    """The whole generated contents of a financial disclosure for the period."""
+             itemise_from: Decimal = ITEMISE_FROM, show_names: bool = False) -> dict[str, Any]:
+    """The whole generated contents of a financial disclosure for the period. Unless the
+    organisation chose to show names (``DisclosureSettings.show_names``), people's names in
+    the books' text — 收支明细, 往来, contracts — are masked like the distribution roster's."""
     body: dict[str, Any] = {
         "organisation": {"code": org.code, "name": org.name, "standard": org.standard.value},
         "period": {"key": key, "start": start.isoformat(), "end": end.isoformat()},
@@ -277,6 +315,10 @@ def generate(org: Organisation, start: dt.date, end: dt.date, *, key: str,
         "assets": assets_and_resources(org, start, end),
         "contracts": contracts_in_period(org, start, end),
     }
+    if not show_names:
+        names = people_names(org)
+        for part in ("cash_flow", "claims_and_debts", "contracts"):
+            body[part] = _mask_people(body[part], names)
     if len(key) == 4:   # the annual disclosure carries the year's distribution
-        body["distribution"] = distribution_of_year(org, int(key))
+        body["distribution"] = distribution_of_year(org, int(key), show_names=show_names)
     return body

@@ -26,6 +26,8 @@ class SettingsForm(FlaskForm):
     posting_days = IntegerField(_l("公开栏张贴天数"), validators=[InputRequired()])
     itemise_from = MoneyField(_l("公开栏逐笔列示的起点金额（元，其余按类别合计）"),
                               validators=[InputRequired()])
+    show_names = BooleanField(
+        _l("公开页面和公开栏显示收款人、成员的全名（默认只显示姓，如“陈**”）"))
     submit = SubmitField(_l("保存"))
 
 

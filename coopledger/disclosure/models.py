@@ -84,6 +84,9 @@ class DisclosureSettings(Model):
     posting_days: Mapped[int] = mapped_column(default=15)
     # the board notice itemises receipts and payments of at least this amount (元)
     itemise_from: Mapped[Decimal] = mapped_column(MoneyType(), default=ITEMISE_FROM)
+    # Whether people's names (payees, members) appear in full on public pages and notices; by
+    # default they are masked (陈**) in 收支明细, 往来 and the distribution roster alike.
+    show_names: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
 
 class Disclosure(Model):

@@ -71,12 +71,14 @@ def default_settings(org: Organisation) -> DisclosureSettings:
     """The calendar of an organisation that has set none (not added to the session)."""
     return DisclosureSettings(organisation_id=org.id, frequency=rules.Frequency.QUARTERLY,
                               deadline_day=15, posting_days=15,
-                              itemise_from=rules.ITEMISE_FROM)
+                              itemise_from=rules.ITEMISE_FROM, show_names=False)
 
 
 def save_settings(org: Organisation, *, frequency: rules.Frequency, deadline_day: int,
-                  posting_days: int, itemise_from: Decimal, by: User) -> DisclosureSettings:
-    """Change the calendar and the board notice's threshold for listing items one by one."""
+                  posting_days: int, itemise_from: Decimal, by: User,
+                  show_names: bool = False) -> DisclosureSettings:
+    """Change the calendar, the board notice's threshold for listing items one by one and
+    whether people's names appear in full on public pages."""
     if not 1 <= deadline_day <= 31:
         raise DisclosureError(N_("公开期限须是下月的第 1 至 31 日。"))
     if posting_days < 15:
@@ -86,11 +88,13 @@ def save_settings(org: Organisation, *, frequency: rules.Frequency, deadline_day
     settings = settings_of(org)
     settings.frequency, settings.deadline_day = frequency, deadline_day
     settings.posting_days, settings.itemise_from = posting_days, itemise_from
+    settings.show_names = show_names
     db.session.add(settings)
     db.session.flush()
     record("disclosure.settings", org, by=by, label=org.name,
            after={"frequency": frequency.value, "deadline_day": deadline_day,
-                  "posting_days": posting_days, "itemise_from": plain(itemise_from)})
+                  "posting_days": posting_days, "itemise_from": plain(itemise_from),
+                  "show_names": show_names})
     return settings
 
 
@@ -183,8 +187,10 @@ def _new_version(org: Organisation, period: rules.Period, *, version: int,
                  corrects: Disclosure | None, reason: str, by: User, topic: str = "",
                  title: str = "") -> Disclosure:
     check_publishable(org, period)
+    settings = settings_of(org)
     body = generated.generate(org, period.start, period.end, key=period.key,
-                              itemise_from=settings_of(org).itemise_from)
+                              itemise_from=settings.itemise_from,
+                              show_names=settings.show_names)
     kind = DisclosureKind.SPECIAL if topic else \
         DisclosureKind.ANNUAL if period.annual else DisclosureKind.PERIODIC
     disclosure = Disclosure(

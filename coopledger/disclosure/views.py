@@ -94,7 +94,7 @@ def save_settings(code: str) -> ResponseReturnValue:
         apply_change(lambda: services.save_settings(
             org, frequency=rules.Frequency(form.frequency.data),
             deadline_day=form.deadline_day.data or 0, posting_days=form.posting_days.data or 0,
-            itemise_from=form.itemise_from.data,
+            itemise_from=form.itemise_from.amount(), show_names=bool(form.show_names.data),
             by=me()), _("公开设置已保存。"))
     else:
         flash_form_errors(form)

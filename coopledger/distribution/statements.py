@@ -140,10 +140,12 @@ def render(plan: Plan, items: list[Statement], *, workers: int = 1,
 ROSTER_PART = 1250  # rows per laid-out part of the roster (two parts per core for 5,000)
 
 
-def roster(plan: Plan, *, public: bool, workers: int = 1) -> bytes:
-    """The roster of all holders (names masked when ``public``), numbered across its parts."""
+def roster(plan: Plan, *, public: bool, workers: int = 1, show_names: bool = False) -> bytes:
+    """The roster of all holders, numbered across its parts; the public copy masks names
+    unless the organisation shows names on public pages (``show_names``)."""
     lines = list(plan.lines)
     parts = [render_template("distribution/roster_pdf.html", plan=plan, public=public,
+                             masked=public and not show_names,
                              rows=lines[at:at + ROSTER_PART], first=at == 0,
                              last=at + ROSTER_PART >= len(lines), per_share=per_share(plan))
              for at in range(0, max(len(lines), 1), ROSTER_PART)]

@@ -535,7 +535,10 @@ def roster_pdf(code: str, plan_id: int) -> ResponseReturnValue:
     org = org_for(code, Action.VIEW_DISTRIBUTION)
     plan = owned_or_404(Plan, plan_id, org)
     public = request.args.get("public") == "1"
-    pdf = statements.roster(plan, public=public, workers=2 if len(plan.lines) > 1000 else 1)
+    from coopledger.disclosure.services import settings_of
+
+    pdf = statements.roster(plan, public=public, workers=2 if len(plan.lines) > 1000 else 1,
+                            show_names=settings_of(org).show_names)
     audit_export("distribution.export_roster", plan, f"{org.name} {plan.label}",
                  full=not public)
     suffix = "-public" if public else ""

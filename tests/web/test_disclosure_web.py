@@ -497,3 +497,35 @@ def test_a_pdf_attached_to_a_post_is_read_for_personal_numbers(quarter: Any,
     with pytest.raises(DisclosureError) as caught:
         services.submit(disclosure, by=accountant, storage=storage)
     assert "公开事项“道路维修验收单”的附件 验收单.pdf（5116…0013）" in str(caught.value)
+
+
+def test_peoples_names_are_masked_on_public_pages_unless_the_organisation_shows_them(
+        client: FlaskClient, auth: Auth, quarter: Any) -> None:
+    """By default a payee's name in the books' text is masked like the roster's (陈**); an
+    organisation may choose to show names, saved on the settings form with its threshold."""
+    from coopledger.disclosure import contents
+
+    org, by_name = quarter.org("shian-jjhzs"), quarter
+    periods.reopen_month(org, 2024, 3, reason="补记", by=by_name.user("admin"))
+    make_voucher(org, by_name.user("accountant"), by_name.user("reviewer"),
+                 on=dt.date(2024, 3, 21), amount="260.00", debit="513", credit="101",
+                 summary="支付陈大山误工补贴")
+    periods.close_month(org, 2024, 3, by=by_name.user("accountant"))
+    start, end = dt.date(2024, 1, 1), dt.date(2024, 3, 31)
+    hidden = contents.generate(org, start, end, key="2024-Q1")
+    summaries = [item["summary"] for item in hidden["cash_flow"]["items"]]
+    assert "支付陈**误工补贴" in summaries
+    assert not any("陈大山" in text for text in summaries)
+    shown = contents.generate(org, start, end, key="2024-Q1", show_names=True)
+    assert "支付陈大山误工补贴" in [item["summary"] for item in shown["cash_flow"]["items"]]
+    db.session.commit()
+    auth.login("accountant")
+    page = client.post(f"{URL}/settings", data={
+        "frequency": "quarterly", "deadline_day": "10", "posting_days": "20",
+        "itemise_from": "1,500.00", "show_names": "y"}, follow_redirects=True)
+    assert "公开设置已保存" in page.get_data(as_text=True)
+    from coopledger.disclosure.services import settings_of
+
+    saved = settings_of(org)
+    assert (saved.show_names, saved.itemise_from, saved.posting_days) == (
+        True, Decimal("1500.00"), 20)
