@@ -200,11 +200,16 @@ def find_period(org_id: int, year: int, month: int) -> Period | None:
     return period
 
 
-def set_cashier_confirms(org: Organisation, value: bool, *, by: User | None) -> Book:
-    """Whether cash and bank vouchers need the cashier's confirmation before posting."""
+def set_cashier_confirms(org: Organisation, value: bool, *, by: User | None,
+                         in_date_order: bool | None = None) -> Book:
+    """Whether cash and bank vouchers need the cashier's confirmation before posting, and
+    whether vouchers are posted in date order within a month (序时控制)."""
     book = get_book(org)
-    before = {"cashier_confirms": book.cashier_confirms}
+    before = {"cashier_confirms": book.cashier_confirms, "in_date_order": book.in_date_order}
     book.cashier_confirms = value
+    if in_date_order is not None:
+        book.in_date_order = in_date_order
     db.session.flush()
-    record("books.settings", org, by=by, before=before, after={"cashier_confirms": value})
+    record("books.settings", org, by=by, before=before,
+           after={"cashier_confirms": value, "in_date_order": book.in_date_order})
     return book

@@ -111,6 +111,7 @@ class SettingsForm(FlaskForm):
     """Book settings."""
 
     cashier_confirms = BooleanField(_l("涉及现金、银行存款的凭证须经出纳确认后才能记账"))
+    in_date_order = BooleanField(_l("序时控制：同一月份内不能记账日期早于已记账凭证的凭证"))
     submit = SubmitField(_l("保存"))
 
 

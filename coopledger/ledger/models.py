@@ -89,6 +89,9 @@ class Book(Model):
                                                  primary_key=True)
     opened_on: Mapped[dt.date | None]
     cashier_confirms: Mapped[bool] = mapped_column(default=False)
+    # 序时控制: a voucher dated before the month's last posted voucher is not posted, so that
+    # 凭证号 follow the dates within a month (the usual setting of Chinese accounting software).
+    in_date_order: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     last_post_seq: Mapped[int] = mapped_column(default=0)
     chain_head: Mapped[str] = mapped_column(sa.String(64), default="")
     organisation: Mapped[Organisation] = relationship()

@@ -60,7 +60,8 @@ def index(code: str) -> ResponseReturnValue:
     return render_template(
         "ledger/books.html", org=org, book=book, year=year, months=months, counts=counts,
         waiting=waiting, reports=REPORTS, confirm=ConfirmForm(), year_form=YearForm(year=year),
-        settings_form=SettingsForm(cashier_confirms=book.cashier_confirms),
+        settings_form=SettingsForm(cashier_confirms=book.cashier_confirms,
+                                   in_date_order=book.in_date_order),
         reopen_form=ReasonForm())
 
 
@@ -71,8 +72,9 @@ def settings(code: str) -> ResponseReturnValue:
     org = org_for(code, Action.MANAGE_BOOKS)
     form = SettingsForm()
     if form.validate_on_submit():
-        apply_change(lambda: books.set_cashier_confirms(org, bool(form.cashier_confirms.data),
-                                                        by=me()), _("已保存。"))
+        apply_change(lambda: books.set_cashier_confirms(
+            org, bool(form.cashier_confirms.data), by=me(),
+            in_date_order=bool(form.in_date_order.data)), _("已保存。"))
     return redirect(url_for("books.index", code=code))
 
 

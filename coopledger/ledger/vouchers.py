@@ -319,6 +319,21 @@ def chain_hash(previous: str, text: str) -> str:
     return hashlib.sha256((previous + text).encode("utf-8")).hexdigest()
 
 
+def _check_date_order(voucher: Voucher) -> None:
+    """序时控制: the month's posted vouchers are in date order, so a voucher dated before the
+    last one posted in its month is refused (checked under the book and period locks)."""
+    last = db.session.execute(sa.select(Voucher.on, Voucher.number).where(
+        Voucher.organisation_id == voucher.organisation_id, Voucher.year == voucher.year,
+        Voucher.month == voucher.month, Voucher.state == VoucherState.POSTED)
+        .order_by(Voucher.on.desc(), Voucher.number.desc()).limit(1)).first()
+    if last is not None and voucher.on < last[0]:
+        raise VoucherError(
+            N_("序时控制：%(month)s 已记账到 %(last)s（记-%(number)d），不能再记账日期更早的凭证"
+               "（%(on)s）。请把凭证日期改为 %(last)s 或以后，或在账簿设置中关闭序时控制。"),
+            month=f"{voucher.year}-{voucher.month:02d}", last=last[0].isoformat(),
+            number=last[1] or 0, on=voucher.on.isoformat())
+
+
 def post_voucher(voucher: Voucher, *, by: User) -> Voucher:
     """Post (记账): number the voucher in its month and add it to the hash chain.
 
@@ -341,6 +356,8 @@ def post_voucher(voucher: Voucher, *, by: User) -> Voucher:
     period = period_for(voucher.organisation_id, voucher.year, voucher.month, lock=True)
     if period.is_closed:
         raise ClosedPeriodError(year=voucher.year, month=voucher.month)
+    if book.in_date_order and voucher.kind is not VoucherKind.CLOSING:
+        _check_date_order(voucher)
     period.last_number += 1
     voucher.number = period.last_number
     voucher.state = VoucherState.POSTED

@@ -281,3 +281,24 @@ def test_reopening_is_for_admins_with_a_reason(client: FlaskClient, auth: Auth,
     assert "反结账必须填写原因" in page
     client.post(f"{BOOKS}/periods/2024/1/reopen", data={"reason": "补录漏记的租金收入"})
     assert books.find_period(org.id, 2024, 1).closed_at is None  # type: ignore[union-attr]
+
+
+def test_vouchers_are_posted_in_date_order_within_a_month(opened: Any) -> None:
+    """序时控制 (on by default): 记-1 dated 03-20 posted, a voucher dated 03-05 is refused with
+    the sentence; the same date or later passes, and with the setting off the earlier date
+    posts too (numbers stay gap-free either way)."""
+    from coopledger.ledger import vouchers
+
+    org = opened.org("shian-jjhzs")
+    accountant, reviewer = opened.user("accountant"), opened.user("reviewer")
+    assert books.get_book(org).in_date_order
+    make_voucher(org, accountant, reviewer, on=dt.date(2024, 3, 20))
+    early = make_voucher(org, accountant, reviewer, on=dt.date(2024, 3, 5), upto="reviewed")
+    with pytest.raises(vouchers.VoucherError,
+                       match="2024-03 已记账到 2024-03-20（记-1），不能再记账日期更早的凭证"):
+        vouchers.post_voucher(early, by=reviewer)
+    same_day = make_voucher(org, accountant, reviewer, on=dt.date(2024, 3, 20))
+    assert same_day.number == 2
+    books.set_cashier_confirms(org, False, by=accountant, in_date_order=False)
+    vouchers.post_voucher(early, by=reviewer)
+    assert early.number == 3
