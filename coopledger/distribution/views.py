@@ -613,8 +613,7 @@ def member_account_pdf(code: str, household_id: int) -> ResponseReturnValue:
     pdf = render_pdf("distribution/member_account_pdf.html", org=org, household=household,
                      years=years, number=member_numbers(org).get(household.id, ""))
     return Response(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f"inline; filename=member-account-{household.id}.pdf",
-        "Cache-Control": "no-store"})
+        "Content-Disposition": f"inline; filename=member-account-{household.id}.pdf"})
 
 
 @bp.route("/member-accounts.xlsx")
@@ -628,5 +627,4 @@ def member_accounts_xlsx(code: str) -> ResponseReturnValue:
     audit_export("distribution.export_member_accounts", org, f"{org.name} 成员账户", full=False)
     return Response(data, mimetype="application/vnd.openxmlformats-officedocument."
                                    "spreadsheetml.sheet", headers={
-        "Content-Disposition": f"attachment; filename=member-accounts-{org.code}.xlsx",
-        "Cache-Control": "no-store"})
+        "Content-Disposition": f"attachment; filename=member-accounts-{org.code}.xlsx"})
