@@ -57,3 +57,26 @@ def _text_cell(sheet: Any, value: str) -> Any:
 def csv_row(values: Iterable[Any]) -> list[Any]:
     """The values of a CSV row with risky text neutralised by a leading apostrophe."""
     return [f"'{value}" if is_risky(value) else value for value in values]
+
+
+def new_sheet(title: str, headers: Iterable[str]) -> tuple[Any, Any]:
+    """A workbook whose active sheet is ``title`` with a bold header row: (workbook, sheet)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title
+    append_row(sheet, list(headers))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    return workbook, sheet
+
+
+def workbook_bytes(workbook: Any) -> bytes:
+    """The workbook as the bytes of an .xlsx file."""
+    import io
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -11,15 +11,12 @@ from __future__ import annotations
 import csv
 import io
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
 from coopledger.distribution.models import Plan, PlanLine
 from coopledger.distribution.words import words_of
 from coopledger.ids import mask_bank
 from coopledger.members.models import Household
 from coopledger.money import figure
-from coopledger.spreadsheets import append_row, csv_row
+from coopledger.spreadsheets import append_row, csv_row, new_sheet, workbook_bytes
 
 HEADERS = ("序号", "户名/持股人", "收款人", "开户银行", "银行账号", "股数", "持股天数",
            "入股面积（亩）", "保底收益", "已付保底", "按交易量返还", "按股分红", "应付合计",
@@ -40,12 +37,8 @@ def _bank(line: PlanLine) -> tuple[str, str]:
 
 def payout_xlsx(plan: Plan, *, full: bool) -> bytes:
     """One row per holder with what is due and what has been paid."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = f"{plan.year}年{words_of(plan.organisation.standard).distribution}"
-    append_row(sheet, list(HEADERS))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    workbook, sheet = new_sheet(
+        f"{plan.year}年{words_of(plan.organisation.standard).distribution}", HEADERS)
     for line in plan.lines:
         bank_name, account = _bank(line)
         append_row(sheet, [
@@ -59,9 +52,7 @@ def payout_xlsx(plan: Plan, *, full: bool) -> bytes:
                   sum(line.dividend for line in plan.lines),
                   sum(line.total for line in plan.lines),
                   sum(line.paid for line in plan.lines)])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def bank_batch_csv(plan: Plan) -> bytes:

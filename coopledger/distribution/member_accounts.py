@@ -13,13 +13,10 @@ the PDF and the workbook show the same figures as the plan.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass
 from decimal import Decimal
 
 import sqlalchemy as sa
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from coopledger.distribution.figures import EFFECTIVE, register_ops
 from coopledger.distribution.models import Plan, PlanLine, PlanState
@@ -30,7 +27,7 @@ from coopledger.money import ZERO, round_money
 from coopledger.orgs.models import Organisation
 from coopledger.shares import rules as share_rules
 from coopledger.shares.models import ShareClass, ShareKind
-from coopledger.spreadsheets import append_row
+from coopledger.spreadsheets import append_row, new_sheet, workbook_bytes
 
 HEADERS = ("年度", "成员编号", "成员", "出资额", "公积金份额（年初）", "本年量化公积金",
            "公积金份额（年末）", "补助和捐赠财产量化份额", "交易额", "按交易量返还", "按股分配",
@@ -100,12 +97,7 @@ def accounts_of(org: Organisation, household_ids: list[int] | None = None,
 def accounts_xlsx(org: Organisation) -> bytes:
     """Every member's account, one row per member and year."""
     numbers = member_numbers(org)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "成员账户"
-    append_row(sheet, list(HEADERS))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    workbook, sheet = new_sheet("成员账户", HEADERS)
     rows = accounts_of(org)
     households = {h.id: h for h in db.session.scalars(
         sa.select(Household).where(Household.id.in_(list(rows))))}
@@ -116,6 +108,4 @@ def accounts_xlsx(org: Organisation) -> bytes:
                                year.reserve_before, year.reserve_share, year.reserve_after,
                                year.subsidy_share, year.volume, year.by_volume, year.dividend,
                                year.to_capital])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

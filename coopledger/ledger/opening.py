@@ -6,18 +6,14 @@ saved unless the whole sheet is good and debits equal credits.
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
-
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from coopledger.errors import CoopLedgerError
 from coopledger.i18n import N_
 from coopledger.ledger import rules
 from coopledger.ledger.models import Account
 from coopledger.money import MoneyInputError, parse_money
-from coopledger.spreadsheets import append_row
+from coopledger.spreadsheets import append_row, new_sheet, workbook_bytes
 from coopledger.workbooks import UnreadableWorkbookError, open_workbook
 
 HEADERS = ("科目编码", "科目名称", "借方余额", "贷方余额")
@@ -31,18 +27,11 @@ class OpeningSheetError(CoopLedgerError):
 
 def template(leaves: list[Account]) -> bytes:
     """An Excel sheet listing every leaf account, to fill in."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "期初余额"
-    append_row(sheet, list(HEADERS))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    workbook, sheet = new_sheet("期初余额", HEADERS)
     for account in leaves:
         append_row(sheet, [account.code, account.full_name, None, None])
     sheet.column_dimensions["B"].width = 36
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def _problem(template: str, **params: object) -> str:

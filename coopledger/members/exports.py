@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from typing import TYPE_CHECKING
-
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from coopledger.extensions import db
 from coopledger.ids import mask_bank, mask_id, mask_phone
 from coopledger.members import queries
-from coopledger.spreadsheets import append_row
+from coopledger.spreadsheets import append_row, new_sheet, workbook_bytes
 
 if TYPE_CHECKING:
     from coopledger.orgs.models import Organisation
@@ -25,12 +21,7 @@ def roster(org: Organisation, *, on: dt.date, full: bool) -> bytes:
     """One row per household; ID, phone and bank numbers masked unless ``full``."""
     households = list(db.session.scalars(queries.households_query(org)))
     areas = queries.contributed_area_by_household(org, [h.id for h in households], on)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "农户名册"
-    append_row(sheet, list(HEADERS))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    workbook, sheet = new_sheet("农户名册", HEADERS)
     for household in households:
         head = next((p for p in household.persons if p.relation.value == "head"), None)
         id_number = head.id_number if head else ""
@@ -41,6 +32,4 @@ def roster(org: Organisation, *, on: dt.date, full: bool) -> bytes:
             household.phone if full else mask_phone(household.phone), household.bank_name,
             household.bank_account if full else mask_bank(household.bank_account),
             len(household.parcels), areas.get(household.id)])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
