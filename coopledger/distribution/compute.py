@@ -38,6 +38,7 @@ from coopledger.shares.models import (
     OperationKind,
     OperationState,
     ShareAccount,
+    ShareKind,
     ShareOperation,
 )
 
@@ -136,6 +137,11 @@ def _member_accounts(plan: Plan, order: dict[int, int], accounts: dict[int, Shar
                      ) -> MemberAccounts:
     org = plan.organisation
     members = [a for a in order if accounts[a].household_id is not None]
+    # 出资额 in yuan: the weighted capital shares × their unit value (1 元 when none is set),
+    # so that capital, 公积金份额 and 补助份额 are added in the same unit
+    unit = next((c.unit_value for c in share_services.classes_of(org)
+                 if c.kind is ShareKind.CAPITAL and c.unit_value), Decimal(1))
+    capital = {a: w * unit for a, w in capital.items()}
     by_volume = {a: volumes.get(a, ZERO) for a in members}
     by_capital = {a: capital.get(a, Decimal(0)) for a in members}
     basis = by_volume if plan.reserve_quantify_by is QuantifyBy.VOLUME and any(
