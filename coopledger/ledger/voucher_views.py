@@ -25,6 +25,7 @@ from flask_login import login_required
 from coopledger.auth.forms import ConfirmForm
 from coopledger.auth.permissions import Action, can
 from coopledger.dates import today
+from coopledger.errors import CoopLedgerError
 from coopledger.extensions import db
 from coopledger.formutil import read_upload
 from coopledger.ledger import attachments, books, origins, rules, vouchers
@@ -33,6 +34,7 @@ from coopledger.ledger.models import Attachment, Voucher, VoucherKind, VoucherSt
 from coopledger.ledger.queries import accounts
 from coopledger.money import amount_in_words, figure
 from coopledger.pdf.render import render_pdf
+from coopledger.textnum import is_digits, whole_number
 from coopledger.web import apply_change, me, org_for, owned_or_404, send_stored
 
 if TYPE_CHECKING:
@@ -73,8 +75,56 @@ def index(code: str) -> ResponseReturnValue:
                                       Voucher.id.desc()),
                        per_page=PAGE_SIZE, error_out=False)
     args = {k: v for k, v in request.args.items() if k != "page"}
+    batch_step = next((name for name, (act, waiting) in BATCH_STEPS.items()
+                       if state == waiting.value and can(me(), act, org)), "")
     return render_template("ledger/vouchers.html", org=org, page=page, args=args,
-                           states=VoucherState, state=state, month=month)
+                           states=VoucherState, state=state, month=month,
+                           batch_step=batch_step, confirm=ConfirmForm())
+
+
+BATCH_STEPS = {"review": (Action.REVIEW_VOUCHERS, VoucherState.SUBMITTED),
+               "post": (Action.POST_VOUCHERS, VoucherState.REVIEWED)}
+
+
+@bp.route("/batch", methods=["POST"])
+@login_required
+def batch(code: str) -> ResponseReturnValue:
+    """Review or post the chosen vouchers in one action: each one goes through the same service
+    with the same rules (maker ≠ checker, cashier confirmation, closed month, 序时控制) in its
+    own transaction; the page lists which were done and which were refused, and why. Posting
+    takes them in date order, as the books are written."""
+    step = request.values.get("step", "")
+    if step not in BATCH_STEPS:
+        abort(404)
+    action, waiting = BATCH_STEPS[step]
+    org = org_for(code, action)
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("vouchers.index", code=code, state=waiting.value))
+    field = "page_voucher" if request.form.get("all") == "1" else "voucher"
+    ids = {whole_number(x, 0) for x in request.form.getlist(field) if is_digits(x)}
+    chosen = list(db.session.scalars(sa.select(Voucher).where(
+        Voucher.organisation_id == org.id, Voucher.id.in_(ids))
+        .order_by(Voucher.on, Voucher.id))) if ids else []
+    call = vouchers.review_voucher if step == "review" else vouchers.post_voucher
+    results: list[tuple[str, str, bool, str]] = []
+    for voucher in chosen:
+        label = f"{voucher.on.isoformat()} {voucher.label} {voucher.summary}"
+        voucher_id = voucher.id
+        try:
+            call(voucher, by=me())
+        except CoopLedgerError as err:
+            db.session.rollback()
+            results.append((label, str(voucher_id), False, str(err)))
+        else:
+            done = voucher.label
+            db.session.commit()
+            results.append((label, str(voucher_id), True, done))
+    if not chosen:
+        flash(_("请选择凭证。"), "error")
+        return redirect(url_for("vouchers.index", code=code, state=waiting.value))
+    return render_template("ledger/batch_result.html", org=org, step=step, results=results,
+                           done=sum(1 for r in results if r[2]),
+                           back=url_for("vouchers.index", code=code, state=waiting.value))
 
 
 def _form_lines(form: VoucherForm) -> list[rules.Line]:

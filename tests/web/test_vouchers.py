@@ -305,3 +305,31 @@ def test_whoever_edited_the_lines_may_not_review_or_post_it(client: FlaskClient,
     vouchers.review_voucher(voucher, by=book.user("admin"))
     with pytest.raises(vouchers.VoucherError, match="记账人不能是这张凭证的制单人"):
         vouchers.post_voucher(voucher, by=reviewer)
+
+
+def test_reviewed_vouchers_are_posted_in_one_action_in_date_order(
+        client: FlaskClient, auth: Auth, book: Any) -> None:
+    """The reviewer ticks four reviewed vouchers and a draft on the 待记账 list: each goes
+    through post_voucher in its own transaction, in date order (记-1 … 记-4 follow the dates,
+    not the ticking), and the draft is listed as refused with the sentence."""
+    org = book.org("shian-tdgf")
+    accountant, reviewer = book.user("accountant"), book.user("reviewer")
+    days = (20, 5, 10, 2)
+    chosen = [make_voucher(org, accountant, reviewer, upto="reviewed",
+                           on=dt.date(2024, 3, day), amount=f"{100 + day}.00") for day in days]
+    draft = make_voucher(org, accountant, reviewer, upto="draft", on=dt.date(2024, 3, 25))
+    db.session.commit()
+    auth.login("reviewer")
+    listing = client.get(f"{URL}/?state=reviewed").get_data(as_text=True)
+    assert "记账所选凭证（按日期顺序）" in listing
+    page = client.post(f"{URL}/batch", data={
+        "step": "post", "voucher": [str(v.id) for v in [*chosen, draft]]},
+        follow_redirects=True).get_data(as_text=True)
+    assert "共 5 张：完成 4 张，未完成 1 张。" in page
+    assert "未完成：凭证须先经审核才能记账（当前为“草稿”）。" in page
+    numbers = {v.on.day: v.number for v in db.session.scalars(sa.select(Voucher).where(
+        Voucher.id.in_([v.id for v in chosen])))}
+    assert numbers == {2: 1, 5: 2, 10: 3, 20: 4}
+    auth.login("auditor")             # no posting right: the batch is refused as a whole
+    assert client.post(f"{URL}/batch", data={"step": "post", "voucher": [str(draft.id)]}
+                       ).status_code == 403
