@@ -238,8 +238,6 @@ def distribution_of_year(org: Organisation, year: int, *,
     """The year's approved distribution plan (latest version): figures per share and the roster
     with names masked as the public rules allow (the family name and 户)."""
     from coopledger.distribution.models import Plan, PlanState
-    from coopledger.distribution.statements import per_share
-
     plan = db.session.scalar(sa.select(Plan).where(
         Plan.organisation_id == org.id, Plan.year == year,
         Plan.state.in_([PlanState.APPROVED, PlanState.POSTED, PlanState.FILED,
@@ -256,7 +254,7 @@ def distribution_of_year(org: Organisation, year: int, *,
              for line in sorted(plan.lines, key=lambda ln: ln.seq)]
     return {"year": plan.year, "version": plan.version, "mode": plan.mode.label,
             "resolution": plan.resolution_no or "",
-            "per_share": f"{per_share(plan):f}", "guarantee_per_mu": _money(plan.guarantee_per_mu),
+            "per_share": f"{plan.per_share:f}", "guarantee_per_mu": _money(plan.guarantee_per_mu),
             "total": _money(sum((line.total for line in plan.lines), ZERO)), "lines": lines}
 
 

@@ -9,7 +9,6 @@ decimals.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import enum
 from decimal import Decimal
@@ -19,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coopledger.auth.models import User
 from coopledger.db import MoneyType, UTCDateTime, enum_column
+from coopledger.distribution.rules import days_in_year
 from coopledger.extensions import Model
 from coopledger.i18n import N_
 from coopledger.ledger.models import Voucher
@@ -239,7 +239,7 @@ class Plan(Model):
     @property
     def year_days(self) -> int:
         """The days of the plan's year (365 or 366): the denominator of share-days and 保底."""
-        return 366 if calendar.isleap(self.year) else 365
+        return days_in_year(self.year)
 
     @property
     def label(self) -> str:

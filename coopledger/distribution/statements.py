@@ -77,11 +77,6 @@ def check_url(line: PlanLine) -> str:
     return f"{base}/d/{line.id}/{check_code(line)}"
 
 
-def per_share(plan: Plan) -> Decimal:
-    """The second-round dividend per weighted share (4 decimals)."""
-    return plan.per_share
-
-
 def statements(plan: Plan, lines: list[PlanLine] | None = None) -> list[Statement]:
     """The statements of these lines (all households of the plan by default)."""
     chosen = lines if lines is not None else [ln for ln in plan.lines if ln.household_id]
@@ -124,7 +119,7 @@ BATCH = 50  # statements per WeasyPrint document: layout and fonts shared, memor
 
 def _html(plan: Plan, items: list[Statement]) -> str:
     return render_template("distribution/statement_pdf.html", plan=plan, statements=items,
-                           per_share=per_share(plan), land=plan.mode is Mode.LAND_SHARE,
+                           per_share=plan.per_share, land=plan.mode is Mode.LAND_SHARE,
                            cooperative=plan.mode is Mode.COOPERATIVE,
                            year_days=rules.days_in_year(plan.year))
 
@@ -147,7 +142,7 @@ def roster(plan: Plan, *, public: bool, workers: int = 1, show_names: bool = Fal
     parts = [render_template("distribution/roster_pdf.html", plan=plan, public=public,
                              masked=public and not show_names,
                              rows=lines[at:at + ROSTER_PART], first=at == 0,
-                             last=at + ROSTER_PART >= len(lines), per_share=per_share(plan))
+                             last=at + ROSTER_PART >= len(lines), per_share=plan.per_share)
              for at in range(0, max(len(lines), 1), ROSTER_PART)]
     return batch.number_pages(batch.layout(parts, workers=workers), landscape=True)
 
