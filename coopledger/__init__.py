@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, current_app, has_request_context, request, session
+from flask import Flask, Response, current_app, g, has_request_context, request, session
 from flask_babel import gettext
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -67,6 +67,47 @@ def _select_locale() -> str:
     return str(current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
+def _reading_requests_read_only(app: Flask) -> None:
+    """GET/HEAD/OPTIONS requests read a snapshot on SQLite instead of queueing behind a writer
+    (``db.reads_only``); the first hook of every request, before the user is loaded."""
+    from coopledger.db import reads_only, reads_only_reset
+
+    def _mark() -> None:
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            g.reads_only_token = reads_only(True)
+
+    def _unmark(_error: BaseException | None) -> None:
+        token = g.pop("reads_only_token", None)
+        if token is not None:
+            reads_only_reset(token)
+
+    app.before_request_funcs.setdefault(None, []).insert(0, _mark)
+    app.teardown_request(_unmark)
+    if app.testing:
+        _refuse_unannounced_writes()
+
+
+def _refuse_unannounced_writes() -> None:
+    """Under test, a GET request that writes without ``db.begin_writing`` fails loudly: on
+    SQLite its deferred read transaction could not take the write lock while another writer
+    holds it ("database is locked"), so every such page must announce its write first."""
+    import sqlalchemy as sa
+    from sqlalchemy.orm import Session
+
+    if not sa.event.contains(Session, "before_flush", _unannounced_write):
+        sa.event.listen(Session, "before_flush", _unannounced_write)
+
+
+def _unannounced_write(session: Any, _context: object, _instances: object) -> None:
+    from coopledger.db import writes_announced
+
+    if writes_announced() or not has_request_context():
+        return
+    if session.new or session.deleted or any(session.is_modified(o) for o in session.dirty):
+        msg = f"{request.method} {request.path} writes without db.begin_writing()"
+        raise RuntimeError(msg)
+
+
 def _setup_extensions(app: Flask) -> None:
     from coopledger import models
     from coopledger.auth.passwords import configure_hashing
@@ -77,6 +118,7 @@ def _setup_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_SECONDS"])
+    _reading_requests_read_only(app)
     migrate.init_app(app, db, directory=str(paths.MIGRATIONS_DIR), render_as_batch=True,
                      compare_type=True)
     csrf.init_app(app)

@@ -365,13 +365,21 @@ def run(host: str, port: int, threads: int | None, no_worker: bool) -> None:
 @click.option("--workers", default=2, show_default=True)
 @with_appcontext
 def worker(workers: int) -> None:
-    """Run the huey consumer that executes background jobs."""
+    """Run the huey consumer that executes background jobs.
+
+    On start it recovers the jobs whose worker died (queued again once when safe, else failed
+    with a sentence and a 重试 button for their owner); a periodic task repeats that every
+    minute, for workers on other hosts whose heartbeats stopped.
+    """
     from coopledger.jobs.queue import backend_name, huey
-    from coopledger.jobs.services import set_worker_app
+    from coopledger.jobs.services import set_worker_app, sweep
 
     set_worker_app(current_app._get_current_object())  # type: ignore[attr-defined]
     click.echo(f"job worker using {backend_name()}")
-    huey.create_consumer(workers=workers, worker_type="thread", periodic=False).run()
+    requeued = sweep()
+    if requeued:
+        click.echo(f"queued again after an interruption: jobs {requeued}")
+    huey.create_consumer(workers=workers, worker_type="thread", periodic=True).run()
 
 
 if __name__ == "__main__":

@@ -43,6 +43,10 @@ DEFAULTS: dict[str, Any] = {
     # Background jobs: huey on SQLite under instance/ unless REDIS_URL is set.
     "REDIS_URL": None,
     "JOBS_IMMEDIATE": False,
+    # A running job writes a heartbeat this often (PostgreSQL); with none for JOB_STALE_SECONDS
+    # (or with its worker process gone) it is failed or queued again (jobs/rules.abandoned).
+    "JOB_HEARTBEAT_SECONDS": 15,
+    "JOB_STALE_SECONDS": 120,
     # Hosts the PDF renderer may fetch from; empty means only the app's own static files.
     "PDF_ALLOWED_HOSTS": [],
     # Responses compressed with gzip (brotli and zstd need browser support we cannot assume).

@@ -6,6 +6,7 @@ timestamps are stored in UTC and come back timezone-aware on both databases.
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 from decimal import Decimal
 from typing import Any
@@ -90,14 +91,48 @@ def enum_column(enum_cls: Any, name: str) -> sa.Enum:
     )
 
 
+_reads_only: contextvars.ContextVar[bool] = contextvars.ContextVar("sqlite_reads_only",
+                                                                   default=False)
+
+
+def reads_only(on: bool) -> contextvars.Token[bool]:
+    """Mark what follows in this context (a GET request) as reading only: on SQLite its
+    transactions begin deferred, so they read a snapshot beside a running writer instead of
+    queueing behind it. Returns the token to reset with :func:`reads_only_reset`."""
+    return _reads_only.set(on)
+
+
+def reads_only_reset(token: contextvars.Token[bool]) -> None:
+    """Undo :func:`reads_only` (at the end of the request)."""
+    _reads_only.reset(token)
+
+
+def writes_announced() -> bool:
+    """Whether this context may write (not a reading-only request, or one that announced it)."""
+    return not _reads_only.get()
+
+
+def begin_writing(session: Any) -> None:
+    """In a request marked reading only, end the read transaction so that the next one begins
+    as a writer's (``BEGIN IMMEDIATE``): for the few GET pages that write (an export's audit
+    line, the findings the auditor's dashboard keeps, recovering an abandoned job). Call it
+    before the reads whose result will be written."""
+    if _reads_only.get():
+        session.commit()
+        _reads_only.set(False)
+
+
 def configure_engine(engine: sa.Engine, busy_timeout_seconds: float = 60) -> None:
     """Give SQLite real transactions (BEGIN/SAVEPOINT), foreign keys and safe concurrency.
 
     pysqlite's own transaction handling breaks SAVEPOINT and defers BEGIN; SQLAlchemy's
-    documented fix is to disable it and emit BEGIN ourselves. We emit BEGIN IMMEDIATE: a
+    documented fix is to disable it and emit BEGIN ourselves. Writers emit BEGIN IMMEDIATE: a
     deferred transaction that reads and then writes fails at once with "database is locked"
     when another writer got there first, whereas an immediate one waits (busy_timeout) for its
     turn. Writers on SQLite therefore queue up; a busy multi-user site uses PostgreSQL.
+    Requests that only read (GET, see :func:`reads_only`) begin deferred: in WAL mode they read
+    the last committed state at once while a long write (an import, a publication) runs, so the
+    public pages stay up during it.
 
     The busy timeout (``SQLITE_BUSY_TIMEOUT_SECONDS``, default 60 s) must outlast the slowest
     write the app does on a loaded machine, so that a waiting writer is late, never an error.
@@ -117,4 +152,4 @@ def configure_engine(engine: sa.Engine, busy_timeout_seconds: float = 60) -> Non
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN" if _reads_only.get() else "BEGIN IMMEDIATE")

@@ -6,9 +6,9 @@ why in a sentence. A balance (what a contract still owes, the shares an account 
 pool) is checked inside the lock of the row that guards it.
 
 On PostgreSQL the lock is a row lock held until the request's transaction ends. SQLite has no
-row locks: the engine begins every transaction with ``BEGIN IMMEDIATE`` (``db.configure_engine``),
-so writers are serialised for the whole transaction and the re-read after "locking" sees the
-committed state all the same.
+row locks: the engine begins every writer's transaction with ``BEGIN IMMEDIATE``
+(``db.configure_engine``; only GET requests read deferred), so writers are serialised for the
+whole transaction and the re-read after "locking" sees the committed state all the same.
 """
 
 from __future__ import annotations

@@ -76,7 +76,9 @@ def audit_export(action: str, subject: object, label: str, *, full: bool) -> Non
     """A bulk export of personal data (a roster, a payout list, a bank file) leaves its line
     in the audit log: who took which file, with or without the full numbers."""
     from coopledger.audit.services import record
+    from coopledger.db import begin_writing
 
+    begin_writing(db.session)
     record(action, subject, by=me(), label=label, after={"personal_data": full})
     db.session.commit()
 

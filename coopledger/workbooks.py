@@ -33,6 +33,8 @@ def uploaded_workbook(params: dict[str, Any]) -> Iterator[bytes]:
     """The bytes of the workbook an import job was started with; the file is deleted when the
     import ends, whether it saved everything or nothing."""
     path = Path(str(params["path"]))
+    if not path.is_file():
+        raise CoopLedgerError(N_("上传的文件已经不在了（导入结束后会删除），请重新上传。"))
     try:
         yield path.read_bytes()
     finally:

@@ -61,3 +61,9 @@ class Job(Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # Recovery (jobs/rules.abandoned): who took the job, its last sign of life, how often it
+    # was started, and whether a failure was an interruption that its owner may retry.
+    worker: Mapped[str | None] = mapped_column(sa.String(120))
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    retryable: Mapped[bool] = mapped_column(default=False, server_default=sa.false())

@@ -1,7 +1,11 @@
 """Which job kinds exist and the function that does each one's work.
 
-A handler receives the job's parameters and a progress callback, and returns the path of the
-file it produced (or None). Packages register their handlers with :func:`job_kind`.
+A handler receives the job's parameters, a progress callback and the folder to write its result
+into, and returns the path of the file it produced (or None). Packages register their handlers
+with :func:`job_kind`. A handler's work is one database transaction, so a worker that dies half
+way leaves nothing saved; a kind is ``retry_safe`` when running it again after such an
+interruption does what the user asked once (every kind so far: reads, or one transaction that
+re-checks its state after its lock).
 """
 
 from __future__ import annotations
@@ -21,16 +25,17 @@ class JobKind:
 
     name: str
     handler: Handler
+    retry_safe: bool = True
 
 
 _KINDS: dict[str, JobKind] = {}
 
 
-def job_kind(name: str) -> Callable[[Handler], Handler]:
+def job_kind(name: str, *, retry_safe: bool = True) -> Callable[[Handler], Handler]:
     """Register ``handler`` as the work of jobs of kind ``name``."""
 
     def register(handler: Handler) -> Handler:
-        _KINDS[name] = JobKind(name, handler)
+        _KINDS[name] = JobKind(name, handler, retry_safe)
         return handler
 
     return register
@@ -39,3 +44,8 @@ def job_kind(name: str) -> Callable[[Handler], Handler]:
 def get_kind(name: str) -> JobKind:
     """The registered kind called ``name``."""
     return _KINDS[name]
+
+
+def kind_or_none(name: str) -> JobKind | None:
+    """The registered kind called ``name``, or None (a kind removed since the job was queued)."""
+    return _KINDS.get(name)

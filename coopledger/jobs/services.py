@@ -1,30 +1,41 @@
-"""Starting jobs and running them: the web process queues, a huey worker executes.
+"""Starting jobs, running them, and recovering the ones whose worker died.
 
 :func:`start_job` creates the record and flushes; the view commits and then calls
-:func:`enqueue`. :func:`execute_job` runs in the worker: it commits the job's start and its
-end; the handler's work is one transaction, and progress is written beside it
-(``ProgressWriter``).
+:func:`enqueue`. :func:`execute_job` runs in the worker: it commits the job's start (with the
+worker that took it) and its end; the handler's work is one transaction, progress is written
+beside it (``ProgressWriter``), a heartbeat shows the worker is alive (``Heartbeat``), and the
+result is written into a ``<id>.partial`` folder that is renamed to ``<id>`` only when complete.
+:func:`recover` fails or re-queues a job whose worker is gone (jobs/rules.abandoned): the
+worker runs it for every running job when it starts and once a minute, and the progress page
+for the job it shows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import shutil
+import socket
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from flask import Flask, current_app, has_app_context
+from huey import crontab
 
 from coopledger.audit.services import record
 from coopledger.auth.permissions import Action
 from coopledger.dates import utcnow
+from coopledger.db import reads_only, reads_only_reset
 from coopledger.errors import CoopLedgerError
 from coopledger.extensions import db
 from coopledger.i18n import N_
+from coopledger.jobs import rules
 from coopledger.jobs.models import Job, JobState
 from coopledger.jobs.queue import huey
-from coopledger.jobs.registry import get_kind
+from coopledger.jobs.registry import get_kind, kind_or_none
 from coopledger.locking import lock
 
 if TYPE_CHECKING:
@@ -88,6 +99,11 @@ def run_job(job_id: int) -> None:
         execute_job(job_id)
 
 
+def this_worker() -> rules.Worker:
+    """This process, as recorded on the jobs it takes."""
+    return rules.Worker(socket.gethostname(), os.getpid())
+
+
 def execute_job(job_id: int) -> None:
     """Run a job's handler, recording progress, result or failure."""
     job = db.session.get(Job, job_id)
@@ -97,19 +113,33 @@ def execute_job(job_id: int) -> None:
     if job.state is not JobState.QUEUED:
         return
     job.state, job.started_at = JobState.RUNNING, utcnow()
+    job.worker, job.heartbeat_at = str(this_worker()), job.started_at
+    job.attempts += 1
     db.session.commit()
-    out_dir = Path(current_app.config["STORAGE_DIR"]) / "jobs" / str(job.id)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    jobs_dir = Path(current_app.config["STORAGE_DIR"]) / "jobs"
+    work_dir, final_dir = jobs_dir / f"{job.id}.partial", jobs_dir / str(job.id)
 
     writer = ProgressWriter(job)
+    heartbeat = Heartbeat.start(job.id, every=float(current_app.config["JOB_HEARTBEAT_SECONDS"]))
     try:
-        result = get_kind(job.kind).handler(dict(job.params), writer, out_dir)
+        try:
+            _empty_folder(work_dir)
+            result = get_kind(job.kind).handler(dict(job.params), writer, work_dir)
+            if result is not None:
+                result = _complete(result, work_dir, final_dir)
+        finally:
+            heartbeat.stop()
     except CoopLedgerError as err:
-        _fail(job, str(err))
+        _fail(job, str(err), work_dir)
+        return
+    except OSError as err:
+        log.exception("job %s could not write its files", job_id)
+        _fail(job, str(CoopLedgerError(STORAGE_FAILED, reason=err.strerror or str(err))),
+              work_dir, retryable=True)
         return
     except Exception:
         log.exception("job %s failed", job_id)
-        _fail(job, N_("内部错误，请联系管理员。"))
+        _fail(job, N_("内部错误，请联系管理员。"), work_dir)
         return
     writer.settle()
     job.state, job.progress, job.finished_at = JobState.DONE, 100, utcnow()
@@ -117,6 +147,160 @@ def execute_job(job_id: int) -> None:
         job.result_path = str(result.relative_to(current_app.config["STORAGE_DIR"]))
         job.result_name = result.name
     db.session.commit()
+
+
+STORAGE_FAILED = N_("无法写入存储目录（%(reason)s），没有保存任何内容。"
+                    "请管理员检查磁盘空间和目录权限后点击“重试”。")
+INTERRUPTED = N_("处理这项任务的后台进程中断了，没有保存任何内容。请点击“重试”再做一次。")
+REQUEUED = N_("上次处理时后台进程中断，没有保存任何内容；已自动重新排队。")
+
+
+def _empty_folder(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+
+
+def _complete(result: Path, work_dir: Path, final_dir: Path) -> Path:
+    """Move the finished result folder into place in one rename: a download never sees half a
+    file, and a worker that dies while writing leaves only a ``.partial`` folder."""
+    if not result.is_relative_to(work_dir):
+        msg = f"a job's result must be written into its folder: {result}"
+        raise ValueError(msg)
+    shutil.rmtree(final_dir, ignore_errors=True)  # an earlier attempt that died before its commit
+    work_dir.rename(final_dir)
+    return final_dir / result.relative_to(work_dir)
+
+
+class Heartbeat:
+    """Writes ``heartbeat_at`` every few seconds on a connection of its own while a job runs.
+
+    Only where a second writer can write beside the job's transaction (PostgreSQL); on SQLite
+    the job's transaction holds the one write lock and the worker's process is checked instead
+    (jobs/rules.abandoned).
+    """
+
+    def __init__(self, engine: sa.Engine | None, job_id: int, every: float) -> None:
+        self.engine, self.job_id, self.every = engine, job_id, every
+        self.stopped = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    @classmethod
+    def start(cls, job_id: int, *, every: float) -> Heartbeat:
+        """Start beating for ``job_id`` (does nothing on SQLite)."""
+        engine = db.engine if db.engine.dialect.name != "sqlite" else None
+        beat = cls(engine, job_id, every)
+        if engine is not None:
+            beat.thread = threading.Thread(target=beat._run, name=f"job-{job_id}-heartbeat",
+                                           daemon=True)
+            beat.thread.start()
+        return beat
+
+    def _run(self) -> None:
+        assert self.engine is not None
+        while not self.stopped.wait(self.every):
+            try:
+                with self.engine.begin() as connection:
+                    connection.execute(sa.update(Job).where(
+                        Job.id == self.job_id, Job.state == JobState.RUNNING).values(
+                        heartbeat_at=utcnow()))
+            except sa.exc.SQLAlchemyError:
+                log.warning("job %s: heartbeat not written", self.job_id, exc_info=True)
+
+    def stop(self) -> None:
+        """Stop beating (the job's end is committed by the caller)."""
+        self.stopped.set()
+        if self.thread is not None:
+            self.thread.join(timeout=self.every + 5)
+
+
+def is_abandoned(job: Job, *, now: dt.datetime) -> bool:
+    """Whether ``job`` runs in no worker any more (see jobs/rules.abandoned)."""
+    worker = rules.Worker.parse(job.worker)
+    alive = rules.process_exists(worker.pid) \
+        if worker is not None and worker.host == socket.gethostname() else None
+    return rules.abandoned(
+        state=job.state, last_sign_of_life=job.heartbeat_at or job.started_at, now=now,
+        stale_after=dt.timedelta(seconds=int(current_app.config["JOB_STALE_SECONDS"])),
+        worker_alive=alive, heartbeats_kept=db.engine.dialect.name != "sqlite")
+
+
+def recover(job: Job, *, now: dt.datetime) -> bool:
+    """Fail or re-queue ``job`` if its worker is gone; True when it was queued again (the caller
+    commits and then calls :func:`enqueue`). Nothing of the interrupted run was saved: its work
+    was one transaction, which the database rolled back when the worker's connection died."""
+    if not is_abandoned(job, now=now):
+        return False
+    lock(job)
+    if not is_abandoned(job, now=now):  # another sweep got there first
+        return False
+    kind = kind_or_none(job.kind)
+    before = {"state": job.state.value, "worker": job.worker, "attempts": job.attempts}
+    if kind is not None and kind.retry_safe and job.attempts <= rules.AUTOMATIC_RETRIES:
+        job.state, job.progress, job.message, job.worker = JobState.QUEUED, 0, REQUEUED, None
+        record("job.requeue", job, by=None, label=job.title, before=before,
+               after={"state": job.state.value})
+        return True
+    job.state, job.message, job.finished_at = JobState.FAILED, INTERRUPTED, now
+    job.retryable = True
+    record("job.abandoned", job, by=None, label=job.title, before=before,
+           after={"state": job.state.value})
+    return False
+
+
+class JobNotRetryableError(CoopLedgerError):
+    """Only a job that failed by interruption can be retried, by its owner."""
+
+    message = N_("这项任务不能重试：只有因后台中断而失败的任务可以由发起人重试。")
+
+
+def steps_for(job: Job, user: User) -> rules.Steps:
+    """What ``user`` may do with ``job`` now."""
+    return rules.steps(state=job.state, has_result=bool(job.result_path),
+                       retryable=job.retryable, is_owner=job.created_by_id == user.id,
+                       still_allowed=still_allowed(user, job))
+
+
+def retry(job: Job, *, by: User) -> Job:
+    """Queue an interrupted job again for its owner (the caller commits, then enqueues)."""
+    lock(job)
+    if not steps_for(job, by).retry:
+        raise JobNotRetryableError
+    job.state, job.progress, job.message, job.retryable = JobState.QUEUED, 0, "", False
+    job.attempts, job.worker, job.started_at, job.finished_at = 0, None, None, None
+    record("job.retry", job, by=by, label=job.title)
+    return job
+
+
+def sweep() -> list[int]:
+    """Worker entry point (like :func:`execute_job`, it commits): recover every abandoned job and
+    queue again those safe to repeat; returns their ids. The running jobs are first read as a
+    page reads them, so that on SQLite the sweep does not queue behind a long job's write."""
+    now = utcnow()
+    token = reads_only(True)
+    try:
+        running = db.session.scalars(sa.select(Job).where(Job.state == JobState.RUNNING)
+                                     .order_by(Job.id)).all()
+        candidates = [job.id for job in running if is_abandoned(job, now=now)]
+        db.session.rollback()
+    finally:
+        reads_only_reset(token)
+    requeued: list[int] = []
+    for job_id in candidates:
+        job = db.session.get(Job, job_id)
+        if job is not None and recover(job, now=now):
+            requeued.append(job_id)
+    db.session.commit()
+    for job_id in requeued:
+        run_job(job_id)
+    db.session.remove()  # the worker's main thread holds no transaction while it waits
+    return requeued
+
+
+@huey.periodic_task(crontab(minute="*"))
+def sweep_abandoned() -> None:
+    """Huey periodic task: recover jobs whose worker died, on any host (PostgreSQL heartbeats)."""
+    with _worker_app[0].app_context():
+        sweep()
 
 
 class ProgressWriter:
@@ -151,9 +335,11 @@ class ProgressWriter:
             self.job.progress, self.job.message = self.last
 
 
-def _fail(job: Job, message: str) -> None:
+def _fail(job: Job, message: str, work_dir: Path, *, retryable: bool = False) -> None:
     db.session.rollback()
+    shutil.rmtree(work_dir, ignore_errors=True)
     job.state, job.message, job.finished_at = JobState.FAILED, message[:5000], utcnow()
+    job.retryable = retryable
     db.session.commit()
 
 

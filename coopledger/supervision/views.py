@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from coopledger.auth.permissions import Action, can, require
 from coopledger.dates import today
+from coopledger.db import begin_writing
 from coopledger.disclosure.models import Question
 from coopledger.extensions import db
 from coopledger.formutil import options
@@ -72,6 +73,7 @@ def dashboard() -> ResponseReturnValue:
     """Every organisation of the user's townships: figures and warnings, sortable."""
     user = me()
     require(user, Action.SUPERVISE)
+    begin_writing(db.session)  # what the voucher rules find is kept (below)
     townships = queries.supervised_townships(user)
     chosen = request.args.get("t", "")
     if chosen:

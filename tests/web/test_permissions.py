@@ -126,6 +126,8 @@ CASES = [
          only("admin", "auditor")),
     Case("auditor's job status", "jobs.status", "GET", lambda w: f"/jobs/{w.job_id}.json",
          only("admin", "auditor")),
+    Case("retry auditor's job", "jobs.retry", "POST", lambda w: f"/jobs/{w.job_id}/retry",
+         only("admin", "auditor")),
     Case("auditor's job result", "jobs.download", "GET", lambda w: f"/jobs/{w.job_id}/download",
          only("admin", "auditor")),
 ]

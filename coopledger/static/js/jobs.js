@@ -10,6 +10,7 @@
   var message = document.getElementById("job-message");
   var download = document.getElementById("job-download");
   var link = document.getElementById("job-download-link");
+  var retry = document.getElementById("job-retry");
 
   function show(status) {
     bar.value = status.progress;
@@ -21,6 +22,7 @@
       link.href = status.download;
       download.hidden = false;
     }
+    retry.hidden = !status.retry;
   }
 
   function poll() {
