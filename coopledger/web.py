@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from flask import abort, current_app, flash, request, url_for
 from flask_login import current_user
 
+from coopledger.dates import today
 from coopledger.errors import CoopLedgerError
 from coopledger.extensions import db
 
@@ -159,7 +160,8 @@ def start_workbook_import(kind: str, org: Organisation, *, title: Callable[[str]
     path = folder / f"{uuid.uuid4().hex}.xlsx"
     path.write_bytes(content)
     job = jobs.start_job(kind, title=title(upload.filename or "" if upload else ""),
-                         params={"path": str(path), "organisation_id": org.id}, by=me(),
+                         params={"path": str(path), "organisation_id": org.id,
+                                 "user_id": me().id, "today": today().isoformat()}, by=me(),
                          requires=requires, on=org)
     db.session.commit()
     jobs.enqueue(job)

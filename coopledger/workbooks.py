@@ -1,7 +1,6 @@
-"""Helpers shared by the Excel imports (members, assets, opening balances, volumes): the one
-safe reader of an uploaded workbook, the uploaded file of an import job (deleted once its
-import has finished: it holds ID and bank numbers), a cell read as text, and a problem located
-by sheet, row and column in the user's language.
+"""The one safe reader of an uploaded workbook and the uploaded file of an import job (deleted
+once its import has finished: it holds ID and bank numbers). The import pipeline on top of it
+(columns by name, strict cells, located problems) is :mod:`coopledger.workbook_import`.
 
 Reading: an .xlsx file is a zip of XML parts. Before openpyxl sees it, the zip is checked: its
 parts together may not unpack to more than ``MAX_UNPACKED`` bytes (a zip bomb), no XML part
@@ -14,7 +13,6 @@ middle of an import instead of with one sentence at its start.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import io
 import zipfile
 from collections.abc import Iterator
@@ -39,23 +37,6 @@ def uploaded_workbook(params: dict[str, Any]) -> Iterator[bytes]:
         yield path.read_bytes()
     finally:
         path.unlink(missing_ok=True)
-
-
-def cell_text(value: Any) -> str:
-    """A cell as the user typed it: whole numbers without ".0", dates as YYYY-MM-DD."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    return str(value).strip()
-
-
-def located(sheet: str, row: int, column: str, reason: str) -> str:
-    """“<sheet>”表第<row>行<column>列：<reason>."""
-    return str(CoopLedgerError(N_("“%(sheet)s”表第%(row)d行%(column)s列：%(reason)s"),
-                               sheet=sheet, row=row, column=column, reason=reason))
 
 
 MAX_UNPACKED = 200 * 1024 * 1024
@@ -93,11 +74,12 @@ def _check_parts(archive: zipfile.ZipFile) -> None:
 
 
 def open_workbook(content: bytes) -> Any:
-    """The workbook (openpyxl, read-only, values not formulas), or UnreadableWorkbookError."""
+    """The workbook (openpyxl, read-only, formulas as formulas so that the import pipeline can
+    refuse them: a formula's stored result may be stale), or UnreadableWorkbookError."""
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             _check_parts(archive)
-        return load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        return load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except UnreadableWorkbookError:
         raise
     except Exception:  # zipfile, expat and openpyxl raise many kinds of error for a bad file

@@ -309,7 +309,7 @@ def export_xlsx(code: str) -> ResponseReturnValue:
     from coopledger.assets.workbook import export
 
     org = org_for(code, Action.VIEW_ASSETS)
-    return Response(export(org), mimetype=XLSX, headers={
+    return Response(export(org, today=today()), mimetype=XLSX, headers={
         "Content-Disposition": f"attachment; filename=assets-{org.code}.xlsx"})
 
 
@@ -369,5 +369,5 @@ def import_template(code: str) -> ResponseReturnValue:
     from coopledger.assets.workbook import template
 
     org_for(code, Action.MANAGE_ASSETS)
-    return Response(template(), mimetype=XLSX, headers={
+    return Response(template(today()), mimetype=XLSX, headers={
         "Content-Disposition": "attachment; filename=assets-template.xlsx"})

@@ -3,8 +3,9 @@ imported from a workbook; flushes, never commits.
 
 Rules: only member households (a membership during the year) have volumes; an amount is a
 plain amount of yuan ≥ 0 with at most two decimals; a workbook names each household by member
-number in column A and gives the volume in column B; any bad row refuses the whole import with
-its row number and reason, and nothing is saved.
+number in its 成员编号 column and gives the volume in its 交易额（元） column (found by name,
+through the one import pipeline, :mod:`coopledger.workbook_import`); any bad row refuses the
+whole import with its sheet, row, column and reason, and nothing is saved.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from coopledger import workbook_import
 from coopledger.audit.services import record
 from coopledger.auth.models import User
 from coopledger.distribution.models import MemberVolume
@@ -23,7 +25,8 @@ from coopledger.i18n import N_
 from coopledger.members.models import Household, Membership
 from coopledger.money import MoneyInputError, parse_money
 from coopledger.orgs.models import Organisation
-from coopledger.workbooks import UnreadableWorkbookError, open_workbook
+from coopledger.workbook_import import Column, Sheet, money
+from coopledger.workbook_import import text as text_cell
 
 
 def members_of_year(org: Organisation, year: int) -> list[tuple[Household, str]]:
@@ -84,30 +87,35 @@ def _amount(text: str, who: str) -> Decimal | None:
     return amount
 
 
+VOLUME_SHEET = Sheet(None, (
+    Column("number", "成员编号", text_cell(16, required=N_("成员编号不能为空。")), required=True),
+    Column("name", "农户", text_cell(200)),
+    Column("volume", "交易额（元）", money(minimum=Decimal(0)), required=True,
+           aliases=("交易额", "交易量（额）", "交易额(元)")),
+), max_rows=20000)
+
+
 def import_volumes(org: Organisation, year: int, content: bytes, *, by: User | None) -> int:
-    """Import volumes from a workbook: member number in column A, volume in column B, a header
-    row first. All rows or none."""
-    try:
-        sheet = open_workbook(content).active
-    except UnreadableWorkbookError as err:
-        raise DistributionError(N_("无法读取这个文件：%(reason)s"), reason=str(err)) from None
+    """Import volumes from a workbook (成员编号, 交易额（元）; an empty amount clears). All
+    rows or none."""
+    rows, problems = workbook_import.read(content, (VOLUME_SHEET,))
     by_number = {number: household for household, number in members_of_year(org, year)}
     entered: dict[int, str] = {}
-    problems: list[str] = []
-    for index, row in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
-        number = str(row[0]).strip() if row and row[0] is not None else ""
-        value = row[1] if row and len(row) > 1 else None
-        if not number and value is None:
+    seen: dict[str, int] = {}
+    for row in rows.get(None, []):
+        number = row["number"]
+        if not number or row.refused:
             continue
         household = by_number.get(number)
         if household is None:
-            problems.append(f"第 {index} 行：成员编号 {number or '（空）'} 不是本年度的成员户")
-            continue
-        if household.id in entered:
-            problems.append(f"第 {index} 行：成员编号 {number} 重复")
-            continue
-        entered[household.id] = "" if value is None else str(value)
-    if problems:
-        raise DistributionError(N_("导入未完成，没有保存任何数据：%(problems)s"),
-                                problems="；".join(problems[:20]))
+            problems.at(row, "number", N_("成员编号 %(number)s 不是本年度的成员户。"),
+                        number=number)
+        elif number in seen:
+            problems.at(row, "number", N_("成员编号 %(number)s 与第%(first)d行重复。"),
+                        number=number, first=seen[number])
+        else:
+            seen[number] = row.number
+            volume = row["volume"]
+            entered[household.id] = "" if volume is None else str(volume)
+    problems.refuse_if_any()
     return save_volumes(org, year, entered, by=by)

@@ -82,8 +82,9 @@ class Steps:
 
 def steps(*, state: JobState, has_result: bool, retryable: bool, is_owner: bool,
           still_allowed: bool) -> Steps:
-    """For a user who may see the job: download a finished result while still allowed to do what
-    the job did; retry, as its owner, a job that failed because it was interrupted (not one
-    whose input was refused: that needs a new upload or a corrected record)."""
-    return Steps(download=still_allowed and state is JobState.DONE and has_result,
+    """For a user who may see the job: download its result (a done job's file, or the problem
+    list of a refused import) while still allowed to do what the job did; retry, as its
+    owner, a job that failed because it was interrupted (not one whose input was refused:
+    that needs a new upload or a corrected record)."""
+    return Steps(download=still_allowed and state.finished and has_result,
                  retry=is_owner and still_allowed and state is JobState.FAILED and retryable)

@@ -130,7 +130,7 @@ def execute_job(job_id: int) -> None:
         finally:
             heartbeat.stop()
     except CoopLedgerError as err:
-        _fail(job, str(err), work_dir)
+        _fail(job, str(err), work_dir, report=_report_of(err, work_dir, final_dir))
         return
     except OSError as err:
         log.exception("job %s could not write its files", job_id)
@@ -335,11 +335,26 @@ class ProgressWriter:
             self.job.progress, self.job.message = self.last
 
 
-def _fail(job: Job, message: str, work_dir: Path, *, retryable: bool = False) -> None:
+def _report_of(err: CoopLedgerError, work_dir: Path, final_dir: Path) -> Path | None:
+    """A refusal that carries a report (every problem of an import, as a workbook) leaves it
+    as the failed job's result, to download beside the message."""
+    report = getattr(err, "report", None)
+    if not isinstance(report, bytes):
+        return None
+    target = work_dir / str(getattr(err, "report_name", "report.xlsx"))
+    target.write_bytes(report)
+    return _complete(target, work_dir, final_dir)
+
+
+def _fail(job: Job, message: str, work_dir: Path, *, retryable: bool = False,
+          report: Path | None = None) -> None:
     db.session.rollback()
     shutil.rmtree(work_dir, ignore_errors=True)
     job.state, job.message, job.finished_at = JobState.FAILED, message[:5000], utcnow()
     job.retryable = retryable
+    if report is not None:
+        job.result_path = str(report.relative_to(current_app.config["STORAGE_DIR"]))
+        job.result_name = report.name
     db.session.commit()
 
 

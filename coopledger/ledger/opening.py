@@ -1,28 +1,21 @@
 """The opening-balance sheet (期初余额表): the downloadable template and reading it back.
 
-Reading is all-or-nothing: every error is reported with its row and column, and nothing is
-saved unless the whole sheet is good and debits equal credits.
+Reading goes through the one import pipeline (:mod:`coopledger.workbook_import`) and is
+all-or-nothing: every error is reported with its sheet, row and column, and nothing is saved
+unless the whole sheet is good and debits equal credits.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from coopledger.errors import CoopLedgerError
+from coopledger import workbook_import
 from coopledger.i18n import N_
 from coopledger.ledger import rules
 from coopledger.ledger.models import Account
-from coopledger.money import MoneyInputError, parse_money
+from coopledger.money import ZERO
 from coopledger.spreadsheets import append_row, new_sheet, workbook_bytes
-from coopledger.workbooks import UnreadableWorkbookError, open_workbook
+from coopledger.workbook_import import Column, Sheet, money, text
 
 HEADERS = ("科目编码", "科目名称", "借方余额", "贷方余额")
-
-
-class OpeningSheetError(CoopLedgerError):
-    """Problems found in an uploaded opening-balance sheet."""
-
-    message = N_("期初余额表有误，未导入任何数据：%(problems)s")
 
 
 def template(leaves: list[Account]) -> bytes:
@@ -34,48 +27,32 @@ def template(leaves: list[Account]) -> bytes:
     return workbook_bytes(workbook)
 
 
-def _problem(template: str, **params: object) -> str:
-    """One problem sentence, in the user's language."""
-    return str(CoopLedgerError(template, **params))
-
-
-def _amount(value: object, row: int, column: str, problems: list[str]) -> Decimal:
-    if value is None or value == "":
-        return Decimal("0.00")
-    if isinstance(value, float):
-        value = repr(value)
-    try:
-        return parse_money(str(value))
-    except MoneyInputError as err:
-        problems.append(_problem(N_("第%(row)d行%(column)s列：%(reason)s"), row=row,
-                                 column=column, reason=str(err)))
-        return Decimal("0.00")
+OPENING_SHEET = Sheet(None, (
+    Column("code", HEADERS[0], text(16), required=True),
+    Column("name", HEADERS[1], text(200)),
+    Column("debit", HEADERS[2], money(minimum=None), required=True),
+    Column("credit", HEADERS[3], money(minimum=None), required=True),
+))
 
 
 def read_sheet(content: bytes, known_codes: set[str]) -> list[rules.Line]:
-    """Opening lines from an uploaded sheet; raises with every problem at once."""
-    try:
-        sheet = open_workbook(content).active
-    except UnreadableWorkbookError as err:
-        raise OpeningSheetError(problems=str(err)) from None
-    problems: list[str] = []
+    """Opening lines from an uploaded sheet, columns by name (a sheet with 借方 and 贷方
+    swapped reads them by their headers); raises with every problem at once."""
+    rows, problems = workbook_import.read(content, (OPENING_SHEET,))
     lines: list[rules.Line] = []
-    for row_number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-        if row_number == 1 or not row or all(v in (None, "") for v in row):
+    for row in rows.get(None, []):
+        if row.refused:
             continue
-        code = str(row[0]).strip() if row[0] is not None else ""
-        debit = _amount(row[2] if len(row) > 2 else None, row_number, "C", problems)
-        credit = _amount(row[3] if len(row) > 3 else None, row_number, "D", problems)
+        debit, credit = row["debit"] or ZERO, row["credit"] or ZERO
         if not debit and not credit:
             continue
-        if code not in known_codes:
-            problems.append(_problem(N_("第%(row)d行A列：科目编码“%(code)s”不是本账套的末级科目"),
-                                     row=row_number, code=code))
-            continue
-        if debit and credit:
-            problems.append(_problem(N_("第%(row)d行：借方和贷方只能填一个"), row=row_number))
-            continue
-        lines.append(rules.Line("期初余额", code, debit, credit))
-    if problems:
-        raise OpeningSheetError(problems="；".join(problems[:20]))
+        if row["code"] not in known_codes:
+            problems.at(row, "code", N_("科目编码“%(code)s”不是本账套的末级科目。"),
+                        code=row["code"])
+        elif debit and credit:
+            problems.at(row, None, N_("借方和贷方只能填一个。"))
+        else:
+            lines.append(rules.Line("期初余额", row["code"], debit, credit))
+    problems.refuse_if_any()
     return lines
+

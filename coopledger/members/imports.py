@@ -1,197 +1,224 @@
 """Importing households, persons and parcels from one Excel workbook, all or nothing.
 
-Three sheets with Chinese headers (see :data:`SHEETS`): 农户, 家庭成员 and 地块; 户号 is the
-workbook's own key tying them together. Every problem is reported with its sheet, row, column
-and reason; nothing is saved unless there are none. Runs as a job.
+Three sheets with Chinese headers (:data:`SHEETS`): 农户, 家庭成员 and 地块; 户号 is the
+workbook's own key tying them together. Read through the one import pipeline
+(:mod:`coopledger.workbook_import`: columns by name, strict cells, every problem located);
+cross-row checks here (a 户号 twice, a person of no household, an ID number twice, two 户主);
+then saved row by row, so that what the services refuse — an ID number already registered,
+counted as an ID lookup of the importing user (issue 16) — is located too. Runs as a job.
 """
 
 from __future__ import annotations
 
-import io
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
+from coopledger import plausible, workbook_import
+from coopledger.auth.models import User
+from coopledger.auth.permissions import Action, can
+from coopledger.dates import utcnow
 from coopledger.errors import CoopLedgerError
 from coopledger.extensions import db
 from coopledger.i18n import N_
-from coopledger.ids import IdentifierError, normalize_resident_id
+from coopledger.ids import normalize_resident_id
 from coopledger.jobs.registry import Progress, job_kind
 from coopledger.members import rules, services
-from coopledger.members.models import Household, Person, Relationship
+from coopledger.members.models import Household, Parcel, Person, Relationship
 from coopledger.orgs.models import Village
-from coopledger.spreadsheets import append_row
-from coopledger.workbooks import (
-    UnreadableWorkbookError,
-    cell_text,
-    located,
-    open_workbook,
-    uploaded_workbook,
+from coopledger.workbook_import import (
+    Column,
+    Problems,
+    Row,
+    Sheet,
+    choice,
+    column_length,
+    ruled,
+    text,
 )
+from coopledger.workbook_import import (
+    template as sheet_template,
+)
+from coopledger.workbooks import uploaded_workbook
 
-SHEETS: dict[str, tuple[str, ...]] = {
-    "农户": ("户号", "村编码", "户主姓名", "住址", "承包经营权证号", "联系电话", "开户银行",
-             "银行账号"),
-    "家庭成员": ("户号", "姓名", "身份证号", "与户主关系"),
-    "地块": ("户号", "地块编码", "面积（亩）", "等级系数", "地类", "坐落"),
-}
 RELATIONS = {"户主": Relationship.HEAD, "配偶": Relationship.SPOUSE, "子女": Relationship.CHILD,
              "父母": Relationship.PARENT, "孙子女": Relationship.GRANDCHILD,
              "兄弟姐妹": Relationship.SIBLING, "其他": Relationship.OTHER}
 IMPORT_KIND = "members.import"
+HOUSEHOLD_SHEET, PERSON_SHEET, PARCEL_SHEET = "农户", "家庭成员", "地块"
+KEY = Column("key", "户号", text(32, required=N_("户号不能为空。")), required=True)
 
 
-class WorkbookImportError(CoopLedgerError):
-    """A workbook that cannot be imported."""
+def _area(what: str) -> Any:
+    return lambda raw: rules.parse_area(raw, what=what)
 
-    message = N_("导入失败，未保存任何数据。发现 %(n)d 处问题：%(problems)s")
+
+def _parcel_area(raw: str) -> Decimal:
+    area = rules.parse_area(raw, what=N_("面积"))
+    plausible.check_area(area, what=N_("地块面积"))
+    return area
+
+
+SHEETS = (
+    Sheet(HOUSEHOLD_SHEET, (
+        KEY,
+        Column("village", "村编码", text(32, required=N_("村编码不能为空。")), required=True),
+        Column("head", "户主姓名", text(column_length(Household.head_name),
+                                        required=N_("户主姓名不能为空。")), required=True),
+        Column("address", "住址", text(column_length(Household.address))),
+        Column("cert", "承包经营权证号", text(column_length(Household.contract_cert_no))),
+        Column("phone", "联系电话", ruled(services.clean_phone, empty="")),
+        Column("bank_name", "开户银行", text(column_length(Household.bank_name))),
+        Column("bank_account", "银行账号", ruled(services.clean_bank_account, empty="")))),
+    Sheet(PERSON_SHEET, (
+        KEY,
+        Column("name", "姓名", text(column_length(Person.name), required=N_("姓名不能为空。")),
+               required=True),
+        Column("id_number", "身份证号", ruled(normalize_resident_id,
+                                              required=N_("身份证号不能为空。")), required=True),
+        Column("relation", "与户主关系", choice(RELATIONS, sentence=N_(
+            "与户主关系应为：户主、配偶、子女、父母、孙子女、兄弟姐妹或其他。")), required=True))),
+    Sheet(PARCEL_SHEET, (
+        KEY,
+        Column("code", "地块编码", text(column_length(Parcel.code),
+                                        required=N_("地块编码不能为空。")), required=True),
+        Column("area", "面积（亩）", ruled(_parcel_area, required=N_("面积不能为空。")),
+               required=True),
+        Column("coefficient", "等级系数", ruled(_area(N_("等级系数")), default="1")),
+        Column("land_class", "地类", text(column_length(Parcel.land_class))),
+        Column("location", "坐落", text(column_length(Parcel.location))))),
+)
 
 
 def template() -> bytes:
     """The empty workbook with its three sheets and headers."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for title, headers in SHEETS.items():
-        sheet = workbook.create_sheet(title)
-        append_row(sheet, list(headers))
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _problem(sheet: str, row: int, column: str, template_: str, **params: object) -> str:
-    return located(sheet, row, column, str(CoopLedgerError(template_, **params)))
+    return sheet_template(SHEETS)
 
 
 @dataclass
 class Parsed:
-    """A workbook read and checked, ready to save."""
+    """A workbook read and checked, ready to save; ``problems`` holds what was found."""
 
-    households: dict[str, dict[str, Any]] = field(default_factory=dict)
-    persons: list[dict[str, Any]] = field(default_factory=list)
-    parcels: list[dict[str, Any]] = field(default_factory=list)
+    households: dict[str, Row] = field(default_factory=dict)
+    villages: dict[str, int] = field(default_factory=dict)
+    persons: list[Row] = field(default_factory=list)
+    parcels: list[Row] = field(default_factory=list)
+    problems: Problems = field(default_factory=Problems)
+    duplicate_ids: int = 0
 
 
 def read(content: bytes) -> Parsed:
-    """Read and check the whole workbook; raise with every problem found."""
-    try:
-        workbook = open_workbook(content)
-    except UnreadableWorkbookError as err:
-        raise WorkbookImportError(n=1, problems=str(err)) from None
-    problems: list[str] = []
-    parsed = Parsed()
-    rows: dict[str, list[tuple[int, tuple[Any, ...]]]] = {}
-    for title in SHEETS:
-        if title not in workbook.sheetnames:
-            problems.append(str(CoopLedgerError(N_("缺少“%(sheet)s”表。"), sheet=title)))
-            continue
-        rows[title] = [(n, r) for n, r in enumerate(
-            workbook[title].iter_rows(min_row=2, values_only=True), start=2)
-            if r and any(v not in (None, "") for v in r)]
-    villages = {v.code: v.id for v in db.session.scalars(sa.select(Village))}
-    for number, row in rows.get("农户", []):
-        cells = [cell_text(v) for v in (*row, *[None] * 8)][:8]
-        key, village, head = cells[0], cells[1], cells[2]
+    """Read and check the whole workbook (nothing saved); ``problems`` says what is wrong."""
+    rows, problems = workbook_import.read(content, SHEETS)
+    parsed = Parsed(problems=problems)
+    parsed.villages = {v.code: v.id for v in db.session.scalars(sa.select(Village))}
+    for row in rows.get(HOUSEHOLD_SHEET, []):
+        key = row["key"]
         if not key:
-            problems.append(_problem("农户", number, "A", N_("户号不能为空。")))
             continue
         if key in parsed.households:
-            problems.append(_problem("农户", number, "A", N_("户号 %(key)s 重复。"), key=key))
-        if village not in villages:
-            problems.append(_problem("农户", number, "B", N_("村编码“%(code)s”不存在。"),
-                                     code=village))
-        if not head:
-            problems.append(_problem("农户", number, "C", N_("户主姓名不能为空。")))
-        parsed.households[key] = {"village_id": villages.get(village), "data": (
-            services.HouseholdData(head, cells[3], cells[4], cells[5], cells[6], cells[7]))}
-    existing_ids = set(db.session.scalars(sa.select(Person.id_number)))
+            problems.at(row, "key", N_("户号 %(key)s 重复。"), key=key)
+            continue
+        if row["village"] and row["village"] not in parsed.villages:
+            problems.at(row, "village", N_("村编码“%(code)s”不存在。"), code=row["village"])
+        parsed.households[key] = row
     seen: dict[str, int] = {}
-    for number, row in rows.get("家庭成员", []):
-        key, name, id_text, relation = [cell_text(v) for v in (*row, *[None] * 4)][:4]
-        if key not in parsed.households:
-            problems.append(_problem("家庭成员", number, "A", N_("户号 %(key)s 在“农户”表中没有。"),
-                                     key=key))
-        if not name:
-            problems.append(_problem("家庭成员", number, "B", N_("姓名不能为空。")))
-        try:
-            id_number = normalize_resident_id(id_text)
-        except IdentifierError as err:
-            problems.append(_problem("家庭成员", number, "C", N_("%(reason)s"), reason=str(err)))
-            id_number = ""
-        if id_number and id_number in seen:
-            problems.append(_problem("家庭成员", number, "C", N_("身份证号与第%(first)d行重复。"),
-                                     first=seen[id_number]))
-        elif id_number and id_number in existing_ids:
-            problems.append(_problem("家庭成员", number, "C", N_("身份证号已在系统中登记。")))
-        if id_number:
-            seen.setdefault(id_number, number)
-        if relation not in RELATIONS:
-            problems.append(_problem("家庭成员", number, "D",
-                                     N_("与户主关系应为：户主、配偶、子女、父母、孙子女、兄弟姐妹或其他。")))
-        parsed.persons.append({"key": key, "name": name, "id_number": id_number,
-                               "relation": RELATIONS.get(relation, Relationship.OTHER)})
-    for number, row in rows.get("地块", []):
-        key, code, area_text, coefficient_text, land_class, location = [
-            cell_text(v) for v in (*row, *[None] * 6)][:6]
-        if key not in parsed.households:
-            problems.append(_problem("地块", number, "A", N_("户号 %(key)s 在“农户”表中没有。"),
-                                     key=key))
-        if not code:
-            problems.append(_problem("地块", number, "B", N_("地块编码不能为空。")))
-        values: list[Decimal] = []
-        for column, text, what in (("C", area_text, N_("面积")),
-                                   ("D", coefficient_text or "1", N_("等级系数"))):
-            try:
-                values.append(rules.parse_area(text, what=str(CoopLedgerError(what))))
-            except rules.MemberRuleError as err:
-                problems.append(_problem("地块", number, column, N_("%(reason)s"),
-                                         reason=str(err)))
-                values.append(Decimal("1"))
-        parsed.parcels.append({"key": key, "code": code, "area": values[0],
-                               "coefficient": values[1], "land_class": land_class,
-                               "location": location})
-    if problems:
-        raise WorkbookImportError(n=len(problems), problems="\n" + "\n".join(problems[:50]))
+    heads: dict[str, int] = {}
+    for row in rows.get(PERSON_SHEET, []):
+        if row["key"] and row["key"] not in parsed.households:
+            problems.at(row, "key", N_("户号 %(key)s 在“农户”表中没有。"), key=row["key"])
+        number = row["id_number"]
+        if number and number in seen:
+            problems.at(row, "id_number", N_("身份证号与第%(first)d行重复。"), first=seen[number])
+        elif number:
+            seen[number] = row.number
+        if row["relation"] is Relationship.HEAD and row["key"]:
+            if row["key"] in heads:
+                problems.at(row, "relation", N_("户号 %(key)s 已有户主（第%(first)d行）。"),
+                            key=row["key"], first=heads[row["key"]])
+            else:
+                heads[row["key"]] = row.number
+        parsed.persons.append(row)
+    codes: dict[tuple[str, str], int] = {}
+    for row in rows.get(PARCEL_SHEET, []):
+        if row["key"] and row["key"] not in parsed.households:
+            problems.at(row, "key", N_("户号 %(key)s 在“农户”表中没有。"), key=row["key"])
+        pair = (row["key"], row["code"])
+        if row["code"] and pair in codes:
+            problems.at(row, "code", N_("地块编码 %(code)s 与第%(first)d行重复。"),
+                        code=row["code"], first=codes[pair])
+        elif row["code"]:
+            codes[pair] = row.number
+        parsed.parcels.append(row)
     return parsed
 
 
-def save(parsed: Parsed) -> int:
-    """Create everything read, in the caller's transaction; returns the number of households.
+def save(parsed: Parsed, *, by: User | None, now: dt.datetime) -> int:
+    """Create everything read, row by row in the caller's transaction; a refusal of a service
+    is located at its row and the rest is still checked. Returns the number of households.
 
-    No progress is reported from here: reporting commits, and the import must stay all or
-    nothing until the job commits at the end.
+    No progress is reported from here: the import stays all or nothing until the job commits.
     """
+    problems = parsed.problems
     created: dict[str, Household] = {}
     for key, row in parsed.households.items():
-        village = db.session.get(Village, row["village_id"])
-        assert village is not None
-        created[key] = services.create_household(village, row["data"], by=None)
-    for person in parsed.persons:
-        services.add_person(created[person["key"]], name=person["name"],
-                            id_number=person["id_number"], relationship=person["relation"],
-                            by=None)
-    for parcel in parsed.parcels:
-        services.add_parcel(created[parcel["key"]], code=parcel["code"], area=parcel["area"],
-                            grade_coefficient=parcel["coefficient"],
-                            land_class=parcel["land_class"], location=parcel["location"],
-                            by=None)
+        village = db.session.get(Village, parsed.villages.get(row["village"], 0))
+        if village is None or row.refused:
+            continue
+        with problems.saving(db.session, row):
+            created[key] = services.create_household(village, services.HouseholdData(
+                row["head"], row["address"] or "", row["cert"] or "", row["phone"] or "",
+                row["bank_name"] or "", row["bank_account"] or ""), by=by)
+    for row in parsed.persons:
+        household = created.get(row["key"])
+        if household is None or row.refused:
+            continue
+        before = parsed.duplicate_ids
+        with problems.saving(db.session, row, "id_number"):
+            _add_person(parsed, household, row, by=by, now=now)
+        if by is not None and parsed.duplicate_ids > before:
+            services.record_lookup(by, now=now)  # the hourly limit holds within one import
+    for row in parsed.parcels:
+        household = created.get(row["key"])
+        if household is None or row.refused:
+            continue
+        with problems.saving(db.session, row, "code"):
+            services.add_parcel(household, code=row["code"], area=row["area"],
+                                grade_coefficient=row["coefficient"] or Decimal(1),
+                                land_class=row["land_class"] or "",
+                                location=row["location"] or "", by=by)
     return len(created)
 
 
+def _add_person(parsed: Parsed, household: Household, row: Row, *, by: User | None,
+                now: dt.datetime) -> None:
+    try:
+        services.add_person(household, name=row["name"], id_number=row["id_number"],
+                            relationship=row["relation"], by=by, now=now,
+                            may_see=lambda holder: by is not None and can(
+                                by, Action.VIEW_HOUSEHOLD, holder))
+    except services.DuplicateIdError:
+        parsed.duplicate_ids += 1  # an ID lookup, counted even though nothing is saved
+        raise
 @job_kind(IMPORT_KIND)
 def import_job(params: dict[str, Any], progress: Progress, out_dir: Path) -> None:
     """The background import: read and check everything, then save it in one transaction."""
+    user = db.session.get(User, int(params["user_id"])) if "user_id" in params else None
+    now = utcnow()
     with uploaded_workbook(params) as content:
         progress(5, N_("正在检查导入文件"))
         parsed = read(content)
-        progress(30, N_("检查通过，正在保存（全部成功才会保存）"))
-        count = save(parsed)
-        db.session.flush()
+        progress(30, N_("正在逐行保存（全部成功才会保存）"))
+        count = save(parsed, by=user, now=now)
+    if parsed.problems:
+        db.session.rollback()
+        if user is not None and parsed.duplicate_ids:
+            for _n in range(parsed.duplicate_ids):
+                services.record_lookup(user, now=now)
+            db.session.commit()
+        parsed.problems.refuse_if_any()
     progress(100, str(CoopLedgerError(N_("已导入 %(n)d 户。"), n=count)))

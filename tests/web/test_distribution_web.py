@@ -177,7 +177,8 @@ def test_volumes_are_typed_or_imported_all_or_nothing(client: FlaskClient, auth:
     page = client.post(f"{URL}/volumes/2024", data={
         "workbook": (io.BytesIO(buffer.getvalue()), "volumes.xlsx")},
         content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
-    assert "导入未完成，没有保存任何数据：第 3 行：成员编号 X-999 不是本年度的成员户" in page
+    assert "导入失败，未保存任何数据。发现 1 处问题" in page
+    assert "“Sheet”表第3行A列：成员编号 X-999 不是本年度的成员户。" in page
     volume = db.session.scalars(sa.select(MemberVolume)).one()
     assert volume.volume == Decimal("30000.00")
 

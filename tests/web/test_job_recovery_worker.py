@@ -60,8 +60,8 @@ def stall():
 
 real_save = imports.save
 
-def save(parsed):
-    real_save(parsed)
+def save(parsed, **kwargs):
+    real_save(parsed, **kwargs)
     db.session.flush()  # every household written, not committed
     stall()
 

@@ -12,9 +12,10 @@ from flask.testing import FlaskClient
 from openpyxl import Workbook, load_workbook
 
 from coopledger import paths
+from coopledger.auth.models import User
 from coopledger.extensions import db
 from coopledger.jobs.models import Job, JobState
-from coopledger.members.models import Household, Parcel, Person
+from coopledger.members.models import Household, IdLookup, Parcel, Person
 from tests.conftest import Auth
 
 URL = "/o/jianping-tj/households"
@@ -51,7 +52,14 @@ def test_the_sample_workbook_imports_and_a_second_time_is_refused(client: FlaskC
     again = _upload(client, SAMPLE.read_bytes())
     assert again.state is JobState.FAILED
     assert "导入失败，未保存任何数据" in again.message
-    assert "“家庭成员”表第2行C列：身份证号已在系统中登记" in again.message
+    assert "“家庭成员”表第2行C列：身份证号已登记：王春生，塔山镇建平村王春生户。请勿重复录入。" \
+        in again.message
+    # each registered ID number is an ID lookup of the importing user: past 20 in an hour the
+    # import stops naming holders, and the lookups are kept although nothing was saved
+    assert "“家庭成员”表第23行C列：一小时内已有 20 次录入了已登记的身份证号" in again.message
+    admin = db.session.scalars(sa.select(User).where(User.username == "admin")).one()
+    assert db.session.scalar(sa.select(sa.func.count(IdLookup.id)).where(
+        IdLookup.user_id == admin.id)) == 20
     assert _counts() == (before[0] + 10, before[1] + persons, before[2] + parcels)
     # Both uploads (one saved, one refused) are gone: they held ID and bank numbers.
     kept = Path(client.application.config["STORAGE_DIR"]) / "imports"
@@ -64,10 +72,9 @@ def _workbook(households: list[list[object]], persons: list[list[object]],
 
     workbook = Workbook()
     workbook.remove(workbook.active)
-    for (title, headers), rows in zip(SHEETS.items(), (households, persons, parcels),
-                                      strict=True):
-        sheet = workbook.create_sheet(title)
-        sheet.append(list(headers))
+    for spec, rows in zip(SHEETS, (households, persons, parcels), strict=True):
+        sheet = workbook.create_sheet(spec.title)
+        sheet.append(spec.headers)
         for row in rows:
             sheet.append(row)
     buffer = io.BytesIO()

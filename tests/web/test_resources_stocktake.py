@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from coopledger.assets.models import AssetCard, AssetDisposal, AssetStatus, DisposalKind
 from coopledger.assets.resource_models import Resource, ResourceKind, ResourceStatus, StockTake
 from coopledger.assets.resources import ResourceData, create_resource, link_contract
-from coopledger.assets.workbook import SHEETS
+from coopledger.assets.workbook import sheets
 from coopledger.contracts import schedules
 from coopledger.contracts import services as contracts
 from coopledger.contracts.models import Contract, ContractKind, ContractStatus, Partner, PartnerKind
@@ -189,9 +189,9 @@ def test_a_stock_take_books_the_missing_card_after_approval(
 def _workbook(cards: list[list[object]], resources: list[list[object]]) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
-    for title, rows in (("固定资产", cards), ("资源", resources)):
-        sheet = workbook.create_sheet(title)
-        sheet.append(list(SHEETS[title]))
+    for spec, rows in zip(sheets(dt.date(2026, 12, 1)), (cards, resources), strict=True):
+        sheet = workbook.create_sheet(spec.title)
+        sheet.append(spec.headers)
         for row in rows:
             sheet.append(row)
     buffer = io.BytesIO()
@@ -222,10 +222,11 @@ def test_an_import_with_errors_saves_nothing_and_names_sheet_row_and_column(
     job = _upload(client, _workbook([bad_life, bad_residual, taken], [bad_area]))
     assert job.state is JobState.FAILED
     assert "导入失败，未保存任何数据。发现 4 处问题" in job.message
-    assert "“固定资产”表第2行G列：使用年限（月）必须是大于零的整数。" in job.message
-    assert "“固定资产”表第3行H列：残值率须在 0% 至 100% 之间（现为“120”）。" in job.message
+    assert "“固定资产”表第2行G列：使用年限（月）：应大于 0 且不超过 1200（现为 0）。" \
+        in job.message
+    assert "“固定资产”表第3行H列：残值率（%）：应在 0 至 99.99 之间（现为 120）。" in job.message
     assert "“固定资产”表第4行A列：编号 A-001 已在本组织登记。" in job.message
-    assert "“资源”表第2行E列：面积必须大于零。" in job.message
+    assert "“资源”表第2行E列：面积（亩）：应大于 0 且不超过 1000000（现为 -2）。" in job.message
     assert _count(AssetCard) == 2
     assert _count(Resource) == 0
 
