@@ -46,7 +46,7 @@ def _fill(org: object, count: int, accountant: object, reviewer: object) -> None
 
     from coopledger.dates import utcnow
     from coopledger.extensions import db
-    from coopledger.ledger import beans, books
+    from coopledger.ledger import beans, books, month_index
     from coopledger.ledger.models import Book, Period, Voucher, VoucherLine, VoucherState
     from coopledger.ledger.queries import bean_account_names
     from coopledger.ledger.vouchers import chain_hash
@@ -102,6 +102,8 @@ def _fill(org: object, count: int, accountant: object, reviewer: object) -> None
         else:
             found.last_number = last
     book.last_post_seq, book.chain_head = seq, head
+    db.session.flush()
+    month_index.rebuild(book.organisation_id)  # bulk-inserted lines
     db.session.commit()
 
 

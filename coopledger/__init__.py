@@ -194,8 +194,9 @@ def _setup_blueprints(app: Flask) -> None:
         REOPEN_GUARDS.append(refuse_reopening_published)
     from coopledger.disclosure.verification import anchor_problems, chain_problems
     from coopledger.ledger.bookfile import BOOK_CHECKS
+    from coopledger.ledger.month_index import differences as index_differences
 
-    for book_check in (anchor_problems, chain_problems):
+    for book_check in (anchor_problems, chain_problems, index_differences):
         if book_check not in BOOK_CHECKS:
             BOOK_CHECKS.append(book_check)
     del exports, bookfile, imports, statement_job, workbook, publish_job

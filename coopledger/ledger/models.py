@@ -277,6 +277,27 @@ class VoucherLine(Model):
     account: Mapped[Account] = relationship()
 
 
+class MonthBalance(Model):
+    """The month-balance index (issue 23): posted debits and credits of one account in one
+    month, apart for the 建账 lines (``opening``), the year-end closing lines (``closing``)
+    and the rest (``flow``). Derived data, kept in the transaction that posts
+    (``ledger/month_index``); ``verify-ledger`` rebuilds it from the lines and compares."""
+
+    __tablename__ = "month_balances"
+    __table_args__ = (
+        sa.CheckConstraint("kind IN ('flow', 'opening', 'closing')", name="kind"),
+    )
+
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"),
+                                                 primary_key=True)
+    ym: Mapped[int] = mapped_column(primary_key=True)  # year * 100 + month
+    account_id: Mapped[int] = mapped_column(sa.ForeignKey("accounts.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(8), primary_key=True)
+    debit: Mapped[Decimal] = mapped_column(MoneyType(), default=Decimal("0.00"))
+    credit: Mapped[Decimal] = mapped_column(MoneyType(), default=Decimal("0.00"))
+    lines: Mapped[int] = mapped_column(default=0)
+
+
 class StoredFile:
     """The columns of a file kept once by SHA-256 under STORAGE_DIR
     (``ledger.attachments.store_scan``): voucher originals, contract scans, asset photos,

@@ -1,7 +1,9 @@
 """Reads of the books with business meaning: balances, trial balance, ledgers, journals.
 
-All figures are SQL aggregates over posted voucher lines (one indexed table), summed as
-integer fen; balances are signed debit-positive and turned into 借/贷 for display.
+All figures are SQL aggregates summed as integer fen; balances are signed debit-positive and
+turned into 借/贷 for display. Balances and movements over whole months (every statutory report)
+are read from the month-balance index (``ledger/month_index``: a few rows per account and
+month); other ranges and the detail reports (明细账, 日记账) read the posted voucher lines.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 
 from coopledger.extensions import db
-from coopledger.ledger import beans
+from coopledger.ledger import beans, month_index
 from coopledger.ledger.models import Account, Voucher, VoucherLine
 from coopledger.money import ZERO, from_fen
 
@@ -74,7 +76,17 @@ def movements(org: Organisation, start: dt.date, end: dt.date, *,
 
     The 建账 voucher's lines are the balances brought into the books: they count in the opening
     balance of a range they fall in, never as its debits and credits (issue 23: the first
-    year's 期初 shows the opening figures, not zero)."""
+    year's 期初 shows the opening figures, not zero). Whole months are read from the
+    month-balance index, other ranges from the lines."""
+    indexed = month_index.movements(org.id, start, end, exclude_closing=exclude_closing)
+    if indexed is not None:
+        return {account_id: Movement(*figures) for account_id, figures in indexed.items()}
+    return movements_from_lines(org, start, end, exclude_closing=exclude_closing)
+
+
+def movements_from_lines(org: Organisation, start: dt.date, end: dt.date, *,
+                         exclude_closing: bool = False) -> dict[int, Movement]:
+    """:func:`movements` summed from the posted lines (any range; the index's reference)."""
     before = sa.or_(_lines.on < start, _lines.opening.is_(True))
     in_range = sa.and_(_lines.on >= start, _lines.opening.is_(False))
     flow_filter = sa.and_(in_range, _lines.closing.is_(False)) if exclude_closing else in_range
@@ -95,6 +107,15 @@ def leaf_balances(org: Organisation, *, as_of: dt.date,
     """Posted balance of every leaf account on a date (inclusive), debit positive; with
     ``openings_until``, the 建账 voucher counts when dated up to that day (the 年初 of the year
     the books opened in is their opening balance)."""
+    indexed = month_index.balances(org.id, as_of=as_of, openings_until=openings_until)
+    if indexed is not None:
+        return indexed
+    return balances_from_lines(org, as_of=as_of, openings_until=openings_until)
+
+
+def balances_from_lines(org: Organisation, *, as_of: dt.date,
+                        openings_until: dt.date | None = None) -> dict[int, Decimal]:
+    """:func:`leaf_balances` summed from the posted lines (any date; the index's reference)."""
     dated = _lines.on <= as_of
     if openings_until is not None:
         dated = sa.or_(dated, sa.and_(_lines.opening.is_(True), _lines.on <= openings_until))

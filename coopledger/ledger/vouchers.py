@@ -30,7 +30,7 @@ from coopledger.dates import today, utcnow
 from coopledger.errors import CoopLedgerError
 from coopledger.extensions import db
 from coopledger.i18n import N_
-from coopledger.ledger import beans, origins, rules
+from coopledger.ledger import beans, month_index, origins, rules
 from coopledger.ledger.books import (
     accounts_by_code,
     find_period,
@@ -375,6 +375,7 @@ def post_voucher(voucher: Voucher, *, by: User) -> Voucher:
     if voucher.kind is VoucherKind.OPENING and book.opened_on is None:
         book.opened_on = voucher.on
     db.session.flush()
+    month_index.add_posted(voucher)
     record("voucher.post", voucher, by=by, label=_label(voucher),
            after={"number": voucher.label, "hash": voucher.chain_hash})
     return voucher

@@ -252,7 +252,12 @@ def test_tampering_with_a_posted_amount_is_found_by_verification(opened: Any) ->
                                                     VoucherLine.line_no == 2)
                        .values(credit=Decimal("800.00")))
     result = bookfile.verify_book(org)
-    assert result.chain_errors == ["2024-03-05 记-1: lines differ from the posted text"]
+    assert result.chain_errors == [
+        "2024-03-05 记-1: lines differ from the posted text",
+        "month-balance index 2024-03 account 102 flow: lines give debit 800.00 credit 0.00 "
+        "(1 lines), index has debit 8000.00 credit 0.00 (1)",
+        "month-balance index 2024-03 account 501 flow: lines give debit 0.00 credit 800.00 "
+        "(1 lines), index has debit 0.00 credit 8000.00 (1)"]
     assert "Assets:102-银行存款 2024-03: SQL 95800.00 ≠ beancount 103000.00" in (
         result.balance_differences)
 
