@@ -21,6 +21,7 @@ CENT = Decimal("0.01")
 ZERO = Decimal("0.00")  # the money zero, to the fen
 ROUNDING = ROUND_HALF_UP  # 四舍五入, the rule of Chinese accounting practice
 MAX_AMOUNT = Decimal("999999999999.99")
+FOUR_PLACES = Decimal("0.0001")  # 亩, share counts and coefficients: four decimals (DESIGN §4)
 
 K = TypeVar("K", bound=Hashable)
 # Plain decimal notation only: an optional sign, digits (optionally grouped by commas), an

@@ -130,6 +130,34 @@ def send_stored(sha256: str | None, *, mimetype: str | None, name: str | None) -
     return response
 
 
+FILE_TYPES = {
+    "pdf": ("application/pdf", True),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", False),
+    "csv": ("text/csv", False),          # Flask adds "; charset=utf-8" to text types
+    "beancount": ("text/plain", False),
+}
+"""File extension → (content type, shown in the browser rather than downloaded)."""
+
+
+def file_response(data: bytes | str, filename: str) -> Response:
+    """A generated file as the answer to a request: the content type and whether it opens in
+    the browser (PDFs) or downloads (XLSX, CSV, beancount) follow from the file name's
+    extension; a non-ASCII name is sent as RFC 6266 ``filename*`` with an ASCII fallback."""
+    from urllib.parse import quote
+
+    from flask import Response as FlaskResponse
+
+    mimetype, inline = FILE_TYPES[filename.rsplit(".", 1)[-1]]
+    disposition = "inline" if inline else "attachment"
+    if filename.isascii():
+        disposition += f"; filename={filename}"
+    else:
+        fallback = "".join(c if c.isascii() and c not in '"\\' else "_" for c in filename)
+        disposition += f'; filename="{fallback}"; filename*=UTF-8\'\'{quote(filename)}'
+    return FlaskResponse(data, mimetype=mimetype,
+                         headers={"Content-Disposition": disposition})
+
+
 def flash_form_errors(form: FlaskForm) -> None:
     """Flash every field error of a form that came back invalid."""
     for errors in form.errors.values():

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from flask import Response, abort, current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -31,6 +31,7 @@ from coopledger.money import plain
 from coopledger.pdf.render import render_pdf
 from coopledger.web import (
     apply_change,
+    file_response,
     flash_form_errors,
     me,
     org_for,
@@ -203,5 +204,4 @@ def resource_pdf(code: str) -> ResponseReturnValue:
     rows = resources.resources_of(org)
     pdf = render_pdf("assets/resources_pdf.html", org=org, rows=rows, on=on,
                      state_on=resources.state_on, in_force=resources.in_force)
-    return Response(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f"inline; filename=resources-{org.code}.pdf"})
+    return file_response(pdf, f"resources-{org.code}.pdf")

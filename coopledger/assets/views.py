@@ -12,7 +12,6 @@ import segno
 import sqlalchemy as sa
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     redirect,
@@ -50,6 +49,7 @@ from coopledger.pdf.render import render_pdf
 from coopledger.textnum import whole_number
 from coopledger.web import (
     apply_change,
+    file_response,
     flash_form_errors,
     me,
     org_for,
@@ -66,7 +66,6 @@ if TYPE_CHECKING:
 
 bp = Blueprint("assets", __name__)
 PAGE_SIZE = 100
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _form(org: Organisation, card: AssetCard | None = None) -> CardForm:
@@ -309,8 +308,7 @@ def export_xlsx(code: str) -> ResponseReturnValue:
     from coopledger.assets.workbook import export
 
     org = org_for(code, Action.VIEW_ASSETS)
-    return Response(export(org, today=today()), mimetype=XLSX, headers={
-        "Content-Disposition": f"attachment; filename=assets-{org.code}.xlsx"})
+    return file_response(export(org, today=today()), f"assets-{org.code}.xlsx")
 
 
 @bp.route("/o/<code>/assets/register.pdf")
@@ -326,8 +324,7 @@ def register_pdf(code: str) -> ResponseReturnValue:
     pdf = render_pdf("assets/register_pdf.html", org=org, rows=rows, held=held, on=today(),
                      original=sum((c.original for c in rows), ZERO),
                      accumulated=sum(held.values(), ZERO))
-    return Response(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f"inline; filename=assets-{org.code}.pdf"})
+    return file_response(pdf, f"assets-{org.code}.pdf")
 
 
 @bp.route("/o/<code>/assets/labels.pdf")
@@ -342,8 +339,7 @@ def labels(code: str) -> ResponseReturnValue:
                            error="m").svg_data_uri(scale=2))
             for card in rows]
     pdf = render_pdf("assets/labels_pdf.html", org=org, tags=tags)
-    return Response(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f"inline; filename=asset-labels-{org.code}.pdf"})
+    return file_response(pdf, f"asset-labels-{org.code}.pdf")
 
 
 @bp.route("/o/<code>/assets/import", methods=["GET", "POST"])
@@ -369,5 +365,4 @@ def import_template(code: str) -> ResponseReturnValue:
     from coopledger.assets.workbook import template
 
     org_for(code, Action.MANAGE_ASSETS)
-    return Response(template(today()), mimetype=XLSX, headers={
-        "Content-Disposition": "attachment; filename=assets-template.xlsx"})
+    return file_response(template(today()), "assets-template.xlsx")

@@ -32,7 +32,7 @@ from coopledger.extensions import db
 from coopledger.i18n import N_
 from coopledger.members.models import Contribution, Household, Parcel
 from coopledger.members.queries import member_numbers
-from coopledger.money import ZERO, plain
+from coopledger.money import FOUR_PLACES, ZERO, plain
 from coopledger.shares import services as share_services
 from coopledger.shares.models import (
     OperationKind,
@@ -42,7 +42,6 @@ from coopledger.shares.models import (
     ShareOperation,
 )
 
-FOUR = Decimal("0.0001")
 NO_LAND = guarantee_rules.LandHeld(Decimal(0), Decimal(0))
 
 
@@ -238,12 +237,12 @@ def compute_lines(plan: Plan) -> list[PlanLine]:
             seq=order[account_id] + 1, share_account_id=account_id,
             household_id=holder.household_id, holder=holder.name, payee=payee.name,
             payee_household_id=payee.household_id,
-            shares=shares.get(account_id, Decimal(0)).quantize(FOUR),
-            share_days=days.get(account_id, Decimal(0)).quantize(FOUR),
+            shares=shares.get(account_id, Decimal(0)).quantize(FOUR_PLACES),
+            share_days=days.get(account_id, Decimal(0)).quantize(FOUR_PLACES),
             days_held=days_held.get(account_id, 0),
-            weight=weights[account_id].quantize(FOUR),
-            area=land_line.area_at_end.quantize(FOUR),
-            area_days=land_line.area_days.quantize(FOUR),
+            weight=weights[account_id].quantize(FOUR_PLACES),
+            area=land_line.area_at_end.quantize(FOUR_PLACES),
+            area_days=land_line.area_days.quantize(FOUR_PLACES),
             volume=volumes_by_account.get(account_id, ZERO),
             guarantee_due=guarantee.due,
             guarantee_paid=paid.get(holder.household_id or 0, ZERO),

@@ -39,10 +39,8 @@ from coopledger.ledger.models import Voucher, VoucherState
 from coopledger.ledger.standards import STANDARDS
 from coopledger.locking import lock
 from coopledger.members.models import Household
-from coopledger.money import ZERO, grouped
+from coopledger.money import FOUR_PLACES, ZERO, grouped
 from coopledger.orgs.models import Organisation, OrgKind
-
-FOUR = Decimal("0.0001")   # 亩 as the register writes them
 
 
 @dataclass(frozen=True)
@@ -93,7 +91,7 @@ def owed(org: Organisation, year: int, rate: Decimal) -> list[Owed]:
         household = households[household_id]
         land = held.get(household_id)
         due = rules.Guarantee(land.area_days, rate, year_days=days).due if land else ZERO
-        area = land.area_at_end.quantize(FOUR) if land else Decimal(0)
+        area = land.area_at_end.quantize(FOUR_PLACES) if land else Decimal(0)
         rows.append(Owed(household, area, due, paid.get(household_id, ZERO),
                          waiting.get(household_id, ZERO),
                          households[heir_of.get(household_id, household_id)]))

@@ -23,11 +23,9 @@ from coopledger.extensions import Model
 from coopledger.i18n import N_
 from coopledger.ledger.models import Voucher
 from coopledger.members.models import Household
-from coopledger.money import ZERO
+from coopledger.money import FOUR_PLACES, ZERO
 from coopledger.orgs.models import Organisation
 from coopledger.shares.models import ShareAccount, ShareClass
-
-FOUR = Decimal("0.0001")
 
 
 class Mode(enum.StrEnum):
@@ -228,13 +226,13 @@ class Plan(Model):
         its weight × this, rounded to the fen with the remainders placed so the lines add up)."""
         weight = sum((line.weight for line in self.lines), Decimal(0))
         pool = sum((line.dividend for line in self.lines), ZERO)
-        return (pool / weight).quantize(FOUR) if weight else Decimal(0)
+        return (pool / weight).quantize(FOUR_PLACES) if weight else Decimal(0)
 
     @property
     def per_volume(self) -> Decimal:
         """The return per yuan of transaction volume (4 decimals)."""
         volume = sum((line.volume for line in self.lines), ZERO)
-        return (self.by_volume_total / volume).quantize(FOUR) if volume else Decimal(0)
+        return (self.by_volume_total / volume).quantize(FOUR_PLACES) if volume else Decimal(0)
 
     @property
     def year_days(self) -> int:

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -71,6 +70,7 @@ from coopledger.textnum import is_digits, whole_number
 from coopledger.web import (
     apply_change,
     audit_export,
+    file_response,
     flash_form_errors,
     me,
     org_for,
@@ -449,9 +449,7 @@ def payout(code: str, plan_id: int) -> ResponseReturnValue:
     full = can(me(), Action.VIEW_PII, org)
     data = exports.payout_xlsx(plan, full=full)
     audit_export("distribution.export_payout", plan, f"{org.name} {plan.label}", full=full)
-    return Response(data, headers={
-        "Content-Disposition": f"attachment; filename=payout-{org.code}-{plan.year}.xlsx"},
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return file_response(data, f"payout-{org.code}-{plan.year}.xlsx")
 
 
 @bp.route("/<int:plan_id>/bank.csv")
@@ -466,9 +464,7 @@ def bank_file(code: str, plan_id: int) -> ResponseReturnValue:
         return redirect(url_for("distribution.show", code=code, plan_id=plan.id))
     data = exports.bank_batch_csv(plan)
     audit_export("distribution.export_bank", plan, f"{org.name} {plan.label}", full=True)
-    return Response(data, headers={
-        "Content-Disposition": f"attachment; filename=bank-{org.code}-{plan.year}.csv"},
-        mimetype="text/csv")
+    return file_response(data, f"bank-{org.code}-{plan.year}.csv")
 
 
 @bp.route("/<int:plan_id>/resolution")
@@ -507,8 +503,7 @@ def statement_pdf(code: str, plan_id: int, line_id: int) -> ResponseReturnValue:
     plan = owned_or_404(Plan, plan_id, org)
     line = _statement_line(org, plan, line_id)
     pdf = statements.render(plan, statements.statements(plan, [line]))
-    return Response(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f"inline; filename=statement-{plan.year}-{line.seq}.pdf"})
+    return file_response(pdf, f"statement-{plan.year}-{line.seq}.pdf")
 
 
 @bp.route("/<int:plan_id>/statements", methods=["POST"])
@@ -542,8 +537,7 @@ def roster_pdf(code: str, plan_id: int) -> ResponseReturnValue:
     audit_export("distribution.export_roster", plan, f"{org.name} {plan.label}",
                  full=not public)
     suffix = "-public" if public else ""
-    return Response(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f"inline; filename=roster-{org.code}-{plan.year}{suffix}.pdf"})
+    return file_response(pdf, f"roster-{org.code}-{plan.year}{suffix}.pdf")
 
 
 @bp.route("/volumes/<int:year>", methods=["GET", "POST"])
@@ -612,8 +606,7 @@ def member_account_pdf(code: str, household_id: int) -> ResponseReturnValue:
     years = member_accounts.accounts_of(org, [household.id]).get(household.id, [])
     pdf = render_pdf("distribution/member_account_pdf.html", org=org, household=household,
                      years=years, number=member_numbers(org).get(household.id, ""))
-    return Response(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f"inline; filename=member-account-{household.id}.pdf"})
+    return file_response(pdf, f"member-account-{household.id}.pdf")
 
 
 @bp.route("/member-accounts.xlsx")
@@ -625,6 +618,4 @@ def member_accounts_xlsx(code: str) -> ResponseReturnValue:
         abort(404)
     data = member_accounts.accounts_xlsx(org)
     audit_export("distribution.export_member_accounts", org, f"{org.name} 成员账户", full=False)
-    return Response(data, mimetype="application/vnd.openxmlformats-officedocument."
-                                   "spreadsheetml.sheet", headers={
-        "Content-Disposition": f"attachment; filename=member-accounts-{org.code}.xlsx"})
+    return file_response(data, f"member-accounts-{org.code}.xlsx")

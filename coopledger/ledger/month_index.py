@@ -178,3 +178,34 @@ def balances(organisation_id: int, *, as_of: dt.date, openings_until: dt.date | 
              .group_by(_c.account_id))
     return {account_id: from_fen(int(total or 0))
             for account_id, total in db.session.execute(query)}
+
+
+def account_months(organisation_id: int, account_ids: list[int], start: dt.date, end: dt.date,
+                   ) -> tuple[Decimal, dict[tuple[int, int], tuple[Decimal, Decimal]]] | None:
+    """For the accounts given (an account and its sub-accounts): the balance before ``start``
+    and each month's debits and credits to ``end``, every line counted (as the 总账 and the
+    明细账 show them); None when the range is not whole months."""
+    if not (month_start(start) and month_end(end)):
+        return None
+    first, last = ym(start), ym(end)
+    where = sa.and_(_c.organisation_id == organisation_id, _c.account_id.in_(account_ids))
+    opening = db.session.scalar(sa.select(sa.func.sum(_DEBIT - _CREDIT)).where(
+        where, _c.ym < first))
+    rows = db.session.execute(
+        sa.select(_c.ym, sa.func.sum(_DEBIT), sa.func.sum(_CREDIT))
+        .where(where, _c.ym >= first, _c.ym <= last).group_by(_c.ym).order_by(_c.ym))
+    return from_fen(int(opening or 0)), {
+        (int(month) // 100, int(month) % 100): (from_fen(int(debit)), from_fen(int(credit)))
+        for month, debit, credit in rows}
+
+
+def balance_before(organisation_id: int, account_ids: list[int], start: dt.date,
+                   ) -> Decimal | None:
+    """The accounts' balance before ``start`` (every line counted); None when ``start`` is not
+    the first of a month."""
+    if not month_start(start):
+        return None
+    total = db.session.scalar(sa.select(sa.func.sum(_DEBIT - _CREDIT)).where(
+        _c.organisation_id == organisation_id, _c.account_id.in_(account_ids),
+        _c.ym < ym(start)))
+    return from_fen(int(total or 0))

@@ -172,9 +172,11 @@ def detail_ledger(org: Organisation, account: Account, start: dt.date, end: dt.d
                   ) -> tuple[Decimal, list[LedgerLine]]:
     """明细账: the balance before ``start``, then every posted line with its running balance."""
     ids = [account.id, *[a.id for a in _descendants(account)]]
-    opening = from_fen(int(db.session.scalar(sa.select(sa.func.sum(_DEBIT - _CREDIT)).where(
-        _lines.organisation_id == org.id, _lines.account_id.in_(ids),
-        _lines.posted.is_(True), _lines.on < start)) or 0))
+    opening = month_index.balance_before(org.id, ids, start)
+    if opening is None:
+        opening = from_fen(int(db.session.scalar(sa.select(sa.func.sum(_DEBIT - _CREDIT)).where(
+            _lines.organisation_id == org.id, _lines.account_id.in_(ids),
+            _lines.posted.is_(True), _lines.on < start)) or 0))
     rows = db.session.execute(
         sa.select(_lines.on, Voucher.id, Voucher.word, Voucher.number, _lines.summary,
                   _DEBIT, _CREDIT)
@@ -190,6 +192,22 @@ def detail_ledger(org: Organisation, account: Account, start: dt.date, end: dt.d
         result.append(LedgerLine(on, voucher_id, f"{word}-{number}", summary, debit_amount,
                                  credit_amount, balance))
     return opening, result
+
+
+def month_totals(org: Organisation, account: Account, start: dt.date, end: dt.date,
+                 ) -> tuple[Decimal, dict[tuple[int, int], tuple[Decimal, Decimal]]]:
+    """总账: an account's (with its sub-accounts) balance before ``start`` and each month's
+    debits and credits, from the month-balance index for whole months, else from the lines."""
+    ids = [account.id, *[a.id for a in _descendants(account)]]
+    indexed = month_index.account_months(org.id, ids, start, end)
+    if indexed is not None:
+        return indexed
+    opening, lines = detail_ledger(org, account, start, end)
+    by_month: dict[tuple[int, int], tuple[Decimal, Decimal]] = {}
+    for line in lines:
+        debit, credit = by_month.get((line.on.year, line.on.month), (ZERO, ZERO))
+        by_month[(line.on.year, line.on.month)] = (debit + line.debit, credit + line.credit)
+    return opening, dict(sorted(by_month.items()))
 
 
 def monthly_sql_changes(org: Organisation) -> dict[tuple[int, int, int], Decimal]:

@@ -27,6 +27,7 @@ from coopledger.ledger.queries import (
     accounts,
     detail_ledger,
     leaf_balances,
+    month_totals,
     movements,
     rolled_up,
 )
@@ -125,13 +126,8 @@ def general_ledger(org: Organisation, start: dt.date, end: dt.date, *,
     target = _account(org, account)
     table = ReportTable("总账", f"{org.name}　{target.label}　{_range_label(start, end)}",
                         ["月份", "摘要", "借方", "贷方", "方向", "余额"], money={2, 3, 5})
-    opening, lines = detail_ledger(org, target, start, end)
+    opening, by_month = month_totals(org, target, start, end)
     table.add(["", "期初余额", None, None, _direction(opening), abs(opening)], bold=True)
-    by_month: dict[tuple[int, int], list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
-    for line in lines:
-        sums = by_month[(line.on.year, line.on.month)]
-        sums[0] += line.debit
-        sums[1] += line.credit
     balance = opening
     year_debit = year_credit = ZERO
     for (year, month), (debit, credit) in sorted(by_month.items()):

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -31,7 +31,7 @@ from coopledger.ledger.outputs import to_csv, to_pdf, to_xlsx
 from coopledger.ledger.queries import accounts
 from coopledger.ledger.reports import REPORTS, ReportError, build_report
 from coopledger.textnum import whole_number
-from coopledger.web import apply_change, me, org_for, owned_or_404
+from coopledger.web import apply_change, file_response, me, org_for, owned_or_404
 
 if TYPE_CHECKING:
     from flask.typing import ResponseReturnValue
@@ -224,9 +224,7 @@ def opening_template(code: str) -> ResponseReturnValue:
     """The opening-balance sheet to fill in, listing every leaf account."""
     org = org_for(code, Action.MANAGE_BOOKS)
     leaves = [a for a in accounts(org) if a.is_leaf and not a.is_closed]
-    return Response(opening.template(leaves), headers={
-        "Content-Disposition": f"attachment; filename=opening-{org.code}.xlsx"},
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return file_response(opening.template(leaves), f"opening-{org.code}.xlsx")
 
 
 @bp.route("/reports/<name>")
@@ -249,15 +247,11 @@ def report(code: str, name: str) -> ResponseReturnValue:
                                accounts=accounts(org), reports=REPORTS), 422
     filename = f"{org.code}-{name}-{period}".replace("..", "_")
     if fmt == "csv":
-        return Response(to_csv(table), mimetype="text/csv", headers={
-            "Content-Disposition": f"attachment; filename={filename}.csv"})
+        return file_response(to_csv(table), f"{filename}.csv")
     if fmt == "xlsx":
-        return Response(to_xlsx(table), headers={
-            "Content-Disposition": f"attachment; filename={filename}.xlsx"},
-            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        return file_response(to_xlsx(table), f"{filename}.xlsx")
     if fmt == "pdf":
-        return Response(to_pdf(table), mimetype="application/pdf", headers={
-            "Content-Disposition": f"inline; filename={filename}.pdf"})
+        return file_response(to_pdf(table), f"{filename}.pdf")
     return render_template("ledger/report.html", org=org, name=name, table=table, error=None,
                            period=period, account=account, accounts=accounts(org),
                            reports=REPORTS)
@@ -268,8 +262,7 @@ def report(code: str, name: str) -> ResponseReturnValue:
 def export(code: str) -> ResponseReturnValue:
     """The whole book as one beancount file (bean-check clean, opens in fava)."""
     org = org_for(code, Action.EXPORT_BOOKS)
-    return Response(bookfile.export_book(org), mimetype="text/plain; charset=utf-8", headers={
-        "Content-Disposition": f"attachment; filename={org.code}.beancount"})
+    return file_response(bookfile.export_book(org), f"{org.code}.beancount")
 
 
 @bp.route("/verify", methods=["POST"])

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -35,7 +34,7 @@ from coopledger.ledger.queries import accounts
 from coopledger.money import amount_in_words, figure
 from coopledger.pdf.render import render_pdf
 from coopledger.textnum import is_digits, whole_number
-from coopledger.web import apply_change, me, org_for, owned_or_404, send_stored
+from coopledger.web import apply_change, file_response, me, org_for, owned_or_404, send_stored
 
 if TYPE_CHECKING:
     from flask.typing import ResponseReturnValue
@@ -341,7 +340,6 @@ def pdf(code: str, voucher_id: int) -> ResponseReturnValue:
     org, voucher = _load(code, voucher_id, Action.VIEW_BOOKS)
     data = render_pdf("ledger/voucher_pdf.html", org=org, voucher=voucher,
                       words=amount_in_words(voucher.total))
-    return Response(data, mimetype="application/pdf", headers={
-        "Content-Disposition": f"inline; filename=voucher-{voucher.id}.pdf"})
+    return file_response(data, f"voucher-{voucher.id}.pdf")
 
 

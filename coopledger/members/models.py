@@ -19,9 +19,8 @@ from coopledger.auth.models import User
 from coopledger.db import UTCDateTime, enum_column
 from coopledger.extensions import Model
 from coopledger.i18n import N_
+from coopledger.money import FOUR_PLACES
 from coopledger.orgs.models import Organisation, Village
-
-FOUR = Decimal("0.0001")
 
 
 class Decimal4(sa.types.TypeDecorator[Decimal]):
@@ -44,7 +43,7 @@ class Decimal4(sa.types.TypeDecorator[Decimal]):
         """Back to a Decimal with four places."""
         if value is None:
             return None
-        return (Decimal(int(value)) / 10000).quantize(FOUR)
+        return (Decimal(int(value)) / 10000).quantize(FOUR_PLACES)
 
 
 class Relationship(enum.StrEnum):

@@ -42,6 +42,7 @@ from coopledger.shares.queries import household_shares
 from coopledger.web import (
     apply_change,
     audit_export,
+    file_response,
     me,
     org_for,
     owned_or_404,
@@ -341,21 +342,17 @@ def import_households(code: str) -> ResponseReturnValue:
 @login_required
 def import_template(code: str) -> ResponseReturnValue:
     """The empty import workbook."""
-    from flask import Response
 
     from coopledger.members.imports import template
 
     org_for(code, Action.MANAGE_MEMBERS)
-    return Response(template(), headers={
-        "Content-Disposition": "attachment; filename=households-template.xlsx"},
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return file_response(template(), "households-template.xlsx")
 
 
 @bp.route("/o/<code>/households/export.xlsx")
 @login_required
 def export_roster(code: str) -> ResponseReturnValue:
     """The roster of households as Excel (personal data masked unless the role may see it)."""
-    from flask import Response
 
     from coopledger.members.exports import roster
 
@@ -363,6 +360,4 @@ def export_roster(code: str) -> ResponseReturnValue:
     full = can(me(), Action.VIEW_PII, org)
     data = roster(org, on=today(), full=full)
     audit_export("household.export_roster", org, org.name, full=full)
-    return Response(data, headers={
-        "Content-Disposition": f"attachment; filename=roster-{org.code}.xlsx"},
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return file_response(data, f"roster-{org.code}.xlsx")

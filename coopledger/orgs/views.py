@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from flask import Blueprint, Response, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -16,7 +16,7 @@ from coopledger.orgs import queries, services
 from coopledger.orgs.forms import OrganisationForm, TownshipForm, VillageForm
 from coopledger.orgs.models import AccountingStandard, Organisation, OrgKind, Township, Village
 from coopledger.pdf.render import render_pdf
-from coopledger.web import apply_change, me
+from coopledger.web import apply_change, file_response, me
 
 if TYPE_CHECKING:
     from flask.typing import ResponseReturnValue
@@ -52,8 +52,7 @@ def township_register_pdf(code: str) -> ResponseReturnValue:
     require(me(), Action.VIEW_TOWNSHIP, town)
     pdf = render_pdf("orgs/register_pdf.html", township=town,
                      orgs=queries.township_organisations(town), on=today())
-    return Response(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f"inline; filename=register-{town.code}.pdf"})
+    return file_response(pdf, f"register-{town.code}.pdf")
 
 
 # --- administration -------------------------------------------------------------------------

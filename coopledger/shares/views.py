@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -45,7 +44,15 @@ from coopledger.shares.models import (
     ShareOperation,
 )
 from coopledger.spreadsheets import append_row
-from coopledger.web import apply_change, me, org_for, owned_or_404, public_url_for, send_stored
+from coopledger.web import (
+    apply_change,
+    file_response,
+    me,
+    org_for,
+    owned_or_404,
+    public_url_for,
+    send_stored,
+)
 
 if TYPE_CHECKING:
     from flask.typing import ResponseReturnValue
@@ -268,8 +275,7 @@ def certificate_pdf(certificate_id: int) -> ResponseReturnValue:
     pdf = render_pdf("shares/certificate_pdf.html", certificate=certificate, qr=qr,
                      household=certificate.account.household, check_url=check_url,
                      parcels=_contributed_parcels(certificate))
-    return Response(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f"inline; filename={certificate.serial}-v{certificate.version}.pdf"})
+    return file_response(pdf, f"{certificate.serial}-v{certificate.version}.pdf")
 
 
 def _contributed_parcels(certificate: Certificate) -> list[object]:
@@ -330,9 +336,7 @@ def holdings_xlsx(code: str) -> ResponseReturnValue:
     append_row(sheet, ["", "合计", *totals, None])
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return Response(buffer.getvalue(), headers={
-        "Content-Disposition": f"attachment; filename=holdings-{org.code}-{on.isoformat()}.xlsx"},
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return file_response(buffer.getvalue(), f"holdings-{org.code}-{on.isoformat()}.xlsx")
 
 
 @bp.route("/o/<code>/shares/classes/<int:class_id>", methods=["POST"])

@@ -9,7 +9,7 @@ import datetime as dt
 import secrets
 from typing import TYPE_CHECKING
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy.exc import IntegrityError
@@ -45,7 +45,15 @@ from coopledger.supervision.models import (
     Verdict,
 )
 from coopledger.textnum import is_digits, whole_number
-from coopledger.web import apply_change, flash_form_errors, me, org_for, owned_or_404, safe_next
+from coopledger.web import (
+    apply_change,
+    file_response,
+    flash_form_errors,
+    me,
+    org_for,
+    owned_or_404,
+    safe_next,
+)
 
 if TYPE_CHECKING:
     from flask.typing import ResponseReturnValue
@@ -247,8 +255,7 @@ def report_pdf(code: str, audit_id: int) -> ResponseReturnValue:
     organisation, found = _audit(code, audit_id, Action.VIEW_FINDINGS)
     pdf = render_pdf("supervision/report_pdf.html", org=organisation, audit=found,
                      labels=rules.CHECK_LABELS, on=today())
-    return Response(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f"inline; filename=audit-{organisation.code}-{found.number}.pdf"})
+    return file_response(pdf, f"audit-{organisation.code}-{found.number}.pdf")
 
 
 @org_bp.route("/audits/<int:audit_id>/findings/new", methods=["GET", "POST"])

@@ -99,6 +99,19 @@ def test_sql_and_beancount_agree(session: Any, by_name: Any,
                                          openings_until=end) == \
                 queries.balances_from_lines(org, as_of=start - dt.timedelta(days=1),
                                             openings_until=end)
+        chart = {a.code: a for a in queries.accounts(org)}
+        for code in ("101", "102", "501"):  # 总账 and the 明细账's opening from the index
+            opening, by_month = queries.month_totals(org, chart[code], dt.date(2024, 3, 1),
+                                                     dt.date(2025, 12, 31))
+            before, lines = queries.detail_ledger(org, chart[code], dt.date(2024, 3, 1),
+                                                  dt.date(2025, 12, 31))
+            summed: dict[tuple[int, int], tuple[Decimal, Decimal]] = {}
+            for found in lines:
+                d, c = summed.get((found.on.year, found.on.month), (Decimal(0), Decimal(0)))
+                summed[(found.on.year, found.on.month)] = (d + found.debit, c + found.credit)
+            assert by_month == summed
+            from_lines = queries.balances_from_lines(org, as_of=dt.date(2024, 2, 29))
+            assert opening == before == from_lines.get(chart[code].id, Decimal("0.00"))
         result = bookfile.verify_book(org)
         assert result.beancount_errors == []
         assert result.chain_errors == []
