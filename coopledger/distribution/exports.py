@@ -15,6 +15,7 @@ from coopledger.distribution.models import Plan, PlanLine
 from coopledger.distribution.words import words_of
 from coopledger.ids import mask_bank
 from coopledger.members.models import Household
+from coopledger.members.queries import payout_account
 from coopledger.money import figure
 from coopledger.spreadsheets import append_row, csv_row, new_sheet, workbook_bytes
 
@@ -29,10 +30,12 @@ def _paid_household(line: PlanLine) -> Household | None:
 
 
 def _bank(line: PlanLine) -> tuple[str, str]:
+    """The account this organisation pays the household into: its membership's own, if it set
+    one, else the household's (members/queries.payout_account)."""
     household = _paid_household(line)
     if household is None:
         return "", ""
-    return household.bank_name, household.bank_account
+    return payout_account(household, line.plan.organisation_id)
 
 
 def payout_xlsx(plan: Plan, *, full: bool) -> bytes:

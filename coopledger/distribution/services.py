@@ -44,6 +44,7 @@ from coopledger.ledger.books import accounts_by_code
 from coopledger.ledger.models import Voucher, VoucherState
 from coopledger.ledger.standards import STANDARDS
 from coopledger.locking import lock
+from coopledger.members.queries import payout_account
 from coopledger.money import ZERO, grouped, round_money
 from coopledger.orgs.models import AccountingStandard, Organisation
 from coopledger.shares.services import classes_of
@@ -416,7 +417,7 @@ def _check_payout_accounts(lines: list[PlanLine]) -> None:
     named — pay it in cash, or record the account first."""
     for line in lines:
         paid = line.payee_household or line.household
-        if paid is not None and not paid.bank_account.strip():
+        if paid is not None and not payout_account(paid, line.plan.organisation_id)[1].strip():
             if paid is not line.household:
                 raise DistributionError(
                     N_("%(holder)s 的股份已由 %(payee)s 继承，应付给继承人；%(payee)s 还没有登记"

@@ -70,3 +70,12 @@ class LinkUserForm(FlaskForm):
     username = StringField(_l("社员登录用户名（留空则取消）"),
                            validators=[Optional(), Length(max=64)])
     submit = SubmitField(_l("保存"))
+
+
+class PayoutAccountForm(FlaskForm):
+    """This organisation's own payout account for a member household."""
+
+    bank_name = StringField(_l("开户银行"), validators=[Optional(), Length(max=64)])
+    bank_account = StringField(_l("银行账号（留空则用本户登记的账户）"),
+                               validators=[Optional(), Length(max=40)])
+    submit = SubmitField(_l("保存本社发放账户"))

@@ -29,7 +29,7 @@ from coopledger.ids import normalize_resident_id
 from coopledger.jobs.registry import Progress, job_kind
 from coopledger.members import rules, services
 from coopledger.members.models import Household, Parcel, Person, Relationship
-from coopledger.orgs.models import Village
+from coopledger.orgs.models import Organisation, Village
 from coopledger.workbook_import import (
     Column,
     Problems,
@@ -157,7 +157,8 @@ def read(content: bytes) -> Parsed:
     return parsed
 
 
-def save(parsed: Parsed, *, by: User | None, now: dt.datetime) -> int:
+def save(parsed: Parsed, *, by: User | None, now: dt.datetime,
+         owner: Organisation | None = None) -> int:
     """Create everything read, row by row in the caller's transaction; a refusal of a service
     is located at its row and the rest is still checked. Returns the number of households.
 
@@ -172,7 +173,7 @@ def save(parsed: Parsed, *, by: User | None, now: dt.datetime) -> int:
         with problems.saving(db.session, row):
             created[key] = services.create_household(village, services.HouseholdData(
                 row["head"], row["address"] or "", row["cert"] or "", row["phone"] or "",
-                row["bank_name"] or "", row["bank_account"] or ""), by=by)
+                row["bank_name"] or "", row["bank_account"] or ""), by=by, owner=owner)
     for row in parsed.persons:
         household = created.get(row["key"])
         if household is None or row.refused:
@@ -213,7 +214,9 @@ def import_job(params: dict[str, Any], progress: Progress, out_dir: Path) -> Non
         progress(5, N_("正在检查导入文件"))
         parsed = read(content)
         progress(30, N_("正在逐行保存（全部成功才会保存）"))
-        count = save(parsed, by=user, now=now)
+        owner = db.session.get(Organisation, int(params["organisation_id"])) \
+            if "organisation_id" in params else None
+        count = save(parsed, by=user, now=now, owner=owner)
     if parsed.problems:
         db.session.rollback()
         if user is not None and parsed.duplicate_ids:

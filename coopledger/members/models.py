@@ -101,8 +101,13 @@ class Household(Model):
     bank_name: Mapped[str] = mapped_column(sa.String(64), default="")
     bank_account: Mapped[str] = mapped_column(sa.String(40), default="")
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), unique=True)
+    # The organisation that registered the household and keeps its identity data (names, ID
+    # numbers, address, phone, the default payout account, the member login); with the
+    # village collective of its village (members/rules.may_edit_identity).
+    owner_organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"))
 
     village: Mapped[Village] = relationship()
+    owner_organisation: Mapped[Organisation | None] = relationship()
     user: Mapped[User | None] = relationship()
     persons: Mapped[list[Person]] = relationship(back_populates="household",
                                                  order_by="Person.id")
@@ -152,6 +157,9 @@ class Membership(Model):
     left_on: Mapped[dt.date | None]
     source: Mapped[MembershipSource] = mapped_column(
         enum_column(MembershipSource, "membership_source"), default=MembershipSource.ORIGINAL)
+    # This organisation's own payout account for the household (empty: the household's).
+    bank_name: Mapped[str] = mapped_column(sa.String(64), default="", server_default="")
+    bank_account: Mapped[str] = mapped_column(sa.String(40), default="", server_default="")
 
     organisation: Mapped[Organisation] = relationship()
     household: Mapped[Household] = relationship(back_populates="memberships")

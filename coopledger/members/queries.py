@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
 from coopledger.extensions import db
+from coopledger.i18n import N_
+from coopledger.members import rules
 from coopledger.members.models import Contribution, Household, Membership, Parcel
+from coopledger.orgs.models import Organisation, OrgKind
 from coopledger.shares.rules import ZERO
-
-if TYPE_CHECKING:
-    from coopledger.orgs.models import Organisation
-
 
 
 def households_query(org: Organisation, search: str = "") -> sa.Select[Household]:
@@ -82,3 +81,66 @@ def member_numbers(org: Organisation) -> dict[int, str]:
     """Household id → member number in ``org`` (one query, for long tables)."""
     return dict(db.session.execute(sa.select(Membership.household_id, Membership.member_number)
                                    .where(Membership.organisation_id == org.id)).all())
+
+
+def identity_keepers(household: Household) -> list[Organisation]:
+    """The organisations whose staff edit the household's identity data
+    (``rules.identity_keepers``)."""
+    collectives = db.session.scalars(sa.select(Organisation.id).where(
+        Organisation.village_id == household.village_id,
+        Organisation.kind == OrgKind.VILLAGE_COLLECTIVE)).all()
+    ids = rules.identity_keepers(owner_id=household.owner_organisation_id,
+                                 village_collective_ids=collectives,
+                                 member_org_ids=[m.organisation_id for m in household.memberships])
+    return list(db.session.scalars(sa.select(Organisation).where(Organisation.id.in_(ids))
+                                   .order_by(Organisation.id)))
+
+
+def village_collective(village_id: int) -> Organisation | None:
+    """The village collective economic organisation of a village, if it has one."""
+    return db.session.scalars(sa.select(Organisation).where(
+        Organisation.village_id == village_id, Organisation.kind == OrgKind.VILLAGE_COLLECTIVE)
+        .order_by(Organisation.id).limit(1)).first()
+
+
+def payout_account(household: Household, organisation_id: int) -> tuple[str, str]:
+    """Where an organisation pays a household: its membership's own account if it set one,
+    else the household's (kept by the household's keepers)."""
+    for membership in household.memberships:
+        if membership.organisation_id == organisation_id and membership.bank_account:
+            return membership.bank_name, membership.bank_account
+    return household.bank_name, household.bank_account
+
+
+HISTORY_LABELS = {
+    "household.create": N_("登记本户"),
+    "household.update": N_("修改本户信息"),
+    "person.create": N_("添加家庭成员"),
+    "parcel.create": N_("添加地块"),
+    "household.link_user": N_("关联社员登录"),
+    "membership.payout_account": N_("修改某社的收益发放账户"),
+}
+"""The changes to a household that every organisation it belongs to sees on its page."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change in a household's history: when, what, by whom, about what."""
+
+    at: dt.datetime
+    what: str
+    actor: str
+    label: str
+
+
+def history_of(household: Household, *, limit: int = 20) -> list[Change]:
+    """The latest changes to the household's identity data and payout accounts (the audit log's
+    lines about it), newest first: other organisations see what its keepers changed."""
+    from coopledger.audit.models import AuditEvent
+
+    events = db.session.scalars(sa.select(AuditEvent).where(
+        AuditEvent.object_type == "Household", AuditEvent.object_id == str(household.id),
+        AuditEvent.action.in_(HISTORY_LABELS)).order_by(AuditEvent.id.desc()).limit(limit))
+    return [Change(event.at, HISTORY_LABELS[event.action],
+                   event.actor.display_name if event.actor is not None else event.actor_name,
+                   event.object_label) for event in events]

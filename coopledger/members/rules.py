@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from coopledger.errors import CoopLedgerError
@@ -73,3 +74,17 @@ def check_not_future(day: dt.date, *, today: dt.date) -> None:
     """Business dates of registrations are not in the future."""
     if day > today:
         raise MemberRuleError(N_("日期 %(on)s 在今天之后。"), on=day.isoformat())
+
+
+def identity_keepers(*, owner_id: int | None, village_collective_ids: Iterable[int],
+                     member_org_ids: Iterable[int]) -> set[int]:
+    """The organisations that keep a household's identity data (issue 16, shared households):
+    the one that registered it and the collective of its village. Names, ID numbers, address,
+    phone, the default payout account and the member login are edited by their staff only;
+    any other organisation the household belongs to keeps its own payout account on the
+    membership and sees the changes in the household's history. A household registered before
+    owners were recorded, in a village without a collective, is kept by its organisations."""
+    keepers = set(village_collective_ids)
+    if owner_id is not None:
+        keepers.add(owner_id)
+    return keepers or set(member_org_ids)

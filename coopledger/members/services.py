@@ -18,7 +18,7 @@ from coopledger.audit.services import masked_snapshot, record
 from coopledger.extensions import db
 from coopledger.i18n import N_
 from coopledger.ids import birth_date_of, gender_of, normalize_resident_id
-from coopledger.members import rules
+from coopledger.members import queries, rules
 from coopledger.members.models import (
     Contribution,
     Household,
@@ -78,9 +78,13 @@ def _apply(household: Household, data: HouseholdData) -> None:
     household.bank_account = clean_bank_account(data.bank_account)
 
 
-def create_household(village: Village, data: HouseholdData, *, by: User | None) -> Household:
-    """Register a household of a village."""
-    household = Household(village=village)
+def create_household(village: Village, data: HouseholdData, *, by: User | None,
+                     owner: Organisation | None = None) -> Household:
+    """Register a household of a village, kept by ``owner`` (the registering organisation; by
+    default the village's collective)."""
+    keeper = owner or queries.village_collective(village.id)
+    household = Household(village=village,
+                          owner_organisation_id=keeper.id if keeper is not None else None)
     _apply(household, data)
     db.session.add(household)
     db.session.flush()
@@ -268,6 +272,21 @@ def withdraw(contribution: Contribution, *, on: dt.date, today: dt.date,
            label=f"{contribution.organisation.name} {contribution.parcel.household} "
                  f"{contribution.parcel.code}", after={"on": on.isoformat()})
     return contribution
+
+
+def set_payout_account(membership: Membership, *, bank_name: str, bank_account: str,
+                       by: User | None) -> Membership:
+    """An organisation's own payout account for a member household (empty: the household's)."""
+    before = masked_snapshot(membership, ("bank_name", "bank_account"))
+    membership.bank_name = bank_name.strip()
+    membership.bank_account = clean_bank_account(bank_account)
+    if membership.bank_account and not membership.bank_name:
+        raise rules.MemberRuleError(N_("请填写开户银行。"))
+    db.session.flush()
+    record("membership.payout_account", membership.household, by=by,
+           label=f"{membership.organisation.name} {membership.household}", before=before,
+           after=masked_snapshot(membership, ("bank_name", "bank_account")))
+    return membership
 
 
 def link_user(household: Household, user: User | None, *, by: User | None) -> Household:

@@ -28,6 +28,7 @@ from coopledger.members.forms import (
     LinkUserForm,
     MembershipForm,
     ParcelForm,
+    PayoutAccountForm,
     PersonForm,
 )
 from coopledger.members.models import (
@@ -43,6 +44,7 @@ from coopledger.web import (
     apply_change,
     audit_export,
     file_response,
+    flash_form_errors,
     me,
     org_for,
     owned_or_404,
@@ -70,6 +72,22 @@ def _managed(code: str, household_id: int) -> tuple[Organisation, Household]:
     """The organisation (the user may manage its members) and one of its households."""
     org = org_for(code, Action.MANAGE_MEMBERS)
     return org, _household(org, household_id)
+
+
+def may_edit_identity(household: Household) -> bool:
+    """Whether the user is staff of an organisation that keeps the household's identity data
+    (the one that registered it, or its village's collective: ``rules.identity_keepers``)."""
+    return any(can(me(), Action.MANAGE_MEMBERS, keeper)
+               for keeper in queries.identity_keepers(household))
+
+
+def _kept(code: str, household_id: int) -> tuple[Organisation, Household]:
+    """As :func:`_managed`, for the household's identity data: 403 for staff of an
+    organisation the household merely belongs to."""
+    org, household = _managed(code, household_id)
+    if not may_edit_identity(household):
+        abort(403)
+    return org, household
 
 
 def _data(form: HouseholdForm) -> services.HouseholdData:
@@ -102,8 +120,8 @@ def create(code: str) -> ResponseReturnValue:
     org = org_for(code, Action.MANAGE_MEMBERS)
     form = HouseholdForm()
     if form.validate_on_submit():
-        outcome = apply_change(lambda: services.create_household(org.village, _data(form),
-                                                                 by=me()),
+        outcome = apply_change(lambda: services.create_household(
+            org.village, _data(form), owner=org, by=me()),
                                lambda made: _("已登记：%(name)s。", name=str(made)))
         if outcome.ok:
             return redirect(url_for("members.show", code=code, household_id=outcome.value.id))
@@ -114,7 +132,7 @@ def create(code: str) -> ResponseReturnValue:
 @login_required
 def edit(code: str, household_id: int) -> ResponseReturnValue:
     """Change a household's details."""
-    org, household = _managed(code, household_id)
+    org, household = _kept(code, household_id)
     form = HouseholdForm(obj=household)
     if form.validate_on_submit() and apply_change(
             lambda: services.update_household(household, _data(form), by=me()),
@@ -141,14 +159,17 @@ def show(code: str, household_id: int) -> ResponseReturnValue:
     """A household: people, land and where it is contributed, memberships."""
     org = org_for(code, Action.VIEW_MEMBERS)
     household = _household(org, household_id)
+    membership = next((m for m in household.memberships if m.organisation_id == org.id), None)
     return render_template(
         "members/show.html", org=org, household=household,
+        may_edit_identity=may_edit_identity(household),
+        keepers=queries.identity_keepers(household), history=queries.history_of(household),
+        payout_form=PayoutAccountForm(obj=membership) if membership else None,
         show_pii=can(me(), Action.VIEW_PII, org), person_form=_person_form(),
         parcel_form=ParcelForm(prefix="parcel"), membership_form=_membership_form(),
         dated=DatedForm(on=today()), link_form=LinkUserForm(
             username=household.user.username if household.user else ""),
-        membership=next((m for m in household.memberships if m.organisation_id == org.id),
-                        None), share_info=household_shares(household.id, today()),
+        membership=membership, share_info=household_shares(household.id, today()),
         leases=leases_of_parcels([p.id for p in household.parcels]),
         income=household_income(household, [org.id]))
 
@@ -161,7 +182,7 @@ def _back(code: str, household: Household) -> ResponseReturnValue:
 @login_required
 def add_person(code: str, household_id: int) -> ResponseReturnValue:
     """Add a person to the household."""
-    _org, household = _managed(code, household_id)
+    _org, household = _kept(code, household_id)
     form = _person_form()
     if form.validate_on_submit():
         now = utcnow()
@@ -270,11 +291,29 @@ def withdraw(code: str, contribution_id: int) -> ResponseReturnValue:
     return _back(code, contribution.parcel.household)
 
 
+@bp.route("/o/<code>/households/<int:household_id>/payout-account", methods=["POST"])
+@login_required
+def payout_account(code: str, household_id: int) -> ResponseReturnValue:
+    """This organisation's own payout account for the household (its membership's)."""
+    org, household = _managed(code, household_id)
+    membership = next((m for m in household.memberships if m.organisation_id == org.id), None)
+    if membership is None:
+        abort(404)
+    form = PayoutAccountForm()
+    if form.validate_on_submit():
+        apply_change(lambda: services.set_payout_account(
+            membership, bank_name=form.bank_name.data or "",
+            bank_account=form.bank_account.data or "", by=me()), _("已保存本社发放账户。"))
+    else:
+        flash_form_errors(form)
+    return _back(code, household)
+
+
 @bp.route("/o/<code>/households/<int:household_id>/login", methods=["POST"])
 @login_required
 def link_user(code: str, household_id: int) -> ResponseReturnValue:
     """Choose the member login that sees this household."""
-    _org, household = _managed(code, household_id)
+    _org, household = _kept(code, household_id)
     form = LinkUserForm()
     if form.validate_on_submit():
         name = (form.username.data or "").strip().lower()
@@ -292,7 +331,7 @@ def open_login(code: str, household_id: int) -> ResponseReturnValue:
     """Create the household's member login; its first login forces a password change."""
     from flask import current_app
 
-    org, household = _managed(code, household_id)
+    org, household = _kept(code, household_id)
     form = LinkUserForm()
     if form.validate_on_submit():
         apply_change(

@@ -232,6 +232,8 @@ CASES += [
          lambda w: f"/o/shian-tdgf/contributions/{w.contribution_id}/withdraw", MANAGE_TDGF),
     Case("open member login", "members.open_login", "POST",
          lambda w: f"{HOUSEHOLDS}/{w.household_id}/open-login", MANAGE_TDGF),
+    Case("payout account", "members.payout_account", "POST",
+         lambda w: f"{HOUSEHOLDS}/{w.household_id}/payout-account", MANAGE_TDGF),
     Case("household login", "members.link_user", "POST",
          lambda w: f"{HOUSEHOLDS}/{w.household_id}/login", MANAGE_TDGF),
     Case("my household", "members.mine", "GET", lambda w: "/my/household", EVERYONE),
