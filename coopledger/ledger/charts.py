@@ -22,6 +22,7 @@ class ChartRow:
     name: str
     category: Category
     normal_side: NormalSide
+    name_en: str = ""  # shown in English mode, the Chinese name in brackets
 
 
 @cache
@@ -30,5 +31,6 @@ def chart(standard: AccountingStandard) -> tuple[ChartRow, ...]:
     path = DATA_DIR / STANDARDS[standard].chart_file
     with path.open(encoding="utf-8") as handle:
         rows = [ChartRow(r["code"], r["name"], Category(r["category"]),
-                         NormalSide(r["normal_side"])) for r in csv.DictReader(handle)]
+                         NormalSide(r["normal_side"]), r.get("name_en") or "")
+                for r in csv.DictReader(handle)]
     return tuple(sorted(rows, key=lambda r: r.code))

@@ -16,7 +16,7 @@ from coopledger.dates import today
 from coopledger.extensions import db
 from coopledger.formutil import read_upload
 from coopledger.jobs import services as jobs
-from coopledger.ledger import bookfile, books, opening, periods, rules
+from coopledger.ledger import bookfile, books, opening, periods, report_words, rules
 from coopledger.ledger.forms import (
     DateActionForm,
     OpeningImportForm,
@@ -29,7 +29,9 @@ from coopledger.ledger.forms import (
 from coopledger.ledger.models import Account, Period, Voucher, VoucherKind, VoucherState
 from coopledger.ledger.outputs import to_csv, to_pdf, to_xlsx
 from coopledger.ledger.queries import accounts
+from coopledger.ledger.report_words import localised
 from coopledger.ledger.reports import REPORTS, ReportError, build_report
+from coopledger.orgs.models import AccountingStandard
 from coopledger.textnum import whole_number
 from coopledger.web import apply_change, file_response, me, org_for, owned_or_404
 
@@ -39,6 +41,12 @@ if TYPE_CHECKING:
 
 bp = Blueprint("books", __name__, url_prefix="/o/<code>/books")
 
+
+
+@bp.app_template_filter("account_name")
+def account_name_filter(text: str, standard: AccountingStandard) -> str:
+    """``{{ account.full_name|account_name(org.standard) }}``: English with the Chinese kept."""
+    return report_words.account_name(text, standard)
 
 @bp.route("/")
 @login_required
@@ -239,8 +247,8 @@ def report(code: str, name: str) -> ResponseReturnValue:
     fmt = request.args.get("format", "html")
     level = request.args.get("level", "9")
     try:
-        table = build_report(name, org, period, account=account,
-                             level=whole_number(level, 9))
+        table = localised(build_report(name, org, period, account=account,
+                                       level=whole_number(level, 9)), org.standard)
     except (ReportError, rules.PeriodSpecError) as err:
         return render_template("ledger/report.html", org=org, name=name, table=None,
                                error=str(err), period=period, account=account,
