@@ -143,6 +143,7 @@ def _kill_mid_job_then_recover(web: Flask, env: dict[str, str], tmp_path: Path,
     marker = tmp_path / "stalled"
     marker.unlink(missing_ok=True)
     log = tmp_path / "workers.log"
+    assert web.test_client().get("/p/shian-tdgf").status_code == 200  # templates compiled
     stalling = _worker(env, log, stalling=True)
     try:
         job_id = start()
