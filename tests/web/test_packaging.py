@@ -4,6 +4,7 @@ and catalogs — and works when installed on its own, outside the checkout."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -19,6 +20,9 @@ from coopledger import paths
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
+    # setuptools copies into the checkout's build/ and never removes what is gone from the
+    # source: a file renamed since an earlier build would be shipped under both names
+    shutil.rmtree(paths.CHECKOUT_DIR / "build", ignore_errors=True)
     result = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
          "-w", str(out), str(paths.CHECKOUT_DIR)],
