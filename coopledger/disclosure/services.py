@@ -123,6 +123,18 @@ def _title(org: Organisation, period: rules.Period) -> str:
                                period=period_label(period)))
 
 
+def shown_title(disclosure: Disclosure) -> str:
+    """The title in the reader's language: a period's disclosure is titled afresh (the stored
+    title is in the language of whoever drafted it); a special disclosure keeps its own."""
+    if disclosure.topic:
+        return disclosure.title
+    try:
+        period = rules.period_of(disclosure.period_key)
+    except (ValueError, KeyError):
+        return disclosure.title
+    return _title(disclosure.organisation, period)
+
+
 def period_label(period: rules.Period) -> str:
     """The period as people say it: 2025年第3季度, 2025年3月, 2025年度."""
     if period.annual:

@@ -49,6 +49,7 @@ from coopledger.disclosure.notice import full_notice
 from coopledger.disclosure.verification import pdf_path
 from coopledger.extensions import db
 from coopledger.formutil import options, read_upload
+from coopledger.ledger.report_words import english
 from coopledger.members.queries import my_households
 from coopledger.web import (
     apply_change,
@@ -67,6 +68,12 @@ if TYPE_CHECKING:
 
 bp = Blueprint("disclosure", __name__, url_prefix="/o/<code>/disclosures")
 
+
+
+@bp.app_template_global("disclosure_title")
+def disclosure_title(disclosure: Disclosure) -> str:
+    """The title shown: in English titled afresh, in Chinese as stored (and frozen)."""
+    return services.shown_title(disclosure) if english() else disclosure.title
 
 @bp.route("/")
 @login_required

@@ -43,6 +43,15 @@ bp = Blueprint("books", __name__, url_prefix="/o/<code>/books")
 
 
 
+@bp.app_template_filter("report_word")
+def report_word_filter(text: object, standard: AccountingStandard) -> object:
+    """``{{ cell|report_word(org.standard) }}``: a fixed report text (a statement line, a
+    column header, an account name) in the reader's language; other values unchanged."""
+    if not isinstance(text, str) or not report_words.english():
+        return text
+    return report_words.word(text, standard)
+
+
 @bp.app_template_filter("account_name")
 def account_name_filter(text: str, standard: AccountingStandard) -> str:
     """``{{ account.full_name|account_name(org.standard) }}``: English with the Chinese kept."""
