@@ -51,6 +51,29 @@ class MoneyType(sa.types.TypeDecorator[Decimal]):
         return money.from_fen(value)
 
 
+class Decimal4(sa.types.TypeDecorator[Decimal]):
+    """A non-negative-or-signed decimal with at most 4 places, stored as an integer × 10⁻⁴."""
+
+    impl = sa.BigInteger
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> int | None:
+        """Refuse a fifth decimal instead of rounding."""
+        if value is None:
+            return None
+        scaled = value * 10000
+        if scaled != scaled.to_integral_value():
+            msg = f"more than four decimals: {value}"
+            raise ValueError(msg)
+        return int(scaled)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        """Back to a Decimal with four places."""
+        if value is None:
+            return None
+        return (Decimal(int(value)) / 10000).quantize(money.FOUR_PLACES)
+
+
 class UTCDateTime(sa.types.TypeDecorator[dt.datetime]):
     """A timezone-aware UTC timestamp; naive datetimes are refused."""
 

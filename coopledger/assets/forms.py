@@ -16,8 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from coopledger.contracts.forms import DecimalField
-from coopledger.ledger.forms import MoneyField
+from coopledger.forms import DecimalField, MoneyField
 
 
 class CardForm(FlaskForm):

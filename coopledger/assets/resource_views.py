@@ -21,12 +21,11 @@ from coopledger.assets.resource_models import (
     ResourceStatus,
 )
 from coopledger.assets.views import bp
-from coopledger.auth.forms import ConfirmForm
 from coopledger.auth.permissions import Action
 from coopledger.contracts.models import Contract
 from coopledger.dates import today
 from coopledger.extensions import db
-from coopledger.formutil import options, read_upload
+from coopledger.forms import ConfirmForm, options, read_upload
 from coopledger.money import plain
 from coopledger.pdf.render import render_pdf
 from coopledger.web import (

@@ -17,9 +17,9 @@ from coopledger.assets.models import DepreciationRun
 from coopledger.assets.reconcile import reconcile
 from coopledger.assets.rules import AssetRuleError
 from coopledger.assets.views import bp
-from coopledger.auth.forms import ConfirmForm
 from coopledger.auth.permissions import Action
 from coopledger.dates import today
+from coopledger.forms import ConfirmForm
 from coopledger.money import ZERO, grouped
 from coopledger.web import apply_change, flash_form_errors, me, org_for, owned_or_404
 

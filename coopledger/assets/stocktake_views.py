@@ -17,7 +17,7 @@ from coopledger.assets.views import bp
 from coopledger.auth.permissions import Action
 from coopledger.dates import today
 from coopledger.extensions import db
-from coopledger.formutil import options
+from coopledger.forms import options
 from coopledger.web import apply_change, flash_form_errors, me, org_for, owned_or_404
 
 if TYPE_CHECKING:

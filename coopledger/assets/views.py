@@ -37,12 +37,11 @@ from coopledger.assets.models import (
     DisposalKind,
     UsageEntry,
 )
-from coopledger.auth.forms import ConfirmForm
 from coopledger.auth.permissions import Action
 from coopledger.contracts.payments import cash_accounts
 from coopledger.dates import today
 from coopledger.extensions import db
-from coopledger.formutil import options, read_upload
+from coopledger.forms import ConfirmForm, options, read_upload
 from coopledger.ledger.models import Voucher
 from coopledger.money import ZERO, figure, from_fen, grouped, plain
 from coopledger.pdf.render import render_pdf

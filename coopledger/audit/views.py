@@ -11,10 +11,9 @@ from flask_login import login_required
 from coopledger.audit.exports import EXPORT_KIND
 from coopledger.audit.forms import AuditFilterForm
 from coopledger.audit.queries import AuditFilter, action_names, audit_events_query
-from coopledger.auth.forms import ConfirmForm
 from coopledger.auth.permissions import Action, audited_township_ids, require
 from coopledger.extensions import db
-from coopledger.formutil import options
+from coopledger.forms import ConfirmForm, options
 from coopledger.jobs import services as jobs
 from coopledger.orgs import queries as org_queries
 from coopledger.web import me

@@ -10,12 +10,12 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from coopledger.auth import services
-from coopledger.auth.forms import AssignRoleForm, ConfirmForm, CreateUserForm, EditUserForm
+from coopledger.auth.forms import AssignRoleForm, CreateUserForm, EditUserForm
 from coopledger.auth.models import RoleAssignment, User
 from coopledger.auth.permissions import Action, require
 from coopledger.auth.roles import Role
 from coopledger.extensions import db
-from coopledger.formutil import options
+from coopledger.forms import ConfirmForm, options
 from coopledger.orgs import queries as org_queries
 from coopledger.orgs.models import Organisation, Township
 from coopledger.web import apply_change, me

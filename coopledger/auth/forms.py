@@ -8,7 +8,7 @@ from wtforms import BooleanField, PasswordField, SelectField, StringField, Submi
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from coopledger.auth.roles import Role
-from coopledger.formutil import options
+from coopledger.forms import options
 
 USERNAME = Regexp(r"^[A-Za-z0-9._-]{3,64}$",
                   message=_l("用户名只能用字母、数字、点、下划线和连字符，3至64位。"))
@@ -58,9 +58,3 @@ class AssignRoleForm(FlaskForm):
     organisation = SelectField(_l("组织"), coerce=int, validators=[Optional()])
     township = SelectField(_l("乡镇"), coerce=int, validators=[Optional()])
     submit = SubmitField(_l("添加角色"))
-
-
-class ConfirmForm(FlaskForm):
-    """A bare POST with its CSRF token (revoke, reset, logout, export)."""
-
-    submit = SubmitField(_l("确定"))

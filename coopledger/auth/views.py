@@ -19,8 +19,9 @@ from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user
 
 from coopledger.auth import services
-from coopledger.auth.forms import ChangePasswordForm, ConfirmForm, LoginForm
+from coopledger.auth.forms import ChangePasswordForm, LoginForm
 from coopledger.extensions import db
+from coopledger.forms import ConfirmForm
 from coopledger.web import apply_change, client_address, me, safe_next
 
 if TYPE_CHECKING:

@@ -10,7 +10,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from coopledger.auth.forms import ConfirmForm
 from coopledger.auth.permissions import Action
 from coopledger.contracts import queries, services
 from coopledger.contracts.forms import ContractForm, LeasedParcelForm, SignForm
@@ -24,7 +23,7 @@ from coopledger.contracts.models import (
 from coopledger.contracts.money_views import money_context
 from coopledger.dates import today
 from coopledger.extensions import db
-from coopledger.formutil import options
+from coopledger.forms import ConfirmForm, options
 from coopledger.textnum import whole_number
 from coopledger.web import apply_change, me, org_for, owned_or_404
 

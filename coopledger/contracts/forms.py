@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-from typing import Any
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -17,11 +14,10 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from coopledger.contracts.models import ContractKind, PartnerKind
-from coopledger.formutil import options
-from coopledger.ledger.forms import MoneyField
+from coopledger.forms import DecimalField, MoneyField, options
 
 
 class PartnerForm(FlaskForm):
@@ -69,27 +65,6 @@ class LeasedParcelForm(FlaskForm):
 
     parcel_code = StringField(_l("地块编码"), validators=[DataRequired(), Length(max=32)])
     submit = SubmitField(_l("加入租赁"))
-
-
-class DecimalField(StringField):
-    """A plain decimal number typed as text (斤, %, shares); empty reads as ``None``."""
-
-    def number(self) -> Decimal | None:
-        """The parsed number, or None when empty."""
-        raw = (self.data or "").strip().replace(",", "")
-        if not raw:
-            return None
-        value = Decimal(raw)
-        if not value.is_finite():
-            raise InvalidOperation(raw)
-        return value
-
-    def pre_validate(self, form: Any) -> None:
-        """Report an unreadable number next to the field."""
-        try:
-            self.number()
-        except InvalidOperation:
-            raise ValidationError(_l("请填写数字，例如 600 或 12.5。")) from None
 
 
 class TermsForm(FlaskForm):

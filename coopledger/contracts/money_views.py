@@ -24,7 +24,6 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from coopledger.auth.forms import ConfirmForm
 from coopledger.auth.permissions import Action
 from coopledger.contracts import employment, files, payments, queries, rules, schedules
 from coopledger.contracts.forms import (
@@ -43,7 +42,7 @@ from coopledger.contracts.signing import ContractError
 from coopledger.contracts.warnings import idle_parcels_query
 from coopledger.dates import today
 from coopledger.extensions import db
-from coopledger.formutil import options, read_upload
+from coopledger.forms import ConfirmForm, options, read_upload
 from coopledger.i18n import N_
 from coopledger.members.models import Membership, Person
 from coopledger.money import ZERO, grouped

@@ -16,7 +16,7 @@ from coopledger.contracts.models import Partner, PartnerKind
 from coopledger.contracts.money_models import Purpose
 from coopledger.dates import today
 from coopledger.extensions import db
-from coopledger.formutil import options
+from coopledger.forms import options
 from coopledger.web import apply_change, me, org_for, owned_or_404
 
 if TYPE_CHECKING:

@@ -15,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from coopledger.ledger.forms import MoneyField
+from coopledger.forms import MoneyField
 
 
 class SettingsForm(FlaskForm):

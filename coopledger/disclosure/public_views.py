@@ -20,7 +20,7 @@ from coopledger.disclosure.forms import VerifyForm
 from coopledger.disclosure.models import Disclosure, DisclosureState
 from coopledger.disclosure.views import notice_response
 from coopledger.extensions import db
-from coopledger.formutil import read_upload
+from coopledger.forms import read_upload
 from coopledger.orgs.models import Organisation
 from coopledger.web import public_url_for
 

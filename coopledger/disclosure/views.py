@@ -21,7 +21,6 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from coopledger.auth.forms import ConfirmForm
 from coopledger.auth.permissions import Action, can
 from coopledger.dates import today
 from coopledger.disclosure import rules, services
@@ -48,7 +47,7 @@ from coopledger.disclosure.models import (
 from coopledger.disclosure.notice import full_notice
 from coopledger.disclosure.verification import pdf_path
 from coopledger.extensions import db
-from coopledger.formutil import options, read_upload
+from coopledger.forms import ConfirmForm, options, read_upload
 from coopledger.ledger.report_words import english
 from coopledger.members.queries import my_households
 from coopledger.web import (

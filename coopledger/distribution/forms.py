@@ -8,8 +8,7 @@ from flask_wtf.file import FileField
 from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from coopledger.contracts.forms import DecimalField
-from coopledger.ledger.forms import MoneyField
+from coopledger.forms import DecimalField, MoneyField
 
 
 class PlanForm(FlaskForm):

@@ -23,7 +23,6 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from coopledger.auth.forms import ConfirmForm
 from coopledger.auth.permissions import Action, can, require
 from coopledger.contracts.payments import cash_accounts
 from coopledger.dates import today
@@ -58,7 +57,7 @@ from coopledger.distribution.models import (
 from coopledger.distribution.statement_job import STATEMENTS_KIND
 from coopledger.distribution.words import words_of
 from coopledger.extensions import db
-from coopledger.formutil import options, read_upload
+from coopledger.forms import ConfirmForm, options, read_upload
 from coopledger.jobs import services as jobs
 from coopledger.ledger.models import Voucher
 from coopledger.members.models import Household

@@ -18,11 +18,11 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from coopledger.auth.forms import ConfirmForm
 from coopledger.auth.permissions import Action, require
 from coopledger.dates import utcnow
 from coopledger.db import begin_writing
 from coopledger.extensions import db
+from coopledger.forms import ConfirmForm
 from coopledger.jobs import services
 from coopledger.jobs.models import Job
 from coopledger.web import apply_change, me

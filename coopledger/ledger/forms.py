@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Any
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -19,25 +16,9 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from coopledger.money import MoneyInputError, parse_money
-
-
-class MoneyField(StringField):
-    """A text amount checked with money.parse_money (refuses 1e5, NaN, a third decimal …)."""
-
-    def amount(self) -> Decimal:
-        """The parsed amount (0 when empty)."""
-        raw = (self.data or "").strip()
-        return parse_money(raw) if raw else Decimal("0.00")
-
-    def pre_validate(self, form: Any) -> None:
-        """Report an unreadable amount next to the field."""
-        try:
-            self.amount()
-        except MoneyInputError as err:
-            raise ValidationError(str(err)) from None
+from coopledger.forms import MoneyField
 
 
 class LineForm(Form):

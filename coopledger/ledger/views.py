@@ -10,11 +10,10 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from coopledger.auth.forms import ConfirmForm
 from coopledger.auth.permissions import Action, require
 from coopledger.dates import today
 from coopledger.extensions import db
-from coopledger.formutil import read_upload
+from coopledger.forms import ConfirmForm, read_upload
 from coopledger.jobs import services as jobs
 from coopledger.ledger import bookfile, books, opening, periods, report_words, rules
 from coopledger.ledger.forms import (

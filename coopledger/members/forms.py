@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
-from coopledger.formutil import options
+from coopledger.forms import options
 from coopledger.members.models import MembershipSource, Relationship
 
 

@@ -12,38 +12,13 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coopledger.auth.models import User
-from coopledger.db import UTCDateTime, enum_column
+from coopledger.db import Decimal4, UTCDateTime, enum_column
 from coopledger.extensions import Model
 from coopledger.i18n import N_
-from coopledger.money import FOUR_PLACES
 from coopledger.orgs.models import Organisation, Village
-
-
-class Decimal4(sa.types.TypeDecorator[Decimal]):
-    """A non-negative-or-signed decimal with at most 4 places, stored as an integer × 10⁻⁴."""
-
-    impl = sa.BigInteger
-    cache_ok = True
-
-    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> int | None:
-        """Refuse a fifth decimal instead of rounding."""
-        if value is None:
-            return None
-        scaled = value * 10000
-        if scaled != scaled.to_integral_value():
-            msg = f"more than four decimals: {value}"
-            raise ValueError(msg)
-        return int(scaled)
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
-        """Back to a Decimal with four places."""
-        if value is None:
-            return None
-        return (Decimal(int(value)) / 10000).quantize(FOUR_PLACES)
 
 
 class Relationship(enum.StrEnum):

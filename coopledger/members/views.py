@@ -11,7 +11,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from coopledger.auth.forms import ConfirmForm
 from coopledger.auth.models import User
 from coopledger.auth.permissions import Action, can, require
 from coopledger.contracts.employment import household_income
@@ -20,7 +19,7 @@ from coopledger.dates import today, utcnow
 from coopledger.distribution.queries import member_lines
 from coopledger.errors import CoopLedgerError
 from coopledger.extensions import db
-from coopledger.formutil import options
+from coopledger.forms import ConfirmForm, options
 from coopledger.members import queries, rules, services
 from coopledger.members.forms import (
     DatedForm,

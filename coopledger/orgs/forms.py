@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
-from coopledger.formutil import options
+from coopledger.forms import options
 from coopledger.orgs.models import AccountingStandard, OrgKind
 
 _CODE_HELP = _l("小写字母、数字或连字符，用于网址，例如 shian")

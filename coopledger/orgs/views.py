@@ -11,7 +11,7 @@ from flask_login import login_required
 from coopledger.auth.permissions import Action, org_roles, require
 from coopledger.dates import today
 from coopledger.extensions import db
-from coopledger.formutil import options
+from coopledger.forms import options
 from coopledger.orgs import queries, services
 from coopledger.orgs.forms import OrganisationForm, TownshipForm, VillageForm
 from coopledger.orgs.models import AccountingStandard, Organisation, OrgKind, Township, Village

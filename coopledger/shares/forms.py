@@ -8,7 +8,7 @@ from flask_wtf.file import FileField
 from wtforms import DateField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
-from coopledger.formutil import options
+from coopledger.forms import options
 from coopledger.shares.models import OperationKind
 
 

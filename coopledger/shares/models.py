@@ -15,10 +15,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coopledger.auth.models import User
-from coopledger.db import MoneyType, UTCDateTime, enum_column
+from coopledger.db import Decimal4, MoneyType, UTCDateTime, enum_column
 from coopledger.extensions import Model
 from coopledger.i18n import N_
-from coopledger.members.models import Decimal4, Household, Parcel
+from coopledger.members.models import Household, Parcel
 from coopledger.orgs.models import Organisation
 
 

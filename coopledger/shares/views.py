@@ -22,11 +22,10 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from coopledger.auth.forms import ConfirmForm
 from coopledger.auth.permissions import Action, require
 from coopledger.dates import today
 from coopledger.extensions import db
-from coopledger.formutil import options, read_upload
+from coopledger.forms import ConfirmForm, options, read_upload
 from coopledger.ids import mask_name
 from coopledger.ledger.attachments import store_scan
 from coopledger.ledger.forms import ReasonForm

@@ -19,7 +19,7 @@ from coopledger.dates import today
 from coopledger.db import begin_writing
 from coopledger.disclosure.models import Question
 from coopledger.extensions import db
-from coopledger.formutil import options
+from coopledger.forms import options
 from coopledger.orgs.queries import get_township
 from coopledger.pdf.render import render_pdf
 from coopledger.supervision import queries, rules, services
