@@ -105,6 +105,16 @@ def owned_or_404(model: type[M], object_id: int, org: Organisation) -> M:
     return found
 
 
+def child_or_404(model: type[M], child_id: int, parent: object, link: str) -> M:
+    """A row of ``model`` whose ``link`` column (``"voucher_id"``) names ``parent``: 404 for a
+    missing row or one that belongs to another parent (a scan of another voucher, a line of
+    another plan)."""
+    found = db.get_or_404(model, child_id)
+    if getattr(found, link) != getattr(parent, "id", None):
+        abort(404)
+    return found
+
+
 def send_stored(sha256: str | None, *, mimetype: str | None, name: str | None) -> Response:
     """Send a scan kept by content hash under STORAGE_DIR: 404 when there is none, a refusal
     when its bytes no longer have the hash; images inline, every other type as a download."""

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -30,6 +30,7 @@ from coopledger.money import plain
 from coopledger.pdf.render import render_pdf
 from coopledger.web import (
     apply_change,
+    child_or_404,
     file_response,
     flash_form_errors,
     me,
@@ -188,9 +189,7 @@ def resource_file(code: str, resource_id: int, file_id: int) -> ResponseReturnVa
     """Show a scanned ownership document."""
     org = org_for(code, Action.VIEW_ASSETS)
     item = owned_or_404(Resource, resource_id, org)
-    found = db.get_or_404(ResourceFile, file_id)
-    if found.resource_id != item.id:
-        abort(404)
+    found = child_or_404(ResourceFile, file_id, item, "resource_id")
     return send_stored(found.sha256, mimetype=found.content_type, name=found.filename)
 
 

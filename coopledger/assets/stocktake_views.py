@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from flask import abort, redirect, render_template, url_for
+from flask import redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -18,7 +18,7 @@ from coopledger.auth.permissions import Action
 from coopledger.dates import today
 from coopledger.extensions import db
 from coopledger.forms import options
-from coopledger.web import apply_change, flash_form_errors, me, org_for, owned_or_404
+from coopledger.web import apply_change, child_or_404, flash_form_errors, me, org_for, owned_or_404
 
 if TYPE_CHECKING:
     from flask.typing import ResponseReturnValue
@@ -84,9 +84,7 @@ def count(code: str, stock_take_id: int, item_id: int) -> ResponseReturnValue:
     """Enter what was found for one line."""
     org = org_for(code, Action.MANAGE_ASSETS)
     found = owned_or_404(StockTake, stock_take_id, org)
-    item = db.get_or_404(StockTakeItem, item_id)
-    if item.stock_take_id != found.id:
-        abort(404)
+    item = child_or_404(StockTakeItem, item_id, found, "stock_take_id")
     form = _count_form(item)
     if form.validate_on_submit():
         apply_change(lambda: counting.record_count(

@@ -48,6 +48,7 @@ from coopledger.pdf.render import render_pdf
 from coopledger.textnum import whole_number
 from coopledger.web import (
     apply_change,
+    child_or_404,
     file_response,
     flash_form_errors,
     me,
@@ -244,9 +245,7 @@ def photo(code: str, card_id: int, photo_id: int) -> ResponseReturnValue:
     """Show a photo of the asset."""
     org = org_for(code, Action.VIEW_ASSETS)
     card = owned_or_404(AssetCard, card_id, org)
-    item = db.get_or_404(AssetPhoto, photo_id)
-    if item.card_id != card.id:
-        abort(404)
+    item = child_or_404(AssetPhoto, photo_id, card, "card_id")
     return send_stored(item.sha256, mimetype=item.content_type, name=item.filename)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -25,7 +25,7 @@ from coopledger.dates import today
 from coopledger.extensions import db
 from coopledger.forms import ConfirmForm, options
 from coopledger.textnum import whole_number
-from coopledger.web import apply_change, me, org_for, owned_or_404
+from coopledger.web import apply_change, child_or_404, me, org_for, owned_or_404
 
 if TYPE_CHECKING:
     from flask.typing import ResponseReturnValue
@@ -151,9 +151,7 @@ def remove_parcel(code: str, contract_id: int, leased_id: int) -> ResponseReturn
     """Take a parcel out of a draft lease."""
     org = org_for(code, Action.MANAGE_CONTRACTS)
     contract = owned_or_404(Contract, contract_id, org)
-    leased = db.get_or_404(LeasedParcel, leased_id)
-    if leased.contract_id != contract.id:
-        abort(404)
+    leased = child_or_404(LeasedParcel, leased_id, contract, "contract_id")
     if ConfirmForm().validate_on_submit():
         apply_change(lambda: services.remove_leased_parcel(leased, by=me()), _("已移出地块。"))
     return redirect(url_for("contracts.show", code=code, contract_id=contract.id))

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     redirect,
@@ -48,6 +47,7 @@ from coopledger.members.models import Membership, Person
 from coopledger.money import ZERO, grouped
 from coopledger.web import (
     apply_change,
+    child_or_404,
     flash_form_errors,
     me,
     org_for,
@@ -190,9 +190,7 @@ def cancel_payment(code: str, contract_id: int, payment_id: int) -> ResponseRetu
     """Undo a payment whose voucher is still a draft."""
     org = org_for(code, Action.MANAGE_CONTRACTS)
     contract = owned_or_404(Contract, contract_id, org)
-    payment = db.get_or_404(ContractPayment, payment_id)
-    if payment.contract_id != contract.id:
-        abort(404)
+    payment = child_or_404(ContractPayment, payment_id, contract, "contract_id")
     if ConfirmForm().validate_on_submit():
         apply_change(lambda: payments.cancel_payment(payment, by=me()),
                      _("已撤销这笔收付款，凭证草稿已删除。"))
@@ -312,9 +310,7 @@ def scan(code: str, contract_id: int, file_id: int) -> ResponseReturnValue:
     """Show a scanned page of the contract."""
     org = org_for(code, Action.VIEW_CONTRACTS)
     contract = owned_or_404(Contract, contract_id, org)
-    item = db.get_or_404(ContractFile, file_id)
-    if item.contract_id != contract.id:
-        abort(404)
+    item = child_or_404(ContractFile, file_id, contract, "contract_id")
     return send_stored(item.sha256, mimetype=item.content_type, name=item.filename)
 
 

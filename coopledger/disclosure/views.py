@@ -52,6 +52,7 @@ from coopledger.ledger.report_words import english
 from coopledger.members.queries import my_households
 from coopledger.web import (
     apply_change,
+    child_or_404,
     flash_form_errors,
     me,
     org_for,
@@ -381,9 +382,7 @@ def answer(code: str, disclosure_id: int, question_id: int) -> ResponseReturnVal
     """The accountant's answer."""
     org = org_for(code, Action.MANAGE_DISCLOSURES)
     disclosure = owned_or_404(Disclosure, disclosure_id, org)
-    question = db.get_or_404(Question, question_id)
-    if question.disclosure_id != disclosure.id:
-        abort(404)
+    question = child_or_404(Question, question_id, disclosure, "disclosure_id")
     form = AnswerForm(prefix="answer")
     if form.validate_on_submit():
         apply_change(lambda: services.answer(question, form.text.data or "", by=me()),

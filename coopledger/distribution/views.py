@@ -69,6 +69,7 @@ from coopledger.textnum import is_digits, whole_number
 from coopledger.web import (
     apply_change,
     audit_export,
+    child_or_404,
     file_response,
     flash_form_errors,
     me,
@@ -482,9 +483,7 @@ VISIBLE_TO_MEMBERS = (*services.PAYABLE, PlanState.PAID)
 def _statement_line(org: Organisation, plan: Plan, line_id: int) -> PlanLine:
     """The line, if the user may see its statement: staff of the organisation, or the member
     whose household it is once the plan has been approved."""
-    line = db.get_or_404(PlanLine, line_id)
-    if line.plan_id != plan.id:
-        abort(404)
+    line = child_or_404(PlanLine, line_id, plan, "plan_id")
     household = line.household
     own = household is not None and household.user_id == me().id
     if not (own and plan.state in VISIBLE_TO_MEMBERS):

@@ -33,7 +33,15 @@ from coopledger.ledger.queries import accounts
 from coopledger.money import amount_in_words, figure
 from coopledger.pdf.render import render_pdf
 from coopledger.textnum import is_digits, whole_number
-from coopledger.web import apply_change, file_response, me, org_for, owned_or_404, send_stored
+from coopledger.web import (
+    apply_change,
+    child_or_404,
+    file_response,
+    me,
+    org_for,
+    owned_or_404,
+    send_stored,
+)
 
 if TYPE_CHECKING:
     from flask.typing import ResponseReturnValue
@@ -326,9 +334,7 @@ def attach(code: str, voucher_id: int) -> ResponseReturnValue:
 def attachment(code: str, voucher_id: int, attachment_id: int) -> ResponseReturnValue:
     """Show a scanned original."""
     _org, voucher = _load(code, voucher_id, Action.VIEW_BOOKS)
-    item = db.get_or_404(Attachment, attachment_id)
-    if item.voucher_id != voucher.id:
-        abort(404)
+    item = child_or_404(Attachment, attachment_id, voucher, "voucher_id")
     return send_stored(item.sha256, mimetype=item.content_type, name=item.filename)
 
 

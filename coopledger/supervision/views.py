@@ -9,7 +9,7 @@ import datetime as dt
 import secrets
 from typing import TYPE_CHECKING
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy.exc import IntegrityError
@@ -47,6 +47,7 @@ from coopledger.supervision.models import (
 from coopledger.textnum import is_digits, whole_number
 from coopledger.web import (
     apply_change,
+    child_or_404,
     file_response,
     flash_form_errors,
     me,
@@ -219,9 +220,7 @@ def audit(code: str, audit_id: int) -> ResponseReturnValue:
 def check(code: str, audit_id: int, check_id: int) -> ResponseReturnValue:
     """Record one checklist item's result."""
     _org, found = _audit(code, audit_id, Action.AUDIT_ORG)
-    item = db.get_or_404(AuditCheck, check_id)
-    if item.audit_id != found.id:
-        abort(404)
+    item = child_or_404(AuditCheck, check_id, found, "audit_id")
     form = CheckForm()
     form.result.choices = options((r.value, r.value) for r in CheckResult)
     if form.validate_on_submit():

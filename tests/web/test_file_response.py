@@ -1,10 +1,17 @@
-"""web.file_response: every generated file is answered the same way, by its extension."""
+"""web helpers: every generated file answered the same way (file_response), and the one check
+that a child row belongs to its parent (child_or_404)."""
 
 from __future__ import annotations
 
-from flask import Flask
+from typing import Any
 
-from coopledger.web import file_response
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from werkzeug.exceptions import NotFound
+
+from coopledger.extensions import db
+from coopledger.web import child_or_404, file_response
 
 
 def test_pdfs_open_in_the_browser_and_tables_download(app: Flask) -> None:
@@ -29,3 +36,19 @@ def test_a_chinese_file_name_is_encoded_not_mangled(app: Flask) -> None:
     disposition = response.headers["Content-Disposition"]
     assert disposition.startswith("inline;")
     assert "filename*=UTF-8''%E7%9F%B3%E5%AE%89%E6%9D%91-2024.pdf" in disposition
+
+
+def test_a_child_of_another_parent_is_not_found(app: Flask, session: Any) -> None:
+    """web.child_or_404: the one check that a row belongs to the parent in the URL."""
+    from coopledger.members.models import Household, Membership
+
+    membership = db.session.scalars(sa.select(Membership).limit(1)).one()
+    other = db.session.scalars(sa.select(Household).where(
+        Household.id != membership.household_id).limit(1)).one()
+    with app.test_request_context():
+        found = child_or_404(Membership, membership.id, membership.household, "household_id")
+        assert found is membership
+        with pytest.raises(NotFound):
+            child_or_404(Membership, membership.id, other, "household_id")
+        with pytest.raises(NotFound):
+            child_or_404(Membership, 10**9, membership.household, "household_id")
