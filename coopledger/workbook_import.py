@@ -63,18 +63,21 @@ class ImportRefusedError(CoopLedgerError):
 
     message = N_("导入失败，未保存任何数据。发现 %(n)d 处问题：%(problems)s")
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], *, downloadable: bool = True) -> None:
         shown = "\n" + "\n".join(p.sentence() for p in problems[:SHOWN])
         if len(problems) > SHOWN:
-            shown += "\n" + str(CoopLedgerError(
-                N_("……其余 %(n)d 处见“问题清单”工作簿（下载结果）。"), n=len(problems) - SHOWN))
+            rest = N_("……其余 %(n)d 处见“问题清单”工作簿（下载结果）。") if downloadable else \
+                N_("……另有 %(n)d 处问题，请先改正以上各处后重新上传。")
+            shown += "\n" + str(CoopLedgerError(rest, n=len(problems) - SHOWN))
         super().__init__(n=len(problems), problems=shown)
         self.problems = problems
+        self.downloadable = downloadable
 
     @property
     def report(self) -> bytes | None:
-        """Every problem as a workbook (表, 行, 列, 问题), when there are more than shown."""
-        if len(self.problems) <= SHOWN:
+        """Every problem as a workbook (表, 行, 列, 问题), when there are more than shown and
+        the import runs as a job (whose failed result it becomes)."""
+        if len(self.problems) <= SHOWN or not self.downloadable:
             return None
         headers = (N_("表"), N_("行"), N_("列"), N_("问题"))
         workbook, sheet = new_sheet(str(CoopLedgerError(N_("问题清单"))), [
@@ -199,10 +202,12 @@ class Problems:
         else:
             savepoint.commit()
 
-    def refuse_if_any(self) -> None:
-        """Raise :class:`ImportRefusedError` with everything found, if anything was."""
+    def refuse_if_any(self, *, downloadable: bool = True) -> None:
+        """Raise :class:`ImportRefusedError` with everything found, if anything was;
+        ``downloadable`` when the import is a job whose result can carry the problem list (the
+        opening balances and volumes are read in the request: their page lists the first 50)."""
         if self.items:
-            raise ImportRefusedError(self.items)
+            raise ImportRefusedError(self.items, downloadable=downloadable)
 
 
 # ----------------------------------------------------------------------------- parsers

@@ -117,5 +117,5 @@ def import_volumes(org: Organisation, year: int, content: bytes, *, by: User | N
             seen[number] = row.number
             volume = row["volume"]
             entered[household.id] = "" if volume is None else str(volume)
-    problems.refuse_if_any()
+    problems.refuse_if_any(downloadable=False)
     return save_volumes(org, year, entered, by=by)

@@ -53,6 +53,6 @@ def read_sheet(content: bytes, known_codes: set[str]) -> list[rules.Line]:
             problems.at(row, None, N_("借方和贷方只能填一个。"))
         else:
             lines.append(rules.Line("期初余额", row["code"], debit, credit))
-    problems.refuse_if_any()
+    problems.refuse_if_any(downloadable=False)
     return lines
 

@@ -265,3 +265,18 @@ def test_rows_and_bytes_are_bounded_before_the_rows_are_read(
     rows, problems = workbook_import.read(content, (sheet,))
     assert rows == {}
     assert "一次最多导入 0 MB" in problems.items[0].sentence()
+
+
+def test_a_refusal_read_in_the_request_does_not_promise_a_download() -> None:
+    problems = workbook_import.Problems()
+    for row in range(2, 62):
+        problems.add("期初余额", row, "A", "科目编码“%(code)s”不是本账套的末级科目。", code="999")
+    with pytest.raises(workbook_import.ImportRefusedError) as caught:
+        problems.refuse_if_any(downloadable=False)
+    assert "另有 10 处问题，请先改正以上各处后重新上传。" in str(caught.value)
+    assert "问题清单" not in str(caught.value)
+    assert caught.value.report is None
+    with pytest.raises(workbook_import.ImportRefusedError) as as_job:
+        problems.refuse_if_any()
+    assert "其余 10 处见“问题清单”工作簿（下载结果）。" in str(as_job.value)
+    assert as_job.value.report is not None
