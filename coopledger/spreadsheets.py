@@ -62,15 +62,21 @@ def csv_row(values: Iterable[Any]) -> list[Any]:
 def new_sheet(title: str, headers: Iterable[str]) -> tuple[Any, Any]:
     """A workbook whose active sheet is ``title`` with a bold header row: (workbook, sheet)."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title
+    workbook.remove(workbook.active)
+    return workbook, add_sheet(workbook, title, headers)
+
+
+def add_sheet(workbook: Any, title: str, headers: Iterable[str]) -> Any:
+    """Append a sheet called ``title`` with a bold header row to ``workbook``; the sheet."""
+    from openpyxl.styles import Font
+
+    sheet = workbook.create_sheet(title)
     append_row(sheet, list(headers))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    return workbook, sheet
+    return sheet
 
 
 def workbook_bytes(workbook: Any) -> bytes:

@@ -40,7 +40,7 @@ from coopledger import plausible
 from coopledger.errors import CoopLedgerError
 from coopledger.i18n import N_
 from coopledger.money import MoneyInputError, parse_money
-from coopledger.spreadsheets import append_row, new_sheet, workbook_bytes
+from coopledger.spreadsheets import add_sheet, append_row, new_sheet, workbook_bytes
 from coopledger.workbooks import UnreadableWorkbookError, open_workbook
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -519,15 +519,12 @@ def template(sheets: tuple[Sheet, ...], rows: Mapping[str | None, list[list[Any]
     """The template workbook: each sheet with its header row (bold), and ``rows`` if given
     (an export in the import layout); ``extra`` headers follow the template's (export only)."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     workbook = Workbook()
     workbook.remove(workbook.active)
     for spec in sheets:
-        sheet = workbook.create_sheet(spec.title or "Sheet1")
-        append_row(sheet, [*spec.headers, *((extra or {}).get(spec.title, ()))])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
+        sheet = add_sheet(workbook, spec.title or "Sheet1",
+                          [*spec.headers, *((extra or {}).get(spec.title, ()))])
         for row in (rows or {}).get(spec.title, []):
             append_row(sheet, row)
     return workbook_bytes(workbook)

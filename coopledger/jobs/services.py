@@ -227,9 +227,9 @@ def is_abandoned(job: Job, *, now: dt.datetime) -> bool:
 def recover(job: Job, *, now: dt.datetime) -> bool:
     """Fail or re-queue ``job`` if its worker is gone; True when it was queued again (the caller
     commits and then calls :func:`enqueue`). Nothing of the interrupted run was saved: its work
-    was one transaction, which the database rolled back when the worker's connection died."""
-    if not is_abandoned(job, now=now):
-        return False
+    was one transaction, which the database rolled back when the worker's connection died.
+    Callers find the candidates with :func:`is_abandoned` first, reading only; here the row is
+    locked and checked again."""
     lock(job)
     if not is_abandoned(job, now=now):  # another sweep got there first
         return False

@@ -187,14 +187,13 @@ def account_months(organisation_id: int, account_ids: list[int], start: dt.date,
     明细账 show them); None when the range is not whole months."""
     if not (month_start(start) and month_end(end)):
         return None
-    first, last = ym(start), ym(end)
-    where = sa.and_(_c.organisation_id == organisation_id, _c.account_id.in_(account_ids))
-    opening = db.session.scalar(sa.select(sa.func.sum(_DEBIT - _CREDIT)).where(
-        where, _c.ym < first))
+    opening = balance_before(organisation_id, account_ids, start)
+    assert opening is not None  # start is the first of a month
     rows = db.session.execute(
         sa.select(_c.ym, sa.func.sum(_DEBIT), sa.func.sum(_CREDIT))
-        .where(where, _c.ym >= first, _c.ym <= last).group_by(_c.ym).order_by(_c.ym))
-    return from_fen(int(opening or 0)), {
+        .where(_c.organisation_id == organisation_id, _c.account_id.in_(account_ids),
+               _c.ym >= ym(start), _c.ym <= ym(end)).group_by(_c.ym).order_by(_c.ym))
+    return opening, {
         (int(month) // 100, int(month) % 100): (from_fen(int(debit)), from_fen(int(credit)))
         for month, debit, credit in rows}
 

@@ -86,21 +86,24 @@ def member_numbers(org: Organisation) -> dict[int, str]:
 def identity_keepers(household: Household) -> list[Organisation]:
     """The organisations whose staff edit the household's identity data
     (``rules.identity_keepers``)."""
-    collectives = db.session.scalars(sa.select(Organisation.id).where(
-        Organisation.village_id == household.village_id,
-        Organisation.kind == OrgKind.VILLAGE_COLLECTIVE)).all()
     ids = rules.identity_keepers(owner_id=household.owner_organisation_id,
-                                 village_collective_ids=collectives,
+                                 village_collective_ids=[
+                                     o.id for o in village_collectives(household.village_id)],
                                  member_org_ids=[m.organisation_id for m in household.memberships])
     return list(db.session.scalars(sa.select(Organisation).where(Organisation.id.in_(ids))
                                    .order_by(Organisation.id)))
 
 
+def village_collectives(village_id: int) -> list[Organisation]:
+    """The village collective economic organisations of a village (normally one), by id."""
+    return list(db.session.scalars(sa.select(Organisation).where(
+        Organisation.village_id == village_id, Organisation.kind == OrgKind.VILLAGE_COLLECTIVE)
+        .order_by(Organisation.id)))
+
+
 def village_collective(village_id: int) -> Organisation | None:
     """The village collective economic organisation of a village, if it has one."""
-    return db.session.scalars(sa.select(Organisation).where(
-        Organisation.village_id == village_id, Organisation.kind == OrgKind.VILLAGE_COLLECTIVE)
-        .order_by(Organisation.id).limit(1)).first()
+    return next(iter(village_collectives(village_id)), None)
 
 
 def payout_account(household: Household, organisation_id: int) -> tuple[str, str]:

@@ -73,11 +73,12 @@ def _managed(code: str, household_id: int) -> tuple[Organisation, Household]:
     return org, _household(org, household_id)
 
 
-def may_edit_identity(household: Household) -> bool:
+def may_edit_identity(household: Household, keepers: list[Organisation] | None = None) -> bool:
     """Whether the user is staff of an organisation that keeps the household's identity data
     (the one that registered it, or its village's collective: ``rules.identity_keepers``)."""
     return any(can(me(), Action.MANAGE_MEMBERS, keeper)
-               for keeper in queries.identity_keepers(household))
+               for keeper in (keepers if keepers is not None
+                              else queries.identity_keepers(household)))
 
 
 def _kept(code: str, household_id: int) -> tuple[Organisation, Household]:
@@ -159,10 +160,11 @@ def show(code: str, household_id: int) -> ResponseReturnValue:
     org = org_for(code, Action.VIEW_MEMBERS)
     household = _household(org, household_id)
     membership = next((m for m in household.memberships if m.organisation_id == org.id), None)
+    keepers = queries.identity_keepers(household)
     return render_template(
         "members/show.html", org=org, household=household,
-        may_edit_identity=may_edit_identity(household),
-        keepers=queries.identity_keepers(household), history=queries.history_of(household),
+        may_edit_identity=may_edit_identity(household, keepers),
+        keepers=keepers, history=queries.history_of(household),
         payout_form=PayoutAccountForm(obj=membership) if membership else None,
         show_pii=can(me(), Action.VIEW_PII, org), person_form=_person_form(),
         parcel_form=ParcelForm(prefix="parcel"), membership_form=_membership_form(),
