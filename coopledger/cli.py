@@ -236,11 +236,11 @@ def verify_ledger(org_code: str) -> None:
 @with_appcontext
 def verify_disclosure(file: Path) -> None:
     """Say whether FILE is an unaltered published notice, and which (exit 1 if not)."""
-    from flask import current_app
 
     from coopledger.disclosure.verification import verify_pdf
+    from coopledger.files import store
 
-    verdict = verify_pdf(file.read_bytes(), Path(current_app.config["STORAGE_DIR"]))
+    verdict = verify_pdf(file.read_bytes(), store())
     if not verdict.matches or verdict.disclosure is None:
         click.echo(f"NOT MATCHED: {file} is not an unaltered published disclosure")
         raise SystemExit(1)

@@ -47,6 +47,9 @@ DEFAULTS: dict[str, Any] = {
     # (or with its worker process gone) it is failed or queued again (jobs/rules.abandoned).
     "JOB_HEARTBEAT_SECONDS": 15,
     "JOB_STALE_SECONDS": 120,
+    # Where stored files live (files.store): "folder" (STORAGE_DIR, default) or "database"
+    # (in the database itself, so web and worker hosts share nothing but it and Redis).
+    "STORAGE": "folder",
     # Hosts the PDF renderer may fetch from; empty means only the app's own static files.
     "PDF_ALLOWED_HOSTS": [],
     # Responses compressed with gzip (brotli and zstd need browser support we cannot assume).
@@ -72,6 +75,9 @@ def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
     Path(app.config["STORAGE_DIR"]).mkdir(parents=True, exist_ok=True)
     url = app.config.get("DATABASE_URL") or f"sqlite:///{instance / 'coopledger.db'}"
     app.config["SQLALCHEMY_DATABASE_URI"] = url
+    if app.config["STORAGE"] not in ("folder", "database"):
+        msg = f"COOPLEDGER_STORAGE must be folder or database, not {app.config['STORAGE']!r}"
+        raise ValueError(msg)
     app.config.setdefault("HUEY_SQLITE_PATH", str(instance / "jobs.db"))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance / "secret_key")

@@ -22,6 +22,7 @@ from coopledger.auth import services as auth_services
 from coopledger.auth.models import User
 from coopledger.auth.roles import Role
 from coopledger.extensions import db
+from coopledger.files import store
 from coopledger.orgs import services as org_services
 from coopledger.orgs.models import AccountingStandard, Organisation, OrgKind, Township, Village
 
@@ -95,7 +96,7 @@ def _load_supervision(world: dict[str, Any], report: LoadReport) -> None:
     from coopledger.supervision.sample import load as load_supervision
 
     made, found = load_supervision(world["full_supervision"],
-                                   storage=Path(current_app.config["STORAGE_DIR"]))
+                                   storage=store())
     report.created, report.skipped = report.created + made, report.skipped + found
 
 
@@ -369,7 +370,7 @@ def _load_volume(rows: list[dict[str, Any]], report: LoadReport) -> None:
 def _load_books(rows: list[dict[str, Any]], world: dict[str, Any], report: LoadReport) -> None:
     from coopledger.ledger.sample_books import load_books
 
-    storage = Path(current_app.config["STORAGE_DIR"])
+    storage = store()
     for row in rows:
         org = _one(Organisation, Organisation.code, row["org"])
         accountant = _one(User, User.username, row["accountant"])

@@ -116,28 +116,11 @@ def child_or_404(model: type[M], child_id: int, parent: object, link: str) -> M:
 
 
 def send_stored(sha256: str | None, *, mimetype: str | None, name: str | None) -> Response:
-    """Send a scan kept by content hash under STORAGE_DIR: 404 when there is none, a refusal
-    when its bytes no longer have the hash; images inline, every other type as a download."""
-    import io
-    from pathlib import Path
+    """Send a kept scan (``files.scans.send_scan``): 404 when there is none, a refusal when
+    its bytes no longer have the hash; images inline, every other type as a download."""
+    from coopledger.files.scans import send_scan
 
-    from flask import current_app, send_file
-
-    from coopledger.ledger.attachments import read_verified, stored_path
-
-    if not sha256:
-        abort(404)
-    storage = Path(current_app.config["STORAGE_DIR"])
-    path = stored_path(storage, sha256)
-    if not path.is_file():
-        abort(404)
-    data = read_verified(storage, sha256)   # a changed file is refused, never served
-    # Only images are shown in the browser; a PDF or anything else is downloaded.
-    inline = (mimetype or "").startswith("image/")
-    response = send_file(io.BytesIO(data), mimetype=mimetype or "application/octet-stream",
-                         download_name=name or path.name, as_attachment=not inline)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return send_scan(sha256, mimetype=mimetype, name=name)
 
 
 FILE_TYPES = {
@@ -180,25 +163,20 @@ def start_workbook_import(kind: str, org: Organisation, *, title: Callable[[str]
     """Keep the uploaded .xlsx (form field ``file``) and start the job of ``kind`` that imports
     it all or nothing; the redirect to the job's progress page, or None after flashing why the
     upload is not a workbook."""
-    import uuid
-    from pathlib import Path
 
-    from flask import current_app, redirect, url_for
+    from flask import redirect, url_for
     from flask_babel import gettext
 
     from coopledger.jobs import services as jobs
+    from coopledger.workbooks import keep_upload
 
     upload = request.files.get("file")
     content = upload.read() if upload else b""
     if not content.startswith(b"PK"):
         flash(gettext("请上传按模板填写的 .xlsx 文件。"), "error")
         return None
-    folder = Path(current_app.config["STORAGE_DIR"]) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{uuid.uuid4().hex}.xlsx"
-    path.write_bytes(content)
     job = jobs.start_job(kind, title=title(upload.filename or "" if upload else ""),
-                         params={"path": str(path), "organisation_id": org.id,
+                         params={**keep_upload(content), "organisation_id": org.id,
                                  "user_id": me().id, "today": today().isoformat()}, by=me(),
                          requires=requires, on=org)
     db.session.commit()

@@ -1,5 +1,6 @@
-"""The one safe reader of an uploaded workbook and the uploaded file of an import job (deleted
-once its import has finished: it holds ID and bank numbers). The import pipeline on top of it
+"""The one safe reader of an uploaded workbook and the uploaded file of an import job (kept in
+the store under ``imports/``, deleted by the job runner once its import has finished, saved or
+refused: it holds ID and bank numbers). The import pipeline on top of it
 (columns by name, strict cells, located problems) is :mod:`coopledger.workbook_import`.
 
 Reading: an .xlsx file is a zip of XML parts. Before openpyxl sees it, the zip is checked: its
@@ -12,31 +13,37 @@ middle of an import instead of with one sentence at its start.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import zipfile
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 from xml.parsers import expat
 
 from openpyxl import load_workbook
 
 from coopledger.errors import CoopLedgerError
+from coopledger.files.stores import store
 from coopledger.i18n import N_
 
+UPLOAD = "upload"
+"""The job parameter naming the stored upload; ``jobs.services`` deletes it when the job ends."""
 
-@contextlib.contextmanager
-def uploaded_workbook(params: dict[str, Any]) -> Iterator[bytes]:
-    """The bytes of the workbook an import job was started with; the file is deleted when the
-    import ends, whether it saved everything or nothing."""
-    path = Path(str(params["path"]))
-    if not path.is_file():
+
+def keep_upload(content: bytes) -> dict[str, str]:
+    """Keep an uploaded workbook for its import job (any host's worker reads it from the
+    store); the job parameters that name it."""
+    import uuid
+
+    key = f"imports/{uuid.uuid4().hex}.xlsx"
+    store().put(key, content)
+    return {UPLOAD: key}
+
+
+def uploaded_workbook(params: dict[str, Any]) -> bytes:
+    """The bytes of the workbook an import job was started with."""
+    content = store().get(str(params.get(UPLOAD, "imports/none")))
+    if content is None:
         raise CoopLedgerError(N_("上传的文件已经不在了（导入结束后会删除），请重新上传。"))
-    try:
-        yield path.read_bytes()
-    finally:
-        path.unlink(missing_ok=True)
+    return content
 
 
 MAX_UNPACKED = 200 * 1024 * 1024

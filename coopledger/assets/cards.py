@@ -34,8 +34,9 @@ from coopledger.audit.services import record, snapshot
 from coopledger.auth.models import User
 from coopledger.dates import today, utcnow
 from coopledger.extensions import db
+from coopledger.files.scans import store_scan
+from coopledger.files.stores import Store
 from coopledger.i18n import N_
-from coopledger.ledger.attachments import store_scan
 from coopledger.ledger.books import accounts_by_code
 from coopledger.ledger.models import Account, Voucher
 from coopledger.ledger.models import Category as AccountCategory
@@ -191,7 +192,7 @@ def update_card(card: AssetCard, data: CardData, *, by: User) -> AssetCard:
     return card
 
 
-def add_photo(card: AssetCard, *, content: bytes, filename: str, storage: Path,
+def add_photo(card: AssetCard, *, content: bytes, filename: str, storage: Store,
               by: User) -> AssetPhoto:
     """Keep a photo of the asset."""
     digest, kind = store_scan(content, storage)

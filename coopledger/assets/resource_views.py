@@ -4,11 +4,10 @@ with its contracts and ownership documents, the resource form, and the register 
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from flask import current_app, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -25,6 +24,7 @@ from coopledger.auth.permissions import Action
 from coopledger.contracts.models import Contract
 from coopledger.dates import today
 from coopledger.extensions import db
+from coopledger.files import store
 from coopledger.forms import ConfirmForm, options, read_upload
 from coopledger.money import plain
 from coopledger.pdf.render import render_pdf
@@ -173,7 +173,7 @@ def resource_add_file(code: str, resource_id: int) -> ResponseReturnValue:
     form = FileForm(prefix="file")
     if form.validate_on_submit():
         upload = form.file.data
-        storage = Path(current_app.config["STORAGE_DIR"])
+        storage = store()
         apply_change(lambda: resources.add_file(item, content=read_upload(upload),
                                                 filename=upload.filename or "scan",
                                                 storage=storage, by=me()),

@@ -31,8 +31,9 @@ from coopledger.auth.models import User
 from coopledger.contracts.models import Contract, ContractStatus
 from coopledger.dates import utcnow
 from coopledger.extensions import db
+from coopledger.files.scans import store_scan
+from coopledger.files.stores import Store
 from coopledger.i18n import N_
-from coopledger.ledger.attachments import store_scan
 from coopledger.orgs.models import Organisation
 
 RESOURCE_FIELDS = ("number", "name", "kind", "location", "area_mu", "size", "certificate",
@@ -124,7 +125,7 @@ def unlink_contract(resource: Resource, contract: Contract, *, by: User) -> None
     record("resource.unlink", resource, by=by, label=f"{resource} ↔ {contract.number}")
 
 
-def add_file(resource: Resource, *, content: bytes, filename: str, storage: Path,
+def add_file(resource: Resource, *, content: bytes, filename: str, storage: Store,
              by: User) -> ResourceFile:
     """Keep a scanned ownership document."""
     digest, kind = store_scan(content, storage)

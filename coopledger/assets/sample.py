@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,6 +17,7 @@ from coopledger.assets.resource_models import CountResult, Resource
 from coopledger.assets.rules import Method
 from coopledger.auth.models import User
 from coopledger.extensions import db
+from coopledger.files.stores import Store
 from coopledger.ledger import rules, vouchers
 from coopledger.ledger.models import Account, Voucher, VoucherKind, VoucherLine
 from coopledger.ledger.sample_books import PLACEHOLDER_PNG
@@ -47,7 +47,7 @@ def _data(row: dict[str, Any], acquired_on: dt.date, voucher_id: int) -> cards.C
 
 
 def month_end(org: Organisation, world: dict[str, Any], year: int, month: int, *, by: User,
-              storage: Path) -> list[Voucher]:
+              storage: Store) -> list[Voucher]:
     """Do the register's work of the month; returns the vouchers drafted, to be posted."""
     rows = [r for r in world.get("full_assets", []) if r["org"] == org.code]
     if not rows:

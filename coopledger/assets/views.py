@@ -5,7 +5,6 @@ sheet."""
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import segno
@@ -13,7 +12,6 @@ import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
-    current_app,
     redirect,
     render_template,
     request,
@@ -41,6 +39,7 @@ from coopledger.auth.permissions import Action
 from coopledger.contracts.payments import cash_accounts
 from coopledger.dates import today
 from coopledger.extensions import db
+from coopledger.files import store
 from coopledger.forms import ConfirmForm, options, read_upload
 from coopledger.ledger.models import Voucher
 from coopledger.money import ZERO, figure, from_fen, grouped, plain
@@ -229,7 +228,7 @@ def add_photo(code: str, card_id: int) -> ResponseReturnValue:
     form = FileForm(prefix="photo")
     if form.validate_on_submit():
         upload = form.file.data
-        storage = Path(current_app.config["STORAGE_DIR"])
+        storage = store()
         apply_change(lambda: cards.add_photo(card, content=read_upload(upload),
                                              filename=upload.filename or "photo",
                                              storage=storage, by=me()),

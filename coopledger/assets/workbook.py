@@ -194,11 +194,11 @@ def import_job(params: dict[str, Any], progress: Progress, out_dir: Path) -> Non
     """The background import: check everything, then save it in one transaction."""
     org = db.session.get(Organisation, int(params["organisation_id"]))
     assert org is not None
-    with uploaded_workbook(params) as content:
-        progress(5, N_("正在检查导入文件"))
-        parsed = read(org, content, today=dt.date.fromisoformat(str(params["today"])))
-        progress(30, N_("正在逐行保存（全部成功才会保存）"))
-        made = save(org, parsed)
+    content = uploaded_workbook(params)
+    progress(5, N_("正在检查导入文件"))
+    parsed = read(org, content, today=dt.date.fromisoformat(str(params["today"])))
+    progress(30, N_("正在逐行保存（全部成功才会保存）"))
+    made = save(org, parsed)
     parsed.problems.refuse_if_any()
     progress(100, str(CoopLedgerError(N_("已导入 %(cards)d 张资产卡片、%(resources)d 项资源。"),
                                       cards=made[0], resources=made[1])))

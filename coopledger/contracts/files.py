@@ -11,10 +11,11 @@ from coopledger.contracts.models import Contract
 from coopledger.contracts.money_models import ContractFile
 from coopledger.dates import utcnow
 from coopledger.extensions import db
-from coopledger.ledger.attachments import store_scan
+from coopledger.files.scans import store_scan
+from coopledger.files.stores import Store
 
 
-def add_file(contract: Contract, *, content: bytes, filename: str, storage: Path,
+def add_file(contract: Contract, *, content: bytes, filename: str, storage: Store,
              by: User) -> ContractFile:
     """Keep a scanned page of the contract (any state: a scan may come after signing)."""
     digest, kind = store_scan(content, storage)

@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -41,6 +39,7 @@ from coopledger.contracts.signing import ContractError
 from coopledger.contracts.warnings import idle_parcels_query
 from coopledger.dates import today
 from coopledger.extensions import db
+from coopledger.files import store
 from coopledger.forms import ConfirmForm, options, read_upload
 from coopledger.i18n import N_
 from coopledger.members.models import Membership, Person
@@ -297,7 +296,7 @@ def upload(code: str, contract_id: int) -> ResponseReturnValue:
         upload = form.file.data
         apply_change(lambda: files.add_file(
             contract, content=read_upload(upload), filename=upload.filename or "scan",
-            storage=Path(current_app.config["STORAGE_DIR"]), by=me()),
+            storage=store(), by=me()),
             _("合同扫描件已上传。"))
     else:
         flash(_("请选择要上传的文件。"), "error")

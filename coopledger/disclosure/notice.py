@@ -11,7 +11,6 @@ import json
 import math
 import os
 from decimal import Decimal
-from pathlib import Path
 from typing import Any, cast
 
 import segno
@@ -22,6 +21,7 @@ from pypdf.generic import ArrayObject, DecodedStreamObject, NameObject, Rectangl
 from coopledger.disclosure import cashflow
 from coopledger.disclosure.models import Disclosure
 from coopledger.errors import CoopLedgerError
+from coopledger.files.stores import Store
 from coopledger.i18n import N_
 from coopledger.pdf.batch import layout, number_pages
 
@@ -118,20 +118,16 @@ def render_full(disclosure: Disclosure, body: dict[str, Any]) -> bytes:
     return _render(disclosure, body, full=True)
 
 
-def full_notice(disclosure: Disclosure, storage: Path) -> Path:
-    """The full notice's file: rendered from the frozen contents the first time it is asked
-    for and kept as ``full-<publication hash>-<its SHA-256>.pdf`` (written under a temporary
-    name and renamed), so a downloaded copy can be checked like the board notices. The
-    contents it shows are the chained ones; only the layout is done later."""
-    folder = storage / "disclosures"
-    kept = sorted(folder.glob(f"full-{disclosure.hash}-*.pdf"))
+def full_notice(disclosure: Disclosure, storage: Store) -> str:
+    """The key of the full notice: rendered from the frozen contents the first time it is
+    asked for and kept as ``disclosures/full-<publication hash>-<its SHA-256>.pdf``, so a
+    downloaded copy can be checked like the board notices. The contents it shows are the
+    chained ones; only the layout is done later."""
+    kept = storage.keys(f"disclosures/full-{disclosure.hash}-")
     if kept:
         return kept[0]
     body = json.loads(disclosure.frozen or "{}")
     pdf = render_full(disclosure, body)
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"full-{disclosure.hash}-{hashlib.sha256(pdf).hexdigest()}.pdf"
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(pdf)
-    temporary.replace(target)
-    return target
+    key = f"disclosures/full-{disclosure.hash}-{hashlib.sha256(pdf).hexdigest()}.pdf"
+    storage.put_once(key, pdf)
+    return key

@@ -6,12 +6,11 @@ contents carry no ID or bank numbers (``ids.unmasked`` is checked in the tests).
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import segno
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, render_template, request
 
 from coopledger.dates import today
 from coopledger.disclosure import rules, services, verification
@@ -20,6 +19,7 @@ from coopledger.disclosure.forms import VerifyForm
 from coopledger.disclosure.models import Disclosure, DisclosureState
 from coopledger.disclosure.views import notice_response
 from coopledger.extensions import db
+from coopledger.files import store
 from coopledger.forms import read_upload
 from coopledger.orgs.models import Organisation
 from coopledger.web import public_url_for
@@ -69,7 +69,7 @@ def publication(code: str, disclosure_id: int) -> ResponseReturnValue:
     """One publication, laid out for a phone."""
     org = _org(code)
     disclosure = _published(org, disclosure_id)
-    broken = verification.broken_through(disclosure, Path(current_app.config["STORAGE_DIR"]))
+    broken = verification.broken_through(disclosure, store())
     if broken is not None:   # the stored contents are not shown unless they check out
         return render_template("disclosure/public_page.html", org=org, disclosure=disclosure,
                                body={}, c={}, corrected_by=None, lines=[], page=1, pages=1,
@@ -99,7 +99,7 @@ def verify(code: str | None = None) -> ResponseReturnValue:
     form = VerifyForm()
     verdict = None
     if request.method == "POST" and form.validate_on_submit():
-        storage = Path(current_app.config["STORAGE_DIR"])
+        storage = store()
         upload = form.file.data
         if upload is not None and bool(getattr(upload, "filename", None)):
             verdict = verification.verify_pdf(read_upload(upload), storage)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import current_app
-
 from coopledger.auth.models import User
 from coopledger.disclosure import notice, services
 from coopledger.disclosure.models import Disclosure
+from coopledger.disclosure.verification import notice_key
 from coopledger.extensions import db
+from coopledger.files import store
 from coopledger.i18n import N_
 from coopledger.jobs.registry import Progress, job_kind
 
@@ -26,11 +26,11 @@ def publish_job(params: dict[str, Any], progress: Progress, out_dir: Path) -> Pa
         msg = "disclosure or user not found"
         raise ValueError(msg)
     progress(5, N_("正在核对期间和审核记录"))
-    storage = Path(current_app.config["STORAGE_DIR"])
+    storage = store()
     services.publish(disclosure, render_pdf=notice.render_both, storage=storage, by=user,
                      progress=progress)
     target = out_dir / f"disclosure-{disclosure.organisation.code}-{disclosure.period_key}" \
                        f"-v{disclosure.version}.pdf"
-    target.write_bytes((storage / "disclosures" / f"{disclosure.pdf_sha256}.pdf").read_bytes())
+    target.write_bytes(storage.get(notice_key(disclosure)) or b"")
     progress(100, N_("已公开"))
     return target

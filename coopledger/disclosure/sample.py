@@ -6,7 +6,6 @@ the leases; the last quarter is left unpublished so the calendar shows it missin
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,6 +14,7 @@ from coopledger.auth.models import User
 from coopledger.disclosure import notice, rules, services
 from coopledger.disclosure.models import Disclosure, PostCategory, SpecialTopic
 from coopledger.extensions import db
+from coopledger.files.stores import Store
 from coopledger.ledger.sample_books import PLACEHOLDER_PNG
 from coopledger.orgs.models import Organisation
 
@@ -31,7 +31,7 @@ def _through(disclosure: Disclosure, row: dict[str, Any], *, by: User) -> None:
                              by=_user(row["township"]))
 
 
-def load(org: Organisation, rows: list[dict[str, Any]], *, storage: Path) -> int:
+def load(org: Organisation, rows: list[dict[str, Any]], *, storage: Store) -> int:
     """Publish the rows' periods in order; returns how many versions were published."""
     made = 0
     for row in rows:

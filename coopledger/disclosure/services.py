@@ -45,8 +45,9 @@ from coopledger.disclosure.models import (
 )
 from coopledger.errors import CoopLedgerError
 from coopledger.extensions import db
+from coopledger.files.scans import read_verified, store_scan, text_of_pdf
+from coopledger.files.stores import Store
 from coopledger.i18n import N_
-from coopledger.ledger.attachments import read_verified, store_scan, text_of_pdf
 from coopledger.ledger.books import find_period, lock_book
 from coopledger.ledger.models import Voucher, VoucherState
 from coopledger.locking import lock
@@ -251,7 +252,7 @@ def explain(disclosure: Disclosure, text: str, *, by: User) -> Disclosure:
 
 
 def add_post(disclosure: Disclosure, *, category: PostCategory, title: str, body: str,
-             attachment: tuple[bytes, str] | None, storage: Path, by: User) -> DisclosurePost:
+             attachment: tuple[bytes, str] | None, storage: Store, by: User) -> DisclosurePost:
     """A 党务/村务 item (e.g. a meeting resolution, a tender result) in the same package."""
     _draft_only(disclosure)
     if not title.strip():
@@ -268,7 +269,7 @@ def add_post(disclosure: Disclosure, *, category: PostCategory, title: str, body
     return post
 
 
-def attached_texts(disclosure: Disclosure, storage: Path | None) -> list[tuple[str, str]]:
+def attached_texts(disclosure: Disclosure, storage: Store | None) -> list[tuple[str, str]]:
     """(place, text) of every PDF attached to the disclosure's posts (images carry no text
     this app can read; they are the preparer's and the reviewers' to look at)."""
     if storage is None:
@@ -295,7 +296,7 @@ def refuse_personal_numbers(body: dict[str, Any],
             places="；".join(f"{place}（{number}）" for place, number in found[:10]))
 
 
-def submit(disclosure: Disclosure, *, by: User, storage: Path | None = None) -> Disclosure:
+def submit(disclosure: Disclosure, *, by: User, storage: Store | None = None) -> Disclosure:
     """Send the draft to the 民主理财小组 (its written parts and attached PDFs carry no
     personal number)."""
     _draft_only(disclosure)
@@ -402,7 +403,7 @@ def frozen_body(disclosure: Disclosure, *, posted_from: dt.date,
 Renderer = Callable[[Disclosure, dict[str, Any]], tuple[bytes, bytes]]
 
 
-def publish(disclosure: Disclosure, *, render_pdf: Renderer, storage: Path, by: User,
+def publish(disclosure: Disclosure, *, render_pdf: Renderer, storage: Store, by: User,
             progress: Callable[[int, str], None] | None = None,
             posted_on: dt.date | None = None) -> Disclosure:
     """Freeze and publish: canonical JSON, the A4 and A3 notices, ledger head and the chained
@@ -437,10 +438,8 @@ def publish(disclosure: Disclosure, *, render_pdf: Renderer, storage: Path, by: 
         progress(80, N_("正在保存并计算校验码"))
     disclosure.pdf_sha256 = hashlib.sha256(a4).hexdigest()
     disclosure.a3_sha256 = hashlib.sha256(a3).hexdigest()
-    folder = storage / "disclosures"
-    folder.mkdir(parents=True, exist_ok=True)
     for digest, content in ((disclosure.pdf_sha256, a4), (disclosure.a3_sha256, a3)):
-        (folder / f"{digest}.pdf").write_bytes(content)
+        storage.put(f"disclosures/{digest}.pdf", content)
     disclosure.frozen = frozen.decode("utf-8")
     disclosure.ledger_head, disclosure.previous_hash = head, previous
     disclosure.hash = rules.publication_hash(previous, frozen, a4 + a3, head)

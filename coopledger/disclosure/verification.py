@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from pathlib import Path
 
 import sqlalchemy as sa
 
 from coopledger.disclosure import rules
 from coopledger.disclosure.models import Disclosure, DisclosureState
 from coopledger.extensions import db
+from coopledger.files import store
+from coopledger.files.stores import Store
 from coopledger.orgs.models import Organisation
 
 
@@ -33,26 +34,26 @@ class Verdict:
         return self.disclosure is not None and self.intact
 
 
-def pdf_path(storage: Path, disclosure: Disclosure, size: str = "a4") -> Path:
-    """Where a publication's A4 (or A3) notice is kept."""
+def notice_key(disclosure: Disclosure, size: str = "a4") -> str:
+    """The key a publication's A4 (or A3) notice is kept under."""
     digest = disclosure.a3_sha256 if size == "a3" else disclosure.pdf_sha256
-    return storage / "disclosures" / f"{digest}.pdf"
+    return f"disclosures/{digest}.pdf"
 
 
-def notices(storage: Path, disclosure: Disclosure) -> bytes:
+def notices(storage: Store, disclosure: Disclosure) -> bytes:
     """Both stored notices, A4 then A3, as the hash covers them (empty if one is missing)."""
-    paths = [pdf_path(storage, disclosure, size) for size in ("a4", "a3")]
-    if not all(path.is_file() for path in paths):
+    kept = [storage.get(notice_key(disclosure, size)) for size in ("a4", "a3")]
+    if any(content is None for content in kept):
         return b""
-    return b"".join(path.read_bytes() for path in paths)
+    return b"".join(content or b"" for content in kept)
 
 
-def _intact(disclosure: Disclosure, storage: Path) -> bool:
+def _intact(disclosure: Disclosure, storage: Store) -> bool:
     """The publication and every one before it, from the genesis, still check out."""
     return broken_through(disclosure, storage) is None
 
 
-def verify_pdf(content: bytes, storage: Path) -> Verdict:
+def verify_pdf(content: bytes, storage: Store) -> Verdict:
     """Whether ``content`` is exactly a published notice, A4 or A3 (and which publication)."""
     digest = hashlib.sha256(content).hexdigest()
     found = db.session.scalar(sa.select(Disclosure).where(
@@ -63,20 +64,22 @@ def verify_pdf(content: bytes, storage: Path) -> Verdict:
     return _verify_full(digest, storage)
 
 
-def _verify_full(digest: str, storage: Path) -> Verdict:
+def _verify_full(digest: str, storage: Store) -> Verdict:
     """A full notice (``notice.full_notice``): kept under its publication's hash and its own
     digest; it matches when that file still has that digest and the publication is intact."""
-    for path in (storage / "disclosures").glob(f"full-*-{digest}.pdf"):
-        publication_hash = path.name.removeprefix("full-").removesuffix(f"-{digest}.pdf")
+    for key in storage.keys("disclosures/full-"):
+        if not key.endswith(f"-{digest}.pdf"):
+            continue
+        publication_hash = key.removeprefix("disclosures/full-").removesuffix(f"-{digest}.pdf")
         found = db.session.scalar(sa.select(Disclosure).where(
             Disclosure.hash == publication_hash, Disclosure.state == DisclosureState.PUBLISHED))
         if found is not None:
-            kept = hashlib.sha256(path.read_bytes()).hexdigest() == digest
+            kept = hashlib.sha256(storage.get(key) or b"").hexdigest() == digest
             return Verdict(found, intact=kept and _intact(found, storage))
     return Verdict(None, intact=False)
 
 
-def verify_code(code: str, storage: Path) -> Verdict:
+def verify_code(code: str, storage: Store) -> Verdict:
     """The publication a short code names, checked against its stored notices."""
     cleaned = code.strip().upper().replace(" ", "").replace("-", "")
     found = db.session.scalar(sa.select(Disclosure).where(
@@ -100,12 +103,12 @@ def published(org: Organisation) -> list[Disclosure]:
         .order_by(Disclosure.published_at, Disclosure.id)))
 
 
-def broken_link(org: Organisation, storage: Path) -> Disclosure | None:
+def broken_link(org: Organisation, storage: Store) -> Disclosure | None:
     """The first publication whose link in the chain does not hold, or None."""
     return _first_broken(published(org), storage)
 
 
-def broken_through(disclosure: Disclosure, storage: Path) -> Disclosure | None:
+def broken_through(disclosure: Disclosure, storage: Store) -> Disclosure | None:
     """The first publication, from the organisation's genesis up to and including
     ``disclosure``, whose link does not hold (its stored contents, notices or hash were
     changed, or a link is missing), or None: what a page checks before it shows a
@@ -116,7 +119,7 @@ def broken_through(disclosure: Disclosure, storage: Path) -> Disclosure | None:
     return _first_broken(chain[:chain.index(disclosure) + 1], storage)
 
 
-def _first_broken(chain: list[Disclosure], storage: Path) -> Disclosure | None:
+def _first_broken(chain: list[Disclosure], storage: Store) -> Disclosure | None:
     links = [(item.previous_hash or "", item.hash or "", (item.frozen or "").encode(),
               notices(storage, item), item.ledger_head or "") for item in chain]
     index = rules.verify_chain(links)
@@ -132,9 +135,8 @@ def chain_problems(org: Organisation) -> list[str]:
     """Book check (``ledger.bookfile.BOOK_CHECKS``): the organisation's publications still chain
     from the genesis — every stored snapshot, notice and hash as published. A failed check is
     a red item on the township dashboard (the ledger check rule)."""
-    from flask import current_app
 
-    broken = broken_link(org, Path(current_app.config["STORAGE_DIR"]))
+    broken = broken_link(org, store())
     if broken is None:
         return []
     return [f"publication {broken.period_key} v{broken.version} ({broken.short_code}): its "

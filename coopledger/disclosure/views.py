@@ -5,13 +5,11 @@ stored notices, and members' questions with the answers."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -45,8 +43,9 @@ from coopledger.disclosure.models import (
     SpecialTopic,
 )
 from coopledger.disclosure.notice import full_notice
-from coopledger.disclosure.verification import pdf_path
+from coopledger.disclosure.verification import notice_key
 from coopledger.extensions import db
+from coopledger.files import send_kept, store
 from coopledger.forms import ConfirmForm, options, read_upload
 from coopledger.ledger.report_words import english
 from coopledger.members.queries import my_households
@@ -219,7 +218,7 @@ def add_post(code: str, disclosure_id: int) -> ResponseReturnValue:
         upload = form.attachment.data
         attachment = (read_upload(upload), upload.filename or "attachment") \
             if upload is not None and bool(getattr(upload, "filename", None)) else None
-        storage = Path(current_app.config["STORAGE_DIR"])
+        storage = store()
         apply_change(lambda: services.add_post(
             disclosure, category=PostCategory(form.category.data), title=form.title.data or "",
             body=form.body.data or "", attachment=attachment, storage=storage, by=me()),
@@ -249,7 +248,7 @@ def submit(code: str, disclosure_id: int) -> ResponseReturnValue:
     disclosure = owned_or_404(Disclosure, disclosure_id, org)
     if ConfirmForm().validate_on_submit():
         apply_change(lambda: services.submit(
-            disclosure, by=me(), storage=Path(current_app.config["STORAGE_DIR"])),
+            disclosure, by=me(), storage=store()),
             _("已提交民主理财小组审核。"))
     return _back(code, disclosure)
 
@@ -341,24 +340,16 @@ def notice_response(disclosure: Disclosure) -> ResponseReturnValue:
     if disclosure.state is not DisclosureState.PUBLISHED:
         abort(404)
     size = {"a3": "a3", "full": "full"}.get(request.args.get("size", ""), "a4")
-    storage = Path(current_app.config["STORAGE_DIR"])
     # a snapshot from before receipts and payments were grouped lists every line already
     if size == "full" and "cash_flow" in json.loads(disclosure.frozen or "{}").get("contents",
                                                                                   {}):
-        path = full_notice(disclosure, storage)
+        key = full_notice(disclosure, store())
+        db.session.commit()  # the database store keeps a first rendering in this request
     else:
-        path = pdf_path(storage, disclosure, "a3" if size == "a3" else "a4")
-    if not path.is_file():
-        abort(404)
-    return send_stored_file(path, f"disclosure-{disclosure.organisation.code}-"
-                                  f"{disclosure.period_key}-v{disclosure.version}-{size}.pdf")
-
-
-def send_stored_file(path: Path, name: str) -> ResponseReturnValue:
-    """Send a stored notice."""
-    from flask import send_file
-
-    return send_file(path, mimetype="application/pdf", download_name=name)
+        key = notice_key(disclosure, "a3" if size == "a3" else "a4")
+    return send_kept(key, name=f"disclosure-{disclosure.organisation.code}-"
+                              f"{disclosure.period_key}-v{disclosure.version}-{size}.pdf",
+                     mimetype="application/pdf", inline=True)
 
 
 @bp.route("/<int:disclosure_id>/questions", methods=["POST"])

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_DOWN, Decimal
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,6 +13,7 @@ from coopledger.auth.models import User
 from coopledger.distribution import figures, guarantees, services
 from coopledger.distribution.models import Mode, Plan
 from coopledger.extensions import db
+from coopledger.files.stores import Store
 from coopledger.ledger.models import Voucher
 from coopledger.ledger.sample_books import PLACEHOLDER_PNG
 from coopledger.money import round_money
@@ -43,7 +43,7 @@ def _due(row: dict[str, Any], key: str, year: int, month: int) -> bool:
 
 
 def _steps(plan: Plan, row: dict[str, Any], year: int, month: int, *, by: User,
-           storage: Path) -> list[Voucher]:
+           storage: Store) -> list[Voucher]:
     made: list[Voucher] = []
     if _due(row, "proposed_on", year, month):
         services.propose(plan, on=_day(row, "proposed_on"), by=by)
@@ -83,7 +83,7 @@ def guarantee_steps(org: Organisation, rows: list[dict[str, Any]], year: int, mo
 
 
 def month_end(org: Organisation, rows: list[dict[str, Any]], year: int, month: int, *,
-              by: User, storage: Path) -> list[Voucher]:
+              by: User, storage: Store) -> list[Voucher]:
     """Take the steps of the sample plans dated in this month; returns their voucher drafts."""
     made: list[Voucher] = []
     for row in rows:

@@ -37,9 +37,10 @@ from coopledger.distribution.models import (
 from coopledger.distribution.rules import DistributionError
 from coopledger.distribution.words import words_of
 from coopledger.extensions import db
+from coopledger.files.scans import store_scan
+from coopledger.files.stores import Store
 from coopledger.i18n import N_
 from coopledger.ledger import vouchers
-from coopledger.ledger.attachments import store_scan
 from coopledger.ledger.books import accounts_by_code
 from coopledger.ledger.models import Voucher, VoucherState
 from coopledger.ledger.standards import STANDARDS
@@ -308,7 +309,7 @@ def review(plan: Plan, *, on: dt.date, by: User | None) -> Plan:
 
 
 def approve(plan: Plan, *, resolution_no: str, on: dt.date, content: bytes | None,
-            filename: str, storage: Path, by: User) -> Plan:
+            filename: str, storage: Store, by: User) -> Plan:
     """成员(代表)大会 approved it: the resolution is kept and the voucher drafted."""
     lock(plan)
     _not_future(on)

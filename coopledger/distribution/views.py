@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -57,6 +55,7 @@ from coopledger.distribution.models import (
 from coopledger.distribution.statement_job import STATEMENTS_KIND
 from coopledger.distribution.words import words_of
 from coopledger.extensions import db
+from coopledger.files import store
 from coopledger.forms import ConfirmForm, options, read_upload
 from coopledger.jobs import services as jobs
 from coopledger.ledger.models import Voucher
@@ -373,7 +372,7 @@ def approve(code: str, plan_id: int) -> ResponseReturnValue:
         apply_change(lambda: services.approve(
             plan, resolution_no=form.resolution_no.data or "", on=on, content=content,
             filename=(upload.filename if upload else "") or "resolution",
-            storage=Path(current_app.config["STORAGE_DIR"]), by=me()),
+            storage=store(), by=me()),
             _("方案已通过，分配凭证草稿已生成，请提交审核。"))
     else:
         flash_form_errors(form)

@@ -4,7 +4,9 @@
 :func:`enqueue`. :func:`execute_job` runs in the worker: it commits the job's start (with the
 worker that took it) and its end; the handler's work is one transaction, progress is written
 beside it (``ProgressWriter``), a heartbeat shows the worker is alive (``Heartbeat``), and the
-result is written into a ``<id>.partial`` folder that is renamed to ``<id>`` only when complete.
+handler writes its files into a scratch folder of this host, and only the finished result is
+kept in the store (``files``: ``jobs/<id>/<name>``), so a worker that dies while writing leaves
+nothing behind and any host can serve the result.
 :func:`recover` fails or re-queues a job whose worker is gone (jobs/rules.abandoned): the
 worker runs it for every running job when it starts and once a minute, and the progress page
 for the job it shows.
@@ -25,6 +27,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app, has_app_context
 from huey import crontab
 
+from coopledger import files
 from coopledger.audit.services import record
 from coopledger.auth.permissions import Action
 from coopledger.dates import utcnow
@@ -37,6 +40,7 @@ from coopledger.jobs.models import Job, JobState
 from coopledger.jobs.queue import huey
 from coopledger.jobs.registry import get_kind, kind_or_none
 from coopledger.locking import lock
+from coopledger.workbooks import UPLOAD
 
 if TYPE_CHECKING:
     from coopledger.auth.models import User
@@ -116,37 +120,36 @@ def execute_job(job_id: int) -> None:
     job.worker, job.heartbeat_at = str(this_worker()), job.started_at
     job.attempts += 1
     db.session.commit()
-    jobs_dir = Path(current_app.config["STORAGE_DIR"]) / "jobs"
-    work_dir, final_dir = jobs_dir / f"{job.id}.partial", jobs_dir / str(job.id)
-
+    work_dir = files.scratch_dir(f"job-{job.id}-")
     writer = ProgressWriter(job)
     heartbeat = Heartbeat.start(job.id, every=float(current_app.config["JOB_HEARTBEAT_SECONDS"]))
     try:
         try:
-            _empty_folder(work_dir)
-            result = get_kind(job.kind).handler(dict(job.params), writer, work_dir)
-            if result is not None:
-                result = _complete(result, work_dir, final_dir)
-        finally:
-            heartbeat.stop()
-    except CoopLedgerError as err:
-        _fail(job, str(err), work_dir, report=_report_of(err, work_dir, final_dir))
-        return
-    except OSError as err:
-        log.exception("job %s could not write its files", job_id)
-        _fail(job, str(CoopLedgerError(STORAGE_FAILED, reason=err.strerror or str(err))),
-              work_dir, retryable=True)
-        return
-    except Exception:
-        log.exception("job %s failed", job_id)
-        _fail(job, N_("内部错误，请联系管理员。"), work_dir)
-        return
+            try:
+                result = get_kind(job.kind).handler(dict(job.params), writer, work_dir)
+                kept = None if result is None else _keep(job, result, work_dir)
+            finally:
+                heartbeat.stop()
+        except CoopLedgerError as err:
+            _fail(job, str(err), report=_report_of(err))
+            return
+        except OSError as err:
+            log.exception("job %s could not write its files", job_id)
+            _fail(job, str(CoopLedgerError(STORAGE_FAILED, reason=err.strerror or str(err))),
+                  retryable=True)
+            return
+        except Exception:
+            log.exception("job %s failed", job_id)
+            _fail(job, N_("内部错误，请联系管理员。"))
+            return
+    finally:
+        shutil.rmtree(work_dir, ignore_errors=True)
     writer.settle()
     job.state, job.progress, job.finished_at = JobState.DONE, 100, utcnow()
-    if result is not None:
-        job.result_path = str(result.relative_to(current_app.config["STORAGE_DIR"]))
-        job.result_name = result.name
+    if kept is not None:
+        job.result_path, job.result_name = kept
     db.session.commit()
+    _drop_upload(job)
 
 
 STORAGE_FAILED = N_("无法写入存储目录（%(reason)s），没有保存任何内容。"
@@ -155,20 +158,25 @@ INTERRUPTED = N_("处理这项任务的后台进程中断了，没有保存任�
 REQUEUED = N_("上次处理时后台进程中断，没有保存任何内容；已自动重新排队。")
 
 
-def _empty_folder(folder: Path) -> None:
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
+def _drop_upload(job: Job) -> None:
+    """Delete the uploaded workbook an import job was started with (it holds ID and bank
+    numbers) once the job has ended, saved or refused; a worker that dies, or storage that
+    failed, keeps it for the retry."""
+    key = (job.params or {}).get(UPLOAD)
+    if job.state.finished and not job.retryable and key:
+        files.store().delete(str(key))
+        db.session.commit()
 
 
-def _complete(result: Path, work_dir: Path, final_dir: Path) -> Path:
-    """Move the finished result folder into place in one rename: a download never sees half a
-    file, and a worker that dies while writing leaves only a ``.partial`` folder."""
+def _keep(job: Job, result: Path, work_dir: Path) -> tuple[str, str]:
+    """Keep the finished result in the store under ``jobs/<id>/<name>`` (one whole put: a
+    download never sees half a file); returns its key and name."""
     if not result.is_relative_to(work_dir):
         msg = f"a job's result must be written into its folder: {result}"
         raise ValueError(msg)
-    shutil.rmtree(final_dir, ignore_errors=True)  # an earlier attempt that died before its commit
-    work_dir.rename(final_dir)
-    return final_dir / result.relative_to(work_dir)
+    key = f"jobs/{job.id}/{result.name}"
+    files.store().put(key, result.read_bytes())
+    return key, result.name
 
 
 class Heartbeat:
@@ -335,27 +343,26 @@ class ProgressWriter:
             self.job.progress, self.job.message = self.last
 
 
-def _report_of(err: CoopLedgerError, work_dir: Path, final_dir: Path) -> Path | None:
-    """A refusal that carries a report (every problem of an import, as a workbook) leaves it
-    as the failed job's result, to download beside the message."""
+def _report_of(err: CoopLedgerError) -> tuple[str, bytes] | None:
+    """The problem workbook a refused import carries (``err.report``, ``err.report_name``),
+    to keep as the failed job's result and download beside the message."""
     report = getattr(err, "report", None)
     if not isinstance(report, bytes):
         return None
-    target = work_dir / str(getattr(err, "report_name", "report.xlsx"))
-    target.write_bytes(report)
-    return _complete(target, work_dir, final_dir)
+    return str(getattr(err, "report_name", "report.xlsx")), report
 
 
-def _fail(job: Job, message: str, work_dir: Path, *, retryable: bool = False,
-          report: Path | None = None) -> None:
+def _fail(job: Job, message: str, *, retryable: bool = False,
+          report: tuple[str, bytes] | None = None) -> None:
     db.session.rollback()
-    shutil.rmtree(work_dir, ignore_errors=True)
     job.state, job.message, job.finished_at = JobState.FAILED, message[:5000], utcnow()
     job.retryable = retryable
     if report is not None:
-        job.result_path = str(report.relative_to(current_app.config["STORAGE_DIR"]))
-        job.result_name = report.name
+        name, content = report
+        job.result_path, job.result_name = f"jobs/{job.id}/{name}", name
+        files.store().put(job.result_path, content)
     db.session.commit()
+    _drop_upload(job)
 
 
 def elapsed(job: Job, *, now: dt.datetime) -> dt.timedelta | None:

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flask import (
     Blueprint,
     abort,
-    current_app,
     jsonify,
     redirect,
     render_template,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -22,6 +19,7 @@ from coopledger.auth.permissions import Action, require
 from coopledger.dates import utcnow
 from coopledger.db import begin_writing
 from coopledger.extensions import db
+from coopledger.files import send_kept
 from coopledger.forms import ConfirmForm
 from coopledger.jobs import services
 from coopledger.jobs.models import Job
@@ -95,9 +93,5 @@ def download(job_id: int) -> ResponseReturnValue:
         abort(404)
     if not steps.download:
         abort(403)
-    storage = Path(current_app.config["STORAGE_DIR"]).resolve()
     assert job.result_path is not None
-    path = (storage / job.result_path).resolve()
-    if not path.is_relative_to(storage) or not path.is_file():
-        abort(404)
-    return send_file(path, as_attachment=True, download_name=job.result_name)
+    return send_kept(job.result_path, name=job.result_name or "result", inline=False)

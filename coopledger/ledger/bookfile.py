@@ -12,7 +12,6 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -20,6 +19,7 @@ from coopledger.auth.models import User
 from coopledger.dates import utcnow
 from coopledger.errors import CoopLedgerError
 from coopledger.extensions import db
+from coopledger.files import store
 from coopledger.i18n import N_
 from coopledger.jobs.registry import Progress, job_kind
 from coopledger.ledger import beans
@@ -41,12 +41,6 @@ from coopledger.ledger.vouchers import Signatures, bean_transaction, chain_hash
 from coopledger.orgs.models import Organisation
 
 BATCH = 5000
-
-
-def _storage() -> Path:
-    from flask import current_app
-
-    return Path(current_app.config["STORAGE_DIR"])
 
 
 def _noop(_percent: int, _message: str) -> None:
@@ -258,7 +252,7 @@ def verify_book(org: Organisation, progress: Progress = _noop) -> Verification:
         if head != get_book(org).chain_head:
             result.chain_errors.append("book chain head does not match the last voucher")
         result.chain_errors.extend(counter_problems(org))
-        result.chain_errors.extend(scan_problems(org.id, _storage()))
+        result.chain_errors.extend(scan_problems(org.id, store()))
         for check in BOOK_CHECKS:
             result.chain_errors.extend(check(org))
         sql_changes = monthly_sql_changes(org)

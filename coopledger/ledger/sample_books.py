@@ -14,9 +14,9 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 
 from coopledger.auth.models import User
+from coopledger.files.stores import Store
 from coopledger.ledger import attachments, books, periods, rules, vouchers
 from coopledger.ledger.models import Voucher
 from coopledger.orgs.models import AccountingStandard, Organisation, OrgKind
@@ -124,7 +124,7 @@ def _run(voucher: Voucher, accountant: User, reviewer: User, *, upto: str = "pos
 
 
 def load_books(org: Organisation, *, accountant: User, reviewer: User, first_year: int,
-               storage: Path, seed: int,
+               storage: Store, seed: int,
                month_end: Callable[[int, int], list[Voucher]] | None = None) -> int:
     """Give ``org`` two years of books; returns how many vouchers were created.
 

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -25,6 +23,7 @@ from coopledger.auth.permissions import Action, can
 from coopledger.dates import today
 from coopledger.errors import CoopLedgerError
 from coopledger.extensions import db
+from coopledger.files import store
 from coopledger.forms import ConfirmForm, read_upload
 from coopledger.ledger import attachments, books, origins, rules, vouchers
 from coopledger.ledger.forms import AttachmentForm, DateActionForm, ReasonForm, VoucherForm
@@ -320,7 +319,7 @@ def attach(code: str, voucher_id: int) -> ResponseReturnValue:
     form = AttachmentForm()
     if form.validate_on_submit():
         upload = request.files["file"]
-        storage = Path(current_app.config["STORAGE_DIR"])
+        storage = store()
         apply_change(lambda: attachments.add_attachment(
             voucher, content=read_upload(upload), filename=upload.filename or "scan",
             storage=storage, by=me()), _("附件已上传。"))

@@ -210,13 +210,13 @@ def import_job(params: dict[str, Any], progress: Progress, out_dir: Path) -> Non
     """The background import: read and check everything, then save it in one transaction."""
     user = db.session.get(User, int(params["user_id"])) if "user_id" in params else None
     now = utcnow()
-    with uploaded_workbook(params) as content:
-        progress(5, N_("正在检查导入文件"))
-        parsed = read(content)
-        progress(30, N_("正在逐行保存（全部成功才会保存）"))
-        owner = db.session.get(Organisation, int(params["organisation_id"])) \
-            if "organisation_id" in params else None
-        count = save(parsed, by=user, now=now, owner=owner)
+    content = uploaded_workbook(params)
+    progress(5, N_("正在检查导入文件"))
+    parsed = read(content)
+    progress(30, N_("正在逐行保存（全部成功才会保存）"))
+    owner = db.session.get(Organisation, int(params["organisation_id"])) \
+        if "organisation_id" in params else None
+    count = save(parsed, by=user, now=now, owner=owner)
     if parsed.problems:
         db.session.rollback()
         if user is not None and parsed.duplicate_ids:

@@ -12,7 +12,6 @@ import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -25,9 +24,10 @@ from flask_login import login_required
 from coopledger.auth.permissions import Action, require
 from coopledger.dates import today
 from coopledger.extensions import db
+from coopledger.files import store
+from coopledger.files.scans import store_scan
 from coopledger.forms import ConfirmForm, options, read_upload
 from coopledger.ids import mask_name
-from coopledger.ledger.attachments import store_scan
 from coopledger.ledger.forms import ReasonForm
 from coopledger.members import rules as member_rules
 from coopledger.members.queries import member_numbers
@@ -156,7 +156,7 @@ def create(code: str) -> ResponseReturnValue:
             scan = None
             if upload is not None and upload.filename:
                 digest, kind = store_scan(read_upload(upload),
-                                          Path(current_app.config["STORAGE_DIR"]))
+                                          store())
                 scan = (digest, kind, Path(upload.filename).name[:200])
             return services.request(
                 org, kind=OperationKind(form.kind.data), share_class=share_class,

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -26,6 +25,7 @@ from coopledger.auth.models import User
 from coopledger.dates import today
 from coopledger.distribution.models import Plan, PlanState
 from coopledger.extensions import db
+from coopledger.files.stores import Store
 from coopledger.ledger import attachments, periods, vouchers
 from coopledger.ledger.books import get_book
 from coopledger.ledger.models import Account, Attachment, Category, Voucher, VoucherLine
@@ -55,7 +55,7 @@ def _post(voucher: Voucher, accountant: User, reviewer: User) -> Voucher:
     return vouchers.post_voucher(voucher, by=reviewer)
 
 
-def load(section: dict[str, Any], *, storage: Path) -> tuple[int, int]:
+def load(section: dict[str, Any], *, storage: Store) -> tuple[int, int]:
     """Create what is missing; returns (records created, records already there)."""
     created = skipped = 0
     for step in (_thresholds, _clean_books, _cash_left_in_the_safe, _audit, _opinion):
@@ -64,7 +64,7 @@ def load(section: dict[str, Any], *, storage: Path) -> tuple[int, int]:
     return created, skipped
 
 
-def _thresholds(section: dict[str, Any], storage: Path) -> int:
+def _thresholds(section: dict[str, Any], storage: Store) -> int:
     row = section["thresholds"]
     town = _one(Township, Township.code, row["township"])
     if db.session.scalar(sa.select(SupervisionSettings.id).where(
@@ -82,7 +82,7 @@ def _thresholds(section: dict[str, Any], storage: Path) -> int:
     return 1
 
 
-def _clean_books(section: dict[str, Any], storage: Path) -> int:
+def _clean_books(section: dict[str, Any], storage: Store) -> int:
     row = section["clean_books"]
     org = _one(Organisation, Organisation.code, row["org"])
     if get_book(org).opened_on is not None:
@@ -106,7 +106,7 @@ def _clean_books(section: dict[str, Any], storage: Path) -> int:
     return 1
 
 
-def _cash_left_in_the_safe(section: dict[str, Any], storage: Path) -> int:
+def _cash_left_in_the_safe(section: dict[str, Any], storage: Store) -> int:
     row = section["cash_withdrawal"]
     org = _one(Organisation, Organisation.code, row["org"])
     on = dt.date.fromisoformat(row["on"])
@@ -125,7 +125,7 @@ def _cash_left_in_the_safe(section: dict[str, Any], storage: Path) -> int:
     return 1
 
 
-def _audit(section: dict[str, Any], storage: Path) -> int:
+def _audit(section: dict[str, Any], storage: Store) -> int:
     row = section["audit"]
     org = _one(Organisation, Organisation.code, row["org"])
     if get_book(org).opened_on is None or db.session.scalar(
@@ -165,7 +165,7 @@ def _expense_without_scan(org: Organisation, start: dt.date, end: dt.date) -> in
         Voucher.organisation_id == org.id).order_by(Voucher.id)).first() or 0
 
 
-def _opinion(section: dict[str, Any], storage: Path) -> int:
+def _opinion(section: dict[str, Any], storage: Store) -> int:
     row = section["opinion"]
     org = _one(Organisation, Organisation.code, row["org"])
     plan = db.session.scalars(sa.select(Plan).where(

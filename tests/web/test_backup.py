@@ -19,6 +19,7 @@ from flask import Flask
 
 from coopledger.backup import BackupError, backup, restore
 from coopledger.extensions import db
+from coopledger.files import FolderStore, store
 from coopledger.ledger.sample_books import PLACEHOLDER_PNG
 from tests.conftest import DEFAULT_PG, Databases, Lookup, dispose, make_app, migrate_and_seed
 from tests.ledger_helpers import book_with_vouchers, make_voucher
@@ -73,12 +74,12 @@ def _publish(app: Flask) -> tuple[bytes, str]:
         disclosures.review(first, agrees=True, comment="", by=by_name.user("supervisor"))
         disclosures.township_review(first, agrees=True, opinion="无异议",
                                     by=by_name.user("auditor"))
-        storage = Path(app.config["STORAGE_DIR"])
+        storage = store()
         disclosures.publish(first, render_pdf=lambda d, body: (b"%PDF a4 " + PLACEHOLDER_PNG,
                                                                b"%PDF a3"),
                             storage=storage, by=accountant)
         db.session.commit()
-        pdf = (storage / "disclosures" / f"{first.pdf_sha256}.pdf").read_bytes()
+        pdf = storage.get(f"disclosures/{first.pdf_sha256}.pdf") or b""
         code = first.short_code or ""
         db.session.remove()
     return pdf, code
@@ -95,10 +96,11 @@ def test_backup_then_restore_into_a_fresh_instance_keeps_every_notice_verifiable
     secret = tmp_path / "instance-a" / "secret_key"
     secret.parent.mkdir()
     secret.write_text("the-instance-secret", encoding="ascii")
-    (Path(app.config["STORAGE_DIR"]) / "imports").mkdir(exist_ok=True)
-    (Path(app.config["STORAGE_DIR"]) / "imports" / "upload.xlsx").write_bytes(b"ID numbers")
+    storage = Path(app.config["STORAGE_DIR"])
+    (storage / "imports").mkdir(exist_ok=True)
+    (storage / "imports" / "upload.xlsx").write_bytes(b"ID numbers")
     archive = tmp_path / "backup.tar.gz"
-    written = backup(url, Path(app.config["STORAGE_DIR"]), secret, archive)
+    written = backup(url, storage, secret, archive)
     assert written.secret_included
     assert written.files >= 2       # the A4 and A3 notices at least; no import upload
     storage_b = tmp_path / "storage-b"
@@ -112,9 +114,9 @@ def test_backup_then_restore_into_a_fresh_instance_keeps_every_notice_verifiable
             for org in db.session.scalars(sa.select(Organisation)):
                 result = verify_book(org)
                 assert result.ok, (org.code, result)
-            verdict = verify_pdf(pdf, storage_b)
+            verdict = verify_pdf(pdf, FolderStore(storage_b))
             assert verdict.matches
-            assert verify_code(code, storage_b).matches
+            assert verify_code(code, FolderStore(storage_b)).matches
             db.session.remove()
         with pytest.raises(BackupError, match="目标数据库已有 coopledger 的数据"):
             restore(archive, target, storage_b, secret_b, force=False)

@@ -26,6 +26,7 @@ from coopledger.disclosure import verification
 from coopledger.disclosure.calendar import calendar as disclosure_calendar
 from coopledger.distribution.models import Plan
 from coopledger.extensions import db
+from coopledger.files import FolderStore
 from coopledger.jobs.models import Job, JobState
 from coopledger.ledger.models import Account, VoucherLine, VoucherState
 from coopledger.orgs.models import Organisation, Township
@@ -196,7 +197,7 @@ def _check_disclosure_sample(app: Flask, tmp_path: Path) -> None:
             ("2024-Q2", 2, ""), ("2024-Q3", 1, ""), ("2024-Q4", 1, ""), ("2024", 1, ""),
             ("2025-Q1", 1, ""), ("2025-Q2", 1, "")]
         assert published[3].corrects is published[2]
-        storage = tmp_path / "instance" / "storage"   # where the command line stored them
+        storage = FolderStore(tmp_path / "instance" / "storage")   # the command line kept them
         assert verification.broken_link(org, storage) is None
         assert [q.answer != "" for q in published[0].questions] == [True]
         states = {row.period.key: row.state.value

@@ -23,6 +23,7 @@ from coopledger.auth.roles import Role
 from coopledger.disclosure import rules, verification
 from coopledger.disclosure.models import Disclosure, DisclosureState, Question
 from coopledger.extensions import db
+from coopledger.files import store
 from coopledger.ids import unmasked
 from coopledger.ledger import periods
 from coopledger.ledger.sample_books import PLACEHOLDER_PNG
@@ -279,7 +280,7 @@ def test_the_annual_disclosure_carries_the_distribution_masked_except_the_member
     distribution.review(plan, on=dt.date(2025, 1, 20), by=accountant)
     distribution.approve(plan, resolution_no="成员大会决议〔2025〕1号", on=dt.date(2025, 2, 1),
                          content=PLACEHOLDER_PNG, filename="r.png",
-                         storage=Path(app.config["STORAGE_DIR"]), by=accountant)
+                         storage=store(), by=accountant)
     db.session.add(RoleAssignment(user_id=by_name.user("supervisor").id, role=Role.SUPERVISOR,
                                   organisation_id=tdgf.id))
     annual = services.draft(tdgf, "2024", by=accountant)
@@ -287,7 +288,7 @@ def test_the_annual_disclosure_carries_the_distribution_masked_except_the_member
     services.review(annual, agrees=True, comment="", by=by_name.user("supervisor"))
     services.township_review(annual, agrees=True, opinion="无异议", by=by_name.user("auditor"))
     services.publish(annual, render_pdf=notice.render_both,
-                     storage=Path(app.config["STORAGE_DIR"]), by=accountant)
+                     storage=store(), by=accountant)
     db.session.commit()
     public = client.get(f"/p/shian-tdgf/{annual.id}").get_data(as_text=True)
     roster = public.split('id="distribution"')[1]
@@ -410,7 +411,7 @@ def test_a_rewritten_snapshot_is_not_shown_and_does_not_verify(
     forged = (stored.frozen or "").replace('"receipts":"8000.00"', '"receipts":"800.00"')
     assert forged != stored.frozen
     stored.frozen = forged
-    storage = Path(app.config["STORAGE_DIR"])
+    storage = store()
     stored.hash = rules.publication_hash(stored.previous_hash or rules.GENESIS,
                                          forged.encode(), verification.notices(storage, stored),
                                          stored.ledger_head or rules.GENESIS)
@@ -487,7 +488,7 @@ def test_a_pdf_attached_to_a_post_is_read_for_personal_numbers(quarter: Any,
     from coopledger.disclosure.models import PostCategory
     from coopledger.disclosure.services import DisclosureError
 
-    storage = Path(app.config["STORAGE_DIR"])
+    storage = store()
     accountant = quarter.user("accountant")
     disclosure = services.draft(quarter.org("shian-jjhzs"), "2024-Q1", by=accountant)
     leaked = HTML(string="<p>Receipt of 511623196203150013, paid in full.</p>").write_pdf()

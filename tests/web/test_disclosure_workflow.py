@@ -17,6 +17,7 @@ from coopledger.disclosure import rules, services, verification
 from coopledger.disclosure.models import Disclosure, DisclosureState
 from coopledger.disclosure.services import DisclosureError
 from coopledger.extensions import db
+from coopledger.files import FolderStore
 from coopledger.ledger import periods
 from coopledger.ledger.books import find_period
 from coopledger.ledger.periods import PeriodError
@@ -80,7 +81,7 @@ def test_review_by_an_outsider_is_refused_and_a_disagreement_blocks(quarter: Any
                     by=by_name.user("supervisor"))
     assert disclosure.state is DisclosureState.DRAFT
     with pytest.raises(DisclosureError, match="须经民主理财小组和乡镇审核同意后才能公开"):
-        services.publish(disclosure, render_pdf=_pdf, storage=Path("/nonexistent"),
+        services.publish(disclosure, render_pdf=_pdf, storage=FolderStore(Path("/nonexistent")),
                          by=by_name.user("accountant"))
     services.explain(disclosure, "办公费明细见附件。", by=by_name.user("accountant"))
     services.submit(disclosure, by=by_name.user("accountant"))
@@ -97,35 +98,35 @@ def test_publication_freezes_a_chained_snapshot_and_copies_are_verified(
     accountant = by_name.user("accountant")
     first = services.draft(quarter, "2024-Q1", by=accountant)
     _through_review(first, by_name)
-    services.publish(first, render_pdf=_pdf, storage=tmp_path, by=accountant)
+    services.publish(first, render_pdf=_pdf, storage=FolderStore(tmp_path), by=accountant)
     assert first.state is DisclosureState.PUBLISHED
     assert first.previous_hash == rules.GENESIS
     frozen = json.loads(first.frozen or "")
     assert frozen["contents"]["cash_flow"]["receipts"] == "8000.00"
     assert frozen["township_opinion"] == "无异议"
-    pdf = verification.pdf_path(tmp_path, first).read_bytes()
+    pdf = FolderStore(tmp_path).get(verification.notice_key(first)) or b""
     assert first.short_code is not None
     assert first.short_code.encode() in pdf
-    assert verification.verify_pdf(pdf, tmp_path).disclosure is first
-    assert verification.verify_pdf(pdf, tmp_path).matches
-    a3 = verification.pdf_path(tmp_path, first, "a3").read_bytes()
-    assert verification.verify_pdf(a3, tmp_path).matches
-    assert verification.verify_code(first.short_code.lower(), tmp_path).matches
+    assert verification.verify_pdf(pdf, FolderStore(tmp_path)).disclosure is first
+    assert verification.verify_pdf(pdf, FolderStore(tmp_path)).matches
+    a3 = FolderStore(tmp_path).get(verification.notice_key(first, "a3")) or b""
+    assert verification.verify_pdf(a3, FolderStore(tmp_path)).matches
+    assert verification.verify_code(first.short_code.lower(), FolderStore(tmp_path)).matches
     for altered in (pdf.replace(b"v1", b"v2"), pdf[:-5], b"%PDF-1.7 random", b""):
-        assert not verification.verify_pdf(altered, tmp_path).matches
-    assert not verification.verify_code("AAAAAAAAAAAA", tmp_path).matches
+        assert not verification.verify_pdf(altered, FolderStore(tmp_path)).matches
+    assert not verification.verify_code("AAAAAAAAAAAA", FolderStore(tmp_path)).matches
     # A correction is a new version naming the first; both stay published and chained.
     second = services.correct(first, reason="补录租金说明", by=accountant)
     assert (second.version, second.corrects) == (2, first)
     _through_review(second, by_name)
-    services.publish(second, render_pdf=_pdf, storage=tmp_path, by=accountant)
+    services.publish(second, render_pdf=_pdf, storage=FolderStore(tmp_path), by=accountant)
     assert second.previous_hash == first.hash
     assert json.loads(second.frozen or "")["corrects"] == first.short_code
-    assert verification.broken_link(quarter, tmp_path) is None
+    assert verification.broken_link(quarter, FolderStore(tmp_path)) is None
     # A crafted change to the stored snapshot breaks the chain where it was made.
     first.frozen = (first.frozen or "").replace("8000.00", "800.00")
-    assert verification.broken_link(quarter, tmp_path) is first
-    assert not verification.verify_pdf(pdf, tmp_path).matches
+    assert verification.broken_link(quarter, FolderStore(tmp_path)) is first
+    assert not verification.verify_pdf(pdf, FolderStore(tmp_path)).matches
 
 
 def test_a_published_month_cannot_be_reopened(quarter: Any, by_name: Any, app: Flask,
@@ -133,7 +134,7 @@ def test_a_published_month_cannot_be_reopened(quarter: Any, by_name: Any, app: F
     _close_march(quarter, by_name)
     disclosure = services.draft(quarter, "2024-Q1", by=by_name.user("accountant"))
     _through_review(disclosure, by_name)
-    services.publish(disclosure, render_pdf=_pdf, storage=tmp_path,
+    services.publish(disclosure, render_pdf=_pdf, storage=FolderStore(tmp_path),
                      by=by_name.user("accountant"))
     with pytest.raises(DisclosureError, match="2024年3月已由“建平县塔山镇石安村股份经济合作社"):
         periods.reopen_month(quarter, 2024, 3, reason="补记凭证", by=by_name.user("admin"))

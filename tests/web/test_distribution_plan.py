@@ -18,6 +18,7 @@ from coopledger.distribution import services
 from coopledger.distribution.models import Mode, PlanState, ReserveBase
 from coopledger.distribution.rules import DistributionError
 from coopledger.extensions import db
+from coopledger.files import FolderStore, store
 from coopledger.ledger.sample_books import PLACEHOLDER_PNG
 from coopledger.orgs.models import Organisation
 from tests.conftest import Auth
@@ -106,7 +107,7 @@ def test_bad_plans_are_refused_with_a_sentence(org: Organisation, by_name: Any) 
 def test_the_trail_drafts_the_voucher_and_payments_follow_approval(
         org: Organisation, by_name: Any, app: Flask) -> None:
     accountant = by_name.user("accountant")
-    storage = Path(app.config["STORAGE_DIR"])
+    storage = store()
     plan = services.create_plan(org, 2024, DATA, by=accountant)
     first = plan.lines[0]
     with pytest.raises(DistributionError, match="通过后才能兑付"):
@@ -250,7 +251,7 @@ def test_a_cooperative_converts_its_other_item_into_member_capital(org: Organisa
         exact = D("4862.40") * line.weight / D("14.54")
         assert abs(line.to_capital - exact) < D("0.01")
     assert sum((line.total for line in plan.lines), D(0)) == D("30000.00")
-    approve_plan(plan, by=accountant, storage=Path(app.config["STORAGE_DIR"]))
+    approve_plan(plan, by=accountant, storage=store())
     assert plan.voucher is not None
     assert ("301", D(0), D("4862.40")) in [(ln.account.code, ln.debit, ln.credit)
                                           for ln in plan.voucher.lines]
@@ -320,7 +321,7 @@ def test_last_years_distribution_booked_this_year_is_counted_once(by_name: Any,
     org = close_2024(by_name, year_end=True)
     accountant, reviewer = by_name.user("accountant"), by_name.user("reviewer")
     first = approve_plan(services.create_plan(org, 2024, DATA, by=accountant), by=accountant,
-                         storage=Path(app.config["STORAGE_DIR"]))
+                         storage=store())
     assert first.voucher is not None
     run(first.voucher, accountant, reviewer)
     make_voucher(org, accountant, reviewer, on=dt.date(2025, 3, 5), amount="44000.00")
@@ -385,10 +386,10 @@ def test_guarantee_follows_inherited_land_shares_by_days_and_the_heir_is_paid(
     assert dead.total == D("1668.58") - D("1145.14")
     with pytest.raises(DistributionError, match=re.escape(
             "张福生户 年内已付保底 2,480.00 元，多于应付 1,334.86 元")):
-        approve_plan(plan, by=accountant, storage=tmp_path)
+        approve_plan(plan, by=accountant, storage=FolderStore(tmp_path))
     services.explain_overpayment(plan, dead.id, "  继承登记晚于11月的保底发放  ", by=accountant)
     assert dead.overpaid_note == "继承登记晚于11月的保底发放"
-    approve_plan(plan, by=accountant, storage=tmp_path)
+    approve_plan(plan, by=accountant, storage=FolderStore(tmp_path))
     heir_household.bank_account = ""
     with pytest.raises(DistributionError, match="已由 刘秀珍户 继承，应付给继承人"):
         services.pay(plan, [dead.id], on=dt.date(2025, 3, 1), cash_code="102", by=accountant)

@@ -7,7 +7,6 @@ import datetime as dt
 import io
 import zipfile
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +18,7 @@ from pypdf import PdfReader
 from coopledger.distribution import services, statements
 from coopledger.distribution.models import Mode, Plan
 from coopledger.extensions import db
+from coopledger.files import store
 from coopledger.jobs import services as jobs
 from coopledger.jobs.models import Job, JobState
 from coopledger.ledger.sample_books import PLACEHOLDER_PNG
@@ -50,7 +50,7 @@ def _approve(plan: Plan, by_name: Any, app: Flask) -> None:
     services.review(plan, on=dt.date(2025, 1, 20), by=accountant)
     services.approve(plan, resolution_no="成员大会决议〔2025〕1号", on=dt.date(2025, 2, 1),
                      content=PLACEHOLDER_PNG, filename="r.png",
-                     storage=Path(app.config["STORAGE_DIR"]), by=accountant)
+                     storage=store(), by=accountant)
     db.session.commit()
 
 

@@ -18,6 +18,7 @@ from flask.testing import FlaskClient
 
 from coopledger.dates import utcnow
 from coopledger.extensions import db
+from coopledger.files import store
 from coopledger.jobs import services
 from coopledger.jobs.models import Job, JobState
 from coopledger.jobs.registry import job_kind
@@ -160,16 +161,18 @@ def test_unwritable_storage_fails_with_a_sentence_and_may_be_retried(
     assert job.retryable is True
 
 
-def test_a_result_is_renamed_into_place_only_when_complete(
+def test_a_result_is_kept_only_when_complete(
         app: Flask, session: Any, by_name: Any) -> None:
+    """The handler writes into a scratch folder of this host; only the finished file is kept in
+    the store, and the scratch folder is gone afterwards."""
     job = services.start_job("test.writes", title="写文件", params={}, by=by_name.user("admin"))
     db.session.commit()
     services.execute_job(job.id)
     db.session.refresh(job)
     assert job.state is JobState.DONE
-    jobs_dir = Path(app.config["STORAGE_DIR"]) / "jobs"
     assert job.result_path == f"jobs/{job.id}/result.txt"
-    assert (jobs_dir / str(job.id) / "result.txt").read_text(encoding="utf-8") == "完成"
-    assert not (jobs_dir / f"{job.id}.partial").exists()
+    assert store().get(job.result_path) == "完成".encode()
+    scratch = Path(app.instance_path) / "scratch"
+    assert not list(scratch.glob(f"job-{job.id}-*"))
     assert job.worker == str(services.this_worker())
     assert job.attempts == 1

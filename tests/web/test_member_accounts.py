@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,6 +20,7 @@ from coopledger.distribution import member_accounts, services
 from coopledger.distribution.models import Mode, Plan, QuantifyBy
 from coopledger.distribution.volumes import save_volumes
 from coopledger.extensions import db
+from coopledger.files import store
 from coopledger.members import services as members
 from coopledger.members.models import Household, MembershipSource
 from coopledger.shares import services as shares
@@ -71,7 +71,7 @@ def cooperative(by_name: Any, app: Flask) -> Any:
     plan = services.create_plan(org, 2024, services.PlanData(
         mode=Mode.COOPERATIVE, members_total=D("54000.00"), reserve_percent=D(10),
         volume_percent=D(60), reserve_quantify_by=QuantifyBy.VOLUME), by=accountant)
-    approve_plan(plan, by=accountant, storage=Path(app.config["STORAGE_DIR"]))
+    approve_plan(plan, by=accountant, storage=store())
     assert plan.voucher is not None
     run(plan.voucher, accountant, reviewer)
     db.session.commit()

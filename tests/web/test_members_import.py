@@ -132,18 +132,18 @@ def test_holdings_export_has_the_totals(client: FlaskClient, auth: Auth, session
     assert rows[-1][1:4] == ("合计", 12.04, 2.5)
 
 
-def test_the_uploaded_workbook_is_deleted_when_the_import_ends(tmp_path: Any) -> None:
-    """It holds ID and bank numbers: kept only while its import runs, saved or refused."""
-    from coopledger.workbooks import uploaded_workbook
+def test_the_uploaded_workbook_is_deleted_when_the_import_ends(client: FlaskClient,
+                                                                auth: Auth) -> None:
+    """It holds ID and bank numbers: kept in the store only while its import runs, then
+    deleted whether the import saved everything or was refused."""
+    from coopledger.files import store
 
-    for fails in (False, True):
-        path = tmp_path / f"upload-{fails}.xlsx"
-        path.write_bytes(b"PK workbook")
-        try:
-            with uploaded_workbook({"path": str(path)}) as content:
-                assert content == b"PK workbook"
-                if fails:
-                    raise ValueError
-        except ValueError:
-            pass
-        assert not path.exists()
+    auth.login("admin")
+    for content in (SAMPLE.read_bytes(), SAMPLE.read_bytes()):   # saved, then refused
+        job = _upload(client, content)
+        assert job.state in (JobState.DONE, JobState.FAILED)
+        key = job.params["upload"]
+        assert key.startswith("imports/")
+        assert key.endswith(".xlsx")
+        assert not store().exists(key)
+    assert not store().keys("imports/")

@@ -11,7 +11,6 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -32,6 +31,7 @@ from coopledger.distribution import services as distribution
 from coopledger.distribution.models import GuaranteePayment, Mode
 from coopledger.distribution.statements import check_code
 from coopledger.extensions import db
+from coopledger.files import store
 from coopledger.jobs import services as jobs
 from coopledger.ledger import periods
 from coopledger.ledger.attachments import add_attachment
@@ -606,7 +606,7 @@ def build_disclosure_world(by_name: Any, app: Flask) -> Any:
     make_voucher(org, accountant, reviewer, on=dt.date(2024, 5, 5))
     for month in range(1, 7):
         periods.close_month(org, 2024, month, by=accountant)
-    storage = Path(app.config["STORAGE_DIR"])
+    storage = store()
     first = disclosures.draft(org, "2024-Q1", by=accountant)
     by_name.post_id = disclosures.add_post(
         first, category=PostCategory.VILLAGE, title="决议", body="", by=accountant,
@@ -641,7 +641,7 @@ def build_world(by_name: Any, app: Flask) -> Any:
     draft = db.session.get(Voucher, by_name.draft_id)
     by_name.attachment_id = add_attachment(
         draft, content=PLACEHOLDER_PNG, filename="r.png",
-        storage=Path(app.config["STORAGE_DIR"]), by=accountant).id
+        storage=store(), by=accountant).id
     by_name.spare_account_id = add_subaccount(
         accounts_by_code(org)["112"], code="11201", name="应收龙头企业", by=accountant).id
     foreign = by_name.org("jinshi-jjhzs")
@@ -683,7 +683,7 @@ def build_world(by_name: Any, app: Flask) -> Any:
     distribution.review(plan, on=dt.date(2025, 1, 20), by=accountant)
     distribution.approve(plan, resolution_no="决议", on=dt.date(2025, 2, 1),
                          content=PLACEHOLDER_PNG, filename="r.png",
-                         storage=Path(app.config["STORAGE_DIR"]), by=accountant)
+                         storage=store(), by=accountant)
     by_name.plan_id = plan.id
     by_name.member_line_id = next(ln.id for ln in plan.lines if ln.holder == "陈大山户")
     other = next(ln for ln in plan.lines if ln.holder == "王德明户")
@@ -696,7 +696,7 @@ def build_world(by_name: Any, app: Flask) -> Any:
                                         amount=Decimal("1000.00"), cash_code="102",
                                         by=accountant).id
     by_name.file_id = add_file(lease, content=PLACEHOLDER_PNG, filename="contract.png",
-                               storage=Path(app.config["STORAGE_DIR"]), by=accountant).id
+                               storage=store(), by=accountant).id
     db.session.commit()
     return by_name
 
@@ -707,7 +707,7 @@ def build_asset_world(by_name: Any, app: Flask) -> Any:
     ``world``, which the other cases build and these do not need)."""
     org, accountant = by_name.org("shian-jjhzs"), by_name.user("accountant")
     book_with_vouchers(org, accountant, by_name.user("reviewer"))
-    storage = Path(app.config["STORAGE_DIR"])
+    storage = store()
     card = cards.create_card(org, cards.CardData(
         number="A-001", name="办公电脑", category=Category.OFFICE,
         acquired_on=dt.date(2023, 12, 1), original=Decimal("6000.00"),

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,6 +24,7 @@ from coopledger.auth import services as accounts
 from coopledger.auth.roles import Role
 from coopledger.disclosure import services as disclosures
 from coopledger.extensions import db
+from coopledger.files import store
 from coopledger.ledger import periods
 from coopledger.ledger.attachments import add_attachment
 from coopledger.ledger.bookfile import Verification, record_check
@@ -92,7 +92,7 @@ def town(by_name: Any, app: Flask) -> Any:
     expense = make_voucher(clean, accountant, reviewer, upto="draft", on=dt.date(2025, 4, 8),
                            amount="300.00", debit="513", credit="101", summary="购买办公用品")
     add_attachment(expense, content=PLACEHOLDER_PNG, filename="fapiao.png",
-                   storage=Path(app.config["STORAGE_DIR"]), by=accountant)
+                   storage=store(), by=accountant)
     run(expense, accountant, reviewer)
     _close(clean, [4, 5], accountant)
     _open(late, dt.date(2025, 1, 1), "6000.00", accountant, reviewer)

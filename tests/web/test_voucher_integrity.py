@@ -17,6 +17,8 @@ from flask.testing import FlaskClient
 from pypdf import PdfWriter
 
 from coopledger.extensions import db
+from coopledger.files import FolderStore, store
+from coopledger.files.scans import scan_key
 from coopledger.ledger import attachments, bookfile, vouchers
 from coopledger.ledger.attachments import AttachmentError
 from coopledger.ledger.models import Attachment, Voucher, VoucherLine
@@ -39,7 +41,7 @@ def posted(by_name: Any, app: Flask) -> tuple[Any, Voucher]:
         line("支付村道维修款", "514", "1200.00"), line("支付办公用品款", "513", "300.00"),
         line("银行付款", "102", credit="1500.00")], attachment_count=1, by=accountant)
     attachments.add_attachment(voucher, content=SCAN, filename="receipt.png",
-                               storage=Path(app.config["STORAGE_DIR"]), by=accountant)
+                               storage=store(), by=accountant)
     run(voucher, accountant, reviewer)
     db.session.commit()
     return by_name, voucher
@@ -84,7 +86,7 @@ def test_a_changed_scan_file_is_refused_when_served_and_by_verification(
     served = client.get(url)
     assert served.data == SCAN
     assert "attachment" not in served.headers.get("Content-Disposition", "")   # an image
-    path = attachments.stored_path(Path(app.config["STORAGE_DIR"]), scan.sha256)
+    path = FolderStore(Path(app.config["STORAGE_DIR"])).path(scan_key(scan.sha256))
     path.write_bytes(SCAN + b"changed")
     refused = client.get(url)
     problems = bookfile.verify_book(voucher.organisation).chain_errors
@@ -110,12 +112,12 @@ def _pdf(*, script: bool = False, embedded: bool = False) -> bytes:
 
 
 def test_pdfs_with_scripts_or_embedded_files_are_refused_as_scans(tmp_path: Path) -> None:
-    assert attachments.store_scan(_pdf(), tmp_path)[1] == "application/pdf"
+    assert attachments.store_scan(_pdf(), FolderStore(tmp_path))[1] == "application/pdf"
     for bad in (_pdf(script=True), _pdf(embedded=True)):
         with pytest.raises(AttachmentError, match="含有脚本、自动操作或内嵌文件"):
-            attachments.store_scan(bad, tmp_path)
+            attachments.store_scan(bad, FolderStore(tmp_path))
     with pytest.raises(AttachmentError, match="无法读取"):
-        attachments.store_scan(b"%PDF-1.4 not really a pdf", tmp_path)
+        attachments.store_scan(b"%PDF-1.4 not really a pdf", FolderStore(tmp_path))
 
 
 def test_a_pdf_scan_is_downloaded_not_shown_in_the_page(by_name: Any, app: Flask,
@@ -127,7 +129,7 @@ def test_a_pdf_scan_is_downloaded_not_shown_in_the_page(by_name: Any, app: Flask
         line("购买办公用品", "513", "80.00"), line("现金付款", "101", credit="80.00")],
         attachment_count=1, by=accountant)
     scan = attachments.add_attachment(draft, content=_pdf(), filename="发票.pdf",
-                                      storage=Path(app.config["STORAGE_DIR"]), by=accountant)
+                                      storage=store(), by=accountant)
     db.session.commit()
     auth.login("accountant")
     served = client.get(f"/o/shian-jjhzs/vouchers/{draft.id}/attachments/{scan.id}")

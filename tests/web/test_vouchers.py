@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 
 from coopledger.dates import today
 from coopledger.extensions import db
+from coopledger.files import store
 from coopledger.ledger import periods
 from coopledger.ledger.models import Voucher, VoucherLine, VoucherState
 from tests.conftest import Auth
@@ -213,7 +214,6 @@ def test_scanned_originals_are_type_checked_and_stored_by_hash(client: FlaskClie
                                                                book: Any, app: Any) -> None:
     import hashlib
     import io
-    from pathlib import Path
 
     from coopledger.ledger.sample_books import PLACEHOLDER_PNG
 
@@ -232,7 +232,7 @@ def test_scanned_originals_are_type_checked_and_stored_by_hash(client: FlaskClie
     assert [a.filename for a in stored.attachments] == ["发票.png"]
     digest = hashlib.sha256(PLACEHOLDER_PNG).hexdigest()
     assert stored.attachments[0].sha256 == digest
-    assert (Path(app.config["STORAGE_DIR"]) / "originals" / digest[:2] / digest).is_file()
+    assert store().exists(f"originals/{digest[:2]}/{digest}")
     with client.get(f"{URL}/{voucher.id}/attachments/{stored.attachments[0].id}") as shown:
         assert shown.data == PLACEHOLDER_PNG
         assert shown.mimetype == "image/png"
