@@ -300,8 +300,31 @@ def sweep() -> list[int]:
     db.session.commit()
     for job_id in requeued:
         run_job(job_id)
+    clear_scratch({job.id: job.started_at for job in running
+                   if job.id not in candidates and job.started_at is not None})
     db.session.remove()  # the worker's main thread holds no transaction while it waits
     return requeued
+
+
+SCRATCH_KEPT = dt.timedelta(minutes=10)
+"""A scratch folder of a job that was not running when the sweep looked is left alone this
+long: the job may have started on another thread of this host just after the look."""
+
+
+def clear_scratch(running: dict[int, dt.datetime], *, now: dt.datetime | None = None) -> None:
+    """Remove this host's scratch folders left by a worker that died (``files.scratch_dir``
+    names them ``job-<id>-…``): those of jobs not running (once older than
+    :data:`SCRATCH_KEPT`), and those older than the current run of a job that runs again."""
+    now = now or utcnow()
+    folder = Path(current_app.instance_path) / "scratch"
+    for path in folder.glob("job-*-*") if folder.is_dir() else []:
+        job_id = path.name.split("-")[1]
+        started = running.get(int(job_id)) if job_id.isdigit() else None
+        made = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
+        stale = made < now - SCRATCH_KEPT if started is None \
+            else made < started - dt.timedelta(seconds=5)
+        if stale:
+            shutil.rmtree(path, ignore_errors=True)
 
 
 @huey.periodic_task(crontab(minute="*"))

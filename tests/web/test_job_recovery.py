@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 import socket
 import subprocess
 from pathlib import Path
@@ -176,3 +177,35 @@ def test_a_result_is_kept_only_when_complete(
     assert not list(scratch.glob(f"job-{job.id}-*"))
     assert job.worker == str(services.this_worker())
     assert job.attempts == 1
+
+
+def test_scratch_left_by_a_dead_worker_is_cleared_but_a_running_jobs_is_kept(
+        app: Flask, session: Any) -> None:
+    """A SIGKILLed worker leaves its scratch folder; the sweep removes it once it is old, and
+    the folder of an earlier attempt of a job running again, never the current one's."""
+    import datetime as dt
+    import os
+
+    scratch = Path(app.instance_path) / "scratch"
+    scratch.mkdir(parents=True, exist_ok=True)
+    now = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC)
+
+    def folder(name: str, made: dt.datetime) -> Path:
+        path = scratch / name
+        path.mkdir()
+        os.utime(path, (made.timestamp(), made.timestamp()))
+        return path
+
+    dead = folder("job-990001-old", now - dt.timedelta(hours=1))
+    young = folder("job-990002-new", now - dt.timedelta(minutes=1))   # may have just started
+    earlier = folder("job-990003-first", now - dt.timedelta(minutes=30))
+    current = folder("job-990003-second", now - dt.timedelta(minutes=2))
+    try:
+        services.clear_scratch({990003: now - dt.timedelta(minutes=3)}, now=now)
+        assert not dead.exists()
+        assert young.exists()
+        assert not earlier.exists()
+        assert current.exists()
+    finally:
+        for path in (young, current):
+            shutil.rmtree(path, ignore_errors=True)
