@@ -16,6 +16,7 @@ from coopledger.auth.roles import Role
 from coopledger.disclosure import notice, services
 from coopledger.disclosure.models import Disclosure, DisclosureState
 from coopledger.extensions import db
+from coopledger.files import FolderStore
 from coopledger.ledger import periods
 from coopledger.ledger.books import get_book
 from coopledger.orgs.models import Organisation
@@ -52,7 +53,7 @@ def _published(server: LiveServer) -> int:
         services.review(disclosure, agrees=True, comment="", by=_user("supervisor"))
         services.township_review(disclosure, agrees=True, opinion="无异议", by=_user("auditor"))
         services.publish(disclosure, render_pdf=notice.render_both,
-                         storage=Path(server.app.config["STORAGE_DIR"]), by=accountant)
+                         storage=FolderStore(Path(server.app.config["STORAGE_DIR"])), by=accountant)
         db.session.commit()
         return disclosure.id
 
