@@ -6,6 +6,7 @@ one command is enough for a demo or a small village installation.
 
 from __future__ import annotations
 
+import datetime as dt
 import signal
 import subprocess
 import sys
@@ -102,9 +103,13 @@ def _safe_url() -> str:
 @click.command("load-sample")
 @click.option("--small", is_flag=True,
               help="leave out the demo volume (two years of vouchers, 200 more households)")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="date the demo world to this day (default today: the books end in the "
+                   "last complete month)")
 @with_appcontext
-def load_sample(small: bool) -> None:
+def load_sample(small: bool, as_of: dt.datetime | None) -> None:
     """Load the demo world from sample_data/ (idempotent) and print the demo logins."""
+    from coopledger.dates import today
     from coopledger.extensions import db
     from coopledger.sample import DEMO_PASSWORD, load_world
 
@@ -112,7 +117,8 @@ def load_sample(small: bool) -> None:
         click.echo(f"  {part}: {seconds:.1f} s", err=True)
 
     click.echo("loading the demo world…", err=True)
-    report = load_world(full=not small, progress=said)
+    report = load_world(full=not small, progress=said,
+                        as_of=as_of.date() if as_of is not None else today())
     db.session.commit()
     click.echo(f"sample data: {report.created} records created, {report.skipped} already there,"
                f" {report.vouchers} vouchers in the demo books")

@@ -7,6 +7,7 @@ to change their password, so the printed logins work at once.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 import tomllib
 from collections.abc import Callable
@@ -25,6 +26,7 @@ from coopledger.extensions import db
 from coopledger.files import store
 from coopledger.orgs import services as org_services
 from coopledger.orgs.models import AccountingStandard, Organisation, OrgKind, Township, Village
+from coopledger.sample_dating import BASE_AS_OF, Dating, dated, dating
 
 WORLD_FILE = "world.toml"
 DEMO_PASSWORD = "coop-demo-2026"  # noqa: S105 - printed demo login, documented in the README
@@ -41,16 +43,20 @@ class LoadReport:
 
 
 def load_world(path: Path | None = None, *, full: bool = True,
-               progress: Callable[[str, float], None] | None = None) -> LoadReport:
+               progress: Callable[[str, float], None] | None = None,
+               as_of: dt.date | None = None) -> LoadReport:
     """Create whatever of the demo world is missing; flushes, the caller commits.
 
     ``full`` adds the demo volume: two years of vouchers for the organisations under
     ``[[books]]`` (about 550 each) and the households under ``[[volume]]`` with a year of share
     changes. The test suite leaves it out except where it checks it. ``progress`` hears the
-    name of each part as it is done and the seconds it took.
+    name of each part as it is done and the seconds it took. ``as_of`` is the day the world is
+    dated to (``sample_dating``; ``load-sample`` gives today, so the books end in the last
+    complete month); without it the world is loaded as written (:data:`BASE_AS_OF`).
     """
     source = path or paths.SAMPLE_DATA_DIR / WORLD_FILE
-    world = tomllib.loads(source.read_text(encoding="utf-8"))
+    when = dating(as_of or BASE_AS_OF)
+    world = dated(tomllib.loads(source.read_text(encoding="utf-8")), when)
     report = LoadReport()
     password = world.get("demo_password", DEMO_PASSWORD)
     steps: list[tuple[str, Callable[[], None]]] = [
@@ -79,8 +85,8 @@ def load_world(path: Path | None = None, *, full: bool = True,
             ("more contracts",
              lambda: _load_contracts(world.get("full_contracts", []), report)),
             ("books (vouchers, distributions, disclosures)", lambda: _load_books(
-                [*world.get("books", []), *world.get("full_books", [])], world, report)),
-            ("share volume", lambda: _load_volume(world.get("volume", []), report)),
+                [*world.get("books", []), *world.get("full_books", [])], world, report, when)),
+            ("share volume", lambda: _load_volume(world.get("volume", []), report, when)),
         ]
         if "full_supervision" in world:
             steps.append(("supervision", lambda: _load_supervision(world, report)))
@@ -356,7 +362,7 @@ def _load_employments(rows: list[dict[str, Any]], report: LoadReport) -> None:
         report.created += 1
 
 
-def _load_volume(rows: list[dict[str, Any]], report: LoadReport) -> None:
+def _load_volume(rows: list[dict[str, Any]], report: LoadReport, when: Dating) -> None:
     from coopledger.dates import today
     from coopledger.shares.sample_volume import load_volume
 
@@ -364,10 +370,11 @@ def _load_volume(rows: list[dict[str, Any]], report: LoadReport) -> None:
         report.created += load_volume(
             _one(Organisation, Organisation.code, row["org"]),
             _one(Village, Village.code, row["village"]), households=int(row["households"]),
-            today=today(), seed=int(row["seed"]))
+            today=today(), seed=int(row["seed"]), years=when.years, until=when.cutoff_end)
 
 
-def _load_books(rows: list[dict[str, Any]], world: dict[str, Any], report: LoadReport) -> None:
+def _load_books(rows: list[dict[str, Any]], world: dict[str, Any], report: LoadReport,
+                when: Dating) -> None:
     from coopledger.ledger.sample_books import load_books
 
     storage = store()
@@ -392,7 +399,7 @@ def _load_books(rows: list[dict[str, Any]], world: dict[str, Any], report: LoadR
 
         made = load_books(org, accountant=accountant,
                           reviewer=_one(User, User.username, row["reviewer"]),
-                          first_year=int(row["first_year"]), storage=storage,
+                          first_year=int(row["first_year"]), storage=storage, dating=when,
                           seed=int(row["seed"]), month_end=month_end)
         report.vouchers += made
         disclosures = [d for d in world.get("full_disclosures", []) if d["org"] == row["org"]]

@@ -53,9 +53,9 @@ def month_end(org: Organisation, world: dict[str, Any], year: int, month: int, *
     if not rows:
         return []
     made: list[Voucher] = []
-    if (year, month) == (2024, 1):
-        opening = db.session.scalars(sa.select(Voucher).where(
-            Voucher.organisation_id == org.id, Voucher.kind == VoucherKind.OPENING)).one()
+    opening = db.session.scalars(sa.select(Voucher).where(
+        Voucher.organisation_id == org.id, Voucher.kind == VoucherKind.OPENING)).one()
+    if (year, month) == (opening.on.year, opening.on.month):   # the books' first month
         for row in rows:
             if row.get("taken_over_on"):
                 cards.create_card(org, _data(row, dt.date.fromisoformat(row["taken_over_on"]),

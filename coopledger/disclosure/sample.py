@@ -1,7 +1,8 @@
 """The demo disclosures, loaded after an organisation's demo books: quarterly publications of
 the closed year and the current one (each posted on its deadline day), one corrected, one with
 a member's question and the accountant's answer, 党务/村务 items, and a special disclosure of
-the leases; the last quarter is left unpublished so the calendar shows it missing."""
+the leases. A row whose months the demo books have not closed yet (the world dated to the day
+it is loaded, sample_dating) is not published: its period is the one due."""
 
 from __future__ import annotations
 
@@ -15,12 +16,24 @@ from coopledger.disclosure import notice, rules, services
 from coopledger.disclosure.models import Disclosure, PostCategory, SpecialTopic
 from coopledger.extensions import db
 from coopledger.files.stores import Store
+from coopledger.ledger.models import Period
 from coopledger.ledger.sample_books import PLACEHOLDER_PNG
 from coopledger.orgs.models import Organisation
 
 
 def _user(username: str) -> User:
     return db.session.scalars(sa.select(User).where(User.username == username)).one()
+
+
+def _closed(org: Organisation, key: str) -> bool:
+    """Whether every month of the period is closed in the books."""
+    period = rules.period_of(key)
+    months = {(year, month) for year in range(period.start.year, period.end.year + 1)
+              for month in range(1, 13)
+              if period.start.replace(day=1) <= dt.date(year, month, 1) <= period.end}
+    closed = set(db.session.execute(sa.select(Period.year, Period.month).where(
+        Period.organisation_id == org.id, Period.closed_at.is_not(None))).tuples())
+    return months <= closed
 
 
 def _through(disclosure: Disclosure, row: dict[str, Any], *, by: User) -> None:
@@ -36,7 +49,7 @@ def load(org: Organisation, rows: list[dict[str, Any]], *, storage: Store) -> in
     made = 0
     for row in rows:
         topic = row.get("topic", "")
-        if services.versions_of(org, row["period"], topic):
+        if services.versions_of(org, row["period"], topic) or not _closed(org, row["period"]):
             continue
         accountant = _user(row["accountant"])
         settings = services.settings_of(org)

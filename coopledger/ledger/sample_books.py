@@ -20,6 +20,7 @@ from coopledger.files.stores import Store
 from coopledger.ledger import attachments, books, periods, rules, vouchers
 from coopledger.ledger.models import Voucher
 from coopledger.orgs.models import AccountingStandard, Organisation, OrgKind
+from coopledger.sample_dating import Dating
 
 # A 1×1 grey PNG: the placeholder for a scanned receipt.
 PLACEHOLDER_PNG = base64.b64decode(
@@ -124,10 +125,13 @@ def _run(voucher: Voucher, accountant: User, reviewer: User, *, upto: str = "pos
 
 
 def load_books(org: Organisation, *, accountant: User, reviewer: User, first_year: int,
-               storage: Store, seed: int,
+               storage: Store, seed: int, dating: Dating,
                month_end: Callable[[int, int], list[Voucher]] | None = None) -> int:
-    """Give ``org`` two years of books; returns how many vouchers were created.
+    """Give ``org`` its books from January of ``first_year`` to the cutoff month of
+    ``dating`` (sample_dating); returns how many vouchers were created.
 
+    Months close up to two months before the cutoff; the cutoff month's last weeks stay drafts
+    and submitted vouchers; every December before the cutoff gets its year-end vouchers.
     ``month_end(year, month)`` may draft more vouchers of the month (other domains' records,
     such as contract receipts); they are posted with the month's own before it closes.
     """
@@ -153,37 +157,37 @@ def load_books(org: Organisation, *, accountant: User, reviewer: User, first_yea
     ], by=accountant)
     _run(opening, accountant, reviewer)
     created = 1
-    last_year = first_year + 1
-    for year in (first_year, last_year):
-        for month in range(1, 13):
-            batch = _month_vouchers(rng, codes, org.kind, year, month)
-            to_post: list[Voucher] = []
-            for index, (on, lines) in enumerate(batch):
-                voucher = vouchers.save_voucher(org, voucher=None, on=on, lines=lines,
-                                                attachment_count=1, by=accountant)
+    months = [(year, month) for year in range(first_year, dating.cutoff[0] + 1)
+              for month in range(1, 13) if (year, month) <= dating.cutoff]
+    for year, month in months:
+        batch = _month_vouchers(rng, codes, org.kind, year, month)
+        to_post: list[Voucher] = []
+        for index, (on, lines) in enumerate(batch):
+            voucher = vouchers.save_voucher(org, voucher=None, on=on, lines=lines,
+                                            attachment_count=1, by=accountant)
+            created += 1
+            if index % 7 == 0:
+                attachments.add_attachment(voucher, content=PLACEHOLDER_PNG,
+                                           filename=f"receipt-{on.isoformat()}.png",
+                                           storage=storage, by=accountant)
+            last_weeks = (year, month) == dating.cutoff and on.day > 20
+            if last_weeks and index % 2 == 0:
+                continue  # left as a draft
+            _run(voucher, accountant, reviewer, upto="submit" if last_weeks else "review")
+            if not last_weeks:
+                to_post.append(voucher)
+        for extra in month_end(year, month) if month_end is not None else []:
+            _run(extra, accountant, reviewer, upto="review")
+            to_post.append(extra)
+            created += 1
+        # 序时控制: the month's vouchers are posted in date order, the books' own included.
+        for voucher in sorted(to_post, key=lambda v: (v.on, v.id)):
+            vouchers.post_voucher(voucher, by=reviewer)
+        if month == 12 and (year, month) != dating.cutoff:
+            for closing in periods.year_end_vouchers(org, year, on=dt.date(year + 1, 1, 1),
+                                                 by=accountant):
+                _run(closing, accountant, reviewer)
                 created += 1
-                if index % 7 == 0:
-                    attachments.add_attachment(voucher, content=PLACEHOLDER_PNG,
-                                               filename=f"receipt-{on.isoformat()}.png",
-                                               storage=storage, by=accountant)
-                last_weeks = year == last_year and month == 12 and on.day > 20
-                if last_weeks and index % 2 == 0:
-                    continue  # left as a draft
-                _run(voucher, accountant, reviewer, upto="submit" if last_weeks else "review")
-                if not last_weeks:
-                    to_post.append(voucher)
-            for extra in month_end(year, month) if month_end is not None else []:
-                _run(extra, accountant, reviewer, upto="review")
-                to_post.append(extra)
-                created += 1
-            # 序时控制: the month's vouchers are posted in date order, the books' own included.
-            for voucher in sorted(to_post, key=lambda v: (v.on, v.id)):
-                vouchers.post_voucher(voucher, by=reviewer)
-            if year == first_year and month == 12:
-                for closing in periods.year_end_vouchers(org, year, on=dt.date(year + 1, 1, 1),
-                                                     by=accountant):
-                    _run(closing, accountant, reviewer)
-                    created += 1
-            if year == first_year or month <= 10:
-                periods.close_month(org, year, month, by=accountant)
+        if dating.closes(year, month):
+            periods.close_month(org, year, month, by=accountant)
     return created

@@ -39,13 +39,15 @@ def _person_id(rng: random.Random, year: int, sequence: int, male: bool) -> str:
 
 
 def load_volume(org: Organisation, village: Village, *, households: int, today: dt.date,
-                seed: int) -> int:
-    """Add ``households`` member households with land, register a year of changes."""
+                seed: int, years: int = 0, until: dt.date | None = None) -> int:
+    """Add ``households`` member households with land, register a year of changes (the world
+    moved by ``years`` and nothing after ``until``: sample_dating)."""
     existing = db.session.scalar(sa.select(sa.func.count(Household.id)).where(
         Household.village_id == village.id)) or 0
     if existing >= households:
         return 0
     rng = random.Random(seed)  # noqa: S311 - demo data, not security
+    start = START.replace(year=START.year + years)
     created: list[Household] = []
     sequence = 0
     for number in range(1, households + 1):
@@ -70,7 +72,7 @@ def load_volume(org: Organisation, village: Village, *, households: int, today: 
             members.add_person(household, name=name,
                                id_number=_person_id(rng, year, sequence, male),
                                relationship=relation, by=None)
-        members.admit(org, household, member_number=f"V{number:04d}", joined_on=START,
+        members.admit(org, household, member_number=f"V{number:04d}", joined_on=start,
                       source=MembershipSource.ORIGINAL, today=today, by=None)
         for index in range(1, rng.randint(2, 4) + 1):
             parcel = members.add_parcel(
@@ -79,10 +81,10 @@ def load_volume(org: Organisation, village: Village, *, households: int, today: 
                 grade_coefficient=Decimal(rng.choice(("0.8", "0.9", "1.0", "1.1", "1.2"))),
                 land_class=rng.choice(CLASSES), location=f"{village.name}{rng.randint(1, 6)}组",
                 by=None)
-            members.contribute(parcel, org, on=START, today=today, by=None)
+            members.contribute(parcel, org, on=start, today=today, by=None)
         created.append(household)
     _register_all(org, today)
-    _a_year_of_changes(org, created, rng, today)
+    _a_year_of_changes(org, created, rng, today, year=START.year + 1 + years, until=until)
     return len(created)
 
 
@@ -97,8 +99,9 @@ def _register_all(org: Organisation, today: dt.date) -> None:
 
 
 def _a_year_of_changes(org: Organisation, households: list[Household], rng: random.Random,
-                       today: dt.date) -> None:
-    """About 60 changes through 2025, every kind at least once; refusals are kept as such."""
+                       today: dt.date, *, year: int, until: dt.date | None) -> None:
+    """About 60 changes through ``year``, every kind at least once (none after ``until``);
+    refusals are kept as such."""
     land = services.class_of(org, ShareKind.LAND)
     assert land is not None
     accounts = [services.household_account(org, h) for h in households]
@@ -115,10 +118,12 @@ def _a_year_of_changes(org: Organisation, households: list[Household], rng: rand
         first = rng.randrange(len(accounts))
         second = rng.randrange(len(accounts))
         plan.append((kind, first, second if second != first else None,
-                     reasons[kind], f"2025-{week + 1:03d}"))
+                     reasons[kind], f"{year}-{week + 1:03d}"))
     pledged: list[int] = []
     for week, (kind, source, target, reason, document) in enumerate(plan):
-        on = dt.date(2025, 1, 6) + dt.timedelta(days=week * 6)
+        on = dt.date(year, 1, 6) + dt.timedelta(days=week * 6)
+        if until is not None and on > until:
+            break
         quantity = Decimal(rng.randint(10, 80)) / 100
         giver, receiver = accounts[source], accounts[target] if target is not None else None
         if kind in rules.MOVES and receiver is None:

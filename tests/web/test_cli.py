@@ -65,9 +65,9 @@ def test_console_script_sets_up_loads_twice_and_lists(fresh: tuple[Flask, str],
     env = _env(url, tmp_path)
     result = _run(["init-db"], env)
     assert result.returncode == 0, result.stderr
-    first = _run(["load-sample"], env)
+    first = _run(["load-sample", "--as-of", "2026-01-15"], env)
     assert first.returncode == 0, first.stderr
-    assert "283 records created, 0 already there, 1334 vouchers in the demo books" in first.stdout
+    assert "284 records created, 0 already there, 1334 vouchers in the demo books" in first.stdout
     for login in ("admin", "accountant", "reviewer", "cashier", "supervisor", "member",
                   "auditor"):
         assert f"  {login} " in first.stdout
@@ -76,7 +76,7 @@ def test_console_script_sets_up_loads_twice_and_lists(fresh: tuple[Flask, str],
     _check_disclosure_sample(_app, tmp_path)
     _check_supervision_sample(_app)
     _check_distribution_sample(_app)
-    second = _run(["load-sample"], env)
+    second = _run(["load-sample", "--as-of", "2026-01-15"], env)
     assert "0 records created, 67 already there, 0 vouchers" in second.stdout
     for org in ("shian-jjhzs", "shian-tdgf"):
         verified = _run(["verify-ledger", org], env)
@@ -219,7 +219,7 @@ def test_create_user_assigns_the_role_and_refuses_unknown_scopes(
     app, _url = fresh
     runner = app.test_cli_runner()
     assert runner.invoke(args=["init-db"]).exit_code == 0
-    assert runner.invoke(args=["load-sample", "--small"]).exit_code == 0
+    assert runner.invoke(args=["load-sample", "--small", "--as-of", "2026-01-15"]).exit_code == 0
     result = runner.invoke(args=["create-user", "--username", "zhoujie", "--name", "周杰",
                                  "--role", "cashier", "--org", "shian-tdgf"])
     assert result.exit_code == 0, result.output
@@ -244,7 +244,7 @@ def test_worker_process_runs_a_queued_job(fresh: tuple[Flask, str], tmp_path: Pa
     _app, url = fresh
     env = _env(url, tmp_path)
     assert _run(["init-db"], env).returncode == 0
-    assert _run(["load-sample", "--small"], env).returncode == 0
+    assert _run(["load-sample", "--small", "--as-of", "2026-01-15"], env).returncode == 0
     web = make_app(url, tmp_path / "storage", JOBS_IMMEDIATE=False,
                    HUEY_SQLITE_PATH=str(tmp_path / "instance" / "jobs.db"),
                    STORAGE_DIR=str(tmp_path / "instance" / "storage"))
@@ -342,3 +342,56 @@ def test_run_serves_with_waitress_gzip_and_request_logs(fresh: tuple[Flask, str]
     assert "development server" not in text
     assert "waitress, 4 threads" in text
     assert "GET /auth/login 200" in text
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.long
+def test_the_demo_is_dated_to_the_day_it_is_loaded(fresh: tuple[Flask, str],
+                                                   tmp_path: Path) -> None:
+    """Loaded on 2026-12-01 the demo looks alive that day (issue 17): the books end in
+    November 2026 (its last weeks still drafts, October and November open), 2025 is closed
+    with its year-end vouchers and its distribution approved, the cooperative's third quarter
+    is published on time and the fourth is not due yet; nothing is dated after the day."""
+    from coopledger.distribution.models import PlanState
+    from coopledger.ledger.models import Period, Voucher, VoucherKind
+
+    app, url = fresh
+    env = _env(url, tmp_path)
+    assert _run(["init-db"], env).returncode == 0
+    loaded = _run(["load-sample", "--as-of", "2026-12-01"], env)
+    assert loaded.returncode == 0, loaded.stderr
+    day = dt.date(2026, 12, 1)
+    with app.app_context():
+        tdgf = db.session.scalars(sa.select(Organisation).where(
+            Organisation.code == "shian-tdgf")).one()
+        dated = db.session.scalars(sa.select(Voucher).where(
+            Voucher.organisation_id == tdgf.id)).all()
+        assert min(v.on for v in dated) == dt.date(2025, 1, 1)          # the opening
+        assert max(v.on for v in dated) <= dt.date(2026, 11, 30)
+        assert max(v.on for v in dated if v.state is VoucherState.POSTED) >= \
+            dt.date(2026, 11, 1)
+        assert any(v.state is not VoucherState.POSTED and v.on.month == 11 for v in dated)
+        closings = {v.on.year for v in dated if v.kind is VoucherKind.CLOSING
+                    and v.state is VoucherState.POSTED}
+        assert 2025 in closings
+        assert 2026 not in closings
+        closed = {(p.year, p.month) for p in db.session.scalars(sa.select(Period).where(
+            Period.organisation_id == tdgf.id, Period.closed_at.is_not(None)))}
+        assert (2026, 9) in closed
+        assert (2026, 10) not in closed
+        assert (2026, 11) not in closed
+        plan = db.session.scalars(sa.select(Plan).where(Plan.organisation_id == tdgf.id,
+                                                        Plan.year == 2025)).one()
+        assert plan.state in (PlanState.APPROVED, PlanState.POSTED, PlanState.FILED,
+                              PlanState.PAID)
+        assert plan.resolution_on is not None
+        assert plan.resolution_on <= day
+        states = {row.period.key: row.state.value for row in disclosure_calendar(tdgf, day)}
+        assert states["2026-Q3"] == "published"
+        assert states["2026-Q2"] == "published"
+        assert states["2026-Q4"] == "not_due"
+        assert "missing" not in {states[key] for key in states if key.startswith("2026")}
+        db.session.remove()
+    for org in ("shian-jjhzs", "shian-tdgf", "jianping-tj"):
+        verified = _run(["verify-ledger", org], env)
+        assert verified.returncode == 0, verified.stdout + verified.stderr

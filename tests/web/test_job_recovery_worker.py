@@ -84,7 +84,7 @@ def instance(databases: Databases, tmp_path: Path) -> Iterator[tuple[Flask, dict
     env = {**os.environ, "COOPLEDGER_DATABASE_URL": url,
            "COOPLEDGER_INSTANCE_PATH": str(tmp_path / "instance"),
            "COOPLEDGER_PASSWORD_HASH_COST": "test", "STALL_MARKER": str(tmp_path / "stalled")}
-    for args in (["init-db"], ["load-sample", "--small"]):
+    for args in (["init-db"], ["load-sample", "--small", "--as-of", "2026-01-15"]):
         done = subprocess.run([str(COMMAND), *args], env=env, capture_output=True, text=True,
                               timeout=400, check=False)
         assert done.returncode == 0, done.stderr

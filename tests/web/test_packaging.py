@@ -82,7 +82,7 @@ def test_the_installed_wheel_sets_up_loads_the_sample_and_serves(wheel: Path,
     env.pop("COOPLEDGER_DATABASE_URL", None)
     workdir = tmp_path / "elsewhere"     # not the checkout: only the wheel can be imported
     workdir.mkdir()
-    for command in (["init-db"], ["load-sample", "--small"]):
+    for command in (["init-db"], ["load-sample", "--small", "--as-of", "2026-01-15"]):
         done = subprocess.run([str(entry), *command], cwd=workdir, env=env, capture_output=True,
                               text=True, timeout=400, check=False)
         assert done.returncode == 0, done.stdout + done.stderr

@@ -130,7 +130,7 @@ def hosts(databases: Databases, tmp_path: Path) -> Iterator[tuple[Flask, Host, H
               "COOPLEDGER_PASSWORD_HASH_COST": "test", "COOPLEDGER_WTF_CSRF_ENABLED": "false",
               "COOPLEDGER_JOB_HEARTBEAT_SECONDS": "2"}
     envs = [{**common, "COOPLEDGER_INSTANCE_PATH": str(tmp_path / name)} for name in "ab"]
-    for args in (["init-db"], ["load-sample", "--small"]):
+    for args in (["init-db"], ["load-sample", "--small", "--as-of", "2026-01-15"]):
         done = subprocess.run([str(COMMAND), *args], env=envs[0], capture_output=True,
                               text=True, timeout=400, check=False)
         assert done.returncode == 0, done.stderr
