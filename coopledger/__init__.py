@@ -159,6 +159,7 @@ def _setup_blueprints(app: Flask) -> None:
     from coopledger.audit import exports  # registers the export job kind
     from coopledger.audit.views import bp as audit_bp
     from coopledger.auth.admin_views import bp as users_bp
+    from coopledger.auth.permissions import OBJECT_RULES
     from coopledger.auth.views import bp as auth_bp
     from coopledger.contracts.contract_views import bp as contracts_bp
     from coopledger.contracts.money_views import bp as contract_money_bp
@@ -174,16 +175,47 @@ def _setup_blueprints(app: Flask) -> None:
     from coopledger.home.views import bp as home_bp
     from coopledger.jobs.views import bp as jobs_bp
     from coopledger.ledger import bookfile  # registers the verification job kind
+    from coopledger.ledger.books import install_chart
     from coopledger.ledger.origins import register
     from coopledger.ledger.views import bp as books_bp
     from coopledger.ledger.voucher_views import bp as vouchers_bp
     from coopledger.members import imports  # registers the import job kind
+    from coopledger.members.access import household_rule
     from coopledger.members.views import bp as members_bp
+    from coopledger.orgs.services import SET_UP
     from coopledger.orgs.views import bp as orgs_bp
+    from coopledger.shares.services import set_up_classes
     from coopledger.shares.views import bp as shares_bp
     from coopledger.supervision.views import bp as supervision_bp
     from coopledger.supervision.views import org_bp as org_supervision_bp
 
+    if household_rule not in OBJECT_RULES:
+        OBJECT_RULES.append(household_rule)
+    from coopledger.members.services import ON_CONTRIBUTE
+    from coopledger.shares.services import request_land_shares
+
+    if request_land_shares not in ON_CONTRIBUTE:
+        ON_CONTRIBUTE.append(request_land_shares)
+    from coopledger.contracts.queries import leases_of_parcels
+    from coopledger.distribution.queries import household_income, member_lines
+    from coopledger.members.facts import PROVIDERS
+    from coopledger.shares.queries import household_shares
+
+    PROVIDERS.shares, PROVIDERS.leases = household_shares, leases_of_parcels
+    PROVIDERS.income, PROVIDERS.distributions = household_income, member_lines
+    from coopledger.disclosure.services import shows_names
+    from coopledger.distribution.public_names import READERS
+
+    if shows_names not in READERS:
+        READERS.append(shows_names)
+    from coopledger.assets.resources import resources_of_contract
+    from coopledger.contracts import coverage
+
+    if resources_of_contract not in coverage.READERS:
+        coverage.READERS.append(resources_of_contract)
+    for set_up in (install_chart, set_up_classes):
+        if set_up not in SET_UP:
+            SET_UP.append(set_up)
     register(voucher_origin)
     register(asset_voucher_origin)
     register(guarantee_voucher_origin)

@@ -81,7 +81,7 @@ def register_templating(app: Flask) -> None:
     def html_lang() -> str:
         return "en" if str(get_locale()) == "en" else "zh-CN"
 
-    from coopledger.distribution.words import words_of
+    from coopledger.orgs.words import words_of
 
     app.jinja_env.globals.update(can=user_can, Action=Action, html_lang=html_lang,
                                  words_of=words_of,

@@ -11,6 +11,7 @@ export COOPLEDGER_CHROMIUM=${COOPLEDGER_CHROMIUM:-/usr/bin/chromium}
 
 echo "== ruff";  .venv/bin/ruff check coopledger tests bench migrations
 echo "== mypy";  .venv/bin/mypy
+echo "== import contracts";  .venv/bin/lint-imports --no-cache
 workers=${PYTEST_WORKERS:-2}
 echo "== pytest on SQLite"
 .venv/bin/pytest -p no:cacheprovider -n "$workers" --durations=25 --db=sqlite "$@"

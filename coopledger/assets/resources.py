@@ -24,6 +24,7 @@ from coopledger.assets.resource_models import (
     ResourceFile,
     ResourceKind,
     ResourceStatus,
+    resource_contracts,
 )
 from coopledger.assets.rules import AssetRuleError
 from coopledger.audit.services import record, snapshot
@@ -100,6 +101,16 @@ def update_resource(resource: Resource, data: ResourceData, *, by: User | None) 
     record("resource.update", resource, by=by, label=str(resource), before=before,
            after=snapshot(resource, RESOURCE_FIELDS))
     return resource
+
+
+def resources_of_contract(contract: Contract) -> list[Resource]:
+    """The resources a contract uses, by register number (contracts.coverage reads this)."""
+    if contract.id is None:
+        return []
+    return list(db.session.scalars(
+        sa.select(Resource).join(resource_contracts,
+                                 resource_contracts.c.resource_id == Resource.id)
+        .where(resource_contracts.c.contract_id == contract.id).order_by(Resource.number)))
 
 
 def link_contract(resource: Resource, contract: Contract, *, by: User | None) -> None:

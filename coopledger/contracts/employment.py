@@ -11,6 +11,7 @@ leased parcels, shared among a lease's parcels by area.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -104,9 +105,11 @@ class YearIncome:
         return self.wages + self.rent + self.dividends
 
 
-def household_income(household: Household, org_ids: list[int]) -> dict[int, YearIncome]:
-    """Wages paid, leased-parcel rent received and approved distributions (保底 outstanding,
-    returns and dividends, by the year distributed) per year, newest first."""
+def household_income(household: Household, org_ids: list[int],
+                     dividends: Iterable[tuple[int, int, Decimal]] = ()) -> dict[int, YearIncome]:
+    """Wages paid, leased-parcel rent received and ``dividends`` (organisation id, year
+    distributed, amount: the household's approved distribution lines, which the distribution
+    domain passes in) per year, newest first."""
     years: dict[int, YearIncome] = {}
     for work in db.session.scalars(sa.select(Employment).join(Person).where(
             Person.household_id == household.id, Employment.organisation_id.in_(org_ids),
@@ -127,9 +130,7 @@ def household_income(household: Household, org_ids: list[int]) -> dict[int, Year
             shares = allocate(amount, areas)
             part = sum((shares[pid] for pid in own), ZERO)
             years.setdefault(on.year, YearIncome()).rent += part
-    from coopledger.distribution.queries import member_lines  # approved plans only
-
-    for line in member_lines([household.id]):
-        if line.plan.organisation_id in org_ids:
-            years.setdefault(line.plan.year, YearIncome()).dividends += line.total
+    for org_id, year, amount in dividends:
+        if org_id in org_ids:
+            years.setdefault(year, YearIncome()).dividends += amount
     return dict(sorted(years.items(), reverse=True))

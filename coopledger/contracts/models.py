@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -21,9 +21,6 @@ from coopledger.extensions import Model
 from coopledger.i18n import N_
 from coopledger.members.models import Parcel
 from coopledger.orgs.models import Organisation
-
-if TYPE_CHECKING:
-    from coopledger.assets.resource_models import Resource
 
 
 class PartnerKind(enum.StrEnum):
@@ -185,11 +182,16 @@ class Contract(Model):
 
     organisation: Mapped[Organisation] = relationship()
     partner: Mapped[Partner] = relationship(back_populates="contracts")
-    # Collective land and water the contract uses (the resource register links them).
-    resources: Mapped[list[Resource]] = relationship(secondary="resource_contracts",
-                                                     viewonly=True)
     parcels: Mapped[list[LeasedParcel]] = relationship(back_populates="contract",
                                                        order_by="LeasedParcel.id")
+
+    @property
+    def resources(self) -> list[Any]:
+        """Collective land and water the contract uses: the resource register owns the link
+        and answers (contracts.coverage)."""
+        from coopledger.contracts.coverage import resources_of
+
+        return resources_of(self)
 
     @property
     def leased_area(self) -> Decimal:

@@ -61,6 +61,11 @@ class DisclosureError(CoopLedgerError):
     message = N_("公开操作未能完成。")
 
 
+def shows_names(org: Organisation) -> bool:
+    """Whether the organisation posts members' full names (distribution.public_names)."""
+    return settings_of(org).show_names
+
+
 def settings_of(org: Organisation) -> DisclosureSettings:
     """The organisation's calendar settings (quarterly, by the 15th, posted 15 days if unset)."""
     found = db.session.scalar(sa.select(DisclosureSettings).where(

@@ -13,10 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from coopledger.distribution.words import words_of
 from coopledger.ledger.rules import Line
 from coopledger.money import ZERO
 from coopledger.orgs.models import AccountingStandard
+from coopledger.orgs.words import words_of
 
 
 @dataclass(frozen=True)

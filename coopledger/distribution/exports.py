@@ -12,11 +12,11 @@ import csv
 import io
 
 from coopledger.distribution.models import Plan, PlanLine
-from coopledger.distribution.words import words_of
 from coopledger.ids import mask_bank
 from coopledger.members.models import Household
 from coopledger.members.queries import payout_account
 from coopledger.money import figure
+from coopledger.orgs.words import words_of
 from coopledger.spreadsheets import append_row, csv_row, new_sheet, workbook_bytes
 
 HEADERS = ("序号", "户名/持股人", "收款人", "开户银行", "银行账号", "股数", "持股天数",

@@ -4,10 +4,21 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from coopledger.contracts import employment
+from coopledger.contracts.employment import YearIncome
 from coopledger.distribution.models import Plan, PlanLine, PlanState
 from coopledger.extensions import db
+from coopledger.members.models import Household
 
 MEMBER_VISIBLE = (PlanState.APPROVED, PlanState.POSTED, PlanState.FILED, PlanState.PAID)
+
+
+def household_income(household: Household, org_ids: list[int]) -> dict[int, YearIncome]:
+    """A household's income per year (contracts.employment): wages, rent of its leased parcels
+    and its lines in approved plans (保底 outstanding, returns and dividends)."""
+    return employment.household_income(household, org_ids, dividends=[
+        (line.plan.organisation_id, line.plan.year, line.total)
+        for line in member_lines([household.id])])
 
 
 def member_lines(household_ids: list[int]) -> list[PlanLine]:

@@ -30,10 +30,10 @@ from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_DOWN, Decimal
 from typing import TypeVar
 
-from coopledger.distribution.words import VILLAGE, Words
 from coopledger.errors import CoopLedgerError
 from coopledger.i18n import N_
 from coopledger.money import ZERO, allocate, grouped, round_money
+from coopledger.orgs.words import VILLAGE, Words
 from coopledger.shares.rules import Key, Op, effects, ordered
 
 HUNDRED = Decimal(100)

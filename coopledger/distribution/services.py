@@ -35,7 +35,6 @@ from coopledger.distribution.models import (
     ReserveBase,
 )
 from coopledger.distribution.rules import DistributionError
-from coopledger.distribution.words import words_of
 from coopledger.extensions import db
 from coopledger.files.scans import store_scan
 from coopledger.files.stores import Store
@@ -48,6 +47,7 @@ from coopledger.locking import lock
 from coopledger.members.queries import payout_account
 from coopledger.money import ZERO, grouped, round_money
 from coopledger.orgs.models import AccountingStandard, Organisation
+from coopledger.orgs.words import words_of
 from coopledger.shares.services import classes_of
 
 POLICY_FIELDS = ("mode", "entitlement", "record_date", "other_in", "excluded", "excluded_note",

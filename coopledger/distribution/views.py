@@ -53,7 +53,6 @@ from coopledger.distribution.models import (
     ReserveBase,
 )
 from coopledger.distribution.statement_job import STATEMENTS_KIND
-from coopledger.distribution.words import words_of
 from coopledger.extensions import db
 from coopledger.files import store
 from coopledger.forms import ConfirmForm, options, read_upload
@@ -63,6 +62,7 @@ from coopledger.members.models import Household
 from coopledger.members.queries import member_numbers
 from coopledger.money import ZERO, MoneyInputError, figure, parse_money, plain
 from coopledger.orgs.models import OrgKind
+from coopledger.orgs.words import words_of
 from coopledger.shares.services import classes_of
 from coopledger.textnum import is_digits, whole_number
 from coopledger.web import (
@@ -527,10 +527,10 @@ def roster_pdf(code: str, plan_id: int) -> ResponseReturnValue:
     org = org_for(code, Action.VIEW_DISTRIBUTION)
     plan = owned_or_404(Plan, plan_id, org)
     public = request.args.get("public") == "1"
-    from coopledger.disclosure.services import settings_of
+    from coopledger.distribution.public_names import shows_names
 
     pdf = statements.roster(plan, public=public, workers=2 if len(plan.lines) > 1000 else 1,
-                            show_names=settings_of(org).show_names)
+                            show_names=shows_names(org))
     audit_export("distribution.export_roster", plan, f"{org.name} {plan.label}",
                  full=not public)
     suffix = "-public" if public else ""

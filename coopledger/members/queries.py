@@ -12,8 +12,8 @@ from coopledger.extensions import db
 from coopledger.i18n import N_
 from coopledger.members import rules
 from coopledger.members.models import Contribution, Household, Membership, Parcel
+from coopledger.money import FOUR_PLACES
 from coopledger.orgs.models import Organisation, OrgKind
-from coopledger.shares.rules import ZERO
 
 
 def households_query(org: Organisation, search: str = "") -> sa.Select[Household]:
@@ -44,7 +44,7 @@ def contributed_area_by_household(org: Organisation, households: list[int], on: 
         .where(Contribution.organisation_id == org.id, contribution_live(on),
                Parcel.household_id.in_(households))
         .group_by(Parcel.household_id))
-    return {household_id: (Decimal(int(total)) / 10000).quantize(ZERO)
+    return {household_id: (Decimal(int(total)) / 10000).quantize(FOUR_PLACES)
             for household_id, total in rows}
 
 
@@ -61,7 +61,7 @@ def contributed_area_by_village(org: Organisation, on: dt.date) -> list[tuple[st
         .join(Village, Village.id == Household.village_id)
         .where(Contribution.organisation_id == org.id, contribution_live(on))
         .group_by(Village.name).order_by(Village.name))
-    return [(name, (Decimal(int(total)) / 10000).quantize(ZERO)) for name, total in rows]
+    return [(name, (Decimal(int(total)) / 10000).quantize(FOUR_PLACES)) for name, total in rows]
 
 
 def member_number(org: Organisation, household: Household) -> str:

@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import sqlalchemy as sa
 
@@ -249,13 +249,23 @@ def contribute(parcel: Parcel, org: Organisation, *, on: dt.date, today: dt.date
                                 withdrawn_on=None)
     db.session.add(contribution)
     db.session.flush()
-    from coopledger.shares.services import request_land_shares
-
-    request_land_shares(parcel, org, on=on, today=today, by=by)
+    for then in ON_CONTRIBUTE:
+        then(parcel, org, on=on, today=today, by=by)
     record("parcel.contribute", org, by=by,
            label=f"{org.name} {parcel.household} {parcel.code}",
            after={"parcel_id": parcel.id, "area": str(parcel.area), "on": on.isoformat()})
     return contribution
+
+
+class Contributed(Protocol):
+    """What follows a parcel's contribution in another domain (the shares domain's 入股
+    request for its land shares), registered by the app factory: members imports none."""
+
+    def __call__(self, parcel: Parcel, org: Organisation, *, on: dt.date, today: dt.date,
+                 by: User | None) -> object: ...
+
+
+ON_CONTRIBUTE: list[Contributed] = []
 
 
 def withdraw(contribution: Contribution, *, on: dt.date, today: dt.date,

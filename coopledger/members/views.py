@@ -13,14 +13,11 @@ from flask_login import login_required
 
 from coopledger.auth.models import User
 from coopledger.auth.permissions import Action, can, require
-from coopledger.contracts.employment import household_income
-from coopledger.contracts.queries import leases_of_parcels
 from coopledger.dates import today, utcnow
-from coopledger.distribution.queries import member_lines
 from coopledger.errors import CoopLedgerError
 from coopledger.extensions import db
 from coopledger.forms import ConfirmForm, options
-from coopledger.members import queries, rules, services
+from coopledger.members import facts, queries, rules, services
 from coopledger.members.forms import (
     DatedForm,
     HouseholdForm,
@@ -38,7 +35,6 @@ from coopledger.members.models import (
     Parcel,
     Relationship,
 )
-from coopledger.shares.queries import household_shares
 from coopledger.web import (
     apply_change,
     audit_export,
@@ -170,9 +166,9 @@ def show(code: str, household_id: int) -> ResponseReturnValue:
         parcel_form=ParcelForm(prefix="parcel"), membership_form=_membership_form(),
         dated=DatedForm(on=today()), link_form=LinkUserForm(
             username=household.user.username if household.user else ""),
-        membership=membership, share_info=household_shares(household.id, today()),
-        leases=leases_of_parcels([p.id for p in household.parcels]),
-        income=household_income(household, [org.id]))
+        membership=membership, share_info=facts.shares(household.id, today()),
+        leases=facts.leases([p.id for p in household.parcels]),
+        income=facts.income(household, [org.id]))
 
 
 def _back(code: str, household: Household) -> ResponseReturnValue:
@@ -351,13 +347,13 @@ def mine() -> ResponseReturnValue:
     households = queries.my_households(me().id)
     for household in households:
         require(me(), Action.VIEW_HOUSEHOLD, household)
-    shares = {h.id: household_shares(h.id, today()) for h in households}
-    leases = leases_of_parcels([p.id for h in households for p in h.parcels])
-    incomes = {h.id: household_income(h, [m.organisation_id for m in h.memberships])
+    shares = {h.id: facts.shares(h.id, today()) for h in households}
+    leases = facts.leases([p.id for h in households for p in h.parcels])
+    incomes = {h.id: facts.income(h, [m.organisation_id for m in h.memberships])
                for h in households}
     return render_template("members/mine.html", households=households, shares=shares,
                            leases=leases, incomes=incomes,
-                           distributions=member_lines([h.id for h in households]))
+                           distributions=facts.distributions([h.id for h in households]))
 
 
 

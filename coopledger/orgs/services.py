@@ -6,6 +6,7 @@ calling view commits.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -93,18 +94,20 @@ def update_village(village: Village, *, code: str, name: str, by: User | None) -
     return village
 
 
+SET_UP: list[Callable[[Organisation], object]] = []
+"""What the domains prepare for a new organisation — its chart of accounts (ledger), the
+usual share classes of its kind (shares) — registered by the app factory, so that this core
+package imports no domain."""
+
+
 def create_organisation(data: OrganisationData, *, by: User | None) -> Organisation:
     """Register an organisation whose books coopledger will keep."""
-    from coopledger.ledger.books import install_chart
-
     org = Organisation()
     _apply(org, data)
     db.session.add(org)
     db.session.flush()
-    install_chart(org)
-    from coopledger.shares.services import classes_of
-
-    classes_of(org, create=True)   # the usual share classes of its kind, so reads create none
+    for set_up in SET_UP:
+        set_up(org)
     record("organisation.create", org, by=by, after=snapshot(org, ORG_FIELDS))
     return org
 

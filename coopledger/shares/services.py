@@ -63,6 +63,11 @@ def settings_of(org: Organisation, *, lock: bool = False) -> ShareSettings:
     return found
 
 
+def set_up_classes(org: Organisation) -> None:
+    """A new organisation's usual share classes (orgs.services.SET_UP), so reads create none."""
+    classes_of(org, create=True)
+
+
 def classes_of(org: Organisation, *, create: bool = False) -> list[ShareClass]:
     """The organisation's share classes; with ``create`` (a write that needs a class) the usual
     ones for its kind are created the first time. A read never creates them."""

@@ -26,7 +26,6 @@ from flask import Flask
 from coopledger import paths
 from coopledger.auth.models import User
 from coopledger.db import reads_only, reads_only_reset
-from coopledger.disclosure import services as disclosures
 from coopledger.disclosure import verification
 from coopledger.disclosure.models import Disclosure, DisclosureState
 from coopledger.disclosure.publish_job import PUBLISH_KIND
@@ -35,12 +34,12 @@ from coopledger.files import FolderStore
 from coopledger.jobs import services as jobs
 from coopledger.jobs.models import Job, JobState
 from coopledger.jobs.queue import huey
-from coopledger.ledger import periods
 from coopledger.members.imports import IMPORT_KIND
 from coopledger.members.models import Household
 from coopledger.orgs.models import Organisation
 from coopledger.workbooks import keep_upload
 from tests.conftest import Databases, dispose, make_app
+from tests.disclosure_helpers import reviewed_first_quarter
 from tests.ledger_helpers import book_with_vouchers, make_voucher
 
 COMMAND = Path(sys.executable).with_name("coopledger")
@@ -212,15 +211,7 @@ def _ready_quarter(web: Flask) -> int:
         book_with_vouchers(org, accountant, reviewer)
         make_voucher(org, accountant, reviewer, on=dt.date(2024, 2, 5), amount="8000.00",
                      summary="收到鱼塘租金")
-        for month in (1, 2, 3):
-            periods.close_month(org, 2024, month, by=accountant)
-        disclosure = disclosures.draft(org, "2024-Q1", by=accountant)
-        disclosures.submit(disclosure, by=accountant)
-        disclosures.review(disclosure, agrees=True, comment="", by=user("supervisor"))
-        disclosures.township_review(disclosure, agrees=True, opinion="无异议",
-                                    by=user("auditor"))
-        db.session.commit()
-        return disclosure.id
+        return reviewed_first_quarter(org)
 
 
 def test_a_killed_publication_is_published_once_by_the_next_worker(

@@ -31,16 +31,15 @@ import sqlalchemy as sa
 from flask import Flask
 
 from coopledger.auth.models import User
-from coopledger.disclosure import services as disclosures
 from coopledger.extensions import db
 from coopledger.files import store
 from coopledger.files.stores import StoredChunk
 from coopledger.jobs.models import Job, JobState
-from coopledger.ledger import periods
 from coopledger.ledger.models import Voucher, VoucherState
 from coopledger.ledger.sample_books import PLACEHOLDER_PNG
 from coopledger.orgs.models import Organisation
 from tests.conftest import PASSWORD, Databases, dispose, make_app
+from tests.disclosure_helpers import reviewed_first_quarter
 from tests.ledger_helpers import book_with_vouchers, make_voucher
 
 pytestmark = [pytest.mark.postgresql_only, pytest.mark.long]
@@ -197,16 +196,7 @@ def _prepare(checker: Flask) -> tuple[list[int], int]:
 def _ready_quarter(checker: Flask) -> int:
     """The first quarter, closed and reviewed by the 民主理财小组 and the township."""
     with checker.app_context():
-        org, accountant = _org(), _user("accountant")
-        for month in (1, 2, 3):
-            periods.close_month(org, 2024, month, by=accountant)
-        disclosure = disclosures.draft(org, "2024-Q1", by=accountant)
-        disclosures.submit(disclosure, by=accountant)
-        disclosures.review(disclosure, agrees=True, comment="", by=_user("supervisor"))
-        disclosures.township_review(disclosure, agrees=True, opinion="无异议",
-                                    by=_user("auditor"))
-        db.session.commit()
-        return disclosure.id
+        return reviewed_first_quarter(_org())
 
 
 def test_two_hosts_share_only_the_database_and_redis(
