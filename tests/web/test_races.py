@@ -27,6 +27,7 @@ from coopledger.contracts.money_models import Allocation, Purpose
 from coopledger.contracts.payments import record_payment
 from coopledger.errors import CoopLedgerError
 from coopledger.extensions import db
+from coopledger.files import FolderStore
 from coopledger.ledger import vouchers
 from coopledger.ledger.models import Voucher, VoucherState
 from coopledger.members.models import Household
@@ -346,7 +347,7 @@ def test_a_plan_paid_twice_at_once_pays_once(pg_app: Flask) -> None:
         distribution.review(plan, on=dt.date(2025, 1, 20), by=accountant)
         db.session.commit()
         plan_id = plan.id
-        storage = Path(pg_app.config["STORAGE_DIR"])
+        storage = FolderStore(Path(pg_app.config["STORAGE_DIR"]))
         db.session.remove()
 
     def approve() -> object:

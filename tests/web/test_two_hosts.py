@@ -184,8 +184,10 @@ def _prepare(checker: Flask) -> tuple[list[int], int]:
     with checker.app_context():
         org, accountant, reviewer = _org(), _user("accountant"), _user("reviewer")
         book_with_vouchers(org, accountant, reviewer)
+        # one date for all: 序时控制 refuses a voucher dated before the month's last posted one,
+        # and the two hosts post in no particular order
         waiting = [make_voucher(org, accountant, reviewer, upto="reviewed",
-                                on=dt.date(2024, 2, 1 + n), amount=f"{100 + n}.00").id
+                                on=dt.date(2024, 2, 10), amount=f"{100 + n}.00").id
                    for n in range(POSTINGS)]
         draft = make_voucher(org, accountant, reviewer, upto="draft",
                              on=dt.date(2024, 4, 20), amount="66.00").id
