@@ -154,83 +154,34 @@ def _setup_extensions(app: Flask) -> None:
 
 def _setup_blueprints(app: Flask) -> None:
     from coopledger.assets import resource_views, run_views, stocktake_views, workbook
-    from coopledger.assets.origin import voucher_origin as asset_voucher_origin
     from coopledger.assets.views import bp as assets_bp
     from coopledger.audit import exports  # registers the export job kind
     from coopledger.audit.views import bp as audit_bp
     from coopledger.auth.admin_views import bp as users_bp
-    from coopledger.auth.permissions import OBJECT_RULES
     from coopledger.auth.views import bp as auth_bp
     from coopledger.contracts.contract_views import bp as contracts_bp
     from coopledger.contracts.money_views import bp as contract_money_bp
-    from coopledger.contracts.payments import voucher_origin
     from coopledger.contracts.views import bp as partners_bp
     from coopledger.disclosure import publish_job  # registers the publishing job kind
     from coopledger.disclosure.public_views import bp as disclosure_public_bp
     from coopledger.disclosure.views import bp as disclosure_bp
     from coopledger.distribution import statement_job  # registers the statements job kind
-    from coopledger.distribution.guarantees import voucher_origin as guarantee_voucher_origin
     from coopledger.distribution.public_views import bp as distribution_public_bp
     from coopledger.distribution.views import bp as distribution_bp
     from coopledger.home.views import bp as home_bp
     from coopledger.jobs.views import bp as jobs_bp
     from coopledger.ledger import bookfile  # registers the verification job kind
-    from coopledger.ledger.books import install_chart
-    from coopledger.ledger.origins import register
     from coopledger.ledger.views import bp as books_bp
     from coopledger.ledger.voucher_views import bp as vouchers_bp
     from coopledger.members import imports  # registers the import job kind
-    from coopledger.members.access import household_rule
     from coopledger.members.views import bp as members_bp
-    from coopledger.orgs.services import SET_UP
     from coopledger.orgs.views import bp as orgs_bp
-    from coopledger.shares.services import set_up_classes
     from coopledger.shares.views import bp as shares_bp
     from coopledger.supervision.views import bp as supervision_bp
     from coopledger.supervision.views import org_bp as org_supervision_bp
+    from coopledger.wiring import wire_domains
 
-    if household_rule not in OBJECT_RULES:
-        OBJECT_RULES.append(household_rule)
-    from coopledger.members.services import ON_CONTRIBUTE
-    from coopledger.shares.services import request_land_shares
-
-    if request_land_shares not in ON_CONTRIBUTE:
-        ON_CONTRIBUTE.append(request_land_shares)
-    from coopledger.contracts.queries import leases_of_parcels
-    from coopledger.distribution.queries import household_income, member_lines
-    from coopledger.members.facts import PROVIDERS
-    from coopledger.shares.queries import household_shares
-
-    PROVIDERS.shares, PROVIDERS.leases = household_shares, leases_of_parcels
-    PROVIDERS.income, PROVIDERS.distributions = household_income, member_lines
-    from coopledger.disclosure.services import shows_names
-    from coopledger.distribution.public_names import READERS
-
-    if shows_names not in READERS:
-        READERS.append(shows_names)
-    from coopledger.assets.resources import resources_of_contract
-    from coopledger.contracts import coverage
-
-    if resources_of_contract not in coverage.READERS:
-        coverage.READERS.append(resources_of_contract)
-    for set_up in (install_chart, set_up_classes):
-        if set_up not in SET_UP:
-            SET_UP.append(set_up)
-    register(voucher_origin)
-    register(asset_voucher_origin)
-    register(guarantee_voucher_origin)
-    from coopledger.disclosure.services import refuse_reopening_published
-    from coopledger.ledger.periods import REOPEN_GUARDS
-
-    if refuse_reopening_published not in REOPEN_GUARDS:
-        REOPEN_GUARDS.append(refuse_reopening_published)
-    from coopledger.disclosure.verification import anchor_problems, chain_problems
-    from coopledger.ledger.bookfile import BOOK_CHECKS
-    from coopledger.ledger.month_index import differences as index_differences
-
-    for book_check in (anchor_problems, chain_problems, index_differences):
-        if book_check not in BOOK_CHECKS:
-            BOOK_CHECKS.append(book_check)
+    wire_domains()
     del exports, bookfile, imports, statement_job, workbook, publish_job
     del resource_views, run_views, stocktake_views  # their routes are on assets_bp
     for blueprint in (home_bp, auth_bp, users_bp, orgs_bp, audit_bp, jobs_bp, books_bp,

@@ -1,0 +1,58 @@
+"""The one place where the domains are connected through the interfaces the lower ones offer
+(README "Layout", the import contracts in pyproject.toml): a lower package never imports a
+higher one, so the app factory fills its registries here. Idempotent, because tests and
+workers create several apps in one process."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+
+def _add(registry: list[Any], *items: Callable[..., Any]) -> None:
+    for item in items:
+        if item not in registry:
+            registry.append(item)
+
+
+def wire_domains() -> None:
+    """Register every cross-domain interface."""
+    from coopledger.assets.origin import voucher_origin as asset_voucher_origin
+    from coopledger.assets.resources import resources_of_contract
+    from coopledger.auth.permissions import OBJECT_RULES
+    from coopledger.contracts import coverage
+    from coopledger.contracts.payments import voucher_origin as contract_voucher_origin
+    from coopledger.contracts.queries import leases_of_parcels
+    from coopledger.disclosure.services import refuse_reopening_published, shows_names
+    from coopledger.disclosure.verification import anchor_problems, chain_problems
+    from coopledger.distribution import public_names
+    from coopledger.distribution.guarantees import voucher_origin as guarantee_voucher_origin
+    from coopledger.distribution.queries import household_income, member_lines
+    from coopledger.ledger import origins
+    from coopledger.ledger.bookfile import BOOK_CHECKS
+    from coopledger.ledger.books import install_chart
+    from coopledger.ledger.month_index import differences as index_differences
+    from coopledger.ledger.periods import REOPEN_GUARDS
+    from coopledger.members.access import household_rule
+    from coopledger.members.facts import PROVIDERS
+    from coopledger.members.services import ON_CONTRIBUTE
+    from coopledger.orgs.services import SET_UP
+    from coopledger.shares.queries import household_shares
+    from coopledger.shares.services import request_land_shares, set_up_classes
+
+    # the core: a new organisation's chart and share classes; who may see a household
+    _add(SET_UP, install_chart, set_up_classes)
+    _add(OBJECT_RULES, household_rule)
+    # the ledger: where a voucher came from, what may stop a month reopening, book checks
+    for finder in (contract_voucher_origin, asset_voucher_origin, guarantee_voucher_origin):
+        origins.register(finder)
+    _add(REOPEN_GUARDS, refuse_reopening_published)
+    _add(BOOK_CHECKS, anchor_problems, chain_problems, index_differences)
+    # members: the 入股 request of a contributed parcel; the household pages' facts
+    _add(ON_CONTRIBUTE, request_land_shares)
+    PROVIDERS.shares, PROVIDERS.leases = household_shares, leases_of_parcels
+    PROVIDERS.income, PROVIDERS.distributions = household_income, member_lines
+    # contracts: the collective resources a lease covers (the resource register owns the link)
+    _add(coverage.READERS, resources_of_contract)
+    # distribution: whether the public roster shows names (a disclosure setting)
+    _add(public_names.READERS, shows_names)
