@@ -71,6 +71,7 @@ def test_the_public_reads_downloads_and_verifies_on_a_phone(
     receipt = page.locator(".money-card.receipt").first          # one card per receipt
     expect(receipt.locator(".amount")).to_have_text("6,600.00")
     expect(receipt).to_contain_text("收到集体林地承包费")
+    page.wait_for_load_state("load")            # styles applied before anything is measured
     size = receipt.locator(".amount").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
     assert size >= 16, f"the amount is {size}px on a phone"
     width = page.evaluate("document.documentElement.scrollWidth")

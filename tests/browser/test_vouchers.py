@@ -33,11 +33,11 @@ def test_voucher_entry_with_running_totals_then_review_and_post(
     page.click("#voucher-form button[type=submit]")
     expect(page.locator(".flash-success")).to_have_text("凭证已保存为草稿。")
     expect(page.locator("#voucher-total")).to_have_text("12,345.67")
-    # Money columns are right-aligned (``table.data td`` used to win over ``td.num``).
-    assert page.eval_on_selector("#voucher-total", "e => getComputedStyle(e).textAlign") \
-        == "right"
-    assert page.eval_on_selector("table.data tbody td.num",
-                                 "e => getComputedStyle(e).textAlign") == "right"
+    # Money columns are right-aligned (``table.data td`` used to win over ``td.num``).  The
+    # assertion retries: after a form's redirect the page's text can be there before its
+    # stylesheet is applied, and a computed style read at that moment is the browser default.
+    expect(page.locator("#voucher-total")).to_have_css("text-align", "right")
+    expect(page.locator("table.data tbody td.num").first).to_have_css("text-align", "right")
     expect(page.locator("tfoot")).to_contain_text("壹万贰仟叁佰肆拾伍元陆角柒分")
     page.click("text=提交审核")
     voucher_url = page.url
