@@ -17,8 +17,10 @@ echo "== pytest on SQLite"
 .venv/bin/pytest -p no:cacheprovider -n "$workers" --durations=25 --db=sqlite "$@"
 if .venv/bin/python scripts/pgcheck.py "$COOPLEDGER_TEST_DATABASE_URL"; then
   echo "== pytest on PostgreSQL"
-  # tests/unit touch no database: they ran once above. With arguments, run what was asked.
-  if (($#)); then pg_args=("$@"); else pg_args=(tests/web tests/browser); fi
+  # tests/unit touch no database and tests/browser test the pages in Chromium (their server
+  # side is what tests/web test on both databases): they ran once above, on SQLite. With
+  # arguments, run what was asked.
+  if (($#)); then pg_args=("$@"); else pg_args=(tests/web); fi
   .venv/bin/pytest -p no:cacheprovider -n "$workers" --durations=25 --db=postgresql "${pg_args[@]}"
 elif [[ ${CI:-} == true ]]; then
   echo "PostgreSQL is not reachable at $COOPLEDGER_TEST_DATABASE_URL; under CI that is a failure." >&2

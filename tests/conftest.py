@@ -219,6 +219,10 @@ def client(app: Flask, session: Any) -> FlaskClient:
     return app.test_client()
 
 
+# Session cookies of earlier logins through the form, by (username, user id, session version).
+_SIGNED_IN: dict[tuple[str, int, int], str] = {}
+
+
 class Auth:
     """Log a test client in and out through the real login form."""
 
@@ -231,6 +235,25 @@ class Auth:
                                                          "password": password})
         assert response.status_code == 302, response.get_data(as_text=True)
         return response
+
+    def sign_in(self, username: str) -> None:
+        """Be ``username`` for what follows, with the session cookie an earlier login through
+        the form gave (the first time, that login): for the tests of what each role may open,
+        which log in some thousand times and test the pages, not the login. The cookie names
+        the user's id and session version, so it is reused only while both are unchanged;
+        a stale one would make the user anonymous, which the matrix tells from a refusal."""
+        from coopledger.auth.models import User
+
+        user = db.session.scalars(sa.select(User).where(User.username == username)).one()
+        key = (username, user.id, user.session_version)
+        cookie = _SIGNED_IN.get(key)
+        if cookie is None:
+            self.login(username)
+            kept = self.client.get_cookie("session")
+            assert kept is not None
+            _SIGNED_IN[key] = kept.value
+        else:
+            self.client.set_cookie("session", cookie)
 
 
 @pytest.fixture

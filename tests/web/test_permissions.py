@@ -862,7 +862,7 @@ EXPONENT = re.compile(r"(?<![0-9A-Za-z])[0-9]+(?:\.[0-9]+)?E[+-][0-9]+(?![0-9A-Z
 
 def _check(client: FlaskClient, auth: Auth, world: Any, case: Case, user: str) -> None:
     if user != ANON:
-        auth.login(user)
+        auth.sign_in(user)
     path = case.path(world)
     response = client.open(path, method=case.method)
     status = response.status_code
