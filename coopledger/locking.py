@@ -17,6 +17,7 @@ from typing import TypeVar
 
 import sqlalchemy as sa
 
+from coopledger.db import writes_announced
 from coopledger.errors import CoopLedgerError
 from coopledger.extensions import db
 from coopledger.i18n import N_
@@ -30,6 +31,14 @@ class GoneError(CoopLedgerError):
     message = N_("这条记录刚被其他用户删除，操作没有执行。请返回列表刷新后再看。")
 
 
+def _serialised() -> bool:
+    """Whether this transaction already excludes every other writer: SQLite's writers begin
+    ``BEGIN IMMEDIATE`` and hold the database to the end, and the session expires what it read
+    at every commit, so what it holds now was read inside this transaction and nobody can have
+    changed it since; re-reading it (and the children) would only cost time."""
+    return db.session.get_bind().dialect.name == "sqlite" and writes_announced()
+
+
 def lock(obj: T) -> T:
     """Re-read ``obj`` from the database ``FOR UPDATE`` and return it.
 
@@ -38,9 +47,14 @@ def lock(obj: T) -> T:
     are expired, so that what is checked after the lock is what the winner of a race committed,
     not a stale copy. Other rows read for a balance check after the lock are queried with
     ``populate_existing`` by their services (e.g. a contract's outstanding schedule lines).
+    On SQLite the writer's transaction is the lock (:func:`_serialised`).
     """
     db.session.flush()
     state = sa.inspect(obj)
+    if _serialised():
+        if state.deleted or state.was_deleted:
+            raise GoneError
+        return obj
     loaded = [state.dict[rel.key] for rel in state.mapper.relationships if rel.key in state.dict]
     try:
         db.session.refresh(obj, with_for_update=True)

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -40,14 +40,16 @@ def bean_account_names(org: Organisation, *, only: Iterable[int] | None = None,
                        ) -> dict[int, str]:
     """Beancount account name of every account (or of the ids in ``only``: a voucher's, so a
     posting does not name the whole chart), keyed by id. The chart is read in one query."""
-    all_accounts = accounts(org)
-    by_id = {a.id: a for a in all_accounts}
+    chart = db.session.execute(sa.select(
+        Account.id, Account.parent_id, Account.code, Account.name, Account.category).where(
+        Account.organisation_id == org.id)).all()       # plain rows: read on every posting
+    by_id = {row.id: row for row in chart}
 
-    def path(account: Account) -> list[tuple[str, str]]:
+    def path(account: Any) -> list[tuple[str, str]]:      # a row of ``chart``
         parent = by_id.get(account.parent_id) if account.parent_id else None
         return [*(path(parent) if parent else []), (account.code, account.name)]
 
-    chosen = all_accounts if only is None else [by_id[i] for i in set(only) if i in by_id]
+    chosen = chart if only is None else [by_id[i] for i in set(only) if i in by_id]
     return {a.id: beans.account_name(a.category.value, path(a)) for a in chosen}
 
 

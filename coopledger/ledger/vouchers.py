@@ -95,14 +95,19 @@ def check_open_month(org_id: int, on: dt.date) -> None:
 
 
 def _resolve(org: Organisation, lines: list[rules.Line]) -> list[Account]:
-    accounts = accounts_by_code(org)
+    """The lines' accounts by code (only those are read, with whether each has children)."""
+    accounts = {a.code: a for a in db.session.scalars(sa.select(Account).where(
+        Account.organisation_id == org.id,
+        Account.code.in_({line.account_code for line in lines})))}
+    parents = set(db.session.scalars(sa.select(Account.parent_id).where(
+        Account.parent_id.in_([a.id for a in accounts.values()])).distinct()))
     resolved = []
     for number, line in enumerate(lines, start=1):
         account = accounts.get(line.account_code)
         if account is None:
             raise VoucherError(N_("第 %(n)d 行的科目 %(code)s 不存在。"), n=number,
                                code=line.account_code)
-        if not account.is_leaf:
+        if account.id in parents:
             raise VoucherError(N_("第 %(n)d 行的科目 %(label)s 不是末级科目，请选择它的明细科目。"),
                                n=number, label=account.label)
         if account.is_closed:

@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from pypdf import PdfReader
 
-from coopledger.pdf.render import ConfinedURLFetcher, FetchRefusedError
+from coopledger.pdf.engine import ConfinedURLFetcher, FetchRefusedError
 from tests.conftest import Auth
 
 

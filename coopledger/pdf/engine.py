@@ -1,0 +1,47 @@
+"""WeasyPrint itself: the HTML of a document laid out as PDF with a fetcher confined to the
+static folder and ``data:`` URLs (the only module importing WeasyPrint, loaded on first use
+by :func:`coopledger.pdf.render.html_to_pdf`)."""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+
+class FetchRefusedError(ValueError):
+    """A resource a PDF template asked for that the renderer will not fetch."""
+
+
+class ConfinedURLFetcher(URLFetcher):
+    """Serves the static folder and ``data:`` URLs; refuses everything else."""
+
+    def __init__(self, static_root: Path, allowed_hosts: frozenset[str] = frozenset()) -> None:
+        super().__init__(timeout=5, allow_redirects=False)
+        self.root = static_root.resolve()
+        self.allowed_hosts = allowed_hosts
+
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+        """Return the resource or raise :class:`FetchRefusedError`."""
+        parts = urlsplit(url)
+        if parts.scheme == "data":
+            return super().fetch(url, headers)
+        if parts.scheme == "file":
+            path = Path(unquote(parts.path)).resolve()
+            if path.is_relative_to(self.root) and path.is_file():
+                kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind})
+        elif parts.scheme in ("http", "https") and parts.hostname in self.allowed_hosts:
+            return super().fetch(url, headers)
+        msg = f"refused to fetch {url}"
+        raise FetchRefusedError(msg)
+
+
+def write_pdf(html: str, static: Path, hosts: frozenset[str]) -> bytes:
+    """Lay out ``html`` (its relative links resolve in ``static``) as PDF bytes."""
+    fetcher = ConfinedURLFetcher(static, hosts)
+    document = HTML(string=html, base_url=static.as_uri() + "/", url_fetcher=fetcher)
+    return bytes(document.write_pdf())
