@@ -115,14 +115,6 @@ def child_or_404(model: type[M], child_id: int, parent: object, link: str) -> M:
     return found
 
 
-def send_stored(sha256: str | None, *, mimetype: str | None, name: str | None) -> Response:
-    """Send a kept scan (``files.scans.send_scan``): 404 when there is none, a refusal when
-    its bytes no longer have the hash; images inline, every other type as a download."""
-    from coopledger.files.scans import send_scan
-
-    return send_scan(sha256, mimetype=mimetype, name=name)
-
-
 FILE_TYPES = {
     "pdf": ("application/pdf", True),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", False),

@@ -25,6 +25,7 @@ from coopledger.contracts.models import Contract
 from coopledger.dates import today
 from coopledger.extensions import db
 from coopledger.files import store
+from coopledger.files.scans import send_scan
 from coopledger.forms import ConfirmForm, options, read_upload
 from coopledger.money import plain
 from coopledger.pdf.render import render_pdf
@@ -36,7 +37,6 @@ from coopledger.web import (
     me,
     org_for,
     owned_or_404,
-    send_stored,
 )
 
 if TYPE_CHECKING:
@@ -190,7 +190,7 @@ def resource_file(code: str, resource_id: int, file_id: int) -> ResponseReturnVa
     org = org_for(code, Action.VIEW_ASSETS)
     item = owned_or_404(Resource, resource_id, org)
     found = child_or_404(ResourceFile, file_id, item, "resource_id")
-    return send_stored(found.sha256, mimetype=found.content_type, name=found.filename)
+    return send_scan(found.sha256, mimetype=found.content_type, name=found.filename)
 
 
 @bp.route("/o/<code>/resources/register.pdf")

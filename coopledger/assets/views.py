@@ -40,6 +40,7 @@ from coopledger.contracts.payments import cash_accounts
 from coopledger.dates import today
 from coopledger.extensions import db
 from coopledger.files import store
+from coopledger.files.scans import send_scan
 from coopledger.forms import ConfirmForm, options, read_upload
 from coopledger.ledger.models import Voucher
 from coopledger.money import ZERO, figure, from_fen, grouped, plain
@@ -54,7 +55,6 @@ from coopledger.web import (
     org_for,
     owned_or_404,
     public_url_for,
-    send_stored,
     start_workbook_import,
 )
 
@@ -245,7 +245,7 @@ def photo(code: str, card_id: int, photo_id: int) -> ResponseReturnValue:
     org = org_for(code, Action.VIEW_ASSETS)
     card = owned_or_404(AssetCard, card_id, org)
     item = child_or_404(AssetPhoto, photo_id, card, "card_id")
-    return send_stored(item.sha256, mimetype=item.content_type, name=item.filename)
+    return send_scan(item.sha256, mimetype=item.content_type, name=item.filename)
 
 
 @bp.route("/o/<code>/assets/<int:card_id>/usage", methods=["POST"])

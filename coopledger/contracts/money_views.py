@@ -40,6 +40,7 @@ from coopledger.contracts.warnings import idle_parcels_query
 from coopledger.dates import today
 from coopledger.extensions import db
 from coopledger.files import store
+from coopledger.files.scans import send_scan
 from coopledger.forms import ConfirmForm, options, read_upload
 from coopledger.i18n import N_
 from coopledger.members.models import Membership, Person
@@ -51,7 +52,6 @@ from coopledger.web import (
     me,
     org_for,
     owned_or_404,
-    send_stored,
 )
 
 if TYPE_CHECKING:
@@ -310,7 +310,7 @@ def scan(code: str, contract_id: int, file_id: int) -> ResponseReturnValue:
     org = org_for(code, Action.VIEW_CONTRACTS)
     contract = owned_or_404(Contract, contract_id, org)
     item = child_or_404(ContractFile, file_id, contract, "contract_id")
-    return send_stored(item.sha256, mimetype=item.content_type, name=item.filename)
+    return send_scan(item.sha256, mimetype=item.content_type, name=item.filename)
 
 
 @bp.route("/o/<code>/contracts/overdue")

@@ -46,6 +46,7 @@ from coopledger.disclosure.notice import full_notice
 from coopledger.disclosure.verification import notice_key
 from coopledger.extensions import db
 from coopledger.files import send_kept, store
+from coopledger.files.scans import send_scan
 from coopledger.forms import ConfirmForm, options, read_upload
 from coopledger.ledger.report_words import english
 from coopledger.members.queries import my_households
@@ -56,7 +57,6 @@ from coopledger.web import (
     me,
     org_for,
     owned_or_404,
-    send_stored,
 )
 
 if TYPE_CHECKING:
@@ -236,7 +236,7 @@ def post_attachment(code: str, disclosure_id: int, post_id: int) -> ResponseRetu
     post = next((p for p in disclosure.posts if p.id == post_id), None)
     if post is None:
         abort(404)
-    return send_stored(post.attachment_sha256, mimetype=post.attachment_type,
+    return send_scan(post.attachment_sha256, mimetype=post.attachment_type,
                        name=post.attachment_name)
 
 

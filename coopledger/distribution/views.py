@@ -55,6 +55,7 @@ from coopledger.distribution.models import (
 from coopledger.distribution.statement_job import STATEMENTS_KIND
 from coopledger.extensions import db
 from coopledger.files import store
+from coopledger.files.scans import send_scan
 from coopledger.forms import ConfirmForm, options, read_upload
 from coopledger.jobs import services as jobs
 from coopledger.ledger.models import Voucher
@@ -74,7 +75,6 @@ from coopledger.web import (
     me,
     org_for,
     owned_or_404,
-    send_stored,
 )
 
 if TYPE_CHECKING:
@@ -472,7 +472,7 @@ def resolution(code: str, plan_id: int) -> ResponseReturnValue:
     """The scanned resolution of the members' meeting."""
     org = org_for(code, Action.VIEW_DISTRIBUTION)
     plan = owned_or_404(Plan, plan_id, org)
-    return send_stored(plan.resolution_sha256, mimetype=plan.resolution_type,
+    return send_scan(plan.resolution_sha256, mimetype=plan.resolution_type,
                        name=plan.resolution_name or "resolution")
 
 

@@ -75,9 +75,6 @@ class Store(Protocol):
     def delete(self, key: str) -> None:
         """Remove the file (nothing when there is none)."""
 
-    def rename(self, old: str, new: str) -> None:
-        """Move a file to another key (replacing what was there)."""
-
 
 def checked_key(key: str) -> str:
     """A key as a relative POSIX path inside the store; anything else is a programming error."""
@@ -131,11 +128,6 @@ class FolderStore:
     def delete(self, key: str) -> None:
         self.path(key).unlink(missing_ok=True)
 
-    def rename(self, old: str, new: str) -> None:
-        target = self.path(new)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        self.path(old).replace(target)
-
 
 class DatabaseStore:
     """Files in the database, in the session's transaction (``STORAGE = "database"``)."""
@@ -187,13 +179,6 @@ class DatabaseStore:
     def delete(self, key: str) -> None:
         begin_writing(db.session)
         db.session.execute(sa.delete(StoredChunk).where(StoredChunk.key == checked_key(key)))
-
-    def rename(self, old: str, new: str) -> None:
-        old, new = checked_key(old), checked_key(new)
-        begin_writing(db.session)
-        db.session.execute(sa.delete(StoredChunk).where(StoredChunk.key == new))
-        db.session.execute(sa.update(StoredChunk).where(StoredChunk.key == old)
-                           .values(key=new))
 
 
 def _insert_ignoring_duplicates() -> sa.Insert:

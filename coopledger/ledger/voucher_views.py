@@ -24,6 +24,7 @@ from coopledger.dates import today
 from coopledger.errors import CoopLedgerError
 from coopledger.extensions import db
 from coopledger.files import store
+from coopledger.files.scans import send_scan
 from coopledger.forms import ConfirmForm, read_upload
 from coopledger.ledger import attachments, books, origins, rules, vouchers
 from coopledger.ledger.forms import AttachmentForm, DateActionForm, ReasonForm, VoucherForm
@@ -39,7 +40,6 @@ from coopledger.web import (
     me,
     org_for,
     owned_or_404,
-    send_stored,
 )
 
 if TYPE_CHECKING:
@@ -334,7 +334,7 @@ def attachment(code: str, voucher_id: int, attachment_id: int) -> ResponseReturn
     """Show a scanned original."""
     _org, voucher = _load(code, voucher_id, Action.VIEW_BOOKS)
     item = child_or_404(Attachment, attachment_id, voucher, "voucher_id")
-    return send_stored(item.sha256, mimetype=item.content_type, name=item.filename)
+    return send_scan(item.sha256, mimetype=item.content_type, name=item.filename)
 
 
 @bp.route("/<int:voucher_id>.pdf")

