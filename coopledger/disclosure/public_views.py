@@ -71,6 +71,8 @@ def publication(code: str, disclosure_id: int) -> ResponseReturnValue:
     disclosure = _published(org, disclosure_id)
     broken = verification.broken_through(disclosure, store())
     if broken is not None:   # the stored contents are not shown unless they check out
+        verification.raise_alarm(broken)
+        db.session.commit()
         return render_template("disclosure/public_page.html", org=org, disclosure=disclosure,
                                body={}, c={}, corrected_by=None, lines=[], page=1, pages=1,
                                broken=broken)
@@ -108,6 +110,11 @@ def verify(code: str | None = None) -> ResponseReturnValue:
         if verdict is not None and org is not None and verdict.disclosure is not None \
                 and verdict.disclosure.organisation_id != org.id:
             verdict = verification.Verdict(None, intact=False)
+        if verdict is not None and verdict.disclosure is not None and not verdict.intact:
+            broken = verification.broken_through(verdict.disclosure, storage)
+            if broken is not None:
+                verification.raise_alarm(broken)
+                db.session.commit()
     corrected_by = verification.correction_of(verdict.disclosure) \
         if verdict is not None and verdict.matches and verdict.disclosure else None
     return render_template("disclosure/verify.html", form=form, verdict=verdict, org=org,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from coopledger.db import begin_writing
 from coopledger.disclosure import rules
 from coopledger.disclosure.models import Disclosure, DisclosureState
 from coopledger.extensions import db
@@ -137,10 +138,32 @@ def chain_problems(org: Organisation) -> list[str]:
     a red item on the township dashboard (the ledger check rule)."""
 
     broken = broken_link(org, store())
-    if broken is None:
-        return []
-    return [f"publication {broken.period_key} v{broken.version} ({broken.short_code}): its "
-            "stored contents, notices or hash no longer match what was published"]
+    return [] if broken is None else [_broken_sentence(broken)]
+
+
+def _broken_sentence(broken: Disclosure) -> str:
+    return (f"publication {broken.period_key} v{broken.version} ({broken.short_code}): its "
+            "stored contents, notices or hash no longer match what was published")
+
+
+def raise_alarm(broken: Disclosure) -> None:
+    """A reader (the public page, /verify) found a publication whose chain no longer holds:
+    keep it as a failed check of the organisation's books, so that the township dashboard
+    shows it red (the ledger-check rule) at once instead of after the next verify-ledger.
+    Once per broken publication: a second reader adds nothing while the last check of the
+    organisation is that failure. One of the few GET requests that write (``begin_writing``);
+    the caller commits."""
+    from coopledger.ledger.bookfile import Verification, record_check
+    from coopledger.ledger.models import LedgerCheck
+
+    sentence = _broken_sentence(broken)
+    begin_writing(db.session)
+    last = db.session.scalars(sa.select(LedgerCheck).where(
+        LedgerCheck.organisation_id == broken.organisation_id)
+        .order_by(LedgerCheck.checked_at.desc(), LedgerCheck.id.desc()).limit(1)).first()
+    if last is not None and not last.ok and sentence in last.summary:
+        return
+    record_check(broken.organisation, Verification(chain_errors=[sentence]))
 
 
 def anchor_problems(org: Organisation) -> list[str]:

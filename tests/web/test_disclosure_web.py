@@ -26,7 +26,11 @@ from coopledger.extensions import db
 from coopledger.files import store
 from coopledger.ids import unmasked
 from coopledger.ledger import periods
+from coopledger.ledger.models import LedgerCheck
 from coopledger.ledger.sample_books import PLACEHOLDER_PNG
+from coopledger.orgs.models import Township
+from coopledger.supervision import queries as supervision
+from coopledger.supervision.rules import Rule, Severity
 from tests.conftest import Auth
 from tests.ledger_helpers import book_with_vouchers, make_voucher
 
@@ -422,6 +426,15 @@ def test_a_rewritten_snapshot_is_not_shown_and_does_not_verify(
     verdict = client.post("/verify", data={"code": code}).get_data(as_text=True)
     assert "不一致：这是" in verdict
     assert "一致：这是" not in verdict.replace("不一致：这是", "")
+    # what the readers found is a red item on the township's dashboard at once, kept once
+    checks = db.session.scalars(sa.select(LedgerCheck).where(
+        LedgerCheck.organisation_id == stored.organisation_id)).all()
+    assert [(c.ok, code in c.summary) for c in checks] == [(False, True)]
+    town = db.session.scalars(sa.select(Township).where(Township.code == "tashan")).one()
+    lines = {line.org.code: line for line in supervision.dashboard(
+        supervision.organisations_of([town]), on=dt.date(2024, 5, 1))}
+    assert Rule.LEDGER_CHECK in lines["shian-jjhzs"].fired
+    assert lines["shian-jjhzs"].figures.colour is Severity.RED
     problems = verify_book(stored.organisation).chain_errors
     assert any("no longer match what was published" in p for p in problems), problems
 
