@@ -6,12 +6,12 @@ Every view calls :func:`require` on the object it loaded and every template asks
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from flask import abort
 
+from coopledger.auth.actions import Action as Action  # the names asked about, re-exported
 from coopledger.auth.roles import Role, Scope
 from coopledger.jobs.models import Job
 from coopledger.orgs.models import Organisation, Township
@@ -20,44 +20,6 @@ if TYPE_CHECKING:
     from flask_login import AnonymousUserMixin
 
     from coopledger.auth.models import User
-
-
-class Action(enum.StrEnum):
-    """Everything a permission can be asked about."""
-
-    ADMINISTER = "system.administer"  # townships, villages, organisations, users
-    VIEW_ORG = "org.view"
-    EDIT_ORG = "org.edit"
-    VIEW_TOWNSHIP = "township.view"
-    VIEW_AUDIT_LOG = "audit.view"
-    VIEW_JOB = "job.view"
-    VIEW_BOOKS = "books.view"
-    PREPARE_VOUCHERS = "vouchers.prepare"
-    REVIEW_VOUCHERS = "vouchers.review"
-    CONFIRM_CASH = "vouchers.confirm_cash"
-    POST_VOUCHERS = "vouchers.post"
-    MANAGE_BOOKS = "books.manage"  # chart, opening balances, settings, month close, year end
-    REOPEN_PERIODS = "books.reopen"        # admin only
-    EXPORT_BOOKS = "books.export"          # beancount file and verification
-    VIEW_MEMBERS = "members.view"
-    MANAGE_MEMBERS = "members.manage"
-    VIEW_PII = "members.pii"               # full ID and bank numbers
-    VIEW_HOUSEHOLD = "household.view"
-    VIEW_CONTRACTS = "contracts.view"      # partners and contracts
-    MANAGE_CONTRACTS = "contracts.manage"
-    VIEW_DISTRIBUTION = "distribution.view"   # plans, lines, payout lists
-    MANAGE_DISTRIBUTION = "distribution.manage"
-    VIEW_ASSETS = "assets.view"            # asset cards, resources, stock-takes
-    MANAGE_ASSETS = "assets.manage"
-    VIEW_DISCLOSURES = "disclosures.view"      # drafts, reviews, questions (members included)
-    MANAGE_DISCLOSURES = "disclosures.manage"  # draft, explain, publish, answer questions
-    REVIEW_DISCLOSURES = "disclosures.review"  # the 民主理财小组
-    OPINE_DISCLOSURES = "disclosures.opine"    # the township's review opinion
-    SUPERVISE = "supervision.dashboard"        # the township dashboard (None or a Township)
-    CONFIGURE_SUPERVISION = "supervision.configure"  # a township's warning thresholds
-    AUDIT_ORG = "supervision.audit"            # opinions, audits, findings, closing them
-    VIEW_FINDINGS = "supervision.findings"     # audits and findings of an organisation
-    RESPOND_FINDINGS = "supervision.respond"   # the organisation's answer (整改情况)
 
 
 # Organisation roles that may perform each organisation action; township auditors may

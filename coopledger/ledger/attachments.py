@@ -17,7 +17,6 @@ from coopledger.files.scans import (
     scan_key,
     store_scan,
 )
-from coopledger.i18n import N_
 from coopledger.ledger.models import Attachment, Voucher, VoucherState
 from coopledger.locking import lock
 
@@ -51,9 +50,10 @@ def add_attachment(voucher: Voucher, *, content: bytes, filename: str, storage: 
                    by: User) -> Attachment:
     """Keep a scanned original of a voucher that is not yet posted (checked under the voucher's
     lock: a scan added while the voucher is being posted would fall outside its hash)."""
+    from coopledger.ledger.vouchers import steps_for
+
     lock(voucher)
-    if voucher.state is VoucherState.POSTED:
-        raise AttachmentError(N_("凭证已记账，不能再增加附件。"))
+    steps_for(voucher, by).require("attach", AttachmentError)
     digest, kind = store_scan(content, storage)
     attachment = Attachment(voucher=voucher, sha256=digest, filename=Path(filename).name[:200],
                             content_type=kind, size=len(content), uploaded_by_id=by.id,

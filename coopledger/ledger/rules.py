@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from coopledger.auth.actions import Action
 from coopledger.errors import CoopLedgerError
 from coopledger.i18n import N_
 from coopledger.money import ZERO, grouped
+from coopledger.workflow import Reason, Step, Steps, decide
 
 
 class VoucherRuleError(CoopLedgerError):
@@ -213,3 +216,111 @@ def parse_formula(formula: str) -> list[Term]:
             terms.append(Term(sign, match[1], match[2]))
         sign = 1
     return terms
+
+
+# --- The voucher workflow: which steps a user may take now (coopledger.workflow) -------------
+
+VOUCHER_STEPS: dict[str, Step] = {
+    "edit": Step(Action.PREPARE_VOUCHERS, frozenset({"draft"})),
+    "delete": Step(Action.PREPARE_VOUCHERS, frozenset({"draft"})),
+    "attach": Step(Action.PREPARE_VOUCHERS, frozenset({"draft", "submitted", "reviewed"})),
+    "submit": Step(Action.PREPARE_VOUCHERS, frozenset({"draft"})),
+    "review": Step(Action.REVIEW_VOUCHERS, frozenset({"submitted"})),
+    "reject": Step(Action.REVIEW_VOUCHERS, frozenset({"submitted", "reviewed"})),
+    "confirm_cash": Step(Action.CONFIRM_CASH, frozenset({"reviewed"})),
+    "post": Step(Action.POST_VOUCHERS, frozenset({"reviewed"})),
+    "reverse": Step(Action.PREPARE_VOUCHERS, frozenset({"posted"})),
+    "correct_prior_year": Step(Action.PREPARE_VOUCHERS, frozenset({"posted"})),
+}
+"""Each step of a voucher (制单 → 审核 → 出纳确认 → 记账, 退回, 红字冲销, 以前年度调整) with
+the permission it needs and the states it starts from."""
+
+GENERATED = N_("这张凭证由业务记录自动生成，不能直接修改或删除："
+               "请在生成它的记录（见凭证页的“来源”）上撤销后重新登记。")
+
+
+@dataclass(frozen=True)
+class VoucherFacts:
+    """What decides the steps of one voucher for one user, besides the user's permissions."""
+
+    label: str
+    state: str                 # VoucherState value
+    state_label: str
+    kind: str                  # VoucherKind value
+    year: int
+    by_preparer: bool          # the user saved its lines (制单人, DESIGN maker ≠ checker)
+    generated: bool            # drafted by another record (a receipt, a plan …)
+    needs_cashier: bool        # the book wants the cashier's confirmation of cash and bank
+    cash_confirmed: bool
+    correction: str | None     # the label of the voucher that reverses or corrects it
+    year_closed: bool          # its year's December is closed
+
+
+def voucher_steps(facts: VoucherFacts, may: Callable[[Action], bool]) -> Steps:
+    """The steps ``facts``' user may take on the voucher now, and why not the others."""
+    label, state = facts.label, facts.state_label
+
+    def state_reason(step: str) -> Reason:
+        if step == "edit":
+            return Reason(N_("凭证 %(label)s 已%(state)s，不能修改。"),
+                          {"label": label, "state": state})
+        if step == "delete":
+            return Reason(N_("只能删除草稿凭证。"))
+        if step == "attach":
+            return Reason(N_("凭证已记账，不能再增加附件。"))
+        if step == "confirm_cash":
+            return Reason(N_("出纳只能确认已审核的凭证。"))
+        if step == "post" and facts.state == "posted":
+            return Reason(N_("凭证 %(label)s 已经记账，不能重复记账。"), {"label": label})
+        if step == "post":
+            return Reason(N_("凭证须先经审核才能记账（当前为“%(state)s”）。"), {"state": state})
+        if step == "reverse":
+            return Reason(N_("只有已记账的凭证才需要红字冲销；未记账的凭证可以直接修改或退回。"))
+        if step == "correct_prior_year":
+            return Reason(N_("只有已记账的普通凭证才能做以前年度调整。"))
+        return Reason(N_("凭证 %(label)s 当前为“%(state)s”，不能执行此操作。"),
+                      {"label": label, "state": state})
+
+    generated = Reason(GENERATED) if facts.generated else None
+    corrected = {"label": label, "other": facts.correction}
+    if facts.kind == "reversal":
+        reverse: Reason | None = Reason(N_("不能冲销一张冲销凭证；请重新录入正确的凭证。"))
+    elif facts.correction is not None:
+        reverse = Reason(N_("凭证 %(label)s 已有冲销凭证 %(other)s。"), corrected)
+    elif facts.year_closed and facts.kind != "closing":
+        reverse = Reason(N_("凭证 %(label)s 属于已结账的 %(year)d 年度，不能红字冲销到本年损益。"
+                            "请用“以前年度调整”：生成蓝字更正凭证，损益部分记入未分配收益"
+                            "（盈余），再录入正确的凭证。"), {"label": label, "year": facts.year})
+    else:
+        reverse = None
+    if facts.kind in ("closing", "reversal"):
+        correct: Reason | None = Reason(N_("只有已记账的普通凭证才能做以前年度调整。"))
+    elif not facts.year_closed:
+        correct = Reason(N_("%(year)d 年度尚未结账，或调整日期不在以后年度："
+                            "请在本年度内红字冲销。"), {"year": facts.year})
+    elif facts.correction is not None:
+        correct = Reason(N_("凭证 %(label)s 已有更正凭证 %(other)s。"), corrected)
+    else:
+        correct = None
+    if not facts.needs_cashier:
+        confirm: Reason | None = Reason(N_("这张凭证不涉及现金或银行存款，无需出纳确认。"))
+    elif facts.cash_confirmed:
+        confirm = Reason(N_("出纳已经确认过这张凭证。"))
+    else:
+        confirm = None
+    if facts.needs_cashier and not facts.cash_confirmed:
+        post: Reason | None = Reason(N_("这张凭证涉及现金或银行存款，须出纳确认后才能记账。"))
+    elif facts.by_preparer:
+        post = Reason(N_("记账人不能是这张凭证的制单人（包括修改过分录的人）："
+                         "请由另一位人员记账。"))
+    else:
+        post = None
+    return decide(VOUCHER_STEPS, state=facts.state, may=may, state_reason=state_reason,
+                  conditions={
+                      "edit": generated, "delete": generated,
+                      "review": Reason(N_("审核人不能是制单人本人：请由另一位审核人员审核。"))
+                      if facts.by_preparer else None,
+                      "reject": Reason(N_("制单人不能退回自己的凭证；草稿可以直接修改。"))
+                      if facts.by_preparer else None,
+                      "confirm_cash": confirm, "post": post, "reverse": reverse,
+                      "correct_prior_year": correct})

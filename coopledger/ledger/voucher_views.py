@@ -30,6 +30,7 @@ from coopledger.ledger import attachments, books, origins, rules, vouchers
 from coopledger.ledger.forms import AttachmentForm, DateActionForm, ReasonForm, VoucherForm
 from coopledger.ledger.models import Attachment, Voucher, VoucherKind, VoucherState
 from coopledger.ledger.queries import accounts
+from coopledger.ledger.rules import VOUCHER_STEPS
 from coopledger.money import amount_in_words, figure
 from coopledger.pdf.render import render_pdf
 from coopledger.textnum import is_digits, whole_number
@@ -87,8 +88,8 @@ def index(code: str) -> ResponseReturnValue:
                            batch_step=batch_step, confirm=ConfirmForm())
 
 
-BATCH_STEPS = {"review": (Action.REVIEW_VOUCHERS, VoucherState.SUBMITTED),
-               "post": (Action.POST_VOUCHERS, VoucherState.REVIEWED)}
+BATCH_STEPS = {"review": (VOUCHER_STEPS["review"].action, VoucherState.SUBMITTED),
+               "post": (VOUCHER_STEPS["post"].action, VoucherState.REVIEWED)}
 
 
 @bp.route("/batch", methods=["POST"])
@@ -169,7 +170,7 @@ def create(code: str) -> ResponseReturnValue:
 @login_required
 def edit(code: str, voucher_id: int) -> ResponseReturnValue:
     """Change a draft voucher."""
-    org, voucher = _load(code, voucher_id, Action.PREPARE_VOUCHERS)
+    org, voucher = _load(code, voucher_id, VOUCHER_STEPS["edit"].action)
     if voucher.state is not VoucherState.DRAFT:
         flash(_("凭证 %(label)s 已%(state)s，不能修改。", label=voucher.label,
                 state=_(voucher.state.label)), "error")
@@ -212,14 +213,17 @@ def show(code: str, voucher_id: int) -> ResponseReturnValue:
     return render_template(
         "ledger/voucher.html", org=org, voucher=voucher, reversal=reversal, origin=origin,
         origin_visible=origin is not None and can(me(), origin.action, org),
-        needs_cashier=vouchers.needs_cashier(voucher, book), confirm=ConfirmForm(),
+        needs_cashier=vouchers.needs_cashier(voucher, book),
+        steps=vouchers.steps_for(voucher, me()), confirm=ConfirmForm(),
         reject_form=ReasonForm(), reverse_form=DateActionForm(on=today()),
-        year_closed=vouchers.year_closed(org, voucher.on.year),
         attach_form=AttachmentForm(), words=amount_in_words(voucher.total))
 
 
-def _step(code: str, voucher_id: int, action: Action, step: str) -> ResponseReturnValue:
-    _org, voucher = _load(code, voucher_id, action)
+def _step(code: str, voucher_id: int, step: str) -> ResponseReturnValue:
+    """One step of the voucher's workflow, for whom its permission (``rules.VOUCHER_STEPS``)
+    allows; the service refuses it with a sentence when the voucher's state or an earlier step
+    rules it out now (``vouchers.steps_for``)."""
+    _org, voucher = _load(code, voucher_id, VOUCHER_STEPS[step].action)
     if ConfirmForm().validate_on_submit():
         call = {"submit": vouchers.submit_voucher, "review": vouchers.review_voucher,
                 "confirm_cash": vouchers.confirm_cash, "post": vouchers.post_voucher}[step]
@@ -233,35 +237,35 @@ def _step(code: str, voucher_id: int, action: Action, step: str) -> ResponseRetu
 @login_required
 def submit(code: str, voucher_id: int) -> ResponseReturnValue:
     """Hand a draft to the reviewer."""
-    return _step(code, voucher_id, Action.PREPARE_VOUCHERS, "submit")
+    return _step(code, voucher_id, "submit")
 
 
 @bp.route("/<int:voucher_id>/review", methods=["POST"])
 @login_required
 def review(code: str, voucher_id: int) -> ResponseReturnValue:
     """Approve a submitted voucher (not one's own)."""
-    return _step(code, voucher_id, Action.REVIEW_VOUCHERS, "review")
+    return _step(code, voucher_id, "review")
 
 
 @bp.route("/<int:voucher_id>/confirm-cash", methods=["POST"])
 @login_required
 def confirm_cash(code: str, voucher_id: int) -> ResponseReturnValue:
     """The cashier confirms a cash or bank voucher."""
-    return _step(code, voucher_id, Action.CONFIRM_CASH, "confirm_cash")
+    return _step(code, voucher_id, "confirm_cash")
 
 
 @bp.route("/<int:voucher_id>/post", methods=["POST"])
 @login_required
 def post(code: str, voucher_id: int) -> ResponseReturnValue:
     """Post a reviewed voucher: it gets its number and joins the hash chain."""
-    return _step(code, voucher_id, Action.POST_VOUCHERS, "post")
+    return _step(code, voucher_id, "post")
 
 
 @bp.route("/<int:voucher_id>/reject", methods=["POST"])
 @login_required
 def reject(code: str, voucher_id: int) -> ResponseReturnValue:
     """Send a voucher back to draft with a reason."""
-    _org, voucher = _load(code, voucher_id, Action.REVIEW_VOUCHERS)
+    _org, voucher = _load(code, voucher_id, VOUCHER_STEPS["reject"].action)
     form = ReasonForm()
     if form.validate_on_submit():
         apply_change(lambda: vouchers.reject_voucher(voucher, reason=form.reason.data or "",
@@ -290,7 +294,7 @@ def correct_prior_year(code: str, voucher_id: int) -> ResponseReturnValue:
 def _correcting(code: str, voucher_id: int, draft: Callable[..., Voucher],
                 done: str) -> ResponseReturnValue:
     """Draft the voucher that corrects a posted one on the posted date, then open it."""
-    _org, voucher = _load(code, voucher_id, Action.PREPARE_VOUCHERS)
+    _org, voucher = _load(code, voucher_id, VOUCHER_STEPS["reverse"].action)
     form = DateActionForm()
     if form.validate_on_submit() and form.on.data is not None:
         on: dt.date = form.on.data
@@ -304,7 +308,7 @@ def _correcting(code: str, voucher_id: int, draft: Callable[..., Voucher],
 @login_required
 def delete(code: str, voucher_id: int) -> ResponseReturnValue:
     """Delete a draft."""
-    _org, voucher = _load(code, voucher_id, Action.PREPARE_VOUCHERS)
+    _org, voucher = _load(code, voucher_id, VOUCHER_STEPS["delete"].action)
     if ConfirmForm().validate_on_submit() and apply_change(
             lambda: vouchers.delete_draft(voucher, by=me()), _("草稿已删除。")).ok:
         return redirect(url_for("vouchers.index", code=code))
@@ -315,7 +319,7 @@ def delete(code: str, voucher_id: int) -> ResponseReturnValue:
 @login_required
 def attach(code: str, voucher_id: int) -> ResponseReturnValue:
     """Upload a scanned original."""
-    _org, voucher = _load(code, voucher_id, Action.PREPARE_VOUCHERS)
+    _org, voucher = _load(code, voucher_id, VOUCHER_STEPS["attach"].action)
     form = AttachmentForm()
     if form.validate_on_submit():
         upload = request.files["file"]

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 
 from coopledger.audit.services import record
+from coopledger.auth.permissions import can
 from coopledger.dates import today, utcnow
 from coopledger.errors import CoopLedgerError
 from coopledger.extensions import db
@@ -49,6 +50,7 @@ from coopledger.ledger.models import (
 )
 from coopledger.ledger.standards import STANDARDS
 from coopledger.locking import lock
+from coopledger.workflow import Steps
 
 if TYPE_CHECKING:
     from coopledger.auth.models import User
@@ -124,11 +126,7 @@ def save_voucher(org: Organisation, *, voucher: Voucher | None, on: dt.date,
     """Create a draft or replace a draft's content. Only drafts can be edited."""
     if voucher is not None:
         lock(voucher)
-    if voucher is not None and voucher.state is not VoucherState.DRAFT:
-        raise VoucherError(N_("凭证 %(label)s 已%(state)s，不能修改。"), label=voucher.label,
-                           state=voucher.state.label)
-    if voucher is not None:
-        _not_generated(voucher)
+        steps_for(voucher, by).require("edit", VoucherError)
     book = get_book(org)
     kind = voucher.kind if voucher is not None else kind
     if kind is not VoucherKind.OPENING:
@@ -164,11 +162,31 @@ def save_voucher(org: Organisation, *, voucher: Voucher | None, on: dt.date,
     return voucher
 
 
-def _not_generated(voucher: Voucher) -> None:
-    """A voucher drafted by another record changes only through that record."""
-    if origins.origin_of(voucher) is not None:
-        raise VoucherError(N_("这张凭证由业务记录自动生成，不能直接修改或删除："
-                              "请在生成它的记录（见凭证页的“来源”）上撤销后重新登记。"))
+def voucher_facts(voucher: Voucher, user: User) -> rules.VoucherFacts:
+    """What besides permissions decides the steps ``user`` may take on ``voucher``. Facts that
+    only steps from other states read are not looked up (a draft's correction, a posted
+    voucher's origin): ``rules.voucher_steps`` checks the state first."""
+    state = voucher.state
+    correction = db.session.scalar(sa.select(Voucher).where(
+        Voucher.reverses_id == voucher.id)) if state is VoucherState.POSTED else None
+    return rules.VoucherFacts(
+        label=voucher.label, state=state.value, state_label=state.label,
+        kind=voucher.kind.value, year=voucher.on.year, by_preparer=voucher.prepared_by(user),
+        generated=state is VoucherState.DRAFT and origins.origin_of(voucher) is not None,
+        needs_cashier=state is VoucherState.REVIEWED
+        and needs_cashier(voucher, get_book(voucher.organisation)),
+        cash_confirmed=voucher.cashier_id is not None,
+        correction=correction.label if correction is not None else None,
+        year_closed=state is VoucherState.POSTED
+        and year_closed(voucher.organisation, voucher.on.year))
+
+
+def steps_for(voucher: Voucher, user: User) -> Steps:
+    """The steps ``user`` may take on ``voucher`` now (``rules.voucher_steps``): what the
+    services allow, the voucher page offers and the permission matrix expects."""
+    org = voucher.organisation
+    return rules.voucher_steps(voucher_facts(voucher, user),
+                               lambda action: can(user, action, org))
 
 
 def _label(voucher: Voucher) -> str:
@@ -184,22 +202,18 @@ def _snapshot(voucher: Voucher) -> dict[str, object]:
 def delete_draft(voucher: Voucher, *, by: User) -> None:
     """Delete a draft that was never posted (it has no number, so no gap appears)."""
     lock(voucher)
-    if voucher.state is not VoucherState.DRAFT:
-        raise VoucherError(N_("只能删除草稿凭证。"))
-    _not_generated(voucher)
+    steps_for(voucher, by).require("delete", VoucherError)
     record("voucher.delete", voucher, by=by, label=_label(voucher), before=_snapshot(voucher))
     db.session.delete(voucher)
     db.session.flush()
 
 
-def _transition(voucher: Voucher, allowed: tuple[VoucherState, ...], target: VoucherState,
-                action: str, by: User, apply: Callable[[Voucher], None] | None = None,
-                **extra: object) -> Voucher:
-    """Lock the voucher, re-check its state, apply the change and move it to ``target``."""
+def _transition(voucher: Voucher, step: str, target: VoucherState, action: str, by: User,
+                apply: Callable[[Voucher], None] | None = None, **extra: object) -> Voucher:
+    """Lock the voucher, re-check that ``by`` may take ``step`` now, apply the change and move
+    it to ``target``."""
     lock(voucher)
-    if voucher.state not in allowed:
-        raise VoucherError(N_("凭证 %(label)s 当前为“%(state)s”，不能执行此操作。"),
-                           label=voucher.label, state=voucher.state.label)
+    steps_for(voucher, by).require(step, VoucherError)
     check_open_month(voucher.organisation_id, voucher.on)
     if apply is not None:
         apply(voucher)
@@ -216,19 +230,15 @@ def submit_voucher(voucher: Voucher, *, by: User) -> Voucher:
     def apply(v: Voucher) -> None:
         v.rejection_reason = ""
 
-    return _transition(voucher, (VoucherState.DRAFT,), VoucherState.SUBMITTED, "voucher.submit",
-                       by, apply)
+    return _transition(voucher, "submit", VoucherState.SUBMITTED, "voucher.submit", by, apply)
 
 
 def review_voucher(voucher: Voucher, *, by: User) -> Voucher:
     """A reviewer other than the preparer approves the voucher."""
     def apply(v: Voucher) -> None:
-        if v.prepared_by(by):
-            raise VoucherError(N_("审核人不能是制单人本人：请由另一位审核人员审核。"))
         v.reviewer_id = by.id
 
-    return _transition(voucher, (VoucherState.SUBMITTED,), VoucherState.REVIEWED,
-                       "voucher.review", by, apply)
+    return _transition(voucher, "review", VoucherState.REVIEWED, "voucher.review", by, apply)
 
 
 def reject_voucher(voucher: Voucher, *, reason: str, by: User) -> Voucher:
@@ -238,14 +248,12 @@ def reject_voucher(voucher: Voucher, *, reason: str, by: User) -> Voucher:
         raise VoucherError(N_("退回凭证时必须说明原因。"))
 
     def apply(v: Voucher) -> None:
-        if v.prepared_by(by):
-            raise VoucherError(N_("制单人不能退回自己的凭证；草稿可以直接修改。"))
         v.rejection_reason = text
         v.reviewer_id = None
         v.cashier_id = None
 
-    return _transition(voucher, (VoucherState.SUBMITTED, VoucherState.REVIEWED),
-                       VoucherState.DRAFT, "voucher.reject", by, apply, reason=text)
+    return _transition(voucher, "reject", VoucherState.DRAFT, "voucher.reject", by, apply,
+                       reason=text)
 
 
 def needs_cashier(voucher: Voucher, book: Book) -> bool:
@@ -259,10 +267,7 @@ def needs_cashier(voucher: Voucher, book: Book) -> bool:
 def confirm_cash(voucher: Voucher, *, by: User) -> Voucher:
     """The cashier confirms the cash or bank movement of a reviewed voucher."""
     lock(voucher)
-    if voucher.state is not VoucherState.REVIEWED:
-        raise VoucherError(N_("出纳只能确认已审核的凭证。"))
-    if not needs_cashier(voucher, get_book(voucher.organisation)):
-        raise VoucherError(N_("这张凭证不涉及现金或银行存款，无需出纳确认。"))
+    steps_for(voucher, by).require("confirm_cash", VoucherError)
     voucher.cashier_id = by.id
     db.session.flush()
     record("voucher.confirm_cash", voucher, by=by, label=_label(voucher))
@@ -347,17 +352,8 @@ def post_voucher(voucher: Voucher, *, by: User) -> Voucher:
     """
     book = lock_book(voucher.organisation_id)
     lock(voucher)
-    if voucher.state is VoucherState.POSTED:
-        raise VoucherError(N_("凭证 %(label)s 已经记账，不能重复记账。"), label=voucher.label)
-    if voucher.state is not VoucherState.REVIEWED:
-        raise VoucherError(N_("凭证须先经审核才能记账（当前为“%(state)s”）。"),
-                           state=voucher.state.label)
-    if needs_cashier(voucher, book) and voucher.cashier_id is None:
-        raise VoucherError(N_("这张凭证涉及现金或银行存款，须出纳确认后才能记账。"))
+    steps_for(voucher, by).require("post", VoucherError)
     check_plausible_date(voucher.on)
-    if voucher.prepared_by(by):
-        raise VoucherError(N_("记账人不能是这张凭证的制单人（包括修改过分录的人）："
-                              "请由另一位人员记账。"))
     period = period_for(voucher.organisation_id, voucher.year, voucher.month, lock=True)
     if period.is_closed:
         raise ClosedPeriodError(year=voucher.year, month=voucher.month)
@@ -386,25 +382,13 @@ def post_voucher(voucher: Voucher, *, by: User) -> Voucher:
     return voucher
 
 
-def _no_correction_yet(original: Voucher, sentence: str) -> None:
-    """A posted voucher is corrected once: refuse when a reversal or a prior-year correction of
-    it exists (checked after locking the original)."""
-    existing = db.session.scalar(sa.select(Voucher).where(Voucher.reverses_id == original.id))
-    if existing is not None:
-        raise VoucherError(sentence, label=original.label, other=existing.label)
-
-
 def reverse_voucher(original: Voucher, *, on: dt.date, by: User) -> Voucher:
     """Draft a red reversal of a posted voucher ("冲销 2025年3月5日 记-12").
 
     The original is locked first, so two reversals at once give one draft and one sentence.
     """
     lock(original)
-    if original.state is not VoucherState.POSTED:
-        raise VoucherError(N_("只有已记账的凭证才需要红字冲销；未记账的凭证可以直接修改或退回。"))
-    if original.kind is VoucherKind.REVERSAL:
-        raise VoucherError(N_("不能冲销一张冲销凭证；请重新录入正确的凭证。"))
-    _no_correction_yet(original, N_("凭证 %(label)s 已有冲销凭证 %(other)s。"))
+    steps_for(original, by).require("reverse", VoucherError)
     if year_closed(original.organisation, original.on.year) and on.year > original.on.year:
         raise VoucherError(N_("凭证 %(label)s 属于已结账的 %(year)d 年度，不能红字冲销到本年损益。"
                               "请用“以前年度调整”：生成蓝字更正凭证，损益部分记入未分配收益"
@@ -429,14 +413,12 @@ def correct_prior_year(original: Voucher, *, on: dt.date, by: User) -> Voucher:
     (``rules.prior_year_correction_lines``): a blue voucher dated in the open year whose
     income and expense lines go to 未分配收益/未分配盈余. Locked like a reversal."""
     lock(original)
-    if original.state is not VoucherState.POSTED or original.kind is VoucherKind.CLOSING:
-        raise VoucherError(N_("只有已记账的普通凭证才能做以前年度调整。"))
+    steps_for(original, by).require("correct_prior_year", VoucherError)
     org = original.organisation
-    if not year_closed(org, original.on.year) or on.year <= original.on.year:
+    if on.year <= original.on.year:
         raise VoucherError(
             N_("%(year)d 年度尚未结账，或调整日期不在以后年度：请在本年度内红字冲销。"),
             year=original.on.year)
-    _no_correction_yet(original, N_("凭证 %(label)s 已有更正凭证 %(other)s。"))
     standard = STANDARDS[org.standard]
     chart = accounts_by_code(org)
     pl_codes = {a.code for a in chart.values()

@@ -67,7 +67,7 @@ def test_console_script_sets_up_loads_twice_and_lists(fresh: tuple[Flask, str],
     assert result.returncode == 0, result.stderr
     first = _run(["load-sample", "--as-of", "2026-01-15"], env)
     assert first.returncode == 0, first.stderr
-    assert "284 records created, 0 already there, 1334 vouchers in the demo books" in first.stdout
+    assert "286 records created, 0 already there, 1334 vouchers in the demo books" in first.stdout
     for login in ("admin", "accountant", "reviewer", "cashier", "supervisor", "member",
                   "auditor"):
         assert f"  {login} " in first.stdout
@@ -77,7 +77,7 @@ def test_console_script_sets_up_loads_twice_and_lists(fresh: tuple[Flask, str],
     _check_supervision_sample(_app)
     _check_distribution_sample(_app)
     second = _run(["load-sample", "--as-of", "2026-01-15"], env)
-    assert "0 records created, 67 already there, 0 vouchers" in second.stdout
+    assert "0 records created, 69 already there, 0 vouchers" in second.stdout
     for org in ("shian-jjhzs", "shian-tdgf"):
         verified = _run(["verify-ledger", org], env)
         assert verified.returncode == 0, verified.stdout + verified.stderr

@@ -130,7 +130,13 @@ def test_a_closed_month_refuses_saving_posting_and_reversing(client: FlaskClient
 
 def test_reviewer_cannot_review_own_voucher_and_rejection_needs_a_reason(
         client: FlaskClient, auth: Auth, book: Any) -> None:
+    from coopledger.auth.models import RoleAssignment
+    from coopledger.auth.roles import Role
+
     org, reviewer = book.org("shian-tdgf"), book.user("reviewer")
+    # a reviewer who also keeps the books prepares a voucher: she may not review it herself
+    db.session.add(RoleAssignment(user=reviewer, role=Role.ACCOUNTANT, organisation=org))
+    db.session.flush()
     own = make_voucher(org, reviewer, reviewer, upto="submitted")
     other = make_voucher(org, book.user("accountant"), reviewer, upto="submitted")
     db.session.commit()

@@ -1,0 +1,135 @@
+"""One rule of which voucher steps a user may take now (issue 22): walked through every state
+with every role, the voucher page offers exactly the steps of ``vouchers.steps_for``, the
+services accept exactly those (each tried in a savepoint), and the permission matrix's
+expectation (``test_permissions._step_allowed``) is the rule's permission."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from coopledger.auth.permissions import Action, can
+from coopledger.errors import CoopLedgerError
+from coopledger.extensions import db
+from coopledger.files import store
+from coopledger.ledger import attachments, books, vouchers
+from coopledger.ledger.models import Voucher
+from coopledger.ledger.rules import VOUCHER_STEPS
+from coopledger.ledger.sample_books import PLACEHOLDER_PNG
+from tests.conftest import Auth
+from tests.ledger_helpers import book_with_vouchers, line, make_voucher
+from tests.web.test_permissions import _step_allowed
+
+URL = "/o/shian-jjhzs/vouchers"
+USERS = ("admin", "accountant", "reviewer", "cashier", "supervisor", "auditor", "member")
+
+# The form or link of each step on the voucher page.
+ON_PAGE = {"edit": r'href="[^"]*/vouchers/{id}/edit"', "submit": r'action="[^"]*/{id}/submit"',
+           "delete": r'action="[^"]*/{id}/delete"', "review": r'action="[^"]*/{id}/review"',
+           "confirm_cash": r'action="[^"]*/{id}/confirm-cash"',
+           "post": r'action="[^"]*/{id}/post"', "reject": r'action="[^"]*/{id}/reject"',
+           "reverse": r'action="[^"]*/{id}/reverse"',
+           "correct_prior_year": r'action="[^"]*/{id}/correct-prior-year"',
+           "attach": r'action="[^"]*/{id}/attachments"'}
+
+
+def _services(voucher: Voucher) -> dict[str, Callable[[Any], object]]:
+    org = voucher.organisation
+    same = [line("收到土地租金", "102", "8000.00"), line("收到土地租金", "501", credit="8000.00")]
+    return {
+        "edit": lambda by: vouchers.save_voucher(org, voucher=voucher, on=voucher.on,
+                                                 lines=same, attachment_count=1, by=by),
+        "delete": lambda by: vouchers.delete_draft(voucher, by=by),
+        "attach": lambda by: attachments.add_attachment(
+            voucher, content=PLACEHOLDER_PNG, filename="scan.png", storage=store(), by=by),
+        "submit": lambda by: vouchers.submit_voucher(voucher, by=by),
+        "review": lambda by: vouchers.review_voucher(voucher, by=by),
+        "confirm_cash": lambda by: vouchers.confirm_cash(voucher, by=by),
+        "post": lambda by: vouchers.post_voucher(voucher, by=by),
+        "reject": lambda by: vouchers.reject_voucher(voucher, reason="附件不全", by=by),
+        "reverse": lambda by: vouchers.reverse_voucher(voucher, on=voucher.on, by=by),
+        "correct_prior_year": lambda by: vouchers.correct_prior_year(
+            voucher, on=voucher.on.replace(year=voucher.on.year + 1), by=by),
+    }
+
+
+def _accepted(voucher_id: int, step: str, user: Any) -> bool:
+    savepoint = db.session.begin_nested()
+    try:
+        voucher = db.session.get_one(Voucher, voucher_id)
+        _services(voucher)[step](user)
+        db.session.flush()
+    except CoopLedgerError:
+        return False
+    else:
+        return True
+    finally:
+        savepoint.rollback()
+
+
+@pytest.fixture
+def walk(by_name: Any) -> Any:
+    """石安村's books with a voucher in every state: posted, then (cashier confirmation on)
+    a draft, a submitted one, a reviewed one waiting for the cashier and one confirmed."""
+    org = by_name.org("shian-jjhzs")
+    accountant, reviewer = by_name.user("accountant"), by_name.user("reviewer")
+    book_with_vouchers(org, accountant, reviewer)
+    by_name.states = {"posted": make_voucher(org, accountant, reviewer).id}
+    books.set_cashier_confirms(org, True, by=accountant)
+    for state in ("draft", "submitted", "reviewed"):
+        by_name.states[state] = make_voucher(org, accountant, reviewer, upto=state).id
+    confirmed = make_voucher(org, accountant, reviewer, upto="reviewed")
+    vouchers.confirm_cash(confirmed, by=by_name.user("cashier"))
+    by_name.states["confirmed"] = confirmed.id
+    db.session.commit()
+    return by_name
+
+
+@pytest.mark.parametrize("state", ["draft", "submitted", "reviewed", "confirmed", "posted"])
+def test_page_service_and_matrix_agree_on_every_step(client: FlaskClient, auth: Auth,
+                                                     walk: Any, state: str) -> None:
+    voucher_id = walk.states[state]
+    org = walk.org("shian-jjhzs")
+    seen_any = set()
+    for username in USERS:
+        user = walk.user(username)
+        voucher = db.session.get_one(Voucher, voucher_id)
+        steps = vouchers.steps_for(voucher, user)
+        auth.sign_in(username)
+        response = client.get(f"{URL}/{voucher_id}")
+        if not can(user, Action.VIEW_BOOKS, org):
+            assert response.status_code == 403, username
+            assert steps.allowed == frozenset(), username
+            continue
+        page = response.get_data(as_text=True)
+        offered = {step for step, pattern in ON_PAGE.items()
+                   if re.search(pattern.format(id=voucher_id), page)}
+        assert offered == steps.allowed, (state, username)
+        for step in VOUCHER_STEPS:
+            assert _accepted(voucher_id, step, walk.user(username)) is (step in steps), \
+                (state, username, step, steps.why_not[step])
+            matrix = _step_allowed(walk, step)
+            if steps.why_not[step] is None or steps.why_not[step].message.startswith("您没有"):
+                assert (step in steps) is (username in matrix), (state, username, step)
+        seen_any |= steps.allowed
+    expected = {"draft": {"edit", "delete", "attach", "submit"},
+                "submitted": {"attach", "review", "reject"},
+                "reviewed": {"attach", "reject", "confirm_cash"},
+                "confirmed": {"attach", "reject", "post"},
+                "posted": {"reverse"}}[state]
+    assert seen_any == expected
+
+
+def test_the_matrix_gives_each_step_to_the_roles_of_the_books(walk: Any) -> None:
+    """The derived matrix, spelled out: the accountant prepares, the reviewer reviews and
+    rejects, the cashier confirms, the accountant or the reviewer posts; admin may do all."""
+    assert {step: _step_allowed(walk, step) for step in VOUCHER_STEPS} == {
+        **{step: frozenset({"admin", "accountant"}) for step in
+           ("edit", "delete", "attach", "submit", "reverse", "correct_prior_year")},
+        "review": frozenset({"admin", "reviewer"}), "reject": frozenset({"admin", "reviewer"}),
+        "confirm_cash": frozenset({"admin", "cashier"}),
+        "post": frozenset({"admin", "accountant", "reviewer"})}
