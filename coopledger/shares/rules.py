@@ -16,15 +16,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from coopledger import plausible
+from coopledger.auth.actions import Action
 from coopledger.errors import CoopLedgerError
 from coopledger.i18n import N_
 from coopledger.money import plain
 from coopledger.shares.models import OperationKind
+from coopledger.workflow import Reason, Step, Steps, decide
 
 ZERO = Decimal("0.0000")  # no shares, to the stored four decimals (DESIGN §4)
 MOVES = {OperationKind.TRANSFER, OperationKind.INHERIT, OperationKind.GIFT}
@@ -185,3 +187,30 @@ def land_shares(area: Decimal, coefficient: Decimal, per_mu: Decimal, *, decimal
     calculation = (f"{area:f} 亩 × {coefficient:f} × {per_mu:f} 股/亩 = {plain(exact)} → "
                    f"{shares:f} 股")
     return shares, calculation
+
+
+# --- The share-request workflow: which steps a user may take now (coopledger.workflow) -------
+
+SHARE_REQUEST_STEPS: dict[str, Step] = {
+    "approve": Step(Action.MANAGE_MEMBERS, frozenset({"draft"})),
+    "complete": Step(Action.MANAGE_MEMBERS, frozenset({"approved"})),
+    "refuse": Step(Action.MANAGE_MEMBERS, frozenset({"draft", "approved"})),
+}
+"""A share request (股权变更申请): 批准 → 登记生效, or 驳回 before it takes effect."""
+
+
+def share_request_steps(*, state: str, number: int, may: Callable[[Action], bool]) -> Steps:
+    """The steps a user may take on a share request in ``state`` now, and why not the others
+    (the shares' own rules — enough shares, the buy-back cap — are checked when it is taken)."""
+
+    def state_reason(step: str) -> Reason:
+        if step == "approve":
+            return Reason(N_("只有待审批的申请可以批准。"))
+        if step == "complete" and state == "done":
+            return Reason(N_("第 %(number)d 号申请已经登记，不能重复登记。"), {"number": number})
+        if step == "complete":
+            return Reason(N_("申请须先经批准才能登记。"))
+        return Reason(N_("已登记或已驳回的申请不能再驳回。"))
+
+    return decide(SHARE_REQUEST_STEPS, state=state, may=may, state_reason=state_reason,
+                  conditions={})

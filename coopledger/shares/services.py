@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 
 from coopledger.audit.services import record
+from coopledger.auth.permissions import can
 from coopledger.dates import utcnow
 from coopledger.extensions import db
 from coopledger.i18n import N_
@@ -34,6 +35,7 @@ from coopledger.shares.models import (
     ShareOperation,
     ShareSettings,
 )
+from coopledger.workflow import Steps
 
 if TYPE_CHECKING:
     from coopledger.auth.models import User
@@ -247,11 +249,19 @@ def _check_cap(op: ShareOperation) -> None:
                             cap_percent=settings.buyback_cap_percent, year=year)
 
 
+def steps_for(op: ShareOperation, user: User | None) -> Steps:
+    """The steps ``user`` may take on the request now (``rules.share_request_steps``); None is
+    the system (the sample, an import), which may take any step the state allows."""
+    org = op.organisation
+    return rules.share_request_steps(
+        state=op.state.value, number=op.number,
+        may=lambda action: user is None or can(user, action, org))
+
+
 def approve(op: ShareOperation, *, today: dt.date, by: User | None) -> ShareOperation:
     """The board approves a draft request (the rules are checked now and again on completion)."""
     lock(op)
-    if op.state is not OperationState.DRAFT:
-        raise rules.ShareRuleError(N_("只有待审批的申请可以批准。"))
+    steps_for(op, by).require("approve", rules.ShareRuleError)
     _validate(op, today)
     return _decide(op, OperationState.APPROVED, "share.approve", by)
 
@@ -265,11 +275,7 @@ def complete(op: ShareOperation, *, today: dt.date, by: User | None) -> ShareOpe
     """
     settings_of(op.organisation, lock=True)
     lock(op)
-    if op.state is OperationState.DONE:
-        raise rules.ShareRuleError(N_("第 %(number)d 号申请已经登记，不能重复登记。"),
-                                   number=op.number)
-    if op.state is not OperationState.APPROVED:
-        raise rules.ShareRuleError(N_("申请须先经批准才能登记。"))
+    steps_for(op, by).require("complete", rules.ShareRuleError)
     _validate(op, today)
     _decide(op, OperationState.DONE, "share.complete", by)
     from coopledger.shares.capital import capital_voucher
@@ -286,8 +292,7 @@ def complete(op: ShareOperation, *, today: dt.date, by: User | None) -> ShareOpe
 def refuse(op: ShareOperation, *, reason: str, by: User | None) -> ShareOperation:
     """Refuse a request with a reason; it stays in the register."""
     lock(op)
-    if op.state not in (OperationState.DRAFT, OperationState.APPROVED):
-        raise rules.ShareRuleError(N_("已登记或已驳回的申请不能再驳回。"))
+    steps_for(op, by).require("refuse", rules.ShareRuleError)
     if not reason.strip():
         raise rules.ShareRuleError(N_("驳回须说明原因。"))
     op.refusal_reason = reason.strip()[:300]

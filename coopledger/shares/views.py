@@ -42,6 +42,7 @@ from coopledger.shares.models import (
     ShareClass,
     ShareOperation,
 )
+from coopledger.shares.rules import SHARE_REQUEST_STEPS
 from coopledger.spreadsheets import append_row
 from coopledger.web import (
     apply_change,
@@ -177,7 +178,7 @@ def show(code: str, operation_id: int) -> ResponseReturnValue:
     org = org_for(code, Action.VIEW_MEMBERS)
     op = owned_or_404(ShareOperation, operation_id, org)
     return render_template("shares/show.html", org=org, op=op, confirm=ConfirmForm(),
-                           refuse_form=ReasonForm())
+                           refuse_form=ReasonForm(), steps=services.steps_for(op, me()))
 
 
 @bp.route("/o/<code>/shares/<int:operation_id>/document")
@@ -193,7 +194,7 @@ def document(code: str, operation_id: int) -> ResponseReturnValue:
 @login_required
 def approve(code: str, operation_id: int) -> ResponseReturnValue:
     """Approve a request."""
-    org = org_for(code, Action.MANAGE_MEMBERS)
+    org = org_for(code, SHARE_REQUEST_STEPS["approve"].action)
     op = owned_or_404(ShareOperation, operation_id, org)
     if ConfirmForm().validate_on_submit():
         apply_change(lambda: services.approve(op, today=today(), by=me()), _("已批准。"))
@@ -204,7 +205,7 @@ def approve(code: str, operation_id: int) -> ResponseReturnValue:
 @login_required
 def complete(code: str, operation_id: int) -> ResponseReturnValue:
     """Register an approved request (certificates are reissued)."""
-    org = org_for(code, Action.MANAGE_MEMBERS)
+    org = org_for(code, SHARE_REQUEST_STEPS["complete"].action)
     op = owned_or_404(ShareOperation, operation_id, org)
     if ConfirmForm().validate_on_submit():
         apply_change(lambda: services.complete(op, today=today(), by=me()),
@@ -216,7 +217,7 @@ def complete(code: str, operation_id: int) -> ResponseReturnValue:
 @login_required
 def refuse(code: str, operation_id: int) -> ResponseReturnValue:
     """Refuse a request with a reason."""
-    org = org_for(code, Action.MANAGE_MEMBERS)
+    org = org_for(code, SHARE_REQUEST_STEPS["refuse"].action)
     op = owned_or_404(ShareOperation, operation_id, org)
     form = ReasonForm()
     apply_change(lambda: services.refuse(op, reason=form.reason.data or "", by=me()),

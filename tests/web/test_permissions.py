@@ -67,7 +67,8 @@ class Case:
     allowed: frozenset[str]
     public: bool = False  # anonymous users get the page instead of the login redirect
     not_found_for: frozenset[str] = frozenset()  # may open the page, but the object is not there
-    step: str = ""  # a step of the voucher workflow: who may take it is derived from its rule
+    step: str = ""  # a workflow step: who may take it is derived from its rule (_step_allowed)
+    workflow: str = "voucher"
 
 
 def voucher_step(name: str, endpoint: str, path: Callable[[Any], str], step: str) -> Case:
@@ -259,11 +260,14 @@ CASES += [
          lambda w: f"{SHARES}/{w.operation_id}/document", frozenset(),
          not_found_for=VIEW_MEMBERS_TDGF),
     Case("approve share request", "shares.approve", "POST",
-         lambda w: f"{SHARES}/{w.operation_id}/approve", MANAGE_TDGF),
+         lambda w: f"{SHARES}/{w.operation_id}/approve", frozenset(), step="approve",
+         workflow="share"),
     Case("register share request", "shares.complete", "POST",
-         lambda w: f"{SHARES}/{w.operation_id}/complete", MANAGE_TDGF),
+         lambda w: f"{SHARES}/{w.operation_id}/complete", frozenset(), step="complete",
+         workflow="share"),
     Case("refuse share request", "shares.refuse", "POST",
-         lambda w: f"{SHARES}/{w.operation_id}/refuse", MANAGE_TDGF),
+         lambda w: f"{SHARES}/{w.operation_id}/refuse", frozenset(), step="refuse",
+         workflow="share"),
     Case("share settings", "shares.settings", "GET", lambda w: f"{SHARES}/settings",
          VIEW_MEMBERS_TDGF),
     Case("another household's certificate", "shares.certificate_pdf", "GET",
@@ -877,7 +881,7 @@ def _check(client: FlaskClient, auth: Auth, world: Any, case: Case, user: str) -
         shown = EXPONENT.findall(response.get_data(as_text=True))
         assert shown == [], f"{user} {case.method} {path} shows {shown[:3]}"
     response.close()
-    allowed = _step_allowed(world, case.step) if case.step else case.allowed
+    allowed = _step_allowed(world, case.step, case.workflow) if case.step else case.allowed
     if user in case.not_found_for:
         assert status == 404, f"{user} must get 404 for {case.method} {path}, got {status}"
     elif user == ANON and not case.public:
@@ -892,14 +896,18 @@ def _check(client: FlaskClient, auth: Auth, world: Any, case: Case, user: str) -
         assert "您没有权限查看或操作此页面" in response.get_data(as_text=True)
 
 
-def _step_allowed(world: Any, step: str) -> frozenset[str]:
-    """Who may take ``step`` of a voucher of 石安村 by its rule's permission."""
+def _step_allowed(world: Any, step: str, workflow: str = "voucher") -> frozenset[str]:
+    """Who may take ``step`` of the matrix's record of ``workflow`` (a voucher of 石安村, a
+    share request of the land-share cooperative) by the permission its rule's table names."""
     from coopledger.auth.permissions import can
     from coopledger.ledger.rules import VOUCHER_STEPS
+    from coopledger.shares.rules import SHARE_REQUEST_STEPS
 
-    org = world.org("shian-jjhzs")
+    table, code = {"voucher": (VOUCHER_STEPS, "shian-jjhzs"),
+                   "share": (SHARE_REQUEST_STEPS, "shian-tdgf")}[workflow]
+    org = world.org(code)
     return frozenset(user for user in USERS if user != ANON
-                     and can(world.user(user), VOUCHER_STEPS[step].action, org))
+                     and can(world.user(user), table[step].action, org))
 
 
 def test_every_endpoint_is_in_the_matrix(app: Flask) -> None:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from flask.testing import FlaskClient
 
 from coopledger.auth.permissions import Action, can
@@ -20,6 +21,7 @@ from coopledger.ledger import attachments, books, vouchers
 from coopledger.ledger.models import Voucher
 from coopledger.ledger.rules import VOUCHER_STEPS
 from coopledger.ledger.sample_books import PLACEHOLDER_PNG
+from coopledger.members.models import Household
 from tests.conftest import Auth
 from tests.ledger_helpers import book_with_vouchers, line, make_voucher
 from tests.web.test_permissions import _step_allowed
@@ -133,3 +135,68 @@ def test_the_matrix_gives_each_step_to_the_roles_of_the_books(walk: Any) -> None
         "review": frozenset({"admin", "reviewer"}), "reject": frozenset({"admin", "reviewer"}),
         "confirm_cash": frozenset({"admin", "cashier"}),
         "post": frozenset({"admin", "accountant", "reviewer"})}
+
+
+SHARE_PAGE = {"approve": r'action="[^"]*/shares/{id}/approve"',
+              "complete": r'action="[^"]*/shares/{id}/complete"',
+              "refuse": r'action="[^"]*/shares/{id}/refuse"'}
+
+
+@pytest.mark.parametrize("state", ["draft", "approved", "done", "refused"])
+def test_share_request_steps_agree_on_page_service_and_matrix(
+        client: FlaskClient, auth: Auth, by_name: Any, state: str) -> None:
+    """A buy-back request of the land-share cooperative in each state, every role."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from coopledger.shares import services as shares
+    from coopledger.shares.models import OperationKind, ShareKind, ShareOperation
+    from coopledger.shares.rules import SHARE_REQUEST_STEPS, ShareRuleError
+
+    org = by_name.org("shian-tdgf")
+    land = shares.class_of(org, ShareKind.LAND)
+    household = db.session.scalars(sa.select(Household).where(
+        Household.head_name == "张福生")).one()
+    account = shares.household_account(org, household)
+    day = dt.date(2026, 1, 1)
+    op = shares.request(org, kind=OperationKind.BUYBACK, share_class=land, source=account,
+                        target=None, quantity=Decimal("0.0100"), on=dt.date(2025, 8, 1),
+                        today=day, by=None, reason="自愿退出")
+    if state in ("approved", "done"):
+        shares.approve(op, today=day, by=None)
+    if state == "done":
+        shares.complete(op, today=day, by=None)
+    if state == "refused":
+        shares.refuse(op, reason="材料不全", by=None)
+    db.session.commit()
+    services = {"approve": lambda o, u: shares.approve(o, today=day, by=u),
+                "complete": lambda o, u: shares.complete(o, today=day, by=u),
+                "refuse": lambda o, u: shares.refuse(o, reason="材料不全", by=u)}
+    seen: set[str] = set()
+    for username in USERS:
+        user = by_name.user(username)
+        current = db.session.get_one(ShareOperation, op.id)
+        steps = shares.steps_for(current, user)
+        auth.sign_in(username)
+        response = client.get(f"/o/shian-tdgf/shares/{op.id}")
+        if response.status_code != 200:
+            assert steps.allowed == frozenset(), username
+            continue
+        page = response.get_data(as_text=True)
+        offered = {s for s, p in SHARE_PAGE.items() if re.search(p.format(id=op.id), page)}
+        assert offered == steps.allowed, (state, username)
+        for step in SHARE_REQUEST_STEPS:
+            savepoint = db.session.begin_nested()
+            try:
+                services[step](db.session.get_one(ShareOperation, op.id), user)
+                accepted = True
+            except ShareRuleError:
+                accepted = False
+            finally:
+                savepoint.rollback()
+            assert accepted is (step in steps), (state, username, step)
+            if steps.why_not[step] is None or steps.why_not[step].message.startswith("您没有"):
+                assert (step in steps) is (username in _step_allowed(by_name, step, "share"))
+        seen |= steps.allowed
+    assert seen == {"draft": {"approve", "refuse"}, "approved": {"complete", "refuse"},
+                    "done": set(), "refused": set()}[state]
