@@ -25,16 +25,18 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_DOWN, Decimal
 from typing import TypeVar
 
+from coopledger.auth.actions import Action
 from coopledger.errors import CoopLedgerError
 from coopledger.i18n import N_
 from coopledger.money import ZERO, allocate, grouped, round_money
 from coopledger.orgs.words import VILLAGE, Words
 from coopledger.shares.rules import Key, Op, effects, ordered
+from coopledger.workflow import Reason, Step, Steps, decide
 
 HUNDRED = Decimal(100)
 MIN_VOLUME_RETURN = Decimal(60)
@@ -298,3 +300,50 @@ class Guarantee:
     def outstanding(self) -> Decimal:
         """保底 still to pay (never negative)."""
         return max(self.due - self.paid, ZERO)
+
+
+# --- The plan workflow: which steps a user may take now (coopledger.workflow) ----------------
+
+_PAYABLE = frozenset({"approved", "posted", "filed"})
+PLAN_STEPS: dict[str, Step] = {
+    "edit": Step(Action.MANAGE_DISTRIBUTION, frozenset({"draft"})),
+    "explain": Step(Action.MANAGE_DISTRIBUTION, frozenset({"draft", "proposed", "reviewed"})),
+    "propose": Step(Action.MANAGE_DISTRIBUTION, frozenset({"draft"})),
+    "review": Step(Action.MANAGE_DISTRIBUTION, frozenset({"proposed"})),
+    "approve": Step(Action.MANAGE_DISTRIBUTION, frozenset({"reviewed"})),
+    "post": Step(Action.MANAGE_DISTRIBUTION, frozenset({"approved"})),
+    "file": Step(Action.MANAGE_DISTRIBUTION, frozenset({"posted"})),
+    "pay": Step(Action.MANAGE_DISTRIBUTION, _PAYABLE),
+    "new_version": Step(Action.MANAGE_DISTRIBUTION,
+                        frozenset({"proposed", "reviewed", "approved", "posted", "filed"})),
+}
+"""A distribution plan's trail (理事会提出 → 监事会审核 → 成员(代表)大会通过 → 公示 → 乡镇备案,
+兑付 once approved) and the changes allowed on the way (修改草案, 说明多付保底, 另立新版本)."""
+
+_AFTER = {"propose": "draft", "review": "proposed", "approve": "reviewed", "post": "approved",
+          "file": "posted"}
+
+
+def plan_steps(*, state: str, state_label: str, started_paying: bool,
+               may: Callable[[Action], bool], label_of: Callable[[str], str]) -> Steps:
+    """The steps a user may take on a plan in ``state`` now, and why not the others (the dates
+    and figures each step checks come when it is taken). ``label_of`` names a state."""
+
+    def state_reason(step: str) -> Reason:
+        if step == "edit":
+            return Reason(N_("方案已提交，不能再修改；确需修改请另立新版本并说明原因。"))
+        if step == "explain":
+            return Reason(N_("方案已通过，不能再修改分配明细。"))
+        if step == "pay" and state == "paid":
+            return Reason(N_("方案已全部兑付，不能重复兑付。"))
+        if step == "pay":
+            return Reason(N_("方案经成员(代表)大会通过后才能兑付。"))
+        if step == "new_version" and state in ("draft", "superseded"):
+            return Reason(N_("草案可以直接修改，不需要新版本。"))
+        if step == "new_version":
+            return Reason(N_("方案已经开始兑付，不能再改版。"))
+        return Reason(N_("方案现在是“%(state)s”，这一步要在“%(expected)s”之后进行。"),
+                      {"state": state_label, "expected": label_of(_AFTER[step])})
+
+    return decide(PLAN_STEPS, state=state, may=may, state_reason=state_reason, conditions={
+        "new_version": Reason(N_("方案已经开始兑付，不能再改版。")) if started_paying else None})

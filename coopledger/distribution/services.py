@@ -22,6 +22,7 @@ import sqlalchemy as sa
 
 from coopledger.audit.services import record, snapshot
 from coopledger.auth.models import User
+from coopledger.auth.permissions import can
 from coopledger.dates import today, utcnow
 from coopledger.distribution import booking, compute, figures, rules
 from coopledger.distribution.models import (
@@ -49,6 +50,7 @@ from coopledger.money import ZERO, grouped, round_money
 from coopledger.orgs.models import AccountingStandard, Organisation
 from coopledger.orgs.words import words_of
 from coopledger.shares.services import classes_of
+from coopledger.workflow import Steps
 
 POLICY_FIELDS = ("mode", "entitlement", "record_date", "other_in", "excluded", "excluded_note",
                  "reserve_percent", "reserve_base", "reserve_quantify_by", "reserve_minimum",
@@ -199,11 +201,21 @@ def create_plan(org: Organisation, year: int, data: PlanData, *, by: User | None
     return plan
 
 
+def steps_for(plan: Plan, user: User | None) -> Steps:
+    """The steps ``user`` may take on ``plan`` now (``rules.plan_steps``); None is the system
+    (the sample), which may take any step the plan's state allows."""
+    org = plan.organisation
+    return rules.plan_steps(
+        state=plan.state.value, state_label=plan.state.label,
+        started_paying=any(line.paid_on is not None for line in plan.lines),
+        may=lambda action: user is None or can(user, action, org),
+        label_of=lambda state: PlanState(state).label)
+
+
 def update_plan(plan: Plan, data: PlanData, *, by: User | None) -> Plan:
     """Change a draft and recompute it."""
     lock(plan)
-    if plan.state is not PlanState.DRAFT:
-        raise DistributionError(N_("方案已提交，不能再修改；确需修改请另立新版本并说明原因。"))
+    steps_for(plan, by).require("edit", DistributionError)
     figures.check_year_closed(plan.organisation, plan.year)
     before = snapshot(plan, (*POLICY_FIELDS, *FIGURE_FIELDS))
     _apply(plan, data)
@@ -212,11 +224,9 @@ def update_plan(plan: Plan, data: PlanData, *, by: User | None) -> Plan:
     return plan
 
 
-def _step(plan: Plan, *, expected: PlanState, target: PlanState, action: str,
-          by: User | None, **after: object) -> Plan:
-    if plan.state is not expected:
-        raise DistributionError(N_("方案现在是“%(state)s”，这一步要在“%(expected)s”之后进行。"),
-                                state=plan.state.label, expected=expected.label)
+def _step(plan: Plan, *, target: PlanState, action: str, by: User | None,
+          **after: object) -> Plan:
+    """Move a plan whose step was allowed (``steps_for``, after its lock) to ``target``."""
     plan.state = target
     db.session.flush()
     record(action, plan, by=by, label=f"{plan.organisation.name} {plan.label}",
@@ -252,14 +262,10 @@ def _check_guarantees(plan: Plan) -> None:
                 holder=line.holder, over=grouped(line.guarantee_paid - line.guarantee_due))
 
 
-EXPLAINABLE = (PlanState.DRAFT, PlanState.PROPOSED, PlanState.REVIEWED)
-
-
 def explain_overpayment(plan: Plan, line_id: int, text: str, *, by: User | None) -> PlanLine:
     """Record why a household was paid more 保底 during the year than was due."""
     lock(plan)
-    if plan.state not in EXPLAINABLE:
-        raise DistributionError(N_("方案已通过，不能再修改分配明细。"))
+    steps_for(plan, by).require("explain", DistributionError)
     line = next((ln for ln in plan.lines if ln.id == line_id), None)
     if line is None:
         raise DistributionError(N_("这一行不属于这个方案。"))
@@ -287,24 +293,26 @@ def _not_future(on: dt.date) -> None:
 def propose(plan: Plan, *, on: dt.date, by: User | None) -> Plan:
     """理事会 proposes the plan."""
     lock(plan)
+    steps_for(plan, by).require("propose", DistributionError)
     _not_future(on)
     if on <= dt.date(plan.year, 12, 31):
         raise DistributionError(N_("理事会提出方案的日期须在 %(year)d 年结束之后。"),
                                 year=plan.year)
     _check_guarantees(plan)
     plan.proposed_on = on
-    return _step(plan, expected=PlanState.DRAFT, target=PlanState.PROPOSED,
+    return _step(plan, target=PlanState.PROPOSED,
                  action="distribution.propose", by=by, on=on)
 
 
 def review(plan: Plan, *, on: dt.date, by: User | None) -> Plan:
     """监事会 has reviewed it."""
     lock(plan)
+    steps_for(plan, by).require("review", DistributionError)
     _not_future(on)
     if plan.proposed_on is not None and on < plan.proposed_on:
         raise DistributionError(N_("监事会审核日期早于理事会提出日期。"))
     plan.reviewed_on = on
-    return _step(plan, expected=PlanState.PROPOSED, target=PlanState.REVIEWED,
+    return _step(plan, target=PlanState.REVIEWED,
                  action="distribution.review", by=by, on=on)
 
 
@@ -312,6 +320,7 @@ def approve(plan: Plan, *, resolution_no: str, on: dt.date, content: bytes | Non
             filename: str, storage: Store, by: User) -> Plan:
     """成员(代表)大会 approved it: the resolution is kept and the voucher drafted."""
     lock(plan)
+    steps_for(plan, by).require("approve", DistributionError)
     _not_future(on)
     if not resolution_no.strip():
         raise DistributionError(N_("请填写成员(代表)大会决议文号。"))
@@ -319,13 +328,12 @@ def approve(plan: Plan, *, resolution_no: str, on: dt.date, content: bytes | Non
         raise DistributionError(N_("请上传成员(代表)大会决议的扫描件，没有决议文件不能通过方案。"))
     if plan.reviewed_on is not None and on < plan.reviewed_on:
         raise DistributionError(N_("成员大会决议日期早于监事会审核日期。"))
-    if plan.state is PlanState.REVIEWED:
-        _check_guarantees(plan)
+    _check_guarantees(plan)
     digest, kind = store_scan(content, storage)
     plan.resolution_no, plan.resolution_on = resolution_no.strip()[:100], on
     plan.resolution_sha256, plan.resolution_name = digest, Path(filename).name[:200]
     plan.resolution_type = kind
-    _step(plan, expected=PlanState.REVIEWED, target=PlanState.APPROVED,
+    _step(plan, target=PlanState.APPROVED,
           action="distribution.approve", by=by, resolution=plan.resolution_no, on=on)
     plan.voucher = _approval_voucher(plan, on=on, by=by)
     db.session.flush()
@@ -346,36 +354,45 @@ def _approval_voucher(plan: Plan, *, on: dt.date, by: User) -> Voucher | None:
 def post(plan: Plan, *, start: dt.date, end: dt.date, by: User | None) -> Plan:
     """The plan is posted publicly (公示) from ``start`` to ``end``."""
     lock(plan)
+    steps_for(plan, by).require("post", DistributionError)
     if end < start:
         raise DistributionError(N_("公示结束日期早于开始日期。"))
     if plan.resolution_on is not None and start < plan.resolution_on:
         raise DistributionError(N_("公示不能早于成员大会通过方案。"))
     plan.posted_from, plan.posted_to = start, end
-    return _step(plan, expected=PlanState.APPROVED, target=PlanState.POSTED,
+    return _step(plan, target=PlanState.POSTED,
                  action="distribution.post", by=by, start=start, end=end)
 
 
 def file_with_township(plan: Plan, *, on: dt.date, by: User | None) -> Plan:
     """The plan was filed with the township (备案)."""
     lock(plan)
+    steps_for(plan, by).require("file", DistributionError)
     _not_future(on)
     if plan.posted_from is not None and on < plan.posted_from:
         raise DistributionError(N_("备案日期早于公示开始日期。"))
     plan.filed_on = on
-    return _step(plan, expected=PlanState.POSTED, target=PlanState.FILED,
+    return _step(plan, target=PlanState.FILED,
                  action="distribution.file", by=by, on=on)
 
 
 PAYABLE = (PlanState.APPROVED, PlanState.POSTED, PlanState.FILED)
 
 
+def has_payout_list(plan: Plan) -> bool:
+    """Whether the plan has a payout list (兑付清单): once approved, paid or not."""
+    return plan.state in (*PAYABLE, PlanState.PAID)
+
+
+def has_bank_file(plan: Plan) -> bool:
+    """Whether the plan has a bank batch file: approved and not yet wholly paid."""
+    return plan.state in PAYABLE
+
+
 def pay(plan: Plan, line_ids: list[int], *, on: dt.date, cash_code: str, by: User) -> Voucher:
     """Record payment of these lines in full; one payment voucher is drafted."""
     lock(plan)
-    if plan.state is PlanState.PAID:
-        raise DistributionError(N_("方案已全部兑付，不能重复兑付。"))
-    if plan.state not in PAYABLE:
-        raise DistributionError(N_("方案经成员(代表)大会通过后才能兑付。"))
+    steps_for(plan, by).require("pay", DistributionError)
     _not_future(on)
     if on < (plan.resolution_on or on):
         raise DistributionError(N_("兑付日期早于成员大会通过方案的日期。"))
@@ -434,10 +451,7 @@ def new_version(plan: Plan, *, reason: str, by: User | None) -> Plan:
     lock(plan)
     if not reason.strip():
         raise DistributionError(N_("请说明为什么修改已提交的方案。"))
-    if plan.state in (PlanState.DRAFT, PlanState.SUPERSEDED):
-        raise DistributionError(N_("草案可以直接修改，不需要新版本。"))
-    if any(line.paid_on is not None for line in plan.lines):
-        raise DistributionError(N_("方案已经开始兑付，不能再改版。"))
+    steps_for(plan, by).require("new_version", DistributionError)
     old = plan.voucher
     if old is not None and old.state is VoucherState.POSTED and db.session.scalar(
             sa.select(Voucher.id).where(Voucher.reverses_id == old.id)) is None:

@@ -52,6 +52,7 @@ from coopledger.distribution.models import (
     QuantifyBy,
     ReserveBase,
 )
+from coopledger.distribution.rules import PLAN_STEPS
 from coopledger.distribution.statement_job import STATEMENTS_KIND
 from coopledger.extensions import db
 from coopledger.files import store
@@ -190,7 +191,7 @@ def create(code: str) -> ResponseReturnValue:
 @login_required
 def edit(code: str, plan_id: int) -> ResponseReturnValue:
     """Change a draft and recompute it."""
-    org = org_for(code, Action.MANAGE_DISTRIBUTION)
+    org = org_for(code, PLAN_STEPS["edit"].action)
     plan = owned_or_404(Plan, plan_id, org)
     form = _plan_form(org, plan)
     form.year.data = plan.year
@@ -219,18 +220,19 @@ def show(code: str, plan_id: int) -> ResponseReturnValue:
         "distribution/show.html", org=org, plan=plan, versions=versions,
         step_form=DateStepForm(on=today()), approve_form=ApproveForm(on=today()),
         post_form=PostForm(start=today(), end=today() + dt.timedelta(days=14)),
-        pay_form=pay_form, version_form=VersionForm(), payable=services.PAYABLE,
+        pay_form=pay_form, version_form=VersionForm(),
         unpaid=sum((line.unpaid for line in plan.lines), ZERO), confirm=ConfirmForm(),
         show_pii=can(me(), Action.VIEW_PII, org),
         carried=figures.retained_at_year_start(org, plan.year), explain_form=ExplainForm(),
-        explainable=plan.state in services.EXPLAINABLE)
+        steps=services.steps_for(plan, me()), has_payout_list=services.has_payout_list(plan),
+        has_bank_file=services.has_bank_file(plan))
 
 
 @bp.route("/<int:plan_id>/lines/<int:line_id>/explain", methods=["POST"])
 @login_required
 def explain(code: str, plan_id: int, line_id: int) -> ResponseReturnValue:
     """Record why a household was paid more 保底 during the year than was due."""
-    org = org_for(code, Action.MANAGE_DISTRIBUTION)
+    org = org_for(code, PLAN_STEPS["explain"].action)
     plan = owned_or_404(Plan, plan_id, org)
     form = ExplainForm()
     if form.validate_on_submit():
@@ -323,7 +325,7 @@ def withdraw_guarantee(code: str, year: int, voucher_id: int) -> ResponseReturnV
 
 
 def _trail_step(code: str, plan_id: int, step: str) -> ResponseReturnValue:
-    org = org_for(code, Action.MANAGE_DISTRIBUTION)
+    org = org_for(code, PLAN_STEPS[step].action)
     plan = owned_or_404(Plan, plan_id, org)
     form = DateStepForm()
     if form.validate_on_submit() and form.on.data is not None:
@@ -362,7 +364,7 @@ def file_plan(code: str, plan_id: int) -> ResponseReturnValue:
 @login_required
 def approve(code: str, plan_id: int) -> ResponseReturnValue:
     """成员(代表)大会 approved the plan; its resolution scan is kept."""
-    org = org_for(code, Action.MANAGE_DISTRIBUTION)
+    org = org_for(code, PLAN_STEPS["approve"].action)
     plan = owned_or_404(Plan, plan_id, org)
     form = ApproveForm()
     if form.validate_on_submit() and form.on.data is not None:
@@ -383,7 +385,7 @@ def approve(code: str, plan_id: int) -> ResponseReturnValue:
 @login_required
 def post(code: str, plan_id: int) -> ResponseReturnValue:
     """The plan's public posting period."""
-    org = org_for(code, Action.MANAGE_DISTRIBUTION)
+    org = org_for(code, PLAN_STEPS["post"].action)
     plan = owned_or_404(Plan, plan_id, org)
     form = PostForm()
     if form.validate_on_submit() and form.start.data and form.end.data:
@@ -399,7 +401,7 @@ def post(code: str, plan_id: int) -> ResponseReturnValue:
 @login_required
 def pay(code: str, plan_id: int) -> ResponseReturnValue:
     """Pay the chosen households in full; one payment voucher is drafted."""
-    org = org_for(code, Action.MANAGE_DISTRIBUTION)
+    org = org_for(code, PLAN_STEPS["pay"].action)
     plan = owned_or_404(Plan, plan_id, org)
     form = PayForm()
     form.account.choices = options((a.code, a.label) for a in cash_accounts(org))
@@ -422,7 +424,7 @@ def pay(code: str, plan_id: int) -> ResponseReturnValue:
 @login_required
 def new_version(code: str, plan_id: int) -> ResponseReturnValue:
     """Start a new version of a plan that has left the draft."""
-    org = org_for(code, Action.MANAGE_DISTRIBUTION)
+    org = org_for(code, PLAN_STEPS["new_version"].action)
     plan = owned_or_404(Plan, plan_id, org)
     form = VersionForm()
     if form.validate_on_submit():
@@ -442,7 +444,7 @@ def payout(code: str, plan_id: int) -> ResponseReturnValue:
     """The payout list per household (bank accounts masked unless the role may see them)."""
     org = org_for(code, Action.VIEW_DISTRIBUTION)
     plan = owned_or_404(Plan, plan_id, org)
-    if plan.state not in (*services.PAYABLE, PlanState.PAID):
+    if not services.has_payout_list(plan):
         flash(_("方案经成员(代表)大会通过后才有兑付清单。"), "error")
         return redirect(url_for("distribution.show", code=code, plan_id=plan.id))
     full = can(me(), Action.VIEW_PII, org)
@@ -458,7 +460,7 @@ def bank_file(code: str, plan_id: int) -> ResponseReturnValue:
     org = org_for(code, Action.VIEW_DISTRIBUTION)
     require(me(), Action.VIEW_PII, org)
     plan = owned_or_404(Plan, plan_id, org)
-    if plan.state not in services.PAYABLE:
+    if not services.has_bank_file(plan):
         flash(_("方案经成员(代表)大会通过后才有兑付清单。"), "error")
         return redirect(url_for("distribution.show", code=code, plan_id=plan.id))
     data = exports.bank_batch_csv(plan)

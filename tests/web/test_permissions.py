@@ -359,12 +359,16 @@ CASES += [
          lambda w: f"/o/shian-jjhzs/distribution/{w.plan_id}", frozenset(),
          not_found_for=SHIAN_JJHZS),
     Case("edit distribution plan", "distribution.edit", "GET",
-         lambda w: f"/o/shian-tdgf/distribution/{w.plan_id}/edit", MANAGE_TDGF),
-    *(Case(f"distribution {step}", f"distribution.{endpoint}", "POST",
-           lambda w, step=step: f"/o/shian-tdgf/distribution/{w.plan_id}/{step}", MANAGE_TDGF)
-      for step, endpoint in (("propose", "propose"), ("review", "review"),
-                             ("approve", "approve"), ("post", "post"), ("file", "file_plan"),
-                             ("pay", "pay"), ("version", "new_version"))),
+         lambda w: f"/o/shian-tdgf/distribution/{w.plan_id}/edit", frozenset(), step="edit",
+         workflow="plan"),
+    *(Case(f"distribution {path}", f"distribution.{endpoint}", "POST",
+           lambda w, path=path: f"/o/shian-tdgf/distribution/{w.plan_id}/{path}", frozenset(),
+           step=step, workflow="plan")
+      for path, endpoint, step in (
+          ("propose", "propose", "propose"), ("review", "review", "review"),
+          ("approve", "approve", "approve"), ("post", "post", "post"),
+          ("file", "file_plan", "file"), ("pay", "pay", "pay"),
+          ("version", "new_version", "new_version"))),
     Case("payout list", "distribution.payout", "GET",
          lambda w: f"/o/shian-tdgf/distribution/{w.plan_id}/payout.xlsx", VIEW_MEMBERS_TDGF),
     Case("bank batch file", "distribution.bank_file", "GET",
@@ -406,7 +410,7 @@ CASES += [
                    f"{w.guarantee_voucher_id}", MANAGE_TDGF),
     Case("explain an overpaid 保底", "distribution.explain", "POST",
          lambda w: f"/o/shian-tdgf/distribution/{w.plan_id}/lines/{w.other_line_id}/explain",
-         MANAGE_TDGF),
+         frozenset(), step="explain", workflow="plan"),
     Case("public statement check", "distribution_public.check", "GET",
          lambda w: w.statement_check, EVERYONE, public=True),
     Case("contract of another organisation", "contracts.show", "GET",
@@ -900,11 +904,13 @@ def _step_allowed(world: Any, step: str, workflow: str = "voucher") -> frozenset
     """Who may take ``step`` of the matrix's record of ``workflow`` (a voucher of 石安村, a
     share request of the land-share cooperative) by the permission its rule's table names."""
     from coopledger.auth.permissions import can
+    from coopledger.distribution.rules import PLAN_STEPS
     from coopledger.ledger.rules import VOUCHER_STEPS
     from coopledger.shares.rules import SHARE_REQUEST_STEPS
 
     table, code = {"voucher": (VOUCHER_STEPS, "shian-jjhzs"),
-                   "share": (SHARE_REQUEST_STEPS, "shian-tdgf")}[workflow]
+                   "share": (SHARE_REQUEST_STEPS, "shian-tdgf"),
+                   "plan": (PLAN_STEPS, "shian-tdgf")}[workflow]
     org = world.org(code)
     return frozenset(user for user in USERS if user != ANON
                      and can(world.user(user), table[step].action, org))

@@ -200,3 +200,101 @@ def test_share_request_steps_agree_on_page_service_and_matrix(
         seen |= steps.allowed
     assert seen == {"draft": {"approve", "refuse"}, "approved": {"complete", "refuse"},
                     "done": set(), "refused": set()}[state]
+
+
+PLAN_PAGE = {"edit": r'href="[^"]*/distribution/{id}/edit"',
+             "propose": r'action="[^"]*/distribution/{id}/propose"',
+             "review": r'action="[^"]*/distribution/{id}/review"',
+             "approve": r'action="[^"]*/distribution/{id}/approve"',
+             "post": r'action="[^"]*/distribution/{id}/post"',
+             "file": r'action="[^"]*/distribution/{id}/file"',
+             "pay": r'action="[^"]*/distribution/{id}/pay"',
+             "new_version": r'action="[^"]*/distribution/{id}/version"'}
+TRAIL = ("draft", "proposed", "reviewed", "approved", "posted", "filed")
+
+
+@pytest.mark.parametrize("state", TRAIL)
+def test_plan_steps_agree_on_page_service_and_matrix(client: FlaskClient, auth: Auth,
+                                                     by_name: Any, state: str) -> None:
+    """A 2024 plan of the land-share cooperative moved along its trail to ``state``; every
+    role. A step the rule refuses is refused by the service with the rule's sentence; a step it
+    allows is not (the service may still refuse the figures or dates it is given)."""
+    import datetime as dt
+
+    from coopledger.distribution import services as plans
+    from coopledger.distribution.models import Plan
+    from coopledger.distribution.rules import PLAN_STEPS, DistributionError
+    from tests.distribution_helpers import close_2024
+    from tests.web.test_distribution_web import FORM
+
+    close_2024(by_name)
+    db.session.commit()
+    auth.login("accountant")
+    client.post("/o/shian-tdgf/distribution/new", data=FORM)
+    plan = db.session.scalars(sa.select(Plan)).one()
+    accountant = by_name.user("accountant")
+    moves = [lambda p: plans.propose(p, on=dt.date(2025, 1, 10), by=accountant),
+             lambda p: plans.review(p, on=dt.date(2025, 1, 20), by=accountant),
+             lambda p: plans.approve(p, resolution_no="决议", on=dt.date(2025, 2, 1),
+                                     content=PLACEHOLDER_PNG, filename="r.png",
+                                     storage=store(), by=accountant),
+             lambda p: plans.post(p, start=dt.date(2025, 2, 2), end=dt.date(2025, 2, 16),
+                                  by=accountant),
+             lambda p: plans.file_with_township(p, on=dt.date(2025, 2, 20), by=accountant)]
+    for move in moves[:TRAIL.index(state)]:
+        move(plan)
+    db.session.commit()
+    line_id = plan.lines[0].id
+    attempts: dict[str, Callable[[Any, Any], object]] = {
+        "edit": lambda p, u: plans.update_plan(
+            p, plans.PlanData(mode=p.mode, members_total=p.members_total), by=u),
+        "explain": lambda p, u: plans.explain_overpayment(p, line_id, "多付原因", by=u),
+        "propose": lambda p, u: plans.propose(p, on=dt.date(2025, 1, 10), by=u),
+        "review": lambda p, u: plans.review(p, on=dt.date(2025, 1, 20), by=u),
+        "approve": lambda p, u: plans.approve(p, resolution_no="决议", on=dt.date(2025, 2, 1),
+                                              content=PLACEHOLDER_PNG, filename="r.png",
+                                              storage=store(), by=u),
+        "post": lambda p, u: plans.post(p, start=dt.date(2025, 2, 2), end=dt.date(2025, 2, 16),
+                                        by=u),
+        "file": lambda p, u: plans.file_with_township(p, on=dt.date(2025, 2, 20), by=u),
+        "pay": lambda p, u: plans.pay(p, [line_id], on=dt.date(2025, 3, 1), cash_code="102",
+                                      by=u),
+        "new_version": lambda p, u: plans.new_version(p, reason="更正", by=u),
+    }
+    seen: set[str] = set()
+    for username in USERS:
+        user = by_name.user(username)
+        steps = plans.steps_for(db.session.get_one(Plan, plan.id), user)
+        auth.sign_in(username)
+        response = client.get(f"/o/shian-tdgf/distribution/{plan.id}")
+        if response.status_code != 200:
+            assert steps.allowed == frozenset(), username
+            continue
+        page = response.get_data(as_text=True)
+        offered = {s for s, p in PLAN_PAGE.items() if re.search(p.format(id=plan.id), page)}
+        assert offered == steps.allowed - {"explain"}, (state, username)
+        for step in PLAN_STEPS:
+            reason = steps.why_not[step]
+            savepoint = db.session.begin_nested()
+            try:
+                attempts[step](db.session.get_one(Plan, plan.id), user)
+                refused = None
+            except DistributionError as err:
+                refused = getattr(err, "template", "")
+            finally:
+                savepoint.rollback()
+            if reason is not None:
+                assert refused == reason.message, (state, username, step, refused)
+            else:
+                assert refused is None or refused not in {
+                    r.message for r in steps.why_not.values() if r is not None}, \
+                    (state, username, step, refused)
+            if reason is None or reason.message.startswith("您没有"):
+                assert (step in steps) is (username in _step_allowed(by_name, step, "plan"))
+        seen |= steps.allowed
+    assert seen == {"draft": {"edit", "explain", "propose"},
+                    "proposed": {"explain", "review", "new_version"},
+                    "reviewed": {"explain", "approve", "new_version"},
+                    "approved": {"post", "pay", "new_version"},
+                    "posted": {"file", "pay", "new_version"},
+                    "filed": {"pay", "new_version"}}[state]
