@@ -145,6 +145,11 @@ class Disclosure(Model):
         """The matter of a special disclosure."""
         return SpecialTopic(self.topic) if self.topic else None
 
+    @property
+    def is_published(self) -> bool:
+        """Whether this version is published (its notices, questions and answers exist)."""
+        return self.state is DisclosureState.PUBLISHED
+
 
 class DisclosureReview(Model):
     """A 民主理财小组 member's agreement or disagreement, with a comment."""

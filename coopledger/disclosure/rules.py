@@ -22,15 +22,17 @@ import enum
 import hashlib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from coopledger.auth.actions import Action
 from coopledger.i18n import N_
 from coopledger.ids import unmasked
 from coopledger.money import figure
 from coopledger.textnum import whole_number
+from coopledger.workflow import Reason, Step, Steps, decide
 
 GENESIS = "0" * 64
 SHORT_CODE_LENGTH = 12
@@ -215,3 +217,58 @@ def listed_items(contents: dict[str, Any]) -> list[Any]:
     if "cash_flow" in contents:
         return list(contents["cash_flow"]["items"])
     return list(contents.get("income_expense", {}).get("lines", []))
+
+
+# --- The disclosure workflow: which steps a user may take now (coopledger.workflow) ----------
+
+DISCLOSURE_STEPS: dict[str, Step] = {
+    "explain": Step(Action.MANAGE_DISCLOSURES, frozenset({"draft"})),
+    "add_post": Step(Action.MANAGE_DISCLOSURES, frozenset({"draft"})),
+    "submit": Step(Action.MANAGE_DISCLOSURES, frozenset({"draft"})),
+    "review": Step(Action.REVIEW_DISCLOSURES, frozenset({"reviewing"})),
+    "township": Step(Action.OPINE_DISCLOSURES, frozenset({"township"})),
+    "publish": Step(Action.MANAGE_DISCLOSURES, frozenset({"township"})),
+    "correct": Step(Action.MANAGE_DISCLOSURES, frozenset({"published"})),
+}
+"""A disclosure: drafted (说明, 党务/村务事项) → 民主理财小组 审核 → 乡镇审核 → 公开, and a
+correcting version of a published one."""
+
+
+@dataclass(frozen=True)
+class DisclosureFacts:
+    """What decides the steps of one disclosure for one user, besides the permissions."""
+
+    state: str                   # DisclosureState value
+    state_label: str
+    township_agreed: bool        # the township's opinion was to agree
+    in_committee: bool           # the user is on the organisation's 民主理财小组
+    audits_township: bool        # the user audits the organisation's township
+    pending_version: bool        # the period already has an unpublished version
+
+
+def disclosure_steps(facts: DisclosureFacts, may: Callable[[Action], bool]) -> Steps:
+    """The steps a user may take on a disclosure now, and why not the others (the contents —
+    personal numbers, the period's books — are checked when a step is taken)."""
+
+    def state_reason(step: str) -> Reason:
+        if step in ("explain", "add_post", "submit"):
+            return Reason(N_("只有草稿可以修改（现为“%(state)s”）。"), {"state": facts.state_label})
+        if step == "review":
+            return Reason(N_("该公开不在民主理财小组审核阶段。"))
+        if step == "township":
+            return Reason(N_("该公开不在乡镇审核阶段。"))
+        if step == "publish":
+            return Reason(N_("须经民主理财小组和乡镇审核同意后才能公开。"))
+        return Reason(N_("只有已公开的版本可以更正；草稿请直接修改说明。"))
+
+    return decide(DISCLOSURE_STEPS, state=facts.state, may=may, state_reason=state_reason,
+                  conditions={
+                      "review": None if facts.in_committee else Reason(
+                          N_("只有本组织民主理财小组成员可以审核公开内容。")),
+                      "township": Reason(N_("乡镇已经审核同意，等待公开。"))
+                      if facts.township_agreed else None if facts.audits_township
+                      else Reason(N_("只有本乡镇的审计人员可以审核。")),
+                      "publish": None if facts.township_agreed
+                      else Reason(N_("须经民主理财小组和乡镇审核同意后才能公开。")),
+                      "correct": Reason(N_("该期间已有一个未公开的更正版本。"))
+                      if facts.pending_version else None})

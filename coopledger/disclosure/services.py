@@ -26,7 +26,7 @@ import sqlalchemy as sa
 
 from coopledger.audit.services import record
 from coopledger.auth.models import User
-from coopledger.auth.permissions import audited_township_ids, org_roles
+from coopledger.auth.permissions import audited_township_ids, can, org_roles
 from coopledger.auth.roles import Role
 from coopledger.dates import today, utcnow
 from coopledger.disclosure import contents as generated
@@ -53,6 +53,7 @@ from coopledger.ledger.models import Voucher, VoucherState
 from coopledger.locking import lock
 from coopledger.money import plain
 from coopledger.orgs.models import Organisation
+from coopledger.workflow import Steps
 
 
 class DisclosureError(CoopLedgerError):
@@ -227,29 +228,40 @@ def _new_version(org: Organisation, period: rules.Period, *, version: int,
 def correct(published: Disclosure, *, reason: str, by: User) -> Disclosure:
     """A new version of a published disclosure, naming it and why."""
     lock(published)
-    if published.state is not DisclosureState.PUBLISHED:
-        raise DisclosureError(N_("只有已公开的版本可以更正；草稿请直接修改说明。"))
+    steps_for(published, by).require("correct", DisclosureError)
     if not reason.strip():
         raise DisclosureError(N_("更正须写明原因。"))
     versions = versions_of(published.organisation, published.period_key, published.topic)
-    if any(v.state is not DisclosureState.PUBLISHED for v in versions):
-        raise DisclosureError(N_("该期间已有一个未公开的更正版本。"))
     return _new_version(published.organisation, rules.period_of(published.period_key),
                         version=max(v.version for v in versions) + 1, corrects=published,
                         reason=reason, by=by, topic=published.topic,
                         title=published.title if published.topic else "")
 
 
-def _draft_only(disclosure: Disclosure) -> None:
+def steps_for(disclosure: Disclosure, user: User) -> Steps:
+    """The steps ``user`` may take on ``disclosure`` now (``rules.disclosure_steps``): what
+    the services allow, the disclosure page offers and the permission matrix expects."""
+    org = disclosure.organisation
+    published = disclosure.state is DisclosureState.PUBLISHED
+    return rules.disclosure_steps(rules.DisclosureFacts(
+        state=disclosure.state.value, state_label=str(CoopLedgerError(disclosure.state.label)),
+        township_agreed=disclosure.township_at is not None,
+        in_committee=Role.SUPERVISOR in org_roles(user, org),
+        audits_township=org.township_id in audited_township_ids(user),
+        pending_version=published and any(
+            v.state is not DisclosureState.PUBLISHED
+            for v in versions_of(org, disclosure.period_key, disclosure.topic))),
+        lambda action: can(user, action, org))
+
+
+def _draft_only(disclosure: Disclosure, step: str, by: User) -> None:
     lock(disclosure)
-    if disclosure.state is not DisclosureState.DRAFT:
-        raise DisclosureError(N_("只有草稿可以修改（现为“%(state)s”）。"),
-                              state=str(CoopLedgerError(disclosure.state.label)))
+    steps_for(disclosure, by).require(step, DisclosureError)
 
 
 def explain(disclosure: Disclosure, text: str, *, by: User) -> Disclosure:
     """The accountant's explanations beside the generated figures."""
-    _draft_only(disclosure)
+    _draft_only(disclosure, "explain", by)
     disclosure.explanation = text.strip()[:5000]
     db.session.flush()
     record("disclosure.explain", disclosure, by=by, label=disclosure.title)
@@ -259,7 +271,7 @@ def explain(disclosure: Disclosure, text: str, *, by: User) -> Disclosure:
 def add_post(disclosure: Disclosure, *, category: PostCategory, title: str, body: str,
              attachment: tuple[bytes, str] | None, storage: Store, by: User) -> DisclosurePost:
     """A 党务/村务 item (e.g. a meeting resolution, a tender result) in the same package."""
-    _draft_only(disclosure)
+    _draft_only(disclosure, "add_post", by)
     if not title.strip():
         raise DisclosureError(N_("公开事项须有标题。"))
     post = DisclosurePost(disclosure=disclosure, category=category, title=title.strip()[:200],
@@ -304,7 +316,7 @@ def refuse_personal_numbers(body: dict[str, Any],
 def submit(disclosure: Disclosure, *, by: User, storage: Store | None = None) -> Disclosure:
     """Send the draft to the 民主理财小组 (its written parts and attached PDFs carry no
     personal number)."""
-    _draft_only(disclosure)
+    _draft_only(disclosure, "submit", by)
     check_publishable(disclosure.organisation, rules.period_of(disclosure.period_key))
     refuse_personal_numbers(frozen_body(disclosure, posted_from=disclosure.start,
                                         posted_until=disclosure.end),
@@ -328,10 +340,7 @@ def committee(org: Organisation) -> list[User]:
 def review(disclosure: Disclosure, *, agrees: bool, comment: str, by: User) -> Disclosure:
     """A member's agree/disagree; disagreement returns the draft, unanimity moves it on."""
     lock(disclosure)
-    if disclosure.state is not DisclosureState.REVIEWING:
-        raise DisclosureError(N_("该公开不在民主理财小组审核阶段。"))
-    if Role.SUPERVISOR not in org_roles(by, disclosure.organisation):
-        raise DisclosureError(N_("只有本组织民主理财小组成员可以审核公开内容。"))
+    steps_for(disclosure, by).require("review", DisclosureError)
     if not agrees and not comment.strip():
         raise DisclosureError(N_("不同意时请写明意见。"))
     db.session.add(DisclosureReview(disclosure=disclosure, user_id=by.id, agrees=agrees,
@@ -355,10 +364,7 @@ def township_review(disclosure: Disclosure, *, agrees: bool, opinion: str,
                     by: User) -> Disclosure:
     """The township auditor's opinion; a disagreement returns the draft."""
     lock(disclosure)
-    if disclosure.state is not DisclosureState.TOWNSHIP:
-        raise DisclosureError(N_("该公开不在乡镇审核阶段。"))
-    if disclosure.organisation.township_id not in audited_township_ids(by):
-        raise DisclosureError(N_("只有本乡镇的审计人员可以审核。"))
+    steps_for(disclosure, by).require("township", DisclosureError)
     if not opinion.strip():
         raise DisclosureError(N_("请填写审核意见。"))
     disclosure.township_opinion = opinion.strip()[:1000]
@@ -422,8 +428,7 @@ def publish(disclosure: Disclosure, *, render_pdf: Renderer, storage: Store, by:
     org = disclosure.organisation
     lock_book(org.id)
     lock(disclosure)
-    if disclosure.state is not DisclosureState.TOWNSHIP or disclosure.township_at is None:
-        raise DisclosureError(N_("须经民主理财小组和乡镇审核同意后才能公开。"))
+    steps_for(disclosure, by).require("publish", DisclosureError)
     check_publishable(org, rules.period_of(disclosure.period_key))
     settings = settings_of(org)
     posted_from = posted_on or today()

@@ -43,6 +43,7 @@ from coopledger.disclosure.models import (
     SpecialTopic,
 )
 from coopledger.disclosure.notice import full_notice
+from coopledger.disclosure.rules import DISCLOSURE_STEPS
 from coopledger.disclosure.verification import notice_key
 from coopledger.extensions import db
 from coopledger.files import send_kept, store
@@ -174,7 +175,8 @@ def show(code: str, disclosure_id: int) -> ResponseReturnValue:
         opinion_form=OpinionForm(prefix="opinion"), correct_form=CorrectForm(prefix="correct"),
         question_form=QuestionForm(prefix="question"), answer_form=AnswerForm(prefix="answer"),
         confirm=ConfirmForm(), committee=services.committee(org),
-        versions=services.versions_of(org, disclosure.period_key, disclosure.topic))
+        versions=services.versions_of(org, disclosure.period_key, disclosure.topic),
+        steps=services.steps_for(disclosure, me()))
 
 
 def _visible(code: str, disclosure_id: int) -> tuple[Organisation, Disclosure]:
@@ -196,7 +198,7 @@ def _back(code: str, disclosure: Disclosure) -> ResponseReturnValue:
 @login_required
 def explain(code: str, disclosure_id: int) -> ResponseReturnValue:
     """Save the accountant's explanations."""
-    org = org_for(code, Action.MANAGE_DISCLOSURES)
+    org = org_for(code, DISCLOSURE_STEPS["explain"].action)
     disclosure = owned_or_404(Disclosure, disclosure_id, org)
     form = ExplainForm(prefix="explain")
     if form.validate_on_submit():
@@ -211,7 +213,7 @@ def explain(code: str, disclosure_id: int) -> ResponseReturnValue:
 @login_required
 def add_post(code: str, disclosure_id: int) -> ResponseReturnValue:
     """Add a 党务/村务 item with its attachment."""
-    org = org_for(code, Action.MANAGE_DISCLOSURES)
+    org = org_for(code, DISCLOSURE_STEPS["add_post"].action)
     disclosure = owned_or_404(Disclosure, disclosure_id, org)
     form = _post_form()
     if form.validate_on_submit():
@@ -244,7 +246,7 @@ def post_attachment(code: str, disclosure_id: int, post_id: int) -> ResponseRetu
 @login_required
 def submit(code: str, disclosure_id: int) -> ResponseReturnValue:
     """Send the draft to the 民主理财小组."""
-    org = org_for(code, Action.MANAGE_DISCLOSURES)
+    org = org_for(code, DISCLOSURE_STEPS["submit"].action)
     disclosure = owned_or_404(Disclosure, disclosure_id, org)
     if ConfirmForm().validate_on_submit():
         apply_change(lambda: services.submit(
@@ -257,7 +259,7 @@ def submit(code: str, disclosure_id: int) -> ResponseReturnValue:
 @login_required
 def review(code: str, disclosure_id: int) -> ResponseReturnValue:
     """A 民主理财小组 member's agreement or disagreement."""
-    org = org_for(code, Action.REVIEW_DISCLOSURES)
+    org = org_for(code, DISCLOSURE_STEPS["review"].action)
     disclosure = owned_or_404(Disclosure, disclosure_id, org)
     form = ReviewForm(prefix="review")
     if form.validate_on_submit():
@@ -273,7 +275,7 @@ def review(code: str, disclosure_id: int) -> ResponseReturnValue:
 @login_required
 def opinion(code: str, disclosure_id: int) -> ResponseReturnValue:
     """The township's opinion."""
-    org = org_for(code, Action.OPINE_DISCLOSURES)
+    org = org_for(code, DISCLOSURE_STEPS["township"].action)
     disclosure = owned_or_404(Disclosure, disclosure_id, org)
     form = OpinionForm(prefix="opinion")
     if form.validate_on_submit():
@@ -292,7 +294,7 @@ def publish(code: str, disclosure_id: int) -> ResponseReturnValue:
     from coopledger.disclosure.publish_job import PUBLISH_KIND
     from coopledger.jobs import services as jobs
 
-    org = org_for(code, Action.MANAGE_DISCLOSURES)
+    org = org_for(code, DISCLOSURE_STEPS["publish"].action)
     disclosure = owned_or_404(Disclosure, disclosure_id, org)
     if not ConfirmForm().validate_on_submit():
         return _back(code, disclosure)
@@ -311,7 +313,7 @@ def publish(code: str, disclosure_id: int) -> ResponseReturnValue:
 @login_required
 def correct(code: str, disclosure_id: int) -> ResponseReturnValue:
     """Start a corrected version of a publication."""
-    org = org_for(code, Action.MANAGE_DISCLOSURES)
+    org = org_for(code, DISCLOSURE_STEPS["correct"].action)
     disclosure = owned_or_404(Disclosure, disclosure_id, org)
     form = CorrectForm(prefix="correct")
     if form.validate_on_submit():

@@ -509,17 +509,18 @@ DISCLOSURE_CASES = [
          lambda w: f"/o/shian-tdgf/disclosures/{w.disclosure_id}", frozenset(),
          not_found_for=SHIAN_TDGF),
     *(Case(name, endpoint, "POST",
-           lambda w, tail=tail: f"{DISCLOSURES}/{w.draft_disclosure_id}/{tail}", MANAGE)
-      for name, endpoint, tail in (("explain disclosure", "disclosure.explain", "explain"),
-                                   ("disclosure post", "disclosure.add_post", "posts"),
-                                   ("submit disclosure", "disclosure.submit", "submit"),
-                                   ("publish disclosure", "disclosure.publish", "publish"))),
+           lambda w, tail=tail: f"{DISCLOSURES}/{w.draft_disclosure_id}/{tail}", frozenset(),
+           step=step, workflow="disclosure")
+      for name, endpoint, tail, step in (
+          ("explain disclosure", "disclosure.explain", "explain", "explain"),
+          ("disclosure post", "disclosure.add_post", "posts", "add_post"),
+          ("submit disclosure", "disclosure.submit", "submit", "submit"),
+          ("publish disclosure", "disclosure.publish", "publish", "publish"),
+          ("review disclosure", "disclosure.review", "review", "review"),
+          ("township opinion", "disclosure.opinion", "opinion", "township"))),
     Case("correct disclosure", "disclosure.correct", "POST",
-         lambda w: f"{DISCLOSURES}/{w.disclosure_id}/correct", MANAGE),
-    Case("review disclosure", "disclosure.review", "POST",
-         lambda w: f"{DISCLOSURES}/{w.draft_disclosure_id}/review", only("admin", "supervisor")),
-    Case("township opinion", "disclosure.opinion", "POST",
-         lambda w: f"{DISCLOSURES}/{w.draft_disclosure_id}/opinion", only("admin", "auditor")),
+         lambda w: f"{DISCLOSURES}/{w.disclosure_id}/correct", frozenset(), step="correct",
+         workflow="disclosure"),
     Case("disclosure post attachment", "disclosure.post_attachment", "GET",
          lambda w: f"{DISCLOSURES}/{w.disclosure_id}/posts/{w.post_id}/attachment",
          SHIAN_JJHZS),
@@ -904,13 +905,15 @@ def _step_allowed(world: Any, step: str, workflow: str = "voucher") -> frozenset
     """Who may take ``step`` of the matrix's record of ``workflow`` (a voucher of 石安村, a
     share request of the land-share cooperative) by the permission its rule's table names."""
     from coopledger.auth.permissions import can
+    from coopledger.disclosure.rules import DISCLOSURE_STEPS
     from coopledger.distribution.rules import PLAN_STEPS
     from coopledger.ledger.rules import VOUCHER_STEPS
     from coopledger.shares.rules import SHARE_REQUEST_STEPS
 
     table, code = {"voucher": (VOUCHER_STEPS, "shian-jjhzs"),
                    "share": (SHARE_REQUEST_STEPS, "shian-tdgf"),
-                   "plan": (PLAN_STEPS, "shian-tdgf")}[workflow]
+                   "plan": (PLAN_STEPS, "shian-tdgf"),
+                   "disclosure": (DISCLOSURE_STEPS, "shian-jjhzs")}[workflow]
     org = world.org(code)
     return frozenset(user for user in USERS if user != ANON
                      and can(world.user(user), table[step].action, org))

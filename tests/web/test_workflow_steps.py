@@ -5,6 +5,7 @@ expectation (``test_permissions._step_allowed``) is the rule's permission."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from typing import Any
@@ -219,8 +220,6 @@ def test_plan_steps_agree_on_page_service_and_matrix(client: FlaskClient, auth: 
     """A 2024 plan of the land-share cooperative moved along its trail to ``state``; every
     role. A step the rule refuses is refused by the service with the rule's sentence; a step it
     allows is not (the service may still refuse the figures or dates it is given)."""
-    import datetime as dt
-
     from coopledger.distribution import services as plans
     from coopledger.distribution.models import Plan
     from coopledger.distribution.rules import PLAN_STEPS, DistributionError
@@ -298,3 +297,98 @@ def test_plan_steps_agree_on_page_service_and_matrix(client: FlaskClient, auth: 
                     "approved": {"post", "pay", "new_version"},
                     "posted": {"file", "pay", "new_version"},
                     "filed": {"pay", "new_version"}}[state]
+
+
+DISCLOSURE_PAGE = {
+    "explain": r'action="[^"]*/disclosures/{id}/explain"',
+    "add_post": r'action="[^"]*/disclosures/{id}/posts"',
+    "submit": r'action="[^"]*/disclosures/{id}/submit"',
+    "review": r'action="[^"]*/disclosures/{id}/review"',
+    "township": r'action="[^"]*/disclosures/{id}/opinion"',
+    "publish": r'action="[^"]*/disclosures/{id}/publish"',
+    "correct": r'action="[^"]*/disclosures/{id}/correct"'}
+DISCLOSURE_TRAIL = ("draft", "reviewing", "township", "agreed", "published")
+
+
+@pytest.mark.parametrize("state", DISCLOSURE_TRAIL)
+def test_disclosure_steps_agree_on_page_service_and_matrix(
+        client: FlaskClient, auth: Auth, by_name: Any, state: str) -> None:
+    """石安村's 2024 first quarter along its trail (drafted, with the 民主理财小组, with the
+    township, agreed by the township, published); every role."""
+    from coopledger.disclosure import notice
+    from coopledger.disclosure import services as disclosures
+    from coopledger.disclosure.models import Disclosure, PostCategory
+    from coopledger.disclosure.rules import DISCLOSURE_STEPS
+    from coopledger.disclosure.services import DisclosureError
+    from coopledger.ledger import periods
+
+    org = by_name.org("shian-jjhzs")
+    accountant, reviewer = by_name.user("accountant"), by_name.user("reviewer")
+    book_with_vouchers(org, accountant, reviewer)
+    make_voucher(org, accountant, reviewer, on=dt.date(2024, 2, 5))
+    for month in (1, 2, 3):
+        periods.close_month(org, 2024, month, by=accountant)
+    disclosure = disclosures.draft(org, "2024-Q1", by=accountant)
+    trail = [lambda d: disclosures.submit(d, by=accountant),
+             lambda d: disclosures.review(d, agrees=True, comment="",
+                                          by=by_name.user("supervisor")),
+             lambda d: disclosures.township_review(d, agrees=True, opinion="无异议",
+                                                   by=by_name.user("auditor")),
+             lambda d: disclosures.publish(d, render_pdf=notice.render_both, storage=store(),
+                                           by=accountant)]
+    for move in trail[:DISCLOSURE_TRAIL.index(state)]:
+        move(disclosure)
+    db.session.commit()
+    attempts: dict[str, Callable[[Any, Any], object]] = {
+        "explain": lambda d, u: disclosures.explain(d, "说明", by=u),
+        "add_post": lambda d, u: disclosures.add_post(
+            d, category=next(iter(PostCategory)), title="事项", body="内容", attachment=None,
+            storage=store(), by=u),
+        "submit": lambda d, u: disclosures.submit(d, by=u),
+        "review": lambda d, u: disclosures.review(d, agrees=True, comment="", by=u),
+        "township": lambda d, u: disclosures.township_review(d, agrees=True, opinion="无异议",
+                                                             by=u),
+        "publish": lambda d, u: None,      # rendering a notice per user would take minutes
+        "correct": lambda d, u: disclosures.correct(d, reason="更正", by=u),
+    }
+    seen: set[str] = set()
+    for username in USERS:
+        user = by_name.user(username)
+        current = db.session.get_one(Disclosure, disclosure.id)
+        steps = disclosures.steps_for(current, user)
+        auth.sign_in(username)
+        response = client.get(f"/o/shian-jjhzs/disclosures/{disclosure.id}")
+        if response.status_code != 200:
+            assert steps.allowed == frozenset(), username
+            continue
+        page = response.get_data(as_text=True)
+        offered = {s for s, p in DISCLOSURE_PAGE.items()
+                   if re.search(p.format(id=disclosure.id), page)}
+        assert offered == steps.allowed, (state, username)
+        for step in DISCLOSURE_STEPS:
+            reason = steps.why_not[step]
+            savepoint = db.session.begin_nested()
+            try:
+                if step == "publish" and reason is not None:
+                    disclosures.publish(db.session.get_one(Disclosure, disclosure.id),
+                                        render_pdf=notice.render_both, storage=store(), by=user)
+                else:
+                    attempts[step](db.session.get_one(Disclosure, disclosure.id), user)
+                refused = None
+            except DisclosureError as err:
+                refused = err.template
+            finally:
+                savepoint.rollback()
+            if reason is not None:
+                assert refused == reason.message, (state, username, step, refused)
+            else:
+                assert refused is None or refused not in {
+                    r.message for r in steps.why_not.values() if r is not None}, \
+                    (state, username, step, refused)
+            if reason is None or reason.message.startswith("您没有"):
+                assert (step in steps) is (username in _step_allowed(
+                    by_name, step, "disclosure")), (state, username, step)
+        seen |= steps.allowed
+    assert seen == {"draft": {"explain", "add_post", "submit"}, "reviewing": {"review"},
+                    "township": {"township"}, "agreed": {"publish"},
+                    "published": {"correct"}}[state]
