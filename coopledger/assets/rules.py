@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from coopledger.auth.actions import Action
 from coopledger.errors import CoopLedgerError
 from coopledger.i18n import N_
 from coopledger.money import ZERO, round_money
+from coopledger.workflow import Reason, Step, Steps, decide
 
 HUNDRED = Decimal(100)
 
@@ -126,3 +129,25 @@ def disposal(original: Decimal, accumulated: Decimal, proceeds: Decimal, costs: 
     if proceeds < 0 or costs < 0:
         raise AssetRuleError(N_("处置收入和清理费用不能为负数。"))
     return proceeds - costs - (original - accumulated)
+
+
+# --- The stock-take workflow: which steps a user may take now (coopledger.workflow) ----------
+
+STOCKTAKE_STEPS: dict[str, Step] = {
+    "count": Step(Action.MANAGE_ASSETS, frozenset({"counting"})),
+    "approve": Step(Action.MANAGE_ASSETS, frozenset({"counting"})),
+}
+"""A stock-take (资产清查): every line counted, then approved with its resolution."""
+
+
+def stocktake_steps(*, state: str, may: Callable[[Action], bool]) -> Steps:
+    """The steps a user may take on a stock-take now (whether every line is counted is checked
+    when it is approved)."""
+
+    def state_reason(step: str) -> Reason:
+        if step == "count":
+            return Reason(N_("清查已审批，不能再修改清点结果。"))
+        return Reason(N_("该清查已经审批。"))
+
+    return decide(STOCKTAKE_STEPS, state=state, may=may, state_reason=state_reason,
+                  conditions={})

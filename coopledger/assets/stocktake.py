@@ -16,7 +16,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from coopledger.assets import accounts, booking
+from coopledger.assets import accounts, booking, rules
 from coopledger.assets.depreciation import accumulated_by_card
 from coopledger.assets.disposals import check_disposable
 from coopledger.assets.models import AssetCard, AssetDisposal, AssetStatus, DisposalKind
@@ -30,6 +30,7 @@ from coopledger.assets.resource_models import (
 from coopledger.assets.rules import AssetRuleError
 from coopledger.audit.services import record
 from coopledger.auth.models import User
+from coopledger.auth.permissions import can
 from coopledger.dates import today, utcnow
 from coopledger.extensions import db
 from coopledger.i18n import N_
@@ -39,6 +40,7 @@ from coopledger.ledger.standards import STANDARDS
 from coopledger.locking import lock
 from coopledger.money import ZERO
 from coopledger.orgs.models import Organisation
+from coopledger.workflow import Steps
 
 
 def start(org: Organisation, *, year: int, counted_on: dt.date, by: User) -> StockTake:
@@ -70,12 +72,19 @@ def start(org: Organisation, *, year: int, counted_on: dt.date, by: User) -> Sto
     return stock_take
 
 
+def steps_for(stock_take: StockTake, user: User | None) -> Steps:
+    """The steps ``user`` may take on ``stock_take`` now (``rules.stocktake_steps``); None is
+    the system (the sample), which may take any step the state allows."""
+    org = stock_take.organisation
+    return rules.stocktake_steps(state=stock_take.state.value,
+                                 may=lambda action: user is None or can(user, action, org))
+
+
 def record_count(item: StockTakeItem, *, result: CountResult, counted_area: Decimal | None,
                  note: str, by: User | None) -> StockTakeItem:
     """Enter what the counters found for one line (under the stock-take's lock)."""
     lock(item.stock_take)
-    if item.stock_take.state is not StockTakeState.COUNTING:
-        raise AssetRuleError(N_("清查已审批，不能再修改清点结果。"))
+    steps_for(item.stock_take, by).require("count", AssetRuleError)
     if result is CountResult.MISSING and item.card is None:
         raise AssetRuleError(N_("资源不能登记为盘亏；面积变化请选“面积变化”。"))
     if result is CountResult.AREA_CHANGED:
@@ -97,8 +106,7 @@ def approve(stock_take: StockTake, *, approval_ref: str, approved_on: dt.date,
             by: User) -> StockTake:
     """Approve the count and book its differences."""
     lock(stock_take)
-    if stock_take.state is not StockTakeState.COUNTING:
-        raise AssetRuleError(N_("该清查已经审批。"))
+    steps_for(stock_take, by).require("approve", AssetRuleError)
     pending = [i for i in stock_take.items if i.result is CountResult.PENDING]
     if pending:
         raise AssetRuleError(N_("还有 %(n)d 项未清点（如 %(first)s），不能审批。"), n=len(pending),

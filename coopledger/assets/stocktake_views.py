@@ -13,6 +13,7 @@ from flask_login import login_required
 from coopledger.assets import stocktake as counting
 from coopledger.assets.forms import ApproveStockTakeForm, CountForm, StartStockTakeForm
 from coopledger.assets.resource_models import CountResult, StockTake, StockTakeItem
+from coopledger.assets.rules import STOCKTAKE_STEPS
 from coopledger.assets.views import bp
 from coopledger.auth.permissions import Action
 from coopledger.dates import today
@@ -75,14 +76,15 @@ def stocktake(code: str, stock_take_id: int) -> ResponseReturnValue:
     return render_template("assets/stocktake.html", org=org, stock_take=found, counts=counts,
                            summary=summary,
                            approve_form=ApproveStockTakeForm(prefix="approve",
-                                                             approved_on=today()))
+                                                             approved_on=today()),
+                           steps=counting.steps_for(found, me()))
 
 
 @bp.route("/o/<code>/stocktakes/<int:stock_take_id>/items/<int:item_id>", methods=["POST"])
 @login_required
 def count(code: str, stock_take_id: int, item_id: int) -> ResponseReturnValue:
     """Enter what was found for one line."""
-    org = org_for(code, Action.MANAGE_ASSETS)
+    org = org_for(code, STOCKTAKE_STEPS["count"].action)
     found = owned_or_404(StockTake, stock_take_id, org)
     item = child_or_404(StockTakeItem, item_id, found, "stock_take_id")
     form = _count_form(item)
@@ -100,7 +102,7 @@ def count(code: str, stock_take_id: int, item_id: int) -> ResponseReturnValue:
 @login_required
 def approve_stocktake(code: str, stock_take_id: int) -> ResponseReturnValue:
     """Record the approving resolution and draft the 待处理财产损溢 vouchers."""
-    org = org_for(code, Action.MANAGE_ASSETS)
+    org = org_for(code, STOCKTAKE_STEPS["approve"].action)
     found = owned_or_404(StockTake, stock_take_id, org)
     form = ApproveStockTakeForm(prefix="approve")
     if form.validate_on_submit():

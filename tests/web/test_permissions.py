@@ -486,9 +486,11 @@ ASSET_CASES = [
     Case("stock-take sheet", "assets.stocktake", "GET",
          lambda w: f"{STOCKTAKES}/{w.stock_take_id}", VIEW_BOOKS),
     Case("stock-take count", "assets.count", "POST",
-         lambda w: f"{STOCKTAKES}/{w.stock_take_id}/items/{w.stock_item_id}", MANAGE),
+         lambda w: f"{STOCKTAKES}/{w.stock_take_id}/items/{w.stock_item_id}", frozenset(),
+         step="count", workflow="stocktake"),
     Case("approve stock-take", "assets.approve_stocktake", "POST",
-         lambda w: f"{STOCKTAKES}/{w.stock_take_id}/approve", MANAGE),
+         lambda w: f"{STOCKTAKES}/{w.stock_take_id}/approve", frozenset(), step="approve",
+         workflow="stocktake"),
 ]
 
 DISCLOSURES = "/o/shian-jjhzs/disclosures"
@@ -904,6 +906,7 @@ def _check(client: FlaskClient, auth: Auth, world: Any, case: Case, user: str) -
 def _step_allowed(world: Any, step: str, workflow: str = "voucher") -> frozenset[str]:
     """Who may take ``step`` of the matrix's record of ``workflow`` (a voucher of 石安村, a
     share request of the land-share cooperative) by the permission its rule's table names."""
+    from coopledger.assets.rules import STOCKTAKE_STEPS
     from coopledger.auth.permissions import can
     from coopledger.disclosure.rules import DISCLOSURE_STEPS
     from coopledger.distribution.rules import PLAN_STEPS
@@ -913,7 +916,8 @@ def _step_allowed(world: Any, step: str, workflow: str = "voucher") -> frozenset
     table, code = {"voucher": (VOUCHER_STEPS, "shian-jjhzs"),
                    "share": (SHARE_REQUEST_STEPS, "shian-tdgf"),
                    "plan": (PLAN_STEPS, "shian-tdgf"),
-                   "disclosure": (DISCLOSURE_STEPS, "shian-jjhzs")}[workflow]
+                   "disclosure": (DISCLOSURE_STEPS, "shian-jjhzs"),
+                   "stocktake": (STOCKTAKE_STEPS, "shian-jjhzs")}[workflow]
     org = world.org(code)
     return frozenset(user for user in USERS if user != ANON
                      and can(world.user(user), table[step].action, org))

@@ -339,3 +339,47 @@ def test_disclosure_steps_agree_on_page_service_and_matrix(
     assert seen == {"draft": {"explain", "add_post", "submit"}, "reviewing": {"review"},
                     "township": {"township"}, "agreed": {"publish"},
                     "published": {"correct"}}[state]
+
+
+STOCKTAKE_PAGE = {"count": r'action="[^"]*/stocktakes/{id}/items/\d+"',
+                  "approve": r'action="[^"]*/stocktakes/{id}/approve"'}
+
+
+@pytest.mark.parametrize("state", ["counting", "approved"])
+def test_stocktake_steps_agree_on_page_service_and_matrix(
+        client: FlaskClient, auth: Auth, by_name: Any, state: str) -> None:
+    """石安村's 2024 stock-take of its two cards, being counted or approved; every role."""
+    from coopledger.assets import stocktake
+    from coopledger.assets.resource_models import CountResult, StockTake
+    from coopledger.assets.rules import STOCKTAKE_STEPS, AssetRuleError
+    from tests.asset_helpers import asset_books
+
+    org, _computers, _dryer = asset_books(by_name)
+    accountant = by_name.user("accountant")
+    taken = stocktake.start(org, year=2024, counted_on=dt.date(2024, 6, 30), by=accountant)
+    for item in taken.items:
+        stocktake.record_count(item, result=CountResult.FOUND, counted_area=None, note="",
+                               by=accountant)
+    if state == "approved":
+        stocktake.approve(taken, approval_ref="成员代表会议决议", approved_on=dt.date(2024, 7, 1),
+                          by=accountant)
+    db.session.commit()
+    item_id = taken.items[0].id
+
+    def attempt(step: str, user: Any) -> None:
+        current = db.session.get_one(StockTake, taken.id)
+        if step == "count":
+            item = next(i for i in current.items if i.id == item_id)
+            stocktake.record_count(item, result=CountResult.FOUND, counted_area=None, note="",
+                                   by=user)
+        else:
+            stocktake.approve(current, approval_ref="决议", approved_on=dt.date(2024, 7, 1),
+                              by=user)
+
+    seen = _walk(
+        client, auth, by_name, workflow="stocktake",
+        url=f"/o/shian-jjhzs/stocktakes/{taken.id}", table=STOCKTAKE_STEPS,
+        on_page=STOCKTAKE_PAGE, record_id=taken.id,
+        steps_of=lambda user: stocktake.steps_for(db.session.get_one(StockTake, taken.id), user),
+        attempt=attempt, error=AssetRuleError, strict=True)
+    assert seen == {"counting": {"count", "approve"}, "approved": set()}[state]
