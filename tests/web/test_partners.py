@@ -81,6 +81,21 @@ def test_an_individual_is_identified_by_a_resident_id_and_masked_for_the_reviewe
     listing = client.get(f"{URL}/?kind=individual").get_data(as_text=True)
     assert "110105********002X" in listing
     assert f"{URL}/{partner.id}/edit" not in page
+    # the 民主理财小组 and the township auditor read the person's numbers masked too
+    from coopledger.auth.models import RoleAssignment, User
+    from coopledger.auth.roles import Role
+
+    supervisor = db.session.scalars(sa.select(User).where(User.username == "supervisor")).one()
+    db.session.add(RoleAssignment(user_id=supervisor.id, role=Role.SUPERVISOR,
+                                  organisation_id=partner.organisation_id))
+    db.session.commit()
+    for reader in ("supervisor", "auditor"):
+        auth.login(reader)
+        page = client.get(f"{URL}/{partner.id}").get_data(as_text=True)
+        assert "李大户" in page, reader
+        assert PERSON_ID not in page, reader
+        assert "13912345678" not in page, reader
+        assert "139****5678" in page, reader
 
 
 def test_editing_keeps_the_code_unique_and_switching_kind_needs_the_other_number(
