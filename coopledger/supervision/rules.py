@@ -31,14 +31,16 @@ import enum
 import random
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
+from coopledger.auth.actions import Action
 from coopledger.disclosure import rules as disclosure_rules
 from coopledger.i18n import N_
 from coopledger.ledger.rules import month_end
 from coopledger.money import ZERO
+from coopledger.workflow import Reason, Step, Steps, decide
 
 
 class Severity(enum.StrEnum):
@@ -598,3 +600,33 @@ def day_spans(hits: Iterable[Hit]) -> list[DaySpan]:
         else:
             spans.append(DaySpan(hit.on, hit.on, amount))
     return spans
+
+
+# --- The finding workflow: which steps a user may take now (coopledger.workflow) -------------
+
+FINDING_STEPS: dict[str, Step] = {
+    "respond": Step(Action.RESPOND_FINDINGS, frozenset({"open", "answered"})),
+    "close": Step(Action.AUDIT_ORG, frozenset({"answered"})),
+    "reopen": Step(Action.AUDIT_ORG, frozenset({"answered"})),
+}
+"""An audit finding: the organisation answers (整改情况), the township auditor closes it
+(销号) or returns it."""
+
+
+def finding_steps(*, state: str, audits_township: bool,
+                  may: Callable[[Action], bool]) -> Steps:
+    """The steps a user may take on a finding now; closing and returning it are the
+    township's auditors' (``audits_township``: of the organisation's township, or admin)."""
+
+    def state_reason(step: str) -> Reason:
+        if step == "respond":
+            return Reason(N_("该问题已销号，不能再答复。"))
+        if step == "close" and state == "closed":
+            return Reason(N_("该问题已经销号。"))
+        if step == "close":
+            return Reason(N_("组织尚未答复整改情况，不能销号。"))
+        return Reason(N_("只有已答复的问题可以退回。"))
+
+    return decide(FINDING_STEPS, state=state, may=may, state_reason=state_reason, conditions={
+        "close": None if audits_township else Reason(N_("只有乡镇审计人员可以销号。")),
+        "reopen": None if audits_township else Reason(N_("只有本乡镇的审计人员可以这样做。"))})

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from coopledger.audit.services import record, snapshot
 from coopledger.auth.models import User
-from coopledger.auth.permissions import audited_township_ids
+from coopledger.auth.permissions import audited_township_ids, can
 from coopledger.contracts.models import Contract
 from coopledger.dates import utcnow
 from coopledger.disclosure import rules as disclosure_rules
@@ -43,6 +43,7 @@ from coopledger.supervision.models import (
     Verdict,
 )
 from coopledger.textnum import whole_number
+from coopledger.workflow import Steps
 
 MAX_SAMPLE = 200
 
@@ -293,11 +294,19 @@ def add_finding(audit: Audit, *, severity: FindingSeverity, title: str, detail: 
     return finding
 
 
+def finding_steps_for(finding: Finding, user: User) -> Steps:
+    """The steps ``user`` may take on ``finding`` now (``rules.finding_steps``)."""
+    org = finding.organisation
+    return rules.finding_steps(
+        state=finding.state.value,
+        audits_township=user.is_admin or org.township_id in audited_township_ids(user),
+        may=lambda action: can(user, action, org))
+
+
 def respond(finding: Finding, *, response: str, by: User) -> Finding:
     """The organisation's answer: what it corrected or will correct (整改情况)."""
     lock(finding)
-    if finding.state is FindingState.CLOSED:
-        raise SupervisionError(N_("该问题已销号，不能再答复。"))
+    finding_steps_for(finding, by).require("respond", SupervisionError)
     if not response.strip():
         raise SupervisionError(N_("请填写整改情况。"))
     finding.response = response.strip()[:2000]
@@ -313,11 +322,7 @@ def respond(finding: Finding, *, response: str, by: User) -> Finding:
 def close_finding(finding: Finding, *, note: str, by: User) -> Finding:
     """The auditor accepts the correction and closes the finding (销号)."""
     lock(finding)
-    _auditor_of(finding.organisation, by, N_("只有乡镇审计人员可以销号。"))
-    if finding.state is FindingState.CLOSED:
-        raise SupervisionError(N_("该问题已经销号。"))
-    if finding.state is not FindingState.ANSWERED:
-        raise SupervisionError(N_("组织尚未答复整改情况，不能销号。"))
+    finding_steps_for(finding, by).require("close", SupervisionError)
     finding.state = FindingState.CLOSED
     finding.closing_note = note.strip()[:1000]
     finding.closed_by_id = by.id
@@ -331,9 +336,7 @@ def close_finding(finding: Finding, *, note: str, by: User) -> Finding:
 def reopen_finding(finding: Finding, *, note: str, by: User) -> Finding:
     """The auditor does not accept the answer: the finding is open again."""
     lock(finding)
-    _auditor_of(finding.organisation, by)
-    if finding.state is not FindingState.ANSWERED:
-        raise SupervisionError(N_("只有已答复的问题可以退回。"))
+    finding_steps_for(finding, by).require("reopen", SupervisionError)
     if not note.strip():
         raise SupervisionError(N_("退回时请写明理由。"))
     finding.state = FindingState.OPEN

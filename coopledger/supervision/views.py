@@ -44,6 +44,7 @@ from coopledger.supervision.models import (
     OpinionSubject,
     Verdict,
 )
+from coopledger.supervision.rules import FINDING_STEPS
 from coopledger.textnum import is_digits, whole_number
 from coopledger.web import (
     apply_change,
@@ -290,14 +291,15 @@ def finding(code: str, finding_id: int) -> ResponseReturnValue:
                            response_form=ResponseForm(data={"response": found.response}),
                            close_form=CloseFindingForm(), FindingState=FindingState,
                            overdue=found.state is not FindingState.CLOSED
-                           and found.deadline < today())
+                           and found.deadline < today(),
+                           steps=services.finding_steps_for(found, me()))
 
 
 @org_bp.route("/findings/<int:finding_id>/respond", methods=["POST"])
 @login_required
 def respond(code: str, finding_id: int) -> ResponseReturnValue:
     """The organisation's answer (整改情况)."""
-    organisation = org_for(code, Action.RESPOND_FINDINGS)
+    organisation = org_for(code, FINDING_STEPS["respond"].action)
     found = owned_or_404(Finding, finding_id, organisation)
     form = ResponseForm()
     if form.validate_on_submit():
@@ -312,7 +314,7 @@ def respond(code: str, finding_id: int) -> ResponseReturnValue:
 @login_required
 def close_finding(code: str, finding_id: int) -> ResponseReturnValue:
     """The auditor closes (销号) or returns the finding."""
-    organisation = org_for(code, Action.AUDIT_ORG)
+    organisation = org_for(code, FINDING_STEPS["close"].action)
     found = owned_or_404(Finding, finding_id, organisation)
     form = CloseFindingForm()
     if form.validate_on_submit():

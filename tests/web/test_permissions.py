@@ -587,9 +587,11 @@ SUPERVISION_CASES = [
     Case("finding", "org_supervision.finding", "GET",
          lambda w: f"{SUPERVISION}/findings/{w.finding_id}", SHIAN_JJHZS),
     Case("answer a finding", "org_supervision.respond", "POST",
-         lambda w: f"{SUPERVISION}/findings/{w.finding_id}/respond", only("admin", "accountant")),
+         lambda w: f"{SUPERVISION}/findings/{w.finding_id}/respond", frozenset(),
+         step="respond", workflow="finding"),
     Case("close a finding", "org_supervision.close_finding", "POST",
-         lambda w: f"{SUPERVISION}/findings/{w.finding_id}/close", AUDITORS),
+         lambda w: f"{SUPERVISION}/findings/{w.finding_id}/close", frozenset(), step="close",
+         workflow="finding"),
 ]
 
 
@@ -912,12 +914,14 @@ def _step_allowed(world: Any, step: str, workflow: str = "voucher") -> frozenset
     from coopledger.distribution.rules import PLAN_STEPS
     from coopledger.ledger.rules import VOUCHER_STEPS
     from coopledger.shares.rules import SHARE_REQUEST_STEPS
+    from coopledger.supervision.rules import FINDING_STEPS
 
     table, code = {"voucher": (VOUCHER_STEPS, "shian-jjhzs"),
                    "share": (SHARE_REQUEST_STEPS, "shian-tdgf"),
                    "plan": (PLAN_STEPS, "shian-tdgf"),
                    "disclosure": (DISCLOSURE_STEPS, "shian-jjhzs"),
-                   "stocktake": (STOCKTAKE_STEPS, "shian-jjhzs")}[workflow]
+                   "stocktake": (STOCKTAKE_STEPS, "shian-jjhzs"),
+                   "finding": (FINDING_STEPS, "shian-jjhzs")}[workflow]
     org = world.org(code)
     return frozenset(user for user in USERS if user != ANON
                      and can(world.user(user), table[step].action, org))

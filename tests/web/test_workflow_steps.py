@@ -383,3 +383,48 @@ def test_stocktake_steps_agree_on_page_service_and_matrix(
         steps_of=lambda user: stocktake.steps_for(db.session.get_one(StockTake, taken.id), user),
         attempt=attempt, error=AssetRuleError, strict=True)
     assert seen == {"counting": {"count", "approve"}, "approved": set()}[state]
+
+
+FINDING_PAGE = {"respond": r'action="[^"]*/findings/{id}/respond"',
+                "close": r'action="[^"]*/findings/{id}/close"',
+                "reopen": r'action="[^"]*/findings/{id}/close"'}    # one form, two buttons
+
+
+@pytest.mark.parametrize("state", ["open", "answered", "closed"])
+def test_finding_steps_agree_on_page_service_and_matrix(
+        client: FlaskClient, auth: Auth, by_name: Any, state: str) -> None:
+    """A finding of the township's audit of 石安村, open, answered and closed; every role."""
+    from coopledger.supervision import services as supervision
+    from coopledger.supervision.models import Finding, FindingSeverity
+    from coopledger.supervision.rules import FINDING_STEPS
+    from coopledger.supervision.services import SupervisionError
+
+    org, accountant = by_name.org("shian-jjhzs"), by_name.user("accountant")
+    auditor = by_name.user("auditor")
+    book_with_vouchers(org, accountant, by_name.user("reviewer"))
+    voucher = make_voucher(org, accountant, by_name.user("reviewer"))
+    audit = supervision.open_audit(org, scope="2024年财务收支", period_from=dt.date(2024, 1, 1),
+                                   period_to=dt.date(2024, 12, 31), sample_size=1, seed=1,
+                                   by=auditor)
+    found = supervision.add_finding(
+        audit, severity=FindingSeverity.MINOR, title="摘要不清", detail="",
+        records=f"voucher:{voucher.id}", deadline=dt.date(2024, 12, 31),
+        on=dt.date(2024, 12, 1), by=auditor)
+    if state in ("answered", "closed"):
+        supervision.respond(found, response="已补充摘要", by=accountant)
+    if state == "closed":
+        supervision.close_finding(found, note="已整改", by=auditor)
+    db.session.commit()
+    attempts = {"respond": lambda f, u: supervision.respond(f, response="已补充", by=u),
+                "close": lambda f, u: supervision.close_finding(f, note="已整改", by=u),
+                "reopen": lambda f, u: supervision.reopen_finding(f, note="仍不清楚", by=u)}
+    seen = _walk(
+        client, auth, by_name, workflow="finding",
+        url=f"/o/shian-jjhzs/supervision/findings/{found.id}", table=FINDING_STEPS,
+        on_page=FINDING_PAGE, record_id=found.id,
+        steps_of=lambda user: supervision.finding_steps_for(
+            db.session.get_one(Finding, found.id), user),
+        attempt=lambda step, user: attempts[step](db.session.get_one(Finding, found.id), user),
+        error=SupervisionError, strict=True)
+    assert seen == {"open": {"respond"}, "answered": {"respond", "close", "reopen"},
+                    "closed": set()}[state]
