@@ -630,3 +630,21 @@ def finding_steps(*, state: str, audits_township: bool,
     return decide(FINDING_STEPS, state=state, may=may, state_reason=state_reason, conditions={
         "close": None if audits_township else Reason(N_("只有乡镇审计人员可以销号。")),
         "reopen": None if audits_township else Reason(N_("只有本乡镇的审计人员可以这样做。"))})
+
+
+AUDIT_STEPS: dict[str, Step] = {
+    "check": Step(Action.AUDIT_ORG, frozenset({"open"})),
+    "add_finding": Step(Action.AUDIT_ORG, frozenset({"open"})),
+    "close": Step(Action.AUDIT_ORG, frozenset({"open"})),
+}
+"""An audit of an organisation: its checklist marked, findings recorded, then closed with its
+conclusion."""
+
+
+def audit_steps(*, state: str, audits_township: bool, may: Callable[[Action], bool]) -> Steps:
+    """The steps a user may take on an audit now: the township's auditors' while it is open
+    (whether every checklist item is marked is checked when it is closed)."""
+    auditor = None if audits_township else Reason(N_("只有本乡镇的审计人员可以这样做。"))
+    return decide(AUDIT_STEPS, state=state, may=may,
+                  state_reason=lambda _step: Reason(N_("该审计已结束，不能再修改。")),
+                  conditions=dict.fromkeys(AUDIT_STEPS, auditor))

@@ -160,8 +160,7 @@ def open_audit(org: Organisation, *, scope: str, period_from: dt.date, period_to
 def set_check(audit: Audit, check: AuditCheck, *, result: CheckResult, note: str,
               by: User) -> AuditCheck:
     """Mark one checklist item."""
-    _auditor_of(audit.organisation, by)
-    _still_open(audit)
+    _still_open(audit, "check", by)
     check.result = result
     check.note = note.strip()[:500]
     db.session.flush()
@@ -170,16 +169,23 @@ def set_check(audit: Audit, check: AuditCheck, *, result: CheckResult, note: str
     return check
 
 
-def _still_open(audit: Audit) -> None:
+def audit_steps_for(audit: Audit, user: User) -> Steps:
+    """The steps ``user`` may take on ``audit`` now (``rules.audit_steps``)."""
+    org = audit.organisation
+    return rules.audit_steps(
+        state=audit.state.value,
+        audits_township=user.is_admin or org.township_id in audited_township_ids(user),
+        may=lambda action: can(user, action, org))
+
+
+def _still_open(audit: Audit, step: str, by: User) -> None:
     lock(audit)
-    if audit.state is AuditState.CLOSED:
-        raise SupervisionError(N_("该审计已结束，不能再修改。"))
+    audit_steps_for(audit, by).require(step, SupervisionError)
 
 
 def close_audit(audit: Audit, *, conclusion: str, by: User) -> Audit:
     """End the audit with its conclusion (findings stay open until each is corrected)."""
-    _auditor_of(audit.organisation, by)
-    _still_open(audit)
+    _still_open(audit, "close", by)
     if not conclusion.strip():
         raise SupervisionError(N_("请填写审计结论。"))
     if any(c.result is CheckResult.PENDING for c in audit.checks):
@@ -267,8 +273,7 @@ def _dated_label(ref: rules.RecordRef) -> tuple[str, str] | None:
 def add_finding(audit: Audit, *, severity: FindingSeverity, title: str, detail: str,
                 records: str, deadline: dt.date | None, on: dt.date, by: User) -> Finding:
     """A finding of an open audit; it must name its records and a correction deadline."""
-    _auditor_of(audit.organisation, by)
-    _still_open(audit)
+    _still_open(audit, "add_finding", by)
     title = title.strip()
     if not title:
         raise SupervisionError(N_("请写明发现的问题。"))

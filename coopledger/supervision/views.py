@@ -44,7 +44,7 @@ from coopledger.supervision.models import (
     OpinionSubject,
     Verdict,
 )
-from coopledger.supervision.rules import FINDING_STEPS
+from coopledger.supervision.rules import AUDIT_STEPS, FINDING_STEPS
 from coopledger.textnum import is_digits, whole_number
 from coopledger.web import (
     apply_change,
@@ -212,7 +212,7 @@ def audit(code: str, audit_id: int) -> ResponseReturnValue:
     check_form = CheckForm()
     return render_template("supervision/audit.html", org=organisation, audit=found,
                            check_form=check_form, close_form=CloseAuditForm(),
-                           labels=rules.CHECK_LABELS, open=found.state is AuditState.OPEN,
+                           labels=rules.CHECK_LABELS, steps=services.audit_steps_for(found, me()),
                            results=list(CheckResult), today=today())
 
 
@@ -220,7 +220,7 @@ def audit(code: str, audit_id: int) -> ResponseReturnValue:
 @login_required
 def check(code: str, audit_id: int, check_id: int) -> ResponseReturnValue:
     """Record one checklist item's result."""
-    _org, found = _audit(code, audit_id, Action.AUDIT_ORG)
+    _org, found = _audit(code, audit_id, AUDIT_STEPS["check"].action)
     item = child_or_404(AuditCheck, check_id, found, "audit_id")
     form = CheckForm()
     form.result.choices = options((r.value, r.value) for r in CheckResult)
@@ -238,7 +238,7 @@ def check(code: str, audit_id: int, check_id: int) -> ResponseReturnValue:
 @login_required
 def close_audit(code: str, audit_id: int) -> ResponseReturnValue:
     """End the audit with its conclusion."""
-    _org, found = _audit(code, audit_id, Action.AUDIT_ORG)
+    _org, found = _audit(code, audit_id, AUDIT_STEPS["close"].action)
     form = CloseAuditForm()
     if form.validate_on_submit():
         apply_change(lambda: services.close_audit(found, conclusion=form.conclusion.data or "",
@@ -262,7 +262,7 @@ def report_pdf(code: str, audit_id: int) -> ResponseReturnValue:
 @login_required
 def new_finding(code: str, audit_id: int) -> ResponseReturnValue:
     """Record a finding; ``?record=kind:key`` pre-fills the record it came from."""
-    organisation, found = _audit(code, audit_id, Action.AUDIT_ORG)
+    organisation, found = _audit(code, audit_id, AUDIT_STEPS["add_finding"].action)
     form = FindingForm(data={"records": request.args.get("record", ""),
                              "deadline": today() + dt.timedelta(days=30)})
     form.severity.choices = options((s.value, _(s.label)) for s in FindingSeverity)

@@ -575,15 +575,18 @@ SUPERVISION_CASES = [
          only("admin", "accountant", "reviewer", "auditor"),
          not_found_for=only("admin", "accountant", "reviewer", "auditor")),
     Case("audit checklist item", "org_supervision.check", "POST",
-         lambda w: f"{SUPERVISION}/audits/{w.audit_id}/checks/{w.check_id}", AUDITORS),
+         lambda w: f"{SUPERVISION}/audits/{w.audit_id}/checks/{w.check_id}", frozenset(),
+         step="check", workflow="audit"),
     Case("close an audit", "org_supervision.close_audit", "POST",
-         lambda w: f"{SUPERVISION}/audits/{w.audit_id}/close", AUDITORS),
+         lambda w: f"{SUPERVISION}/audits/{w.audit_id}/close", frozenset(), step="close",
+         workflow="audit"),
     Case("audit report PDF", "org_supervision.report_pdf", "GET",
          lambda w: f"{SUPERVISION}/audits/{w.audit_id}/report.pdf", SHIAN_JJHZS),
     Case("record a finding", "org_supervision.new_finding", "GET",
          lambda w: f"{SUPERVISION}/audits/{w.audit_id}/findings/new", AUDITORS),
     Case("record a finding: save", "org_supervision.new_finding", "POST",
-         lambda w: f"{SUPERVISION}/audits/{w.audit_id}/findings/new", AUDITORS),
+         lambda w: f"{SUPERVISION}/audits/{w.audit_id}/findings/new", frozenset(),
+         step="add_finding", workflow="audit"),
     Case("finding", "org_supervision.finding", "GET",
          lambda w: f"{SUPERVISION}/findings/{w.finding_id}", SHIAN_JJHZS),
     Case("answer a finding", "org_supervision.respond", "POST",
@@ -914,14 +917,15 @@ def _step_allowed(world: Any, step: str, workflow: str = "voucher") -> frozenset
     from coopledger.distribution.rules import PLAN_STEPS
     from coopledger.ledger.rules import VOUCHER_STEPS
     from coopledger.shares.rules import SHARE_REQUEST_STEPS
-    from coopledger.supervision.rules import FINDING_STEPS
+    from coopledger.supervision.rules import AUDIT_STEPS, FINDING_STEPS
 
     table, code = {"voucher": (VOUCHER_STEPS, "shian-jjhzs"),
                    "share": (SHARE_REQUEST_STEPS, "shian-tdgf"),
                    "plan": (PLAN_STEPS, "shian-tdgf"),
                    "disclosure": (DISCLOSURE_STEPS, "shian-jjhzs"),
                    "stocktake": (STOCKTAKE_STEPS, "shian-jjhzs"),
-                   "finding": (FINDING_STEPS, "shian-jjhzs")}[workflow]
+                   "finding": (FINDING_STEPS, "shian-jjhzs"),
+                   "audit": (AUDIT_STEPS, "shian-jjhzs")}[workflow]
     org = world.org(code)
     return frozenset(user for user in USERS if user != ANON
                      and can(world.user(user), table[step].action, org))

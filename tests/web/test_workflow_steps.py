@@ -428,3 +428,53 @@ def test_finding_steps_agree_on_page_service_and_matrix(
         error=SupervisionError, strict=True)
     assert seen == {"open": {"respond"}, "answered": {"respond", "close", "reopen"},
                     "closed": set()}[state]
+
+
+AUDIT_PAGE = {"check": r'action="[^"]*/audits/{id}/checks/\d+"',
+              "add_finding": r'href="[^"]*/audits/{id}/findings/new',
+              "close": r'action="[^"]*/audits/{id}/close"'}
+
+
+@pytest.mark.parametrize("state", ["open", "closed"])
+def test_audit_steps_agree_on_page_service_and_matrix(
+        client: FlaskClient, auth: Auth, by_name: Any, state: str) -> None:
+    """The township's audit of 石安村, open and closed; every role."""
+    from coopledger.supervision import services as supervision
+    from coopledger.supervision.models import Audit, CheckResult, FindingSeverity
+    from coopledger.supervision.rules import AUDIT_STEPS
+    from coopledger.supervision.services import SupervisionError
+
+    org, accountant = by_name.org("shian-jjhzs"), by_name.user("accountant")
+    auditor = by_name.user("auditor")
+    book_with_vouchers(org, accountant, by_name.user("reviewer"))
+    make_voucher(org, accountant, by_name.user("reviewer"))
+    audit = supervision.open_audit(org, scope="2024年财务收支", period_from=dt.date(2024, 1, 1),
+                                   period_to=dt.date(2024, 12, 31), sample_size=1, seed=1,
+                                   by=auditor)
+    for check in audit.checks:
+        supervision.set_check(audit, check, result=CheckResult.PASSED, note="", by=auditor)
+    if state == "closed":
+        supervision.close_audit(audit, conclusion="账实相符", by=auditor)
+    db.session.commit()
+    check_id = audit.checks[0].id
+
+    def attempt(step: str, user: Any) -> None:
+        current = db.session.get_one(Audit, audit.id)
+        if step == "check":
+            check = next(c for c in current.checks if c.id == check_id)
+            supervision.set_check(current, check, result=CheckResult.PASSED, note="", by=user)
+        elif step == "add_finding":
+            supervision.add_finding(current, severity=FindingSeverity.MINOR, title="摘要不清",
+                                    detail="", records="", deadline=dt.date(2025, 1, 31),
+                                    on=dt.date(2024, 12, 1), by=user)
+        else:
+            supervision.close_audit(current, conclusion="账实相符", by=user)
+
+    seen = _walk(
+        client, auth, by_name, workflow="audit",
+        url=f"/o/shian-jjhzs/supervision/audits/{audit.id}", table=AUDIT_STEPS,
+        on_page=AUDIT_PAGE, record_id=audit.id,
+        steps_of=lambda user: supervision.audit_steps_for(db.session.get_one(Audit, audit.id),
+                                                          user),
+        attempt=attempt, error=SupervisionError)
+    assert seen == {"open": {"check", "add_finding", "close"}, "closed": set()}[state]
