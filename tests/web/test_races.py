@@ -370,7 +370,7 @@ def test_a_plan_paid_twice_at_once_pays_once(pg_app: Flask) -> None:
         found = db.session.get(Plan, plan_id)
         assert found is not None
         return distribution.pay(found, line_ids, on=dt.date(2025, 3, 1), cash_code="102",
-                                by=_user("cashier"))
+                                by=_user("accountant"))   # paying out is the accountant's step
 
     won, refused = race(pg_app, pay, pay)
     assert len(won) == 1
