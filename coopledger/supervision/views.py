@@ -289,7 +289,7 @@ def finding(code: str, finding_id: int) -> ResponseReturnValue:
     found = owned_or_404(Finding, finding_id, organisation)
     return render_template("supervision/finding.html", org=organisation, finding=found,
                            response_form=ResponseForm(data={"response": found.response}),
-                           close_form=CloseFindingForm(), FindingState=FindingState,
+                           close_form=CloseFindingForm(),
                            overdue=found.state is not FindingState.CLOSED
                            and found.deadline < today(),
                            steps=services.finding_steps_for(found, me()))
