@@ -81,9 +81,14 @@ def save_thresholds(township: Township, values: rules.Thresholds, *, by: User,
 
 # --- opinions ----------------------------------------------------------------------------------
 
+def _audits(org: Organisation, user: User) -> bool:
+    """Whether ``user`` audits ``org``: an auditor of its township, or the administrator."""
+    return user.is_admin or org.township_id in audited_township_ids(user)
+
+
 def _auditor_of(org: Organisation, user: User,
                 message: str = N_("只有本乡镇的审计人员可以这样做。")) -> None:
-    if not (user.is_admin or org.township_id in audited_township_ids(user)):
+    if not _audits(org, user):
         raise SupervisionError(message)
 
 
@@ -174,7 +179,7 @@ def audit_steps_for(audit: Audit, user: User) -> Steps:
     org = audit.organisation
     return rules.audit_steps(
         state=audit.state.value,
-        audits_township=user.is_admin or org.township_id in audited_township_ids(user),
+        audits_township=_audits(org, user),
         may=lambda action: can(user, action, org))
 
 
@@ -304,7 +309,7 @@ def finding_steps_for(finding: Finding, user: User) -> Steps:
     org = finding.organisation
     return rules.finding_steps(
         state=finding.state.value,
-        audits_township=user.is_admin or org.township_id in audited_township_ids(user),
+        audits_township=_audits(org, user),
         may=lambda action: can(user, action, org))
 
 

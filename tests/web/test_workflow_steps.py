@@ -385,6 +385,20 @@ def test_stocktake_steps_agree_on_page_service_and_matrix(
     assert seen == {"counting": {"count", "approve"}, "approved": set()}[state]
 
 
+def _audit_of_shian(by_name: Any) -> tuple[Any, Voucher]:
+    """石安村's books with one posted voucher, and the township's open audit of 2024 that
+    samples it."""
+    from coopledger.supervision import services as supervision
+
+    org, accountant = by_name.org("shian-jjhzs"), by_name.user("accountant")
+    book_with_vouchers(org, accountant, by_name.user("reviewer"))
+    voucher = make_voucher(org, accountant, by_name.user("reviewer"))
+    audit = supervision.open_audit(org, scope="2024年财务收支", period_from=dt.date(2024, 1, 1),
+                                   period_to=dt.date(2024, 12, 31), sample_size=1, seed=1,
+                                   by=by_name.user("auditor"))
+    return audit, voucher
+
+
 FINDING_PAGE = {"respond": r'action="[^"]*/findings/{id}/respond"',
                 "close": r'action="[^"]*/findings/{id}/close"',
                 "reopen": r'action="[^"]*/findings/{id}/close"'}    # one form, two buttons
@@ -399,13 +413,8 @@ def test_finding_steps_agree_on_page_service_and_matrix(
     from coopledger.supervision.rules import FINDING_STEPS
     from coopledger.supervision.services import SupervisionError
 
-    org, accountant = by_name.org("shian-jjhzs"), by_name.user("accountant")
-    auditor = by_name.user("auditor")
-    book_with_vouchers(org, accountant, by_name.user("reviewer"))
-    voucher = make_voucher(org, accountant, by_name.user("reviewer"))
-    audit = supervision.open_audit(org, scope="2024年财务收支", period_from=dt.date(2024, 1, 1),
-                                   period_to=dt.date(2024, 12, 31), sample_size=1, seed=1,
-                                   by=auditor)
+    accountant, auditor = by_name.user("accountant"), by_name.user("auditor")
+    audit, voucher = _audit_of_shian(by_name)
     found = supervision.add_finding(
         audit, severity=FindingSeverity.MINOR, title="摘要不清", detail="",
         records=f"voucher:{voucher.id}", deadline=dt.date(2024, 12, 31),
@@ -444,13 +453,8 @@ def test_audit_steps_agree_on_page_service_and_matrix(
     from coopledger.supervision.rules import AUDIT_STEPS
     from coopledger.supervision.services import SupervisionError
 
-    org, accountant = by_name.org("shian-jjhzs"), by_name.user("accountant")
     auditor = by_name.user("auditor")
-    book_with_vouchers(org, accountant, by_name.user("reviewer"))
-    make_voucher(org, accountant, by_name.user("reviewer"))
-    audit = supervision.open_audit(org, scope="2024年财务收支", period_from=dt.date(2024, 1, 1),
-                                   period_to=dt.date(2024, 12, 31), sample_size=1, seed=1,
-                                   by=auditor)
+    audit, _voucher = _audit_of_shian(by_name)
     for check in audit.checks:
         supervision.set_check(audit, check, result=CheckResult.PASSED, note="", by=auditor)
     if state == "closed":
