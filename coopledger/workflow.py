@@ -11,7 +11,7 @@ the sentence that says why not — the sentence the service refuses with.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,3 +76,26 @@ def decide(table: Mapping[str, Step], *, state: str, may: Callable[[Action], boo
         else:
             why_not[name] = None
     return Steps(why_not)
+
+
+def withdraw_table(action: Action) -> dict[str, Step]:
+    """The workflow of a record that drafted vouchers (a depreciation run, a disposal, a
+    contract payment, a 保底 payment): one step, ``withdraw`` (the record and its drafts are
+    deleted), taken with ``action``, the permission of the page that drafted them, while
+    every voucher is still a draft."""
+    return {"withdraw": Step(action, frozenset({"draft"}))}
+
+
+def withdraw_steps(table: Mapping[str, Step], *, drafts: Sequence[tuple[str, str, str]],
+                   may: Callable[[Action], bool], refused: str,
+                   condition: Reason | None = None) -> Steps:
+    """Whether a record of a :func:`withdraw_table` may be withdrawn now: while every voucher
+    it drafted is still a draft (``drafts``: each voucher's label, state and state label);
+    otherwise ``refused`` is the sentence, with the first voucher that went on (``label``,
+    ``state``). ``condition`` is what else the record's domain requires."""
+    booked = next(((label, label_of_state) for label, state, label_of_state in drafts
+                   if state != "draft"), None)
+    reason = Reason(refused, {"label": booked[0], "state": booked[1]}) if booked else None
+    return decide(table, state="booked" if booked else "draft", may=may,
+                  state_reason=lambda _step: reason or Reason(refused),
+                  conditions={"withdraw": condition})

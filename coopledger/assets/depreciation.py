@@ -16,7 +16,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from coopledger.assets import accounts, booking
+from coopledger.assets import accounts, booking, rules
 from coopledger.assets.cards import terms_of
 from coopledger.assets.models import (
     AssetCard,
@@ -28,15 +28,16 @@ from coopledger.assets.models import (
 from coopledger.assets.rules import AssetRuleError, Method
 from coopledger.audit.services import record
 from coopledger.auth.models import User
+from coopledger.auth.permissions import can
 from coopledger.dates import today, utcnow
 from coopledger.extensions import db
 from coopledger.i18n import N_
 from coopledger.ledger import vouchers
 from coopledger.ledger.books import accounts_by_code, lock_book
-from coopledger.ledger.models import VoucherState
 from coopledger.ledger.rules import month_end
 from coopledger.money import ZERO, from_fen
 from coopledger.orgs.models import Organisation
+from coopledger.workflow import Steps
 
 
 @dataclass(frozen=True)
@@ -195,16 +196,20 @@ def lines_of(run: DepreciationRun) -> list[tuple[AssetCard, DepreciationLine]]:
             DepreciationLine.run_id == run.id).order_by(AssetCard.number))]
 
 
+def run_steps_for(run: DepreciationRun, user: User | None) -> Steps:
+    """Whether ``user`` may withdraw ``run`` now (``rules.run_steps``)."""
+    org = run.organisation
+    latest = latest_run(org)
+    return rules.run_steps(voucher=vouchers.drafted(run.voucher) if run.voucher else None,
+                           latest=latest is not None and latest.id == run.id,
+                           may=lambda action: user is None or can(user, action, org))
+
+
 def withdraw_run(run: DepreciationRun, *, by: User) -> None:
     """Delete the latest run and its draft voucher (to redo the month)."""
     lock_book(run.organisation_id)
-    latest = latest_run(run.organisation)
-    if latest is None or latest.id != run.id:
-        raise AssetRuleError(N_("只能撤回最近一个月的折旧。"))
+    run_steps_for(run, by).require("withdraw", AssetRuleError)
     voucher = run.voucher
-    if voucher is not None and voucher.state is not VoucherState.DRAFT:
-        raise AssetRuleError(N_("折旧凭证 %(label)s 已%(state)s，不能撤回；请先退回或红字冲销。"),
-                             label=voucher.label, state=voucher.state.label)
     db.session.execute(sa.delete(DepreciationLine).where(DepreciationLine.run_id == run.id))
     record("asset.depreciate.withdraw", run, by=by, label=f"{run.year}-{run.month:02d}")
     db.session.delete(run)

@@ -29,16 +29,18 @@ from coopledger.assets.models import (
 from coopledger.assets.rules import AssetRuleError
 from coopledger.audit.services import record
 from coopledger.auth.models import User
+from coopledger.auth.permissions import can
 from coopledger.contracts.payments import cash_accounts
 from coopledger.dates import today, utcnow
 from coopledger.extensions import db
 from coopledger.i18n import N_
 from coopledger.ledger import vouchers
 from coopledger.ledger.books import accounts_by_code
-from coopledger.ledger.models import Voucher, VoucherState
+from coopledger.ledger.models import Voucher
 from coopledger.ledger.standards import STANDARDS
 from coopledger.locking import lock
 from coopledger.money import ZERO
+from coopledger.workflow import Steps
 
 
 def accumulated(card: AssetCard) -> Decimal:
@@ -118,17 +120,23 @@ def dispose(card: AssetCard, *, kind: DisposalKind, on: dt.date, proceeds: Decim
     return disposal
 
 
+def _vouchers(disposal: AssetDisposal) -> list[Voucher]:
+    return [v for v in (disposal.transfer_voucher, disposal.settle_voucher) if v is not None]
+
+
+def disposal_steps_for(disposal: AssetDisposal, user: User | None) -> Steps:
+    """Whether ``user`` may withdraw ``disposal`` now (``rules.disposal_steps``)."""
+    org = disposal.card.organisation
+    return rules.disposal_steps(vouchers=[vouchers.drafted(v) for v in _vouchers(disposal)],
+                                shortage=disposal.kind is DisposalKind.SHORTAGE,
+                                may=lambda action: user is None or can(user, action, org))
+
+
 def withdraw(disposal: AssetDisposal, *, by: User) -> AssetCard:
     """Undo a disposal whose vouchers are still drafts; the card is in use again."""
     lock(disposal.card)
-    if disposal.kind is DisposalKind.SHORTAGE:
-        raise AssetRuleError(N_("盘亏由资产清查生成，不能在这里撤回。"))
-    drafted: list[Voucher] = [v for v in (disposal.transfer_voucher, disposal.settle_voucher)
-                              if v is not None]
-    for voucher in drafted:
-        if voucher.state is not VoucherState.DRAFT:
-            raise AssetRuleError(N_("处置凭证 %(label)s 已%(state)s，不能撤回；请红字冲销后"
-                                    "再处理。"), label=voucher.label, state=voucher.state.label)
+    disposal_steps_for(disposal, by).require("withdraw", AssetRuleError)
+    drafted = _vouchers(disposal)
     card = disposal.card
     db.session.delete(disposal)
     card.status = AssetStatus.IN_USE

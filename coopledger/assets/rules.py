@@ -23,7 +23,7 @@ from coopledger.auth.actions import Action
 from coopledger.errors import CoopLedgerError
 from coopledger.i18n import N_
 from coopledger.money import ZERO, round_money
-from coopledger.workflow import Reason, Step, Steps, decide
+from coopledger.workflow import Reason, Step, Steps, decide, withdraw_steps, withdraw_table
 
 HUNDRED = Decimal(100)
 
@@ -151,3 +151,32 @@ def stocktake_steps(*, state: str, may: Callable[[Action], bool]) -> Steps:
 
     return decide(STOCKTAKE_STEPS, state=state, may=may, state_reason=state_reason,
                   conditions={})
+
+
+Drafted = tuple[str, str, str]
+"""A voucher a record drafted: its label, state (VoucherState value) and state label."""
+
+
+RUN_STEPS = withdraw_table(Action.MANAGE_ASSETS)
+"""A month's depreciation run is withdrawn (to redo the month) while its voucher is a draft."""
+DISPOSAL_STEPS = withdraw_table(Action.MANAGE_ASSETS)
+"""A disposal is withdrawn (the card is in use again) while its vouchers are drafts."""
+
+
+def run_steps(*, voucher: Drafted | None, latest: bool, may: Callable[[Action], bool]) -> Steps:
+    """Whether a month's depreciation run may be withdrawn now (to redo the month): only the
+    latest run, while its voucher is a draft."""
+    return withdraw_steps(
+        RUN_STEPS, drafts=[voucher] if voucher else [], may=may,
+        refused=N_("折旧凭证 %(label)s 已%(state)s，不能撤回；请先退回或红字冲销。"),
+        condition=None if latest else Reason(N_("只能撤回最近一个月的折旧。")))
+
+
+def disposal_steps(*, vouchers: list[Drafted], shortage: bool,
+                   may: Callable[[Action], bool]) -> Steps:
+    """Whether a disposal may be withdrawn now (the card is in use again): while its vouchers
+    are drafts, and not a shortage, which the stock-take that found it owns."""
+    return withdraw_steps(
+        DISPOSAL_STEPS, drafts=vouchers, may=may,
+        refused=N_("处置凭证 %(label)s 已%(state)s，不能撤回；请红字冲销后再处理。"),
+        condition=Reason(N_("盘亏由资产清查生成，不能在这里撤回。")) if shortage else None)

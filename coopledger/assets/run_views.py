@@ -15,7 +15,7 @@ from coopledger.assets import depreciation
 from coopledger.assets.forms import RunForm
 from coopledger.assets.models import DepreciationRun
 from coopledger.assets.reconcile import reconcile
-from coopledger.assets.rules import AssetRuleError
+from coopledger.assets.rules import RUN_STEPS, AssetRuleError
 from coopledger.assets.views import bp
 from coopledger.auth.permissions import Action
 from coopledger.dates import today
@@ -66,17 +66,16 @@ def run(code: str, run_id: int) -> ResponseReturnValue:
     """One month's depreciation, card by card, with its voucher."""
     org = org_for(code, Action.VIEW_ASSETS)
     found = owned_or_404(DepreciationRun, run_id, org)
-    latest = depreciation.latest_run(org)
     return render_template("assets/run.html", org=org, run=found,
                            lines=depreciation.lines_of(found), confirm=ConfirmForm(),
-                           is_latest=latest is not None and latest.id == found.id)
+                           steps=depreciation.run_steps_for(found, me()))
 
 
 @bp.route("/o/<code>/assets/depreciation/<int:run_id>/withdraw", methods=["POST"])
 @login_required
 def withdraw_run(code: str, run_id: int) -> ResponseReturnValue:
     """Withdraw the latest month while its voucher is a draft."""
-    org = org_for(code, Action.MANAGE_ASSETS)
+    org = org_for(code, RUN_STEPS["withdraw"].action)
     found = owned_or_404(DepreciationRun, run_id, org)
     if ConfirmForm().validate_on_submit():
         label = f"{found.year}-{found.month:02d}"

@@ -216,7 +216,9 @@ def show(code: str, card_id: int) -> ResponseReturnValue:
         "assets/show.html", org=org, card=card, history=history, accumulated=accumulated,
         schedule=schedule, usage=usage, qr=qr, photo_form=FileForm(prefix="photo"),
         usage_form=UsageForm(prefix="usage", year=on.year, month=on.month),
-        dispose_form=_dispose_form(org), confirm=ConfirmForm())
+        dispose_form=_dispose_form(org), confirm=ConfirmForm(),
+        disposal_steps=disposals.disposal_steps_for(card.disposal, me())
+        if card.disposal else frozenset())
 
 
 @bp.route("/o/<code>/assets/<int:card_id>/photos", methods=["POST"])
@@ -287,7 +289,7 @@ def dispose(code: str, card_id: int) -> ResponseReturnValue:
 @login_required
 def withdraw_disposal(code: str, card_id: int) -> ResponseReturnValue:
     """Undo a disposal whose vouchers are still drafts."""
-    org = org_for(code, Action.MANAGE_ASSETS)
+    org = org_for(code, rules.DISPOSAL_STEPS["withdraw"].action)
     card = owned_or_404(AssetCard, card_id, org)
     found = db.session.scalar(sa.select(AssetDisposal).where(AssetDisposal.card_id == card.id))
     if found is None:

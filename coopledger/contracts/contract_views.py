@@ -21,6 +21,7 @@ from coopledger.contracts.models import (
     Partner,
 )
 from coopledger.contracts.money_views import money_context
+from coopledger.contracts.rules import CONTRACT_STEPS
 from coopledger.dates import today
 from coopledger.extensions import db
 from coopledger.forms import ConfirmForm, options
@@ -100,7 +101,7 @@ def show(code: str, contract_id: int) -> ResponseReturnValue:
 @login_required
 def edit(code: str, contract_id: int) -> ResponseReturnValue:
     """Change a draft contract."""
-    org = org_for(code, Action.MANAGE_CONTRACTS)
+    org = org_for(code, CONTRACT_STEPS["edit"].action)
     contract = owned_or_404(Contract, contract_id, org)
     form = _form(org, contract)
     if form.validate_on_submit() and apply_change(
@@ -113,7 +114,7 @@ def edit(code: str, contract_id: int) -> ResponseReturnValue:
 @login_required
 def sign(code: str, contract_id: int) -> ResponseReturnValue:
     """Record the approval resolution and the signing day."""
-    org = org_for(code, Action.MANAGE_CONTRACTS)
+    org = org_for(code, CONTRACT_STEPS["sign"].action)
     contract = owned_or_404(Contract, contract_id, org)
     form = SignForm(prefix="sign")
     if form.validate_on_submit() and form.signed_on.data is not None:
@@ -131,7 +132,7 @@ def sign(code: str, contract_id: int) -> ResponseReturnValue:
 @login_required
 def add_parcel(code: str, contract_id: int) -> ResponseReturnValue:
     """Cover one more contributed parcel by a draft lease."""
-    org = org_for(code, Action.MANAGE_CONTRACTS)
+    org = org_for(code, CONTRACT_STEPS["lease_parcels"].action)
     contract = owned_or_404(Contract, contract_id, org)
     form = LeasedParcelForm(prefix="parcel")
     if form.validate_on_submit():
@@ -149,7 +150,7 @@ def add_parcel(code: str, contract_id: int) -> ResponseReturnValue:
 @login_required
 def remove_parcel(code: str, contract_id: int, leased_id: int) -> ResponseReturnValue:
     """Take a parcel out of a draft lease."""
-    org = org_for(code, Action.MANAGE_CONTRACTS)
+    org = org_for(code, CONTRACT_STEPS["lease_parcels"].action)
     contract = owned_or_404(Contract, contract_id, org)
     leased = child_or_404(LeasedParcel, leased_id, contract, "contract_id")
     if ConfirmForm().validate_on_submit():

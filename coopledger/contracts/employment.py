@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from coopledger.audit.services import record
 from coopledger.auth.models import User
-from coopledger.contracts.models import Contract, ContractKind, ContractStatus, LeasedParcel
+from coopledger.contracts.models import Contract, LeasedParcel
 from coopledger.contracts.money_models import (
     Allocation,
     ContractPayment,
@@ -28,9 +28,11 @@ from coopledger.contracts.money_models import (
     ScheduleLine,
 )
 from coopledger.contracts.signing import ContractError
+from coopledger.contracts.steps import steps_for
 from coopledger.dates import today
 from coopledger.extensions import db
 from coopledger.i18n import N_
+from coopledger.locking import lock
 from coopledger.members.models import Household, Membership, Parcel, Person
 from coopledger.money import ZERO, allocate
 
@@ -50,8 +52,8 @@ class WorkData:
 
 def add_employment(contract: Contract, data: WorkData, *, by: User | None) -> Employment:
     """Record a member's work and wage under an employment contract."""
-    if contract.kind is not ContractKind.EMPLOYMENT or contract.status is ContractStatus.DRAFT:
-        raise ContractError(N_("只有已签订的就业参与合同可以登记务工。"))
+    lock(contract)
+    steps_for(contract, by).require("record_work", ContractError)
     person = db.session.get(Person, data.person_id)
     member = person is not None and db.session.scalar(sa.select(Membership.id).where(
         Membership.organisation_id == contract.organisation_id,

@@ -209,6 +209,11 @@ class Contract(Model):
         """Whether a lease's rent is set, so that a schedule can be generated."""
         return self.price_per_mu is not None or self.grain_jin_per_mu is not None
 
+    @property
+    def is_signed(self) -> bool:
+        """Whether the contract has been signed (it is running, expired or ended early)."""
+        return self.status is not ContractStatus.DRAFT
+
     def status_on(self, day: dt.date) -> ContractStatus:
         """The status as users see it on ``day``: an active contract past its end has expired."""
         if self.status is ContractStatus.ACTIVE and self.ends_on is not None \

@@ -35,7 +35,9 @@ from coopledger.contracts.forms import (
 )
 from coopledger.contracts.models import Contract, ContractKind, ContractStatus
 from coopledger.contracts.money_models import ContractFile, ContractPayment, GrainPrice, Purpose
+from coopledger.contracts.rules import CONTRACT_STEPS, PAYMENT_STEPS
 from coopledger.contracts.signing import ContractError
+from coopledger.contracts.steps import payment_steps_for, steps_for
 from coopledger.contracts.warnings import idle_parcels_query
 from coopledger.dates import today
 from coopledger.extensions import db
@@ -113,6 +115,8 @@ def money_context(org: Organisation, contract: Contract) -> dict[str, Any]:
         "employments": employment.employments_of(contract),
         "files": list(db.session.scalars(sa.select(ContractFile).where(
             ContractFile.contract_id == contract.id).order_by(ContractFile.id))),
+        "steps": steps_for(contract, me()),
+        "payment_steps": lambda payment: payment_steps_for(payment, me()),
     }
     if contract.kind is ContractKind.LEASE and contract.status is ContractStatus.DRAFT \
             and contract.has_rent_terms:
@@ -135,7 +139,7 @@ def _decimal(form: TermsForm, name: str) -> Any:
 @login_required
 def terms(code: str, contract_id: int) -> ResponseReturnValue:
     """Set the money terms of a draft."""
-    org = org_for(code, Action.MANAGE_CONTRACTS)
+    org = org_for(code, CONTRACT_STEPS["edit"].action)
     contract = owned_or_404(Contract, contract_id, org)
     form = _terms_form(contract)
     if not form.validate_on_submit():
@@ -162,7 +166,7 @@ def terms(code: str, contract_id: int) -> ResponseReturnValue:
 @login_required
 def record_payment(code: str, contract_id: int) -> ResponseReturnValue:
     """Record money received or paid; its voucher draft goes to the books."""
-    org = org_for(code, Action.MANAGE_CONTRACTS)
+    org = org_for(code, CONTRACT_STEPS["record_payment"].action)
     contract = owned_or_404(Contract, contract_id, org)
     form = _payment_form(contract, request.form)
     if form.validate_on_submit() and form.on.data is not None:
@@ -187,7 +191,7 @@ def record_payment(code: str, contract_id: int) -> ResponseReturnValue:
 @login_required
 def cancel_payment(code: str, contract_id: int, payment_id: int) -> ResponseReturnValue:
     """Undo a payment whose voucher is still a draft."""
-    org = org_for(code, Action.MANAGE_CONTRACTS)
+    org = org_for(code, PAYMENT_STEPS["withdraw"].action)
     contract = owned_or_404(Contract, contract_id, org)
     payment = child_or_404(ContractPayment, payment_id, contract, "contract_id")
     if ConfirmForm().validate_on_submit():
@@ -219,7 +223,7 @@ def release(code: str, contract_id: int, year: int) -> ResponseReturnValue:
 @login_required
 def terminate(code: str, contract_id: int) -> ResponseReturnValue:
     """End a running contract early and settle its schedule."""
-    org = org_for(code, Action.MANAGE_CONTRACTS)
+    org = org_for(code, CONTRACT_STEPS["terminate"].action)
     contract = owned_or_404(Contract, contract_id, org)
     form = TerminateForm(prefix="end")
     if form.validate_on_submit() and form.on.data is not None:
@@ -237,7 +241,7 @@ def terminate(code: str, contract_id: int) -> ResponseReturnValue:
 @login_required
 def settle(code: str, contract_id: int) -> ResponseReturnValue:
     """Record a joint venture's profit for a year."""
-    org = org_for(code, Action.MANAGE_CONTRACTS)
+    org = org_for(code, CONTRACT_STEPS["settle_year"].action)
     contract = owned_or_404(Contract, contract_id, org)
     form = SettlementForm(prefix="settle")
     if form.validate_on_submit() and form.year.data is not None:
@@ -270,7 +274,7 @@ def _person(org: Organisation, text: str) -> int:
 @login_required
 def add_employment(code: str, contract_id: int) -> ResponseReturnValue:
     """Record a member's work and wage."""
-    org = org_for(code, Action.MANAGE_CONTRACTS)
+    org = org_for(code, CONTRACT_STEPS["record_work"].action)
     contract = owned_or_404(Contract, contract_id, org)
     form = EmploymentForm(prefix="work")
     if form.validate_on_submit() and form.period_start.data and form.period_end.data:

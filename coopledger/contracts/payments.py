@@ -20,7 +20,7 @@ from coopledger.audit.services import record
 from coopledger.auth.models import User
 from coopledger.auth.permissions import Action
 from coopledger.contracts import booking
-from coopledger.contracts.models import Contract, ContractKind, ContractStatus
+from coopledger.contracts.models import Contract, ContractKind
 from coopledger.contracts.money_models import (
     Allocation,
     ContractPayment,
@@ -30,12 +30,13 @@ from coopledger.contracts.money_models import (
     ScheduleLine,
 )
 from coopledger.contracts.signing import ContractError
+from coopledger.contracts.steps import payment_steps_for, steps_for
 from coopledger.dates import today, utcnow
 from coopledger.extensions import db
 from coopledger.i18n import N_
 from coopledger.ledger import origins, vouchers
 from coopledger.ledger.books import accounts_by_code
-from coopledger.ledger.models import Account, Voucher, VoucherState
+from coopledger.ledger.models import Account, Voucher
 from coopledger.ledger.standards import STANDARDS
 from coopledger.locking import lock
 from coopledger.money import ZERO, from_fen, grouped
@@ -107,9 +108,9 @@ def deposit_held(contract: Contract) -> Decimal:
     return totals.get(Purpose.DEPOSIT_IN, ZERO) - totals.get(Purpose.DEPOSIT_OUT, ZERO)
 
 
-def _check(contract: Contract, purpose: Purpose, on: dt.date, amount: Decimal) -> None:
-    if contract.status is ContractStatus.DRAFT:
-        raise ContractError(N_("合同还没有签订，不能登记收付款。"))
+def _check(contract: Contract, purpose: Purpose, on: dt.date, amount: Decimal,
+           by: User | None) -> None:
+    steps_for(contract, by).require("record_payment", ContractError)
     if purpose not in PURPOSES[contract.kind]:
         raise ContractError(N_("%(kind)s合同不能登记“%(purpose)s”。"),
                             kind=contract.kind.label, purpose=purpose.label)
@@ -132,7 +133,7 @@ def record_payment(contract: Contract, *, purpose: Purpose, on: dt.date, amount:
                    by: User) -> ContractPayment:
     """Record money received or paid under a contract and draft its voucher."""
     lock(contract)
-    _check(contract, purpose, on, amount)
+    _check(contract, purpose, on, amount, by)
     accounts = _accounts(contract, cash_code)
     settlement = booking.Settlement([], ZERO)
     later: dict[int, Decimal] = {}
@@ -221,11 +222,7 @@ def cancel_payment(payment: ContractPayment, *, by: User) -> None:
     is deleted."""
     lock(payment.contract)
     voucher = payment.voucher
-    if voucher is not None and voucher.state is not VoucherState.DRAFT:
-        raise ContractError(N_("凭证 %(label)s 已%(state)s：请在账簿中红字冲销后再重新登记。"),
-                            label=voucher.label, state=voucher.state.label)
-    if any(d.voucher_id is not None for d in payment.deferrals):
-        raise ContractError(N_("这笔收款的预收租金已结转收入，不能撤销。"))
+    payment_steps_for(payment, by).require("withdraw", ContractError)
     for allocation in payment.allocations:
         allocation.line.received -= allocation.amount
     contract = payment.contract

@@ -11,6 +11,9 @@
   counts, so leap years count 366).
 - Every line is rounded to the fen (ROUND_HALF_UP, money.py); a year's lines add up exactly to
   that year's rent, the last line of the year taking the rounding.
+- The contract workflow (:data:`CONTRACT_STEPS`): a draft's terms and parcels are edited and
+  it is signed; a signed contract records its money (receipts and payments, a joint venture's
+  yearly settlement, members' work, by kind) and a running one may be ended early.
 - Lump-sum rent for several years is income of the years it covers, in proportion to the days
   of each year inside the covered period (largest remainder, exact to the fen).
 """
@@ -19,12 +22,15 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from coopledger.auth.actions import Action
 from coopledger.errors import CoopLedgerError
 from coopledger.i18n import N_
 from coopledger.money import ZERO, allocate, round_money
+from coopledger.workflow import Reason, Step, Steps, decide, withdraw_steps, withdraw_table
 
 
 class ScheduleError(CoopLedgerError):
@@ -174,3 +180,58 @@ def spread_lump_sum(amount: Decimal, first: dt.date, last: dt.date) -> dict[int,
 def total(lines: list[ScheduleLine]) -> Decimal:
     """The sum of a schedule."""
     return sum((line.amount for line in lines), ZERO)
+
+
+# --- The contract workflow: which steps a user may take now (coopledger.workflow) ----------
+
+SIGNED = frozenset({"active", "terminated"})
+CONTRACT_STEPS: dict[str, Step] = {
+    "edit": Step(Action.MANAGE_CONTRACTS, frozenset({"draft"})),
+    "lease_parcels": Step(Action.MANAGE_CONTRACTS, frozenset({"draft"})),
+    "sign": Step(Action.MANAGE_CONTRACTS, frozenset({"draft"})),
+    "terminate": Step(Action.MANAGE_CONTRACTS, frozenset({"active"})),
+    "record_payment": Step(Action.MANAGE_CONTRACTS, SIGNED),
+    "settle_year": Step(Action.MANAGE_CONTRACTS, SIGNED),
+    "record_work": Step(Action.MANAGE_CONTRACTS, SIGNED),
+}
+"""A contract (草拟 → 签订履行 → 到期 or 提前终止): its terms and a lease's parcels change
+while it is a draft; money, settlements and work are recorded once it is signed (an expired
+contract is stored as active: its late receipts are still recorded)."""
+
+SETTLE_ONLY = N_("只有已签订的合资合作合同可以登记年度结算。")
+WORK_ONLY = N_("只有已签订的就业参与合同可以登记务工。")
+
+
+def contract_steps(*, state: str, kind: str, may: Callable[[Action], bool]) -> Steps:
+    """The steps a user may take on a contract of ``kind`` (ContractKind value) in its stored
+    ``state`` (ContractStatus value) now."""
+    state_reasons = {
+        "edit": N_("合同已签订，不能再修改条款。"),
+        "lease_parcels": N_("合同已签订，不能再修改条款。"),
+        "sign": N_("只有草拟的合同可以签订。"),
+        "terminate": N_("只有履行中的合同可以提前终止。"),
+        "record_payment": N_("合同还没有签订，不能登记收付款。"),
+        "settle_year": SETTLE_ONLY, "record_work": WORK_ONLY}
+    return decide(CONTRACT_STEPS, state=state, may=may,
+                  state_reason=lambda step: Reason(state_reasons[step]),
+                  conditions={
+                      "lease_parcels": None if kind == "lease"
+                      else Reason(N_("只有土地租赁合同涉及地块。")),
+                      "record_payment": None if kind != "employment"
+                      else Reason(N_("就业参与合同的工资在务工记录中登记，不登记收付款。")),
+                      "settle_year": None if kind == "joint_venture" else Reason(SETTLE_ONLY),
+                      "record_work": None if kind == "employment" else Reason(WORK_ONLY)})
+
+
+PAYMENT_STEPS = withdraw_table(Action.MANAGE_CONTRACTS)
+"""A receipt or payment recorded under a contract is withdrawn while its voucher is a draft."""
+
+
+def payment_steps(*, voucher: tuple[str, str, str] | None, released: bool,
+                  may: Callable[[Action], bool]) -> Steps:
+    """Whether a recorded receipt or payment may be withdrawn now: while its voucher
+    (label, state, state label) is a draft and none of its advance rent became income."""
+    return withdraw_steps(
+        PAYMENT_STEPS, drafts=[voucher] if voucher else [], may=may,
+        refused=N_("凭证 %(label)s 已%(state)s：请在账簿中红字冲销后再重新登记。"),
+        condition=Reason(N_("这笔收款的预收租金已结转收入，不能撤销。")) if released else None)

@@ -23,6 +23,7 @@ from coopledger.contracts import rules
 from coopledger.contracts.models import Contract, ContractKind, ContractStatus
 from coopledger.contracts.money_models import GrainPrice, LineKind, ScheduleLine
 from coopledger.contracts.signing import ContractError
+from coopledger.contracts.steps import steps_for
 from coopledger.extensions import db
 from coopledger.i18n import N_
 from coopledger.locking import lock
@@ -96,8 +97,7 @@ def _check(contract: Contract, terms: MoneyTerms) -> None:
 def set_terms(contract: Contract, terms: MoneyTerms, *, by: User | None) -> Contract:
     """Set the money terms of a draft (the fields of other kinds are cleared)."""
     lock(contract)
-    if contract.status is not ContractStatus.DRAFT:
-        raise ContractError(N_("合同已签订，不能再修改条款。"))
+    steps_for(contract, by).require("edit", ContractError)
     _check(contract, terms)
     before = snapshot(contract, TERM_FIELDS)
     kind = contract.kind
@@ -207,8 +207,7 @@ def terminate_contract(contract: Contract, *, on: dt.date, reason: str,
                        by: User | None) -> Contract:
     """End a running contract early and settle its schedule."""
     lock(contract)
-    if contract.status is not ContractStatus.ACTIVE:
-        raise ContractError(N_("只有履行中的合同可以提前终止。"))
+    steps_for(contract, by).require("terminate", ContractError)
     if not reason.strip():
         raise ContractError(N_("请填写提前终止的原因。"))
     if on < contract.starts_on or (contract.ends_on is not None and on >= contract.ends_on):
@@ -238,8 +237,7 @@ def settle_venture_year(contract: Contract, *, year: int, venture_profit: Decima
                         due_on: dt.date | None, by: User | None) -> ScheduleLine:
     """Record a joint venture's profit for a year: the organisation's share becomes due."""
     lock(contract)
-    if contract.kind is not ContractKind.JOINT_VENTURE or contract.status is ContractStatus.DRAFT:
-        raise ContractError(N_("只有已签订的合资合作合同可以登记年度结算。"))
+    steps_for(contract, by).require("settle_year", ContractError)
     if venture_profit <= 0:
         raise ContractError(N_("合作项目当年没有利润，无需登记应分利润；亏损请直接记账。"))
     first = dt.date(year, 1, 1)

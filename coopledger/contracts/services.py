@@ -27,6 +27,7 @@ from coopledger.contracts.models import (
     PartnerKind,
 )
 from coopledger.contracts.signing import ContractError
+from coopledger.contracts.steps import steps_for
 from coopledger.dates import today
 from coopledger.errors import CoopLedgerError
 from coopledger.extensions import db
@@ -172,8 +173,7 @@ def create_contract(org: Organisation, data: ContractData, *, by: User | None) -
 def update_contract(contract: Contract, data: ContractData, *, by: User | None) -> Contract:
     """Change a draft; a signed contract is changed only by its own operations."""
     lock(contract)
-    if contract.status is not ContractStatus.DRAFT:
-        raise ContractError(N_("合同已签订，不能再修改条款。"))
+    steps_for(contract, by).require("edit", ContractError)
     before = snapshot(contract, CONTRACT_FIELDS)
     _apply_contract(contract, contract.organisation, data)
     db.session.flush()
@@ -187,8 +187,7 @@ def sign_contract(contract: Contract, *, approval_ref: str, approved_on: dt.date
     """Record the approval and the signing: the draft becomes active (a lease's schedule is
     stored)."""
     lock(contract)
-    if contract.status is not ContractStatus.DRAFT:
-        raise ContractError(N_("只有草拟的合同可以签订。"))
+    steps_for(contract, by).require("sign", ContractError)
     signing.check_signing(approval_ref=approval_ref, approved_on=approved_on,
                           signed_on=signed_on, starts_on=contract.starts_on, today=today())
     schedules.check_ready_to_sign(contract)
@@ -203,18 +202,11 @@ def sign_contract(contract: Contract, *, approval_ref: str, approved_on: dt.date
     return contract
 
 
-def _draft_lease(contract: Contract) -> None:
-    if contract.kind is not ContractKind.LEASE:
-        raise ContractError(N_("只有土地租赁合同涉及地块。"))
-    if contract.status is not ContractStatus.DRAFT:
-        raise ContractError(N_("合同已签订，不能再修改条款。"))
-
-
 def add_leased_parcel(contract: Contract, parcel_code: str, *, by: User | None,
                       ) -> LeasedParcel:
     """Cover one more contributed parcel by a draft lease (refused if leased elsewhere)."""
     lock(contract)
-    _draft_lease(contract)
+    steps_for(contract, by).require("lease_parcels", ContractError)
     code = parcel_code.strip()
     found = db.session.scalars(sa.select(Parcel).join(Contribution).where(
         Parcel.code == code, Contribution.organisation_id == contract.organisation_id,
@@ -250,7 +242,7 @@ def remove_leased_parcel(leased: LeasedParcel, *, by: User | None) -> None:
     """Take a parcel out of a draft lease."""
     lock(leased.contract)
     contract = leased.contract
-    _draft_lease(contract)
+    steps_for(contract, by).require("lease_parcels", ContractError)
     code, area = leased.parcel.code, str(leased.parcel.area)
     contract.parcels.remove(leased)
     db.session.delete(leased)

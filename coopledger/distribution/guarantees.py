@@ -27,7 +27,7 @@ import sqlalchemy as sa
 
 from coopledger.audit.services import record
 from coopledger.auth.models import User
-from coopledger.auth.permissions import Action
+from coopledger.auth.permissions import Action, can
 from coopledger.distribution import figures, guarantee_rules, rules
 from coopledger.distribution.models import GuaranteePayment, Plan, PlanState
 from coopledger.distribution.rules import DistributionError
@@ -41,6 +41,7 @@ from coopledger.locking import lock
 from coopledger.members.models import Household
 from coopledger.money import FOUR_PLACES, ZERO, grouped
 from coopledger.orgs.models import Organisation, OrgKind
+from coopledger.workflow import Steps
 
 
 @dataclass(frozen=True)
@@ -176,6 +177,15 @@ def pay(org: Organisation, year: int, amounts: Mapping[int, Decimal], *, rate: D
     return voucher
 
 
+def payment_steps_for(voucher: Voucher, user: User | None) -> Steps:
+    """Whether ``user`` may withdraw the 保底 payment ``voucher`` books now
+    (``rules.guarantee_payment_steps``)."""
+    org = voucher.organisation
+    return rules.guarantee_payment_steps(
+        voucher=vouchers.drafted(voucher),
+        may=lambda action: user is None or can(user, action, org))
+
+
 def withdraw(org: Organisation, voucher: Voucher, *, by: User) -> None:
     """Withdraw a 保底 payment whose voucher is still a draft: its rows and the draft go."""
     lock(voucher)
@@ -183,10 +193,7 @@ def withdraw(org: Organisation, voucher: Voucher, *, by: User) -> None:
         GuaranteePayment.organisation_id == org.id, GuaranteePayment.voucher_id == voucher.id)))
     if not payments:
         raise DistributionError(N_("这张凭证不是保底支付凭证。"))
-    if voucher.state is not VoucherState.DRAFT:
-        raise DistributionError(
-            N_("凭证 %(label)s 已%(state)s：请先退回为草稿，或记账后红字冲销。"),
-            label=voucher.label, state=voucher.state.label)
+    payment_steps_for(voucher, by).require("withdraw", DistributionError)
     record("distribution.guarantee_withdraw", org, by=by,
            label=f"{org.name} {payments[0].year}年保底",
            before={"households": len(payments), "voucher": voucher.id,

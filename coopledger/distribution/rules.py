@@ -36,7 +36,7 @@ from coopledger.i18n import N_
 from coopledger.money import ZERO, allocate, grouped, round_money
 from coopledger.orgs.words import VILLAGE, Words
 from coopledger.shares.rules import Key, Op, effects, ordered
-from coopledger.workflow import Reason, Step, Steps, decide
+from coopledger.workflow import Reason, Step, Steps, decide, withdraw_steps, withdraw_table
 
 HUNDRED = Decimal(100)
 MIN_VOLUME_RETURN = Decimal(60)
@@ -347,3 +347,16 @@ def plan_steps(*, state: str, state_label: str, started_paying: bool,
 
     return decide(PLAN_STEPS, state=state, may=may, state_reason=state_reason, conditions={
         "new_version": Reason(N_("方案已经开始兑付，不能再改版。")) if started_paying else None})
+
+
+GUARANTEE_PAYMENT_STEPS = withdraw_table(Action.MANAGE_DISTRIBUTION)
+"""A 保底 payment is withdrawn while its voucher is a draft."""
+
+
+def guarantee_payment_steps(*, voucher: tuple[str, str, str],
+                            may: Callable[[Action], bool]) -> Steps:
+    """Whether a 保底 payment (its voucher's label, state and state label) may be withdrawn
+    now: while its voucher is a draft."""
+    return withdraw_steps(
+        GUARANTEE_PAYMENT_STEPS, drafts=[voucher], may=may,
+        refused=N_("凭证 %(label)s 已%(state)s：请先退回为草稿，或记账后红字冲销。"))

@@ -52,7 +52,7 @@ from coopledger.distribution.models import (
     QuantifyBy,
     ReserveBase,
 )
-from coopledger.distribution.rules import PLAN_STEPS
+from coopledger.distribution.rules import GUARANTEE_PAYMENT_STEPS, PLAN_STEPS
 from coopledger.distribution.statement_job import STATEMENTS_KIND
 from coopledger.extensions import db
 from coopledger.files import store
@@ -309,14 +309,16 @@ def guarantees_page(code: str, year: int) -> ResponseReturnValue:
         batches.setdefault(payment.voucher_id, []).append(payment)
     return render_template("distribution/guarantees.html", org=org, year=year, form=form,
                            rows=rows, rate=rate, batches=batches, confirm=ConfirmForm(),
-                           manage=can(me(), Action.MANAGE_DISTRIBUTION, org))
+                           manage=can(me(), Action.MANAGE_DISTRIBUTION, org),
+                           payment_steps=lambda voucher: guarantees.payment_steps_for(voucher,
+                                                                                      me()))
 
 
 @bp.route("/guarantee/<int:year>/withdraw/<int:voucher_id>", methods=["POST"])
 @login_required
 def withdraw_guarantee(code: str, year: int, voucher_id: int) -> ResponseReturnValue:
     """Withdraw a 保底 payment whose voucher is still a draft."""
-    org = org_for(code, Action.MANAGE_DISTRIBUTION)
+    org = org_for(code, GUARANTEE_PAYMENT_STEPS["withdraw"].action)
     voucher = owned_or_404(Voucher, voucher_id, org)
     if ConfirmForm().validate_on_submit():
         apply_change(lambda: guarantees.withdraw(org, voucher, by=me()),

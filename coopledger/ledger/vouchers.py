@@ -189,6 +189,12 @@ def steps_for(voucher: Voucher, user: User) -> Steps:
                                lambda action: can(user, action, org))
 
 
+def drafted(voucher: Voucher) -> tuple[str, str, str]:
+    """What a record that drafted ``voucher`` needs to know to be withdrawn
+    (``workflow.withdraw_steps``): its label, state and state label."""
+    return voucher.label, voucher.state.value, voucher.state.label
+
+
 def _label(voucher: Voucher) -> str:
     return f"{voucher.on.isoformat()} {voucher.label} {voucher.summary}"
 

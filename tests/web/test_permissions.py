@@ -306,29 +306,37 @@ CASES += [
     Case("contract", "contracts.show", "GET",
          lambda w: f"/o/shian-tdgf/contracts/{w.contract_id}", VIEW_MEMBERS_TDGF),
     Case("edit contract", "contracts.edit", "GET",
-         lambda w: f"/o/shian-tdgf/contracts/{w.contract_id}/edit", MANAGE_TDGF),
+         lambda w: f"/o/shian-tdgf/contracts/{w.contract_id}/edit", frozenset(),
+         step="edit", workflow="contract"),
     Case("sign contract", "contracts.sign", "POST",
-         lambda w: f"/o/shian-tdgf/contracts/{w.contract_id}/sign", MANAGE_TDGF),
+         lambda w: f"/o/shian-tdgf/contracts/{w.contract_id}/sign", frozenset(),
+         step="sign", workflow="contract"),
     Case("add leased parcel", "contracts.add_parcel", "POST",
-         lambda w: f"/o/shian-tdgf/contracts/{w.contract_id}/parcels", MANAGE_TDGF),
+         lambda w: f"/o/shian-tdgf/contracts/{w.contract_id}/parcels", frozenset(),
+         step="lease_parcels", workflow="contract"),
     Case("remove leased parcel", "contracts.remove_parcel", "POST",
          lambda w: f"/o/shian-tdgf/contracts/{w.contract_id}/parcels/{w.leased_id}/remove",
-         MANAGE_TDGF),
+         frozenset(), step="lease_parcels", workflow="contract"),
     Case("contract terms", "contract_money.terms", "POST",
-         lambda w: f"/o/shian-tdgf/contracts/{w.contract_id}/terms", MANAGE_TDGF),
+         lambda w: f"/o/shian-tdgf/contracts/{w.contract_id}/terms", frozenset(),
+         step="edit", workflow="contract"),
     Case("record payment", "contract_money.record_payment", "POST",
-         lambda w: f"/o/shian-tdgf/contracts/{w.contract_id}/payments", MANAGE_TDGF),
+         lambda w: f"/o/shian-tdgf/contracts/{w.contract_id}/payments", frozenset(),
+         step="record_payment", workflow="contract"),
     Case("cancel payment", "contract_money.cancel_payment", "POST",
          lambda w: f"/o/shian-tdgf/contracts/{w.contract_id}/payments/{w.payment_id}/cancel",
-         MANAGE_TDGF),
+         frozenset(), step="withdraw", workflow="payment"),
     Case("release advance rent", "contract_money.release", "POST",
          lambda w: f"/o/shian-tdgf/contracts/{w.contract_id}/deferrals/2025", MANAGE_TDGF),
     Case("terminate contract", "contract_money.terminate", "POST",
-         lambda w: f"/o/shian-tdgf/contracts/{w.contract_id}/terminate", MANAGE_TDGF),
+         lambda w: f"/o/shian-tdgf/contracts/{w.contract_id}/terminate", frozenset(),
+         step="terminate", workflow="contract"),
     Case("venture settlement", "contract_money.settle", "POST",
-         lambda w: f"/o/shian-tdgf/contracts/{w.contract_id}/settlements", MANAGE_TDGF),
+         lambda w: f"/o/shian-tdgf/contracts/{w.contract_id}/settlements", frozenset(),
+         step="settle_year", workflow="contract"),
     Case("member employment", "contract_money.add_employment", "POST",
-         lambda w: f"/o/shian-tdgf/contracts/{w.contract_id}/employments", MANAGE_TDGF),
+         lambda w: f"/o/shian-tdgf/contracts/{w.contract_id}/employments", frozenset(),
+         step="record_work", workflow="contract"),
     Case("upload contract scan", "contract_money.upload", "POST",
          lambda w: f"/o/shian-tdgf/contracts/{w.contract_id}/files", MANAGE_TDGF),
     Case("contract scan", "contract_money.scan", "GET",
@@ -407,7 +415,8 @@ CASES += [
          lambda w: "/o/shian-tdgf/distribution/guarantee/2024", MANAGE_TDGF),
     Case("withdraw a 保底 payment", "distribution.withdraw_guarantee", "POST",
          lambda w: f"/o/shian-tdgf/distribution/guarantee/2024/withdraw/"
-                   f"{w.guarantee_voucher_id}", MANAGE_TDGF),
+                   f"{w.guarantee_voucher_id}", frozenset(), step="withdraw",
+         workflow="guarantee"),
     Case("explain an overpaid 保底", "distribution.explain", "POST",
          lambda w: f"/o/shian-tdgf/distribution/{w.plan_id}/lines/{w.other_line_id}/explain",
          frozenset(), step="explain", workflow="plan"),
@@ -463,11 +472,13 @@ ASSET_CASES = [
           ("asset work units", "assets.usage", "usage"),
           ("dispose of asset", "assets.dispose", "dispose"))),
     Case("withdraw disposal", "assets.withdraw_disposal", "POST",
-         lambda w: f"{ASSETS}/{w.disposed_card_id}/disposal/withdraw", MANAGE),
+         lambda w: f"{ASSETS}/{w.disposed_card_id}/disposal/withdraw", frozenset(),
+         step="withdraw", workflow="disposal"),
     Case("depreciation run", "assets.run", "GET", lambda w: f"{ASSETS}/depreciation/{w.run_id}",
          VIEW_BOOKS),
     Case("withdraw depreciation run", "assets.withdraw_run", "POST",
-         lambda w: f"{ASSETS}/depreciation/{w.run_id}/withdraw", MANAGE),
+         lambda w: f"{ASSETS}/depreciation/{w.run_id}/withdraw", frozenset(),
+         step="withdraw", workflow="run"),
     Case("resource", "assets.resource", "GET", lambda w: f"{RESOURCES}/{w.resource_id}",
          VIEW_BOOKS),
     Case("resource of another organisation", "assets.resource", "GET",
@@ -911,16 +922,22 @@ def _check(client: FlaskClient, auth: Auth, world: Any, case: Case, user: str) -
 def _step_allowed(world: Any, step: str, workflow: str = "voucher") -> frozenset[str]:
     """Who may take ``step`` of the matrix's record of ``workflow`` (a voucher of 石安村, a
     share request of the land-share cooperative) by the permission its rule's table names."""
-    from coopledger.assets.rules import STOCKTAKE_STEPS
+    from coopledger.assets.rules import DISPOSAL_STEPS, RUN_STEPS, STOCKTAKE_STEPS
     from coopledger.auth.permissions import can
+    from coopledger.contracts.rules import CONTRACT_STEPS, PAYMENT_STEPS
     from coopledger.disclosure.rules import DISCLOSURE_STEPS
-    from coopledger.distribution.rules import PLAN_STEPS
+    from coopledger.distribution.rules import GUARANTEE_PAYMENT_STEPS, PLAN_STEPS
     from coopledger.ledger.rules import VOUCHER_STEPS
     from coopledger.shares.rules import SHARE_REQUEST_STEPS
     from coopledger.supervision.rules import AUDIT_STEPS, FINDING_STEPS
 
     table, code = {"voucher": (VOUCHER_STEPS, "shian-jjhzs"),
                    "share": (SHARE_REQUEST_STEPS, "shian-tdgf"),
+                   "contract": (CONTRACT_STEPS, "shian-tdgf"),
+                   "payment": (PAYMENT_STEPS, "shian-tdgf"),
+                   "guarantee": (GUARANTEE_PAYMENT_STEPS, "shian-tdgf"),
+                   "run": (RUN_STEPS, "shian-jjhzs"),
+                   "disposal": (DISPOSAL_STEPS, "shian-jjhzs"),
                    "plan": (PLAN_STEPS, "shian-tdgf"),
                    "disclosure": (DISCLOSURE_STEPS, "shian-jjhzs"),
                    "stocktake": (STOCKTAKE_STEPS, "shian-jjhzs"),

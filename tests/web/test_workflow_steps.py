@@ -1,7 +1,9 @@
-"""One rule of which voucher steps a user may take now (issue 22): walked through every state
-with every role, the voucher page offers exactly the steps of ``vouchers.steps_for``, the
-services accept exactly those (each tried in a savepoint), and the permission matrix's
-expectation (``test_permissions._step_allowed``) is the rule's permission."""
+"""One rule per workflow of which steps a user may take now (issue 22): vouchers, share
+requests, plans, disclosures, stock-takes, audits and findings, contracts, and the records
+that drafted vouchers (a depreciation run, a contract receipt). Walked through every state
+with every role, the page offers exactly the steps of the domain's ``steps_for``, the services
+accept exactly those (each tried in a savepoint), and the permission matrix's expectation
+(``test_permissions._step_allowed``) is the rule's permission."""
 
 from __future__ import annotations
 
@@ -482,3 +484,139 @@ def test_audit_steps_agree_on_page_service_and_matrix(
                                                           user),
         attempt=attempt, error=SupervisionError)
     assert seen == {"open": {"check", "add_finding", "close"}, "closed": set()}[state]
+
+
+CONTRACT_PAGE = {"edit": r'href="[^"]*/contracts/{id}/edit"',
+                 "lease_parcels": r'action="[^"]*/contracts/{id}/parcels"',
+                 "sign": r'action="[^"]*/contracts/{id}/sign"',
+                 "terminate": r'action="[^"]*/contracts/{id}/terminate"',
+                 "record_payment": r'action="[^"]*/contracts/{id}/payments"',
+                 "settle_year": r'action="[^"]*/contracts/{id}/settlements"',
+                 "record_work": r'action="[^"]*/contracts/{id}/employments"'}
+
+
+@pytest.mark.parametrize(("number", "state"), [
+    ("SATG-2026-001", "draft"), ("SATG-2026-001", "active"), ("SATG-2024-001", "active"),
+    ("SATG-2024-001", "terminated"), ("SATG-2024-003", "active")])
+def test_contract_steps_agree_on_page_service_and_matrix(
+        client: FlaskClient, auth: Auth, by_name: Any, number: str, state: str) -> None:
+    """The land-share cooperative's joint venture (a draft, then signed), its land lease
+    (running, then ended early) and its employment contract; every role, every step."""
+    from decimal import Decimal
+
+    from coopledger.contracts import employment, payments, schedules
+    from coopledger.contracts import services as contracts
+    from coopledger.contracts.models import Contract
+    from coopledger.contracts.money_models import Purpose
+    from coopledger.contracts.rules import CONTRACT_STEPS
+    from coopledger.contracts.signing import ContractError
+    from coopledger.contracts.steps import steps_for
+
+    book_with_vouchers(by_name.org("shian-tdgf"), by_name.user("accountant"),
+                       by_name.user("reviewer"))
+    contract = db.session.scalars(sa.select(Contract).where(Contract.number == number)).one()
+    if state == "active" and not contract.is_signed:
+        contracts.sign_contract(contract, approval_ref="成员大会决议〔2026〕9号",
+                                approved_on=dt.date(2026, 11, 1),
+                                signed_on=dt.date(2026, 11, 20), by=None)
+    if state == "terminated":
+        schedules.terminate_contract(contract, on=dt.date(2025, 6, 30), reason="企业经营困难",
+                                     by=None)
+    db.session.commit()
+    assert contract.status.value == state
+
+    def attempt(step: str, user: Any) -> None:
+        current = db.session.get_one(Contract, contract.id)
+        day = dt.date(2025, 7, 1)
+        {"edit": lambda: schedules.set_terms(current, schedules.MoneyTerms(
+            profit_share_percent=Decimal("30")), by=user),
+         "lease_parcels": lambda: contracts.add_leased_parcel(current, "没有这块地", by=user),
+         "sign": lambda: contracts.sign_contract(current, approval_ref="决议",
+                                                 approved_on=dt.date(2026, 11, 1),
+                                                 signed_on=dt.date(2026, 11, 20), by=user),
+         "terminate": lambda: schedules.terminate_contract(current, on=day, reason="协商解除",
+                                                           by=user),
+         "record_payment": lambda: payments.record_payment(
+             current, purpose=Purpose.DEPOSIT_IN, on=day, amount=Decimal("100.00"),
+             cash_code="102", by=user),
+         "settle_year": lambda: schedules.settle_venture_year(
+             current, year=2027, venture_profit=Decimal("100.00"), due_on=None, by=user),
+         "record_work": lambda: employment.add_employment(current, employment.WorkData(
+             person_id=0, period_start=day, period_end=day, days=Decimal(1),
+             wage=Decimal("100.00")), by=user)}[step]()
+
+    seen = _walk(
+        client, auth, by_name, workflow="contract", url=f"/o/shian-tdgf/contracts/{contract.id}",
+        table=CONTRACT_STEPS, on_page=CONTRACT_PAGE, record_id=contract.id,
+        steps_of=lambda user: steps_for(db.session.get_one(Contract, contract.id), user),
+        attempt=attempt, error=ContractError)
+    assert seen == {
+        ("SATG-2026-001", "draft"): {"edit", "sign"},
+        ("SATG-2026-001", "active"): {"terminate", "record_payment", "settle_year"},
+        ("SATG-2024-001", "active"): {"terminate", "record_payment"},
+        ("SATG-2024-001", "terminated"): {"record_payment"},
+        ("SATG-2024-003", "active"): {"terminate", "record_work"}}[number, state]
+
+
+@pytest.mark.parametrize("state", ["draft", "submitted"])
+def test_withdrawing_a_depreciation_run_agrees_on_page_service_and_matrix(
+        client: FlaskClient, auth: Auth, by_name: Any, state: str) -> None:
+    """石安村's January depreciation, its voucher a draft or already submitted; every role."""
+    from coopledger.assets import depreciation
+    from coopledger.assets.models import DepreciationRun
+    from coopledger.assets.rules import RUN_STEPS, AssetRuleError
+    from tests.asset_helpers import asset_books
+
+    org, _computers, _dryer = asset_books(by_name)
+    accountant = by_name.user("accountant")
+    made = depreciation.draft_run(org, 2024, 1, by=accountant)
+    if state == "submitted":
+        assert made.voucher is not None
+        vouchers.submit_voucher(made.voucher, by=accountant)
+    db.session.commit()
+    seen = _walk(
+        client, auth, by_name, workflow="run",
+        url=f"/o/shian-jjhzs/assets/depreciation/{made.id}", table=RUN_STEPS,
+        on_page={"withdraw": r'action="[^"]*/depreciation/{id}/withdraw"'}, record_id=made.id,
+        steps_of=lambda user: depreciation.run_steps_for(
+            db.session.get_one(DepreciationRun, made.id), user),
+        attempt=lambda step, user: depreciation.withdraw_run(
+            db.session.get_one(DepreciationRun, made.id), by=user),
+        error=AssetRuleError, strict=True)
+    assert seen == ({"withdraw"} if state == "draft" else set())
+
+
+@pytest.mark.parametrize("state", ["draft", "submitted"])
+def test_withdrawing_a_contract_receipt_agrees_on_page_service_and_matrix(
+        client: FlaskClient, auth: Auth, by_name: Any, state: str) -> None:
+    """A rent receipt of the land-share cooperative's lease, its voucher a draft or already
+    submitted; every role."""
+    from decimal import Decimal
+
+    from coopledger.contracts import payments
+    from coopledger.contracts.models import Contract
+    from coopledger.contracts.money_models import ContractPayment, Purpose
+    from coopledger.contracts.rules import PAYMENT_STEPS
+    from coopledger.contracts.signing import ContractError
+    from coopledger.contracts.steps import payment_steps_for
+
+    accountant = by_name.user("accountant")
+    book_with_vouchers(by_name.org("shian-tdgf"), accountant, by_name.user("reviewer"))
+    lease = db.session.scalars(sa.select(Contract).where(
+        Contract.number == "SATG-2024-001")).one()
+    made = payments.record_payment(lease, purpose=Purpose.RENT, on=dt.date(2024, 3, 25),
+                                   amount=Decimal("1000.00"), cash_code="102", by=accountant)
+    if state == "submitted":
+        assert made.voucher is not None
+        vouchers.submit_voucher(made.voucher, by=accountant)
+    db.session.commit()
+    seen = _walk(
+        client, auth, by_name, workflow="payment", url=f"/o/shian-tdgf/contracts/{lease.id}",
+        table=PAYMENT_STEPS, on_page={"withdraw": r'action="[^"]*/payments/{id}/cancel"'},
+        record_id=made.id,
+        steps_of=lambda user: payment_steps_for(db.session.get_one(ContractPayment, made.id),
+                                                user),
+        attempt=lambda step, user: payments.cancel_payment(
+            db.session.get_one(ContractPayment, made.id), by=user),
+        error=ContractError, strict=True)
+    assert seen == ({"withdraw"} if state == "draft" else set())
