@@ -11,6 +11,7 @@ import contextlib
 import contextvars
 import os
 import tempfile
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -63,11 +64,40 @@ def worker_id(config: pytest.Config) -> str:
     return getattr(config, "workerinput", {}).get("workerid", "main")
 
 
-class Databases:
-    """Hands out empty databases of the chosen kind: SQLite files or PostgreSQL schemas."""
+def run_id(config: pytest.Config) -> str:
+    """A token of this test run, the same in every xdist worker: PostgreSQL schemas are named
+    with it, so two runs on one server (two clones, CI beside a developer) never share one."""
+    shared = getattr(config, "workerinput", {}).get("testrunuid")
+    if shared is None:
+        shared = getattr(config, "_coopledger_run", None) or uuid.uuid4().hex
+        config._coopledger_run = shared  # type: ignore[attr-defined]
+    return str(shared)[:8]
 
-    def __init__(self, kind: str, tmp: Path, worker: str) -> None:
-        self.kind, self.tmp, self.worker = kind, tmp, worker
+
+class Databases:
+    """Hands out empty databases of the chosen kind: SQLite files or PostgreSQL schemas (named
+    for the test, the worker and the run; dropped when the run ends)."""
+
+    def __init__(self, kind: str, tmp: Path, worker: str, run: str = "") -> None:
+        self.kind, self.tmp, self.worker, self.run = kind, tmp, worker, run
+        self.made: set[str] = set()
+
+    def name(self, name: str) -> str:
+        """The PostgreSQL name (schema or database) of ``name`` in this worker and run."""
+        return f"cl_{name}_{self.worker}_{self.run}".replace("-", "_").lower()
+
+    def drop_all(self) -> None:
+        """Drop the schemas this run made."""
+        if self.kind == "sqlite" or not self.made:
+            return
+        engine = sa.create_engine(os.environ.get("COOPLEDGER_TEST_DATABASE_URL", DEFAULT_PG),
+                                  isolation_level="AUTOCOMMIT")
+        try:
+            with engine.connect() as conn:
+                for schema in sorted(self.made):
+                    conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        finally:
+            engine.dispose()
 
     def fresh(self, name: str) -> str:
         """The URL of an empty database called ``name`` (dropped and recreated)."""
@@ -76,7 +106,8 @@ class Databases:
             path.unlink(missing_ok=True)
             return f"sqlite:///{path}"
         base = os.environ.get("COOPLEDGER_TEST_DATABASE_URL", DEFAULT_PG)
-        schema = f"cl_{name}_{self.worker}".replace("-", "_")
+        schema = self.name(name)
+        self.made.add(schema)
         engine = sa.create_engine(base, isolation_level="AUTOCOMMIT")
         try:
             with engine.connect() as conn:
@@ -92,9 +123,11 @@ class Databases:
 
 @pytest.fixture(scope="session")
 def databases(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-              ) -> Databases:
-    return Databases(request.config.getoption("--db"), tmp_path_factory.mktemp("db"),
-                     worker_id(request.config))
+              ) -> Iterator[Databases]:
+    found = Databases(request.config.getoption("--db"), tmp_path_factory.mktemp("db"),
+                      worker_id(request.config), run_id(request.config))
+    yield found
+    found.drop_all()
 
 
 def make_app(url: str, storage: Path, **overrides: Any) -> Flask:

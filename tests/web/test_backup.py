@@ -39,13 +39,13 @@ def _target_url(databases: Databases, tmp_path: Path) -> Iterator[str]:
         yield f"sqlite:///{tmp_path / 'restored.db'}"
         return
     base = os.environ.get("COOPLEDGER_TEST_DATABASE_URL", DEFAULT_PG)
-    name = f"cl_restore_{databases.worker}".replace("-", "_")
+    name = databases.name("restore")
     admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
         conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
     url = sa.make_url(base).set(database=name)
-    schema = f"cl_backup_{databases.worker}".replace("-", "_")
+    schema = databases.name("backup")
     yield url.render_as_string(hide_password=False) + f"?options=-csearch_path%3D{schema}"
     with admin.connect() as conn:
         conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
