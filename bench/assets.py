@@ -28,6 +28,13 @@ from pathlib import Path
 from typing import Any
 
 
+def _today() -> dt.date:
+    """The day the bench runs (the business day, as a CLI command asks it)."""
+    from coopledger.dates import today
+
+    return today()
+
+
 def _median_ms(action: Callable[[], object], rounds: int) -> float:
     samples = []
     for _ in range(rounds):
@@ -111,12 +118,12 @@ def bench(database_url: str | None, cards: int, months: int, rounds: int) -> Non
         zero = Decimal("0.00")
         opening = periods.open_books(org, on=dt.date(2024, 1, 1), balances=[
             rules.Line("期初余额", "151", total, zero),
-            rules.Line("期初余额", "301", zero, total)], by=accountant)
+            rules.Line("期初余额", "301", zero, total)], by=accountant, today=_today())
 
         def post(voucher: Any) -> None:
             vouchers.submit_voucher(voucher, by=accountant)
             vouchers.review_voucher(voucher, by=reviewer)
-            vouchers.post_voucher(voucher, by=reviewer)
+            vouchers.post_voucher(voucher, by=reviewer, today=_today())
 
         post(opening)
         db.session.commit()
@@ -127,7 +134,7 @@ def bench(database_url: str | None, cards: int, months: int, rounds: int) -> Non
             _usage(org, 2024, month)
             db.session.commit()
             start = time.perf_counter()
-            run = depreciation.draft_run(org, 2024, month, by=accountant)
+            run = depreciation.draft_run(org, 2024, month, by=accountant, today=_today())
             db.session.commit()
             timings.append(time.perf_counter() - start)
             if month < months:

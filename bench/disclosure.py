@@ -31,6 +31,13 @@ from pypdf import PdfReader
 ORG = "shian-jjhzs"
 
 
+def _today() -> dt.date:
+    """The day the bench runs (the business day, as a CLI command asks it)."""
+    from coopledger.dates import today
+
+    return today()
+
+
 def _median_ms(action: Callable[[], object], rounds: int) -> float:
     samples = []
     for _ in range(rounds):
@@ -156,7 +163,8 @@ def bench(database_url: str | None, count: int, rounds: int) -> None:
         start = time.perf_counter()
         services.publish(disclosure, render_pdf=notice.render_both, storage=storage,
                          by=users["accountant"],
-                         progress=lambda percent, message: steps.append(f"{percent}%"))
+                         progress=lambda percent, message: steps.append(f"{percent}%"),
+                         today=_today())
         db.session.commit()
         published = time.perf_counter() - start
         a4 = verification.pdf_path(storage, disclosure).read_bytes()

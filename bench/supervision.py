@@ -33,6 +33,13 @@ PASSWORD = "bench-password-2026"  # noqa: S105 - a throwaway database
 START = dt.date(2025, 1, 1)
 
 
+def _today() -> dt.date:
+    """The day the bench runs (the business day, as a CLI command asks it)."""
+    from coopledger.dates import today
+
+    return today()
+
+
 def _app(url: str, storage: str):  # noqa: ANN202 - script helper
     from coopledger import create_app
 
@@ -93,10 +100,10 @@ def build(url: str, storage: str, orgs: int, count: int) -> None:
             opening = periods.open_books(org, on=START, balances=[
                 Line("期初余额", "101", Decimal("3000.00"), zero),
                 Line("期初余额", "102", Decimal("500000.00"), zero),
-                Line("期初余额", "301", zero, Decimal("503000.00"))], by=accountant)
+                Line("期初余额", "301", zero, Decimal("503000.00"))], by=accountant, today=_today())
             vouchers.submit_voucher(opening, by=accountant)
             vouchers.review_voucher(opening, by=reviewer)
-            vouchers.post_voucher(opening, by=reviewer)
+            vouchers.post_voucher(opening, by=reviewer, today=_today())
             accounts_of = {code: books.accounts_by_code(org)[code].id
                            for code in ("101", "102", "501", "511", "513", "212")}
             pairs = [("102", "501"), ("511", "102"), ("513", "101"), ("101", "102"),
@@ -219,10 +226,10 @@ def _post_one() -> None:
     amount, zero = Decimal("120.00"), Decimal("0.00")
     voucher = vouchers.save_voucher(org, voucher=None, on=today(), lines=[
         Line("零星支出", "513", amount, zero), Line("零星支出", "101", zero, amount)],
-        attachment_count=1, by=users["bench-kj"])
+        attachment_count=1, by=users["bench-kj"], today=_today())
     vouchers.submit_voucher(voucher, by=users["bench-kj"])
     vouchers.review_voucher(voucher, by=users["bench-fh"])
-    vouchers.post_voucher(voucher, by=users["bench-fh"])
+    vouchers.post_voucher(voucher, by=users["bench-fh"], today=_today())
     db.session.commit()
 
 

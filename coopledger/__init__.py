@@ -153,7 +153,7 @@ def _setup_extensions(app: Flask) -> None:
 
 
 def _setup_blueprints(app: Flask) -> None:
-    from coopledger.assets import resource_views, run_views, stocktake_views, workbook
+    from coopledger.assets import workbook
     from coopledger.assets.views import bp as assets_bp
     from coopledger.audit import exports  # registers the export job kind
     from coopledger.audit.views import bp as audit_bp
@@ -183,7 +183,6 @@ def _setup_blueprints(app: Flask) -> None:
 
     wire_domains()
     del exports, bookfile, imports, statement_job, workbook, publish_job
-    del resource_views, run_views, stocktake_views  # their routes are on assets_bp
     for blueprint in (home_bp, auth_bp, users_bp, orgs_bp, audit_bp, jobs_bp, books_bp,
                       vouchers_bp, members_bp, shares_bp, partners_bp, contracts_bp,
                       contract_money_bp, distribution_bp, distribution_public_bp, assets_bp,

@@ -89,7 +89,7 @@ def load_world(path: Path | None = None, *, full: bool = True,
             ("share volume", lambda: _load_volume(world.get("volume", []), report, when)),
         ]
         if "full_supervision" in world:
-            steps.append(("supervision", lambda: _load_supervision(world, report)))
+            steps.append(("supervision", lambda: _load_supervision(world, report, when)))
     for name, step in steps:
         started = time.perf_counter()
         step()
@@ -98,11 +98,11 @@ def load_world(path: Path | None = None, *, full: bool = True,
     return report
 
 
-def _load_supervision(world: dict[str, Any], report: LoadReport) -> None:
+def _load_supervision(world: dict[str, Any], report: LoadReport, when: Dating) -> None:
     from coopledger.supervision.sample import load as load_supervision
 
-    made, found = load_supervision(world["full_supervision"],
-                                   storage=store())
+    made, found = load_supervision(world["full_supervision"], storage=store(),
+                                   today=when.as_of)
     report.created, report.skipped = report.created + made, report.skipped + found
 
 
@@ -247,9 +247,10 @@ def _load_contracts(rows: list[dict[str, Any]], report: LoadReport) -> None:
         for number in row.get("resources", []):
             _link_resource(org, number, contract)
         if "signed_on" in row:
+            signed_on = dt.date.fromisoformat(row["signed_on"])
             contracts.sign_contract(contract, approval_ref=row["approval_ref"],
-                                    approved_on=day(row["approved_on"]),
-                                    signed_on=dt.date.fromisoformat(row["signed_on"]), by=None)
+                                    approved_on=day(row["approved_on"]), signed_on=signed_on,
+                                    by=None, today=signed_on)
         report.created += 1
 
 
@@ -355,10 +356,11 @@ def _load_employments(rows: list[dict[str, Any]], report: LoadReport) -> None:
                 Employment.period_start == start)):
             report.skipped += 1
             continue
+        paid_on = dt.date.fromisoformat(row["paid_on"])
         employment.add_employment(contract, employment.WorkData(
             person_id=person.id, period_start=start,
             period_end=dt.date.fromisoformat(row["period_end"]), days=Decimal(row["days"]),
-            wage=Decimal(row["wage"]), paid_on=dt.date.fromisoformat(row["paid_on"])), by=None)
+            wage=Decimal(row["wage"]), paid_on=paid_on), by=None, today=paid_on)
         report.created += 1
 
 
@@ -392,10 +394,12 @@ def _load_books(rows: list[dict[str, Any]], world: dict[str, Any], report: LoadR
             from coopledger.distribution.sample import month_end as distribution_steps
 
             return [*_record_payments(org, own, year, month, by=by),
-                    *asset_steps(org, world, year, month, by=by, storage=storage),
+                    *asset_steps(org, world, year, month, by=by, storage=storage,
+                                 today=when.as_of),
                     *guarantee_steps(org, world.get("guarantee_payments", []), year, month,
                                      by=by),
-                    *distribution_steps(org, plans, year, month, by=by, storage=storage)]
+                    *distribution_steps(org, plans, year, month, by=by, storage=storage,
+                                        today=when.as_of)]
 
         made = load_books(org, accountant=accountant,
                           reviewer=_one(User, User.username, row["reviewer"]),
@@ -406,7 +410,8 @@ def _load_books(rows: list[dict[str, Any]], world: dict[str, Any], report: LoadR
         if disclosures:
             from coopledger.disclosure.sample import load as load_disclosures
 
-            report.created += load_disclosures(org, disclosures, storage=storage)
+            report.created += load_disclosures(org, disclosures, storage=storage,
+                                               today=when.as_of)
 
 
 def _record_payments(org: Organisation, rows: list[dict[str, Any]], year: int, month: int, *,
@@ -428,7 +433,7 @@ def _record_payments(org: Organisation, rows: list[dict[str, Any]], year: int, m
             Contract.organisation_id == org.id, Contract.number == row["contract"])).one()
         made.append(payments.record_payment(
             contract, purpose=Purpose(row["purpose"]), on=on, amount=Decimal(row["amount"]),
-            cash_code=row["account"], by=by).voucher)
+            cash_code=row["account"], by=by, today=on).voucher)
     return made
 
 

@@ -15,7 +15,7 @@ from coopledger.errors import CoopLedgerError
 from coopledger.extensions import db
 
 if TYPE_CHECKING:
-    from flask import Response
+    from flask import Blueprint, Response
     from flask_wtf import FlaskForm
     from werkzeug.wrappers import Response as BaseResponse
 
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from coopledger.orgs.models import Organisation
 
 T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def me() -> User:
@@ -174,6 +175,30 @@ def start_workbook_import(kind: str, org: Organisation, *, title: Callable[[str]
     db.session.commit()
     jobs.enqueue(job)
     return redirect(url_for("jobs.show", job_id=job.id))
+
+
+class Routes:
+    """The pages of one module of a package whose blueprint lives in its ``views`` module:
+    ``@routes.route`` records them as ``@bp.route`` would, and the package's views module
+    attaches them to its blueprint by name (``routes.attach(bp)``), so every route is on the
+    blueprint because a line says so, not because some module happened to be imported."""
+
+    def __init__(self) -> None:
+        self._rules: list[tuple[str, Callable[..., Any], dict[str, Any]]] = []
+
+    def route(self, rule: str, **options: Any) -> Callable[[F], F]:
+        """Record ``rule`` for the decorated view (options as for ``Blueprint.route``)."""
+
+        def decorate(view: F) -> F:
+            self._rules.append((rule, view, options))
+            return view
+
+        return decorate
+
+    def attach(self, blueprint: Blueprint) -> None:
+        """Add every recorded page to ``blueprint`` (endpoint: the view's name)."""
+        for rule, view, options in self._rules:
+            blueprint.add_url_rule(rule, view_func=view, **options)
 
 
 def public_url_for(endpoint: str, **values: Any) -> str:

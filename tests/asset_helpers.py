@@ -16,6 +16,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from coopledger import dates
 from coopledger.assets import cards
 from coopledger.assets.models import AssetCard, Category
 from coopledger.ledger import periods
@@ -34,17 +35,19 @@ def asset_books(by_name: Any) -> tuple[Organisation, AssetCard, AssetCard]:
     opening = periods.open_books(org, on=dt.date(2024, 1, 1), balances=[
         line("期初余额", "101", "5000.00"), line("期初余额", "102", "95000.00"),
         line("期初余额", "151", "12000.00"), line("期初余额", "152", credit="4800.00"),
-        line("期初余额", "301", credit="107200.00")], by=accountant)
+        line("期初余额", "301", credit="107200.00")], by=accountant, today=dates.today())
     run(opening, accountant, reviewer)
     computers = cards.create_card(org, cards.CardData(
         number="A-001", name="办公电脑", category=Category.OFFICE,
         acquired_on=dt.date(2021, 12, 10), original=D("12000.00"), residual_percent=D(0),
         life_months=60, expense_code="513", purchase_voucher_id=opening.id,
-        opening_accumulated=D("4800.00"), opening_through=dt.date(2023, 12, 31)), by=accountant)
+        opening_accumulated=D("4800.00"), opening_through=dt.date(2023, 12, 31)), by=accountant,
+        today=dates.today())
     bought = make_voucher(org, accountant, reviewer, on=dt.date(2024, 3, 5), amount="36000.00",
                           debit="151", credit="102", summary="购买粮食烘干机")
     dryer = cards.create_card(org, cards.CardData(
         number="B-001", name="粮食烘干机", category=Category.MACHINERY,
         acquired_on=dt.date(2024, 3, 5), original=D("36000.00"), residual_percent=D(5),
-        life_months=120, expense_code="511", purchase_voucher_id=bought.id), by=accountant)
+        life_months=120, expense_code="511", purchase_voucher_id=bought.id), by=accountant,
+        today=dates.today())
     return org, computers, dryer

@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from coopledger import dates
 from coopledger.auth.models import User
 from coopledger.distribution import guarantees, services
 from coopledger.distribution.models import Plan
@@ -33,10 +34,11 @@ def close_year(org: Organisation, year: int, *, accountant: User, reviewer: User
 
 def approve_plan(plan: Plan, *, by: User, storage: Path) -> Plan:
     """理事会 2025-01-10 → 监事会 2025-01-20 → 成员大会 2025-02-01 (its voucher drafted)."""
-    services.propose(plan, on=dt.date(2025, 1, 10), by=by)
-    services.review(plan, on=dt.date(2025, 1, 20), by=by)
+    services.propose(plan, on=dt.date(2025, 1, 10), by=by, today=dates.today())
+    services.review(plan, on=dt.date(2025, 1, 20), by=by, today=dates.today())
     return services.approve(plan, resolution_no="决议", on=dt.date(2025, 2, 1),
-                            content=PLACEHOLDER_PNG, filename="r.png", storage=storage, by=by)
+                            content=PLACEHOLDER_PNG, filename="r.png", storage=storage, by=by,
+                            today=dates.today())
 
 
 def close_2024(by_name: Any, *, year_end: bool = False) -> Organisation:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from coopledger import dates
 from coopledger.auth.models import User
 from coopledger.ledger import periods, rules, vouchers
 from coopledger.ledger.models import Voucher
@@ -27,7 +28,7 @@ def run(voucher: Voucher, accountant: User, reviewer: User, upto: str = "posted"
     vouchers.review_voucher(voucher, by=reviewer)
     if upto == "reviewed":
         return voucher
-    return vouchers.post_voucher(voucher, by=reviewer)
+    return vouchers.post_voucher(voucher, by=reviewer, today=dates.today())
 
 
 def book_with_vouchers(org: Organisation, accountant: User, reviewer: User,
@@ -35,7 +36,7 @@ def book_with_vouchers(org: Organisation, accountant: User, reviewer: User,
     """Open the book with cash 5,000, bank 95,000 and capital 100,000, posted."""
     opening = periods.open_books(org, on=on, balances=[
         line("期初余额", "101", "5000.00"), line("期初余额", "102", "95000.00"),
-        line("期初余额", "301", credit="100000.00")], by=accountant)
+        line("期初余额", "301", credit="100000.00")], by=accountant, today=dates.today())
     return run(opening, accountant, reviewer)
 
 
@@ -45,14 +46,15 @@ def make_voucher(org: Organisation, accountant: User, reviewer: User, *, upto: s
                  ) -> Voucher:
     voucher = vouchers.save_voucher(org, voucher=None, on=on, lines=[
         line(summary, debit, amount), line(summary, credit, credit=amount)],
-        attachment_count=1, by=accountant)
+        attachment_count=1, by=accountant, today=dates.today())
     return run(voucher, accountant, reviewer, upto)
 
 
 def year_end_if_any(org: Organisation, year: int, *, by: User) -> list[Voucher]:
     """The year-end vouchers, or none when the year has no income or expense to carry."""
     try:
-        return periods.year_end_vouchers(org, year, on=dt.date(year + 1, 1, 1), by=by)
+        return periods.year_end_vouchers(org, year, on=dt.date(year + 1, 1, 1), by=by,
+                                         today=dates.today())
     except periods.PeriodError as err:
         if "没有需要结转的损益" not in err.template:
             raise

@@ -32,7 +32,7 @@ from coopledger.assets.models import (
 from coopledger.assets.rules import AssetRuleError, Method
 from coopledger.audit.services import record, snapshot
 from coopledger.auth.models import User
-from coopledger.dates import today, utcnow
+from coopledger.dates import utcnow
 from coopledger.extensions import db
 from coopledger.files.scans import store_scan
 from coopledger.files.stores import Store
@@ -108,13 +108,13 @@ def default_expense_code(org: Organisation, category: Category) -> str:
     return wanted
 
 
-def _check(org: Organisation, data: CardData, card: AssetCard | None) -> None:
+def _check(org: Organisation, data: CardData, card: AssetCard | None, *, today: dt.date) -> None:
     if not data.number.strip():
         raise AssetRuleError(N_("资产编号不能为空。"))
     if not data.name.strip():
         raise AssetRuleError(N_("资产名称不能为空。"))
     rules.check_terms(data.terms)
-    if data.acquired_on > today():
+    if data.acquired_on > today:
         raise AssetRuleError(N_("取得日期 %(on)s 晚于今天。"), on=data.acquired_on.isoformat())
     if data.status is AssetStatus.DISPOSED:
         raise AssetRuleError(N_("处置资产请使用“处置”功能，它会生成固定资产清理凭证。"))
@@ -148,9 +148,9 @@ def _apply(card: AssetCard, data: CardData) -> None:
         card.total_units = None
 
 
-def create_card(org: Organisation, data: CardData, *, by: User | None) -> AssetCard:
+def create_card(org: Organisation, data: CardData, *, by: User | None, today: dt.date) -> AssetCard:
     """Register a card."""
-    _check(org, data, None)
+    _check(org, data, None, today=today)
     card = AssetCard(organisation=org, created_at=utcnow())
     _apply(card, data)
     db.session.add(card)
@@ -175,11 +175,11 @@ def _value_terms_change(card: AssetCard, data: CardData) -> bool:
     return False
 
 
-def update_card(card: AssetCard, data: CardData, *, by: User) -> AssetCard:
+def update_card(card: AssetCard, data: CardData, *, by: User, today: dt.date) -> AssetCard:
     """Change a card; value terms only until its first depreciation, nothing once disposed."""
     if card.status is AssetStatus.DISPOSED:
         raise AssetRuleError(N_("资产 %(card)s 已处置，不能修改。"), card=str(card))
-    _check(card.organisation, data, card)
+    _check(card.organisation, data, card, today=today)
     before = snapshot(card, CARD_FIELDS)
     if depreciated(card) and _value_terms_change(card, data):
         raise AssetRuleError(N_("资产 %(card)s 已计提折旧，原值、年限、残值率、折旧方法和期初数"

@@ -29,7 +29,7 @@ from coopledger.assets.rules import AssetRuleError, Method
 from coopledger.audit.services import record
 from coopledger.auth.models import User
 from coopledger.auth.permissions import can
-from coopledger.dates import today, utcnow
+from coopledger.dates import utcnow
 from coopledger.extensions import db
 from coopledger.i18n import N_
 from coopledger.ledger import vouchers
@@ -125,20 +125,20 @@ def latest_run(org: Organisation) -> DepreciationRun | None:
         DepreciationRun.year.desc(), DepreciationRun.month.desc()).limit(1))
 
 
-def next_month(org: Organisation) -> tuple[int, int]:
+def next_month(org: Organisation, *, today: dt.date) -> tuple[int, int]:
     """The month the next run should draft: after the latest, else the current month."""
     latest = latest_run(org)
     if latest is None:
-        day = today()
+        day = today
         return day.year, day.month
     return (latest.year + 1, 1) if latest.month == 12 else (latest.year, latest.month + 1)
 
 
-def _check_month(org: Organisation, year: int, month: int) -> None:
+def _check_month(org: Organisation, year: int, month: int, *, today: dt.date) -> None:
     if not 1 <= month <= 12:
         raise AssetRuleError(N_("月份须在 1 至 12 之间。"))
     vouchers.check_open_month(org.id, month_end(year, month))
-    if month_end(year, month) > today():
+    if month_end(year, month) > today:
         raise AssetRuleError(N_("%(year)d年%(month)d月还没有结束：折旧在月末计提（凭证日期为月末，"
                                 "不能是未来日期）。"), year=year, month=month)
     latest = latest_run(org)
@@ -148,18 +148,19 @@ def _check_month(org: Organisation, year: int, month: int) -> None:
         raise AssetRuleError(N_("%(year)d年%(month)d月的折旧已经计提过（最近一次计提是 "
                                 "%(last_year)d年%(last_month)d月）。"), year=year, month=month,
                              last_year=latest.year, last_month=latest.month)
-    expected = next_month(org)
+    expected = next_month(org, today=today)
     if expected != (year, month):
         raise AssetRuleError(N_("折旧须按月依次计提：请先计提 %(year)d年%(month)d月。"),
                              year=expected[0], month=expected[1])
 
 
-def draft_run(org: Organisation, year: int, month: int, *, by: User) -> DepreciationRun:
+def draft_run(org: Organisation, year: int, month: int, *, by: User,
+              today: dt.date) -> DepreciationRun:
     """Compute the month and draft its voucher (借 费用 贷 累计折旧/累计摊销).
 
     Under the book's lock, so two runs of one month cannot both be drafted."""
     lock_book(org.id)
-    _check_month(org, year, month)
+    _check_month(org, year, month, today=today)
     planned = plan(org, year, month)
     if not planned:
         raise AssetRuleError(N_("%(year)d年%(month)d月没有需要计提折旧的资产。"),
@@ -175,7 +176,7 @@ def draft_run(org: Organisation, year: int, month: int, *, by: User) -> Deprecia
     voucher = vouchers.save_voucher(org, voucher=None, on=on, attachment_count=0, by=by,
                                     lines=booking.depreciation_lines(summary, [
                                         (expense[p.card.expense_code], contra[p.card.asset_class],
-                                         p.amount) for p in planned]))
+                                         p.amount) for p in planned]), today=today)
     total = sum((p.amount for p in planned), ZERO)
     run = DepreciationRun(organisation=org, year=year, month=month, on=on, total=total,
                           voucher=voucher, created_by_id=by.id, created_at=utcnow())

@@ -31,7 +31,7 @@ from coopledger.audit.services import record
 from coopledger.auth.models import User
 from coopledger.auth.permissions import can
 from coopledger.contracts.payments import cash_accounts
-from coopledger.dates import today, utcnow
+from coopledger.dates import utcnow
 from coopledger.extensions import db
 from coopledger.i18n import N_
 from coopledger.ledger import vouchers
@@ -49,14 +49,14 @@ def accumulated(card: AssetCard) -> Decimal:
     return card.opening_accumulated + drafted
 
 
-def check_disposable(card: AssetCard, on: dt.date) -> None:
+def check_disposable(card: AssetCard, on: dt.date, *, today: dt.date) -> None:
     """Refuse to take ``card`` off the register on ``on``, with the reason."""
     if card.status is AssetStatus.DISPOSED or card.disposal is not None:
         raise AssetRuleError(N_("资产 %(card)s 已处置，不能再次处置。"), card=str(card))
     if on < card.acquired_on:
         raise AssetRuleError(N_("处置日期 %(on)s 早于取得日期 %(acquired)s。"),
                              on=on.isoformat(), acquired=card.acquired_on.isoformat())
-    if on > today():
+    if on > today:
         raise AssetRuleError(N_("处置日期 %(on)s 晚于今天。"), on=on.isoformat())
     vouchers.check_open_month(card.organisation_id, on)
     latest = latest_run(card.organisation)
@@ -76,12 +76,13 @@ def check_disposable(card: AssetCard, on: dt.date) -> None:
 
 
 def dispose(card: AssetCard, *, kind: DisposalKind, on: dt.date, proceeds: Decimal,
-            costs: Decimal, cash_code: str | None, reason: str, by: User) -> AssetDisposal:
+            costs: Decimal, cash_code: str | None, reason: str, by: User,
+            today: dt.date) -> AssetDisposal:
     """Record the disposal and draft its 固定资产清理 vouchers."""
     lock(card)
     if kind is DisposalKind.SHORTAGE:
         raise AssetRuleError(N_("盘亏通过资产清查处理。"))
-    check_disposable(card, on)
+    check_disposable(card, on, today=today)
     held = accumulated(card)
     result = rules.disposal(card.original, held, proceeds, costs)
     org = card.organisation
@@ -101,12 +102,12 @@ def dispose(card: AssetCard, *, kind: DisposalKind, on: dt.date, proceeds: Decim
         org, voucher=None, on=on, attachment_count=0, by=by,
         lines=booking.transfer_lines(
             str(AssetRuleError(N_("%(what)s，转入清理"), what=label)), ledger_accounts,
-            original=card.original, accumulated=held))
+            original=card.original, accumulated=held), today=today)
     settle_lines = booking.settle_lines(
         str(AssetRuleError(N_("%(what)s，清理收支及结转"), what=label)), ledger_accounts,
         proceeds=proceeds, costs=costs, result=result)
     settle = (vouchers.save_voucher(org, voucher=None, on=on, attachment_count=0, by=by,
-                                    lines=settle_lines) if settle_lines else None)
+                                    lines=settle_lines, today=today) if settle_lines else None)
     disposal = AssetDisposal(card=card, kind=kind, on=on, proceeds=proceeds, costs=costs,
                              accumulated=held, result=result, reason=reason.strip()[:500],
                              transfer_voucher=transfer, settle_voucher=settle,

@@ -19,7 +19,6 @@ from coopledger.assets.resource_models import (
     ResourceKind,
     ResourceStatus,
 )
-from coopledger.assets.views import bp
 from coopledger.auth.permissions import Action
 from coopledger.contracts.models import Contract
 from coopledger.dates import today
@@ -30,6 +29,7 @@ from coopledger.forms import ConfirmForm, options, read_upload
 from coopledger.money import plain
 from coopledger.pdf.render import render_pdf
 from coopledger.web import (
+    Routes,
     apply_change,
     child_or_404,
     file_response,
@@ -43,6 +43,10 @@ if TYPE_CHECKING:
     from flask.typing import ResponseReturnValue
 
     from coopledger.orgs.models import Organisation
+
+
+routes = Routes()
+"""The pages of this module, on the assets blueprint (``assets.views``)."""
 
 
 def _form(resource: Resource | None = None) -> ResourceForm:
@@ -65,7 +69,7 @@ def _data(form: ResourceForm) -> resources.ResourceData:
         note=form.note.data or "")
 
 
-@bp.route("/o/<code>/resources/")
+@routes.route("/o/<code>/resources/")
 @login_required
 def resource_index(code: str) -> ResponseReturnValue:
     """Every resource with its state, area per kind, and the idle and contract-ended lists."""
@@ -80,7 +84,7 @@ def resource_index(code: str) -> ResponseReturnValue:
                            state_on=resources.state_on, in_force=resources.in_force)
 
 
-@bp.route("/o/<code>/resources/new", methods=["GET", "POST"])
+@routes.route("/o/<code>/resources/new", methods=["GET", "POST"])
 @login_required
 def resource_create(code: str) -> ResponseReturnValue:
     """Register a resource."""
@@ -96,7 +100,7 @@ def resource_create(code: str) -> ResponseReturnValue:
     return render_template("assets/resource_form.html", org=org, form=form, resource=None)
 
 
-@bp.route("/o/<code>/resources/<int:resource_id>/edit", methods=["GET", "POST"])
+@routes.route("/o/<code>/resources/<int:resource_id>/edit", methods=["GET", "POST"])
 @login_required
 def resource_edit(code: str, resource_id: int) -> ResponseReturnValue:
     """Change a resource."""
@@ -122,7 +126,7 @@ def _link_form(org: Organisation, item: Resource) -> LinkContractForm:
     return form
 
 
-@bp.route("/o/<code>/resources/<int:resource_id>")
+@routes.route("/o/<code>/resources/<int:resource_id>")
 @login_required
 def resource(code: str, resource_id: int) -> ResponseReturnValue:
     """One resource with the contracts that use it and its ownership documents."""
@@ -134,7 +138,7 @@ def resource(code: str, resource_id: int) -> ResponseReturnValue:
                            file_form=FileForm(prefix="file"), confirm=ConfirmForm())
 
 
-@bp.route("/o/<code>/resources/<int:resource_id>/contracts", methods=["POST"])
+@routes.route("/o/<code>/resources/<int:resource_id>/contracts", methods=["POST"])
 @login_required
 def resource_link(code: str, resource_id: int) -> ResponseReturnValue:
     """Link a contract to the resource."""
@@ -150,7 +154,7 @@ def resource_link(code: str, resource_id: int) -> ResponseReturnValue:
     return redirect(url_for("assets.resource", code=code, resource_id=item.id))
 
 
-@bp.route("/o/<code>/resources/<int:resource_id>/contracts/<int:contract_id>/unlink",
+@routes.route("/o/<code>/resources/<int:resource_id>/contracts/<int:contract_id>/unlink",
           methods=["POST"])
 @login_required
 def resource_unlink(code: str, resource_id: int, contract_id: int) -> ResponseReturnValue:
@@ -164,7 +168,7 @@ def resource_unlink(code: str, resource_id: int, contract_id: int) -> ResponseRe
     return redirect(url_for("assets.resource", code=code, resource_id=item.id))
 
 
-@bp.route("/o/<code>/resources/<int:resource_id>/files", methods=["POST"])
+@routes.route("/o/<code>/resources/<int:resource_id>/files", methods=["POST"])
 @login_required
 def resource_add_file(code: str, resource_id: int) -> ResponseReturnValue:
     """Upload a scanned ownership document."""
@@ -183,7 +187,7 @@ def resource_add_file(code: str, resource_id: int) -> ResponseReturnValue:
     return redirect(url_for("assets.resource", code=code, resource_id=item.id))
 
 
-@bp.route("/o/<code>/resources/<int:resource_id>/files/<int:file_id>")
+@routes.route("/o/<code>/resources/<int:resource_id>/files/<int:file_id>")
 @login_required
 def resource_file(code: str, resource_id: int, file_id: int) -> ResponseReturnValue:
     """Show a scanned ownership document."""
@@ -193,7 +197,7 @@ def resource_file(code: str, resource_id: int, file_id: int) -> ResponseReturnVa
     return send_scan(found.sha256, mimetype=found.content_type, name=found.filename)
 
 
-@bp.route("/o/<code>/resources/register.pdf")
+@routes.route("/o/<code>/resources/register.pdf")
 @login_required
 def resource_pdf(code: str) -> ResponseReturnValue:
     """The resource register as a printable PDF."""

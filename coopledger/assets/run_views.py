@@ -16,31 +16,34 @@ from coopledger.assets.forms import RunForm
 from coopledger.assets.models import DepreciationRun
 from coopledger.assets.reconcile import reconcile
 from coopledger.assets.rules import RUN_STEPS, AssetRuleError
-from coopledger.assets.views import bp
 from coopledger.auth.permissions import Action
 from coopledger.dates import today
 from coopledger.forms import ConfirmForm
 from coopledger.money import ZERO, grouped
-from coopledger.web import apply_change, flash_form_errors, me, org_for, owned_or_404
+from coopledger.web import Routes, apply_change, flash_form_errors, me, org_for, owned_or_404
 
 if TYPE_CHECKING:
     from flask.typing import ResponseReturnValue
 
 
 
-@bp.route("/o/<code>/assets/depreciation", methods=["GET", "POST"])
+routes = Routes()
+"""The pages of this module, on the assets blueprint (``assets.views``)."""
+
+
+@routes.route("/o/<code>/assets/depreciation", methods=["GET", "POST"])
 @login_required
 def runs(code: str) -> ResponseReturnValue:
     """The months drafted, and the next one previewed card by card."""
     org = org_for(code, Action.VIEW_ASSETS)
-    year, month = depreciation.next_month(org)
+    year, month = depreciation.next_month(org, today=today())
     form = RunForm(year=year, month=month)
     if request.method == "POST":
         org = org_for(code, Action.MANAGE_ASSETS)
         if form.validate_on_submit():
             outcome = apply_change(
                 lambda: depreciation.draft_run(org, form.year.data or 0, form.month.data or 0,
-                                               by=me()),
+                                               by=me(), today=today()),
                 lambda run: _("已计提 %(year)d年%(month)d月折旧 %(total)s 元，凭证草稿待审核。",
                               year=run.year, month=run.month, total=grouped(run.total)))
             if outcome.ok:
@@ -60,7 +63,7 @@ def runs(code: str) -> ResponseReturnValue:
                            preview_total=sum((p.amount for p in preview), ZERO))
 
 
-@bp.route("/o/<code>/assets/depreciation/<int:run_id>")
+@routes.route("/o/<code>/assets/depreciation/<int:run_id>")
 @login_required
 def run(code: str, run_id: int) -> ResponseReturnValue:
     """One month's depreciation, card by card, with its voucher."""
@@ -71,7 +74,7 @@ def run(code: str, run_id: int) -> ResponseReturnValue:
                            steps=depreciation.run_steps_for(found, me()))
 
 
-@bp.route("/o/<code>/assets/depreciation/<int:run_id>/withdraw", methods=["POST"])
+@routes.route("/o/<code>/assets/depreciation/<int:run_id>/withdraw", methods=["POST"])
 @login_required
 def withdraw_run(code: str, run_id: int) -> ResponseReturnValue:
     """Withdraw the latest month while its voucher is a draft."""
@@ -86,7 +89,7 @@ def withdraw_run(code: str, run_id: int) -> ResponseReturnValue:
     return redirect(url_for("assets.run", code=code, run_id=run_id))
 
 
-@bp.route("/o/<code>/assets/reconcile")
+@routes.route("/o/<code>/assets/reconcile")
 @login_required
 def reconciliation(code: str) -> ResponseReturnValue:
     """The register against 固定资产/累计折旧 (and the other classes) on a day."""

@@ -47,7 +47,7 @@ def _data(row: dict[str, Any], acquired_on: dt.date, voucher_id: int) -> cards.C
 
 
 def month_end(org: Organisation, world: dict[str, Any], year: int, month: int, *, by: User,
-              storage: Store) -> list[Voucher]:
+              storage: Store, today: dt.date) -> list[Voucher]:
     """Do the register's work of the month; returns the vouchers drafted, to be posted."""
     rows = [r for r in world.get("full_assets", []) if r["org"] == org.code]
     if not rows:
@@ -59,7 +59,7 @@ def month_end(org: Organisation, world: dict[str, Any], year: int, month: int, *
         for row in rows:
             if row.get("taken_over_on"):
                 cards.create_card(org, _data(row, dt.date.fromisoformat(row["taken_over_on"]),
-                                             opening.id), by=by)
+                                             opening.id), by=by, today=today)
     for row in rows:
         if "bought_on" in row and _in(row["bought_on"], year, month):
             on = dt.date.fromisoformat(row["bought_on"])
@@ -68,18 +68,18 @@ def month_end(org: Organisation, world: dict[str, Any], year: int, month: int, *
             voucher = vouchers.save_voucher(org, voucher=None, on=on, attachment_count=1, by=by,
                                             lines=[rules.Line(summary, "151", amount, ZERO),
                                                    rules.Line(summary, row["paid_from"], ZERO,
-                                                              amount)])
+                                                              amount)], today=today)
             made.append(voucher)
-            card = cards.create_card(org, _data(row, on, voucher.id), by=by)
+            card = cards.create_card(org, _data(row, on, voucher.id), by=by, today=today)
             if row.get("photo"):
                 cards.add_photo(card, content=PLACEHOLDER_PNG, filename=f"{card.number}.png",
                                 storage=storage, by=by)
-    _register_ledger_purchases(org, year, month, by=by)
+    _register_ledger_purchases(org, year, month, by=by, today=today)
     for row in world.get("full_asset_usage", []):
         if row["org"] == org.code and _in(row["month"], year, month):
             cards.record_usage(_card(org, row["number"]), year=year, month=month,
                                units=Decimal(row["units"]), by=by)
-    run = depreciation.draft_run(org, year, month, by=by)
+    run = depreciation.draft_run(org, year, month, by=by, today=today)
     if run.voucher is not None:
         made.append(run.voucher)
     for row in world.get("full_asset_disposals", []):
@@ -88,16 +88,16 @@ def month_end(org: Organisation, world: dict[str, Any], year: int, month: int, *
                 _card(org, row["number"]), kind=DisposalKind(row["kind"]),
                 on=dt.date.fromisoformat(row["on"]), proceeds=Decimal(row.get("proceeds", "0")),
                 costs=Decimal(row.get("costs", "0")), cash_code=row.get("account"),
-                reason=row["reason"], by=by)
+                reason=row["reason"], by=by, today=today)
             made += [v for v in (disposal.transfer_voucher, disposal.settle_voucher) if v]
     for row in world.get("full_stock_takes", []):
         if row["org"] == org.code and _in(row["approved_on"], year, month):
-            made += _stock_take(org, row, by=by)
+            made += _stock_take(org, row, by=by, today=today)
     return made
 
 
 def _register_ledger_purchases(org: Organisation, year: int, month: int, *,
-                               by: User) -> None:
+                               by: User, today: dt.date) -> None:
     """Cards for the machinery the demo books buy each May (a voucher on 固定资产 typed in the
     voucher editor), as the accountant registers them."""
     bought = db.session.scalars(sa.select(Voucher).join(VoucherLine).join(Account).where(
@@ -113,12 +113,14 @@ def _register_ledger_purchases(org: Organisation, year: int, month: int, *,
             number=f"JJ-NJ-{year}", name=f"{voucher.summary[2:]}（{year}年）",
             category=Category.MACHINERY, location="农机棚", acquired_on=voucher.on,
             original=amount, residual_percent=Decimal(5), life_months=96, expense_code="511",
-            purchase_voucher_id=voucher.id), by=by)
+            purchase_voucher_id=voucher.id), by=by, today=today)
 
 
-def _stock_take(org: Organisation, row: dict[str, Any], *, by: User) -> list[Voucher]:
+def _stock_take(org: Organisation, row: dict[str, Any], *, by: User,
+                today: dt.date) -> list[Voucher]:
     counted = stocktake.start(org, year=int(row["year"]),
-                              counted_on=dt.date.fromisoformat(row["counted_on"]), by=by)
+                              counted_on=dt.date.fromisoformat(row["counted_on"]), by=by,
+                              today=today)
     results = {r["number"]: r for r in row.get("results", [])}
     for item in counted.items:
         subject: AssetCard | Resource | None = item.card or item.resource
@@ -129,5 +131,5 @@ def _stock_take(org: Organisation, row: dict[str, Any], *, by: User) -> list[Vou
                                counted_area=Decimal(area) if area else None,
                                note=found.get("note", ""), by=by)
     stocktake.approve(counted, approval_ref=row["approval_ref"],
-                      approved_on=dt.date.fromisoformat(row["approved_on"]), by=by)
+                      approved_on=dt.date.fromisoformat(row["approved_on"]), by=by, today=today)
     return [v for v in (counted.loss_voucher, counted.writeoff_voucher) if v is not None]

@@ -31,7 +31,7 @@ from coopledger.assets.rules import AssetRuleError
 from coopledger.audit.services import record
 from coopledger.auth.models import User
 from coopledger.auth.permissions import can
-from coopledger.dates import today, utcnow
+from coopledger.dates import utcnow
 from coopledger.extensions import db
 from coopledger.i18n import N_
 from coopledger.ledger import vouchers
@@ -43,12 +43,13 @@ from coopledger.orgs.models import Organisation
 from coopledger.workflow import Steps
 
 
-def start(org: Organisation, *, year: int, counted_on: dt.date, by: User) -> StockTake:
+def start(org: Organisation, *, year: int, counted_on: dt.date, by: User,
+          today: dt.date) -> StockTake:
     """Open the year's count sheet with every card held and every resource."""
     if db.session.scalar(sa.select(StockTake.id).where(
             StockTake.organisation_id == org.id, StockTake.year == year)) is not None:
         raise AssetRuleError(N_("%(year)d年的资产清查已经建立。"), year=year)
-    if counted_on > today():
+    if counted_on > today:
         raise AssetRuleError(N_("清查日期 %(on)s 晚于今天。"), on=counted_on.isoformat())
     drafted = accumulated_by_card(org)
     cards = db.session.scalars(sa.select(AssetCard).where(
@@ -103,7 +104,7 @@ def record_count(item: StockTakeItem, *, result: CountResult, counted_area: Deci
 
 
 def approve(stock_take: StockTake, *, approval_ref: str, approved_on: dt.date,
-            by: User) -> StockTake:
+            by: User, today: dt.date) -> StockTake:
     """Approve the count and book its differences."""
     lock(stock_take)
     steps_for(stock_take, by).require("approve", AssetRuleError)
@@ -113,16 +114,16 @@ def approve(stock_take: StockTake, *, approval_ref: str, approved_on: dt.date,
                              first=str(pending[0].card or pending[0].resource))
     if not approval_ref.strip():
         raise AssetRuleError(N_("请填写审批决议文号。"))
-    if approved_on > today():
+    if approved_on > today:
         raise AssetRuleError(N_("审批日期 %(on)s 晚于今天。"), on=approved_on.isoformat())
     if approved_on < stock_take.counted_on:
         raise AssetRuleError(N_("审批日期早于清查日期。"))
     missing = [i.card for i in stock_take.items
                if i.result is CountResult.MISSING and i.card is not None]
     for card in missing:
-        check_disposable(card, approved_on)
+        check_disposable(card, approved_on, today=today)
     if missing:
-        _book_shortages(stock_take, missing, approved_on, by)
+        _book_shortages(stock_take, missing, approved_on, by, today=today)
     for item in stock_take.items:
         if item.result is CountResult.AREA_CHANGED and item.resource is not None:
             item.resource.area_mu = item.counted_area
@@ -138,7 +139,7 @@ def approve(stock_take: StockTake, *, approval_ref: str, approved_on: dt.date,
 
 
 def _book_shortages(stock_take: StockTake, missing: list[AssetCard], on: dt.date,
-                    by: User) -> None:
+                    by: User, *, today: dt.date) -> None:
     org = stock_take.organisation
     standard = STANDARDS[org.standard]
     chart = accounts_by_code(org)
@@ -160,13 +161,13 @@ def _book_shortages(stock_take: StockTake, missing: list[AssetCard], on: dt.date
                                  n=len(missing)))
     stock_take.loss_voucher = vouchers.save_voucher(
         org, voucher=None, on=on, attachment_count=0, by=by,
-        lines=booking.shortage_lines(summary, pending, shortages))
+        lines=booking.shortage_lines(summary, pending, shortages), today=today)
     if total:
         stock_take.writeoff_voucher = vouchers.save_voucher(
             org, voucher=None, on=on, attachment_count=0, by=by,
             lines=booking.writeoff_lines(
                 str(AssetRuleError(N_("%(what)s，经批准转销"), what=summary)), pending,
-                accounts.leaf(org, standard.other_expense, chart), total))
+                accounts.leaf(org, standard.other_expense, chart), total), today=today)
     db.session.flush()
     for disposal in db.session.scalars(sa.select(AssetDisposal).where(
             AssetDisposal.card_id.in_([c.id for c in missing]))):

@@ -14,15 +14,26 @@ from coopledger.assets import stocktake as counting
 from coopledger.assets.forms import ApproveStockTakeForm, CountForm, StartStockTakeForm
 from coopledger.assets.resource_models import CountResult, StockTake, StockTakeItem
 from coopledger.assets.rules import STOCKTAKE_STEPS
-from coopledger.assets.views import bp
 from coopledger.auth.permissions import Action
 from coopledger.dates import today
 from coopledger.extensions import db
 from coopledger.forms import options
-from coopledger.web import apply_change, child_or_404, flash_form_errors, me, org_for, owned_or_404
+from coopledger.web import (
+    Routes,
+    apply_change,
+    child_or_404,
+    flash_form_errors,
+    me,
+    org_for,
+    owned_or_404,
+)
 
 if TYPE_CHECKING:
     from flask.typing import ResponseReturnValue
+
+
+routes = Routes()
+"""The pages of this module, on the assets blueprint (``assets.views``)."""
 
 
 def _count_form(item: StockTakeItem | None = None) -> CountForm:
@@ -40,7 +51,7 @@ def _count_form(item: StockTakeItem | None = None) -> CountForm:
     return form
 
 
-@bp.route("/o/<code>/stocktakes/", methods=["GET", "POST"])
+@routes.route("/o/<code>/stocktakes/", methods=["GET", "POST"])
 @login_required
 def stocktakes(code: str) -> ResponseReturnValue:
     """The organisation's stock-takes; the accountant opens the year's sheet here."""
@@ -51,7 +62,8 @@ def stocktakes(code: str) -> ResponseReturnValue:
         if form.validate():
             outcome = apply_change(
                 lambda: counting.start(org, year=form.year.data or 0,
-                                        counted_on=form.counted_on.data or today(), by=me()),
+                                        counted_on=form.counted_on.data or today(), by=me(),
+                                        today=today()),
                 lambda made: _("已生成 %(year)d年清查表，共 %(n)d 项。", year=made.year,
                                n=len(made.items)))
             if outcome.ok:
@@ -64,7 +76,7 @@ def stocktakes(code: str) -> ResponseReturnValue:
     return render_template("assets/stocktakes.html", org=org, rows=rows, form=form)
 
 
-@bp.route("/o/<code>/stocktakes/<int:stock_take_id>")
+@routes.route("/o/<code>/stocktakes/<int:stock_take_id>")
 @login_required
 def stocktake(code: str, stock_take_id: int) -> ResponseReturnValue:
     """The count sheet (prints as the paper sheet the counters carry)."""
@@ -80,7 +92,7 @@ def stocktake(code: str, stock_take_id: int) -> ResponseReturnValue:
                            steps=counting.steps_for(found, me()))
 
 
-@bp.route("/o/<code>/stocktakes/<int:stock_take_id>/items/<int:item_id>", methods=["POST"])
+@routes.route("/o/<code>/stocktakes/<int:stock_take_id>/items/<int:item_id>", methods=["POST"])
 @login_required
 def count(code: str, stock_take_id: int, item_id: int) -> ResponseReturnValue:
     """Enter what was found for one line."""
@@ -98,7 +110,7 @@ def count(code: str, stock_take_id: int, item_id: int) -> ResponseReturnValue:
                             _anchor=f"item-{item.id}"))
 
 
-@bp.route("/o/<code>/stocktakes/<int:stock_take_id>/approve", methods=["POST"])
+@routes.route("/o/<code>/stocktakes/<int:stock_take_id>/approve", methods=["POST"])
 @login_required
 def approve_stocktake(code: str, stock_take_id: int) -> ResponseReturnValue:
     """Record the approving resolution and draft the 待处理财产损溢 vouchers."""
@@ -108,7 +120,7 @@ def approve_stocktake(code: str, stock_take_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         apply_change(lambda: counting.approve(found, approval_ref=form.approval_ref.data or "",
                                                approved_on=form.approved_on.data or today(),
-                                               by=me()),
+                                               by=me(), today=today()),
                      _("清查已审批；盘亏资产已转入待处理财产损溢，凭证草稿待审核。"))
     else:
         flash_form_errors(form)

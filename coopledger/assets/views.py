@@ -20,7 +20,14 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from coopledger.assets import cards, disposals, rules
+from coopledger.assets import (
+    cards,
+    disposals,
+    resource_views,
+    rules,
+    run_views,
+    stocktake_views,
+)
 from coopledger.assets.depreciation import accumulated_by_card
 from coopledger.assets.forms import CardForm, DisposeForm, FileForm, UsageForm
 from coopledger.assets.models import (
@@ -64,6 +71,8 @@ if TYPE_CHECKING:
     from coopledger.orgs.models import Organisation
 
 bp = Blueprint("assets", __name__)
+for part in (resource_views, run_views, stocktake_views):
+    part.routes.attach(bp)
 PAGE_SIZE = 100
 
 
@@ -159,7 +168,8 @@ def create(code: str) -> ResponseReturnValue:
     org = org_for(code, Action.MANAGE_ASSETS)
     form = _form(org)
     if form.validate_on_submit():
-        outcome = apply_change(lambda: cards.create_card(org, _data(org, form), by=me()),
+        outcome = apply_change(lambda: cards.create_card(org, _data(org, form), by=me(),
+                                                         today=today()),
                                lambda made: _("已建立资产卡片：%(card)s。", card=str(made)))
         if outcome.ok:
             return redirect(url_for("assets.show", code=code, card_id=outcome.value.id))
@@ -176,7 +186,8 @@ def edit(code: str, card_id: int) -> ResponseReturnValue:
     card = owned_or_404(AssetCard, card_id, org)
     form = _form(org, card)
     if form.validate_on_submit():
-        outcome = apply_change(lambda: cards.update_card(card, _data(org, form), by=me()),
+        outcome = apply_change(lambda: cards.update_card(card, _data(org, form), by=me(),
+                                                         today=today()),
                                _("资产卡片已保存。"))
         if outcome.ok:
             return redirect(url_for("assets.show", code=code, card_id=card.id))
@@ -277,7 +288,8 @@ def dispose(code: str, card_id: int) -> ResponseReturnValue:
         apply_change(lambda: disposals.dispose(
             card, kind=DisposalKind(form.kind.data), on=form.on.data or today(),
             proceeds=form.proceeds.amount(), costs=form.costs.amount(),
-            cash_code=form.account.data or None, reason=form.reason.data or "", by=me()),
+            cash_code=form.account.data or None, reason=form.reason.data or "", by=me(),
+            today=today()),
             lambda made: _("已登记处置，生成了固定资产清理凭证草稿；净损益 %(result)s 元。",
                            result=grouped(made.result)))
     else:

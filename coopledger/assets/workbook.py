@@ -173,14 +173,14 @@ def read(org: Organisation, content: bytes, *, today: dt.date) -> Parsed:
     return parsed
 
 
-def save(org: Organisation, parsed: Parsed) -> tuple[int, int]:
+def save(org: Organisation, parsed: Parsed, *, today: dt.date) -> tuple[int, int]:
     """Create everything read, row by row in the caller's transaction; what a service refuses
     (a residual value above the original, a land resource without area) is located at its
     row and the rest is still checked."""
     made = [0, 0]
     for row, card in parsed.cards:
         with parsed.problems.saving(db.session, row):
-            cards.create_card(org, card, by=None)
+            cards.create_card(org, card, by=None, today=today)
             made[0] += 1
     for row, resource in parsed.resources:
         with parsed.problems.saving(db.session, row):
@@ -196,9 +196,10 @@ def import_job(params: dict[str, Any], progress: Progress, out_dir: Path) -> Non
     assert org is not None
     content = uploaded_workbook(params)
     progress(5, N_("正在检查导入文件"))
-    parsed = read(org, content, today=dt.date.fromisoformat(str(params["today"])))
+    day = dt.date.fromisoformat(str(params["today"]))
+    parsed = read(org, content, today=day)
     progress(30, N_("正在逐行保存（全部成功才会保存）"))
-    made = save(org, parsed)
+    made = save(org, parsed, today=day)
     parsed.problems.refuse_if_any()
     progress(100, str(CoopLedgerError(N_("已导入 %(cards)d 张资产卡片、%(resources)d 项资源。"),
                                       cards=made[0], resources=made[1])))

@@ -121,7 +121,7 @@ def sign(code: str, contract_id: int) -> ResponseReturnValue:
         signed_on = form.signed_on.data
         apply_change(lambda: services.sign_contract(
             contract, approval_ref=form.approval_ref.data or "",
-            approved_on=form.approved_on.data, signed_on=signed_on, by=me()),
+            approved_on=form.approved_on.data, signed_on=signed_on, by=me(), today=today()),
             _("合同已签订，开始履行。"))
     else:
         flash(_("请填写签订日期。"), "error")

@@ -29,7 +29,6 @@ from coopledger.contracts.money_models import (
 )
 from coopledger.contracts.signing import ContractError
 from coopledger.contracts.steps import steps_for
-from coopledger.dates import today
 from coopledger.extensions import db
 from coopledger.i18n import N_
 from coopledger.locking import lock
@@ -50,7 +49,8 @@ class WorkData:
     note: str = ""
 
 
-def add_employment(contract: Contract, data: WorkData, *, by: User | None) -> Employment:
+def add_employment(contract: Contract, data: WorkData, *, by: User | None,
+                   today: dt.date) -> Employment:
     """Record a member's work and wage under an employment contract."""
     lock(contract)
     steps_for(contract, by).require("record_work", ContractError)
@@ -70,7 +70,7 @@ def add_employment(contract: Contract, data: WorkData, *, by: User | None) -> Em
         raise ContractError(N_("务工天数必须大于零。"))
     if data.wage < 0:
         raise ContractError(N_("工资不能为负数。"))
-    if data.paid_on is not None and not data.period_start <= data.paid_on <= today():
+    if data.paid_on is not None and not data.period_start <= data.paid_on <= today:
         raise ContractError(N_("发放日期须在务工开始之后、且不晚于今天。"))
     work = Employment(organisation_id=contract.organisation_id, contract=contract,
                       person=person, period_start=data.period_start,

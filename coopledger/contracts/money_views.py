@@ -174,7 +174,7 @@ def record_payment(code: str, contract_id: int) -> ResponseReturnValue:
         outcome = apply_change(lambda: payments.record_payment(
             contract, purpose=Purpose(form.purpose.data), on=on, amount=form.amount.amount(),
             cash_code=form.account.data or "", keep_excess=bool(form.keep_excess.data),
-            note=form.note.data or "", by=me()),
+            note=form.note.data or "", by=me(), today=today()),
             lambda made: _("已登记%(what)s %(amount)s 元，凭证草稿 %(label)s 已生成，请提交审核。",
                            what=_(made.purpose.label), amount=grouped(made.amount),
                            label=made.voucher.label if made.voucher else ""))
@@ -210,7 +210,7 @@ def release(code: str, contract_id: int, year: int) -> ResponseReturnValue:
     if form.validate_on_submit() and form.on.data is not None:
         on: dt.date = form.on.data
         outcome = apply_change(
-            lambda: payments.release_deferrals(contract, year=year, on=on, by=me()),
+            lambda: payments.release_deferrals(contract, year=year, on=on, by=me(), today=today()),
             _("已生成预收租金结转凭证草稿。"))
         if outcome.ok:
             return redirect(url_for("vouchers.show", code=code, voucher_id=outcome.value.id))
@@ -282,7 +282,7 @@ def add_employment(code: str, contract_id: int) -> ResponseReturnValue:
         apply_change(lambda: employment.add_employment(contract, employment.WorkData(
             person_id=_person(org, form.person.data or ""), period_start=start,
             period_end=end, days=form.days.number() or Decimal(0),
-            wage=form.wage.amount(), paid_on=form.paid_on.data), by=me()),
+            wage=form.wage.amount(), paid_on=form.paid_on.data), by=me(), today=today()),
             lambda work: _("已登记 %(who)s 的务工记录。", who=work.person.name))
     else:
         flash_form_errors(form)

@@ -31,7 +31,7 @@ from coopledger.contracts.money_models import (
 )
 from coopledger.contracts.signing import ContractError
 from coopledger.contracts.steps import payment_steps_for, steps_for
-from coopledger.dates import today, utcnow
+from coopledger.dates import utcnow
 from coopledger.extensions import db
 from coopledger.i18n import N_
 from coopledger.ledger import origins, vouchers
@@ -109,14 +109,14 @@ def deposit_held(contract: Contract) -> Decimal:
 
 
 def _check(contract: Contract, purpose: Purpose, on: dt.date, amount: Decimal,
-           by: User | None) -> None:
+           by: User | None, *, today: dt.date) -> None:
     steps_for(contract, by).require("record_payment", ContractError)
     if purpose not in PURPOSES[contract.kind]:
         raise ContractError(N_("%(kind)s合同不能登记“%(purpose)s”。"),
                             kind=contract.kind.label, purpose=purpose.label)
     if amount <= 0:
         raise ContractError(N_("金额必须大于零。"))
-    if on > today():
+    if on > today:
         raise ContractError(N_("收付款日期 %(on)s 在今天之后。"), on=on.isoformat())
     if contract.signed_on is not None and on < contract.signed_on:
         raise ContractError(N_("收付款日期 %(on)s 早于合同签订日期 %(signed)s。"),
@@ -130,10 +130,10 @@ def _check(contract: Contract, purpose: Purpose, on: dt.date, amount: Decimal,
 
 def record_payment(contract: Contract, *, purpose: Purpose, on: dt.date, amount: Decimal,
                    cash_code: str, keep_excess: bool = False, note: str = "",
-                   by: User) -> ContractPayment:
+                   by: User, today: dt.date) -> ContractPayment:
     """Record money received or paid under a contract and draft its voucher."""
     lock(contract)
-    _check(contract, purpose, on, amount, by)
+    _check(contract, purpose, on, amount, by, today=today)
     accounts = _accounts(contract, cash_code)
     settlement = booking.Settlement([], ZERO)
     later: dict[int, Decimal] = {}
@@ -160,7 +160,7 @@ def record_payment(contract: Contract, *, purpose: Purpose, on: dt.date, amount:
     voucher = vouchers.save_voucher(
         contract.organisation, voucher=None, on=on, attachment_count=0, by=by,
         lines=booking.payment_lines(purpose, accounts, summary=summary, amount=amount,
-                                    income_now=income_now, advance=advance))
+                                    income_now=income_now, advance=advance), today=today)
     payment = ContractPayment(organisation_id=contract.organisation_id, contract=contract,
                               purpose=purpose, on=on, amount=amount, account_code=cash_code,
                               excess=settlement.excess, voucher=voucher, note=note.strip()[:500],
@@ -190,12 +190,13 @@ def pending_deferrals(contract: Contract) -> dict[int, Decimal]:
     return dict(sorted(totals.items()))
 
 
-def release_deferrals(contract: Contract, *, year: int, on: dt.date, by: User) -> Voucher:
+def release_deferrals(contract: Contract, *, year: int, on: dt.date, by: User,
+                      today: dt.date) -> Voucher:
     """Draft the voucher that makes a year's advance rent income of that year."""
     lock(contract)
     if on.year != year:
         raise ContractError(N_("结转日期须在 %(year)d 年内。"), year=year)
-    if on > today():
+    if on > today:
         raise ContractError(N_("结转日期 %(on)s 在今天之后。"), on=on.isoformat())
     deferrals = list(db.session.scalars(sa.select(Deferral).join(ContractPayment).where(
         ContractPayment.contract_id == contract.id, Deferral.year == year,
@@ -208,7 +209,7 @@ def release_deferrals(contract: Contract, *, year: int, on: dt.date, by: User) -
     voucher = vouchers.save_voucher(contract.organisation, voucher=None, on=on,
                                     lines=booking.deferral_lines(accounts, summary=summary,
                                                                  amount=amount),
-                                    attachment_count=0, by=by)
+                                    attachment_count=0, by=by, today=today)
     for deferral in deferrals:
         deferral.voucher = voucher
     db.session.flush()

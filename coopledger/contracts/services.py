@@ -28,7 +28,6 @@ from coopledger.contracts.models import (
 )
 from coopledger.contracts.signing import ContractError
 from coopledger.contracts.steps import steps_for
-from coopledger.dates import today
 from coopledger.errors import CoopLedgerError
 from coopledger.extensions import db
 from coopledger.i18n import N_
@@ -183,13 +182,13 @@ def update_contract(contract: Contract, data: ContractData, *, by: User | None) 
 
 
 def sign_contract(contract: Contract, *, approval_ref: str, approved_on: dt.date | None,
-                  signed_on: dt.date, by: User | None) -> Contract:
+                  signed_on: dt.date, by: User | None, today: dt.date) -> Contract:
     """Record the approval and the signing: the draft becomes active (a lease's schedule is
     stored)."""
     lock(contract)
     steps_for(contract, by).require("sign", ContractError)
     signing.check_signing(approval_ref=approval_ref, approved_on=approved_on,
-                          signed_on=signed_on, starts_on=contract.starts_on, today=today())
+                          signed_on=signed_on, starts_on=contract.starts_on, today=today)
     schedules.check_ready_to_sign(contract)
     before = snapshot(contract, CONTRACT_FIELDS)
     contract.approval_ref, contract.approved_on = approval_ref.strip(), approved_on

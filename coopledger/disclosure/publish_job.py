@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
 from coopledger.auth.models import User
+from coopledger.dates import today
 from coopledger.disclosure import notice, services
 from coopledger.disclosure.models import Disclosure
 from coopledger.disclosure.verification import notice_key
@@ -19,7 +21,9 @@ PUBLISH_KIND = "disclosure.publish"
 
 @job_kind(PUBLISH_KIND)
 def publish_job(params: dict[str, Any], progress: Progress, out_dir: Path) -> Path:
-    """Freeze and publish ``params["disclosure_id"]``; the result is the A4 notice."""
+    """Freeze and publish ``params["disclosure_id"]`` on the day it was asked for
+    (``params["today"]``; a job queued before that parameter existed: the worker's day); the
+    result is the A4 notice."""
     disclosure = db.session.get(Disclosure, int(params["disclosure_id"]))
     user = db.session.get(User, int(params["user_id"]))
     if disclosure is None or user is None:
@@ -27,8 +31,9 @@ def publish_job(params: dict[str, Any], progress: Progress, out_dir: Path) -> Pa
         raise ValueError(msg)
     progress(5, N_("正在核对期间和审核记录"))
     storage = store()
+    day = dt.date.fromisoformat(str(params["today"])) if "today" in params else today()
     services.publish(disclosure, render_pdf=notice.render_both, storage=storage, by=user,
-                     progress=progress)
+                     progress=progress, today=day)
     target = out_dir / f"disclosure-{disclosure.organisation.code}-{disclosure.period_key}" \
                        f"-v{disclosure.version}.pdf"
     target.write_bytes(storage.get(notice_key(disclosure)) or b"")

@@ -36,7 +36,7 @@ def _closed(org: Organisation, key: str) -> bool:
     return months <= closed
 
 
-def _through(disclosure: Disclosure, row: dict[str, Any], *, by: User) -> None:
+def _through(disclosure: Disclosure, row: dict[str, Any], *, by: User, today: dt.date) -> None:
     services.submit(disclosure, by=by)
     for name in row["reviewers"]:
         services.review(disclosure, agrees=True, comment="已核对", by=_user(name))
@@ -44,7 +44,7 @@ def _through(disclosure: Disclosure, row: dict[str, Any], *, by: User) -> None:
                              by=_user(row["township"]))
 
 
-def load(org: Organisation, rows: list[dict[str, Any]], *, storage: Store) -> int:
+def load(org: Organisation, rows: list[dict[str, Any]], *, storage: Store, today: dt.date) -> int:
     """Publish the rows' periods in order; returns how many versions were published."""
     made = 0
     for row in rows:
@@ -66,9 +66,9 @@ def load(org: Organisation, rows: list[dict[str, Any]], *, storage: Store) -> in
                               attachment=(PLACEHOLDER_PNG, f"{post['title']}.png")
                               if post.get("attachment") else None,
                               storage=storage, by=accountant)
-        _through(disclosure, row, by=accountant)
+        _through(disclosure, row, by=accountant, today=today)
         services.publish(disclosure, render_pdf=notice.render_both, storage=storage,
-                         by=accountant, posted_on=posted)
+                         by=accountant, posted_on=posted, today=today)
         made += 1
         if row.get("question"):
             question = services.ask(disclosure, row["question"], by=_user(row["asked_by"]))
@@ -76,9 +76,10 @@ def load(org: Organisation, rows: list[dict[str, Any]], *, storage: Store) -> in
         if row.get("correction"):
             corrected = services.correct(disclosure, reason=row["correction"], by=accountant)
             services.explain(corrected, row["corrected_explanation"], by=accountant)
-            _through(corrected, row, by=accountant)
+            _through(corrected, row, by=accountant, today=today)
             services.publish(corrected, render_pdf=notice.render_both, storage=storage,
                              by=accountant,
-                             posted_on=posted + dt.timedelta(days=int(row["corrected_after"])))
+                             posted_on=posted + dt.timedelta(days=int(row["corrected_after"])),
+                             today=today)
             made += 1
     return made

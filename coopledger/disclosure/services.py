@@ -28,7 +28,7 @@ from coopledger.audit.services import record
 from coopledger.auth.models import User
 from coopledger.auth.permissions import audited_township_ids, can, org_roles
 from coopledger.auth.roles import Role
-from coopledger.dates import today, utcnow
+from coopledger.dates import utcnow
 from coopledger.disclosure import contents as generated
 from coopledger.disclosure import rules
 from coopledger.disclosure.models import (
@@ -416,7 +416,7 @@ Renderer = Callable[[Disclosure, dict[str, Any]], tuple[bytes, bytes]]
 
 def publish(disclosure: Disclosure, *, render_pdf: Renderer, storage: Store, by: User,
             progress: Callable[[int, str], None] | None = None,
-            posted_on: dt.date | None = None) -> Disclosure:
+            posted_on: dt.date | None = None, today: dt.date) -> Disclosure:
     """Freeze and publish: canonical JSON, the A4 and A3 notices, ledger head and the chained
     hash (taken over both notices, A4 then A3). ``posted_on`` records when an earlier notice
     went up, for loading a history of postings (it is frozen like the rest).
@@ -431,8 +431,8 @@ def publish(disclosure: Disclosure, *, render_pdf: Renderer, storage: Store, by:
     steps_for(disclosure, by).require("publish", DisclosureError)
     check_publishable(org, rules.period_of(disclosure.period_key))
     settings = settings_of(org)
-    posted_from = posted_on or today()
-    if posted_from > today():
+    posted_from = posted_on or today
+    if posted_from > today:
         raise DisclosureError(N_("张贴日期不能晚于今天。"))
     posted_until = posted_from + dt.timedelta(days=settings.posting_days)
     body = frozen_body(disclosure, posted_from=posted_from, posted_until=posted_until)

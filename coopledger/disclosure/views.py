@@ -302,7 +302,8 @@ def publish(code: str, disclosure_id: int) -> ResponseReturnValue:
         flash(_("须经民主理财小组和乡镇审核同意后才能公开。"), "error")
         return _back(code, disclosure)
     job = jobs.start_job(PUBLISH_KIND, title=_("公开：%(title)s", title=disclosure.title),
-                         params={"disclosure_id": disclosure.id, "user_id": me().id}, by=me(),
+                         params={"disclosure_id": disclosure.id, "user_id": me().id,
+                                 "today": today().isoformat()}, by=me(),
                          requires=Action.MANAGE_DISCLOSURES, on=org)
     db.session.commit()
     jobs.enqueue(job)

@@ -165,7 +165,7 @@ def pay(org: Organisation, year: int, amounts: Mapping[int, Decimal], *, rate: D
     lines.append(ledger_rules.Line(f"支付{year}年保底收益（{len(chosen)}户）", cash_code,
                                    ZERO, total))
     voucher = vouchers.save_voucher(org, voucher=None, on=on, lines=lines,
-                                    attachment_count=1, by=by)
+                                    attachment_count=1, by=by, today=today)
     for household_id, amount in sorted(chosen.items()):
         db.session.add(GuaranteePayment(organisation_id=org.id, year=year,
                                         household_id=household_id, amount=amount, on=on,

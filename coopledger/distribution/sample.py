@@ -43,26 +43,26 @@ def _due(row: dict[str, Any], key: str, year: int, month: int) -> bool:
 
 
 def _steps(plan: Plan, row: dict[str, Any], year: int, month: int, *, by: User,
-           storage: Store) -> list[Voucher]:
+           storage: Store, today: dt.date) -> list[Voucher]:
     made: list[Voucher] = []
     if _due(row, "proposed_on", year, month):
-        services.propose(plan, on=_day(row, "proposed_on"), by=by)
+        services.propose(plan, on=_day(row, "proposed_on"), by=by, today=today)
     if _due(row, "reviewed_on", year, month):
-        services.review(plan, on=_day(row, "reviewed_on"), by=by)
+        services.review(plan, on=_day(row, "reviewed_on"), by=by, today=today)
     if _due(row, "approved_on", year, month):
         services.approve(plan, resolution_no=row["resolution_no"],
                          on=_day(row, "approved_on"), content=PLACEHOLDER_PNG,
-                         filename="成员大会决议.png", storage=storage, by=by)
+                         filename="成员大会决议.png", storage=storage, by=by, today=today)
         made += [plan.voucher] if plan.voucher is not None else []
     if _due(row, "posted_from", year, month):
         services.post(plan, start=_day(row, "posted_from"), end=_day(row, "posted_to"), by=by)
     if _due(row, "filed_on", year, month):
-        services.file_with_township(plan, on=_day(row, "filed_on"), by=by)
+        services.file_with_township(plan, on=_day(row, "filed_on"), by=by, today=today)
     if _due(row, "paid_on", year, month):
         unpaid = {f"{name}户" for name in row.get("unpaid", [])}
         lines = [ln.id for ln in plan.lines if ln.holder not in unpaid and ln.total]
         made.append(services.pay(plan, lines, on=_day(row, "paid_on"),
-                                 cash_code=row["account"], by=by))
+                                 cash_code=row["account"], by=by, today=today))
     return made
 
 
@@ -83,7 +83,7 @@ def guarantee_steps(org: Organisation, rows: list[dict[str, Any]], year: int, mo
 
 
 def month_end(org: Organisation, rows: list[dict[str, Any]], year: int, month: int, *,
-              by: User, storage: Store) -> list[Voucher]:
+              by: User, storage: Store, today: dt.date) -> list[Voucher]:
     """Take the steps of the sample plans dated in this month; returns their voucher drafts."""
     made: list[Voucher] = []
     for row in rows:
@@ -95,7 +95,7 @@ def month_end(org: Organisation, rows: list[dict[str, Any]], year: int, month: i
                 reserve_percent=Decimal(row["reserve_percent"]),
                 member_cap_percent=Decimal(row["member_cap_percent"]),
                 volume_percent=Decimal(row.get("volume_percent", "60")),
-                guarantee_per_mu=Decimal(row.get("guarantee_per_mu", "0"))), by=by)
+                guarantee_per_mu=Decimal(row.get("guarantee_per_mu", "0"))), by=by, today=today)
         if plan is not None:
-            made += _steps(plan, row, year, month, by=by, storage=storage)
+            made += _steps(plan, row, year, month, by=by, storage=storage, today=today)
     return made

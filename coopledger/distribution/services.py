@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from coopledger.audit.services import record, snapshot
 from coopledger.auth.models import User
 from coopledger.auth.permissions import can
-from coopledger.dates import today, utcnow
+from coopledger.dates import utcnow
 from coopledger.distribution import booking, compute, figures, rules
 from coopledger.distribution.models import (
     ClassWeight,
@@ -183,9 +183,10 @@ def current_plan(org: Organisation, year: int) -> Plan | None:
         Plan.state != PlanState.SUPERSEDED).order_by(Plan.version.desc()).limit(1))
 
 
-def create_plan(org: Organisation, year: int, data: PlanData, *, by: User | None) -> Plan:
+def create_plan(org: Organisation, year: int, data: PlanData, *, by: User | None,
+                today: dt.date) -> Plan:
     """Draft the year's plan from the posted ledger."""
-    if year >= today().year:
+    if year >= today.year:
         raise DistributionError(N_("%(year)d年还没有结束，不能分配。"), year=year)
     figures.check_year_closed(org, year)
     if current_plan(org, year) is not None:
@@ -285,16 +286,16 @@ def explain_overpayment(plan: Plan, line_id: int, text: str, *, by: User | None)
     return line
 
 
-def _not_future(on: dt.date) -> None:
-    if on > today():
+def _not_future(on: dt.date, *, today: dt.date) -> None:
+    if on > today:
         raise DistributionError(N_("日期 %(on)s 在今天之后。"), on=on.isoformat())
 
 
-def propose(plan: Plan, *, on: dt.date, by: User | None) -> Plan:
+def propose(plan: Plan, *, on: dt.date, by: User | None, today: dt.date) -> Plan:
     """理事会 proposes the plan."""
     lock(plan)
     steps_for(plan, by).require("propose", DistributionError)
-    _not_future(on)
+    _not_future(on, today=today)
     if on <= dt.date(plan.year, 12, 31):
         raise DistributionError(N_("理事会提出方案的日期须在 %(year)d 年结束之后。"),
                                 year=plan.year)
@@ -304,11 +305,11 @@ def propose(plan: Plan, *, on: dt.date, by: User | None) -> Plan:
                  action="distribution.propose", by=by, on=on)
 
 
-def review(plan: Plan, *, on: dt.date, by: User | None) -> Plan:
+def review(plan: Plan, *, on: dt.date, by: User | None, today: dt.date) -> Plan:
     """监事会 has reviewed it."""
     lock(plan)
     steps_for(plan, by).require("review", DistributionError)
-    _not_future(on)
+    _not_future(on, today=today)
     if plan.proposed_on is not None and on < plan.proposed_on:
         raise DistributionError(N_("监事会审核日期早于理事会提出日期。"))
     plan.reviewed_on = on
@@ -317,11 +318,11 @@ def review(plan: Plan, *, on: dt.date, by: User | None) -> Plan:
 
 
 def approve(plan: Plan, *, resolution_no: str, on: dt.date, content: bytes | None,
-            filename: str, storage: Store, by: User) -> Plan:
+            filename: str, storage: Store, by: User, today: dt.date) -> Plan:
     """成员(代表)大会 approved it: the resolution is kept and the voucher drafted."""
     lock(plan)
     steps_for(plan, by).require("approve", DistributionError)
-    _not_future(on)
+    _not_future(on, today=today)
     if not resolution_no.strip():
         raise DistributionError(N_("请填写成员(代表)大会决议文号。"))
     if not content:
@@ -335,12 +336,12 @@ def approve(plan: Plan, *, resolution_no: str, on: dt.date, content: bytes | Non
     plan.resolution_type = kind
     _step(plan, target=PlanState.APPROVED,
           action="distribution.approve", by=by, resolution=plan.resolution_no, on=on)
-    plan.voucher = _approval_voucher(plan, on=on, by=by)
+    plan.voucher = _approval_voucher(plan, on=on, by=by, today=today)
     db.session.flush()
     return plan
 
 
-def _approval_voucher(plan: Plan, *, on: dt.date, by: User) -> Voucher | None:
+def _approval_voucher(plan: Plan, *, on: dt.date, by: User, today: dt.date) -> Voucher | None:
     by_volume = sum((line.by_volume for line in plan.lines), ZERO)
     amounts = booking.Amounts(reserve=plan.reserve, welfare=plan.welfare, by_volume=by_volume,
                               by_shares=plan.members_total - by_volume, other=plan.other)
@@ -348,7 +349,7 @@ def _approval_voucher(plan: Plan, *, on: dt.date, by: User) -> Voucher | None:
     if not lines:
         return None
     return vouchers.save_voucher(plan.organisation, voucher=None, on=on, lines=lines,
-                                 attachment_count=1, by=by)
+                                 attachment_count=1, by=by, today=today)
 
 
 def post(plan: Plan, *, start: dt.date, end: dt.date, by: User | None) -> Plan:
@@ -364,11 +365,11 @@ def post(plan: Plan, *, start: dt.date, end: dt.date, by: User | None) -> Plan:
                  action="distribution.post", by=by, start=start, end=end)
 
 
-def file_with_township(plan: Plan, *, on: dt.date, by: User | None) -> Plan:
+def file_with_township(plan: Plan, *, on: dt.date, by: User | None, today: dt.date) -> Plan:
     """The plan was filed with the township (备案)."""
     lock(plan)
     steps_for(plan, by).require("file", DistributionError)
-    _not_future(on)
+    _not_future(on, today=today)
     if plan.posted_from is not None and on < plan.posted_from:
         raise DistributionError(N_("备案日期早于公示开始日期。"))
     plan.filed_on = on
@@ -389,11 +390,12 @@ def has_bank_file(plan: Plan) -> bool:
     return plan.state in PAYABLE
 
 
-def pay(plan: Plan, line_ids: list[int], *, on: dt.date, cash_code: str, by: User) -> Voucher:
+def pay(plan: Plan, line_ids: list[int], *, on: dt.date, cash_code: str, by: User,
+        today: dt.date) -> Voucher:
     """Record payment of these lines in full; one payment voucher is drafted."""
     lock(plan)
     steps_for(plan, by).require("pay", DistributionError)
-    _not_future(on)
+    _not_future(on, today=today)
     if on < (plan.resolution_on or on):
         raise DistributionError(N_("兑付日期早于成员大会通过方案的日期。"))
     chosen = [line for line in plan.lines if line.id in set(line_ids)]
@@ -417,7 +419,8 @@ def pay(plan: Plan, line_ids: list[int], *, on: dt.date, cash_code: str, by: Use
     voucher = vouchers.save_voucher(
         plan.organisation, voucher=None, on=on, attachment_count=1, by=by,
         lines=booking.payment_lines(plan.organisation.standard, by_volume=by_volume,
-                                    by_shares=by_shares, cash=cash_code, year=plan.year))
+                                    by_shares=by_shares, cash=cash_code, year=plan.year),
+                                    today=today)
     for line in chosen:
         line.paid, line.paid_on, line.payment_voucher = line.total, on, voucher
     if all(line.paid_on is not None or not line.total for line in plan.lines):

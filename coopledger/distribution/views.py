@@ -176,7 +176,7 @@ def create(code: str) -> ResponseReturnValue:
     if form.validate_on_submit() and form.year.data is not None:
         year: int = form.year.data
         outcome = apply_change(lambda: services.create_plan(org, year, _data(org, form),
-                                                            by=me()),
+                                                            by=me(), today=today()),
                                _("已按账簿计算分配方案草案。"))
         if outcome.ok:
             return redirect(url_for("distribution.show", code=code, plan_id=outcome.value.id))
@@ -334,7 +334,7 @@ def _trail_step(code: str, plan_id: int, step: str) -> ResponseReturnValue:
         on: dt.date = form.on.data
         change = {"propose": services.propose, "review": services.review,
                   "file": services.file_with_township}[step]
-        apply_change(lambda: change(plan, on=on, by=me()),
+        apply_change(lambda: change(plan, on=on, by=me(), today=today()),
                      lambda done: _("已登记：%(state)s。", state=_(done.state.label)))
     else:
         flash_form_errors(form)
@@ -376,7 +376,7 @@ def approve(code: str, plan_id: int) -> ResponseReturnValue:
         apply_change(lambda: services.approve(
             plan, resolution_no=form.resolution_no.data or "", on=on, content=content,
             filename=(upload.filename if upload else "") or "resolution",
-            storage=store(), by=me()),
+            storage=store(), by=me(), today=today()),
             _("方案已通过，分配凭证草稿已生成，请提交审核。"))
     else:
         flash_form_errors(form)
@@ -412,7 +412,7 @@ def pay(code: str, plan_id: int) -> ResponseReturnValue:
         ids = [whole_number(x, 0) for x in request.form.getlist("line") if is_digits(x)]
         outcome = apply_change(lambda: services.pay(plan, ids, on=on,
                                                     cash_code=form.account.data or "",
-                                                    by=me()),
+                                                    by=me(), today=today()),
                                lambda voucher: _("已兑付 %(n)d 户，凭证草稿 %(label)s 已生成。",
                                                  n=len(ids), label=voucher.label))
         if outcome.ok:

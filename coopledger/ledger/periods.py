@@ -104,7 +104,7 @@ def reopen_month(org: Organisation, year: int, month: int, *, reason: str, by: U
 
 
 def open_books(org: Organisation, *, on: dt.date, balances: list[rules.Line],
-               by: User) -> Voucher:
+               by: User, today: dt.date) -> Voucher:
     """Record opening balances (建账) as the opening voucher; debits must equal credits."""
     get_book(org)
     book = lock_book(org.id)
@@ -123,10 +123,11 @@ def open_books(org: Organisation, *, on: dt.date, balances: list[rules.Line],
     except rules.VoucherRuleError as err:
         raise PeriodError(N_("期初余额借贷不平衡，不能建账：%(reason)s"), reason=str(err)) from None
     return save_voucher(org, voucher=existing, on=on, lines=lines, attachment_count=0, by=by,
-                        kind=VoucherKind.OPENING)
+                        kind=VoucherKind.OPENING, today=today)
 
 
-def year_end_vouchers(org: Organisation, year: int, *, on: dt.date, by: User) -> list[Voucher]:
+def year_end_vouchers(org: Organisation, year: int, *, on: dt.date, by: User,
+                      today: dt.date) -> list[Voucher]:
     """Draft the year-end closing vouchers from the posted balances of the year (under the
     book's lock, so they are drafted once), dated 31 December.
 
@@ -169,7 +170,7 @@ def year_end_vouchers(org: Organisation, year: int, *, on: dt.date, by: User) ->
             lines = [rules.Line(f"补充{line.summary}", line.account_code, line.debit,
                                 line.credit) for line in lines]
         created.append(save_voucher(org, voucher=None, on=end, lines=lines, attachment_count=0,
-                                    by=by, kind=VoucherKind.CLOSING))
+                                    by=by, kind=VoucherKind.CLOSING, today=today))
     if not created:
         raise PeriodError(N_("%(year)d年没有需要结转的损益。"), year=year)
     return created
@@ -191,7 +192,8 @@ def _appropriation_lines(std: StandardAccounts, balances: dict[int, Decimal],
 
 
 def open_books_from_text(org: Organisation, on_text: str,
-                         entered: list[tuple[str, str, str]], *, by: User) -> Voucher:
+                         entered: list[tuple[str, str, str]], *, by: User,
+                         today: dt.date) -> Voucher:
     """Opening balances typed on the page: (code, debit text, credit text) per account."""
     from coopledger.money import MoneyInputError, parse_money
 
@@ -209,4 +211,4 @@ def open_books_from_text(org: Organisation, on_text: str,
         if debit and credit:
             raise PeriodError(N_("科目 %(code)s 的借方和贷方只能填一个。"), code=code)
         lines.append(rules.Line("期初余额", code, debit, credit))
-    return open_books(org, on=on, balances=lines, by=by)
+    return open_books(org, on=on, balances=lines, by=by, today=today)

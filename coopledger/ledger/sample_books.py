@@ -114,14 +114,15 @@ def _month_vouchers(rng: random.Random, codes: Codes, kind: OrgKind, year: int, 
     return sorted(out, key=lambda item: item[0])
 
 
-def _run(voucher: Voucher, accountant: User, reviewer: User, *, upto: str = "post") -> None:
+def _run(voucher: Voucher, accountant: User, reviewer: User, *, today: dt.date,
+         upto: str = "post") -> None:
     vouchers.submit_voucher(voucher, by=accountant)
     if upto == "submit":
         return
     vouchers.review_voucher(voucher, by=reviewer)
     if upto == "review":
         return
-    vouchers.post_voucher(voucher, by=reviewer)
+    vouchers.post_voucher(voucher, by=reviewer, today=today)
 
 
 def load_books(org: Organisation, *, accountant: User, reviewer: User, first_year: int,
@@ -154,8 +155,8 @@ def load_books(org: Organisation, *, accountant: User, reviewer: User, first_yea
         rules.Line("期初余额", codes.bank, Decimal("286500.00"), Decimal(0)),
         rules.Line("期初余额", "151", Decimal("120000.00"), Decimal(0)),
         rules.Line("期初余额", capital, Decimal(0), Decimal("411300.00")),
-    ], by=accountant)
-    _run(opening, accountant, reviewer)
+    ], by=accountant, today=dating.as_of)
+    _run(opening, accountant, reviewer, today=dating.as_of)
     created = 1
     months = [(year, month) for year in range(first_year, dating.cutoff[0] + 1)
               for month in range(1, 13) if (year, month) <= dating.cutoff]
@@ -164,7 +165,8 @@ def load_books(org: Organisation, *, accountant: User, reviewer: User, first_yea
         to_post: list[Voucher] = []
         for index, (on, lines) in enumerate(batch):
             voucher = vouchers.save_voucher(org, voucher=None, on=on, lines=lines,
-                                            attachment_count=1, by=accountant)
+                                            attachment_count=1, by=accountant,
+                                            today=dating.as_of)
             created += 1
             if index % 7 == 0:
                 attachments.add_attachment(voucher, content=PLACEHOLDER_PNG,
@@ -173,20 +175,21 @@ def load_books(org: Organisation, *, accountant: User, reviewer: User, first_yea
             last_weeks = (year, month) == dating.cutoff and on.day > 20
             if last_weeks and index % 2 == 0:
                 continue  # left as a draft
-            _run(voucher, accountant, reviewer, upto="submit" if last_weeks else "review")
+            _run(voucher, accountant, reviewer, today=dating.as_of,
+                 upto="submit" if last_weeks else "review")
             if not last_weeks:
                 to_post.append(voucher)
         for extra in month_end(year, month) if month_end is not None else []:
-            _run(extra, accountant, reviewer, upto="review")
+            _run(extra, accountant, reviewer, today=dating.as_of, upto="review")
             to_post.append(extra)
             created += 1
         # 序时控制: the month's vouchers are posted in date order, the books' own included.
         for voucher in sorted(to_post, key=lambda v: (v.on, v.id)):
-            vouchers.post_voucher(voucher, by=reviewer)
+            vouchers.post_voucher(voucher, by=reviewer, today=dating.as_of)
         if month == 12 and (year, month) != dating.cutoff:
             for closing in periods.year_end_vouchers(org, year, on=dt.date(year + 1, 1, 1),
-                                                 by=accountant):
-                _run(closing, accountant, reviewer)
+                                                 by=accountant, today=dating.as_of):
+                _run(closing, accountant, reviewer, today=dating.as_of)
                 created += 1
         if dating.closes(year, month):
             periods.close_month(org, year, month, by=accountant)

@@ -130,7 +130,8 @@ def year_end(code: str) -> ResponseReturnValue:
     form = YearForm()
     if form.validate_on_submit():
         year = int(form.year.data)
-        if apply_change(lambda: periods.year_end_vouchers(org, year, on=today(), by=me()),
+        if apply_change(lambda: periods.year_end_vouchers(org, year, on=today(), by=me(),
+                                                          today=today()),
                         lambda made: _("已生成 %(n)d 张结转凭证，请提交审核后记账。",
                                        n=len(made))).ok:
             return redirect(url_for("vouchers.index", code=code, kind="closing"))
@@ -212,7 +213,7 @@ def opening_balances(code: str) -> ResponseReturnValue:
             outcome = apply_change(
                 lambda: periods.open_books(
                     org, on=on, balances=opening.read_sheet(content, {a.code for a in leaves}),
-                    by=me()),
+                    by=me(), today=today()),
                 _("期初余额已导入为建账凭证，请提交审核并记账后建账完成。"))
             if outcome.ok:
                 return redirect(url_for("vouchers.show", code=code, voucher_id=outcome.value.id))
@@ -225,7 +226,7 @@ def opening_balances(code: str) -> ResponseReturnValue:
                 entered.append((account.code, debit, credit))
         on_text = request.form.get("on", "")
         outcome = apply_change(lambda: periods.open_books_from_text(org, on_text, entered,
-                                                                      by=me()),
+                                                                      by=me(), today=today()),
                                _("期初余额已保存为建账凭证，请提交审核并记账后建账完成。"))
         if outcome.ok:
             return redirect(url_for("vouchers.show", code=code, voucher_id=outcome.value.id))

@@ -111,13 +111,19 @@ def batch(code: str) -> ResponseReturnValue:
     chosen = list(db.session.scalars(sa.select(Voucher).where(
         Voucher.organisation_id == org.id, Voucher.id.in_(ids))
         .order_by(Voucher.on, Voucher.id))) if ids else []
-    call = vouchers.review_voucher if step == "review" else vouchers.post_voucher
+    day = today()
+
+    def call(voucher: Voucher) -> Voucher:
+        if step == "review":
+            return vouchers.review_voucher(voucher, by=me())
+        return vouchers.post_voucher(voucher, by=me(), today=day)
+
     results: list[tuple[str, str, bool, str]] = []
     for voucher in chosen:
         label = f"{voucher.on.isoformat()} {voucher.label} {voucher.summary}"
         voucher_id = voucher.id
         try:
-            call(voucher, by=me())
+            call(voucher)
         except CoopLedgerError as err:
             db.session.rollback()
             results.append((label, str(voucher_id), False, str(err)))
@@ -159,7 +165,7 @@ def create(code: str) -> ResponseReturnValue:
         outcome = apply_change(
             lambda: vouchers.save_voucher(org, voucher=None, on=on, lines=_form_lines(form),
                                           attachment_count=form.attachment_count.data or 0,
-                                          by=me()),
+                                          by=me(), today=today()),
             _("凭证已保存为草稿。"))
         if outcome.ok:
             return redirect(url_for("vouchers.show", code=code, voucher_id=outcome.value.id))
@@ -196,7 +202,7 @@ def edit(code: str, voucher_id: int) -> ResponseReturnValue:
                 lambda: vouchers.save_voucher(org, voucher=voucher, on=on,
                                               lines=_form_lines(form),
                                               attachment_count=form.attachment_count.data or 0,
-                                              by=me()),
+                                              by=me(), today=today()),
                 _("凭证已保存。")).ok:
             return redirect(url_for("vouchers.show", code=code, voucher_id=voucher.id))
     return _render_form(org, form, voucher)
@@ -225,11 +231,15 @@ def _step(code: str, voucher_id: int, step: str) -> ResponseReturnValue:
     rules it out now (``vouchers.steps_for``)."""
     _org, voucher = _load(code, voucher_id, VOUCHER_STEPS[step].action)
     if ConfirmForm().validate_on_submit():
-        call = {"submit": vouchers.submit_voucher, "review": vouchers.review_voucher,
-                "confirm_cash": vouchers.confirm_cash, "post": vouchers.post_voucher}[step]
+        day = today()
+        call: Callable[[], Voucher] = {
+            "submit": lambda: vouchers.submit_voucher(voucher, by=me()),
+            "review": lambda: vouchers.review_voucher(voucher, by=me()),
+            "confirm_cash": lambda: vouchers.confirm_cash(voucher, by=me()),
+            "post": lambda: vouchers.post_voucher(voucher, by=me(), today=day)}[step]
         message = {"submit": _("已提交审核。"), "review": _("已审核。"),
                    "confirm_cash": _("出纳已确认。"), "post": _("已记账。")}[step]
-        apply_change(lambda: call(voucher, by=me()), message)
+        apply_change(call, message)
     return redirect(url_for("vouchers.show", code=code, voucher_id=voucher_id))
 
 
@@ -298,7 +308,7 @@ def _correcting(code: str, voucher_id: int, draft: Callable[..., Voucher],
     form = DateActionForm()
     if form.validate_on_submit() and form.on.data is not None:
         on: dt.date = form.on.data
-        outcome = apply_change(lambda: draft(voucher, on=on, by=me()), done)
+        outcome = apply_change(lambda: draft(voucher, on=on, by=me(), today=today()), done)
         if outcome.ok:
             return redirect(url_for("vouchers.show", code=code, voucher_id=outcome.value.id))
     return redirect(url_for("vouchers.show", code=code, voucher_id=voucher_id))

@@ -27,7 +27,7 @@ import sqlalchemy as sa
 
 from coopledger.audit.services import record
 from coopledger.auth.permissions import can
-from coopledger.dates import today, utcnow
+from coopledger.dates import utcnow
 from coopledger.errors import CoopLedgerError
 from coopledger.extensions import db
 from coopledger.i18n import N_
@@ -79,12 +79,11 @@ class FutureDateError(VoucherError):
     message = N_("凭证日期 %(on)s 晚于今天（%(today)s）：不能录入或记账未来日期的凭证。")
 
 
-def check_plausible_date(on: dt.date) -> None:
-    """Refuse a voucher date after today (the same sentence for saving and posting) or before
-    1990 (no collective's books in coopledger start earlier; a typo such as 0024)."""
-    current = today()
-    if on > current:
-        raise FutureDateError(on=on.isoformat(), today=current.isoformat())
+def check_plausible_date(on: dt.date, *, today: dt.date) -> None:
+    """Refuse a voucher date after ``today`` (the same sentence for saving and posting) or
+    before 1990 (no collective's books in coopledger start earlier; a typo such as 0024)."""
+    if on > today:
+        raise FutureDateError(on=on.isoformat(), today=today.isoformat())
     if on < EARLIEST:
         raise VoucherError(N_("凭证日期 %(on)s 早于 1990 年，请检查年份。"), on=on.isoformat())
 
@@ -120,10 +119,11 @@ def _resolve(org: Organisation, lines: list[rules.Line]) -> list[Account]:
 
 
 def save_voucher(org: Organisation, *, voucher: Voucher | None, on: dt.date,
-                 lines: list[rules.Line], attachment_count: int, by: User,
+                 lines: list[rules.Line], attachment_count: int, by: User, today: dt.date,
                  kind: VoucherKind = VoucherKind.ORDINARY,
                  reverses: Voucher | None = None) -> Voucher:
-    """Create a draft or replace a draft's content. Only drafts can be edited."""
+    """Create a draft or replace a draft's content. Only drafts can be edited; none is dated
+    after ``today``."""
     if voucher is not None:
         lock(voucher)
         steps_for(voucher, by).require("edit", VoucherError)
@@ -137,7 +137,7 @@ def save_voucher(org: Organisation, *, voucher: Voucher | None, on: dt.date,
                                opened=book.opened_on.isoformat())
     if attachment_count < 0:
         raise VoucherError(N_("附件张数不能为负数。"))
-    check_plausible_date(on)
+    check_plausible_date(on, today=today)
     check_open_month(org.id, on)
     rules.check_lines(lines, reversal=kind is VoucherKind.REVERSAL)
     accounts = _resolve(org, lines)
@@ -350,7 +350,7 @@ def _check_date_order(voucher: Voucher) -> None:
             number=last[1] or 0, on=voucher.on.isoformat())
 
 
-def post_voucher(voucher: Voucher, *, by: User) -> Voucher:
+def post_voucher(voucher: Voucher, *, by: User, today: dt.date) -> Voucher:
     """Post (记账): number the voucher in its month and add it to the hash chain.
 
     The book row, the voucher row and the period row are locked in that order, so concurrent
@@ -359,7 +359,7 @@ def post_voucher(voucher: Voucher, *, by: User) -> Voucher:
     book = lock_book(voucher.organisation_id)
     lock(voucher)
     steps_for(voucher, by).require("post", VoucherError)
-    check_plausible_date(voucher.on)
+    check_plausible_date(voucher.on, today=today)
     period = period_for(voucher.organisation_id, voucher.year, voucher.month, lock=True)
     if period.is_closed:
         raise ClosedPeriodError(year=voucher.year, month=voucher.month)
@@ -388,7 +388,7 @@ def post_voucher(voucher: Voucher, *, by: User) -> Voucher:
     return voucher
 
 
-def reverse_voucher(original: Voucher, *, on: dt.date, by: User) -> Voucher:
+def reverse_voucher(original: Voucher, *, on: dt.date, by: User, today: dt.date) -> Voucher:
     """Draft a red reversal of a posted voucher ("冲销 2025年3月5日 记-12").
 
     The original is locked first, so two reversals at once give one draft and one sentence.
@@ -405,7 +405,8 @@ def reverse_voucher(original: Voucher, *, on: dt.date, by: User) -> Voucher:
          for line in original.lines],
         original_label=original.label, original_on=original.on)
     return save_voucher(original.organisation, voucher=None, on=on, lines=lines,
-                        attachment_count=0, by=by, kind=VoucherKind.REVERSAL, reverses=original)
+                        attachment_count=0, by=by, kind=VoucherKind.REVERSAL, reverses=original,
+                        today=today)
 
 
 def year_closed(org: Organisation, year: int) -> bool:
@@ -414,7 +415,8 @@ def year_closed(org: Organisation, year: int) -> bool:
     return december is not None and december.is_closed
 
 
-def correct_prior_year(original: Voucher, *, on: dt.date, by: User) -> Voucher:
+def correct_prior_year(original: Voucher, *, on: dt.date, by: User,
+                       today: dt.date) -> Voucher:
     """Draft the 以前年度调整 of a posted voucher of a closed year
     (``rules.prior_year_correction_lines``): a blue voucher dated in the open year whose
     income and expense lines go to 未分配收益/未分配盈余. Locked like a reversal."""
@@ -434,4 +436,4 @@ def correct_prior_year(original: Voucher, *, on: dt.date, by: User) -> Voucher:
          for line in original.lines], original_label=original.label,
         original_on=original.on, pl_codes=pl_codes, retained_code=standard.retained[0])
     return save_voucher(org, voucher=None, on=on, lines=lines, attachment_count=0, by=by,
-                        reverses=original)
+                        reverses=original, today=today)

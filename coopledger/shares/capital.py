@@ -38,7 +38,8 @@ def _leaf(accounts: dict[str, Account], code: str) -> Account:
     return account
 
 
-def capital_voucher(op: ShareOperation, *, on: dt.date, by: User | None) -> Voucher | None:
+def capital_voucher(op: ShareOperation, *, on: dt.date, by: User | None,
+                    today: dt.date) -> Voucher | None:
     """Draft the voucher for ``op`` if it moves capital; None otherwise."""
     kind, share_class = op.kind, op.share_class
     if by is None or share_class.unit_value <= 0:
@@ -62,4 +63,5 @@ def capital_voucher(op: ShareOperation, *, on: dt.date, by: User | None) -> Vouc
     zero = Decimal("0.00")
     lines = [ledger_rules.Line(summary, _leaf(accounts, debit).code, amount, zero),
              ledger_rules.Line(summary, _leaf(accounts, credit).code, zero, amount)]
-    return save_voucher(org, voucher=None, on=on, lines=lines, attachment_count=0, by=by)
+    return save_voucher(org, voucher=None, on=on, lines=lines, attachment_count=0, by=by,
+                        today=today)

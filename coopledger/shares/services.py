@@ -280,7 +280,7 @@ def complete(op: ShareOperation, *, today: dt.date, by: User | None) -> ShareOpe
     _decide(op, OperationState.DONE, "share.complete", by)
     from coopledger.shares.capital import capital_voucher
 
-    voucher = capital_voucher(op, on=today, by=by)
+    voucher = capital_voucher(op, on=today, by=by, today=today)
     if voucher is not None:
         op.voucher_id = voucher.id
     for account in (op.from_account, op.to_account):

@@ -22,7 +22,6 @@ from typing import Any
 import sqlalchemy as sa
 
 from coopledger.auth.models import User
-from coopledger.dates import today
 from coopledger.distribution.models import Plan, PlanState
 from coopledger.extensions import db
 from coopledger.files.stores import Store
@@ -49,22 +48,22 @@ def _one(model: Any, column: Any, value: str) -> Any:
     return db.session.scalars(sa.select(model).where(column == value)).one()
 
 
-def _post(voucher: Voucher, accountant: User, reviewer: User) -> Voucher:
+def _post(voucher: Voucher, accountant: User, reviewer: User, *, today: dt.date) -> Voucher:
     vouchers.submit_voucher(voucher, by=accountant)
     vouchers.review_voucher(voucher, by=reviewer)
-    return vouchers.post_voucher(voucher, by=reviewer)
+    return vouchers.post_voucher(voucher, by=reviewer, today=today)
 
 
-def load(section: dict[str, Any], *, storage: Store) -> tuple[int, int]:
+def load(section: dict[str, Any], *, storage: Store, today: dt.date) -> tuple[int, int]:
     """Create what is missing; returns (records created, records already there)."""
     created = skipped = 0
     for step in (_thresholds, _clean_books, _cash_left_in_the_safe, _audit, _opinion):
-        made = step(section, storage)
+        made = step(section, storage, today=today)
         created, skipped = created + made, skipped + (not made)
     return created, skipped
 
 
-def _thresholds(section: dict[str, Any], storage: Store) -> int:
+def _thresholds(section: dict[str, Any], storage: Store, *, today: dt.date) -> int:
     row = section["thresholds"]
     town = _one(Township, Township.code, row["township"])
     if db.session.scalar(sa.select(SupervisionSettings.id).where(
@@ -82,31 +81,32 @@ def _thresholds(section: dict[str, Any], storage: Store) -> int:
     return 1
 
 
-def _clean_books(section: dict[str, Any], storage: Store) -> int:
+def _clean_books(section: dict[str, Any], storage: Store, *, today: dt.date) -> int:
     row = section["clean_books"]
     org = _one(Organisation, Organisation.code, row["org"])
     if get_book(org).opened_on is not None:
         return 0
     accountant = _one(User, User.username, row["accountant"])
     reviewer = _one(User, User.username, row["reviewer"])
-    start = today().replace(day=1)
+    start = today.replace(day=1)
     opening = periods.open_books(org, on=start, balances=[
         Line("期初余额", "101", Decimal(row["cash"]), ZERO),
         Line("期初余额", "102", Decimal(row["bank"]), ZERO),
         Line("期初余额", "301", ZERO, Decimal(row["cash"]) + Decimal(row["bank"]))],
-        by=accountant)
-    _post(opening, accountant, reviewer)
+        by=accountant, today=today)
+    _post(opening, accountant, reviewer, today=today)
     for summary, debit, credit, amount in row["vouchers"]:
         voucher = vouchers.save_voucher(org, voucher=None, on=start, lines=[
             Line(summary, debit, Decimal(amount), ZERO),
-            Line(summary, credit, ZERO, Decimal(amount))], attachment_count=1, by=accountant)
+            Line(summary, credit, ZERO, Decimal(amount))], attachment_count=1, by=accountant,
+            today=today)
         attachments.add_attachment(voucher, content=PLACEHOLDER_PNG, filename="receipt.png",
                                    storage=storage, by=accountant)
-        _post(voucher, accountant, reviewer)
+        _post(voucher, accountant, reviewer, today=today)
     return 1
 
 
-def _cash_left_in_the_safe(section: dict[str, Any], storage: Store) -> int:
+def _cash_left_in_the_safe(section: dict[str, Any], storage: Store, *, today: dt.date) -> int:
     row = section["cash_withdrawal"]
     org = _one(Organisation, Organisation.code, row["org"])
     on = dt.date.fromisoformat(row["on"])
@@ -118,14 +118,14 @@ def _cash_left_in_the_safe(section: dict[str, Any], storage: Store) -> int:
     voucher = vouchers.save_voucher(org, voucher=None, on=on, lines=[
         Line(row["summary"], "101", Decimal(row["amount"]), ZERO),
         Line(row["summary"], row["bank_code"], ZERO, Decimal(row["amount"]))],
-        attachment_count=1, by=accountant)
+        attachment_count=1, by=accountant, today=today)
     attachments.add_attachment(voucher, content=PLACEHOLDER_PNG, filename="cheque-stub.png",
                                storage=storage, by=accountant)
-    _post(voucher, accountant, _one(User, User.username, row["reviewer"]))
+    _post(voucher, accountant, _one(User, User.username, row["reviewer"]), today=today)
     return 1
 
 
-def _audit(section: dict[str, Any], storage: Store) -> int:
+def _audit(section: dict[str, Any], storage: Store, *, today: dt.date) -> int:
     row = section["audit"]
     org = _one(Organisation, Organisation.code, row["org"])
     if get_book(org).opened_on is None or db.session.scalar(
@@ -146,8 +146,8 @@ def _audit(section: dict[str, Any], storage: Store) -> int:
     finding = services.add_finding(
         audit, severity=FindingSeverity(row["finding"]["severity"]),
         title=row["finding"]["title"], detail=row["finding"]["detail"],
-        records=f"voucher:{unscanned}", on=today(),
-        deadline=today() + dt.timedelta(days=int(row["finding"]["days"])), by=auditor)
+        records=f"voucher:{unscanned}", on=today,
+        deadline=today + dt.timedelta(days=int(row["finding"]["days"])), by=auditor)
     services.respond(finding, response=row["finding"]["response"],
                      by=_one(User, User.username, row["accountant"]))
     return 1
@@ -165,7 +165,7 @@ def _expense_without_scan(org: Organisation, start: dt.date, end: dt.date) -> in
         Voucher.organisation_id == org.id).order_by(Voucher.id)).first() or 0
 
 
-def _opinion(section: dict[str, Any], storage: Store) -> int:
+def _opinion(section: dict[str, Any], storage: Store, *, today: dt.date) -> int:
     row = section["opinion"]
     org = _one(Organisation, Organisation.code, row["org"])
     plan = db.session.scalars(sa.select(Plan).where(

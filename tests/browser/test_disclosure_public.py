@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
+from coopledger import dates
 from coopledger.auth.models import RoleAssignment, User
 from coopledger.auth.roles import Role
 from coopledger.disclosure import notice, services
@@ -57,7 +58,8 @@ def _published(server: LiveServer) -> int:
         services.review(disclosure, agrees=True, comment="", by=_user("supervisor"))
         services.township_review(disclosure, agrees=True, opinion="无异议", by=_user("auditor"))
         services.publish(disclosure, render_pdf=notice.render_both,
-                         storage=FolderStore(Path(server.app.config["STORAGE_DIR"])), by=accountant)
+                         storage=FolderStore(Path(server.app.config["STORAGE_DIR"])),
+                         by=accountant, today=dates.today())
         db.session.commit()
         return disclosure.id
 

@@ -17,6 +17,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
+from coopledger import dates
 from coopledger.backup import BackupError, backup, restore
 from coopledger.extensions import db
 from coopledger.files import FolderStore, store
@@ -77,7 +78,7 @@ def _publish(app: Flask) -> tuple[bytes, str]:
         storage = store()
         disclosures.publish(first, render_pdf=lambda d, body: (b"%PDF a4 " + PLACEHOLDER_PNG,
                                                                b"%PDF a3"),
-                            storage=storage, by=accountant)
+                            storage=storage, by=accountant, today=dates.today())
         db.session.commit()
         pdf = storage.get(f"disclosures/{first.pdf_sha256}.pdf") or b""
         code = first.short_code or ""

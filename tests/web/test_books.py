@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask.testing import FlaskClient
 from openpyxl import Workbook, load_workbook
 
+from coopledger import dates
 from coopledger.extensions import db
 from coopledger.ledger import bookfile, books, periods
 from coopledger.ledger.models import Account, Book, Voucher, VoucherKind
@@ -130,7 +131,8 @@ def test_year_end_closes_income_into_retained_earnings(opened: Any) -> None:
     make_voucher(org, accountant, reviewer, amount="8000.00")
     make_voucher(org, accountant, reviewer, debit="513", credit="101", amount="1234.56",
                  summary="管理费用")
-    made = periods.year_end_vouchers(org, 2024, on=dt.date(2025, 1, 2), by=accountant)
+    made = periods.year_end_vouchers(org, 2024, on=dt.date(2025, 1, 2), by=accountant,
+                                     today=dates.today())
     assert len(made) == 2
     for voucher in made:
         run(voucher, accountant, reviewer)
@@ -152,7 +154,8 @@ def test_year_end_closes_income_into_retained_earnings(opened: Any) -> None:
     assert totals[4] == totals[5]  # period debits equal credits
     assert totals[6] == totals[7] == Decimal("106765.44")
     with pytest.raises(periods.PeriodError):
-        periods.year_end_vouchers(org, 2024, on=dt.date(2025, 1, 2), by=accountant)
+        periods.year_end_vouchers(org, 2024, on=dt.date(2025, 1, 2), by=accountant,
+                                  today=dates.today())
 
 
 def _pl_balances(org: Any) -> dict[str, Decimal]:
@@ -169,7 +172,8 @@ def test_the_year_is_closed_only_after_it_ends(opened: Any) -> None:
     org, accountant = opened.org("shian-jjhzs"), opened.user("accountant")
     make_voucher(org, accountant, opened.user("reviewer"), amount="8000.00")
     with pytest.raises(periods.PeriodError) as caught:
-        periods.year_end_vouchers(org, 2024, on=dt.date(2024, 12, 31), by=accountant)
+        periods.year_end_vouchers(org, 2024, on=dt.date(2024, 12, 31), by=accountant,
+                                  today=dates.today())
     assert str(caught.value).startswith(
         "2024年还没有结束：年终结转须在 2024 年 12 月 31 日之后进行")
     assert db.session.scalar(sa.select(sa.func.count(Voucher.id)).where(
@@ -184,13 +188,15 @@ def test_a_december_voucher_posted_after_the_closing_gets_a_supplementary_closin
     org = opened.org("shian-jjhzs")
     accountant, reviewer = opened.user("accountant"), opened.user("reviewer")
     make_voucher(org, accountant, reviewer, amount="8000.00")
-    drafted = periods.year_end_vouchers(org, 2024, on=dt.date(2025, 1, 2), by=accountant)
+    drafted = periods.year_end_vouchers(org, 2024, on=dt.date(2025, 1, 2), by=accountant,
+                                        today=dates.today())
     make_voucher(org, accountant, reviewer, on=dt.date(2024, 12, 28), debit="513", credit="101",
                  amount="1234.56", summary="管理费用")
     for voucher in drafted:
         run(voucher, accountant, reviewer)
     assert _pl_balances(org) == {"513": Decimal("1234.56")}
-    extra = periods.year_end_vouchers(org, 2024, on=dt.date(2025, 1, 3), by=accountant)
+    extra = periods.year_end_vouchers(org, 2024, on=dt.date(2025, 1, 3), by=accountant,
+                                      today=dates.today())
     assert [v.lines[0].summary for v in extra] == [
         "补充结转2024年损益", "补充结转2024年本年收益至未分配"]
     for voucher in extra:
@@ -199,7 +205,8 @@ def test_a_december_voucher_posted_after_the_closing_gets_a_supplementary_closin
     sheet = {row[0]: (row[2], row[3]) for row in build_report("balance_sheet", org, "2024").rows}
     assert sheet["未分配收益"] == (Decimal("6765.44"), Decimal("0.00"))
     with pytest.raises(periods.PeriodError, match="损益类科目已全部结平"):
-        periods.year_end_vouchers(org, 2024, on=dt.date(2025, 1, 4), by=accountant)
+        periods.year_end_vouchers(org, 2024, on=dt.date(2025, 1, 4), by=accountant,
+                                  today=dates.today())
 
 
 def test_reports_download_as_csv_xlsx_and_pdf(client: FlaskClient, auth: Auth,
@@ -301,9 +308,9 @@ def test_vouchers_are_posted_in_date_order_within_a_month(opened: Any) -> None:
     early = make_voucher(org, accountant, reviewer, on=dt.date(2024, 3, 5), upto="reviewed")
     with pytest.raises(vouchers.VoucherError,
                        match="2024-03 已记账到 2024-03-20（记-1），不能再记账日期更早的凭证"):
-        vouchers.post_voucher(early, by=reviewer)
+        vouchers.post_voucher(early, by=reviewer, today=dates.today())
     same_day = make_voucher(org, accountant, reviewer, on=dt.date(2024, 3, 20))
     assert same_day.number == 2
     books.set_cashier_confirms(org, False, by=accountant, in_date_order=False)
-    vouchers.post_voucher(early, by=reviewer)
+    vouchers.post_voucher(early, by=reviewer, today=dates.today())
     assert early.number == 3

@@ -21,7 +21,6 @@ from coopledger.assets.models import AssetCard, AssetDisposal
 from coopledger.assets.reconcile import reconcile
 from coopledger.assets.resource_models import StockTake, StockTakeState
 from coopledger.auth.models import User
-from coopledger.dates import today
 from coopledger.disclosure import verification
 from coopledger.disclosure.calendar import calendar as disclosure_calendar
 from coopledger.distribution.models import Plan
@@ -173,7 +172,7 @@ def _check_supervision_sample(app: Flask) -> None:
     with app.app_context():
         town = db.session.scalars(sa.select(Township).where(Township.code == "tashan")).one()
         lines = {line.org.code: line for line in supervision.dashboard(
-            supervision.organisations_of([town]), on=today())}
+            supervision.organisations_of([town]), on=dt.date(2026, 1, 15))}
         assert lines["tashan-jjhzs"].figures.colour is Severity.GREEN
         assert {Rule.CASH_OVER_LIMIT, Rule.DISCLOSURE_LATE} <= set(lines["shian-jjhzs"].fired)
         tdgf = lines["shian-tdgf"]

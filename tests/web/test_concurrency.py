@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
+from coopledger import dates
 from coopledger.auth.models import User
 from coopledger.errors import CoopLedgerError
 from coopledger.extensions import db
@@ -67,7 +68,7 @@ def test_concurrent_posting_numbers_without_gaps_or_duplicates(committed_app: Fl
                     voucher = db.session.get(Voucher, voucher_id)
                     assert voucher is not None
                     try:
-                        post_voucher(voucher, by=poster)
+                        post_voucher(voucher, by=poster, today=dates.today())
                         db.session.commit()
                     except CoopLedgerError as err:
                         db.session.rollback()

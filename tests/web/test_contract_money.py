@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 
+from coopledger import dates
 from coopledger.contracts import schedules
 from coopledger.contracts.models import Contract, ContractStatus
 from coopledger.contracts.money_models import (
@@ -329,7 +330,7 @@ def test_a_joint_venture_year_makes_the_share_due(by_name: Any) -> None:
     from coopledger.contracts import services
     services.sign_contract(venture, approval_ref="成员大会决议〔2026〕9号",
                            approved_on=dt.date(2026, 11, 1), signed_on=dt.date(2026, 11, 20),
-                           by=None)
+                           by=None, today=dates.today())
     line = schedules.settle_venture_year(venture, year=2027, venture_profit=D("100000.00"),
                                          due_on=None, by=None)
     assert (line.amount, line.due_on) == (D("30000.00"), dt.date(2028, 3, 31))

@@ -18,6 +18,7 @@ from typing import Any
 from flask import Flask
 from pypdf import PdfReader
 
+from coopledger import dates
 from coopledger.disclosure import notice
 from coopledger.disclosure.contents import generate
 from coopledger.disclosure.models import Disclosure
@@ -36,7 +37,8 @@ def _quarter(by_name: Any) -> Any:
                  debit="513", credit="101", summary="办公费")
     compound = vouchers.save_voucher(org, voucher=None, on=dt.date(2024, 2, 15), lines=[
         line("收到鱼塘租金（扣手续费）", "102", "4990.00"), line("银行手续费", "513", "10.00"),
-        line("收到鱼塘租金", "501", credit="5000.00")], attachment_count=1, by=accountant)
+        line("收到鱼塘租金", "501", credit="5000.00")], attachment_count=1, by=accountant,
+        today=dates.today())
     run(compound, accountant, reviewer)
     db.session.flush()
     return org

@@ -18,6 +18,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from pypdf import PdfReader
 
+from coopledger import dates
 from coopledger.auth.models import RoleAssignment
 from coopledger.auth.roles import Role
 from coopledger.disclosure import rules, verification
@@ -279,12 +280,12 @@ def test_the_annual_disclosure_carries_the_distribution_masked_except_the_member
     tdgf, accountant = close_2024(by_name), by_name.user("accountant")
     plan = distribution.create_plan(tdgf, 2024, distribution.PlanData(
         mode=Mode.LAND_SHARE, members_total=Decimal("14540.00"),
-        guarantee_per_mu=Decimal("800.00")), by=accountant)
-    distribution.propose(plan, on=dt.date(2025, 1, 10), by=accountant)
-    distribution.review(plan, on=dt.date(2025, 1, 20), by=accountant)
+        guarantee_per_mu=Decimal("800.00")), by=accountant, today=dates.today())
+    distribution.propose(plan, on=dt.date(2025, 1, 10), by=accountant, today=dates.today())
+    distribution.review(plan, on=dt.date(2025, 1, 20), by=accountant, today=dates.today())
     distribution.approve(plan, resolution_no="成员大会决议〔2025〕1号", on=dt.date(2025, 2, 1),
                          content=PLACEHOLDER_PNG, filename="r.png",
-                         storage=store(), by=accountant)
+                         storage=store(), by=accountant, today=dates.today())
     db.session.add(RoleAssignment(user_id=by_name.user("supervisor").id, role=Role.SUPERVISOR,
                                   organisation_id=tdgf.id))
     annual = services.draft(tdgf, "2024", by=accountant)
@@ -292,7 +293,7 @@ def test_the_annual_disclosure_carries_the_distribution_masked_except_the_member
     services.review(annual, agrees=True, comment="", by=by_name.user("supervisor"))
     services.township_review(annual, agrees=True, opinion="无异议", by=by_name.user("auditor"))
     services.publish(annual, render_pdf=notice.render_both,
-                     storage=store(), by=accountant)
+                     storage=store(), by=accountant, today=dates.today())
     db.session.commit()
     public = client.get(f"/p/shian-tdgf/{annual.id}").get_data(as_text=True)
     roster = public.split('id="distribution"')[1]

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from coopledger import dates
 from coopledger.disclosure import rules, services, verification
 from coopledger.disclosure.models import Disclosure, DisclosureState
 from coopledger.disclosure.services import DisclosureError
@@ -82,7 +83,7 @@ def test_review_by_an_outsider_is_refused_and_a_disagreement_blocks(quarter: Any
     assert disclosure.state is DisclosureState.DRAFT
     with pytest.raises(DisclosureError, match="须经民主理财小组和乡镇审核同意后才能公开"):
         services.publish(disclosure, render_pdf=_pdf, storage=FolderStore(Path("/nonexistent")),
-                         by=by_name.user("accountant"))
+                         by=by_name.user("accountant"), today=dates.today())
     services.explain(disclosure, "办公费明细见附件。", by=by_name.user("accountant"))
     services.submit(disclosure, by=by_name.user("accountant"))
     services.review(disclosure, agrees=True, comment="", by=by_name.user("supervisor"))
@@ -98,7 +99,8 @@ def test_publication_freezes_a_chained_snapshot_and_copies_are_verified(
     accountant = by_name.user("accountant")
     first = services.draft(quarter, "2024-Q1", by=accountant)
     _through_review(first, by_name)
-    services.publish(first, render_pdf=_pdf, storage=FolderStore(tmp_path), by=accountant)
+    services.publish(first, render_pdf=_pdf, storage=FolderStore(tmp_path), by=accountant,
+                     today=dates.today())
     assert first.state is DisclosureState.PUBLISHED
     assert first.previous_hash == rules.GENESIS
     frozen = json.loads(first.frozen or "")
@@ -119,7 +121,8 @@ def test_publication_freezes_a_chained_snapshot_and_copies_are_verified(
     second = services.correct(first, reason="补录租金说明", by=accountant)
     assert (second.version, second.corrects) == (2, first)
     _through_review(second, by_name)
-    services.publish(second, render_pdf=_pdf, storage=FolderStore(tmp_path), by=accountant)
+    services.publish(second, render_pdf=_pdf, storage=FolderStore(tmp_path), by=accountant,
+                     today=dates.today())
     assert second.previous_hash == first.hash
     assert json.loads(second.frozen or "")["corrects"] == first.short_code
     assert verification.broken_link(quarter, FolderStore(tmp_path)) is None
@@ -135,7 +138,7 @@ def test_a_published_month_cannot_be_reopened(quarter: Any, by_name: Any, app: F
     disclosure = services.draft(quarter, "2024-Q1", by=by_name.user("accountant"))
     _through_review(disclosure, by_name)
     services.publish(disclosure, render_pdf=_pdf, storage=FolderStore(tmp_path),
-                     by=by_name.user("accountant"))
+                     by=by_name.user("accountant"), today=dates.today())
     with pytest.raises(DisclosureError, match="2024年3月已由“建平县塔山镇石安村股份经济合作社"):
         periods.reopen_month(quarter, 2024, 3, reason="补记凭证", by=by_name.user("admin"))
     assert find_period(quarter.id, 2024, 3).is_closed  # type: ignore[union-attr]

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
+from coopledger import dates
 from coopledger.distribution import services
 from coopledger.distribution.models import Mode, PlanState, ReserveBase
 from coopledger.distribution.rules import DistributionError
@@ -41,7 +42,7 @@ def test_the_plan_reads_the_ledger_and_appropriates_in_order(org: Organisation,
     """Result 60,000 − 9,376 − 2,000 = 48,624.00 = distributable (nothing carried, nothing
     excluded). 盈余公积 20 % = 9,724.80; members 14,540.00 (cap 60 % = 29,174.40); 未分配
     48,624.00 − 9,724.80 − 14,540.00 = 24,359.20. Cash at year end 3,000 + 145,624 = 148,624."""
-    plan = services.create_plan(org, 2024, DATA, by=by_name.user("accountant"))
+    plan = services.create_plan(org, 2024, DATA, by=by_name.user("accountant"), today=dates.today())
     assert (plan.year_result, plan.opening_retained, plan.distributable, plan.reserve,
             plan.members_total, plan.retained, plan.cash_available) == (
         D("48624.00"), D("0.00"), D("48624.00"), D("9724.80"), D("14540.00"), D("24359.20"),
@@ -54,7 +55,7 @@ def test_land_shares_get_their_guarantee_and_a_dividend_per_share(org: Organisat
     collective's 集体股, so 14,540.00 pays exactly 1,000.00 a share. 保底 800 元/亩 × area for
     the full year: 2.77 亩 → 2,216.00, 2.40 → 1,920.00, 1.85 → 1,480.00, 3.10 → 2,480.00,
     1.60 → 1,280.00 (together the 9,376.00 paid in the year, so nothing is outstanding)."""
-    plan = services.create_plan(org, 2024, DATA, by=by_name.user("accountant"))
+    plan = services.create_plan(org, 2024, DATA, by=by_name.user("accountant"), today=dates.today())
     rows = {line.holder: (line.shares, line.days_held, line.area, line.guarantee_due,
                           line.guarantee_paid, line.dividend, line.total) for line in plan.lines}
     collective = next(line for line in plan.lines if line.household_id is None)
@@ -94,45 +95,48 @@ def test_bad_plans_are_refused_with_a_sentence(org: Organisation, by_name: Any) 
     ]
     for data, sentence in cases:
         with pytest.raises(DistributionError) as caught:
-            services.create_plan(org, 2024, data, by=accountant)
+            services.create_plan(org, 2024, data, by=accountant, today=dates.today())
         assert sentence in str(caught.value)
     with pytest.raises(DistributionError, match=r"2025年还没有结账（1、2、.*、12月未结账）"):
-        services.create_plan(org, 2025, DATA, by=accountant)
+        services.create_plan(org, 2025, DATA, by=accountant, today=dates.today())
     make_voucher(org, accountant, by_name.user("reviewer"), on=dt.date(2025, 1, 5),
                  upto="draft")
     with pytest.raises(DistributionError, match="2025年还有 1 张凭证未记账"):
-        services.create_plan(org, 2025, DATA, by=accountant)
+        services.create_plan(org, 2025, DATA, by=accountant, today=dates.today())
 
 
 def test_the_trail_drafts_the_voucher_and_payments_follow_approval(
         org: Organisation, by_name: Any, app: Flask) -> None:
     accountant = by_name.user("accountant")
     storage = store()
-    plan = services.create_plan(org, 2024, DATA, by=accountant)
+    plan = services.create_plan(org, 2024, DATA, by=accountant, today=dates.today())
     first = plan.lines[0]
     with pytest.raises(DistributionError, match="通过后才能兑付"):
-        services.pay(plan, [first.id], on=dt.date(2025, 3, 1), cash_code="102", by=accountant)
+        services.pay(plan, [first.id], on=dt.date(2025, 3, 1), cash_code="102", by=accountant,
+                     today=dates.today())
     with pytest.raises(DistributionError, match="在“理事会已提出”之后"):
-        services.review(plan, on=dt.date(2025, 1, 20), by=accountant)
-    services.propose(plan, on=dt.date(2025, 1, 10), by=accountant)
-    services.review(plan, on=dt.date(2025, 1, 20), by=accountant)
+        services.review(plan, on=dt.date(2025, 1, 20), by=accountant, today=dates.today())
+    services.propose(plan, on=dt.date(2025, 1, 10), by=accountant, today=dates.today())
+    services.review(plan, on=dt.date(2025, 1, 20), by=accountant, today=dates.today())
     with pytest.raises(DistributionError, match="请上传成员"):
         services.approve(plan, resolution_no="成员大会决议〔2025〕1号", on=dt.date(2025, 2, 1),
-                         content=None, filename="", storage=storage, by=accountant)
+                         content=None, filename="", storage=storage, by=accountant,
+                         today=dates.today())
     services.approve(plan, resolution_no="成员大会决议〔2025〕1号", on=dt.date(2025, 2, 1),
                      content=PLACEHOLDER_PNG, filename="决议.png", storage=storage,
-                     by=accountant)
+                     by=accountant, today=dates.today())
     assert plan.state is PlanState.APPROVED
     assert plan.voucher is not None
     assert [(ln.account.code, ln.debit, ln.credit) for ln in plan.voucher.lines] == [
         ("3320101", D("9724.80"), D(0)), ("322", D(0), D("9724.80")),
         ("3320103", D("14540.00"), D(0)), ("222", D(0), D("14540.00"))]
     voucher = services.pay(plan, [first.id], on=dt.date(2025, 3, 1), cash_code="102",
-                           by=accountant)
+                           by=accountant, today=dates.today())
     assert [(ln.account.code, ln.debit, ln.credit) for ln in voucher.lines] == [
         ("222", first.total, D(0)), ("102", D(0), first.total)]
     with pytest.raises(DistributionError, match="不能重复兑付"):
-        services.pay(plan, [first.id], on=dt.date(2025, 3, 2), cash_code="102", by=accountant)
+        services.pay(plan, [first.id], on=dt.date(2025, 3, 2), cash_code="102", by=accountant,
+                     today=dates.today())
     assert len(services.unpaid_lines(plan)) == len(plan.lines) - 1
     with pytest.raises(DistributionError, match="已经开始兑付"):
         services.new_version(plan, reason="股数有误", by=accountant)
@@ -150,7 +154,7 @@ def test_village_mode_weights_share_classes_as_the_articles_say(org: Organisatio
         ShareClass.organisation_id == org.id, ShareClass.kind == ShareKind.COLLECTIVE)).one()
     data = services.PlanData(mode=Mode.VILLAGE, members_total=D("13290.00"),
                              weights={collective.id: D("0.5")})
-    plan = services.create_plan(org, 2024, data, by=by_name.user("accountant"))
+    plan = services.create_plan(org, 2024, data, by=by_name.user("accountant"), today=dates.today())
     totals = {line.holder: (line.weight, line.dividend, line.guarantee_due)
               for line in plan.lines}
     assert totals["陈大山户"] == (D("2.5900"), D("2590.00"), D("0.00"))
@@ -182,13 +186,13 @@ def test_cooperative_mode_returns_sixty_percent_of_distributable_surplus_by_volu
     with pytest.raises(DistributionError) as caught:
         services.create_plan(org, 2024, services.PlanData(
             mode=Mode.COOPERATIVE, members_total=D("48624.00"), volume_percent=D("59.99")),
-            by=accountant)
+            by=accountant, today=dates.today())
     assert str(caught.value).startswith(
         "按交易量返还 29,169.54 元，只占可分配盈余 48,624.00 元的 59.99%；")
     assert "即至少 29,174.40 元" in str(caught.value)
     plan = services.create_plan(org, 2024, services.PlanData(
         mode=Mode.COOPERATIVE, members_total=D("48624.00"), volume_percent=D("60.00")),
-        by=accountant)
+        by=accountant, today=dates.today())
     assert (plan.distributable_surplus, plan.minimum_volume_return, plan.by_volume_total) == (
         D("48624.00"), D("29174.40"), D("29174.40"))
     rows = {line.holder: line for line in plan.lines}
@@ -207,7 +211,7 @@ def test_the_volume_rule_reads_distributable_surplus_after_the_reserve(
     _volumes(org, 陈大山="1000.00")
     plan = services.create_plan(org, 2024, services.PlanData(
         mode=Mode.COOPERATIVE, members_total=D("43761.60"), reserve_percent=D(10),
-        volume_percent=D(60)), by=by_name.user("accountant"))
+        volume_percent=D(60)), by=by_name.user("accountant"), today=dates.today())
     assert (plan.reserve, plan.distributable_surplus, plan.by_volume_total) == (
         D("4862.40"), D("43761.60"), D("26256.96"))
 
@@ -220,7 +224,7 @@ def test_guarantee_in_grain_is_valued_at_the_years_reference_price(org: Organisa
 
     data = services.PlanData(mode=Mode.LAND_SHARE, members_total=D("14540.00"),
                              guarantee_jin_per_mu=D("600"))
-    plan = services.create_plan(org, 2024, data, by=by_name.user("accountant"))
+    plan = services.create_plan(org, 2024, data, by=by_name.user("accountant"), today=dates.today())
     assert (plan.guarantee_per_mu, plan.grain_price) == (D("828.00"), D("1.3800"))
     chen = next(line for line in plan.lines if line.holder == "陈大山户")
     assert chen.guarantee_due == D("2293.56")
@@ -229,7 +233,7 @@ def test_guarantee_in_grain_is_valued_at_the_years_reference_price(org: Organisa
         db.session.delete(price)
     db.session.flush()
     with pytest.raises(DistributionError, match="请先录入 2024 年的粮食参考价"):
-        services.create_plan(org, 2024, data, by=by_name.user("accountant"))
+        services.create_plan(org, 2024, data, by=by_name.user("accountant"), today=dates.today())
 
 
 def test_a_cooperative_converts_its_other_item_into_member_capital(org: Organisation,
@@ -242,9 +246,9 @@ def test_a_cooperative_converts_its_other_item_into_member_capital(org: Organisa
                              other_percent=D(10), volume_percent=D(100))
     accountant = by_name.user("accountant")
     with pytest.raises(DistributionError, match="还没有登记 2024 年的成员交易额"):
-        services.create_plan(org, 2024, data, by=accountant)
+        services.create_plan(org, 2024, data, by=accountant, today=dates.today())
     _volumes(org, 陈大山="1000.00")
-    plan = services.create_plan(org, 2024, data, by=accountant)
+    plan = services.create_plan(org, 2024, data, by=accountant, today=dates.today())
     assert plan.other == D("4862.40")
     assert sum((line.to_capital for line in plan.lines), D(0)) == D("4862.40")
     for line in plan.lines:
@@ -265,7 +269,7 @@ def test_ties_go_by_member_number_and_the_collective_is_last(org: Organisation,
     from coopledger.distribution.rules import split
     from coopledger.members.queries import member_numbers
 
-    plan = services.create_plan(org, 2024, DATA, by=by_name.user("accountant"))
+    plan = services.create_plan(org, 2024, DATA, by=by_name.user("accountant"), today=dates.today())
     numbers = member_numbers(org)
     households = [line.household_id for line in plan.lines]
     assert households[-1] is None
@@ -302,7 +306,7 @@ def test_register_changes_of_the_year_are_noted_on_the_first_draft(org: Organisa
                             counterparty=pledgee or "")
         shares.approve(op, today=today, by=None)
         shares.complete(op, today=today, by=None)
-    plan = services.create_plan(org, 2024, DATA, by=by_name.user("accountant"))
+    plan = services.create_plan(org, 2024, DATA, by=by_name.user("accountant"), today=dates.today())
     notes = {line.holder: line.note for line in plan.lines}
     assert notes["陈大山户"] == "2024-07-16 0.5 股转让给王德明户"
     assert notes["王德明户"] == ("2024-07-16 受让自陈大山户 0.5 股；"
@@ -320,7 +324,8 @@ def test_last_years_distribution_booked_this_year_is_counted_once(by_name: Any,
 
     org = close_2024(by_name, year_end=True)
     accountant, reviewer = by_name.user("accountant"), by_name.user("reviewer")
-    first = approve_plan(services.create_plan(org, 2024, DATA, by=accountant), by=accountant,
+    first = approve_plan(services.create_plan(org, 2024, DATA, by=accountant, today=dates.today()),
+                         by=accountant,
                          storage=store())
     assert first.voucher is not None
     run(first.voucher, accountant, reviewer)
@@ -328,7 +333,7 @@ def test_last_years_distribution_booked_this_year_is_counted_once(by_name: Any,
     close_year(org, 2025, accountant=accountant, reviewer=reviewer)
     second = services.create_plan(org, 2025, services.PlanData(
         mode=Mode.LAND_SHARE, members_total=D("1000.00"), reserve_percent=D(20),
-        guarantee_per_mu=D("800.00")), by=accountant)
+        guarantee_per_mu=D("800.00")), by=accountant, today=dates.today())
     assert (second.year_result, second.opening_retained) == (D("44000.00"), D("24359.20"))
     assert second.reserve == D("8800.00")
     assert second.distributable == D("68359.20")
@@ -366,7 +371,7 @@ def test_guarantee_follows_inherited_land_shares_by_days_and_the_heir_is_paid(
     shares.approve(op, today=today, by=None)
     shares.complete(op, today=today, by=None)
     accountant = by_name.user("accountant")
-    plan = services.create_plan(org, 2024, DATA, by=accountant)
+    plan = services.create_plan(org, 2024, DATA, by=accountant, today=dates.today())
     lines = {line.holder: line for line in plan.lines}
     dead, heir = lines["张福生户"], lines["刘秀珍户"]
     assert (dead.area, dead.guarantee_due) == (D("0.0000"), D("1334.86"))
@@ -392,9 +397,10 @@ def test_guarantee_follows_inherited_land_shares_by_days_and_the_heir_is_paid(
     approve_plan(plan, by=accountant, storage=FolderStore(tmp_path))
     heir_household.bank_account = ""
     with pytest.raises(DistributionError, match="已由 刘秀珍户 继承，应付给继承人"):
-        services.pay(plan, [dead.id], on=dt.date(2025, 3, 1), cash_code="102", by=accountant)
+        services.pay(plan, [dead.id], on=dt.date(2025, 3, 1), cash_code="102", by=accountant,
+                     today=dates.today())
     voucher = services.pay(plan, [dead.id], on=dt.date(2025, 3, 1), cash_code="101",
-                           by=accountant)
+                           by=accountant, today=dates.today())
     assert dead.paid == dead.total
     assert voucher.id == dead.payment_voucher_id
 
@@ -407,7 +413,7 @@ def test_each_standard_speaks_its_own_words_and_a_village_draws_no_welfare(
     from coopledger.ledger import periods, reports
 
     accountant, reviewer = by_name.user("accountant"), by_name.user("reviewer")
-    plan = services.create_plan(org, 2024, DATA, by=accountant)
+    plan = services.create_plan(org, 2024, DATA, by=accountant, today=dates.today())
     db.session.commit()
     auth.login("accountant")
     page = client.get(f"/o/shian-tdgf/distribution/{plan.id}").get_data(as_text=True)
@@ -423,9 +429,11 @@ def test_each_standard_speaks_its_own_words_and_a_village_draws_no_welfare(
         periods.close_month(village, 2024, month, by=accountant)
     with pytest.raises(DistributionError, match="已取消应付福利费"):
         services.create_plan(village, 2024, services.PlanData(
-            mode=Mode.VILLAGE, members_total=D("1000.00"), welfare_percent=D(5)), by=accountant)
+            mode=Mode.VILLAGE, members_total=D("1000.00"), welfare_percent=D(5)), by=accountant,
+            today=dates.today())
     village_plan = services.create_plan(village, 2024, services.PlanData(
-        mode=Mode.VILLAGE, members_total=D("0.00"), reserve_percent=D(10)), by=accountant)
+        mode=Mode.VILLAGE, members_total=D("0.00"), reserve_percent=D(10)), by=accountant,
+        today=dates.today())
     assert village_plan.reserve == D("3000.00")
     statement = reports.income_statement(village, dt.date(2024, 1, 1), dt.date(2024, 12, 31))
     labels = [str(row[0]) for row in statement.rows]
@@ -459,7 +467,7 @@ def test_the_plan_page_shows_each_lines_formula_with_its_numbers(
                         on=dt.date(2024, 7, 16), today=today, by=None, document="继承公证书")
     shares.approve(op, today=today, by=None)
     shares.complete(op, today=today, by=None)
-    plan = services.create_plan(org, 2024, DATA, by=by_name.user("accountant"))
+    plan = services.create_plan(org, 2024, DATA, by=by_name.user("accountant"), today=dates.today())
     db.session.commit()
     auth.login("accountant")
     page = client.get(f"/o/shian-tdgf/distribution/{plan.id}").get_data(as_text=True)

@@ -15,6 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from pypdf import PdfReader
 
+from coopledger import dates
 from coopledger.distribution import services, statements
 from coopledger.distribution.models import Mode, Plan
 from coopledger.extensions import db
@@ -39,18 +40,18 @@ def plan(by_name: Any, app: Flask) -> Plan:
     accountant = by_name.user("accountant")
     made = services.create_plan(org, 2024, services.PlanData(
         mode=Mode.LAND_SHARE, members_total=D("14540.00"), reserve_percent=D(20),
-        member_cap_percent=D(60), guarantee_per_mu=D("800.00")), by=accountant)
+        member_cap_percent=D(60), guarantee_per_mu=D("800.00")), by=accountant, today=dates.today())
     db.session.commit()
     return made
 
 
 def _approve(plan: Plan, by_name: Any, app: Flask) -> None:
     accountant = by_name.user("accountant")
-    services.propose(plan, on=dt.date(2025, 1, 10), by=accountant)
-    services.review(plan, on=dt.date(2025, 1, 20), by=accountant)
+    services.propose(plan, on=dt.date(2025, 1, 10), by=accountant, today=dates.today())
+    services.review(plan, on=dt.date(2025, 1, 20), by=accountant, today=dates.today())
     services.approve(plan, resolution_no="成员大会决议〔2025〕1号", on=dt.date(2025, 2, 1),
                      content=PLACEHOLDER_PNG, filename="r.png",
-                     storage=store(), by=accountant)
+                     storage=store(), by=accountant, today=dates.today())
     db.session.commit()
 
 

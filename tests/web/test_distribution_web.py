@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
 
+from coopledger import dates
 from coopledger.distribution.models import Plan, PlanLine, PlanState
 from coopledger.extensions import db
 from coopledger.ledger.sample_books import PLACEHOLDER_PNG
@@ -221,7 +222,7 @@ def test_every_distribution_page_opens_for_a_cooperative_plan(client: FlaskClien
                                 volume=Decimal("1000.00")))
     plan = services.create_plan(org, 2024, services.PlanData(
         mode=Mode.COOPERATIVE, members_total=Decimal("48624.00")),
-        by=closed.user("accountant"))
+        by=closed.user("accountant"), today=dates.today())
     db.session.commit()
     pages = [f"{URL}/", f"{URL}/{plan.id}", f"{URL}/{plan.id}/edit", f"{URL}/volumes/2024"]
     for user in ("admin", "accountant", "auditor", "reviewer"):

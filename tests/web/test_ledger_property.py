@@ -13,6 +13,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from coopledger import dates
 from coopledger.extensions import db
 from coopledger.ledger import bookfile, month_index, periods, queries, vouchers
 from coopledger.ledger.books import find_period
@@ -56,7 +57,8 @@ def test_sql_and_beancount_agree(session: Any, by_name: Any,
             lines = [line("随机凭证", code, _fen(amount)) for code, amount in debits]
             lines.append(line("随机凭证", credit, credit=_fen(total)))
             return run(vouchers.save_voucher(org, voucher=None, on=on, lines=lines,
-                                             attachment_count=0, by=accountant),
+                                             attachment_count=0, by=accountant,
+                                             today=dates.today()),
                        accountant, reviewer)
 
         def close_2024() -> None:
@@ -75,7 +77,8 @@ def test_sql_and_beancount_agree(session: Any, by_name: Any,
             if on.year == 2024 and first_2024 is None and not reverse:
                 first_2024 = voucher
             if reverse:
-                run(vouchers.reverse_voucher(voucher, on=on, by=accountant), accountant,
+                run(vouchers.reverse_voucher(voucher, on=on, by=accountant, today=dates.today()),
+                    accountant,
                     reviewer)
         if not closed_2024:
             close_2024()
@@ -85,7 +88,8 @@ def test_sql_and_beancount_agree(session: Any, by_name: Any,
                 if found is None or not found.is_closed:
                     periods.close_month(org, 2024, month, by=accountant)
             run(vouchers.correct_prior_year(first_2024, on=dt.date(2025, 12, 31),
-                                            by=accountant), accountant, reviewer)
+                                            by=accountant, today=dates.today()), accountant,
+                                            reviewer)
         assert month_index.differences(org) == []
         for start, end in ((dt.date(2024, 1, 1), dt.date(2024, 12, 31)),
                            (dt.date(2024, 3, 1), dt.date(2024, 5, 31)),

@@ -16,6 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
 
+from coopledger import dates
 from coopledger.distribution import member_accounts, services
 from coopledger.distribution.models import Mode, Plan, QuantifyBy
 from coopledger.distribution.volumes import save_volumes
@@ -70,7 +71,8 @@ def cooperative(by_name: Any, app: Flask) -> Any:
     close_year(org, 2024, accountant=accountant, reviewer=reviewer)
     plan = services.create_plan(org, 2024, services.PlanData(
         mode=Mode.COOPERATIVE, members_total=D("54000.00"), reserve_percent=D(10),
-        volume_percent=D(60), reserve_quantify_by=QuantifyBy.VOLUME), by=accountant)
+        volume_percent=D(60), reserve_quantify_by=QuantifyBy.VOLUME), by=accountant,
+        today=dates.today())
     approve_plan(plan, by=accountant, storage=store())
     assert plan.voucher is not None
     run(plan.voucher, accountant, reviewer)
@@ -140,7 +142,7 @@ def test_next_year_brings_the_quantified_reserve_forward(cooperative: Any) -> No
     close_year(org, 2025, accountant=accountant, reviewer=reviewer)
     plan = services.create_plan(org, 2025, services.PlanData(
         mode=Mode.COOPERATIVE, members_total=D("27000.00"), reserve_percent=D(10),
-        volume_percent=D(60)), by=accountant)
+        volume_percent=D(60)), by=accountant, today=dates.today())
     chen = next(line for line in plan.lines if line.holder == "陈大山户")
     assert (chen.reserve_before, chen.reserve_share) == (D("3000.00"), D("1500.00"))
     assert chen.weight == D("6000.0000") + D("3000.00") + D("1500.00") + D("3000.00")

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
+from coopledger import dates
 from coopledger.assets import cards, depreciation, disposals, resources, stocktake
 from coopledger.assets.models import Category, DisposalKind
 from coopledger.assets.resource_models import ResourceKind
@@ -649,7 +650,7 @@ def build_disclosure_world(by_name: Any, app: Flask) -> Any:
     disclosures.township_review(first, agrees=True, opinion="无异议",
                                 by=by_name.user("auditor"))
     disclosures.publish(first, render_pdf=lambda d, body: (b"%PDF a4", b"%PDF a3"),
-                        storage=storage, by=accountant)
+                        storage=storage, by=accountant, today=dates.today())
     by_name.disclosure_id = first.id
     by_name.question_id = disclosures.ask(first, "为什么？", by=accountant).id
     by_name.draft_disclosure_id = disclosures.draft(org, "2024-Q2", by=accountant).id
@@ -711,12 +712,12 @@ def build_world(by_name: Any, app: Flask) -> Any:
     tdgf = close_2024(by_name)
     plan = distribution.create_plan(tdgf, 2024, distribution.PlanData(
         mode=Mode.LAND_SHARE, members_total=Decimal("14540.00"),
-        guarantee_per_mu=Decimal("800.00")), by=accountant)
-    distribution.propose(plan, on=dt.date(2025, 1, 10), by=accountant)
-    distribution.review(plan, on=dt.date(2025, 1, 20), by=accountant)
+        guarantee_per_mu=Decimal("800.00")), by=accountant, today=dates.today())
+    distribution.propose(plan, on=dt.date(2025, 1, 10), by=accountant, today=dates.today())
+    distribution.review(plan, on=dt.date(2025, 1, 20), by=accountant, today=dates.today())
     distribution.approve(plan, resolution_no="决议", on=dt.date(2025, 2, 1),
                          content=PLACEHOLDER_PNG, filename="r.png",
-                         storage=store(), by=accountant)
+                         storage=store(), by=accountant, today=dates.today())
     by_name.plan_id = plan.id
     by_name.member_line_id = next(ln.id for ln in plan.lines if ln.holder == "陈大山户")
     other = next(ln for ln in plan.lines if ln.holder == "王德明户")
@@ -727,7 +728,7 @@ def build_world(by_name: Any, app: Flask) -> Any:
     lease = db.session.get(Contract, by_name.contract_id)
     by_name.payment_id = record_payment(lease, purpose=Purpose.RENT, on=dt.date(2025, 3, 25),
                                         amount=Decimal("1000.00"), cash_code="102",
-                                        by=accountant).id
+                                        by=accountant, today=dates.today()).id
     by_name.file_id = add_file(lease, content=PLACEHOLDER_PNG, filename="contract.png",
                                storage=store(), by=accountant).id
     db.session.commit()
@@ -744,18 +745,20 @@ def build_asset_world(by_name: Any, app: Flask) -> Any:
     card = cards.create_card(org, cards.CardData(
         number="A-001", name="办公电脑", category=Category.OFFICE,
         acquired_on=dt.date(2023, 12, 1), original=Decimal("6000.00"),
-        residual_percent=Decimal(0), life_months=60, expense_code="513"), by=accountant)
+        residual_percent=Decimal(0), life_months=60, expense_code="513"), by=accountant,
+        today=dates.today())
     by_name.card_id = card.id
     by_name.photo_id = cards.add_photo(card, content=PLACEHOLDER_PNG, filename="pc.png",
                                        storage=storage, by=accountant).id
-    by_name.run_id = depreciation.draft_run(org, 2024, 1, by=accountant).id
+    by_name.run_id = depreciation.draft_run(org, 2024, 1, by=accountant, today=dates.today()).id
     scrapped = cards.create_card(org, cards.CardData(
         number="A-002", name="打印机", category=Category.OFFICE,
         acquired_on=dt.date(2024, 1, 10), original=Decimal("1500.00"),
-        residual_percent=Decimal(0), life_months=36, expense_code="513"), by=accountant)
+        residual_percent=Decimal(0), life_months=36, expense_code="513"), by=accountant,
+        today=dates.today())
     disposals.dispose(scrapped, kind=DisposalKind.SCRAP, on=dt.date(2024, 1, 20),
                       proceeds=Decimal(0), costs=Decimal(0), cash_code=None, reason="损坏",
-                      by=accountant)
+                      by=accountant, today=dates.today())
     by_name.disposed_card_id = scrapped.id
     resource = resources.create_resource(org, resources.ResourceData(
         number="R-01", name="南塘", kind=ResourceKind.WATER, area_mu=Decimal("8.5")),
@@ -772,7 +775,8 @@ def build_asset_world(by_name: Any, app: Flask) -> Any:
     db.session.flush()
     by_name.jj_contract_id = contract.id
     resources.link_contract(resource, contract, by=accountant)
-    stock_take = stocktake.start(org, year=2024, counted_on=dt.date(2024, 6, 30), by=accountant)
+    stock_take = stocktake.start(org, year=2024, counted_on=dt.date(2024, 6, 30), by=accountant,
+                                 today=dates.today())
     by_name.stock_take_id = stock_take.id
     by_name.stock_item_id = stock_take.items[0].id
     db.session.commit()

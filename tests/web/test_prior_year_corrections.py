@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from coopledger import dates
 from coopledger.extensions import db
 from coopledger.ledger import vouchers
 from coopledger.ledger.reports import build_report
@@ -38,8 +39,9 @@ def test_a_closed_years_voucher_is_corrected_through_retained_earnings(by_name: 
     org, wrong = _closed_2024(by_name)
     accountant, reviewer = by_name.user("accountant"), by_name.user("reviewer")
     with pytest.raises(VoucherError, match="属于已结账的 2024 年度，不能红字冲销到本年损益"):
-        vouchers.reverse_voucher(wrong, on=dt.date(2025, 3, 1), by=accountant)
-    correction = vouchers.correct_prior_year(wrong, on=dt.date(2025, 3, 1), by=accountant)
+        vouchers.reverse_voucher(wrong, on=dt.date(2025, 3, 1), by=accountant, today=dates.today())
+    correction = vouchers.correct_prior_year(wrong, on=dt.date(2025, 3, 1), by=accountant,
+                                             today=dates.today())
     lines = [(ln.account.code, ln.debit, ln.credit) for ln in correction.lines]
     # the opposite entry, the expense line moved to 未分配收益 (2024's result is carried there)
     assert lines == [("32202", D("0.00"), D("1200.00")), ("101", D("1200.00"), D("0.00"))]
@@ -52,7 +54,8 @@ def test_a_closed_years_voucher_is_corrected_through_retained_earnings(by_name: 
                                                            "2024").rows}
     assert report_2024["管理费用"] == D("1200.00")              # as reported for 2024
     with pytest.raises(VoucherError, match="已有更正凭证"):
-        vouchers.correct_prior_year(wrong, on=dt.date(2025, 3, 2), by=accountant)
+        vouchers.correct_prior_year(wrong, on=dt.date(2025, 3, 2), by=accountant,
+                                    today=dates.today())
 
 
 def test_inside_the_open_year_the_red_reversal_stays(by_name: Any) -> None:
@@ -61,10 +64,12 @@ def test_inside_the_open_year_the_red_reversal_stays(by_name: Any) -> None:
     book_with_vouchers(org, accountant, reviewer)
     posted = make_voucher(org, accountant, reviewer, on=dt.date(2024, 6, 10), amount="50.00",
                           debit="513", credit="101", summary="办公费")
-    reversal = vouchers.reverse_voucher(posted, on=dt.date(2024, 6, 11), by=accountant)
+    reversal = vouchers.reverse_voucher(posted, on=dt.date(2024, 6, 11), by=accountant,
+                                        today=dates.today())
     assert reversal.lines[0].debit == D("-50.00")
     with pytest.raises(VoucherError, match="尚未结账"):
-        vouchers.correct_prior_year(posted, on=dt.date(2025, 1, 5), by=accountant)
+        vouchers.correct_prior_year(posted, on=dt.date(2025, 1, 5), by=accountant,
+                                    today=dates.today())
 
 
 def test_the_voucher_page_offers_the_correction_that_applies(

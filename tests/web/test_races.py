@@ -20,6 +20,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
+from coopledger import dates
 from coopledger.auth.models import User
 from coopledger.contracts import schedules
 from coopledger.contracts.models import Contract
@@ -121,7 +122,8 @@ def test_reject_racing_post_never_unposts(pg_app: Flask) -> None:
         voucher_id = _voucher(pg_app, "reviewed")
         won, refused = race(
             pg_app,
-            lambda vid=voucher_id: vouchers.post_voucher(_get(vid), by=_user("reviewer")),
+            lambda vid=voucher_id: vouchers.post_voucher(_get(vid), by=_user("reviewer"),
+                                                         today=dates.today()),
             lambda vid=voucher_id: vouchers.reject_voucher(_get(vid), reason="金额有误",
                                             by=_user("cashier")))
         assert len(won) == 1, refused
@@ -187,7 +189,8 @@ def test_a_double_reversal_drafts_one_and_refuses_the_other(pg_app: Flask) -> No
         voucher_id = _voucher(pg_app, "posted")
         won, refused = race(
             pg_app, *[lambda vid=voucher_id: vouchers.reverse_voucher(
-                _get(vid), on=dt.date(2025, 4, 20), by=_user("accountant"))] * 3)
+                _get(vid), on=dt.date(2025, 4, 20), by=_user("accountant"),
+                today=dates.today())] * 3)
         assert len(won) == 1
         assert len(refused) == 2
         assert all("已有冲销凭证" in message for message in refused)
@@ -210,7 +213,8 @@ def test_two_receipts_of_the_whole_rent_allocate_it_once(pg_app: Flask) -> None:
         contract = db.session.get(Contract, lease_id)
         assert contract is not None
         return record_payment(contract, purpose=Purpose.RENT, on=dt.date(2025, 5, 6),
-                              amount=owed, cash_code="102", by=_user("accountant"))
+                              amount=owed, cash_code="102", by=_user("accountant"),
+                              today=dates.today())
 
     won, refused = race(pg_app, receive, receive, receive)
     assert len(won) == 1
@@ -342,9 +346,9 @@ def test_a_plan_paid_twice_at_once_pays_once(pg_app: Flask) -> None:
         accountant = _user("accountant")
         plan = distribution.create_plan(tdgf, 2024, distribution.PlanData(
             mode=Mode.LAND_SHARE, members_total=Decimal("14540.00"),
-            guarantee_per_mu=Decimal("800.00")), by=accountant)
-        distribution.propose(plan, on=dt.date(2025, 1, 10), by=accountant)
-        distribution.review(plan, on=dt.date(2025, 1, 20), by=accountant)
+            guarantee_per_mu=Decimal("800.00")), by=accountant, today=dates.today())
+        distribution.propose(plan, on=dt.date(2025, 1, 10), by=accountant, today=dates.today())
+        distribution.review(plan, on=dt.date(2025, 1, 20), by=accountant, today=dates.today())
         db.session.commit()
         plan_id = plan.id
         storage = FolderStore(Path(pg_app.config["STORAGE_DIR"]))
@@ -355,7 +359,7 @@ def test_a_plan_paid_twice_at_once_pays_once(pg_app: Flask) -> None:
         assert found is not None
         return distribution.approve(found, resolution_no="决议", on=dt.date(2025, 2, 1),
                                     content=PLACEHOLDER_PNG, filename="r.png",
-                                    storage=storage, by=_user("accountant"))
+                                    storage=storage, by=_user("accountant"), today=dates.today())
 
     won, refused = race(pg_app, approve, approve)
     assert len(won) == 1
@@ -370,7 +374,8 @@ def test_a_plan_paid_twice_at_once_pays_once(pg_app: Flask) -> None:
         found = db.session.get(Plan, plan_id)
         assert found is not None
         return distribution.pay(found, line_ids, on=dt.date(2025, 3, 1), cash_code="102",
-                                by=_user("accountant"))   # paying out is the accountant's step
+                                by=_user("accountant"),
+                                today=dates.today())   # paying out is the accountant's step
 
     won, refused = race(pg_app, pay, pay)
     assert len(won) == 1

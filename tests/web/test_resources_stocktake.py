@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from flask.testing import FlaskClient
 from openpyxl import Workbook
 
+from coopledger import dates
 from coopledger.assets.models import AssetCard, AssetDisposal, AssetStatus, DisposalKind
 from coopledger.assets.resource_models import Resource, ResourceKind, ResourceStatus, StockTake
 from coopledger.assets.resources import ResourceData, create_resource, link_contract
@@ -124,7 +125,7 @@ def test_a_lease_of_collective_land_is_signed_with_rent_on_its_area(
     link_contract(pond, lease, by=accountant)
     contracts.sign_contract(lease, approval_ref="村民代表会议决议",
                             approved_on=dt.date(2023, 11, 28), signed_on=dt.date(2023, 12, 10),
-                            by=accountant)
+                            by=accountant, today=dates.today())
     assert [line.amount for line in schedules.schedule_of(lease)] == [D("7560.00")] * 3
     assert pond.status is ResourceStatus.CONTRACTED_OUT
 

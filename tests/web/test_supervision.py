@@ -20,6 +20,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from pypdf import PdfReader
 
+from coopledger import dates
 from coopledger.auth import services as accounts
 from coopledger.auth.roles import Role
 from coopledger.disclosure import services as disclosures
@@ -66,7 +67,8 @@ def _user(username: str, role: Role, **scope: Any) -> Any:
 def _open(org: Any, on: dt.date, cash: str, by: Any, reviewer: Any) -> None:
     opening = periods.open_books(org, on=on, balances=[
         line("期初余额", "101", cash), line("期初余额", "102", "50000.00"),
-        line("期初余额", "301", credit=str(50000 + int(float(cash))) + ".00")], by=by)
+        line("期初余额", "301", credit=str(50000 + int(float(cash))) + ".00")], by=by,
+        today=dates.today())
     run(opening, by, reviewer)
 
 

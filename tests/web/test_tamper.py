@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask
 
+from coopledger import dates
 from coopledger.extensions import db
 from coopledger.files import store
 from coopledger.ledger import beans, periods
@@ -63,7 +64,7 @@ def test_a_consistent_rewrite_after_publication_names_the_publication(
     disclosures.review(first, agrees=True, comment="", by=by_name.user("supervisor"))
     disclosures.township_review(first, agrees=True, opinion="无异议", by=by_name.user("auditor"))
     disclosures.publish(first, render_pdf=lambda d, body: (b"%PDF a4", b"%PDF a3"),
-                        storage=store(), by=accountant)
+                        storage=store(), by=accountant, today=dates.today())
     db.session.flush()
     assert verify_book(org).ok
     # Change the first February voucher's amount and recompute every hash from there on.

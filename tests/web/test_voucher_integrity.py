@@ -16,6 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from pypdf import PdfWriter
 
+from coopledger import dates
 from coopledger.extensions import db
 from coopledger.files import FolderStore, store
 from coopledger.files.scans import scan_key
@@ -39,7 +40,8 @@ def posted(by_name: Any, app: Flask) -> tuple[Any, Voucher]:
     book_with_vouchers(org, accountant, reviewer)
     voucher = vouchers.save_voucher(org, voucher=None, on=dt.date(2024, 3, 5), lines=[
         line("支付村道维修款", "514", "1200.00"), line("支付办公用品款", "513", "300.00"),
-        line("银行付款", "102", credit="1500.00")], attachment_count=1, by=accountant)
+        line("银行付款", "102", credit="1500.00")], attachment_count=1, by=accountant,
+        today=dates.today())
     attachments.add_attachment(voucher, content=SCAN, filename="receipt.png",
                                storage=store(), by=accountant)
     run(voucher, accountant, reviewer)
@@ -127,7 +129,7 @@ def test_a_pdf_scan_is_downloaded_not_shown_in_the_page(by_name: Any, app: Flask
     book_with_vouchers(org, accountant, by_name.user("reviewer"))
     draft = vouchers.save_voucher(org, voucher=None, on=dt.date(2024, 3, 6), lines=[
         line("购买办公用品", "513", "80.00"), line("现金付款", "101", credit="80.00")],
-        attachment_count=1, by=accountant)
+        attachment_count=1, by=accountant, today=dates.today())
     scan = attachments.add_attachment(draft, content=_pdf(), filename="发票.pdf",
                                       storage=store(), by=accountant)
     db.session.commit()

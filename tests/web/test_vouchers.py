@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 
+from coopledger import dates
 from coopledger.dates import today
 from coopledger.extensions import db
 from coopledger.files import store
@@ -276,7 +277,7 @@ def test_a_voucher_dated_in_the_future_is_not_posted(book: Any) -> None:
     voucher.on = dt.date(2099, 3, 5)
     db.session.flush()
     with pytest.raises(vouchers.FutureDateError, match="凭证日期 2099-03-05 晚于今天"):
-        vouchers.post_voucher(voucher, by=book.user("reviewer"))
+        vouchers.post_voucher(voucher, by=book.user("reviewer"), today=dates.today())
 
 
 def test_whoever_edited_the_lines_may_not_review_or_post_it(client: FlaskClient, auth: Auth,
@@ -310,7 +311,7 @@ def test_whoever_edited_the_lines_may_not_review_or_post_it(client: FlaskClient,
 
     vouchers.review_voucher(voucher, by=book.user("admin"))
     with pytest.raises(vouchers.VoucherError, match="记账人不能是这张凭证的制单人"):
-        vouchers.post_voucher(voucher, by=reviewer)
+        vouchers.post_voucher(voucher, by=reviewer, today=dates.today())
 
 
 def test_reviewed_vouchers_are_posted_in_one_action_in_date_order(

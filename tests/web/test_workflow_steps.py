@@ -16,6 +16,7 @@ import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 
+from coopledger import dates
 from coopledger.errors import CoopLedgerError
 from coopledger.extensions import db
 from coopledger.files import store
@@ -47,18 +48,20 @@ def _services(voucher: Voucher) -> dict[str, Callable[[Any], object]]:
     same = [line("收到土地租金", "102", "8000.00"), line("收到土地租金", "501", credit="8000.00")]
     return {
         "edit": lambda by: vouchers.save_voucher(org, voucher=voucher, on=voucher.on,
-                                                 lines=same, attachment_count=1, by=by),
+                                                 lines=same, attachment_count=1, by=by,
+                                                 today=dates.today()),
         "delete": lambda by: vouchers.delete_draft(voucher, by=by),
         "attach": lambda by: attachments.add_attachment(
             voucher, content=PLACEHOLDER_PNG, filename="scan.png", storage=store(), by=by),
         "submit": lambda by: vouchers.submit_voucher(voucher, by=by),
         "review": lambda by: vouchers.review_voucher(voucher, by=by),
         "confirm_cash": lambda by: vouchers.confirm_cash(voucher, by=by),
-        "post": lambda by: vouchers.post_voucher(voucher, by=by),
+        "post": lambda by: vouchers.post_voucher(voucher, by=by, today=dates.today()),
         "reject": lambda by: vouchers.reject_voucher(voucher, reason="附件不全", by=by),
-        "reverse": lambda by: vouchers.reverse_voucher(voucher, on=voucher.on, by=by),
+        "reverse": lambda by: vouchers.reverse_voucher(voucher, on=voucher.on, by=by,
+                                                       today=dates.today()),
         "correct_prior_year": lambda by: vouchers.correct_prior_year(
-            voucher, on=voucher.on.replace(year=voucher.on.year + 1), by=by),
+            voucher, on=voucher.on.replace(year=voucher.on.year + 1), by=by, today=dates.today()),
     }
 
 
@@ -230,14 +233,16 @@ def test_plan_steps_agree_on_page_service_and_matrix(client: FlaskClient, auth: 
     client.post("/o/shian-tdgf/distribution/new", data=FORM)
     plan = db.session.scalars(sa.select(Plan)).one()
     accountant = by_name.user("accountant")
-    moves = [lambda p: plans.propose(p, on=dt.date(2025, 1, 10), by=accountant),
-             lambda p: plans.review(p, on=dt.date(2025, 1, 20), by=accountant),
+    moves = [lambda p: plans.propose(p, on=dt.date(2025, 1, 10), by=accountant,
+                                     today=dates.today()),
+             lambda p: plans.review(p, on=dt.date(2025, 1, 20), by=accountant, today=dates.today()),
              lambda p: plans.approve(p, resolution_no="决议", on=dt.date(2025, 2, 1),
                                      content=PLACEHOLDER_PNG, filename="r.png",
-                                     storage=store(), by=accountant),
+                                     storage=store(), by=accountant, today=dates.today()),
              lambda p: plans.post(p, start=dt.date(2025, 2, 2), end=dt.date(2025, 2, 16),
                                   by=accountant),
-             lambda p: plans.file_with_township(p, on=dt.date(2025, 2, 20), by=accountant)]
+             lambda p: plans.file_with_township(p, on=dt.date(2025, 2, 20), by=accountant,
+                                                today=dates.today())]
     for move in moves[:TRAIL.index(state)]:
         move(plan)
     db.session.commit()
@@ -246,16 +251,18 @@ def test_plan_steps_agree_on_page_service_and_matrix(client: FlaskClient, auth: 
         "edit": lambda p, u: plans.update_plan(
             p, plans.PlanData(mode=p.mode, members_total=p.members_total), by=u),
         "explain": lambda p, u: plans.explain_overpayment(p, line_id, "多付原因", by=u),
-        "propose": lambda p, u: plans.propose(p, on=dt.date(2025, 1, 10), by=u),
-        "review": lambda p, u: plans.review(p, on=dt.date(2025, 1, 20), by=u),
+        "propose": lambda p, u: plans.propose(p, on=dt.date(2025, 1, 10), by=u,
+                                              today=dates.today()),
+        "review": lambda p, u: plans.review(p, on=dt.date(2025, 1, 20), by=u, today=dates.today()),
         "approve": lambda p, u: plans.approve(p, resolution_no="决议", on=dt.date(2025, 2, 1),
                                               content=PLACEHOLDER_PNG, filename="r.png",
-                                              storage=store(), by=u),
+                                              storage=store(), by=u, today=dates.today()),
         "post": lambda p, u: plans.post(p, start=dt.date(2025, 2, 2), end=dt.date(2025, 2, 16),
                                         by=u),
-        "file": lambda p, u: plans.file_with_township(p, on=dt.date(2025, 2, 20), by=u),
+        "file": lambda p, u: plans.file_with_township(p, on=dt.date(2025, 2, 20), by=u,
+                                                      today=dates.today()),
         "pay": lambda p, u: plans.pay(p, [line_id], on=dt.date(2025, 3, 1), cash_code="102",
-                                      by=u),
+                                      by=u, today=dates.today()),
         "new_version": lambda p, u: plans.new_version(p, reason="更正", by=u),
     }
     seen = _walk(
@@ -308,7 +315,7 @@ def test_disclosure_steps_agree_on_page_service_and_matrix(
              lambda d: disclosures.township_review(d, agrees=True, opinion="无异议",
                                                    by=by_name.user("auditor")),
              lambda d: disclosures.publish(d, render_pdf=notice.render_both, storage=store(),
-                                           by=accountant)]
+                                           by=accountant, today=dates.today())]
     for move in trail[:DISCLOSURE_TRAIL.index(state)]:
         move(disclosure)
     db.session.commit()
@@ -327,7 +334,8 @@ def test_disclosure_steps_agree_on_page_service_and_matrix(
     def attempt(step: str, user: Any) -> None:
         current = db.session.get_one(Disclosure, disclosure.id)
         if step == "publish" and "publish" not in disclosures.steps_for(current, user):
-            disclosures.publish(current, render_pdf=notice.render_both, storage=store(), by=user)
+            disclosures.publish(current, render_pdf=notice.render_both, storage=store(), by=user,
+                                today=dates.today())
         else:
             attempts[step](current, user)
 
@@ -358,13 +366,14 @@ def test_stocktake_steps_agree_on_page_service_and_matrix(
 
     org, _computers, _dryer = asset_books(by_name)
     accountant = by_name.user("accountant")
-    taken = stocktake.start(org, year=2024, counted_on=dt.date(2024, 6, 30), by=accountant)
+    taken = stocktake.start(org, year=2024, counted_on=dt.date(2024, 6, 30), by=accountant,
+                            today=dates.today())
     for item in taken.items:
         stocktake.record_count(item, result=CountResult.FOUND, counted_area=None, note="",
                                by=accountant)
     if state == "approved":
         stocktake.approve(taken, approval_ref="成员代表会议决议", approved_on=dt.date(2024, 7, 1),
-                          by=accountant)
+                          by=accountant, today=dates.today())
     db.session.commit()
     item_id = taken.items[0].id
 
@@ -376,7 +385,7 @@ def test_stocktake_steps_agree_on_page_service_and_matrix(
                                    by=user)
         else:
             stocktake.approve(current, approval_ref="决议", approved_on=dt.date(2024, 7, 1),
-                              by=user)
+                              by=user, today=dates.today())
 
     seen = _walk(
         client, auth, by_name, workflow="stocktake",
@@ -518,7 +527,7 @@ def test_contract_steps_agree_on_page_service_and_matrix(
     if state == "active" and not contract.is_signed:
         contracts.sign_contract(contract, approval_ref="成员大会决议〔2026〕9号",
                                 approved_on=dt.date(2026, 11, 1),
-                                signed_on=dt.date(2026, 11, 20), by=None)
+                                signed_on=dt.date(2026, 11, 20), by=None, today=dates.today())
     if state == "terminated":
         schedules.terminate_contract(contract, on=dt.date(2025, 6, 30), reason="企业经营困难",
                                      by=None)
@@ -533,17 +542,18 @@ def test_contract_steps_agree_on_page_service_and_matrix(
          "lease_parcels": lambda: contracts.add_leased_parcel(current, "没有这块地", by=user),
          "sign": lambda: contracts.sign_contract(current, approval_ref="决议",
                                                  approved_on=dt.date(2026, 11, 1),
-                                                 signed_on=dt.date(2026, 11, 20), by=user),
+                                                 signed_on=dt.date(2026, 11, 20), by=user,
+                                                 today=dates.today()),
          "terminate": lambda: schedules.terminate_contract(current, on=day, reason="协商解除",
                                                            by=user),
          "record_payment": lambda: payments.record_payment(
              current, purpose=Purpose.DEPOSIT_IN, on=day, amount=Decimal("100.00"),
-             cash_code="102", by=user),
+             cash_code="102", by=user, today=dates.today()),
          "settle_year": lambda: schedules.settle_venture_year(
              current, year=2027, venture_profit=Decimal("100.00"), due_on=None, by=user),
          "record_work": lambda: employment.add_employment(current, employment.WorkData(
              person_id=0, period_start=day, period_end=day, days=Decimal(1),
-             wage=Decimal("100.00")), by=user)}[step]()
+             wage=Decimal("100.00")), by=user, today=dates.today())}[step]()
 
     seen = _walk(
         client, auth, by_name, workflow="contract", url=f"/o/shian-tdgf/contracts/{contract.id}",
@@ -569,7 +579,7 @@ def test_withdrawing_a_depreciation_run_agrees_on_page_service_and_matrix(
 
     org, _computers, _dryer = asset_books(by_name)
     accountant = by_name.user("accountant")
-    made = depreciation.draft_run(org, 2024, 1, by=accountant)
+    made = depreciation.draft_run(org, 2024, 1, by=accountant, today=dates.today())
     if state == "submitted":
         assert made.voucher is not None
         vouchers.submit_voucher(made.voucher, by=accountant)
@@ -605,7 +615,8 @@ def test_withdrawing_a_contract_receipt_agrees_on_page_service_and_matrix(
     lease = db.session.scalars(sa.select(Contract).where(
         Contract.number == "SATG-2024-001")).one()
     made = payments.record_payment(lease, purpose=Purpose.RENT, on=dt.date(2024, 3, 25),
-                                   amount=Decimal("1000.00"), cash_code="102", by=accountant)
+                                   amount=Decimal("1000.00"), cash_code="102", by=accountant,
+                                   today=dates.today())
     if state == "submitted":
         assert made.voucher is not None
         vouchers.submit_voucher(made.voucher, by=accountant)
