@@ -170,15 +170,22 @@ class LedgerLine:
     balance: Decimal
 
 
+def _balance_before(org: Organisation, ids: list[int], start: dt.date) -> Decimal:
+    """The posted balance of the accounts ``ids`` before ``start``: from the month-balance
+    index when ``start`` begins a month, else from the lines."""
+    indexed = month_index.balance_before(org.id, ids, start)
+    if indexed is not None:
+        return indexed
+    return from_fen(int(db.session.scalar(sa.select(sa.func.sum(_DEBIT - _CREDIT)).where(
+        _lines.organisation_id == org.id, _lines.account_id.in_(ids),
+        _lines.posted.is_(True), _lines.on < start)) or 0))
+
+
 def detail_ledger(org: Organisation, account: Account, start: dt.date, end: dt.date,
                   ) -> tuple[Decimal, list[LedgerLine]]:
     """明细账: the balance before ``start``, then every posted line with its running balance."""
     ids = [account.id, *[a.id for a in _descendants(account)]]
-    opening = month_index.balance_before(org.id, ids, start)
-    if opening is None:
-        opening = from_fen(int(db.session.scalar(sa.select(sa.func.sum(_DEBIT - _CREDIT)).where(
-            _lines.organisation_id == org.id, _lines.account_id.in_(ids),
-            _lines.posted.is_(True), _lines.on < start)) or 0))
+    opening = _balance_before(org, ids, start)
     rows = db.session.execute(
         sa.select(_lines.on, Voucher.id, Voucher.word, Voucher.number, _lines.summary,
                   _DEBIT, _CREDIT)
@@ -194,6 +201,91 @@ def detail_ledger(org: Organisation, account: Account, start: dt.date, end: dt.d
         result.append(LedgerLine(on, voucher_id, f"{word}-{number}", summary, debit_amount,
                                  credit_amount, balance))
     return opening, result
+
+
+LEDGER_PAGE = 200
+"""Lines of a 明细账 or 日记账 page on screen (the exports hold the whole period)."""
+
+
+@dataclass(frozen=True)
+class LedgerPage:
+    """One page of a 明细账: the balance before the period, the balance brought forward to the
+    page (承前页), its lines with running balances, and the period's count and totals."""
+
+    opening: Decimal
+    forward: Decimal
+    lines: list[LedgerLine]
+    page: int
+    per_page: int
+    total: int
+    debit: Decimal
+    credit: Decimal
+
+    @property
+    def pages(self) -> int:
+        """How many pages the period has (at least one)."""
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def detail_ledger_page(org: Organisation, account: Account, start: dt.date, end: dt.date, *,
+                       page: int, per_page: int | None = None) -> LedgerPage:
+    """One page of :func:`detail_ledger`, read without the other pages' lines: only the
+    page's rows are sent (明细账 order: date, voucher number, line), the balance brought
+    forward is the opening plus two sums — the period's lines of earlier days, and those of
+    the page's first day ordered before its first line — and the period's count and totals
+    are one aggregate."""
+    per_page = per_page or LEDGER_PAGE
+    ids = [account.id, *[a.id for a in _descendants(account)]]
+    opening = _balance_before(org, ids, start)
+    where = (_lines.organisation_id == org.id, _lines.account_id.in_(ids),
+             _lines.posted.is_(True), _lines.on >= start, _lines.on <= end)
+    total, debit, credit = db.session.execute(
+        sa.select(sa.func.count(), sa.func.sum(_DEBIT), sa.func.sum(_CREDIT)).where(*where)).one()
+    pages = max(1, -(-int(total) // per_page))
+    page = min(max(page, 1), pages)
+    rows = db.session.execute(
+        sa.select(_lines.on, Voucher.id, Voucher.word, Voucher.number, _lines.line_no,
+                  _lines.summary, _DEBIT, _CREDIT)
+        .join(Voucher, Voucher.id == _lines.voucher_id).where(*where)
+        .order_by(_lines.on, Voucher.number, _lines.line_no)
+        .limit(per_page).offset((page - 1) * per_page)).all()
+    forward = opening
+    if rows and page > 1:
+        day, number, line_no = rows[0][0], rows[0][3], rows[0][4]
+        earlier_days = db.session.scalar(sa.select(sa.func.sum(_DEBIT - _CREDIT)).where(
+            *where, _lines.on < day))
+        same_day = db.session.scalar(
+            sa.select(sa.func.sum(_DEBIT - _CREDIT))
+            .join(Voucher, Voucher.id == _lines.voucher_id).where(
+                *where, _lines.on == day, sa.or_(
+                    Voucher.number < number,
+                    sa.and_(Voucher.number == number, _lines.line_no < line_no))))
+        forward += from_fen(int(earlier_days or 0)) + from_fen(int(same_day or 0))
+    balance = forward
+    lines = []
+    for on, voucher_id, word, number, _line_no, summary, debit_fen, credit_fen in rows:
+        debit_amount, credit_amount = from_fen(int(debit_fen)), from_fen(int(credit_fen))
+        balance += debit_amount - credit_amount
+        lines.append(LedgerLine(on, voucher_id, f"{word}-{number}", summary, debit_amount,
+                                credit_amount, balance))
+    return LedgerPage(opening, forward, lines, page, per_page, int(total),
+                      from_fen(int(debit or 0)), from_fen(int(credit or 0)))
 
 
 def month_totals(org: Organisation, account: Account, start: dt.date, end: dt.date,

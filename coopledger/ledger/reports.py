@@ -23,9 +23,11 @@ from coopledger.i18n import N_
 from coopledger.ledger import rules
 from coopledger.ledger.models import Account, Category
 from coopledger.ledger.queries import (
+    LedgerPage,
     Movement,
     accounts,
     detail_ledger,
+    detail_ledger_page,
     leaf_balances,
     month_totals,
     movements,
@@ -56,6 +58,7 @@ class ReportTable:
     rows: list[list[Cell]] = field(default_factory=list)
     bold: set[int] = field(default_factory=set)
     form: str = ""
+    paging: LedgerPage | None = None   # a screen page of a 明细账 or 日记账 (pager.html)
 
     def add(self, cells: list[Cell], *, bold: bool = False) -> None:
         """Append a row."""
@@ -142,12 +145,17 @@ def general_ledger(org: Organisation, start: dt.date, end: dt.date, *,
 
 def detail_ledger_table(org: Organisation, start: dt.date, end: dt.date, *,
                         account: str | None = None, title: str = "明细账",
-                        **_: Any) -> ReportTable:
-    """明细账: every posted line of an account with the running balance."""
+                        page: int | None = None, **_: Any) -> ReportTable:
+    """明细账: every posted line of an account with the running balance — or, with ``page``
+    (the screen), one page of them between 期初余额/承前页 and 本页合计, the last page ending
+    with the period's 本期合计."""
     target = _account(org, account)
     table = ReportTable(title, f"{org.name}　{target.code} {target.full_name}　"
                         f"{_range_label(start, end)}",
                         ["日期", "凭证号", "摘要", "借方", "贷方", "方向", "余额"], money={3, 4, 6})
+    if page is not None:
+        return _ledger_page(table, detail_ledger_page(org, target, start, end, page=page),
+                            start)
     opening, lines = detail_ledger(org, target, start, end)
     table.add([start.isoformat(), "", "期初余额", None, None, _direction(opening), abs(opening)],
               bold=True)
@@ -161,17 +169,40 @@ def detail_ledger_table(org: Organisation, start: dt.date, end: dt.date, *,
     return table
 
 
-def cash_journal(org: Organisation, start: dt.date, end: dt.date, **_: Any) -> ReportTable:
+def _ledger_page(table: ReportTable, found: LedgerPage, start: dt.date) -> ReportTable:
+    table.paging = found
+    first = found.page == 1
+    table.add([start.isoformat() if first else "", "", "期初余额" if first else "承前页",
+               None, None, _direction(found.forward), abs(found.forward)], bold=True)
+    debit = credit = ZERO
+    for line in found.lines:
+        debit, credit = debit + line.debit, credit + line.credit
+        table.add([line.on.isoformat(), line.voucher, line.summary, line.debit or None,
+                   line.credit or None, _direction(line.balance), abs(line.balance)])
+    if found.has_next:
+        after = found.forward + debit - credit
+        table.add(["", "", "本页合计（过次页）", debit, credit, _direction(after), abs(after)],
+                  bold=True)
+    else:
+        closing = found.opening + found.debit - found.credit
+        table.add(["", "", "本期合计", found.debit, found.credit, _direction(closing),
+                   abs(closing)], bold=True)
+    return table
+
+
+def cash_journal(org: Organisation, start: dt.date, end: dt.date, *, page: int | None = None,
+                 **_: Any) -> ReportTable:
     """现金日记账: the 库存现金 account's lines day by day."""
     return detail_ledger_table(org, start, end, account=STANDARDS[org.standard].cash,
-                               title="现金日记账")
+                               title="现金日记账", page=page)
 
 
 def bank_journal(org: Organisation, start: dt.date, end: dt.date, *,
-                 account: str | None = None, **_: Any) -> ReportTable:
+                 account: str | None = None, page: int | None = None,
+                 **_: Any) -> ReportTable:
     """银行日记账: the 银行存款 account (or one bank sub-account)."""
     return detail_ledger_table(org, start, end, account=account or STANDARDS[org.standard].bank,
-                               title="银行日记账")
+                               title="银行日记账", page=page)
 
 
 @cache
@@ -355,13 +386,19 @@ REPORTS: dict[str, tuple[str, Callable[..., ReportTable], bool]] = {
 }
 
 
+PAGED = frozenset({"detail_ledger", "cash_journal", "bank_journal"})
+"""The reports read line by line, which the screen shows a page at a time."""
+
+
 def build_report(name: str, org: Organisation, period: str, *, account: str | None = None,
-                 level: int = 9) -> ReportTable:
+                 level: int = 9, page: int | None = None) -> ReportTable:
     """Build report ``name`` for a period text (2024, 2024-03, 2024-Q2, a..b).
 
-    ``level`` limits the trial balance to accounts down to that level (1 = chart accounts).
+    ``level`` limits the trial balance to accounts down to that level (1 = chart accounts);
+    ``page`` asks the line-by-line reports (:data:`PAGED`) for one screen page.
     """
     if name not in REPORTS:
         raise ReportError(N_("没有名为 %(name)s 的报表。"), name=name)
     start, end = rules.parse_period(period)
-    return REPORTS[name][1](org, start, end, account=account, level=level)
+    return REPORTS[name][1](org, start, end, account=account, level=level,
+                            page=page if name in PAGED else None)

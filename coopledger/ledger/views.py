@@ -255,9 +255,11 @@ def report(code: str, name: str) -> ResponseReturnValue:
     account = request.args.get("account") or None
     fmt = request.args.get("format", "html")
     level = request.args.get("level", "9")
+    page = whole_number(request.args.get("page", "1"), 1) if fmt == "html" else None
     try:
         table = localised(build_report(name, org, period, account=account,
-                                       level=whole_number(level, 9)), org.standard)
+                                       level=whole_number(level, 9), page=page),
+                          org.standard)
     except (ReportError, rules.PeriodSpecError) as err:
         return render_template("ledger/report.html", org=org, name=name, table=None,
                                error=str(err), period=period, account=account,
