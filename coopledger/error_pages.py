@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from flask import jsonify, render_template, request
+from flask import current_app, g, jsonify, make_response, render_template, request
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import SecurityError
 
+from coopledger.db import reads_only
 from coopledger.errors import CoopLedgerError
 from coopledger.extensions import db
 from coopledger.i18n import N_
@@ -33,12 +35,29 @@ def register_error_handlers(app: Flask) -> None:
     for code in HTTP_MESSAGES:
         app.register_error_handler(code, _http_error)
 
+    @app.errorhandler(OperationalError)
+    def _busy(err: OperationalError) -> ResponseReturnValue:
+        """SQLite's writer lock held past the busy timeout by a long write (a big import):
+        the change was not saved, and saying so beats a 500; any other database failure is
+        the 500 below."""
+        db.session.rollback()
+        if "database is locked" not in str(err.orig):
+            current_app.logger.exception("database error", exc_info=err)
+            return _render(500, gettext(SERVER_ERROR))
+        if "reads_only_token" not in g:   # the page only reads: beside the writer, not behind
+            g.reads_only_token = reads_only(True)   # (reset by the request's teardown)
+        response = make_response(_render(503, gettext(
+            "系统正忙：另一项较大的保存（如导入）正在进行，您这次的修改没有保存，请稍后再试。")))
+        response.headers["Retry-After"] = "30"
+        return response
+
     @app.errorhandler(500)
     def _server(_err: Exception) -> ResponseReturnValue:
         db.session.rollback()
-        return _render(500, gettext("系统出错了，请稍后再试；若仍然出错，请联系管理员。"))
+        return _render(500, gettext(SERVER_ERROR))
 
 
+SERVER_ERROR = N_("系统出错了，请稍后再试；若仍然出错，请联系管理员。")
 HTTP_MESSAGES = {
     400: N_("请求无效。"),
     403: N_("您没有权限查看或操作此页面。"),
