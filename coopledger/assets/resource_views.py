@@ -23,9 +23,8 @@ from coopledger.auth.permissions import Action
 from coopledger.contracts.models import Contract
 from coopledger.dates import today
 from coopledger.extensions import db
-from coopledger.files import store
-from coopledger.files.scans import send_scan
-from coopledger.forms import ConfirmForm, options, read_upload
+from coopledger.files.scans import receive_scan, send_scan
+from coopledger.forms import ConfirmForm, options
 from coopledger.money import plain
 from coopledger.pdf.render import render_pdf
 from coopledger.web import (
@@ -176,11 +175,7 @@ def resource_add_file(code: str, resource_id: int) -> ResponseReturnValue:
     item = owned_or_404(Resource, resource_id, org)
     form = FileForm(prefix="file")
     if form.validate_on_submit():
-        upload = form.file.data
-        storage = store()
-        apply_change(lambda: resources.add_file(item, content=read_upload(upload),
-                                                filename=upload.filename or "scan",
-                                                storage=storage, by=me()),
+        receive_scan(form.file.data, lambda **scan: resources.add_file(item, by=me(), **scan),
                      _("权属证书扫描件已上传。"))
     else:
         flash_form_errors(form)

@@ -46,9 +46,8 @@ from coopledger.auth.permissions import Action
 from coopledger.contracts.payments import cash_accounts
 from coopledger.dates import today
 from coopledger.extensions import db
-from coopledger.files import store
-from coopledger.files.scans import send_scan
-from coopledger.forms import ConfirmForm, options, read_upload
+from coopledger.files.scans import receive_scan, send_scan
+from coopledger.forms import ConfirmForm, options
 from coopledger.ledger.models import Voucher
 from coopledger.money import ZERO, figure, from_fen, grouped, plain
 from coopledger.pdf.render import render_pdf
@@ -240,12 +239,8 @@ def add_photo(code: str, card_id: int) -> ResponseReturnValue:
     card = owned_or_404(AssetCard, card_id, org)
     form = FileForm(prefix="photo")
     if form.validate_on_submit():
-        upload = form.file.data
-        storage = store()
-        apply_change(lambda: cards.add_photo(card, content=read_upload(upload),
-                                             filename=upload.filename or "photo",
-                                             storage=storage, by=me()),
-                     _("照片已上传。"))
+        receive_scan(form.file.data, lambda **scan: cards.add_photo(card, by=me(), **scan),
+                     _("照片已上传。"), fallback="photo")
     else:
         flash_form_errors(form)
     return redirect(url_for("assets.show", code=code, card_id=card.id))

@@ -41,9 +41,8 @@ from coopledger.contracts.steps import payment_steps_for, steps_for
 from coopledger.contracts.warnings import idle_parcels_query
 from coopledger.dates import today
 from coopledger.extensions import db
-from coopledger.files import store
-from coopledger.files.scans import send_scan
-from coopledger.forms import ConfirmForm, options, read_upload
+from coopledger.files.scans import receive_scan, send_scan
+from coopledger.forms import ConfirmForm, options
 from coopledger.i18n import N_
 from coopledger.members.models import Membership, Person
 from coopledger.money import ZERO, grouped
@@ -297,11 +296,8 @@ def upload(code: str, contract_id: int) -> ResponseReturnValue:
     contract = owned_or_404(Contract, contract_id, org)
     form = ContractFileForm()
     if form.validate_on_submit():
-        upload = form.file.data
-        apply_change(lambda: files.add_file(
-            contract, content=read_upload(upload), filename=upload.filename or "scan",
-            storage=store(), by=me()),
-            _("合同扫描件已上传。"))
+        receive_scan(form.file.data, lambda **scan: files.add_file(contract, by=me(), **scan),
+                     _("合同扫描件已上传。"))
     else:
         flash(_("请选择要上传的文件。"), "error")
     return _back(code, contract, "files")

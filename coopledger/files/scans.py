@@ -20,7 +20,10 @@ from coopledger.errors import CoopLedgerError
 from coopledger.i18n import N_
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from flask import Response
+    from werkzeug.datastructures import FileStorage
 
     from coopledger.files.stores import Store
 
@@ -162,3 +165,25 @@ def send_scan(sha256: str | None, *, mimetype: str | None, name: str | None) -> 
                          download_name=name or sha256, as_attachment=not inline)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def receive_scan(upload: FileStorage | None, keep: Callable[..., object], done: str, *,
+                 fallback: str = "scan") -> bool:
+    """Keep an uploaded scan through its record's service — ``keep(content=, filename=,
+    storage=)`` adds the row and writes the audit line — as one change (``web.apply_change``:
+    commit and flash ``done``, or the service's sentence); without a file, say so. Returns
+    whether it was kept."""
+    from flask import flash
+    from flask_babel import gettext
+
+    from coopledger.files.stores import store
+    from coopledger.forms import read_upload
+    from coopledger.web import apply_change
+
+    if upload is None or not upload.filename:
+        flash(gettext("请选择要上传的文件。"), "error")
+        return False
+    storage = store()
+    return apply_change(lambda: keep(content=read_upload(upload),
+                                     filename=upload.filename or fallback, storage=storage),
+                        done).ok

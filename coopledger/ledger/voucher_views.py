@@ -23,9 +23,8 @@ from coopledger.auth.permissions import Action, can
 from coopledger.dates import today
 from coopledger.errors import CoopLedgerError
 from coopledger.extensions import db
-from coopledger.files import store
-from coopledger.files.scans import send_scan
-from coopledger.forms import ConfirmForm, read_upload
+from coopledger.files.scans import receive_scan, send_scan
+from coopledger.forms import ConfirmForm
 from coopledger.ledger import attachments, books, origins, rules, vouchers
 from coopledger.ledger.forms import AttachmentForm, DateActionForm, ReasonForm, VoucherForm
 from coopledger.ledger.models import Attachment, Voucher, VoucherKind, VoucherState
@@ -332,11 +331,8 @@ def attach(code: str, voucher_id: int) -> ResponseReturnValue:
     _org, voucher = _load(code, voucher_id, VOUCHER_STEPS["attach"].action)
     form = AttachmentForm()
     if form.validate_on_submit():
-        upload = request.files["file"]
-        storage = store()
-        apply_change(lambda: attachments.add_attachment(
-            voucher, content=read_upload(upload), filename=upload.filename or "scan",
-            storage=storage, by=me()), _("附件已上传。"))
+        receive_scan(request.files.get("file"), lambda **scan: attachments.add_attachment(
+            voucher, by=me(), **scan), _("附件已上传。"))
     else:
         flash(_("请选择要上传的文件。"), "error")
     return redirect(url_for("vouchers.show", code=code, voucher_id=voucher_id))
