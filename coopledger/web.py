@@ -128,12 +128,17 @@ FILE_TYPES = {
 def file_response(data: bytes | str, filename: str) -> Response:
     """A generated file as the answer to a request: the content type and whether it opens in
     the browser (PDFs) or downloads (XLSX, CSV, beancount) follow from the file name's
-    extension; a non-ASCII name is sent as RFC 6266 ``filename*`` with an ASCII fallback."""
+    extension; a non-ASCII name is sent as RFC 6266 ``filename*`` with an ASCII fallback. A
+    CSV written here as text starts with the UTF-8 byte-order mark, so a spreadsheet program
+    opened by a double click reads its Chinese (issue 19)."""
     from urllib.parse import quote
 
     from flask import Response as FlaskResponse
 
-    mimetype, inline = FILE_TYPES[filename.rsplit(".", 1)[-1]]
+    extension = filename.rsplit(".", 1)[-1]
+    mimetype, inline = FILE_TYPES[extension]
+    if extension == "csv" and isinstance(data, str) and not data.startswith("\ufeff"):
+        data = "\ufeff" + data
     disposition = "inline" if inline else "attachment"
     if filename.isascii():
         disposition += f"; filename={filename}"
