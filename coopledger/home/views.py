@@ -30,6 +30,7 @@ from coopledger.disclosure.queries import (
 )
 from coopledger.distribution.queries import member_lines
 from coopledger.extensions import db
+from coopledger.ledger.work_queue import STALE_DAYS, waiting_for
 from coopledger.members.queries import my_households
 from coopledger.orgs import queries
 from coopledger.orgs.models import Organisation, Township, Village
@@ -93,6 +94,7 @@ def index() -> ResponseReturnValue:
         org.id: contract_warnings(org, today(), expiry_days=days)
         for org, _roles in org_roles if can(user, Action.MANAGE_CONTRACTS, org)}
     context["expiry_days"] = days
+    context["stale_days"] = STALE_DAYS
     question_days = int(current_app.config["QUESTION_WARNING_DAYS"])
     context["disclosure_warnings"] = {
         org.id: disclosure_warnings(org, today(), question_days=question_days)
@@ -101,6 +103,9 @@ def index() -> ResponseReturnValue:
     context["open_findings"] = {
         org.id: findings_of(org, open_only=True)
         for org, _roles in org_roles if can(user, Action.RESPOND_FINDINGS, org)}
+    context["waiting"] = {
+        org.id: waiting_for(org, user, today=today())
+        for org, _roles in org_roles if can(user, Action.VIEW_BOOKS, org)}
     context["today"] = today()
     if user.is_admin:
         context["counts"] = {
