@@ -158,14 +158,21 @@ def create(code: str) -> ResponseReturnValue:
     org = org_for(code, Action.PREPARE_VOUCHERS)
     form = VoucherForm()
     if not form.is_submitted():
-        form.on.data = today()
+        kept = request.args.get("on", "")   # 保存并新增 keeps the date of the voucher before
+        try:
+            form.on.data = dt.date.fromisoformat(kept) if kept else today()
+        except ValueError:
+            form.on.data = today()
     if form.validate_on_submit() and form.on.data is not None:
         on: dt.date = form.on.data
         outcome = apply_change(
             lambda: vouchers.save_voucher(org, voucher=None, on=on, lines=_form_lines(form),
                                           attachment_count=form.attachment_count.data or 0,
                                           by=me(), today=today()),
-            _("凭证已保存为草稿。"))
+            lambda made: _("凭证已保存为草稿。") if not request.form.get("and_new")
+            else _("凭证（草稿 #%(id)d）已保存，请录入下一张。", id=made.id))
+        if outcome.ok and request.form.get("and_new"):
+            return redirect(url_for("vouchers.create", code=code, on=on.isoformat()))
         if outcome.ok:
             return redirect(url_for("vouchers.show", code=code, voucher_id=outcome.value.id))
     return _render_form(org, form, None)

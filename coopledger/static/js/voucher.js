@@ -1,4 +1,9 @@
-// Voucher entry: running debit/credit totals, a new line on demand, the summary carried down.
+// Voucher entry, keyboard first (issue 19): running debit/credit totals; Enter moves to the
+// next cell (摘要 → 科目 → 借 → 贷 → next line, a new line after the last), Shift+Enter back;
+// Ctrl+S saves, Ctrl+Enter saves and opens a new voucher with the date kept; "=" in an amount
+// cell fills the amount that balances the voucher; the 摘要 carried down from the line above
+// is selected so typing replaces it, and a line that holds nothing but a carried 摘要 is left
+// out when the form is sent. Without JavaScript the form still works: the server checks all.
 (function () {
   "use strict";
   var form = document.getElementById("voucher-form");
@@ -7,6 +12,7 @@
   var totalDebit = document.getElementById("total-debit");
   var totalCredit = document.getElementById("total-credit");
   var state = document.getElementById("balance-state");
+  var saveAndNew = document.getElementById("save-and-new");
 
   function cents(text) {
     var clean = (text || "").replace(/[,，\s]/g, "");
@@ -21,10 +27,13 @@
     var yuan = Math.floor(value / 100).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
     return sign + yuan + "." + ("0" + (value % 100)).slice(-2);
   }
+  function sum(selector, except) {
+    var total = 0;
+    body.querySelectorAll(selector).forEach(function (i) { if (i !== except) { total += cents(i.value); } });
+    return total;
+  }
   function recount() {
-    var debit = 0, credit = 0;
-    body.querySelectorAll("input.debit").forEach(function (i) { debit += cents(i.value); });
-    body.querySelectorAll("input.credit").forEach(function (i) { credit += cents(i.value); });
+    var debit = sum("input.debit"), credit = sum("input.credit");
     totalDebit.textContent = show(debit);
     totalCredit.textContent = show(credit);
     state.textContent = debit === credit ? (debit ? "✓" : "") : "≠ " + show(debit - credit);
@@ -34,23 +43,76 @@
       input.name = input.name.replace(/lines-\d+-/, "lines-" + index + "-");
       input.id = input.name;
       input.value = "";
+      delete input.dataset.carried;
     });
   }
-  document.getElementById("add-line").addEventListener("click", function () {
+  function addLine() {
     var rows = body.querySelectorAll("tr.line");
     var copy = rows[rows.length - 1].cloneNode(true);
     renumber(copy, rows.length);
     body.appendChild(copy);
-    copy.querySelector("input.summary").focus();
+    return copy;
+  }
+  function cells() {
+    return Array.prototype.slice.call(body.querySelectorAll("tr.line input"));
+  }
+  document.getElementById("add-line").addEventListener("click", function () {
+    addLine().querySelector("input.summary").focus();
   });
-  body.addEventListener("input", recount);
+  body.addEventListener("input", function (event) {
+    delete event.target.dataset.carried;
+    recount();
+  });
   body.addEventListener("focusin", function (event) {
     var input = event.target;
-    if (!input.classList.contains("summary") || input.value) { return; }
-    var row = input.closest("tr");
-    var previous = row.previousElementSibling;
-    while (previous && !previous.classList.contains("line")) { previous = previous.previousElementSibling; }
-    if (previous) { input.value = previous.querySelector("input.summary").value; }
+    if (!input.classList.contains("summary")) { return; }
+    if (!input.value) {
+      var previous = input.closest("tr").previousElementSibling;
+      while (previous && !previous.classList.contains("line")) { previous = previous.previousElementSibling; }
+      var above = previous && previous.querySelector("input.summary").value;
+      if (above) { input.value = above; input.dataset.carried = "1"; }
+    }
+    if (input.dataset.carried) { input.select(); }
+  });
+  body.addEventListener("keydown", function (event) {
+    var input = event.target;
+    if (event.key === "=" && input.classList.contains("amount")) {
+      event.preventDefault();
+      var debit = sum("input.debit", input), credit = sum("input.credit", input);
+      var missing = input.classList.contains("debit") ? credit - debit : debit - credit;
+      if (missing > 0) { input.value = show(missing).replace(/,/g, ""); recount(); }
+      return;
+    }
+    if (event.key !== "Enter" || event.ctrlKey || event.metaKey || event.altKey) { return; }
+    event.preventDefault();
+    var all = cells(), at = all.indexOf(input);
+    if (event.shiftKey) { if (at > 0) { all[at - 1].focus(); } return; }
+    if (at === all.length - 1) { addLine(); all = cells(); }
+    all[at + 1].focus();
+  });
+  form.addEventListener("keydown", function (event) {
+    var plain = !(event.ctrlKey || event.metaKey || event.altKey || event.shiftKey);
+    if (event.key === "Enter" && plain && event.target.closest(".voucher-head")) {
+      event.preventDefault();              // Enter in the date or 附件 field does not send it half done
+      body.querySelector("input.summary").focus();
+      return;
+    }
+    if (!(event.ctrlKey || event.metaKey)) { return; }
+    if (event.key === "s" || event.key === "S") {
+      event.preventDefault();
+      form.requestSubmit();
+    } else if (event.key === "Enter" && saveAndNew) {
+      event.preventDefault();
+      form.requestSubmit(saveAndNew);
+    }
+  });
+  form.addEventListener("submit", function () {
+    body.querySelectorAll("tr.line").forEach(function (row) {
+      var summary = row.querySelector("input.summary");
+      var others = row.querySelectorAll("input:not(.summary)");
+      var untouched = Array.prototype.every.call(others, function (i) { return !i.value.trim(); });
+      if (summary.dataset.carried && untouched) { summary.value = ""; }
+    });
   });
   recount();
 })();

@@ -1,0 +1,115 @@
+"""Entering vouchers by keyboard alone (issue 19): Enter moves from cell to cell, the carried
+摘要 is selected so Enter keeps it and typing replaces it, "=" fills the amount that
+balances, Ctrl+Enter saves and opens the next voucher with the date kept, Ctrl+S saves, and
+lines nobody typed into are left out. The test counts the keystrokes of a three-line voucher
+and prints them (target ≤ 40)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import LiveServer, log_in, open_books
+
+pytestmark = pytest.mark.browser
+
+
+class Keys:
+    """The keyboard, counting keystrokes (a typed character is one, so is a key press)."""
+
+    def __init__(self, page: Page) -> None:
+        self.page, self.count = page, 0
+
+    def type(self, text: str) -> None:
+        self.page.keyboard.type(text)
+        self.count += len(text)
+
+    def press(self, *keys: str) -> None:
+        for key in keys:
+            self.page.keyboard.press(key)
+            self.count += 1
+
+
+def _saved(server: LiveServer) -> list[list[tuple[str, str, Decimal, Decimal]]]:
+    from coopledger.extensions import db
+    from coopledger.ledger.models import Voucher
+
+    with server.app.app_context():
+        found = db.session.scalars(sa.select(Voucher).order_by(Voucher.id)).all()
+        result = [[(ln.summary, ln.account.code, ln.debit, ln.credit) for ln in v.lines]
+                  for v in found if v.lines and v.lines[0].summary.startswith("键盘")]
+        db.session.remove()
+        return result
+
+
+def test_three_vouchers_by_keyboard_alone(page: Page, live_server: LiveServer) -> None:
+    open_books(live_server, "shian-jjhzs")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    log_in(page, live_server, "accountant")
+    page.goto(f"{live_server.url}/o/shian-jjhzs/vouchers/new")
+    day = page.input_value("input[name=on]")
+    keys = Keys(page)
+    page.focus("input[name=attachment_count]")
+    keys.press("Enter")                      # not a half-filled save: on to the first 摘要
+    expect(page.locator("input[name='lines-0-summary']")).to_be_focused()
+    keys.count = 0
+    # a three-line voucher: rent received, split over two income accounts, "=" for the last
+    keys.type("键盘收租")
+    keys.press("Enter")
+    keys.type("102")
+    keys.press("Enter")
+    keys.type("1000")
+    keys.press("Enter", "Enter")             # no credit; on to line 2, its 摘要 carried
+    keys.press("Enter")                      # keep the carried 摘要
+    keys.type("501")
+    keys.press("Enter", "Enter")             # no debit
+    keys.type("600")
+    keys.press("Enter")
+    keys.type("键盘其他")                     # typing replaces the carried 摘要
+    keys.press("Enter")
+    keys.type("502")
+    keys.press("Enter", "Enter")
+    keys.press("=")                          # the amount that balances: 400
+    expect(page.locator("input[name='lines-2-credit']")).to_have_value("400.00")
+    expect(page.locator("#balance-state")).to_have_text("✓")
+    three_lines = keys.count
+    keys.press("Control+Enter")              # 保存并新增
+    print(f"\nkeystrokes for a three-line voucher: {three_lines} (target ≤ 40), "
+          f"with saving: {keys.count}")
+    assert three_lines <= 40
+    expect(page.locator(".flash-success")).to_contain_text("请录入下一张")
+    expect(page.locator("input[name=on]")).to_have_value(day)
+    # the second: two lines, then Enter walks through the empty third line and on
+    page.focus("input[name='lines-0-summary']")
+    keys.type("键盘付款")
+    keys.press("Enter")
+    keys.type("521")
+    keys.press("Enter")
+    keys.type("250")
+    keys.press("Enter", "Enter", "Enter")    # line 2: carried 摘要 kept
+    keys.type("101")
+    keys.press("Enter", "Enter", "=")
+    keys.press("Enter", "Enter")             # into line 3: its 摘要 is carried, nothing typed
+    keys.press("Control+Enter")
+    expect(page.locator(".flash-success")).to_contain_text("请录入下一张")
+    # the third, saved with Ctrl+S
+    page.focus("input[name='lines-0-summary']")
+    keys.type("键盘存现")
+    keys.press("Enter")
+    keys.type("102")
+    keys.press("Enter")
+    keys.type("300")
+    keys.press("Enter", "Enter", "Enter")
+    keys.type("101")
+    keys.press("Enter", "Enter", "=", "Control+s")
+    expect(page.locator(".flash-success")).to_have_text("凭证已保存为草稿。")
+    zero, d = Decimal("0.00"), Decimal
+    assert _saved(live_server) == [
+        [("键盘收租", "102", d("1000.00"), zero), ("键盘收租", "501", zero, d("600.00")),
+         ("键盘其他", "502", zero, d("400.00"))],
+        [("键盘付款", "521", d("250.00"), zero), ("键盘付款", "101", zero, d("250.00"))],
+        [("键盘存现", "102", d("300.00"), zero), ("键盘存现", "101", zero, d("300.00"))],
+    ]
