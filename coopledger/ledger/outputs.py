@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 import io
 from decimal import Decimal
+from unicodedata import east_asian_width
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from coopledger.ledger.reports import ReportTable
 from coopledger.money import figure
@@ -51,9 +53,28 @@ def to_xlsx(table: ReportTable) -> bytes:
         if index in table.bold:
             for cell in sheet[excel_row]:
                 cell.font = Font(bold=True)
+    for index, width in enumerate(column_widths(table), start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _width(text: str) -> int:
+    """Columns a text takes in a spreadsheet: a CJK (wide) character two, others one."""
+    return sum(2 if east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def column_widths(table: ReportTable, *, most: int = 60) -> list[int]:
+    """Each column's width for its longest cell as written (header included; amounts with
+    separators), plus a margin, at most ``most`` (issue 19: columns sized to their content)."""
+    widths = [_width(str(c)) for c in table.columns]
+    for row in table.rows:
+        for i, value in enumerate(row[:len(widths)]):
+            shown = f"{value:,.2f}" if i in table.money and isinstance(value, Decimal) \
+                else "" if value is None else str(value)
+            widths[i] = max(widths[i], _width(shown))
+    return [min(w + 2, most) for w in widths]
 
 
 def to_pdf(table: ReportTable) -> bytes:

@@ -222,6 +222,12 @@ def test_reports_download_as_csv_xlsx_and_pdf(client: FlaskClient, auth: Auth,
         f"{BOOKS}/reports/balance_sheet?period=2024&format=xlsx").data)).active
     cells = {row[0]: row[2] for row in xlsx.iter_rows(min_row=4, values_only=True)}
     assert cells["货币资金"] == 108000
+    # columns sized to their content: 项目 holds the longest line name, 行次 is narrow
+    names = [str(row[0]) for row in xlsx.iter_rows(min_row=4, values_only=True) if row[0]]
+    longest = max(sum(2 if "\u4e00" <= c <= "\u9fff" or c in "（）：、" else 1 for c in n)
+                  for n in names)
+    assert xlsx.column_dimensions["A"].width >= longest
+    assert xlsx.column_dimensions["B"].width < 10
     pdf = client.get(f"{BOOKS}/reports/trial_balance?period=2024-Q1&format=pdf")
     assert pdf.data.startswith(b"%PDF-")
     bad = client.get(f"{BOOKS}/reports/trial_balance?period=2024-13")
