@@ -36,8 +36,11 @@ def test_rent_receipt_to_posted_voucher_and_shorter_overdue_list(
     log_in(page, live_server, "reviewer")
     page.goto(voucher_url)
     page.click("text=审核通过")
+    asked: list[str] = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     page.click(".workflow button:has-text('记账')")
     expect(page.locator("#voucher-state")).to_contain_text("已记账")
+    assert "记账后凭证不能再修改" in asked[0]          # posting asked first, naming it
     log_in(page, live_server, "accountant")
     page.goto(f"{live_server.url}/o/shian-tdgf/contracts/overdue")
     expect(page.locator("#overdue-summary")).to_contain_text(

@@ -113,3 +113,38 @@ def test_three_vouchers_by_keyboard_alone(page: Page, live_server: LiveServer) -
         [("键盘付款", "521", d("250.00"), zero), ("键盘付款", "101", zero, d("250.00"))],
         [("键盘存现", "102", d("300.00"), zero), ("键盘存现", "101", zero, d("300.00"))],
     ]
+
+
+def test_deleting_a_draft_asks_first_and_names_it(page: Page, live_server: LiveServer) -> None:
+    """Confirm what cannot be undone: the question names the draft; "cancel" keeps it."""
+    from coopledger.auth.models import User
+    from coopledger.extensions import db
+    from coopledger.ledger.models import Voucher
+    from coopledger.orgs.models import Organisation
+    from tests.ledger_helpers import make_voucher
+
+    open_books(live_server, "shian-jjhzs")
+    with live_server.app.app_context():
+        org = db.session.scalars(sa.select(Organisation).where(
+            Organisation.code == "shian-jjhzs")).one()
+        users = {u.username: u for u in db.session.scalars(sa.select(User))}
+        draft = make_voucher(org, users["accountant"], users["reviewer"], upto="draft",
+                             summary="待删除的草稿")
+        draft_id = draft.id
+        db.session.commit()
+        db.session.remove()
+    log_in(page, live_server, "accountant")
+    page.goto(f"{live_server.url}/o/shian-jjhzs/vouchers/{draft_id}")
+    asked: list[str] = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.click("button:has-text('删除草稿')")
+    expect(page.locator("h1")).to_have_text(f"记账凭证 #{draft_id}")   # still there
+    assert len(asked) == 1
+    assert "待删除的草稿" in asked[0]
+    assert "删除后不能恢复" in asked[0]
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("button:has-text('删除草稿')")
+    expect(page.locator(".flash-success")).to_have_text("草稿已删除。")
+    with live_server.app.app_context():
+        assert db.session.get(Voucher, draft_id) is None
+        db.session.remove()

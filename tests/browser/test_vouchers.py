@@ -44,6 +44,9 @@ def test_voucher_entry_with_running_totals_then_review_and_post(
     log_in(page, live_server, "reviewer")
     page.goto(voucher_url)
     page.click("text=审核通过")
+    asked: list[str] = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     page.click(".workflow button:has-text('记账')")
     expect(page.locator("#voucher-state")).to_contain_text("已记账")
+    assert "记账后凭证不能再修改" in asked[0]          # posting asked first, naming it
     expect(page.locator("h1")).to_have_text("记账凭证 记-1")
