@@ -5,6 +5,7 @@ across the parts."""
 
 from __future__ import annotations
 
+import gc
 import io
 import multiprocessing
 from collections.abc import Callable
@@ -43,10 +44,16 @@ def lay_out_each(parts: list[str], *, workers: int = 1,
             progress(len(done) * 100 // len(parts))
 
     if workers > 1 and len(parts) > 1:
-        with ProcessPoolExecutor(max_workers=workers,
-                                 mp_context=multiprocessing.get_context("fork")) as pool:
-            for pdf in pool.map(work, parts):
-                step(pdf)
+        # the forked workers inherit this process's objects: frozen, the collector in each
+        # worker leaves them alone instead of walking them at every collection
+        gc.freeze()
+        try:
+            with ProcessPoolExecutor(max_workers=workers,
+                                     mp_context=multiprocessing.get_context("fork")) as pool:
+                for pdf in pool.map(work, parts):
+                    step(pdf)
+        finally:
+            gc.unfreeze()
     else:
         for html in parts:
             step(work(html))
