@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -193,14 +193,19 @@ def detail_ledger(org: Organisation, account: Account, start: dt.date, end: dt.d
         .where(_lines.organisation_id == org.id, _lines.account_id.in_(ids),
                _lines.posted.is_(True), _lines.on >= start, _lines.on <= end)
         .order_by(_lines.on, Voucher.number, _lines.line_no))
-    balance = opening
+    return opening, _with_balances(rows, opening)
+
+
+def _with_balances(rows: Iterable[Sequence[Any]], balance: Decimal) -> list[LedgerLine]:
+    """明细账 lines from rows of (date, voucher id, word, number, 摘要, debit fen, credit fen,
+    …), each with the running balance after it, starting from ``balance``."""
     result = []
-    for on, voucher_id, word, number, summary, debit, credit in rows:
+    for on, voucher_id, word, number, summary, debit, credit, *_rest in rows:
         debit_amount, credit_amount = from_fen(int(debit)), from_fen(int(credit))
         balance += debit_amount - credit_amount
         result.append(LedgerLine(on, voucher_id, f"{word}-{number}", summary, debit_amount,
                                  credit_amount, balance))
-    return opening, result
+    return result
 
 
 LEDGER_PAGE = 200
@@ -260,14 +265,14 @@ def detail_ledger_page(org: Organisation, account: Account, start: dt.date, end:
     pages = max(1, -(-int(total) // per_page))
     page = min(max(page, 1), pages)
     rows = db.session.execute(
-        sa.select(_lines.on, Voucher.id, Voucher.word, Voucher.number, _lines.line_no,
-                  _lines.summary, _DEBIT, _CREDIT)
+        sa.select(_lines.on, Voucher.id, Voucher.word, Voucher.number, _lines.summary,
+                  _DEBIT, _CREDIT, _lines.line_no)
         .join(Voucher, Voucher.id == _lines.voucher_id).where(*where)
         .order_by(_lines.on, Voucher.number, _lines.line_no)
         .limit(per_page).offset((page - 1) * per_page)).all()
     forward = opening
     if rows and page > 1:
-        day, number, line_no = rows[0][0], rows[0][3], rows[0][4]
+        day, number, line_no = rows[0][0], rows[0][3], rows[0][7]
         earlier_days = db.session.scalar(sa.select(sa.func.sum(_DEBIT - _CREDIT)).where(
             *where, _lines.on < day))
         same_day = db.session.scalar(
@@ -277,14 +282,7 @@ def detail_ledger_page(org: Organisation, account: Account, start: dt.date, end:
                     Voucher.number < number,
                     sa.and_(Voucher.number == number, _lines.line_no < line_no))))
         forward += from_fen(int(earlier_days or 0)) + from_fen(int(same_day or 0))
-    balance = forward
-    lines = []
-    for on, voucher_id, word, number, _line_no, summary, debit_fen, credit_fen in rows:
-        debit_amount, credit_amount = from_fen(int(debit_fen)), from_fen(int(credit_fen))
-        balance += debit_amount - credit_amount
-        lines.append(LedgerLine(on, voucher_id, f"{word}-{number}", summary, debit_amount,
-                                credit_amount, balance))
-    return LedgerPage(opening, forward, lines, page, per_page, int(total),
+    return LedgerPage(opening, forward, _with_balances(rows, forward), page, per_page, int(total),
                       from_fen(int(debit or 0)), from_fen(int(credit or 0)))
 
 

@@ -154,23 +154,18 @@ def detail_ledger_table(org: Organisation, start: dt.date, end: dt.date, *,
                         f"{_range_label(start, end)}",
                         ["日期", "凭证号", "摘要", "借方", "贷方", "方向", "余额"], money={3, 4, 6})
     if page is not None:
-        return _ledger_page(table, detail_ledger_page(org, target, start, end, page=page),
-                            start)
+        table.paging = detail_ledger_page(org, target, start, end, page=page)
+        return _ledger_rows(table, table.paging, start)
     opening, lines = detail_ledger(org, target, start, end)
-    table.add([start.isoformat(), "", "期初余额", None, None, _direction(opening), abs(opening)],
-              bold=True)
-    debit = credit = ZERO
-    for line in lines:
-        debit, credit = debit + line.debit, credit + line.credit
-        table.add([line.on.isoformat(), line.voucher, line.summary, line.debit or None,
-                   line.credit or None, _direction(line.balance), abs(line.balance)])
-    closing = opening + debit - credit
-    table.add(["", "", "本期合计", debit, credit, _direction(closing), abs(closing)], bold=True)
-    return table
+    whole = LedgerPage(opening, opening, lines, 1, max(len(lines), 1), len(lines),
+                       sum((line.debit for line in lines), ZERO),
+                       sum((line.credit for line in lines), ZERO))
+    return _ledger_rows(table, whole, start)
 
 
-def _ledger_page(table: ReportTable, found: LedgerPage, start: dt.date) -> ReportTable:
-    table.paging = found
+def _ledger_rows(table: ReportTable, found: LedgerPage, start: dt.date) -> ReportTable:
+    """The rows of a 明细账 page (the whole period is one page): 期初余额 or 承前页, the lines,
+    then 本页合计（过次页） or, on the last page, the period's 本期合计."""
     first = found.page == 1
     table.add([start.isoformat() if first else "", "", "期初余额" if first else "承前页",
                None, None, _direction(found.forward), abs(found.forward)], bold=True)
