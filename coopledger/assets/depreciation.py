@@ -28,7 +28,7 @@ from coopledger.assets.models import (
 from coopledger.assets.rules import AssetRuleError, Method
 from coopledger.audit.services import record
 from coopledger.auth.models import User
-from coopledger.auth.permissions import can
+from coopledger.auth.permissions import permitted
 from coopledger.dates import utcnow
 from coopledger.extensions import db
 from coopledger.i18n import N_
@@ -203,7 +203,7 @@ def run_steps_for(run: DepreciationRun, user: User | None) -> Steps:
     latest = latest_run(org)
     return rules.run_steps(voucher=vouchers.drafted(run.voucher) if run.voucher else None,
                            latest=latest is not None and latest.id == run.id,
-                           may=lambda action: user is None or can(user, action, org))
+                           may=permitted(user, org))
 
 
 def withdraw_run(run: DepreciationRun, *, by: User) -> None:

@@ -29,7 +29,7 @@ from coopledger.assets.models import (
 from coopledger.assets.rules import AssetRuleError
 from coopledger.audit.services import record
 from coopledger.auth.models import User
-from coopledger.auth.permissions import can
+from coopledger.auth.permissions import permitted
 from coopledger.contracts.payments import cash_accounts
 from coopledger.dates import utcnow
 from coopledger.extensions import db
@@ -130,7 +130,7 @@ def disposal_steps_for(disposal: AssetDisposal, user: User | None) -> Steps:
     org = disposal.card.organisation
     return rules.disposal_steps(vouchers=[vouchers.drafted(v) for v in _vouchers(disposal)],
                                 shortage=disposal.kind is DisposalKind.SHORTAGE,
-                                may=lambda action: user is None or can(user, action, org))
+                                may=permitted(user, org))
 
 
 def withdraw(disposal: AssetDisposal, *, by: User) -> AssetCard:

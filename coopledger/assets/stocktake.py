@@ -30,7 +30,7 @@ from coopledger.assets.resource_models import (
 from coopledger.assets.rules import AssetRuleError
 from coopledger.audit.services import record
 from coopledger.auth.models import User
-from coopledger.auth.permissions import can
+from coopledger.auth.permissions import permitted
 from coopledger.dates import utcnow
 from coopledger.extensions import db
 from coopledger.i18n import N_
@@ -78,7 +78,7 @@ def steps_for(stock_take: StockTake, user: User | None) -> Steps:
     the system (the sample), which may take any step the state allows."""
     org = stock_take.organisation
     return rules.stocktake_steps(state=stock_take.state.value,
-                                 may=lambda action: user is None or can(user, action, org))
+                                 may=permitted(user, org))
 
 
 def record_count(item: StockTakeItem, *, result: CountResult, counted_area: Decimal | None,

@@ -109,6 +109,13 @@ def can(user: User | AnonymousUserMixin | None, action: Action | str, subject: S
     return False
 
 
+def permitted(user: User | None, org: Organisation) -> Callable[[Action], bool]:
+    """What a workflow's steps rule asks of the user (``workflow.decide``'s ``may``): may
+    ``user`` do ``action`` in ``org``? None is the system (the demo loader, imports), which
+    may take any step the record's state allows."""
+    return lambda action: user is None or can(user, action, org)
+
+
 def require(user: User | AnonymousUserMixin | None, action: Action | str,
             subject: Subject = None) -> None:
     """Abort with 403 unless :func:`can` allows it."""

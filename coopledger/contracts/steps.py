@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from coopledger.auth.permissions import can
+from coopledger.auth.permissions import permitted
 from coopledger.contracts import rules
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ def steps_for(contract: Contract, user: User | None) -> Steps:
     """The steps ``user`` may take on ``contract`` now; None is the system (the sample)."""
     org = contract.organisation
     return rules.contract_steps(state=contract.status.value, kind=contract.kind.value,
-                                may=lambda action: user is None or can(user, action, org))
+                                may=permitted(user, org))
 
 
 def payment_steps_for(payment: ContractPayment, user: User | None) -> Steps:
@@ -31,4 +31,4 @@ def payment_steps_for(payment: ContractPayment, user: User | None) -> Steps:
     return rules.payment_steps(
         voucher=(voucher.label, voucher.state.value, voucher.state.label) if voucher else None,
         released=any(d.voucher_id is not None for d in payment.deferrals),
-        may=lambda action: user is None or can(user, action, org))
+        may=permitted(user, org))

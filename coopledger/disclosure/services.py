@@ -26,7 +26,7 @@ import sqlalchemy as sa
 
 from coopledger.audit.services import record
 from coopledger.auth.models import User
-from coopledger.auth.permissions import audited_township_ids, can, org_roles
+from coopledger.auth.permissions import audited_township_ids, org_roles, permitted
 from coopledger.auth.roles import Role
 from coopledger.dates import utcnow
 from coopledger.disclosure import contents as generated
@@ -251,7 +251,7 @@ def steps_for(disclosure: Disclosure, user: User) -> Steps:
         pending_version=published and any(
             v.state is not DisclosureState.PUBLISHED
             for v in versions_of(org, disclosure.period_key, disclosure.topic))),
-        lambda action: can(user, action, org))
+        permitted(user, org))
 
 
 def _draft_only(disclosure: Disclosure, step: str, by: User) -> None:

@@ -27,7 +27,7 @@ import sqlalchemy as sa
 
 from coopledger.audit.services import record
 from coopledger.auth.models import User
-from coopledger.auth.permissions import Action, can
+from coopledger.auth.permissions import Action, permitted
 from coopledger.distribution import figures, guarantee_rules, rules
 from coopledger.distribution.models import GuaranteePayment, Plan, PlanState
 from coopledger.distribution.rules import DistributionError
@@ -183,7 +183,7 @@ def payment_steps_for(voucher: Voucher, user: User | None) -> Steps:
     org = voucher.organisation
     return rules.guarantee_payment_steps(
         voucher=vouchers.drafted(voucher),
-        may=lambda action: user is None or can(user, action, org))
+        may=permitted(user, org))
 
 
 def withdraw(org: Organisation, voucher: Voucher, *, by: User) -> None:

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 from coopledger.audit.services import record, snapshot
 from coopledger.auth.models import User
-from coopledger.auth.permissions import can
+from coopledger.auth.permissions import permitted
 from coopledger.dates import utcnow
 from coopledger.distribution import booking, compute, figures, rules
 from coopledger.distribution.models import (
@@ -209,7 +209,7 @@ def steps_for(plan: Plan, user: User | None) -> Steps:
     return rules.plan_steps(
         state=plan.state.value, state_label=plan.state.label,
         started_paying=any(line.paid_on is not None for line in plan.lines),
-        may=lambda action: user is None or can(user, action, org),
+        may=permitted(user, org),
         label_of=lambda state: PlanState(state).label)
 
 

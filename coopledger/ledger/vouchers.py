@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 
 from coopledger.audit.services import record
-from coopledger.auth.permissions import can
+from coopledger.auth.permissions import permitted
 from coopledger.dates import utcnow
 from coopledger.errors import CoopLedgerError
 from coopledger.extensions import db
@@ -186,7 +186,7 @@ def steps_for(voucher: Voucher, user: User) -> Steps:
     services allow, the voucher page offers and the permission matrix expects."""
     org = voucher.organisation
     return rules.voucher_steps(voucher_facts(voucher, user),
-                               lambda action: can(user, action, org))
+                               permitted(user, org))
 
 
 def drafted(voucher: Voucher) -> tuple[str, str, str]:

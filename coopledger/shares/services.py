@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 
 from coopledger.audit.services import record
-from coopledger.auth.permissions import can
+from coopledger.auth.permissions import permitted
 from coopledger.dates import utcnow
 from coopledger.extensions import db
 from coopledger.i18n import N_
@@ -255,7 +255,7 @@ def steps_for(op: ShareOperation, user: User | None) -> Steps:
     org = op.organisation
     return rules.share_request_steps(
         state=op.state.value, number=op.number,
-        may=lambda action: user is None or can(user, action, org))
+        may=permitted(user, org))
 
 
 def approve(op: ShareOperation, *, today: dt.date, by: User | None) -> ShareOperation:

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from coopledger.audit.services import record, snapshot
 from coopledger.auth.models import User
-from coopledger.auth.permissions import audited_township_ids, can
+from coopledger.auth.permissions import audited_township_ids, permitted
 from coopledger.contracts.models import Contract
 from coopledger.dates import utcnow
 from coopledger.disclosure import rules as disclosure_rules
@@ -180,7 +180,7 @@ def audit_steps_for(audit: Audit, user: User) -> Steps:
     return rules.audit_steps(
         state=audit.state.value,
         audits_township=_audits(org, user),
-        may=lambda action: can(user, action, org))
+        may=permitted(user, org))
 
 
 def _still_open(audit: Audit, step: str, by: User) -> None:
@@ -310,7 +310,7 @@ def finding_steps_for(finding: Finding, user: User) -> Steps:
     return rules.finding_steps(
         state=finding.state.value,
         audits_township=_audits(org, user),
-        may=lambda action: can(user, action, org))
+        may=permitted(user, org))
 
 
 def respond(finding: Finding, *, response: str, by: User) -> Finding:
