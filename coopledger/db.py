@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
@@ -143,6 +145,23 @@ def begin_writing(session: Any) -> None:
     if _reads_only.get():
         session.commit()
         _reads_only.set(False)
+
+
+@contextmanager
+def reading(session: Any) -> Iterator[None]:
+    """The reading half of a long job (an import's check of every row): it reads a snapshot
+    (on SQLite a deferred transaction, beside any writer) and writes nothing; the writes
+    that follow begin a writer's transaction of their own. So a 1,000-row workbook holds
+    the database's one write lock only while its rows are saved, not while they are read
+    and checked. Ends the transaction open on entry (a job's: nothing pending) first, and
+    the reading one on exit (objects loaded inside are expired, reloaded when next used)."""
+    session.commit()
+    token = reads_only(True)
+    try:
+        yield
+    finally:
+        session.rollback()
+        reads_only_reset(token)
 
 
 def configure_engine(engine: sa.Engine, busy_timeout_seconds: float = 60) -> None:

@@ -23,6 +23,7 @@ from coopledger.assets.depreciation import accumulated_by_card
 from coopledger.assets.models import CATEGORY_LABELS, AssetCard, AssetStatus
 from coopledger.assets.resource_models import RESOURCE_KIND_LABELS, Resource, ResourceStatus
 from coopledger.assets.rules import Method
+from coopledger.db import reading
 from coopledger.errors import CoopLedgerError
 from coopledger.extensions import db
 from coopledger.i18n import N_
@@ -123,7 +124,7 @@ def _card(org: Organisation, row: Row, problems: Problems) -> cards.CardData | N
     if row["method"] is Method.UNITS and row["units"] is None:
         problems.at(row, "units", N_("工作量法须填写预计总工作量（大于零）。"))
         return None
-    if row["expense"] and row["expense"] not in {a.code for a in cards.expense_accounts(org)}:
+    if row["expense"] and row["expense"] not in cards.expense_codes(org):
         problems.at(row, "expense", N_("科目 %(code)s 不是可用的成本或费用末级科目。"),
                     code=row["expense"])
         return None
@@ -191,13 +192,15 @@ def save(org: Organisation, parsed: Parsed, *, today: dt.date) -> tuple[int, int
 
 @job_kind(IMPORT_KIND)
 def import_job(params: dict[str, Any], progress: Progress, out_dir: Path) -> None:
-    """The background import: check everything, then save it in one transaction."""
-    org = db.session.get(Organisation, int(params["organisation_id"]))
-    assert org is not None
-    content = uploaded_workbook(params)
-    progress(5, N_("正在检查导入文件"))
+    """The background import: check everything beside the other writers (``db.reading``),
+    then save it in one transaction."""
     day = dt.date.fromisoformat(str(params["today"]))
-    parsed = read(org, content, today=day)
+    with reading(db.session):
+        org = db.session.get(Organisation, int(params["organisation_id"]))
+        assert org is not None
+        content = uploaded_workbook(params)
+        progress(5, N_("正在检查导入文件"))
+        parsed = read(org, content, today=day)
     progress(30, N_("正在逐行保存（全部成功才会保存）"))
     made = save(org, parsed, today=day)
     parsed.problems.refuse_if_any()

@@ -37,6 +37,7 @@ from coopledger.i18n import N_
 from coopledger.ledger import origins, vouchers
 from coopledger.ledger.books import accounts_by_code
 from coopledger.ledger.models import Account, Voucher
+from coopledger.ledger.queries import open_leaves
 from coopledger.ledger.standards import STANDARDS
 from coopledger.locking import lock
 from coopledger.money import ZERO, from_fen, grouped
@@ -54,10 +55,7 @@ SCHEDULED = {Purpose.RENT: LineKind.RENT, Purpose.PROFIT: LineKind.PROFIT}
 def cash_accounts(org: Organisation) -> list[Account]:
     """The open leaf accounts under 库存现金 and 银行存款 a payment may use."""
     standard = STANDARDS[org.standard]
-    found = [a for a in accounts_by_code(org).values()
-             if a.is_leaf and not a.is_closed
-             and (a.code.startswith(standard.cash) or a.code.startswith(standard.bank))]
-    return sorted(found, key=lambda a: a.code)
+    return open_leaves(org, codes_from=(standard.cash, standard.bank))
 
 
 def _leaf(accounts: dict[str, Account], code: str, partner: str) -> str:

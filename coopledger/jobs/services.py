@@ -31,7 +31,7 @@ from coopledger import files
 from coopledger.audit.services import record
 from coopledger.auth.permissions import Action
 from coopledger.dates import utcnow
-from coopledger.db import reads_only, reads_only_reset
+from coopledger.db import reads_only, reads_only_reset, writes_announced
 from coopledger.errors import CoopLedgerError
 from coopledger.extensions import db
 from coopledger.i18n import N_
@@ -341,7 +341,8 @@ class ProgressWriter:
     until it is chained); committing it to show progress would release them half-way. On
     PostgreSQL progress is written on a connection of its own, so the page sees it at once. On
     SQLite a second connection could not write while the job holds the database's one write
-    lock, so progress is kept on the job row and becomes visible when the job ends. Either way
+    lock, so progress is kept on the job row (or, in a job's reading half, ``db.reading``,
+    which writes nothing, only here) and becomes visible when the job ends. Either way
     the last report is written with the job's end (``settle``).
     """
 
@@ -354,7 +355,8 @@ class ProgressWriter:
         """Report ``percent`` done with ``message``."""
         self.last = (max(0, min(100, percent)), message[:5000])
         if not self.own_connection:
-            self.job.progress, self.job.message = self.last
+            if writes_announced():  # not in a reading half, which must write nothing
+                self.job.progress, self.job.message = self.last
             return
         with db.engine.begin() as connection:
             connection.execute(sa.update(Job).where(Job.id == self.job_id).values(

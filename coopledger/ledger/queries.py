@@ -31,9 +31,37 @@ _CREDIT = sa.type_coerce(_lines.credit, sa.BigInteger)
 
 
 def accounts(org: Organisation) -> list[Account]:
-    """Every account of the organisation, by code."""
+    """Every account of the organisation, by code (with their children, for ``is_leaf``)."""
     return list(db.session.scalars(sa.select(Account).where(
-        Account.organisation_id == org.id).order_by(Account.code)))
+        Account.organisation_id == org.id).order_by(Account.code)
+        .options(sa.orm.selectinload(Account.children))))
+
+
+def open_leaves(org: Organisation, *, codes_from: Iterable[str] = ()) -> list[Account]:
+    """The open leaf accounts (末级科目, those that take postings) of the organisation, by
+    code, in one query (``Account.is_leaf`` loads each account's children: one query per
+    account); with ``codes_from``, only those whose code starts with one of them."""
+    return list(db.session.scalars(_open_leaves(sa.select(Account), org, codes_from)))
+
+
+def open_leaf_codes(org: Organisation, *, categories: Iterable[Any] = ()) -> set[str]:
+    """The codes of the open leaf accounts, of ``categories`` only when given (a check per
+    row of an import: codes, no account objects)."""
+    query = _open_leaves(sa.select(Account.code), org, ())
+    wanted = tuple(categories)
+    if wanted:
+        query = query.where(Account.category.in_(wanted))
+    return set(db.session.scalars(query))
+
+
+def _open_leaves(query: Any, org: Organisation, codes_from: Iterable[str]) -> Any:
+    child = sa.orm.aliased(Account)
+    query = query.where(Account.organisation_id == org.id, Account.closed_on.is_(None),
+                        ~sa.exists().where(child.parent_id == Account.id))
+    prefixes = tuple(codes_from)
+    if prefixes:
+        query = query.where(sa.or_(*(Account.code.startswith(p) for p in prefixes)))
+    return query.order_by(Account.code)
 
 
 def bean_account_names(org: Organisation, *, only: Iterable[int] | None = None,

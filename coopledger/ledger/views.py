@@ -27,7 +27,7 @@ from coopledger.ledger.forms import (
 )
 from coopledger.ledger.models import Account, Period, Voucher, VoucherKind, VoucherState
 from coopledger.ledger.outputs import to_csv, to_pdf, to_xlsx
-from coopledger.ledger.queries import accounts
+from coopledger.ledger.queries import accounts, open_leaves
 from coopledger.ledger.report_words import localised
 from coopledger.ledger.reports import REPORTS, ReportError, build_report
 from coopledger.orgs.models import AccountingStandard
@@ -202,7 +202,7 @@ def opening_balances(code: str) -> ResponseReturnValue:
     """Enter or import the opening balances (建账)."""
     org = org_for(code, Action.MANAGE_BOOKS)
     book = books.get_book(org)
-    leaves = [a for a in accounts(org) if a.is_leaf and not a.is_closed]
+    leaves = open_leaves(org)
     draft = db.session.scalar(sa.select(Voucher).where(
         Voucher.organisation_id == org.id, Voucher.kind == VoucherKind.OPENING))
     form = OpeningImportForm(on=draft.on if draft else today().replace(month=1, day=1))
@@ -240,7 +240,7 @@ def opening_balances(code: str) -> ResponseReturnValue:
 def opening_template(code: str) -> ResponseReturnValue:
     """The opening-balance sheet to fill in, listing every leaf account."""
     org = org_for(code, Action.MANAGE_BOOKS)
-    leaves = [a for a in accounts(org) if a.is_leaf and not a.is_closed]
+    leaves = open_leaves(org)
     return file_response(opening.template(leaves), f"opening-{org.code}.xlsx")
 
 

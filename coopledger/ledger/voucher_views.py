@@ -28,7 +28,7 @@ from coopledger.forms import ConfirmForm
 from coopledger.ledger import attachments, books, origins, rules, vouchers
 from coopledger.ledger.forms import AttachmentForm, DateActionForm, ReasonForm, VoucherForm
 from coopledger.ledger.models import Attachment, Voucher, VoucherKind, VoucherState
-from coopledger.ledger.queries import accounts
+from coopledger.ledger.queries import open_leaves
 from coopledger.ledger.rules import VOUCHER_STEPS
 from coopledger.money import amount_in_words, figure
 from coopledger.pdf.render import render_pdf
@@ -146,7 +146,7 @@ def _form_lines(form: VoucherForm) -> list[rules.Line]:
 
 def _render_form(org: Organisation, form: VoucherForm, voucher: Voucher | None,
                  ) -> ResponseReturnValue:
-    leaves = [a for a in accounts(org) if a.is_leaf and not a.is_closed]
+    leaves = open_leaves(org)
     return render_template("ledger/voucher_form.html", org=org, form=form, voucher=voucher,
                            leaves=leaves)
 

@@ -22,6 +22,7 @@ from coopledger import plausible, workbook_import
 from coopledger.auth.models import User
 from coopledger.auth.permissions import Action, can
 from coopledger.dates import utcnow
+from coopledger.db import reading
 from coopledger.errors import CoopLedgerError
 from coopledger.extensions import db
 from coopledger.i18n import N_
@@ -208,11 +209,12 @@ def _add_person(parsed: Parsed, household: Household, row: Row, *, by: User | No
 @job_kind(IMPORT_KIND)
 def import_job(params: dict[str, Any], progress: Progress, out_dir: Path) -> None:
     """The background import: read and check everything, then save it in one transaction."""
-    user = db.session.get(User, int(params["user_id"])) if "user_id" in params else None
     now = utcnow()
-    content = uploaded_workbook(params)
-    progress(5, N_("正在检查导入文件"))
-    parsed = read(content)
+    with reading(db.session):  # checked beside the other writers, then saved at once
+        content = uploaded_workbook(params)
+        progress(5, N_("正在检查导入文件"))
+        parsed = read(content)
+    user = db.session.get(User, int(params["user_id"])) if "user_id" in params else None
     progress(30, N_("正在逐行保存（全部成功才会保存）"))
     owner = db.session.get(Organisation, int(params["organisation_id"])) \
         if "organisation_id" in params else None

@@ -59,17 +59,24 @@ def stall():
     marker.write_text(str(os.getpid()))
     time.sleep(600)
 
-real_save = imports.save
+real_save, real_read = imports.save, imports.read
 
 def save(parsed, **kwargs):
     real_save(parsed, **kwargs)
     db.session.flush()  # every household written, not committed
     stall()
 
+def read(content):
+    parsed = real_read(content)  # every row read and checked, nothing saved yet
+    stall()
+
 def render_both(*args, **kwargs):
     stall()
 
-imports.save = save
+if os.environ.get("STALL_IN") == "read":
+    imports.read = read
+else:
+    imports.save = save
 notice.render_both = render_both
 from coopledger.cli import main
 sys.argv = ["coopledger", "worker", "--workers", "1"]
@@ -139,8 +146,10 @@ def _public_page_answers_at_once(web: Flask) -> None:
 
 
 def _kill_mid_job_then_recover(web: Flask, env: dict[str, str], tmp_path: Path,
-                               start: Callable[[], int]) -> Job:
-    """Start the job with a worker that stops half way, kill it there, start a normal worker."""
+                               start: Callable[[], int],
+                               meanwhile: Callable[[int], None] | None = None) -> Job:
+    """Start the job with a worker that stops half way, kill it there, start a normal worker;
+    ``meanwhile`` is what is tried while the job stands still."""
     marker = tmp_path / "stalled"
     marker.unlink(missing_ok=True)
     log = tmp_path / "workers.log"
@@ -151,6 +160,8 @@ def _kill_mid_job_then_recover(web: Flask, env: dict[str, str], tmp_path: Path,
         _wait_for(marker.exists, "the worker to stop half way", log)
         assert _state(web, job_id) is JobState.RUNNING
         _public_page_answers_at_once(web)
+        if meanwhile is not None:
+            meanwhile(job_id)
     finally:
         os.kill(stalling.pid, signal.SIGKILL)
         stalling.wait(timeout=30)
@@ -168,25 +179,53 @@ def _kill_mid_job_then_recover(web: Flask, env: dict[str, str], tmp_path: Path,
         return job
 
 
+def _start_household_import(web: Flask) -> int:
+    """建平藤椒's ten sample households, imported as a job for the admin."""
+    with web.app_context():
+        org = db.session.scalars(sa.select(Organisation).where(
+            Organisation.code == "jianping-tj")).one()
+        admin = db.session.scalars(sa.select(User).where(User.username == "admin")).one()
+        upload = keep_upload((paths.SAMPLE_DATA_DIR / "households_import.xlsx").read_bytes())
+        job = jobs.start_job(IMPORT_KIND, title="导入农户", by=admin,
+                             params={**upload, "organisation_id": org.id})
+        db.session.commit()
+        jobs.enqueue(job)
+        return job.id
+
+
+def test_an_import_checking_its_rows_lets_other_writers_write(
+        instance: tuple[Flask, dict[str, str]], tmp_path: Path) -> None:
+    """While an import reads and checks its workbook it holds no write lock (``db.reading``):
+    another writer saves at once (on SQLite it would otherwise wait for the whole import).
+    Killed there, the next worker imports once."""
+    web, env = instance
+
+    def meanwhile(job_id: int) -> None:
+        with web.app_context():
+            began = time.monotonic()
+            db.session.execute(sa.update(Organisation).where(
+                Organisation.code == "shian-jjhzs").values(name="石安村股份经济合作社（更名）"))
+            db.session.commit()
+            took = time.monotonic() - began
+        assert took < 2, f"a write waited {took:.1f} s for the import's check"
+
+    job = _kill_mid_job_then_recover(web, {**env, "STALL_IN": "read"}, tmp_path,
+                                     lambda: _start_household_import(web), meanwhile)
+    assert job.state is JobState.DONE, job.message
+    assert job.message == "已导入 10 户。"
+    with web.app_context():
+        org = db.session.scalars(sa.select(Organisation).where(
+            Organisation.code == "shian-jjhzs")).one()
+        assert org.name == "石安村股份经济合作社（更名）"
+
+
 def test_a_killed_import_is_finished_once_by_the_next_worker(
         instance: tuple[Flask, dict[str, str]], tmp_path: Path) -> None:
     web, env = instance
     with web.app_context():
         households_before = db.session.scalar(sa.select(sa.func.count(Household.id)))
 
-    def start() -> int:
-        with web.app_context():
-            org = db.session.scalars(sa.select(Organisation).where(
-                Organisation.code == "jianping-tj")).one()
-            admin = db.session.scalars(sa.select(User).where(User.username == "admin")).one()
-            upload = keep_upload((paths.SAMPLE_DATA_DIR / "households_import.xlsx").read_bytes())
-            job = jobs.start_job(IMPORT_KIND, title="导入农户", by=admin,
-                                 params={**upload, "organisation_id": org.id})
-            db.session.commit()
-            jobs.enqueue(job)
-            return job.id
-
-    job = _kill_mid_job_then_recover(web, env, tmp_path, start)
+    job = _kill_mid_job_then_recover(web, env, tmp_path, lambda: _start_household_import(web))
     assert job.state is JobState.DONE, job.message
     assert job.attempts == 2
     assert job.message == "已导入 10 户。"
