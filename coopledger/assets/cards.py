@@ -92,7 +92,7 @@ def terms_of(card: AssetCard) -> rules.Terms:
 
 def expense_accounts(org: Organisation) -> list[Account]:
     """Open leaf accounts depreciation may be charged to (costs and expenses)."""
-    return [a for a in open_leaves(org) if a.category in EXPENSE_CATEGORIES]
+    return open_leaves(org, categories=EXPENSE_CATEGORIES)
 
 
 def expense_codes(org: Organisation) -> set[str]:

@@ -119,12 +119,14 @@ class Parsed:
     problems: Problems = field(default_factory=Problems)
 
 
-def _card(org: Organisation, row: Row, problems: Problems) -> cards.CardData | None:
-    """The card of a row whose cells all parsed, with the checks across its cells."""
+def _card(org: Organisation, row: Row, problems: Problems, expense_codes: set[str],
+          ) -> cards.CardData | None:
+    """The card of a row whose cells all parsed, with the checks across its cells
+    (``expense_codes``: the accounts depreciation may be charged to, read once per import)."""
     if row["method"] is Method.UNITS and row["units"] is None:
         problems.at(row, "units", N_("工作量法须填写预计总工作量（大于零）。"))
         return None
-    if row["expense"] and row["expense"] not in cards.expense_codes(org):
+    if row["expense"] and row["expense"] not in expense_codes:
         problems.at(row, "expense", N_("科目 %(code)s 不是可用的成本或费用末级科目。"),
                     code=row["expense"])
         return None
@@ -147,6 +149,7 @@ def read(org: Organisation, content: bytes, *, today: dt.date) -> Parsed:
         AssetCard.organisation_id == org.id))),
         RESOURCE_SHEET: set(db.session.scalars(sa.select(Resource.number).where(
             Resource.organisation_id == org.id)))}
+    expense_codes = cards.expense_codes(org)
     for title in (CARD_SHEET, RESOURCE_SHEET):
         seen: dict[str, int] = {}
         for row in rows.get(title, []):
@@ -163,7 +166,7 @@ def read(org: Organisation, content: bytes, *, today: dt.date) -> Parsed:
             if row.refused:
                 continue  # a cell of this row was refused (named already)
             if title == CARD_SHEET:
-                card = _card(org, row, problems)
+                card = _card(org, row, problems, expense_codes)
                 if card is not None:
                     parsed.cards.append((row, card))
             else:

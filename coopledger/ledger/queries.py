@@ -37,30 +37,31 @@ def accounts(org: Organisation) -> list[Account]:
         .options(sa.orm.selectinload(Account.children))))
 
 
-def open_leaves(org: Organisation, *, codes_from: Iterable[str] = ()) -> list[Account]:
+def open_leaves(org: Organisation, *, codes_from: Iterable[str] = (),
+                categories: Iterable[Any] = ()) -> list[Account]:
     """The open leaf accounts (末级科目, those that take postings) of the organisation, by
     code, in one query (``Account.is_leaf`` loads each account's children: one query per
-    account); with ``codes_from``, only those whose code starts with one of them."""
-    return list(db.session.scalars(_open_leaves(sa.select(Account), org, codes_from)))
+    account); only those whose code starts with one of ``codes_from`` and whose category is
+    one of ``categories``, when given."""
+    return list(db.session.scalars(_open_leaves(sa.select(Account), org, codes_from,
+                                                categories)))
 
 
 def open_leaf_codes(org: Organisation, *, categories: Iterable[Any] = ()) -> set[str]:
-    """The codes of the open leaf accounts, of ``categories`` only when given (a check per
-    row of an import: codes, no account objects)."""
-    query = _open_leaves(sa.select(Account.code), org, ())
-    wanted = tuple(categories)
-    if wanted:
-        query = query.where(Account.category.in_(wanted))
-    return set(db.session.scalars(query))
+    """The codes of :func:`open_leaves` (no account objects: for a check per row)."""
+    return set(db.session.scalars(_open_leaves(sa.select(Account.code), org, (), categories)))
 
 
-def _open_leaves(query: Any, org: Organisation, codes_from: Iterable[str]) -> Any:
+def _open_leaves(query: Any, org: Organisation, codes_from: Iterable[str],
+                 categories: Iterable[Any]) -> Any:
     child = sa.orm.aliased(Account)
     query = query.where(Account.organisation_id == org.id, Account.closed_on.is_(None),
                         ~sa.exists().where(child.parent_id == Account.id))
-    prefixes = tuple(codes_from)
+    prefixes, wanted = tuple(codes_from), tuple(categories)
     if prefixes:
         query = query.where(sa.or_(*(Account.code.startswith(p) for p in prefixes)))
+    if wanted:
+        query = query.where(Account.category.in_(wanted))
     return query.order_by(Account.code)
 
 
