@@ -82,7 +82,9 @@ def test_three_vouchers_by_keyboard_alone(page: Page, live_server: LiveServer) -
     assert three_lines <= 40
     expect(page.locator(".flash-success")).to_contain_text("请录入下一张")
     expect(page.locator("input[name=on]")).to_have_value(day)
-    # the second: two lines, then Enter walks through the empty third line and on
+    # the second: two lines, then Enter walks through the empty third line and on; typing
+    # starts once the new page's scripts run (on a busy machine the flash shows before that)
+    page.wait_for_load_state("load")
     page.focus("input[name='lines-0-summary']")
     keys.type("键盘付款")
     keys.press("Enter")
@@ -96,6 +98,7 @@ def test_three_vouchers_by_keyboard_alone(page: Page, live_server: LiveServer) -
     keys.press("Control+Enter")
     expect(page.locator(".flash-success")).to_contain_text("请录入下一张")
     # the third, saved with Ctrl+S
+    page.wait_for_load_state("load")
     page.focus("input[name='lines-0-summary']")
     keys.type("键盘存现")
     keys.press("Enter")
