@@ -28,11 +28,13 @@ def wire_domains() -> None:
     from coopledger.distribution import public_names
     from coopledger.distribution.guarantees import voucher_origin as guarantee_voucher_origin
     from coopledger.distribution.queries import household_income, member_lines
+    from coopledger.distribution.settled import refuse_change_of_settled_years
     from coopledger.ledger import origins
     from coopledger.ledger.bookfile import BOOK_CHECKS
     from coopledger.ledger.books import install_chart
     from coopledger.ledger.month_index import differences as index_differences
     from coopledger.ledger.periods import REOPEN_GUARDS
+    from coopledger.members import settled
     from coopledger.members.access import household_rule
     from coopledger.members.facts import PROVIDERS
     from coopledger.members.services import ON_CONTRIBUTE
@@ -52,6 +54,8 @@ def wire_domains() -> None:
     _add(ON_CONTRIBUTE, request_land_shares)
     PROVIDERS.shares, PROVIDERS.leases = household_shares, leases_of_parcels
     PROVIDERS.income, PROVIDERS.distributions = household_income, member_lines
+    # members and shares: no change of holdings reaches a year whose plan is approved
+    _add(settled.CHECKS, refuse_change_of_settled_years)
     # contracts: the collective resources a lease covers (the resource register owns the link)
     _add(coverage.READERS, resources_of_contract)
     # distribution: whether the public roster shows names (a disclosure setting)

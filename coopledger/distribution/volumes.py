@@ -20,6 +20,7 @@ from coopledger.audit.services import record
 from coopledger.auth.models import User
 from coopledger.distribution.models import MemberVolume
 from coopledger.distribution.rules import DistributionError
+from coopledger.distribution.settled import settled_plans
 from coopledger.extensions import db
 from coopledger.i18n import N_
 from coopledger.members.models import Household, Membership
@@ -48,7 +49,14 @@ def volumes_of(org: Organisation, year: int) -> dict[int, Decimal]:
 
 def save_volumes(org: Organisation, year: int, entered: dict[int, str], *,
                  by: User | None) -> int:
-    """Save the typed volumes (household id → text; empty clears); returns how many are set."""
+    """Save the typed volumes (household id → text; empty clears); returns how many are set.
+    Refused while a plan of the year or a later one is approved (:mod:`.settled`)."""
+    settled = settled_plans(org, dt.date(year, 1, 1))
+    if settled:
+        raise DistributionError(
+            N_("%(year)d年的交易额已用于已通过的分配方案（%(plans)s）：请先在分配页为该方案另立"
+               "新版本并说明原因，再修改交易额。"),
+            year=year, plans="、".join(f"{plan.year}年度 v{plan.version}" for plan in settled))
     members = {household.id: household for household, _n in members_of_year(org, year)}
     parsed: dict[int, Decimal | None] = {}
     for household_id, text in entered.items():

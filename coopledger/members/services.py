@@ -29,6 +29,7 @@ from coopledger.members.models import (
     Person,
     Relationship,
 )
+from coopledger.members.settled import refuse_if_settled
 from coopledger.orgs.models import Organisation, Village
 from coopledger.textnum import ascii_text, is_digits
 
@@ -245,6 +246,7 @@ def contribute(parcel: Parcel, org: Organisation, *, on: dt.date, today: dt.date
                                     org=org.name)
     rules.check_contribution([(c.contributed_on, c.withdrawn_on) for c in parcel.contributions],
                              on)
+    refuse_if_settled(org, on)
     contribution = Contribution(parcel=parcel, organisation=org, contributed_on=on,
                                 withdrawn_on=None)
     db.session.add(contribution)
@@ -276,6 +278,7 @@ def withdraw(contribution: Contribution, *, on: dt.date, today: dt.date,
         raise rules.MemberRuleError(N_("这块地已于 %(on)s 退出。"),
                                     on=contribution.withdrawn_on.isoformat())
     rules.check_withdrawal(contribution.contributed_on, on)
+    refuse_if_settled(contribution.organisation, on)
     contribution.withdrawn_on = on
     db.session.flush()
     record("parcel.withdraw", contribution.organisation, by=by,

@@ -1,6 +1,11 @@
 """Demo volume for the land-share cooperative: 200 households, their land and a year of
 register operations of every kind. Deterministic (a fixed random seed); loaded through the
 same services as the pages use, so every rule is applied and every change is audited.
+
+The households join, and contribute their land, on 1 January of the world's second year: the
+first year's distribution is approved and paid by then, and a household holding land shares
+in that year but missing from its paid plan is what the register's settled-year check refuses
+(:mod:`coopledger.members.settled`).
 """
 
 from __future__ import annotations
@@ -28,7 +33,8 @@ GIVEN = ("建国", "秀英", "桂兰", "德明", "玉兰", "志强", "春生", "
          "军", "红梅", "永福", "小平", "金花", "大山", "长生", "凤英", "福贵", "海燕", "文清",
          "树林", "兰英")
 CLASSES = ("水田", "旱地", "园地")
-START = dt.date(2024, 1, 1)
+START = dt.date(2025, 1, 1)
+"""The day the volume households join, as the world is written (its second year)."""
 
 
 def _person_id(rng: random.Random, year: int, sequence: int, male: bool) -> str:
@@ -84,7 +90,7 @@ def load_volume(org: Organisation, village: Village, *, households: int, today: 
             members.contribute(parcel, org, on=start, today=today, by=None)
         created.append(household)
     _register_all(org, today)
-    _a_year_of_changes(org, created, rng, today, year=START.year + 1 + years, until=until)
+    _a_year_of_changes(org, created, rng, today, year=START.year + years, until=until)
     return len(created)
 
 

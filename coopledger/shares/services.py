@@ -22,6 +22,7 @@ from coopledger.extensions import db
 from coopledger.i18n import N_
 from coopledger.locking import lock
 from coopledger.members.models import Household, Membership, Parcel
+from coopledger.members.settled import refuse_if_settled
 from coopledger.orgs.models import Organisation, OrgKind
 from coopledger.shares import rules
 from coopledger.shares.models import (
@@ -143,6 +144,7 @@ def request(org: Organisation, *, kind: OperationKind, share_class: ShareClass,
     rules.check_request(_draft_rule(kind, share_class, source, target, quantity, on), today=today,
                         windows=_windows(org, source, target),
                         collective_only=share_class.collective_only, names=_names(source, target))
+    refuse_if_settled(org, on)
     settings = settings_of(org, lock=True)
     settings.last_operation_number += 1
     op = ShareOperation(organisation_id=org.id, number=settings.last_operation_number,
@@ -219,6 +221,7 @@ def _validate(op: ShareOperation, today: dt.date) -> None:
                         windows=_windows(org, op.from_account, op.to_account),
                         collective_only=op.share_class.collective_only,
                         names=_names(op.from_account, op.to_account))
+    refuse_if_settled(org, op.effective_on)
     # Only the holdings of the accounts the request touches can go short: fold their
     # operations alone (the whole register made every request cost O(register)).
     involved = [a.id for a in (op.from_account, op.to_account) if a is not None]

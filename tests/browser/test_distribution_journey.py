@@ -18,6 +18,7 @@ from coopledger.extensions import db
 from coopledger.ledger.sample_books import PLACEHOLDER_PNG
 from coopledger.orgs.models import Organisation
 from tests.browser.conftest import LiveServer, log_in
+from tests.browser.test_phone_reading import _crawl as crawl
 from tests.distribution_helpers import close_2024
 
 pytestmark = pytest.mark.browser
@@ -69,6 +70,8 @@ def test_plan_to_approval_then_the_member_opens_the_statement(
     expect(page.locator("#plan-state")).to_contain_text("成员(代表)大会已通过")
 
     log_in(page, live_server, "member")
+    seen = crawl(page, live_server, "/")       # every page the member reaches, on the phone
+    assert f"{live_server.url}/my/household" in seen
     page.goto(f"{live_server.url}/my/household")
     card = page.locator(".statement-card").first
     expect(card).to_contain_text("2024 年")
