@@ -2,11 +2,12 @@
 
 Usage:  .venv/bin/python bench/ledger.py [--vouchers 20000] [--database-url URL]
 
-Builds an organisation with N posted vouchers (bulk-inserted with the same rendering and hash
-chain as the posting service, so verification must pass), then measures in fresh processes:
-posting one voucher (p50/p95), each statutory report for a year cold (first request after a
-posting) and warm, with the worker's peak memory; export and full verification; and on the
-exported file beancount's own `bean-check` and a `bean-query` balances query. Prints a table.
+Builds an organisation with N posted vouchers (bulk-inserted — COPY on PostgreSQL — with the
+same rendering and hash chain as the posting service, so verification must pass), then
+measures in fresh processes: posting one voucher (p50/p95), each statutory report for a year
+cold (first request after a posting) and warm, with the worker's peak memory; export and full
+verification; and on the exported file beancount's own `bean-check` and a `bean-query`
+balances query. Prints a table.
 """
 
 from __future__ import annotations
@@ -40,8 +41,36 @@ def _app(url: str):  # noqa: ANN202 - script helper
                        "PASSWORD_HASH_COST": "test", "JOBS_IMMEDIATE": True})
 
 
+BATCH = 10_000
+
+
+def _bulk(table: object, rows: list[dict[str, object]]) -> None:
+    """Insert rows as they are (ids given): COPY on PostgreSQL (the column types' own bind
+    processing first, so money is fen and enums their values), executemany elsewhere."""
+    import sqlalchemy as sa
+
+    from coopledger.extensions import db
+
+    connection = db.session.connection()
+    dialect = connection.dialect
+    assert isinstance(table, sa.Table)
+    if dialect.name != "postgresql":
+        connection.execute(sa.insert(table), rows)
+        return
+    columns = list(rows[0])
+    processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+                  for name in columns]
+    quoted = ", ".join(f'"{name}"' for name in columns)
+    raw = connection.connection.driver_connection
+    with raw.cursor() as cursor, cursor.copy(f"COPY {table.name} ({quoted}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([value if process is None or value is None else process(value)
+                            for process, value in zip(processors, row.values(), strict=True)])
+
+
 def build(url: str, count: int) -> None:
-    """Migrate, load the world without books, open the books and bulk-insert vouchers."""
+    """Migrate, load the world without books, open the books and bulk-insert vouchers (rows
+    rendered and chained as the posting service does, written in batches by :func:`_bulk`)."""
     import sqlalchemy as sa
     from flask_migrate import upgrade
 
@@ -49,7 +78,14 @@ def build(url: str, count: int) -> None:
     from coopledger.dates import utcnow
     from coopledger.extensions import db
     from coopledger.ledger import beans, books, month_index
-    from coopledger.ledger.models import Book, Period, Voucher, VoucherLine, VoucherState
+    from coopledger.ledger.models import (
+        Book,
+        Period,
+        Voucher,
+        VoucherKind,
+        VoucherLine,
+        VoucherState,
+    )
     from coopledger.ledger.queries import bean_account_names
     from coopledger.ledger.vouchers import chain_hash
     from coopledger.orgs.models import Organisation
@@ -75,41 +111,56 @@ def build(url: str, count: int) -> None:
             sa.select(Period).where(Period.organisation_id == org.id))}
         counters = {key: period.last_number for key, period in existing.items()}
         seq, head = book.last_post_seq, book.chain_head
+        voucher_id = db.session.scalar(sa.select(sa.func.max(Voucher.id))) or 0
+        line_id = db.session.scalar(sa.select(sa.func.max(VoucherLine.id))) or 0
         start = dt.date(YEAR - 3, 1, 2)
         span = (dt.date(YEAR, 12, 31) - start).days
         days = sorted(start + dt.timedelta(days=rng.randrange(span)) for _ in range(count))
-        batch: list[Voucher] = []
+        now = utcnow()
+        vouchers: list[dict[str, object]] = []
+        lines: list[dict[str, object]] = []
         for index, on in enumerate(days):
             debit_code, credit_code = pairs[index % len(pairs)]
             amount = Decimal(rng.randrange(100, 5_000_000)) / 100
             key = (on.year, on.month)
             counters[key] = counters.get(key, 0) + 1
             seq += 1
+            voucher_id += 1
             summary = f"批量凭证 {index}"
-            voucher = Voucher(organisation_id=org.id, on=on, year=on.year, month=on.month,
-                              number=counters[key], word="记", state=VoucherState.POSTED,
-                              attachment_count=1, preparer_id=accountant.id,
-                              reviewer_id=reviewer.id, poster_id=reviewer.id,
-                              created_at=utcnow(), posted_at=utcnow(), post_seq=seq)
-            lines = [(debit_code, amount, Decimal("0.00")), (credit_code, Decimal("0.00"), amount)]
-            voucher.lines = [VoucherLine(organisation_id=org.id, line_no=i, summary=summary,
-                                         account_id=accounts[code].id, debit=d, credit=c, on=on,
-                                         posted=True, closing=False)
-                             for i, (code, d, c) in enumerate(lines, start=1)]
+            postings = [(debit_code, amount, Decimal("0.00")),
+                        (credit_code, Decimal("0.00"), amount)]
             txn = beans.BeanTransaction(
                 on=on, narration=summary, voucher=f"记-{counters[key]}",
                 link=f"v{on.year}-{on.month:02d}-{counters[key]:04d}",
                 preparer=accountant.username, reviewer=reviewer.username, attachments=1,
-                postings=tuple((names[accounts[code].id], d - c) for code, d, c in lines))
-            voucher.bean_text = beans.transaction_text(txn)
-            head = chain_hash(head, voucher.bean_text)
-            voucher.chain_hash = head
-            batch.append(voucher)
-            if len(batch) == 2000:
-                db.session.add_all(batch)
-                db.session.flush()
-                batch = []
-        db.session.add_all(batch)
+                postings=tuple((names[accounts[code].id], d - c) for code, d, c in postings))
+            text = beans.transaction_text(txn)
+            head = chain_hash(head, text)
+            vouchers.append({
+                "id": voucher_id, "organisation_id": org.id, "on": on, "year": on.year,
+                "month": on.month, "number": counters[key], "word": "记",
+                "kind": VoucherKind.ORDINARY, "state": VoucherState.POSTED,
+                "attachment_count": 1, "preparer_id": accountant.id,
+                "reviewer_id": reviewer.id, "cashier_id": None, "poster_id": reviewer.id,
+                "rejection_reason": "", "reverses_id": None, "created_at": now,
+                "posted_at": now, "post_seq": seq, "chain_hash": head, "bean_text": text,
+                "text_version": 1})
+            for number, (code, debit, credit) in enumerate(postings, start=1):
+                line_id += 1
+                lines.append({
+                    "id": line_id, "voucher_id": voucher_id, "organisation_id": org.id,
+                    "line_no": number, "summary": summary, "account_id": accounts[code].id,
+                    "debit": debit, "credit": credit, "on": on, "posted": True,
+                    "closing": False, "opening": False})
+            if len(vouchers) == BATCH or index == len(days) - 1:
+                _bulk(Voucher.__table__, vouchers)
+                _bulk(VoucherLine.__table__, lines)
+                vouchers, lines = [], []
+        if db.session.connection().dialect.name == "postgresql":
+            for table in ("vouchers", "voucher_lines"):
+                db.session.execute(sa.text(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
+                    f"(SELECT max(id) FROM {table}))"))
         for (year, month), last in counters.items():
             if (year, month) in existing:
                 existing[(year, month)].last_number = last
@@ -288,11 +339,15 @@ def main() -> None:
     check_s, check_rc = _timed([str(bin_dir / "bean-check"), ledger_file])
     query_s, query_rc = _timed([str(bin_dir / "bean-query"), ledger_file,
                                 "SELECT account, sum(position) GROUP BY account"])
+    postgres = backend.startswith("postgresql")
     rows = [("posted vouchers in the book", f"{web['posted']}", ""),
-            ("post one voucher p50", f"{web['post_p50']:.1f} ms", "≤ 50 ms"),
+            ("post one voucher p50", f"{web['post_p50']:.1f} ms",
+             "≤ 20 ms (PostgreSQL, 1,000,000 vouchers)" if postgres else "≤ 50 ms"),
             ("post one voucher p95", f"{web['post_p95']:.1f} ms", "")]
     for name, (cold, warm) in web["reports"].items():  # type: ignore[union-attr]
-        target = ("≤ 150 ms cold, ≤ 50 ms warm (SQLite, 100,000 vouchers)" if name in STATUTORY
+        statutory = ("≤ 300 ms cold (PostgreSQL, 1,000,000 vouchers)" if postgres
+                     else "≤ 150 ms cold, ≤ 50 ms warm (SQLite, 100,000 vouchers)")
+        target = (statutory if name in STATUTORY
                   else "≤ 50 ms warm" if name.startswith("detail_ledger screen") else "")
         label = f"{name} {YEAR}" if "screen" not in name else f"{name} ({YEAR})"
         what = "CSV, whole year" if name in PAGED else ""

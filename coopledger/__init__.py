@@ -153,27 +153,21 @@ def _setup_extensions(app: Flask) -> None:
 
 
 def _setup_blueprints(app: Flask) -> None:
-    from coopledger.assets import workbook
     from coopledger.assets.views import bp as assets_bp
-    from coopledger.audit import exports  # registers the export job kind
     from coopledger.audit.views import bp as audit_bp
     from coopledger.auth.admin_views import bp as users_bp
     from coopledger.auth.views import bp as auth_bp
     from coopledger.contracts.contract_views import bp as contracts_bp
     from coopledger.contracts.money_views import bp as contract_money_bp
     from coopledger.contracts.views import bp as partners_bp
-    from coopledger.disclosure import publish_job  # registers the publishing job kind
     from coopledger.disclosure.public_views import bp as disclosure_public_bp
     from coopledger.disclosure.views import bp as disclosure_bp
-    from coopledger.distribution import statement_job  # registers the statements job kind
     from coopledger.distribution.public_views import bp as distribution_public_bp
     from coopledger.distribution.views import bp as distribution_bp
     from coopledger.home.views import bp as home_bp
     from coopledger.jobs.views import bp as jobs_bp
-    from coopledger.ledger import bookfile  # registers the verification job kind
     from coopledger.ledger.views import bp as books_bp
     from coopledger.ledger.voucher_views import bp as vouchers_bp
-    from coopledger.members import imports  # registers the import job kind
     from coopledger.members.views import bp as members_bp
     from coopledger.orgs.views import bp as orgs_bp
     from coopledger.shares.views import bp as shares_bp
@@ -182,7 +176,6 @@ def _setup_blueprints(app: Flask) -> None:
     from coopledger.wiring import wire_domains
 
     wire_domains()
-    del exports, bookfile, imports, statement_job, workbook, publish_job
     for blueprint in (home_bp, auth_bp, users_bp, orgs_bp, audit_bp, jobs_bp, books_bp,
                       vouchers_bp, members_bp, shares_bp, partners_bp, contracts_bp,
                       contract_money_bp, distribution_bp, distribution_public_bp, assets_bp,

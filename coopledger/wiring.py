@@ -16,7 +16,7 @@ def _add(registry: list[Any], *items: Callable[..., Any]) -> None:
 
 
 def wire_domains() -> None:
-    """Register every cross-domain interface."""
+    """Register every cross-domain interface and every kind of background job."""
     from coopledger.assets.origin import voucher_origin as asset_voucher_origin
     from coopledger.assets.resources import resources_of_contract
     from coopledger.auth.permissions import OBJECT_RULES
@@ -42,6 +42,7 @@ def wire_domains() -> None:
     from coopledger.shares.queries import household_shares
     from coopledger.shares.services import request_land_shares, set_up_classes
 
+    _register_job_kinds()
     # the core: a new organisation's chart and share classes; who may see a household
     _add(SET_UP, install_chart, set_up_classes)
     _add(OBJECT_RULES, household_rule)
@@ -60,3 +61,21 @@ def wire_domains() -> None:
     _add(coverage.READERS, resources_of_contract)
     # distribution: whether the public roster shows names (a disclosure setting)
     _add(public_names.READERS, shows_names)
+
+
+def _register_job_kinds() -> None:
+    """Each background job kind by its name, with the function that does its work."""
+    from coopledger.assets import workbook as asset_workbook
+    from coopledger.audit import exports
+    from coopledger.disclosure import publish_job
+    from coopledger.distribution import statement_job
+    from coopledger.jobs.registry import register
+    from coopledger.ledger import bookfile
+    from coopledger.members import imports as member_imports
+
+    register(asset_workbook.IMPORT_KIND, asset_workbook.import_job)
+    register(exports.EXPORT_KIND, exports.export_audit_log)
+    register(publish_job.PUBLISH_KIND, publish_job.publish_job)
+    register(statement_job.STATEMENTS_KIND, statement_job.generate_statements)
+    register(bookfile.VERIFY_KIND, bookfile.verify_job)
+    register(member_imports.IMPORT_KIND, member_imports.import_job)

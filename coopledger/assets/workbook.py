@@ -27,7 +27,7 @@ from coopledger.db import reading
 from coopledger.errors import CoopLedgerError
 from coopledger.extensions import db
 from coopledger.i18n import N_
-from coopledger.jobs.registry import Progress, job_kind
+from coopledger.jobs.registry import Progress
 from coopledger.orgs.models import Organisation
 from coopledger.workbook_import import (
     Column,
@@ -193,7 +193,6 @@ def save(org: Organisation, parsed: Parsed, *, today: dt.date) -> tuple[int, int
     return made[0], made[1]
 
 
-@job_kind(IMPORT_KIND)
 def import_job(params: dict[str, Any], progress: Progress, out_dir: Path) -> None:
     """The background import: check everything beside the other writers (``db.reading``),
     then save it in one transaction."""

@@ -14,7 +14,7 @@ from coopledger.dates import BUSINESS_ZONE
 from coopledger.extensions import db
 from coopledger.i18n import N_
 from coopledger.ids import masked_json
-from coopledger.jobs.registry import Progress, job_kind
+from coopledger.jobs.registry import Progress
 from coopledger.orgs.models import Organisation
 from coopledger.spreadsheets import append_row
 
@@ -27,7 +27,6 @@ HEADERS = ("时间（北京时间）", "操作人", "操作", "对象类型", "�
 BATCH = 500
 
 
-@job_kind(EXPORT_KIND)
 def export_audit_log(params: dict[str, Any], progress: Progress, out_dir: Path) -> Path:
     """Write the filtered audit events to ``audit-log.xlsx``, reporting progress per batch.
 

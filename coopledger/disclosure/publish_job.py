@@ -14,12 +14,11 @@ from coopledger.disclosure.verification import notice_key
 from coopledger.extensions import db
 from coopledger.files import store
 from coopledger.i18n import N_
-from coopledger.jobs.registry import Progress, job_kind
+from coopledger.jobs.registry import Progress
 
 PUBLISH_KIND = "disclosure.publish"
 
 
-@job_kind(PUBLISH_KIND)
 def publish_job(params: dict[str, Any], progress: Progress, out_dir: Path) -> Path:
     """Freeze and publish ``params["disclosure_id"]`` on the day it was asked for
     (``params["today"]``; a job queued before that parameter existed: the worker's day); the

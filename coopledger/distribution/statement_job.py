@@ -12,7 +12,7 @@ from coopledger.distribution import statements
 from coopledger.distribution.models import Plan
 from coopledger.extensions import db
 from coopledger.i18n import N_
-from coopledger.jobs.registry import Progress, job_kind
+from coopledger.jobs.registry import Progress
 
 STATEMENTS_KIND = "distribution.statements"
 
@@ -21,7 +21,6 @@ def _safe(name: str) -> str:
     return "".join(ch for ch in name if ch not in '\\/:*?"<>|').strip() or "statement"
 
 
-@job_kind(STATEMENTS_KIND)
 def generate_statements(params: dict[str, Any], progress: Progress, out_dir: Path) -> Path:
     """All statements of ``params["plan_id"]``: ``statements.pdf`` and one file per household."""
     plan = db.session.get(Plan, int(params["plan_id"]))

@@ -1,8 +1,9 @@
 """Which job kinds exist and the function that does each one's work.
 
 A handler receives the job's parameters, a progress callback and the folder to write its result
-into, and returns the path of the file it produced (or None). Packages register their handlers
-with :func:`job_kind`. A handler's work is one database transaction, so a worker that dies half
+into, and returns the path of the file it produced (or None). The app factory registers every
+kind by name (:func:`register`, called from ``coopledger.wiring``), not the kind's module when
+it happens to be imported. A handler's work is one database transaction, so a worker that dies half
 way leaves nothing saved; a kind is ``retry_safe`` when running it again after such an
 interruption does what the user asked once (every kind so far: reads, or one transaction that
 re-checks its state after its lock).
@@ -31,14 +32,9 @@ class JobKind:
 _KINDS: dict[str, JobKind] = {}
 
 
-def job_kind(name: str, *, retry_safe: bool = True) -> Callable[[Handler], Handler]:
-    """Register ``handler`` as the work of jobs of kind ``name``."""
-
-    def register(handler: Handler) -> Handler:
-        _KINDS[name] = JobKind(name, handler, retry_safe)
-        return handler
-
-    return register
+def register(name: str, handler: Handler, *, retry_safe: bool = True) -> None:
+    """Register ``handler`` as the work of jobs of kind ``name`` (idempotent)."""
+    _KINDS[name] = JobKind(name, handler, retry_safe)
 
 
 def get_kind(name: str) -> JobKind:

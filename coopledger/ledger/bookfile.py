@@ -21,7 +21,7 @@ from coopledger.errors import CoopLedgerError
 from coopledger.extensions import db
 from coopledger.files import store
 from coopledger.i18n import N_
-from coopledger.jobs.registry import Progress, job_kind
+from coopledger.jobs.registry import Progress
 from coopledger.ledger import beans
 from coopledger.ledger.attachments import scan_problems
 from coopledger.ledger.books import get_book
@@ -292,7 +292,6 @@ def compare_balances(org: Organisation,
 VERIFY_KIND = "ledger.verify"
 
 
-@job_kind(VERIFY_KIND)
 def verify_job(params: dict[str, object], progress: Progress, out_dir: object) -> None:
     """Background verification from the books page; the report is the job's message."""
     org = db.session.get(Organisation, int(str(params["organisation_id"])))

@@ -27,7 +27,7 @@ from coopledger.errors import CoopLedgerError
 from coopledger.extensions import db
 from coopledger.i18n import N_
 from coopledger.ids import normalize_resident_id
-from coopledger.jobs.registry import Progress, job_kind
+from coopledger.jobs.registry import Progress
 from coopledger.members import rules, services
 from coopledger.members.models import Household, Parcel, Person, Relationship
 from coopledger.orgs.models import Organisation, Village
@@ -206,7 +206,6 @@ def _add_person(parsed: Parsed, household: Household, row: Row, *, by: User | No
     except services.DuplicateIdError:
         parsed.duplicate_ids += 1  # an ID lookup, counted even though nothing is saved
         raise
-@job_kind(IMPORT_KIND)
 def import_job(params: dict[str, Any], progress: Progress, out_dir: Path) -> None:
     """The background import: read and check everything, then save it in one transaction."""
     now = utcnow()

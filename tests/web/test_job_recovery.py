@@ -22,20 +22,22 @@ from coopledger.extensions import db
 from coopledger.files import store
 from coopledger.jobs import services
 from coopledger.jobs.models import Job, JobState
-from coopledger.jobs.registry import job_kind
+from coopledger.jobs.registry import register
 from tests.conftest import Auth
 
 
-@job_kind("test.once", retry_safe=False)
 def _once(params: dict[str, Any], progress: Any, out_dir: Path) -> None:
     """A kind that must not be repeated by itself (as a payment sent to a bank would be)."""
 
 
-@job_kind("test.writes")
 def _writes(params: dict[str, Any], progress: Any, out_dir: Path) -> Path:
     target = out_dir / "result.txt"
     target.write_text("完成", encoding="utf-8")
     return target
+
+
+register("test.once", _once, retry_safe=False)
+register("test.writes", _writes)
 
 
 def _dead_pid() -> int:

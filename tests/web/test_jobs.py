@@ -83,12 +83,13 @@ def test_progress_page_has_a_bar_that_updates_without_reload(
 def test_a_failing_job_records_the_reason(app: Flask, session: Any, by_name: Any) -> None:
     from coopledger.errors import CoopLedgerError
     from coopledger.jobs import services
-    from coopledger.jobs.registry import job_kind
+    from coopledger.jobs.registry import register
 
-    @job_kind("test.fails")
     def _fails(params: dict[str, Any], progress: Any, out_dir: Path) -> None:
         progress(40, "半途")
         raise CoopLedgerError("数据有误，无法继续。")
+
+    register("test.fails", _fails)
 
     job = services.start_job("test.fails", title="失败的任务", params={},
                              by=by_name.user("admin"))
