@@ -44,6 +44,13 @@ def _app(url: str):  # noqa: ANN202 - script helper
 BATCH = 10_000
 
 
+def _migrate(url: str) -> None:
+    from flask_migrate import upgrade
+
+    with _app(url).app_context():
+        upgrade()
+
+
 def _bulk(table: object, rows: list[dict[str, object]]) -> None:
     """Insert rows as they are (ids given): COPY on PostgreSQL (the column types' own bind
     processing first, so money is fen and enums their values), executemany elsewhere."""
@@ -314,6 +321,9 @@ def main() -> None:
     parser.add_argument("--database-url")
     parser.add_argument("--child")
     parser.add_argument("--out", default="")
+    parser.add_argument("--reuse", action="store_true",
+                        help="measure the book an earlier run built in --database-url (its "
+                             "migrations brought up to date) instead of building it again")
     parser.add_argument("--fava", default="",
                         help="a fava executable (e.g. from a throw-away virtualenv) to time on "
                              "the same exported file")
@@ -329,9 +339,13 @@ def main() -> None:
     os.environ["COOPLEDGER_INSTANCE_PATH"] = str(workdir)
     url = args.database_url or f"sqlite:///{workdir / 'bench.db'}"
     start = time.perf_counter()
-    build(url, args.vouchers)
     backend = url.split(":")[0]
-    print(f"built {args.vouchers} vouchers in {time.perf_counter() - start:.1f} s ({backend})")
+    if args.reuse:
+        _migrate(url)
+        print(f"measuring the book already in the database ({backend})")
+    else:
+        build(url, args.vouchers)
+        print(f"built {args.vouchers} vouchers in {time.perf_counter() - start:.1f} s ({backend})")
     web = _child("worker", url)
     ledger_file = str(workdir / "book.beancount")
     job = _child("books", url, ledger_file)

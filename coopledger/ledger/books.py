@@ -15,6 +15,7 @@ from coopledger.extensions import db
 from coopledger.i18n import N_
 from coopledger.ledger import rules
 from coopledger.ledger.charts import chart
+from coopledger.ledger.mnemonics import clean_mnemonic, mnemonic_of
 from coopledger.ledger.models import Account, Book, Period, VoucherLine
 from coopledger.ledger.standards import STANDARDS
 from coopledger.money import grouped
@@ -46,7 +47,8 @@ def install_chart(org: Organisation) -> Book:
         if row.code in existing:
             continue
         account = Account(organisation_id=org.id, code=row.code, name=row.name,
-                          category=row.category, normal_side=row.normal_side, is_official=True)
+                          category=row.category, normal_side=row.normal_side, is_official=True,
+                          mnemonic=mnemonic_of(row.name))
         db.session.add(account)
         by_code[row.code] = account
     std = STANDARDS[org.standard]
@@ -63,7 +65,7 @@ def install_chart(org: Organisation) -> Book:
 def _child(parent: Account, code: str, name: str) -> Account:
     account = Account(organisation_id=parent.organisation_id, code=code, name=name,
                       category=parent.category, normal_side=parent.normal_side, parent=parent,
-                      is_official=True)
+                      is_official=True, mnemonic=mnemonic_of(name))
     db.session.add(account)
     return account
 
@@ -109,7 +111,7 @@ def add_subaccount(parent: Account, *, code: str, name: str, member_ledger: bool
     account = Account(organisation_id=parent.organisation_id, code=code, name=name,
                       category=parent.category, normal_side=parent.normal_side, parent=parent,
                       is_member_ledger=member_ledger or parent.is_member_ledger,
-                      is_official=False)
+                      is_official=False, mnemonic=mnemonic_of(name))
     db.session.add(account)
     db.session.flush()
     record("account.create", account, by=by,
@@ -125,10 +127,23 @@ def rename_account(account: Account, *, name: str, by: User | None) -> Account:
     if has_postings(account):
         raise AccountError(N_("科目 %(label)s 已有分录，不能改名；可停用后另设新科目。"),
                            label=account.label)
-    before = {"name": account.name}
+    before = {"name": account.name, "mnemonic": account.mnemonic}
+    if account.mnemonic == mnemonic_of(account.name):   # generated, not typed: follows the name
+        account.mnemonic = mnemonic_of(name.strip())
     account.name = name.strip()
     db.session.flush()
-    record("account.rename", account, by=by, before=before, after={"name": account.name})
+    record("account.rename", account, by=by, before=before,
+           after={"name": account.name, "mnemonic": account.mnemonic})
+    return account
+
+
+def set_mnemonic(account: Account, *, text: str, by: User | None) -> Account:
+    """Set an account's 助记码 as typed (empty: generated from its name again)."""
+    before = {"mnemonic": account.mnemonic}
+    account.mnemonic = clean_mnemonic(text, name=account.name)
+    db.session.flush()
+    record("account.mnemonic", account, by=by, label=f"{account.code} {account.full_name}",
+           before=before, after={"mnemonic": account.mnemonic})
     return account
 
 

@@ -74,6 +74,13 @@ class SubAccountForm(FlaskForm):
     submit = SubmitField(_l("增设明细科目"))
 
 
+class MnemonicForm(FlaskForm):
+    """An account's 助记码 (empty: generated from its name)."""
+
+    mnemonic = StringField(_l("助记码"), validators=[Length(max=32)])
+    submit = SubmitField(_l("保存助记码"))
+
+
 class RenameAccountForm(FlaskForm):
     """A new name for a sub-account without postings."""
 

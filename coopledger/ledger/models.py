@@ -113,6 +113,8 @@ class Account(Model):
     is_official: Mapped[bool] = mapped_column(default=False)
     is_member_ledger: Mapped[bool] = mapped_column(default=False)
     closed_on: Mapped[dt.date | None]
+    #: 助记码 (ledger.mnemonics): generated from the name when the account is made, editable.
+    mnemonic: Mapped[str] = mapped_column(sa.String(16), default="", server_default="")
 
     organisation: Mapped[Organisation] = relationship()
     parent: Mapped[Account | None] = relationship(remote_side="Account.id",

@@ -18,6 +18,7 @@ from coopledger.jobs import services as jobs
 from coopledger.ledger import bookfile, books, opening, periods, report_words, rules
 from coopledger.ledger.forms import (
     DateActionForm,
+    MnemonicForm,
     OpeningImportForm,
     ReasonForm,
     RenameAccountForm,
@@ -169,6 +170,19 @@ def rename_account(code: str, account_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         apply_change(lambda: books.rename_account(account, name=form.name.data or "", by=me()),
                      _("已保存。"))
+    return redirect(url_for("books.chart", code=code))
+
+
+@bp.route("/accounts/<int:account_id>/mnemonic", methods=["POST"])
+@login_required
+def set_mnemonic(code: str, account_id: int) -> ResponseReturnValue:
+    """Change an account's 助记码 (empty: generated from its name again)."""
+    org = org_for(code, Action.MANAGE_BOOKS)
+    account = owned_or_404(Account, account_id, org)
+    form = MnemonicForm()
+    if form.validate_on_submit():
+        apply_change(lambda: books.set_mnemonic(account, text=form.mnemonic.data or "",
+                                                by=me()), _("已保存。"))
     return redirect(url_for("books.chart", code=code))
 
 

@@ -27,7 +27,7 @@ from coopledger.files.scans import receive_scan, send_scan
 from coopledger.forms import ConfirmForm
 from coopledger.ledger import attachments, books, origins, rules, vouchers
 from coopledger.ledger.forms import AttachmentForm, DateActionForm, ReasonForm, VoucherForm
-from coopledger.ledger.models import Attachment, Voucher, VoucherKind, VoucherState
+from coopledger.ledger.models import Account, Attachment, Voucher, VoucherKind, VoucherState
 from coopledger.ledger.queries import open_leaves
 from coopledger.ledger.rules import VOUCHER_STEPS
 from coopledger.money import amount_in_words, figure
@@ -146,9 +146,27 @@ def _form_lines(form: VoucherForm) -> list[rules.Line]:
 
 def _render_form(org: Organisation, form: VoucherForm, voucher: Voucher | None,
                  ) -> ResponseReturnValue:
-    leaves = open_leaves(org)
     return render_template("ledger/voucher_form.html", org=org, form=form, voucher=voucher,
-                           leaves=leaves)
+                           choices=account_choices(open_leaves(org)))
+
+
+def account_choices(leaves: list[Account]) -> list[dict[str, str]]:
+    """What the 科目 field's suggestion list searches (static/js/voucher.js): per open leaf
+    account its code, the text the field shows once chosen ("10201 银行存款—农商行") and its
+    助记码 keys — its own, each ancestor's and the path's joined (yhck, nsh, yhcknsh), so
+    typing a parent's initials lists its sub-accounts. Member sub-ledgers are found by the
+    member number and name in their names."""
+    found = []
+    for account in leaves:
+        path: list[str] = []
+        node: Account | None = account
+        while node is not None:
+            path.insert(0, node.mnemonic)
+            node = node.parent
+        keys = {key for key in (*path, "".join(path)) if key}
+        found.append({"c": account.code, "t": f"{account.code} {account.full_name}",
+                      "k": " ".join(sorted(keys))})
+    return found
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -151,3 +151,60 @@ def test_deleting_a_draft_asks_first_and_names_it(page: Page, live_server: LiveS
     with live_server.app.app_context():
         assert db.session.get(Voucher, draft_id) is None
         db.session.remove()
+
+
+def test_accounts_are_found_by_initials_name_and_member(page: Page,
+                                                       live_server: LiveServer) -> None:
+    """The 科目 field's list: pinyin initials (kcxj → 101 库存现金), a parent's initials list
+    its sub-accounts, part of a name, a member's number or name; arrows move, Enter takes the
+    highlighted account and goes on to the debit cell, Esc closes the list; only leaf
+    accounts are offered."""
+    from coopledger.extensions import db
+    from coopledger.ledger import books
+    from coopledger.orgs.models import Organisation
+
+    open_books(live_server, "shian-jjhzs")
+    with live_server.app.app_context():
+        org = db.session.scalars(sa.select(Organisation).where(
+            Organisation.code == "shian-jjhzs")).one()
+        by_code = books.accounts_by_code(org)
+        if "11301" not in by_code:                       # a member's sub-ledger, once
+            books.add_subaccount(by_code["113"], code="11301", name="0001-陈大山",
+                                 member_ledger=True, by=None)
+            books.add_subaccount(by_code["113"], code="11302", name="0002-王德明",
+                                 member_ledger=True, by=None)
+            db.session.commit()
+        db.session.remove()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    log_in(page, live_server, "accountant")
+    page.goto(f"{live_server.url}/o/shian-jjhzs/vouchers/new")
+    page.wait_for_load_state("load")
+    field = page.locator("input[name='lines-0-account']")
+    listed = page.locator("#account-suggestions li")
+    field.focus()
+    page.keyboard.type("kcxj")
+    expect(listed.first).to_have_text("101 库存现金")
+    page.keyboard.press("Enter")
+    expect(field).to_have_value("101 库存现金")
+    expect(page.locator("input[name='lines-0-debit']")).to_be_focused()
+    expect(page.locator("#account-suggestions")).to_be_hidden()
+    # a parent's initials list its leaves, never the parent itself; arrows choose
+    field.fill("")
+    field.focus()
+    page.keyboard.type("nbwl")
+    expect(listed).to_have_text(["11301 内部往来—0001-陈大山", "11302 内部往来—0002-王德明"])
+    page.keyboard.press("ArrowDown")
+    expect(listed.nth(1)).to_have_attribute("aria-selected", "true")
+    page.keyboard.press("Enter")
+    expect(field).to_have_value("11302 内部往来—0002-王德明")
+    # a member by number or by name; part of an account's name
+    member = "11301 内部往来—0001-陈大山"
+    for typed, first in (("0001", member), ("陈大山", member), ("银行", "102 银行存款")):
+        field.fill("")
+        field.focus()
+        page.keyboard.type(typed)
+        expect(listed.first).to_have_text(first)
+    page.keyboard.press("Escape")
+    expect(page.locator("#account-suggestions")).to_be_hidden()
+    expect(field).to_have_value("银行")
+    expect(field).to_be_focused()

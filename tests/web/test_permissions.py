@@ -163,6 +163,8 @@ CASES += [
     Case("add sub-account", "books.chart", "POST", lambda w: f"{BOOKS}/accounts", VIEW_BOOKS),
     Case("rename account", "books.rename_account", "POST",
          lambda w: f"{BOOKS}/accounts/{w.spare_account_id}/rename", MANAGE),
+    Case("account mnemonic", "books.set_mnemonic", "POST",
+         lambda w: f"{BOOKS}/accounts/{w.spare_account_id}/mnemonic", MANAGE),
     Case("delete account", "books.delete_account", "POST",
          lambda w: f"{BOOKS}/accounts/{w.spare_account_id}/delete", MANAGE),
     Case("close account", "books.close_account", "POST",

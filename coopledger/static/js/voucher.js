@@ -3,7 +3,11 @@
 // Ctrl+S saves, Ctrl+Enter saves and opens a new voucher with the date kept; "=" in an amount
 // cell fills the amount that balances the voucher; the 摘要 carried down from the line above
 // is selected so typing replaces it, and a line that holds nothing but a carried 摘要 is left
-// out when the form is sent. Without JavaScript the form still works: the server checks all.
+// out when the form is sent. The 科目 field suggests open leaf accounts by code, part of the
+// name or 助记码 (pinyin initials, e.g. kcxj for 库存现金): arrows choose, Enter takes the
+// highlighted one (the first, unless moved) and goes on, Esc closes the list; the field then
+// shows "10201 银行存款—农商行". Without JavaScript the form still works (a datalist of the
+// same accounts), and the server checks everything.
 (function () {
   "use strict";
   var form = document.getElementById("voucher-form");
@@ -13,6 +17,75 @@
   var totalCredit = document.getElementById("total-credit");
   var state = document.getElementById("balance-state");
   var saveAndNew = document.getElementById("save-and-new");
+  var choiceData = document.getElementById("account-choices");
+  var choices = choiceData ? JSON.parse(choiceData.textContent) : [];
+  var list = document.getElementById("account-suggestions");
+  var shown = [], active = -1, owner = null;
+
+  function matches(typed) {
+    var text = typed.trim().toLowerCase();
+    if (!text) { return []; }
+    var ranked = [];
+    choices.forEach(function (choice) {
+      var keys = choice.k.split(" ");
+      var rank = choice.c.indexOf(text) === 0 ? (choice.c === text ? 0 : 1)
+        : keys.some(function (k) { return k.indexOf(text) === 0; }) ? 2
+        : choice.t.toLowerCase().indexOf(text) >= 0 || choice.k.indexOf(text) >= 0 ? 3 : -1;
+      if (rank >= 0) { ranked.push([rank, choice]); }
+    });
+    ranked.sort(function (a, b) { return a[0] - b[0] || (a[1].c < b[1].c ? -1 : 1); });
+    return ranked.slice(0, 12).map(function (pair) { return pair[1]; });
+  }
+  function closeList() {
+    if (!list) { return; }
+    list.hidden = true;
+    list.innerHTML = "";
+    shown = []; active = -1; owner = null;
+  }
+  function highlight(index) {
+    active = index;
+    Array.prototype.forEach.call(list.children, function (item, at) {
+      item.setAttribute("aria-selected", at === active ? "true" : "false");
+      if (at === active) { item.scrollIntoView({block: "nearest"}); }
+    });
+  }
+  function openList(input) {
+    if (!list) { return; }
+    var found = matches(input.value);
+    if (!found.length || (found.length === 1 && found[0].t === input.value)) { closeList(); return; }
+    list.innerHTML = "";
+    found.forEach(function (choice, at) {
+      var item = document.createElement("li");
+      item.setAttribute("role", "option");
+      item.dataset.index = at;
+      item.textContent = choice.t;
+      list.appendChild(item);
+    });
+    var box = input.getBoundingClientRect();
+    list.style.left = Math.max(0, Math.min(box.left, window.innerWidth - 288)) + "px";
+    list.style.top = box.bottom + "px";
+    list.hidden = false;
+    shown = found; owner = input;
+    highlight(0);
+  }
+  function take(index) {
+    if (owner && shown[index]) { owner.value = shown[index].t; }
+    closeList();
+  }
+  if (list) {
+    body.querySelectorAll("input.account").forEach(function (i) { i.removeAttribute("list"); });
+    list.addEventListener("mousedown", function (event) {
+      var item = event.target.closest("li");
+      if (!item) { return; }
+      event.preventDefault();                 // keep the focus in the field
+      var input = owner;
+      take(parseInt(item.dataset.index, 10));
+      if (input) { input.focus(); }
+    });
+    window.addEventListener("scroll", function (event) {
+      if (event.target !== list) { closeList(); }
+    }, true);
+  }
 
   function cents(text) {
     var clean = (text || "").replace(/[,，\s]/g, "");
@@ -61,7 +134,11 @@
   });
   body.addEventListener("input", function (event) {
     delete event.target.dataset.carried;
+    if (event.target.classList.contains("account")) { openList(event.target); }
     recount();
+  });
+  body.addEventListener("focusout", function (event) {
+    if (event.target === owner) { closeList(); }
   });
   body.addEventListener("focusin", function (event) {
     var input = event.target;
@@ -76,6 +153,18 @@
   });
   body.addEventListener("keydown", function (event) {
     var input = event.target;
+    if (owner === input && shown.length) {
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        var step = event.key === "ArrowDown" ? 1 : -1;
+        highlight((active + step + shown.length) % shown.length);
+        return;
+      }
+      if (event.key === "Escape") { event.preventDefault(); closeList(); return; }
+      if (event.key === "Enter" && !event.shiftKey && !event.ctrlKey && !event.metaKey) {
+        take(active < 0 ? 0 : active);        // and go on to the next cell below
+      }
+    }
     if (event.key === "=" && input.classList.contains("amount")) {
       event.preventDefault();
       var debit = sum("input.debit", input), credit = sum("input.credit", input);
