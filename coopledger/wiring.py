@@ -17,10 +17,12 @@ def _add(registry: list[Any], *items: Callable[..., Any]) -> None:
 
 def wire_domains() -> None:
     """Register every cross-domain interface and every kind of background job."""
+    from coopledger.assets.depreciation import month_end_check as depreciation_check
     from coopledger.assets.origin import voucher_origin as asset_voucher_origin
     from coopledger.assets.resources import resources_of_contract
     from coopledger.auth.permissions import OBJECT_RULES
     from coopledger.contracts import coverage
+    from coopledger.contracts.payments import month_end_check as advance_rent_check
     from coopledger.contracts.payments import voucher_origin as contract_voucher_origin
     from coopledger.contracts.queries import leases_of_parcels
     from coopledger.disclosure.services import refuse_reopening_published, shows_names
@@ -29,7 +31,7 @@ def wire_domains() -> None:
     from coopledger.distribution.guarantees import voucher_origin as guarantee_voucher_origin
     from coopledger.distribution.queries import household_income, member_lines
     from coopledger.distribution.settled import refuse_change_of_settled_years
-    from coopledger.ledger import origins
+    from coopledger.ledger import month_end, origins
     from coopledger.ledger.bookfile import BOOK_CHECKS
     from coopledger.ledger.books import install_chart
     from coopledger.ledger.month_index import differences as index_differences
@@ -51,6 +53,7 @@ def wire_domains() -> None:
         origins.register(finder)
     _add(REOPEN_GUARDS, refuse_reopening_published)
     _add(BOOK_CHECKS, anchor_problems, chain_problems, index_differences)
+    _add(month_end.CHECKS, depreciation_check, advance_rent_check)   # 期末检查's warnings
     # members: the 入股 request of a contributed parcel; the household pages' facts
     _add(ON_CONTRIBUTE, request_land_shares)
     PROVIDERS.shares, PROVIDERS.leases = household_shares, leases_of_parcels

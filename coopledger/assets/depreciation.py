@@ -34,8 +34,9 @@ from coopledger.extensions import db
 from coopledger.i18n import N_
 from coopledger.ledger import vouchers
 from coopledger.ledger.books import accounts_by_code, lock_book
+from coopledger.ledger.month_end import Item
 from coopledger.ledger.rules import month_end
-from coopledger.money import ZERO, from_fen
+from coopledger.money import ZERO, from_fen, grouped
 from coopledger.orgs.models import Organisation
 from coopledger.workflow import Steps
 
@@ -220,3 +221,19 @@ def withdraw_run(run: DepreciationRun, *, by: User) -> None:
         db.session.delete(voucher)
         db.session.flush()
 
+
+
+def month_end_check(org: Organisation, year: int, month: int) -> list[Item]:
+    """期末检查 (ledger.month_end): the month's depreciation not yet run while cards depreciate
+    in it (a warning: closing goes ahead, the month's expense is then missing)."""
+    if db.session.scalar(sa.select(DepreciationRun.id).where(
+            DepreciationRun.organisation_id == org.id, DepreciationRun.year == year,
+            DepreciationRun.month == month).limit(1)) is not None:
+        return []
+    planned = plan(org, year, month)
+    total = sum((line.amount for line in planned), ZERO)
+    if not total:
+        return []
+    return [Item(N_("本月折旧尚未计提：%(n)d 张卡片应提 %(amount)s 元。"),
+                 {"n": len(planned), "amount": grouped(total)},
+                 "assets.runs", {"code": org.code})]

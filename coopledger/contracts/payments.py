@@ -37,6 +37,7 @@ from coopledger.i18n import N_
 from coopledger.ledger import origins, vouchers
 from coopledger.ledger.books import accounts_by_code
 from coopledger.ledger.models import Account, Voucher
+from coopledger.ledger.month_end import Item
 from coopledger.ledger.queries import open_leaves
 from coopledger.ledger.standards import STANDARDS
 from coopledger.locking import lock
@@ -260,3 +261,27 @@ def payments_of(contract: Contract) -> list[ContractPayment]:
     return list(db.session.scalars(sa.select(ContractPayment).where(
         ContractPayment.contract_id == contract.id).order_by(
         ContractPayment.on.desc(), ContractPayment.id.desc())))
+
+
+def month_end_check(org: Organisation, year: int, month: int) -> list[Item]:
+    """期末检查 (ledger.month_end): rent received in advance for this year or an earlier one
+    that is still not made income (预收租金未转收入), per contract — a warning; December's is
+    the one the year's income statement needs."""
+    rows = db.session.execute(sa.select(
+        ContractPayment.contract_id, Deferral.year, sa.func.count(Deferral.id)).join(
+        ContractPayment, Deferral.payment_id == ContractPayment.id).where(
+        Deferral.organisation_id == org.id, Deferral.voucher_id.is_(None),
+        Deferral.year <= year).group_by(ContractPayment.contract_id, Deferral.year)
+        .order_by(Deferral.year, ContractPayment.contract_id)).all()
+    items = []
+    for contract_id, deferral_year, _count in rows:
+        contract = db.session.get(Contract, contract_id)
+        if contract is None:
+            continue
+        amount = pending_deferrals(contract).get(deferral_year, ZERO)
+        items.append(Item(N_("合同 %(contract)s 预收的 %(year)d 年租金 %(amount)s 元尚未转入"
+                             "收入。"),
+                          {"contract": contract.number, "year": deferral_year,
+                           "amount": grouped(amount)},
+                          "contracts.show", {"code": org.code, "contract_id": contract_id}))
+    return items

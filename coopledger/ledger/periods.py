@@ -56,19 +56,30 @@ def _unposted(org_id: int, *conditions: sa.ColumnElement[bool]) -> int:
         *conditions)) or 0
 
 
+def unposted_in(org_id: int, year: int, month: int) -> int:
+    """How many vouchers dated in the month are not posted (closing waits for them)."""
+    return _unposted(org_id, Voucher.year == year, Voucher.month == month)
+
+
+def earlier_open_month(org_id: int, year: int, month: int) -> Period | None:
+    """The earliest month before this one that is still open (closed in order)."""
+    return db.session.scalar(sa.select(Period).where(
+        Period.organisation_id == org_id, Period.closed_at.is_(None),
+        (Period.year * 100 + Period.month) < year * 100 + month,
+    ).order_by(Period.year, Period.month).limit(1))
+
+
 def close_month(org: Organisation, year: int, month: int, *, by: User) -> Period:
-    """Lock a month: nothing dated in it can be saved, posted or reversed any more."""
+    """Lock a month: nothing dated in it can be saved, posted or reversed any more. The
+    blocking items of the month-end checklist (ledger.month_end) are its refusals."""
     period = period_for(org.id, year, month, lock=True)
     if period.is_closed:
         raise PeriodError(N_("%(year)d年%(month)d月已经结账。"), year=year, month=month)
-    waiting = _unposted(org.id, Voucher.year == year, Voucher.month == month)
+    waiting = unposted_in(org.id, year, month)
     if waiting:
         raise PeriodError(N_("%(year)d年%(month)d月还有 %(n)d 张凭证未记账，全部记账后才能结账。"),
                           year=year, month=month, n=waiting)
-    earlier_open = db.session.scalar(sa.select(Period).where(
-        Period.organisation_id == org.id, Period.closed_at.is_(None),
-        (Period.year * 100 + Period.month) < year * 100 + month,
-    ).order_by(Period.year, Period.month).limit(1))
+    earlier_open = earlier_open_month(org.id, year, month)
     if earlier_open is not None:
         raise PeriodError(N_("请先结账 %(year)d年%(month)d月。"), year=earlier_open.year,
                           month=earlier_open.month)

@@ -340,3 +340,35 @@ def monthly_sql_changes(org: Organisation) -> dict[tuple[int, int, int], Decimal
              .group_by(_lines.account_id, year, month))
     return {(account_id, int(y), int(m)): from_fen(int(total or 0))
             for account_id, y, m, total in db.session.execute(query)}
+
+
+def lowest_cash_balances(org: Organisation, start: dt.date, end: dt.date,
+                         ) -> list[tuple[Account, dt.date, Decimal]]:
+    """Each open cash or bank leaf account (库存现金, 银行存款) whose posted balance fell below
+    zero at the end of some day from ``start`` to ``end``: the account, the first such day and
+    the lowest balance (a 现金日记账 that goes red shows money paid out that was not there)."""
+    from coopledger.ledger.standards import STANDARDS
+
+    standard = STANDARDS[org.standard]
+    leaves = open_leaves(org, codes_from=(standard.cash, standard.bank))
+    if not leaves:
+        return []
+    ids = [account.id for account in leaves]
+    opening: dict[int, int] = dict(db.session.execute(sa.select(
+        _lines.account_id, sa.func.sum(_DEBIT - _CREDIT)).where(
+        _lines.account_id.in_(ids), _lines.posted.is_(True), _lines.on < start)
+        .group_by(_lines.account_id)).all())
+    days = db.session.execute(sa.select(
+        _lines.account_id, _lines.on, sa.func.sum(_DEBIT - _CREDIT)).where(
+        _lines.account_id.in_(ids), _lines.posted.is_(True), _lines.on >= start,
+        _lines.on <= end).group_by(_lines.account_id, _lines.on)
+        .order_by(_lines.account_id, _lines.on)).all()
+    running = {account_id: int(opening.get(account_id) or 0) for account_id in ids}
+    found: dict[int, tuple[dt.date, int]] = {}
+    for account_id, day, change in days:
+        running[account_id] += int(change or 0)
+        if running[account_id] < 0:
+            first, lowest = found.get(account_id, (day, running[account_id]))
+            found[account_id] = (first, min(lowest, running[account_id]))
+    return [(account, found[account.id][0], from_fen(found[account.id][1]))
+            for account in leaves if account.id in found]

@@ -16,6 +16,7 @@ from coopledger.extensions import db
 from coopledger.forms import ConfirmForm, read_upload
 from coopledger.jobs import services as jobs
 from coopledger.ledger import bookfile, books, opening, periods, report_words, rules
+from coopledger.ledger import month_end as month_end_rules
 from coopledger.ledger.forms import (
     DateActionForm,
     MnemonicForm,
@@ -93,6 +94,19 @@ def settings(code: str) -> ResponseReturnValue:
             org, bool(form.cashier_confirms.data), by=me(),
             in_date_order=bool(form.in_date_order.data)), _("已保存。"))
     return redirect(url_for("books.index", code=code))
+
+
+@bp.route("/periods/<int:year>/<int:month>/check")
+@login_required
+def month_end(code: str, year: int, month: int) -> ResponseReturnValue:
+    """期末检查: what stands between the month and its closing, each with a link; the close
+    button when nothing blocks (ledger.month_end)."""
+    org = org_for(code, Action.VIEW_BOOKS)
+    if not 1 <= month <= 12 or not 1990 <= year <= 2100:
+        abort(404)
+    return render_template("ledger/month_end.html", org=org,
+                           checklist=month_end_rules.checklist(org, year, month),
+                           confirm=ConfirmForm())
 
 
 @bp.route("/periods/<int:year>/<int:month>/close", methods=["POST"])

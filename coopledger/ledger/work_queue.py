@@ -1,7 +1,8 @@
 """What waits for a user in an organisation's books (issue 19, 工作台): the vouchers whose next
 step is theirs — 待审核 for a reviewer, 待出纳确认 for the cashier, 待记账 for whoever posts —
-and the preparer's own drafts that were sent back (退回待修改, with the reason) or have waited
-longer than :data:`STALE_DAYS`. Which step is whose is decided by the voucher's one steps rule
+the preparer's own drafts that were sent back (退回待修改, with the reason) or have waited
+longer than :data:`STALE_DAYS`, and for whoever keeps the books the next month to close (its
+期末检查, ledger.month_end). Which step is whose is decided by the voucher's one steps rule
 (``vouchers.steps_for``), so the home page lists exactly what the voucher page would let the
 user do."""
 
@@ -13,8 +14,9 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
+from coopledger.auth.permissions import Action, permitted
 from coopledger.extensions import db
-from coopledger.ledger.models import Voucher, VoucherState
+from coopledger.ledger.models import Period, Voucher, VoucherState
 from coopledger.ledger.vouchers import steps_for
 
 if TYPE_CHECKING:
@@ -47,12 +49,16 @@ class Waiting:
     to_post: Queue = field(default_factory=Queue)
     sent_back: Queue = field(default_factory=Queue)
     stale_drafts: Queue = field(default_factory=Queue)
+    #: For whoever keeps the books: the earliest month that has ended and is still open (the
+    #: next to close: months close in order), and how many ended months are open.
+    to_close: tuple[int, int] | None = None
+    open_ended: int = 0
 
     @property
     def any(self) -> bool:
         """Whether anything waits."""
         return any((self.to_review, self.to_confirm, self.to_post, self.sent_back,
-                    self.stale_drafts))
+                    self.stale_drafts, self.to_close))
 
 
 def _candidates(org: Organisation, state: VoucherState) -> tuple[list[Voucher], bool]:
@@ -85,4 +91,11 @@ def waiting_for(org: Organisation, user: User, *, today: dt.date) -> Waiting:
         elif voucher.created_at.date() < cutoff:
             waiting.stale_drafts.vouchers.append(voucher)
     waiting.sent_back.more = waiting.stale_drafts.more = more
+    if permitted(user, org)(Action.MANAGE_BOOKS):
+        ended = db.session.execute(sa.select(Period.year, Period.month).where(
+            Period.organisation_id == org.id, Period.closed_at.is_(None),
+            Period.year * 100 + Period.month < today.year * 100 + today.month)
+            .order_by(Period.year, Period.month)).all()
+        if ended:
+            waiting.to_close, waiting.open_ended = (ended[0][0], ended[0][1]), len(ended)
     return waiting

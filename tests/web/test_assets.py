@@ -122,6 +122,20 @@ def test_a_month_of_depreciation_drafts_one_voucher_per_account(
     assert "2024年4月折旧计提" in voucher_page
 
 
+def test_the_month_end_checklist_warns_while_a_months_depreciation_is_not_run(
+        client: FlaskClient, auth: Auth, register: Any) -> None:
+    from coopledger.ledger import month_end
+
+    org = register[0]
+    warned = [item.text % item.params for item in month_end.checklist(org, 2024, 1).warnings]
+    assert warned == ["本月折旧尚未计提：1 张卡片应提 200.00 元。"]
+    auth.login("accountant")
+    page = client.get("/o/shian-jjhzs/books/periods/2024/1/check").get_data(as_text=True)
+    assert 'href="/o/shian-jjhzs/assets/depreciation"' in page
+    client.post(f"{URL}/depreciation", data={"year": "2024", "month": "1"})
+    assert month_end.checklist(org, 2024, 1).warnings == []
+
+
 def test_months_are_drafted_in_order_and_never_twice(client: FlaskClient, auth: Auth,
                                                      register: Any) -> None:
     auth.login("accountant")

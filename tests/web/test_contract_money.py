@@ -127,11 +127,18 @@ def test_more_than_outstanding_is_refused_unless_kept_as_an_advance(
 
 def test_advance_rent_is_transferred_to_income_of_its_year(
         client: FlaskClient, auth: Auth, books: Any) -> None:
+    from coopledger.ledger import month_end
+
     auth.login("accountant")
     lease = _contract()
     _pay(client, lease, **{"pay-amount": "10625.16"})          # 2024 and 2025 together
     payment = db.session.scalars(sa.select(ContractPayment)).one()
     assert [(d.year, d.amount) for d in payment.deferrals] == [(2025, D("5350.80"))]
+    # 期末检查 names the advance in 2025's months (not in 2024's) until it is income
+    org = books.org("shian-tdgf")
+    assert month_end.checklist(org, 2024, 12).warnings == []
+    assert [item.text % item.params for item in month_end.checklist(org, 2025, 1).warnings] \
+        == ["合同 SATG-2024-001 预收的 2025 年租金 5,350.80 元尚未转入收入。"]
     page = client.post(f"{URL}/{lease.id}/deferrals/2025", data={"release-on": "2024-12-31"},
                        follow_redirects=True).get_data(as_text=True)
     assert "结转日期须在 2025 年内。" in page

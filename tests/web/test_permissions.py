@@ -154,6 +154,8 @@ CASES += [
     Case("books: member's own cooperative", "books.index", "GET",
          lambda w: "/o/shian-tdgf/books/", only("admin", "accountant", "reviewer", "auditor")),
     Case("book settings", "books.settings", "POST", lambda w: f"{BOOKS}/settings", MANAGE),
+    Case("month-end checklist", "books.month_end", "GET",
+         lambda w: f"{BOOKS}/periods/2024/3/check", VIEW_BOOKS),
     Case("close month", "books.close_month", "POST", lambda w: f"{BOOKS}/periods/2024/3/close",
          MANAGE),
     Case("reopen month", "books.reopen_month", "POST",
