@@ -3,11 +3,16 @@ publication of each, a member's own questions."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import sqlalchemy as sa
 
 from coopledger.disclosure.models import Disclosure, DisclosureState, Question
 from coopledger.extensions import db
 from coopledger.orgs.models import Organisation, Township, Village
+
+if TYPE_CHECKING:
+    from coopledger.auth.models import User
 
 
 def publishing_organisations() -> list[tuple[Township, Village, Organisation]]:
@@ -39,3 +44,13 @@ def questions_of(user_id: int, *, limit: int = 5) -> list[Question]:
     """The user's own questions on publications, newest first, with their answers."""
     return list(db.session.scalars(sa.select(Question).where(Question.asked_by_id == user_id)
                                    .order_by(Question.asked_at.desc()).limit(limit)))
+
+
+def awaiting_committee(org: Organisation, user: User) -> list[Disclosure]:
+    """The organisation's disclosures waiting for the 民主理财小组's review that ``user`` may
+    review now (the disclosure's one steps rule), oldest first (the supervisor's work queue)."""
+    from coopledger.disclosure.services import steps_for
+
+    return [disclosure for disclosure in db.session.scalars(sa.select(Disclosure).where(
+        Disclosure.organisation_id == org.id, Disclosure.state == DisclosureState.REVIEWING)
+        .order_by(Disclosure.id)) if "review" in steps_for(disclosure, user)]

@@ -24,11 +24,12 @@ from coopledger.contracts.warnings import contract_warnings
 from coopledger.dates import today
 from coopledger.disclosure.calendar import warnings as disclosure_warnings
 from coopledger.disclosure.queries import (
+    awaiting_committee,
     latest_publication,
     publishing_organisations,
     questions_of,
 )
-from coopledger.distribution.queries import member_lines
+from coopledger.distribution.queries import awaiting_supervisors, member_lines
 from coopledger.extensions import db
 from coopledger.ledger.work_queue import STALE_DAYS, waiting_for
 from coopledger.members.queries import my_households
@@ -103,6 +104,9 @@ def index() -> ResponseReturnValue:
     context["open_findings"] = {
         org.id: findings_of(org, open_only=True)
         for org, _roles in org_roles if can(user, Action.RESPOND_FINDINGS, org)}
+    context["to_examine"] = {
+        org.id: (awaiting_committee(org, user), awaiting_supervisors(org))
+        for org, _roles in org_roles if can(user, Action.REVIEW_DISCLOSURES, org)}
     context["waiting"] = {
         org.id: waiting_for(org, user, today=today())
         for org, _roles in org_roles if can(user, Action.VIEW_BOOKS, org)}

@@ -176,6 +176,8 @@ class Voucher(Model):
     __table_args__ = (
         sa.UniqueConstraint("organisation_id", "year", "month", "number"),
         sa.Index("ix_vouchers_organisation_id_on", "organisation_id", "on"),
+        # 序时控制 reads the month's latest posted voucher by date (vouchers._check_date_order)
+        sa.Index("ix_vouchers_month_on", "organisation_id", "year", "month", "on", "number"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -73,3 +73,35 @@ def test_a_draft_waiting_a_week_is_listed_and_the_rule_decides(by_name: Any) -> 
     submitted = make_voucher(org, accountant, reviewer, upto="submitted", on=dt.date(2024, 3, 6))
     assert waiting_for(org, reviewer, today=made).to_review.vouchers == [submitted]
     assert waiting_for(org, accountant, today=made).to_review.vouchers == []
+
+
+def test_the_supervisor_sees_disclosures_and_plans_to_review(client: FlaskClient, auth: Auth,
+                                                             by_name: Any) -> None:
+    """监事会/民主理财小组: a disclosure submitted for their review (the disclosure's steps rule
+    says it is theirs) and a plan the 理事会 proposed; neither is on the accountant's home."""
+    from coopledger import dates
+    from coopledger.auth.models import RoleAssignment
+    from coopledger.auth.roles import Role
+    from coopledger.disclosure import services as disclosures
+    from coopledger.distribution import services as plans
+    from tests.distribution_helpers import close_2024
+    from tests.web.test_distribution_plan import DATA
+
+    org = close_2024(by_name)
+    accountant = by_name.user("accountant")
+    db.session.add(RoleAssignment(user_id=by_name.user("supervisor").id, role=Role.SUPERVISOR,
+                                  organisation_id=org.id))
+    plan = plans.create_plan(org, 2024, DATA, by=accountant, today=dates.today())
+    plans.propose(plan, on=dt.date(2025, 1, 10), by=accountant, today=dates.today())
+    disclosure = disclosures.draft(org, "2024-Q1", by=accountant)
+    disclosures.submit(disclosure, by=accountant)
+    db.session.commit()
+    auth.login("supervisor")
+    home = client.get("/").get_data(as_text=True)
+    assert f"公开待民主理财小组审核：{disclosure.title}" in _queue(home, "disclosure")
+    assert f'href="/o/shian-tdgf/disclosures/{disclosure.id}"' in home
+    assert "分配方案待监事会审核：2024 年度（第 1 版）" in _queue(home, "plan")
+    auth.login("accountant")
+    home = client.get("/").get_data(as_text=True)
+    assert "待民主理财小组审核" not in home
+    assert "待监事会审核" not in home
