@@ -57,17 +57,20 @@ class Outcome(Generic[T]):
     value: T
 
 
-def apply_change(change: Callable[[], T], success: str | Callable[[T], str]) -> Outcome[T]:
+def apply_change(change: Callable[[], T], success: str | Callable[[T], str], *,
+                 place: Callable[[CoopLedgerError], bool] | None = None) -> Outcome[T]:
     """Run one service, then commit and flash ``success``, or roll back and flash the refusal.
 
     This is the "one service → commit → flash" step of every view that changes data; a
-    refused change saves nothing.
+    refused change saves nothing. ``place`` may show a refusal where it belongs on the page
+    (the cell of a form) instead: it returns True when it did.
     """
     try:
         result = change()
     except CoopLedgerError as err:
         db.session.rollback()
-        flash(str(err), "error")
+        if place is None or not place(err):
+            flash(str(err), "error")
         return Outcome(ok=False, value=cast("T", None))
     db.session.commit()
     flash(success(result) if callable(success) else success, "success")

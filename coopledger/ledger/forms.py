@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -48,6 +50,12 @@ class VoucherForm(FlaskForm):
                                     validators=[Optional(), NumberRange(min=0, max=999)])
     lines = FieldList(FormField(LineForm), min_entries=4, max_entries=60)
     submit = SubmitField(_l("保存草稿"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: (row, cell) → the sentence of a rule that line breaks (rules.LineError), shown
+        #: under that cell; cell is summary, account or amount.
+        self.cell_errors: dict[tuple[int, str], str] = {}
 
 
 class ReasonForm(FlaskForm):

@@ -26,14 +26,30 @@ class VoucherRuleError(CoopLedgerError):
     message = N_("凭证不符合记账规则。")
 
 
+class LineError(VoucherRuleError):
+    """A rule one line of a voucher breaks: the sentence names the row the user sees
+    (``row``), and ``cell`` says which of its cells to mark (summary, account or amount)."""
+
+    def __init__(self, message: str, *, row: int, cell: str, **params: object) -> None:
+        super().__init__(message, n=row, **params)
+        self.row, self.cell = row, cell
+
+
 @dataclass(frozen=True)
 class Line:
-    """A voucher line as entered: 摘要, account code, debit, credit."""
+    """A voucher line as entered: 摘要, account code, debit, credit; ``row`` is the row of
+    the form it was typed in (rows left empty are not lines, so the n-th line may be a later
+    row), 0 when the line has no form row."""
 
     summary: str
     account_code: str
     debit: Decimal
     credit: Decimal
+    row: int = 0
+
+    def shown_as(self, number: int) -> int:
+        """The row number to name in a sentence about this line, the n-th."""
+        return self.row or number
 
     @property
     def amount(self) -> Decimal:
@@ -46,18 +62,21 @@ def check_lines(lines: list[Line], *, reversal: bool = False) -> Decimal:
     if len(lines) < 2:
         raise VoucherRuleError(N_("一张凭证至少要有两行分录（一借一贷）。"))
     for number, line in enumerate(lines, start=1):
+        row = line.shown_as(number)
         if not line.summary.strip():
-            raise VoucherRuleError(N_("第 %(n)d 行没有填写摘要。"), n=number)
+            raise LineError(N_("第 %(n)d 行没有填写摘要。"), row=row, cell="summary")
         if not line.account_code:
-            raise VoucherRuleError(N_("第 %(n)d 行没有选择会计科目。"), n=number)
+            raise LineError(N_("第 %(n)d 行没有选择会计科目。"), row=row, cell="account")
         if (line.debit != 0) == (line.credit != 0):
-            raise VoucherRuleError(N_("第 %(n)d 行必须且只能在借方或贷方填写一个金额。"), n=number)
+            raise LineError(N_("第 %(n)d 行必须且只能在借方或贷方填写一个金额。"), row=row,
+                            cell="amount")
         negative = line.debit < 0 or line.credit < 0
         if negative and not reversal:
-            raise VoucherRuleError(N_("第 %(n)d 行金额为负数：只有红字冲销凭证可以用负数。"),
-                                   n=number)
+            raise LineError(N_("第 %(n)d 行金额为负数：只有红字冲销凭证可以用负数。"), row=row,
+                            cell="amount")
         if reversal and not negative:
-            raise VoucherRuleError(N_("红字冲销凭证的金额都应为负数（第 %(n)d 行）。"), n=number)
+            raise LineError(N_("红字冲销凭证的金额都应为负数（第 %(n)d 行）。"), row=row,
+                            cell="amount")
     debit = sum((line.debit for line in lines), ZERO)
     credit = sum((line.credit for line in lines), ZERO)
     if debit != credit:

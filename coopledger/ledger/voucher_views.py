@@ -140,8 +140,22 @@ def batch(code: str) -> ResponseReturnValue:
 
 def _form_lines(form: VoucherForm) -> list[rules.Line]:
     return [rules.Line((entry.summary.data or "").strip(), entry.account_code(),
-                       entry.debit.amount(), entry.credit.amount())
-            for entry in form.lines if not entry.is_blank()]
+                       entry.debit.amount(), entry.credit.amount(), row=row)
+            for row, entry in enumerate(form.lines, start=1) if not entry.is_blank()]
+
+
+def _on_its_cell(form: VoucherForm) -> Callable[[CoopLedgerError], bool]:
+    """Show a line's refusal under the cell it is about (``rules.LineError``: its row as the
+    user sees it and the cell), with one sentence at the top pointing to it."""
+
+    def place(err: CoopLedgerError) -> bool:
+        if not isinstance(err, rules.LineError) or not 1 <= err.row <= len(form.lines):
+            return False
+        form.cell_errors[(err.row, err.cell)] = str(err)
+        flash(_("凭证有错误，请看标出的单元格。"), "error")
+        return True
+
+    return place
 
 
 def _render_form(org: Organisation, form: VoucherForm, voucher: Voucher | None,
@@ -188,7 +202,8 @@ def create(code: str) -> ResponseReturnValue:
                                           attachment_count=form.attachment_count.data or 0,
                                           by=me(), today=today()),
             lambda made: _("凭证已保存为草稿。") if not request.form.get("and_new")
-            else _("凭证（草稿 #%(id)d）已保存，请录入下一张。", id=made.id))
+            else _("凭证（草稿 #%(id)d）已保存，请录入下一张。", id=made.id),
+            place=_on_its_cell(form))
         if outcome.ok and request.form.get("and_new"):
             return redirect(url_for("vouchers.create", code=code, on=on.isoformat()))
         if outcome.ok:
@@ -227,7 +242,7 @@ def edit(code: str, voucher_id: int) -> ResponseReturnValue:
                                               lines=_form_lines(form),
                                               attachment_count=form.attachment_count.data or 0,
                                               by=me(), today=today()),
-                _("凭证已保存。")).ok:
+                _("凭证已保存。"), place=_on_its_cell(form)).ok:
             return redirect(url_for("vouchers.show", code=code, voucher_id=voucher.id))
     return _render_form(org, form, voucher)
 

@@ -105,15 +105,17 @@ def _resolve(org: Organisation, lines: list[rules.Line]) -> list[Account]:
     resolved = []
     for number, line in enumerate(lines, start=1):
         account = accounts.get(line.account_code)
+        row = line.shown_as(number)
         if account is None:
-            raise VoucherError(N_("第 %(n)d 行的科目 %(code)s 不存在。"), n=number,
-                               code=line.account_code)
+            raise rules.LineError(N_("第 %(n)d 行的科目 %(code)s 不存在。"), row=row,
+                                  cell="account", code=line.account_code)
         if account.id in parents:
-            raise VoucherError(N_("第 %(n)d 行的科目 %(label)s 不是末级科目，请选择它的明细科目。"),
-                               n=number, label=account.label)
+            raise rules.LineError(
+                N_("第 %(n)d 行的科目 %(label)s 不是末级科目，请选择它的明细科目。"), row=row,
+                cell="account", label=account.label)
         if account.is_closed:
-            raise VoucherError(N_("第 %(n)d 行的科目 %(label)s 已停用。"), n=number,
-                               label=account.label)
+            raise rules.LineError(N_("第 %(n)d 行的科目 %(label)s 已停用。"), row=row,
+                                  cell="account", label=account.label)
         resolved.append(account)
     return resolved
 

@@ -103,6 +103,36 @@ def test_bad_vouchers_are_refused_and_nothing_is_saved(client: FlaskClient, auth
     assert _count() == before
 
 
+def test_an_error_is_shown_on_its_cell_with_the_row_the_user_sees(
+        client: FlaskClient, auth: Auth, book: Any) -> None:
+    """Row 2 left empty and row 3 without an account: the sentence names row 3 (not "line 2"
+    of the lines sent) and sits under row 3's 科目 cell, marked invalid; a typed amount that
+    is not money is named with its row under its own cell; nothing is saved."""
+    import re
+
+    auth.login("accountant")
+    before = _count()
+    data = _form(**{"lines-1-summary": "", "lines-1-account": "", "lines-1-credit": "",
+                    "lines-2-summary": "收到土地租金", "lines-2-account": "",
+                    "lines-2-credit": "8000"})
+    page = client.post(f"{URL}/new", data=data).get_data(as_text=True)
+    assert "凭证有错误，请看标出的单元格。" in page
+    cell = re.search(r'<td class="has-error">(.*?)</td>', page, re.S)
+    assert cell is not None
+    assert 'name="lines-2-account"' in cell.group(1)
+    assert 'aria-invalid="true"' in cell.group(1)
+    assert '<p class="error cell-error" id="err-3-account">第 3 行没有选择会计科目。</p>' in \
+        cell.group(1)
+    assert "第 2 行没有选择会计科目" not in page
+    page = client.post(f"{URL}/new", data=_form(**{"lines-1-credit": "80.005"})).get_data(
+        as_text=True)
+    cell = re.search(r'<td class="has-error">(.*?)</td>', page, re.S)
+    assert cell is not None
+    assert 'name="lines-1-credit"' in cell.group(1)
+    assert "第 2 行：" in cell.group(1)
+    assert _count() == before
+
+
 def test_a_closed_month_refuses_saving_posting_and_reversing(client: FlaskClient, auth: Auth,
                                                             book: Any) -> None:
     org, accountant, reviewer = (book.org("shian-tdgf"), book.user("accountant"),

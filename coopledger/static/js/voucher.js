@@ -116,8 +116,14 @@
       input.name = input.name.replace(/lines-\d+-/, "lines-" + index + "-");
       input.id = input.name;
       input.value = "";
+      input.removeAttribute("aria-invalid");
+      input.removeAttribute("aria-describedby");
+      var label = input.getAttribute("aria-label");
+      if (label) { input.setAttribute("aria-label", label.replace(/\d+/, String(index + 1))); }
       delete input.dataset.carried;
     });
+    row.querySelectorAll(".cell-error").forEach(function (p) { p.remove(); });
+    row.querySelectorAll(".has-error").forEach(function (td) { td.classList.remove("has-error"); });
   }
   function addLine() {
     var rows = body.querySelectorAll("tr.line");
