@@ -23,8 +23,10 @@ from coopledger.auth.permissions import Action, can
 from coopledger.dates import today
 from coopledger.errors import CoopLedgerError
 from coopledger.extensions import db
-from coopledger.files.scans import receive_scan, send_scan
-from coopledger.forms import ConfirmForm
+from coopledger.files import store
+from coopledger.files.scans import AttachmentError, receive_scan, send_scan
+from coopledger.forms import ConfirmForm, read_upload
+from coopledger.i18n import N_
 from coopledger.ledger import attachments, books, origins, rules, vouchers
 from coopledger.ledger.forms import AttachmentForm, DateActionForm, ReasonForm, VoucherForm
 from coopledger.ledger.models import Account, Attachment, Voucher, VoucherKind, VoucherState
@@ -144,6 +146,23 @@ def _form_lines(form: VoucherForm) -> list[rules.Line]:
             for row, entry in enumerate(form.lines, start=1) if not entry.is_blank()]
 
 
+def _with_scans(voucher: Voucher) -> Voucher:
+    """Keep the scans chosen (or dropped) in the entry form with the voucher, in the same
+    change: a scan that cannot be kept refuses the whole save (nothing half saved)."""
+    uploads = [upload for upload in request.files.getlist("scans") if upload.filename]
+    if uploads:
+        storage = store()
+        for upload in uploads:
+            try:
+                attachments.add_attachment(voucher, content=read_upload(upload),
+                                           filename=upload.filename or "scan",
+                                           storage=storage, by=me())
+            except AttachmentError as err:
+                raise AttachmentError(N_("凭证没有保存。附件 %(name)s：%(reason)s"),
+                                      name=upload.filename, reason=str(err)) from None
+    return voucher
+
+
 def _on_its_cell(form: VoucherForm) -> Callable[[CoopLedgerError], bool]:
     """Show a line's refusal under the cell it is about (``rules.LineError``: its row as the
     user sees it and the cell), with one sentence at the top pointing to it."""
@@ -198,9 +217,9 @@ def create(code: str) -> ResponseReturnValue:
     if form.validate_on_submit() and form.on.data is not None:
         on: dt.date = form.on.data
         outcome = apply_change(
-            lambda: vouchers.save_voucher(org, voucher=None, on=on, lines=_form_lines(form),
-                                          attachment_count=form.attachment_count.data or 0,
-                                          by=me(), today=today()),
+            lambda: _with_scans(vouchers.save_voucher(
+                org, voucher=None, on=on, lines=_form_lines(form),
+                attachment_count=form.attachment_count.data or 0, by=me(), today=today())),
             lambda made: _("凭证已保存为草稿。") if not request.form.get("and_new")
             else _("凭证（草稿 #%(id)d）已保存，请录入下一张。", id=made.id),
             place=_on_its_cell(form))
@@ -238,10 +257,10 @@ def edit(code: str, voucher_id: int) -> ResponseReturnValue:
     if form.validate_on_submit() and form.on.data is not None:
         on: dt.date = form.on.data
         if apply_change(
-                lambda: vouchers.save_voucher(org, voucher=voucher, on=on,
-                                              lines=_form_lines(form),
-                                              attachment_count=form.attachment_count.data or 0,
-                                              by=me(), today=today()),
+                lambda: _with_scans(vouchers.save_voucher(
+                    org, voucher=voucher, on=on, lines=_form_lines(form),
+                    attachment_count=form.attachment_count.data or 0, by=me(),
+                    today=today())),
                 _("凭证已保存。"), place=_on_its_cell(form)).ok:
             return redirect(url_for("vouchers.show", code=code, voucher_id=voucher.id))
     return _render_form(org, form, voucher)

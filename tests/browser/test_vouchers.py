@@ -50,3 +50,32 @@ def test_voucher_entry_with_running_totals_then_review_and_post(
     expect(page.locator("#voucher-state")).to_contain_text("已记账")
     assert "记账后凭证不能再修改" in asked[0]          # posting asked first, naming it
     expect(page.locator("h1")).to_have_text("记账凭证 记-1")
+
+
+def test_scans_are_dropped_on_the_entry_form_and_kept_with_the_voucher(
+        page: Page, live_server: LiveServer) -> None:
+    """A scan dropped on the form's box (a drag and drop from the file manager) is listed by
+    name and saved with the voucher in the same request; no second page."""
+    from coopledger.ledger.sample_books import PLACEHOLDER_PNG
+
+    open_books(live_server, "shian-jjhzs")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    log_in(page, live_server, "accountant")
+    page.goto(f"{live_server.url}/o/shian-jjhzs/vouchers/new")
+    page.wait_for_load_state("load")
+    page.fill("input[name='lines-0-summary']", "购买办公用品")
+    page.fill("input[name='lines-0-account']", "513 管理费用")
+    page.fill("input[name='lines-0-debit']", "120")
+    page.fill("input[name='lines-1-summary']", "购买办公用品")
+    page.fill("input[name='lines-1-account']", "101 库存现金")
+    page.fill("input[name='lines-1-credit']", "120")
+    dropped = page.evaluate_handle("""bytes => {
+        const data = new DataTransfer();
+        data.items.add(new File([new Uint8Array(bytes)], "发票照片.png", {type: "image/png"}));
+        return data;
+    }""", list(PLACEHOLDER_PNG))
+    page.dispatch_event("#scan-drop", "drop", {"dataTransfer": dropped})
+    expect(page.locator("#scan-names")).to_have_text("发票照片.png")
+    page.click("#voucher-form button[type=submit].primary")
+    expect(page.locator(".flash-success")).to_have_text("凭证已保存为草稿。")
+    expect(page.locator("body")).to_contain_text("发票照片.png")

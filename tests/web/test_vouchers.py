@@ -133,6 +133,38 @@ def test_an_error_is_shown_on_its_cell_with_the_row_the_user_sees(
     assert _count() == before
 
 
+def test_scans_are_attached_in_the_entry_form_or_nothing_is_saved(
+        client: FlaskClient, auth: Auth, book: Any) -> None:
+    """Two scans chosen in the entry form are kept with the voucher (附件张数 follows); a file
+    that is not a scan refuses the whole save with a sentence naming it: no voucher, no scan."""
+    import hashlib
+    import io
+
+    from coopledger.ledger.models import Attachment
+    from coopledger.ledger.sample_books import PLACEHOLDER_PNG
+
+    auth.login("accountant")
+    data: dict[str, Any] = _form(attachment_count="0")
+    data["scans"] = [(io.BytesIO(PLACEHOLDER_PNG), "发票.png"),
+                     (io.BytesIO(PLACEHOLDER_PNG + b"\x00"), "收据.png")]
+    page = client.post(f"{URL}/new", data=data, content_type="multipart/form-data",
+                       follow_redirects=True).get_data(as_text=True)
+    assert "凭证已保存为草稿。" in page
+    voucher = db.session.scalars(sa.select(Voucher).order_by(Voucher.id.desc())).first()
+    assert voucher is not None
+    assert sorted(a.filename for a in voucher.attachments) == ["发票.png", "收据.png"]
+    assert voucher.attachment_count == 2
+    assert hashlib.sha256(PLACEHOLDER_PNG).hexdigest() in {a.sha256 for a in voucher.attachments}
+    before = (_count(), db.session.scalar(sa.select(sa.func.count(Attachment.id))))
+    data = _form()
+    data["scans"] = [(io.BytesIO(PLACEHOLDER_PNG), "发票.png"),
+                     (io.BytesIO(b"not a scan"), "说明.txt")]
+    page = client.post(f"{URL}/new", data=data,
+                       content_type="multipart/form-data").get_data(as_text=True)
+    assert "凭证没有保存。附件 说明.txt：只能上传 JPEG、PNG 图片或 PDF 文件。" in page
+    assert (_count(), db.session.scalar(sa.select(sa.func.count(Attachment.id)))) == before
+
+
 def test_a_closed_month_refuses_saving_posting_and_reversing(client: FlaskClient, auth: Auth,
                                                             book: Any) -> None:
     org, accountant, reviewer = (book.org("shian-tdgf"), book.user("accountant"),

@@ -209,5 +209,29 @@
       if (summary.dataset.carried && untouched) { summary.value = ""; }
     });
   });
+  // scans: chosen or dropped on the box; the names are listed before saving
+  var drop = document.getElementById("scan-drop");
+  var scans = document.getElementById("scans");
+  var names = document.getElementById("scan-names");
+  function listScans() {
+    if (!scans.files.length) { return; }
+    names.textContent = Array.prototype.map.call(scans.files, function (f) { return f.name; }).join("、");
+  }
+  if (drop && scans && names) {
+    scans.addEventListener("change", listScans);
+    ["dragenter", "dragover"].forEach(function (kind) {
+      drop.addEventListener(kind, function (event) { event.preventDefault(); drop.classList.add("dragging"); });
+    });
+    ["dragleave", "drop"].forEach(function (kind) {
+      drop.addEventListener(kind, function () { drop.classList.remove("dragging"); });
+    });
+    drop.addEventListener("drop", function (event) {
+      event.preventDefault();
+      if (event.dataTransfer && event.dataTransfer.files.length) {
+        scans.files = event.dataTransfer.files;
+        listScans();
+      }
+    });
+  }
   recount();
 })();
