@@ -58,6 +58,13 @@ class VoucherForm(FlaskForm):
         self.cell_errors: dict[tuple[int, str], str] = {}
 
 
+class TemplateForm(FlaskForm):
+    """The name a voucher is kept under as a template."""
+
+    name = StringField(_l("模板名称"), validators=[DataRequired(), Length(max=60)])
+    submit = SubmitField(_l("存为模板"))
+
+
 class ReasonForm(FlaskForm):
     """A reason (rejecting a voucher, reopening a month)."""
 

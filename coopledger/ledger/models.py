@@ -342,3 +342,21 @@ class LedgerCheck(Model):
     def ok(self) -> bool:
         """Whether the books passed."""
         return self.problems == 0
+
+
+class VoucherTemplate(Model):
+    """A voucher kept as a pattern (凭证模板: 收到租金, 支付保底 …): its lines' 摘要, account and
+    amounts, from which a new voucher's form is filled (issue 19)."""
+
+    __tablename__ = "voucher_templates"
+    __table_args__ = (sa.UniqueConstraint("organisation_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(60))
+    #: [{"summary": …, "account": "102", "debit": "8000.00", "credit": ""}, …]
+    lines: Mapped[list[dict[str, str]]] = mapped_column(sa.JSON)
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    organisation: Mapped[Organisation] = relationship()

@@ -27,9 +27,22 @@ from coopledger.files import store
 from coopledger.files.scans import AttachmentError, receive_scan, send_scan
 from coopledger.forms import ConfirmForm, read_upload
 from coopledger.i18n import N_
-from coopledger.ledger import attachments, books, origins, rules, vouchers
-from coopledger.ledger.forms import AttachmentForm, DateActionForm, ReasonForm, VoucherForm
-from coopledger.ledger.models import Account, Attachment, Voucher, VoucherKind, VoucherState
+from coopledger.ledger import attachments, books, origins, rules, voucher_templates, vouchers
+from coopledger.ledger.forms import (
+    AttachmentForm,
+    DateActionForm,
+    ReasonForm,
+    TemplateForm,
+    VoucherForm,
+)
+from coopledger.ledger.models import (
+    Account,
+    Attachment,
+    Voucher,
+    VoucherKind,
+    VoucherState,
+    VoucherTemplate,
+)
 from coopledger.ledger.queries import open_leaves
 from coopledger.ledger.rules import VOUCHER_STEPS
 from coopledger.money import amount_in_words, figure
@@ -146,6 +159,41 @@ def _form_lines(form: VoucherForm) -> list[rules.Line]:
             for row, entry in enumerate(form.lines, start=1) if not entry.is_blank()]
 
 
+def _fill_from(form: VoucherForm, template: VoucherTemplate) -> None:
+    """Fill the entry form's lines from a template (more rows when it has more lines)."""
+    while len(form.lines) < len(template.lines) + 1:
+        form.lines.append_entry()
+    for entry, line in zip(form.lines, template.lines, strict=False):
+        entry.summary.data, entry.account.data = line.get("summary", ""), line.get("account", "")
+        entry.debit.data, entry.credit.data = line.get("debit", ""), line.get("credit", "")
+
+
+@bp.route("/<int:voucher_id>/template", methods=["POST"])
+@login_required
+def save_template(code: str, voucher_id: int) -> ResponseReturnValue:
+    """Keep a voucher as a named template (凭证模板)."""
+    org = org_for(code, Action.PREPARE_VOUCHERS)
+    voucher = owned_or_404(Voucher, voucher_id, org)
+    form = TemplateForm()
+    if form.validate_on_submit():
+        apply_change(lambda: voucher_templates.save_template(voucher, name=form.name.data or "",
+                                                             by=me()),
+                     lambda made: _("已存为凭证模板“%(name)s”。", name=made.name))
+    return redirect(url_for("vouchers.show", code=code, voucher_id=voucher_id))
+
+
+@bp.route("/templates/<int:template_id>/delete", methods=["POST"])
+@login_required
+def delete_template(code: str, template_id: int) -> ResponseReturnValue:
+    """Remove a voucher template."""
+    org = org_for(code, Action.PREPARE_VOUCHERS)
+    template = owned_or_404(VoucherTemplate, template_id, org)
+    if ConfirmForm().validate_on_submit():
+        apply_change(lambda: voucher_templates.delete_template(template, by=me()),
+                     _("凭证模板已删除。"))
+    return redirect(url_for("vouchers.create", code=code))
+
+
 def _with_scans(voucher: Voucher) -> Voucher:
     """Keep the scans chosen (or dropped) in the entry form with the voucher, in the same
     change: a scan that cannot be kept refuses the whole save (nothing half saved)."""
@@ -180,7 +228,10 @@ def _on_its_cell(form: VoucherForm) -> Callable[[CoopLedgerError], bool]:
 def _render_form(org: Organisation, form: VoucherForm, voucher: Voucher | None,
                  ) -> ResponseReturnValue:
     return render_template("ledger/voucher_form.html", org=org, form=form, voucher=voucher,
-                           choices=account_choices(open_leaves(org)))
+                           choices=account_choices(open_leaves(org)),
+                           templates=voucher_templates.templates_of(org),
+                           summaries=voucher_templates.most_used_summaries(org),
+                           confirm=ConfirmForm())
 
 
 def account_choices(leaves: list[Account]) -> list[dict[str, str]]:
@@ -214,6 +265,9 @@ def create(code: str) -> ResponseReturnValue:
             form.on.data = dt.date.fromisoformat(kept) if kept else today()
         except ValueError:
             form.on.data = today()
+        template_id = whole_number(request.args.get("template"), 0)
+        if template_id:
+            _fill_from(form, owned_or_404(VoucherTemplate, template_id, org))
     if form.validate_on_submit() and form.on.data is not None:
         on: dt.date = form.on.data
         outcome = apply_change(
@@ -280,7 +334,10 @@ def show(code: str, voucher_id: int) -> ResponseReturnValue:
         needs_cashier=vouchers.needs_cashier(voucher, book),
         steps=vouchers.steps_for(voucher, me()), confirm=ConfirmForm(),
         reject_form=ReasonForm(), reverse_form=DateActionForm(on=today()),
-        attach_form=AttachmentForm(), words=amount_in_words(voucher.total))
+        attach_form=AttachmentForm(), template_form=TemplateForm(),
+        templatable=voucher.kind is VoucherKind.ORDINARY
+        and can(me(), Action.PREPARE_VOUCHERS, org),
+        words=amount_in_words(voucher.total))
 
 
 def _step(code: str, voucher_id: int, step: str) -> ResponseReturnValue:

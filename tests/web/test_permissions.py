@@ -216,6 +216,12 @@ CASES += [
          lambda w: f"{VOUCHERS}/{w.draft_id}/attachments/{w.attachment_id}", VIEW_BOOKS),
     Case("voucher pdf", "vouchers.pdf", "GET", lambda w: f"{VOUCHERS}/{w.posted_id}.pdf",
          VIEW_BOOKS),
+    Case("save as template", "vouchers.save_template", "POST",
+         lambda w: f"{VOUCHERS}/{w.posted_id}/template", MANAGE),
+    Case("new from template", "vouchers.create", "GET",
+         lambda w: f"{VOUCHERS}/new?template={w.template_id}", MANAGE),
+    Case("delete template", "vouchers.delete_template", "POST",
+         lambda w: f"{VOUCHERS}/templates/{w.template_id}/delete", MANAGE),
 ]
 
 HOUSEHOLDS = "/o/shian-tdgf/households"
@@ -680,6 +686,10 @@ def build_world(by_name: Any, app: Flask) -> Any:
     by_name.attachment_id = add_attachment(
         draft, content=PLACEHOLDER_PNG, filename="r.png",
         storage=store(), by=accountant).id
+    from coopledger.ledger.voucher_templates import save_template
+
+    by_name.template_id = save_template(db.session.get(Voucher, by_name.posted_id),
+                                        name="收到租金", by=accountant).id
     by_name.spare_account_id = add_subaccount(
         accounts_by_code(org)["112"], code="11201", name="应收龙头企业", by=accountant).id
     foreign = by_name.org("jinshi-jjhzs")
