@@ -127,14 +127,15 @@ def bench(database_url: str | None, count: int, rounds: int) -> None:
     from coopledger.auth.models import User
     from coopledger.disclosure import notice, services, verification
     from coopledger.extensions import db
+    from coopledger.files import store
     from coopledger.ledger import periods
     from coopledger.orgs.queries import get_org
     from coopledger.sample import load_world
     from tests.ledger_helpers import book_with_vouchers
 
     app = create_app({"WTF_CSRF_ENABLED": False})
-    storage = Path(app.config["STORAGE_DIR"])
     with app.test_request_context():
+        storage = store()
         upgrade()
         load_world(full=False)
         db.session.commit()
@@ -167,14 +168,14 @@ def bench(database_url: str | None, count: int, rounds: int) -> None:
                          today=_today())
         db.session.commit()
         published = time.perf_counter() - start
-        a4 = verification.pdf_path(storage, disclosure).read_bytes()
-        a3 = verification.pdf_path(storage, disclosure, "a3").read_bytes()
+        a4 = storage.get(verification.notice_key(disclosure)) or b""
+        a3 = storage.get(verification.notice_key(disclosure, "a3")) or b""
         pages = len(PdfReader(io.BytesIO(a4)).pages)
         print(f"{'publish (snapshot + board A4 + A3)':<36} {published:>8.2f} s   ≤ 3 s   "
               f"({pages} A4 pages; A4 {len(a4) // 1024:,} KB, A3 {len(a3) // 1024:,} KB; "
               f"progress {' '.join(steps)})")
         start = time.perf_counter()
-        full = notice.full_notice(disclosure, storage).read_bytes()
+        full = storage.get(notice.full_notice(disclosure, storage)) or b""
         rendered = time.perf_counter() - start
         print(f"{'full notice (every item)':<36} {rendered:>8.2f} s   ≤ 20 s  "
               f"({len(PdfReader(io.BytesIO(full)).pages)} A4 pages, {len(full) // 1024:,} KB)")
