@@ -32,9 +32,9 @@ def workbook(households: int) -> bytes:
 
     rng = random.Random(11)  # noqa: S311
     book = Workbook(write_only=True)
-    sheets = {title: book.create_sheet(title) for title in SHEETS}
-    for title, headers in SHEETS.items():
-        sheets[title].append(list(headers))
+    sheets = {spec.title: book.create_sheet(spec.title) for spec in SHEETS}
+    for spec in SHEETS:
+        sheets[spec.title].append(list(spec.headers))
     sequence = 0
     for number in range(1, households + 1):
         key = f"H{number:05d}"
@@ -84,6 +84,7 @@ def main() -> None:
         ShareOperation,
     )
 
+
     app = create_app({"DATABASE_URL": f"sqlite:///{workdir / 'bench.db'}",
                       "WTF_CSRF_ENABLED": False, "PASSWORD_HASH_COST": "test"})
     rows = []
@@ -94,7 +95,8 @@ def main() -> None:
         content = workbook(args.households)
         start = time.perf_counter()
         parsed = imports.read(content)
-        imports.save(parsed)
+        assert not parsed.problems, parsed.problems
+        imports.save(parsed, by=None, now=utcnow())
         db.session.commit()
         import_s = time.perf_counter() - start
         rows.append((f"import {args.households} households (read+check+save)",

@@ -97,6 +97,10 @@ def build(url: str, storage: str, orgs: int, count: int) -> None:
                 kind=OrgKind.VILLAGE_COLLECTIVE, credit_code=base + credit_code_check_char(base),
                 standard=AccountingStandard.VILLAGE_2023, village=village, leading_org=None),
                 by=None)
+            accounts.assign_role(accountant, Role.ACCOUNTANT, organisation=org, township=None,
+                                 by=None)          # the steps rules ask who may take each step
+            accounts.assign_role(reviewer, Role.REVIEWER, organisation=org, township=None,
+                                 by=None)
             opening = periods.open_books(org, on=START, balances=[
                 Line("期初余额", "101", Decimal("3000.00"), zero),
                 Line("期初余额", "102", Decimal("500000.00"), zero),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import get_locale
@@ -39,6 +39,17 @@ def money(value: Decimal | str | None) -> str:
     return grouped(Decimal(value))
 
 
+def money_cell(value: Decimal | str | None) -> str:
+    """A cell of a frozen statement table: an amount grouped as :func:`money` does, any other
+    text (a line number, a word) as it is."""
+    if value is None or value == "":
+        return ""
+    try:
+        return grouped(Decimal(value))
+    except (InvalidOperation, ValueError, TypeError):
+        return str(value)
+
+
 def input_amount(value: Decimal | str | None) -> str:
     """An amount as an input field's value: 1234.50, no grouping (what parse_money reads
     back)."""
@@ -68,7 +79,8 @@ def iso_date(value: dt.date | None) -> str:
 
 def register_templating(app: Flask) -> None:
     """Install the filters and the ``can``/``Action`` globals."""
-    app.jinja_env.filters.update(money=money, amount_input=input_amount, num=number,
+    app.jinja_env.filters.update(money=money, money_cell=money_cell, amount_input=input_amount,
+                                 num=number,
                                  datetime=local_datetime, date=iso_date,
                                  upper_amount=amount_in_words, mask_id=mask_id,
                                  mask_bank=mask_bank, mask_phone=mask_phone,
