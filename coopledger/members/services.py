@@ -270,9 +270,24 @@ class Contributed(Protocol):
 ON_CONTRIBUTE: list[Contributed] = []
 
 
+class Withdrawn(Protocol):
+    """What follows a parcel's withdrawal in another domain (the shares domain: the parcel's
+    land shares end by a drafted buy-back, or the withdrawal is refused while they are held),
+    registered by the app factory."""
+
+    def __call__(self, parcel: Parcel, org: Organisation, *, on: dt.date, today: dt.date,
+                 by: User | None, buy_back: bool) -> object: ...
+
+
+ON_WITHDRAW: list[Withdrawn] = []
+
+
 def withdraw(contribution: Contribution, *, on: dt.date, today: dt.date,
-             by: User | None) -> Contribution:
-    """End a parcel's contribution on ``on`` (inclusive)."""
+             by: User | None, buy_back: bool = False) -> Contribution:
+    """End a parcel's contribution on ``on`` (inclusive). The land shares it gave end too:
+    with ``buy_back`` a buy-back request of them is drafted (ON_WITHDRAW); without it, the
+    withdrawal is refused while the household still holds them (issue 19: a household never
+    keeps shares for land it no longer contributes)."""
     rules.check_not_future(on, today=today)
     if contribution.withdrawn_on is not None:
         raise rules.MemberRuleError(N_("这块地已于 %(on)s 退出。"),
@@ -281,6 +296,9 @@ def withdraw(contribution: Contribution, *, on: dt.date, today: dt.date,
     refuse_if_settled(contribution.organisation, on)
     contribution.withdrawn_on = on
     db.session.flush()
+    for then in ON_WITHDRAW:
+        then(contribution.parcel, contribution.organisation, on=on, today=today, by=by,
+             buy_back=buy_back)
     record("parcel.withdraw", contribution.organisation, by=by,
            label=f"{contribution.organisation.name} {contribution.parcel.household} "
                  f"{contribution.parcel.code}", after={"on": on.isoformat()})

@@ -283,8 +283,11 @@ def withdraw(code: str, contribution_id: int) -> ResponseReturnValue:
     form = DatedForm()
     if form.validate_on_submit() and form.on.data is not None:
         on: dt.date = form.on.data
-        apply_change(lambda: services.withdraw(contribution, on=on, today=today(), by=me()),
-                     _("地块已退出。"))
+        buy_back = request.form.get("buy_back") == "1"
+        apply_change(lambda: services.withdraw(contribution, on=on, today=today(), by=me(),
+                                               buy_back=buy_back),
+                     _("地块已退出，该地块折的土地股已起草回购申请，待理事会批准。") if buy_back
+                     else _("地块已退出。"))
     return _back(code, contribution.parcel.household)
 
 

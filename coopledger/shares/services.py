@@ -23,6 +23,7 @@ from coopledger.i18n import N_
 from coopledger.locking import lock
 from coopledger.members.models import Household, Membership, Parcel
 from coopledger.members.settled import refuse_if_settled
+from coopledger.money import plain
 from coopledger.orgs.models import Organisation, OrgKind
 from coopledger.shares import rules
 from coopledger.shares.models import (
@@ -328,6 +329,39 @@ def request_land_shares(parcel: Parcel, org: Organisation, *, on: dt.date, today
                    target=household_account(org, parcel.household), quantity=quantity, on=on,
                    today=today, by=by, reason=f"地块 {parcel.code} 入股", parcel=parcel,
                    calculation=calculation)
+
+
+def end_land_shares(parcel: Parcel, org: Organisation, *, on: dt.date, today: dt.date,
+                    by: User | None, buy_back: bool) -> ShareOperation | None:
+    """When a parcel leaves the cooperative on ``on``: the land shares its 入股 gave that the
+    household still holds then (at most what it holds) are bought back — a buy-back request is
+    drafted, effective ``on``, for the board to approve — or, without ``buy_back``, the
+    withdrawal is refused naming them. None when nothing is held from the parcel."""
+    land = class_of(org, ShareKind.LAND)
+    if land is None:
+        return None
+    given = db.session.scalar(sa.select(sa.func.sum(sa.type_coerce(
+        ShareOperation.__table__.c.quantity, sa.BigInteger))).where(
+        ShareOperation.organisation_id == org.id, ShareOperation.parcel_id == parcel.id,
+        ShareOperation.kind.in_((OperationKind.SUBSCRIBE, OperationKind.INCREASE)),
+        ShareOperation.state == OperationState.DONE))
+    if not given:
+        return None
+    from coopledger.shares.queries import holdings
+
+    account = household_account(org, parcel.household)
+    held, _pledged = holdings(org, on).get((account.id, land.id), (rules.ZERO, rules.ZERO))
+    quantity = min(Decimal(int(given)).scaleb(-4), held)
+    if quantity <= 0:
+        return None
+    if not buy_back:
+        raise rules.ShareRuleError(
+            N_("%(household)s 仍持有地块 %(code)s 折的 %(n)s 股土地股：退出时请选择“同时起草回购"
+               "申请”，或先办理这些股份的转让或回购。"),
+            household=str(parcel.household), code=parcel.code, n=plain(quantity))
+    return request(org, kind=OperationKind.BUYBACK, share_class=land, source=account,
+                   target=None, quantity=quantity, on=on, today=today, by=by,
+                   reason=f"地块 {parcel.code} 退出", parcel=parcel)
 
 
 def reissue_certificate(account: ShareAccount, *, on: dt.date, by: User | None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import sqlalchemy as sa
@@ -74,10 +75,29 @@ def test_a_parcel_cannot_be_contributed_twice_or_before_joining(client: FlaskCli
                        follow_redirects=True).get_data(as_text=True)
     assert "这块地自 2024-01-01 起已入股，同一时间不能入股两次" in page
     contribution = parcel.contributions[0]
-    client.post(f"/o/shian-tdgf/contributions/{contribution.id}/withdraw",
-                data={"on": "2025-02-28"})
+    # the land shares the parcel gave end with it: refused unless a buy-back is drafted
+    refused = client.post(f"/o/shian-tdgf/contributions/{contribution.id}/withdraw",
+                          data={"on": "2025-02-28"}, follow_redirects=True).get_data(
+        as_text=True)
+    assert f"张福生户 仍持有地块 {parcel.code} 折的" in refused
+    assert db.session.get(Contribution, contribution.id).withdrawn_on is None  # type: ignore[union-attr]
+    done = client.post(f"/o/shian-tdgf/contributions/{contribution.id}/withdraw",
+                       data={"on": "2025-02-28", "buy_back": "1"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "该地块折的土地股已起草回购申请" in done
     assert db.session.get(Contribution, contribution.id).withdrawn_on.isoformat() == (  # type: ignore[union-attr]
         "2025-02-28")
+    from coopledger.shares.models import OperationKind, OperationState, ShareOperation
+
+    buyback = db.session.scalars(sa.select(ShareOperation).where(
+        ShareOperation.parcel_id == parcel.id,
+        ShareOperation.kind == OperationKind.BUYBACK)).one()
+    subscribed = db.session.scalars(sa.select(ShareOperation).where(
+        ShareOperation.parcel_id == parcel.id,
+        ShareOperation.kind == OperationKind.SUBSCRIBE)).first()
+    assert subscribed is not None
+    assert (buyback.state, buyback.quantity, buyback.effective_on) == (
+        OperationState.DRAFT, subscribed.quantity, dt.date(2025, 2, 28))
     page = client.post(f"/o/shian-tdgf/parcels/{parcel.id}/contribute",
                        data={"on": "2023-06-01"}, follow_redirects=True).get_data(as_text=True)
     assert "在 2023-06-01 不是建平县石安土地股份合作社的成员" in page

@@ -120,5 +120,6 @@ def test_a_plan_that_has_started_paying_takes_changes_only_after_its_year(
     contribution = _contribution(org, "王德明")
     with pytest.raises(CoopLedgerError, match="2024年的分配已经开始兑付"):
         members.withdraw(contribution, on=dt.date(2024, 12, 1), today=TODAY, by=accountant)
-    members.withdraw(contribution, on=dt.date(2025, 1, 1), today=TODAY, by=accountant)
+    members.withdraw(contribution, on=dt.date(2025, 1, 1), today=TODAY, by=accountant,
+                     buy_back=True)
     assert contribution.withdrawn_on == dt.date(2025, 1, 1)
