@@ -39,10 +39,15 @@ def wire_domains() -> None:
     from coopledger.members import settled
     from coopledger.members.access import household_rule
     from coopledger.members.facts import PROVIDERS
-    from coopledger.members.services import ON_CONTRIBUTE, ON_WITHDRAW
+    from coopledger.members.services import ON_CONTRIBUTE, ON_LEAVE, ON_WITHDRAW
     from coopledger.orgs.services import SET_UP
     from coopledger.shares.queries import household_shares
-    from coopledger.shares.services import end_land_shares, request_land_shares, set_up_classes
+    from coopledger.shares.services import (
+        end_holdings,
+        end_land_shares,
+        request_land_shares,
+        set_up_classes,
+    )
 
     _register_job_kinds()
     # the core: a new organisation's chart and share classes; who may see a household
@@ -57,6 +62,7 @@ def wire_domains() -> None:
     # members: the 入股 request of a contributed parcel; the household pages' facts
     _add(ON_CONTRIBUTE, request_land_shares)
     _add(ON_WITHDRAW, end_land_shares)   # and its land shares end with a withdrawal
+    _add(ON_LEAVE, end_holdings)         # a household's shares end when it leaves
     PROVIDERS.shares, PROVIDERS.leases = household_shares, leases_of_parcels
     PROVIDERS.income, PROVIDERS.distributions = household_income, member_lines
     # members and shares: no change of holdings reaches a year whose plan is approved

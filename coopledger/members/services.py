@@ -189,13 +189,29 @@ def admit(org: Organisation, household: Household, *, member_number: str, joined
     return membership
 
 
+class Leaving(Protocol):
+    """What follows a household leaving in another domain (the shares domain: its shares end
+    by drafted buy-backs, or the leaving is refused while they are held)."""
+
+    def __call__(self, household: Household, org: Organisation, *, on: dt.date,
+                 today: dt.date, by: User | None, buy_back: bool) -> object: ...
+
+
+ON_LEAVE: list[Leaving] = []
+
+
 def end_membership(membership: Membership, *, left_on: dt.date, today: dt.date,
-                   by: User | None) -> Membership:
-    """Record that a household left the organisation."""
+                   by: User | None, buy_back: bool = False) -> Membership:
+    """Record that a household left the organisation. Its shares end with it: with
+    ``buy_back`` a buy-back request per class it holds is drafted (ON_LEAVE), without it the
+    leaving is refused while it holds any."""
     rules.check_not_future(left_on, today=today)
     rules.check_membership_dates(membership.joined_on, left_on)
     if membership.left_on is not None:
         raise rules.MemberRuleError(N_("该户已于 %(on)s 退社。"), on=membership.left_on.isoformat())
+    for then in ON_LEAVE:          # while still a member on the day: the requests are its own
+        then(membership.household, membership.organisation, on=left_on, today=today, by=by,
+             buy_back=buy_back)
     membership.left_on = left_on
     db.session.flush()
     record("membership.end", membership.organisation, by=by,

@@ -254,8 +254,11 @@ def leave(code: str, household_id: int) -> ResponseReturnValue:
     form = DatedForm()
     if membership is not None and form.validate_on_submit() and form.on.data is not None:
         left: dt.date = form.on.data
+        buy_back = request.form.get("buy_back") == "1"
         apply_change(lambda: services.end_membership(membership, left_on=left, today=today(),
-                                                     by=me()), _("已办理退社。"))
+                                                     by=me(), buy_back=buy_back),
+                     _("已办理退社，所持股份已起草回购申请，待理事会批准。") if buy_back
+                     else _("已办理退社。"))
     return _back(code, household)
 
 

@@ -364,6 +364,32 @@ def end_land_shares(parcel: Parcel, org: Organisation, *, on: dt.date, today: dt
                    reason=f"地块 {parcel.code} 退出", parcel=parcel)
 
 
+def end_holdings(household: Household, org: Organisation, *, on: dt.date, today: dt.date,
+                 by: User | None, buy_back: bool) -> list[ShareOperation]:
+    """When a household leaves on ``on``: each class of shares it holds then is bought back —
+    one buy-back request per class, drafted for the board — or, without ``buy_back``, the
+    leaving is refused naming what it holds (退社 must not leave shares without a member)."""
+    from coopledger.shares.queries import account_holdings
+
+    account = db.session.scalar(sa.select(ShareAccount).where(
+        ShareAccount.organisation_id == org.id, ShareAccount.household_id == household.id))
+    if account is None:
+        return []
+    held = [(share_class, quantity) for share_class, quantity in account_holdings(account, on)
+            if quantity > 0]
+    if not held:
+        return []
+    if not buy_back:
+        raise rules.ShareRuleError(
+            N_("%(household)s 退社时仍持有 %(shares)s：请选择“同时起草回购申请”，或先办理这些"
+               "股份的转让、继承或回购。"), household=str(household),
+            shares="、".join(f"{share_class.name} {plain(quantity)} 股"
+                            for share_class, quantity in held))
+    return [request(org, kind=OperationKind.BUYBACK, share_class=share_class, source=account,
+                    target=None, quantity=quantity, on=on, today=today, by=by,
+                    reason="退社，本社回购") for share_class, quantity in held]
+
+
 def reissue_certificate(account: ShareAccount, *, on: dt.date, by: User | None,
                         ) -> Certificate | None:
     """Cancel the household's current certificate and issue the next version."""

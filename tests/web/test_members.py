@@ -193,3 +193,35 @@ def test_an_id_registered_elsewhere_is_not_named_and_lookups_are_limited(
     assert "暂停核对身份证号" in page
     assert db.session.scalar(sa.select(sa.func.count(Person.id)).where(
         Person.household_id == household.id)) == 0
+
+
+def test_a_household_leaving_with_shares_gets_their_buy_back_drafted_or_is_refused(
+        client: FlaskClient, auth: Auth) -> None:
+    """退社 with land shares still held: refused naming them unless the buy-back is asked for;
+    then the membership ends and one draft buy-back request per class holds what was held."""
+    from coopledger.members.models import Membership
+    from coopledger.shares.models import OperationKind, OperationState, ShareOperation
+
+    auth.login("accountant")
+    household = _household("王德明")
+    url = f"{URL}/{household.id}/leave"
+    refused = client.post(url, data={"on": "2025-06-30"}, follow_redirects=True).get_data(
+        as_text=True)
+    assert "王德明户 退社时仍持有 土地股" in refused
+    membership = db.session.scalars(sa.select(Membership).join(Membership.organisation).where(
+        Membership.household_id == household.id,
+        Membership.organisation.has(code="shian-tdgf"))).one()
+    assert membership.left_on is None
+    page = client.get(f"{URL}/{household.id}").get_data(as_text=True)
+    assert 'name="buy_back" value="1" checked' in page
+    done = client.post(url, data={"on": "2025-06-30", "buy_back": "1"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "已办理退社，所持股份已起草回购申请" in done
+    db.session.refresh(membership)
+    assert membership.left_on == dt.date(2025, 6, 30)
+    drafted = db.session.scalars(sa.select(ShareOperation).where(
+        ShareOperation.kind == OperationKind.BUYBACK,
+        ShareOperation.state == OperationState.DRAFT)).all()
+    assert [(op.share_class.name, op.effective_on) for op in drafted] == [
+        ("土地股", dt.date(2025, 6, 30))]
+    assert drafted[0].quantity > 0
