@@ -30,13 +30,13 @@ from coopledger.assets.rules import AssetRuleError
 from coopledger.audit.services import record
 from coopledger.auth.models import User
 from coopledger.auth.permissions import permitted
-from coopledger.contracts.payments import cash_accounts
 from coopledger.dates import utcnow
 from coopledger.extensions import db
 from coopledger.i18n import N_
 from coopledger.ledger import vouchers
 from coopledger.ledger.books import accounts_by_code
 from coopledger.ledger.models import Voucher
+from coopledger.ledger.queries import cash_accounts
 from coopledger.ledger.standards import STANDARDS
 from coopledger.locking import lock
 from coopledger.money import ZERO

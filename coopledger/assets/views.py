@@ -43,12 +43,12 @@ from coopledger.assets.models import (
     UsageEntry,
 )
 from coopledger.auth.permissions import Action
-from coopledger.contracts.payments import cash_accounts
 from coopledger.dates import today
 from coopledger.extensions import db
 from coopledger.files.scans import receive_scan, send_scan
 from coopledger.forms import ConfirmForm, options
 from coopledger.ledger.models import Voucher
+from coopledger.ledger.queries import cash_accounts
 from coopledger.money import ZERO, figure, from_fen, grouped, plain
 from coopledger.pdf.render import render_pdf
 from coopledger.textnum import whole_number

@@ -44,6 +44,7 @@ from coopledger.extensions import db
 from coopledger.files.scans import receive_scan, send_scan
 from coopledger.forms import ConfirmForm, options
 from coopledger.i18n import N_
+from coopledger.ledger.queries import cash_accounts
 from coopledger.members.models import Membership, Person
 from coopledger.money import ZERO, grouped
 from coopledger.web import (
@@ -75,7 +76,7 @@ def _payment_form(contract: Contract, formdata: Any = None) -> PaymentForm:
     form.purpose.choices = options((p.value, _(p.label))
                                    for p in payments.PURPOSES[contract.kind])
     form.account.choices = options((a.code, a.label)
-                                   for a in payments.cash_accounts(contract.organisation))
+                                   for a in cash_accounts(contract.organisation))
     if form.on.data is None:
         form.on.data = today()
     return form

@@ -38,7 +38,7 @@ from coopledger.ledger import origins, vouchers
 from coopledger.ledger.books import accounts_by_code
 from coopledger.ledger.models import Account, Voucher
 from coopledger.ledger.month_end import Item
-from coopledger.ledger.queries import open_leaves
+from coopledger.ledger.queries import cash_accounts
 from coopledger.ledger.standards import STANDARDS
 from coopledger.locking import lock
 from coopledger.money import ZERO, from_fen, grouped
@@ -51,12 +51,6 @@ PURPOSES = {
     ContractKind.EMPLOYMENT: (),
 }
 SCHEDULED = {Purpose.RENT: LineKind.RENT, Purpose.PROFIT: LineKind.PROFIT}
-
-
-def cash_accounts(org: Organisation) -> list[Account]:
-    """The open leaf accounts under 库存现金 and 银行存款 a payment may use."""
-    standard = STANDARDS[org.standard]
-    return open_leaves(org, codes_from=(standard.cash, standard.bank))
 
 
 def _leaf(accounts: dict[str, Account], code: str, partner: str) -> str:

@@ -128,7 +128,7 @@ def _check_payable(org: Organisation, year: int, on: dt.date, *, today: dt.date)
 def pay(org: Organisation, year: int, amounts: Mapping[int, Decimal], *, rate: Decimal,
         on: dt.date, cash_code: str, today: dt.date, by: User) -> Voucher:
     """Pay the chosen households their 保底 of ``year``; one voucher draft is returned."""
-    from coopledger.contracts.payments import cash_accounts  # the same cash/bank choice
+    from coopledger.ledger.queries import cash_accounts  # the same cash/bank choice
 
     _check_payable(org, year, on, today=today)
     chosen = {h: a for h, a in amounts.items() if a}

@@ -410,7 +410,7 @@ def pay(plan: Plan, line_ids: list[int], *, on: dt.date, cash_code: str, by: Use
     by_shares = sum((line.total - line.by_volume for line in chosen), ZERO)
     if not by_volume + by_shares:
         raise DistributionError(N_("所选农户没有应兑付的金额。"))
-    from coopledger.contracts.payments import cash_accounts  # the same cash/bank choice
+    from coopledger.ledger.queries import cash_accounts  # the same cash/bank choice
 
     if cash_code not in {a.code for a in cash_accounts(plan.organisation)}:
         raise DistributionError(N_("请选择库存现金或银行存款下的末级科目。"))

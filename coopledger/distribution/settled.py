@@ -47,5 +47,9 @@ def refuse_change_of_settled_years(org: Organisation, on: dt.date) -> None:
             year=paying, on=on.isoformat(), after=dt.date(paying, 12, 31).isoformat())
     raise DistributionError(
         N_("生效日期 %(on)s 会改变已通过的分配方案（%(plans)s）：请先在分配页为该方案另立新"
-           "版本并说明原因，再办理这项变更。"),
-        on=on.isoformat(), plans="、".join(f"{plan.year}年度 v{plan.version}" for plan in plans))
+           "版本并说明原因，再办理这项变更。"), on=on.isoformat(), plans=named(plans))
+
+
+def named(plans: list[Plan]) -> str:
+    """The plans as a refusal names them: 2024年度 v1、2025年度 v1."""
+    return "、".join(f"{plan.year}年度 v{plan.version}" for plan in plans)

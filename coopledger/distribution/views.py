@@ -22,7 +22,6 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from coopledger.auth.permissions import Action, can, require
-from coopledger.contracts.payments import cash_accounts
 from coopledger.dates import today
 from coopledger.distribution import (
     exports,
@@ -60,6 +59,7 @@ from coopledger.files.scans import send_scan
 from coopledger.forms import ConfirmForm, options, read_upload
 from coopledger.jobs import services as jobs
 from coopledger.ledger.models import Voucher
+from coopledger.ledger.queries import cash_accounts
 from coopledger.members.models import Household
 from coopledger.members.queries import member_numbers
 from coopledger.money import ZERO, MoneyInputError, figure, parse_money, plain

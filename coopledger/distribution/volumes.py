@@ -20,7 +20,7 @@ from coopledger.audit.services import record
 from coopledger.auth.models import User
 from coopledger.distribution.models import MemberVolume
 from coopledger.distribution.rules import DistributionError
-from coopledger.distribution.settled import settled_plans
+from coopledger.distribution.settled import named, settled_plans
 from coopledger.extensions import db
 from coopledger.i18n import N_
 from coopledger.members.models import Household, Membership
@@ -56,7 +56,7 @@ def save_volumes(org: Organisation, year: int, entered: dict[int, str], *,
         raise DistributionError(
             N_("%(year)d年的交易额已用于已通过的分配方案（%(plans)s）：请先在分配页为该方案另立"
                "新版本并说明原因，再修改交易额。"),
-            year=year, plans="、".join(f"{plan.year}年度 v{plan.version}" for plan in settled))
+            year=year, plans=named(settled))
     members = {household.id: household for household, _n in members_of_year(org, year)}
     parsed: dict[int, Decimal | None] = {}
     for household_id, text in entered.items():

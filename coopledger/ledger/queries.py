@@ -47,6 +47,15 @@ def open_leaves(org: Organisation, *, codes_from: Iterable[str] = (),
                                                 categories)))
 
 
+def cash_accounts(org: Organisation) -> list[Account]:
+    """The open leaf accounts under 库存现金 and 银行存款 (what a payment may use, what the
+    cash journal and the month-end check read)."""
+    from coopledger.ledger.standards import STANDARDS
+
+    standard = STANDARDS[org.standard]
+    return open_leaves(org, codes_from=(standard.cash, standard.bank))
+
+
 def open_leaf_codes(org: Organisation, *, categories: Iterable[Any] = ()) -> set[str]:
     """The codes of :func:`open_leaves` (no account objects: for a check per row)."""
     return set(db.session.scalars(_open_leaves(sa.select(Account.code), org, (), categories)))
@@ -347,10 +356,7 @@ def lowest_cash_balances(org: Organisation, start: dt.date, end: dt.date,
     """Each open cash or bank leaf account (库存现金, 银行存款) whose posted balance fell below
     zero at the end of some day from ``start`` to ``end``: the account, the first such day and
     the lowest balance (a 现金日记账 that goes red shows money paid out that was not there)."""
-    from coopledger.ledger.standards import STANDARDS
-
-    standard = STANDARDS[org.standard]
-    leaves = open_leaves(org, codes_from=(standard.cash, standard.bank))
+    leaves = cash_accounts(org)
     if not leaves:
         return []
     ids = [account.id for account in leaves]

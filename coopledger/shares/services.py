@@ -347,10 +347,10 @@ def end_land_shares(parcel: Parcel, org: Organisation, *, on: dt.date, today: dt
         ShareOperation.state == OperationState.DONE))
     if not given:
         return None
-    from coopledger.shares.queries import holdings
+    from coopledger.shares.queries import account_holdings
 
     account = household_account(org, parcel.household)
-    held, _pledged = holdings(org, on).get((account.id, land.id), (rules.ZERO, rules.ZERO))
+    held = dict(account_holdings(account, on)).get(land, rules.ZERO)
     quantity = min(Decimal(int(given)).scaleb(-4), held)
     if quantity <= 0:
         return None
