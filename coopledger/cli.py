@@ -312,17 +312,19 @@ def report(name: str, org_code: str, period: str, account: str | None, level: in
            out: str | None) -> None:
     """Print or write a report: the same figures as the report pages."""
     from coopledger.errors import CoopLedgerError
-    from coopledger.ledger.outputs import to_csv, to_pdf, to_xlsx
+    from coopledger.ledger.outputs import csv_chunks, to_csv, to_pdf, to_xlsx
     from coopledger.ledger.reports import REPORTS, build_report
 
     if name not in REPORTS:
         raise click.ClickException(f"unknown report {name}; one of: {', '.join(REPORTS)}")
     try:
-        table = build_report(name, _org_or_fail(org_code), period, account=account, level=level)
+        table = build_report(name, _org_or_fail(org_code), period, account=account, level=level,
+                             streamed=fmt == "csv" and not out)
     except CoopLedgerError as err:
         raise click.ClickException(str(err)) from None
     if fmt == "csv" and not out:
-        click.echo(to_csv(table), nl=False)
+        for piece in csv_chunks(table):
+            click.echo(piece, nl=False)
         return
     if not out:
         raise click.ClickException("--out is required for xlsx and pdf")

@@ -194,4 +194,30 @@ def configure_engine(engine: sa.Engine, busy_timeout_seconds: float = 60) -> Non
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:
-        connection.exec_driver_sql("BEGIN" if _reads_only.get() else "BEGIN IMMEDIATE")
+        reading = _reads_only.get() or connection.get_execution_options().get(_SNAPSHOT)
+        connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+
+
+_SNAPSHOT = "coopledger_snapshot"
+
+
+@contextmanager
+def snapshot(bind: sa.Engine | sa.Connection) -> Iterator[sa.Connection]:
+    """A connection of its own, in one transaction that reads a single consistent state and
+    writes nothing: for a read that outlives its request's session (a streamed export, which
+    Flask sends after the request's teardown). On SQLite a deferred transaction (a WAL
+    snapshot read beside any writer, never the write lock); on PostgreSQL REPEATABLE READ,
+    read only, so every statement of the export sees the same committed books. Given the
+    session's bind: a session bound to one connection (inside a transaction of its caller's)
+    reads in that connection."""
+    if isinstance(bind, sa.Connection):
+        yield bind
+        return
+    engine = bind
+    with engine.connect() as connection:
+        options: dict[str, Any] = {_SNAPSHOT: True}
+        if engine.dialect.name == "postgresql":
+            options.update(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+        connection.execution_options(**options)
+        with connection.begin():
+            yield connection

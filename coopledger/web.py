@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import chain
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 from urllib.parse import urlsplit
 
@@ -128,20 +129,25 @@ FILE_TYPES = {
 """File extension → (content type, shown in the browser rather than downloaded)."""
 
 
-def file_response(data: bytes | str, filename: str) -> Response:
+def file_response(data: bytes | str | Iterator[str], filename: str) -> Response:
     """A generated file as the answer to a request: the content type and whether it opens in
     the browser (PDFs) or downloads (XLSX, CSV, beancount) follow from the file name's
     extension; a non-ASCII name is sent as RFC 6266 ``filename*`` with an ASCII fallback. A
     CSV written here as text starts with the UTF-8 byte-order mark, so a spreadsheet program
-    opened by a double click reads its Chinese (issue 19)."""
+    opened by a double click reads its Chinese (issue 19). Text given in pieces is sent as
+    it is produced, inside the request (``stream_with_context``), so a file larger than the
+    worker's memory can be downloaded."""
     from urllib.parse import quote
 
     from flask import Response as FlaskResponse
+    from flask import stream_with_context
 
     extension = filename.rsplit(".", 1)[-1]
     mimetype, inline = FILE_TYPES[extension]
     if extension == "csv" and isinstance(data, str) and not data.startswith("\ufeff"):
         data = "\ufeff" + data
+    if not isinstance(data, str | bytes):
+        data = stream_with_context(chain(["\ufeff"] if extension == "csv" else [], data))
     disposition = "inline" if inline else "attachment"
     if filename.isascii():
         disposition += f"; filename={filename}"

@@ -234,6 +234,9 @@ class IsolatedClient(FlaskClient):
     """
 
     def open(self, *args: Any, **kwargs: Any) -> Any:
+        # buffered: a streamed answer (a CSV export) is read inside the request's own context,
+        # where ``stream_with_context`` pushed it, as a server reads it before the next request
+        kwargs.setdefault("buffered", True)
         response = contextvars.Context().run(super().open, *args, **kwargs)
         # werkzeug's EnvironBuilder spools a body over 500 KB (a notice with its CJK fonts) to
         # a temporary file that it never closes; the request is over, so close it here

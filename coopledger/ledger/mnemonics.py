@@ -2,13 +2,15 @@
 pinyin of its name (库存现金 → kcxj, 银行存款 → yhck), digits kept (0001-张三 → 0001zs), as the
 county's 村账 software offers it (issue 19, "the voucher grid"). Generated with pypinyin (its
 phrase dictionary reads polyphones in context: 长期借款 → cqjk), stored per account and
-editable on the chart page. Pure: text in, text out."""
+editable on the chart page. Pure: text in, text out.
+
+pypinyin is imported when a 助记码 is first generated, not with the app: its dictionaries
+take about 55 MB, a quarter of a web worker's memory budget (issue 23: ≤ 200 MB), and a worker
+that only posts vouchers and reads reports never needs them."""
 
 from __future__ import annotations
 
 import re
-
-from pypinyin import Style, lazy_pinyin
 
 from coopledger.errors import CoopLedgerError
 from coopledger.i18n import N_
@@ -25,6 +27,8 @@ class MnemonicError(CoopLedgerError):
 
 def mnemonic_of(name: str) -> str:
     """The generated 助记码 of an account name (lower-case letters and digits, ≤ 16)."""
+    from pypinyin import Style, lazy_pinyin
+
     letters = "".join(lazy_pinyin(name, style=Style.FIRST_LETTER, errors="default")).lower()
     return "".join(_KEPT.findall(letters))[:LONGEST]
 

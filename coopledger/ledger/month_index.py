@@ -198,13 +198,13 @@ def account_months(organisation_id: int, account_ids: list[int], start: dt.date,
         for month, debit, credit in rows}
 
 
-def balance_before(organisation_id: int, account_ids: list[int], start: dt.date,
-                   ) -> Decimal | None:
+def balance_before(organisation_id: int, account_ids: list[int], start: dt.date, *,
+                   reader: sa.Connection | None = None) -> Decimal | None:
     """The accounts' balance before ``start`` (every line counted); None when ``start`` is not
-    the first of a month."""
+    the first of a month. Read in the request's session, or in ``reader`` (a snapshot)."""
     if not month_start(start):
         return None
-    total = db.session.scalar(sa.select(sa.func.sum(_DEBIT - _CREDIT)).where(
+    total = (reader or db.session).scalar(sa.select(sa.func.sum(_DEBIT - _CREDIT)).where(
         _c.organisation_id == organisation_id, _c.account_id.in_(account_ids),
         _c.ym < ym(start)))
     return from_fen(int(total or 0))

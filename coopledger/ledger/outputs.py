@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from decimal import Decimal
+from itertools import chain
 from unicodedata import east_asian_width
 
 from openpyxl import Workbook
@@ -27,12 +29,27 @@ def _text(value: object, money: bool) -> str:
 
 def to_csv(table: ReportTable) -> str:
     """Plain CSV: a header row then the rows; amounts with two decimals, no separators."""
+    return "".join(csv_chunks(table))
+
+
+CSV_CHUNK = 1000
+"""Rows written into one piece of a streamed CSV."""
+
+
+def csv_chunks(table: ReportTable) -> Iterator[str]:
+    """:func:`to_csv` in pieces of :data:`CSV_CHUNK` rows, the table's streamed rows read as
+    they are written (the answer to a whole-year 明细账 export is sent while it is read)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(csv_row(table.columns))
-    for row in table.rows:
+    for count, row in enumerate(chain(table.rows, table.streamed or ()), start=1):
         writer.writerow(csv_row([_text(v, i in table.money) for i, v in enumerate(row)]))
-    return buffer.getvalue()
+        if count % CSV_CHUNK == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue()
 
 
 def to_xlsx(table: ReportTable) -> bytes:

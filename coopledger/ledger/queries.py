@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from coopledger.db import snapshot
 from coopledger.extensions import db
 from coopledger.ledger import beans, month_index
 from coopledger.ledger.models import Account, Voucher, VoucherLine
@@ -208,42 +209,72 @@ class LedgerLine:
     balance: Decimal
 
 
-def _balance_before(org: Organisation, ids: list[int], start: dt.date) -> Decimal:
+def _balance_before(org_id: int, ids: list[int], start: dt.date, *,
+                    reader: sa.Connection | None = None) -> Decimal:
     """The posted balance of the accounts ``ids`` before ``start``: from the month-balance
-    index when ``start`` begins a month, else from the lines."""
-    indexed = month_index.balance_before(org.id, ids, start)
+    index when ``start`` begins a month, else from the lines (in the request's session, or in
+    ``reader``)."""
+    indexed = month_index.balance_before(org_id, ids, start, reader=reader)
     if indexed is not None:
         return indexed
-    return from_fen(int(db.session.scalar(sa.select(sa.func.sum(_DEBIT - _CREDIT)).where(
-        _lines.organisation_id == org.id, _lines.account_id.in_(ids),
-        _lines.posted.is_(True), _lines.on < start)) or 0))
+    return from_fen(int((reader or db.session).scalar(
+        sa.select(sa.func.sum(_DEBIT - _CREDIT)).where(
+            _lines.organisation_id == org_id, _lines.account_id.in_(ids),
+            _lines.posted.is_(True), _lines.on < start)) or 0))
+
+
+def _period_lines(org_id: int, ids: list[int], start: dt.date, end: dt.date) -> sa.Select[Any]:
+    """The posted lines of the accounts ``ids`` in the period, in 明细账 order (date, voucher
+    number, line)."""
+    return (sa.select(_lines.on, Voucher.id, Voucher.word, Voucher.number, _lines.summary,
+                      _DEBIT, _CREDIT)
+            .join(Voucher, Voucher.id == _lines.voucher_id)
+            .where(_lines.organisation_id == org_id, _lines.account_id.in_(ids),
+                   _lines.posted.is_(True), _lines.on >= start, _lines.on <= end)
+            .order_by(_lines.on, Voucher.number, _lines.line_no))
 
 
 def detail_ledger(org: Organisation, account: Account, start: dt.date, end: dt.date,
                   ) -> tuple[Decimal, list[LedgerLine]]:
     """明细账: the balance before ``start``, then every posted line with its running balance."""
     ids = [account.id, *[a.id for a in _descendants(account)]]
-    opening = _balance_before(org, ids, start)
-    rows = db.session.execute(
-        sa.select(_lines.on, Voucher.id, Voucher.word, Voucher.number, _lines.summary,
-                  _DEBIT, _CREDIT)
-        .join(Voucher, Voucher.id == _lines.voucher_id)
-        .where(_lines.organisation_id == org.id, _lines.account_id.in_(ids),
-               _lines.posted.is_(True), _lines.on >= start, _lines.on <= end)
-        .order_by(_lines.on, Voucher.number, _lines.line_no))
-    return opening, _with_balances(rows, opening)
+    opening = _balance_before(org.id, ids, start)
+    rows = db.session.execute(_period_lines(org.id, ids, start, end))
+    return opening, list(_running(rows, opening))
 
 
-def _with_balances(rows: Iterable[Sequence[Any]], balance: Decimal) -> list[LedgerLine]:
+STREAM_BATCH = 2000
+"""Rows fetched at a time when a whole period's lines are streamed (a server-side cursor on
+PostgreSQL), so an export of a year of 银行存款 at county scale holds one batch, not the year."""
+
+
+def streamed_detail_ledger(org: Organisation, account: Account, start: dt.date, end: dt.date,
+                           ) -> Iterator[tuple[Decimal, Iterator[LedgerLine]]]:
+    """:func:`detail_ledger` read while it is consumed, for an export sent after its request:
+    the account is resolved now; iterating gives one ``(opening, lines)`` pair, both read in
+    one snapshot of the books (``db.snapshot``, a connection of its own, open while the lines
+    are iterated) and the lines fetched :data:`STREAM_BATCH` at a time."""
+    ids = [account.id, *[a.id for a in _descendants(account)]]
+    return _streamed(org.id, ids, start, end)
+
+
+def _streamed(org_id: int, ids: list[int], start: dt.date, end: dt.date,
+              ) -> Iterator[tuple[Decimal, Iterator[LedgerLine]]]:
+    with snapshot(db.session.get_bind()) as reader:
+        opening = _balance_before(org_id, ids, start, reader=reader)
+        rows = reader.execute(_period_lines(org_id, ids, start, end)
+                              .execution_options(yield_per=STREAM_BATCH))
+        yield opening, _running(rows, opening)
+
+
+def _running(rows: Iterable[Sequence[Any]], balance: Decimal) -> Iterator[LedgerLine]:
     """明细账 lines from rows of (date, voucher id, word, number, 摘要, debit fen, credit fen,
     …), each with the running balance after it, starting from ``balance``."""
-    result = []
     for on, voucher_id, word, number, summary, debit, credit, *_rest in rows:
         debit_amount, credit_amount = from_fen(int(debit)), from_fen(int(credit))
         balance += debit_amount - credit_amount
-        result.append(LedgerLine(on, voucher_id, f"{word}-{number}", summary, debit_amount,
-                                 credit_amount, balance))
-    return result
+        yield LedgerLine(on, voucher_id, f"{word}-{number}", summary, debit_amount,
+                         credit_amount, balance)
 
 
 LEDGER_PAGE = 200
@@ -295,7 +326,7 @@ def detail_ledger_page(org: Organisation, account: Account, start: dt.date, end:
     are one aggregate."""
     per_page = per_page or LEDGER_PAGE
     ids = [account.id, *[a.id for a in _descendants(account)]]
-    opening = _balance_before(org, ids, start)
+    opening = _balance_before(org.id, ids, start)
     where = (_lines.organisation_id == org.id, _lines.account_id.in_(ids),
              _lines.posted.is_(True), _lines.on >= start, _lines.on <= end)
     total, debit, credit = db.session.execute(
@@ -320,7 +351,7 @@ def detail_ledger_page(org: Organisation, account: Account, start: dt.date, end:
                     Voucher.number < number,
                     sa.and_(Voucher.number == number, _lines.line_no < line_no))))
         forward += from_fen(int(earlier_days or 0)) + from_fen(int(same_day or 0))
-    return LedgerPage(opening, forward, _with_balances(rows, forward), page, per_page, int(total),
+    return LedgerPage(opening, forward, list(_running(rows, forward)), page, per_page, int(total),
                       from_fen(int(debit or 0)), from_fen(int(credit or 0)))
 
 

@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 
 from coopledger.i18n import N_
 from coopledger.ledger.charts import chart
-from coopledger.ledger.reports import ReportTable, statement_lines
+from coopledger.ledger.reports import Cell, ReportTable, statement_lines
 from coopledger.orgs.models import AccountingStandard
 
 WORDS = (
@@ -109,12 +109,15 @@ def localised(table: ReportTable, standard: AccountingStandard) -> ReportTable:
     """The table in the reader's language (a copy in English, the table itself in Chinese)."""
     if not english():
         return table
-    rows = [[word(cell, standard) if isinstance(cell, str) and index not in table.money
-             and not cell.isdigit() else cell for index, cell in enumerate(row)]
-            for row in table.rows]
+    def translated(row: list[Cell]) -> list[Cell]:
+        return [word(cell, standard) if isinstance(cell, str) and index not in table.money
+                and not cell.isdigit() else cell for index, cell in enumerate(row)]
+
+    streamed = (translated(row) for row in table.streamed) if table.streamed else None
     return dataclasses.replace(
         table, title=word(table.title, standard), subtitle=_subtitle(table.subtitle, standard),
-        columns=[word(column, standard) for column in table.columns], rows=rows)
+        columns=[word(column, standard) for column in table.columns],
+        rows=[translated(row) for row in table.rows], streamed=streamed)
 
 
 def account_name(text: str, standard: AccountingStandard) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import tomllib
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -23,6 +23,7 @@ from coopledger.i18n import N_
 from coopledger.ledger import rules
 from coopledger.ledger.models import Account, Category
 from coopledger.ledger.queries import (
+    LedgerLine,
     LedgerPage,
     Movement,
     accounts,
@@ -32,6 +33,7 @@ from coopledger.ledger.queries import (
     month_totals,
     movements,
     rolled_up,
+    streamed_detail_ledger,
 )
 from coopledger.ledger.standards import STANDARDS
 from coopledger.money import ZERO
@@ -59,6 +61,9 @@ class ReportTable:
     bold: set[int] = field(default_factory=set)
     form: str = ""
     paging: LedgerPage | None = None   # a screen page of a 明细账 or 日记账 (pager.html)
+    streamed: Iterator[list[Cell]] | None = None
+    """Rows read while they are written, after ``rows`` (a whole period's 明细账 or 日记账
+    exported as CSV: the year of a busy account is never held in memory at once)."""
 
     def add(self, cells: list[Cell], *, bold: bool = False) -> None:
         """Append a row."""
@@ -145,59 +150,88 @@ def general_ledger(org: Organisation, start: dt.date, end: dt.date, *,
 
 def detail_ledger_table(org: Organisation, start: dt.date, end: dt.date, *,
                         account: str | None = None, title: str = "明细账",
-                        page: int | None = None, **_: Any) -> ReportTable:
+                        page: int | None = None, streamed: bool = False,
+                        **_: Any) -> ReportTable:
     """明细账: every posted line of an account with the running balance — or, with ``page``
     (the screen), one page of them between 期初余额/承前页 and 本页合计, the last page ending
-    with the period's 本期合计."""
+    with the period's 本期合计; ``streamed`` leaves the rows in :attr:`ReportTable.streamed`,
+    read from the database as they are written out."""
     target = _account(org, account)
     table = ReportTable(title, f"{org.name}　{target.code} {target.full_name}　"
                         f"{_range_label(start, end)}",
                         ["日期", "凭证号", "摘要", "借方", "贷方", "方向", "余额"], money={3, 4, 6})
     if page is not None:
         table.paging = detail_ledger_page(org, target, start, end, page=page)
-        return _ledger_rows(table, table.paging, start)
+        for row, bold in _page_rows(table.paging, start):
+            table.add(row, bold=bold)
+        return table
+    if streamed:
+        table.streamed = (row for row, _bold in _period_rows(
+            streamed_detail_ledger(org, target, start, end), start))
+        return table
     opening, lines = detail_ledger(org, target, start, end)
-    whole = LedgerPage(opening, opening, lines, 1, max(len(lines), 1), len(lines),
-                       sum((line.debit for line in lines), ZERO),
-                       sum((line.credit for line in lines), ZERO))
-    return _ledger_rows(table, whole, start)
-
-
-def _ledger_rows(table: ReportTable, found: LedgerPage, start: dt.date) -> ReportTable:
-    """The rows of a 明细账 page (the whole period is one page): 期初余额 or 承前页, the lines,
-    then 本页合计（过次页） or, on the last page, the period's 本期合计."""
-    first = found.page == 1
-    table.add([start.isoformat() if first else "", "", "期初余额" if first else "承前页",
-               None, None, _direction(found.forward), abs(found.forward)], bold=True)
-    debit = credit = ZERO
-    for line in found.lines:
-        debit, credit = debit + line.debit, credit + line.credit
-        table.add([line.on.isoformat(), line.voucher, line.summary, line.debit or None,
-                   line.credit or None, _direction(line.balance), abs(line.balance)])
-    if found.has_next:
-        after = found.forward + debit - credit
-        table.add(["", "", "本页合计（过次页）", debit, credit, _direction(after), abs(after)],
-                  bold=True)
-    else:
-        closing = found.opening + found.debit - found.credit
-        table.add(["", "", "本期合计", found.debit, found.credit, _direction(closing),
-                   abs(closing)], bold=True)
+    for row, bold in _period_rows([(opening, iter(lines))], start):
+        table.add(row, bold=bold)
     return table
 
 
+Row = tuple[list[Cell], bool]
+"""A row of a 明细账 and whether it is a bold (carried or total) row."""
+
+
+def _line_row(line: LedgerLine) -> list[Cell]:
+    return [line.on.isoformat(), line.voucher, line.summary, line.debit or None,
+            line.credit or None, _direction(line.balance), abs(line.balance)]
+
+
+def _page_rows(found: LedgerPage, start: dt.date) -> Iterator[Row]:
+    """The rows of a 明细账 screen page: 期初余额 or 承前页, the lines, then 本页合计（过次页）
+    or, on the last page, the period's 本期合计."""
+    first = found.page == 1
+    yield ([start.isoformat() if first else "", "", "期初余额" if first else "承前页",
+            None, None, _direction(found.forward), abs(found.forward)], True)
+    debit = credit = ZERO
+    for line in found.lines:
+        debit, credit = debit + line.debit, credit + line.credit
+        yield _line_row(line), False
+    if found.has_next:
+        after = found.forward + debit - credit
+        yield ["", "", "本页合计（过次页）", debit, credit, _direction(after), abs(after)], True
+    else:
+        closing = found.opening + found.debit - found.credit
+        yield ["", "", "本期合计", found.debit, found.credit, _direction(closing),
+               abs(closing)], True
+
+
+def _period_rows(ledger: Iterable[tuple[Decimal, Iterator[LedgerLine]]], start: dt.date,
+                 ) -> Iterator[Row]:
+    """The rows of a whole period's 明细账 (one page): 期初余额, the lines as they are read,
+    then 本期合计 with the totals summed on the way. ``ledger`` gives one (opening, lines)
+    pair — a streamed read keeps its snapshot open while it is iterated."""
+    for opening, lines in ledger:
+        yield ([start.isoformat(), "", "期初余额", None, None, _direction(opening),
+                abs(opening)], True)
+        debit = credit = ZERO
+        for line in lines:
+            debit, credit = debit + line.debit, credit + line.credit
+            yield _line_row(line), False
+        closing = opening + debit - credit
+        yield ["", "", "本期合计", debit, credit, _direction(closing), abs(closing)], True
+
+
 def cash_journal(org: Organisation, start: dt.date, end: dt.date, *, page: int | None = None,
-                 **_: Any) -> ReportTable:
+                 streamed: bool = False, **_: Any) -> ReportTable:
     """现金日记账: the 库存现金 account's lines day by day."""
     return detail_ledger_table(org, start, end, account=STANDARDS[org.standard].cash,
-                               title="现金日记账", page=page)
+                               title="现金日记账", page=page, streamed=streamed)
 
 
 def bank_journal(org: Organisation, start: dt.date, end: dt.date, *,
                  account: str | None = None, page: int | None = None,
-                 **_: Any) -> ReportTable:
+                 streamed: bool = False, **_: Any) -> ReportTable:
     """银行日记账: the 银行存款 account (or one bank sub-account)."""
     return detail_ledger_table(org, start, end, account=account or STANDARDS[org.standard].bank,
-                               title="银行日记账", page=page)
+                               title="银行日记账", page=page, streamed=streamed)
 
 
 @cache
@@ -386,14 +420,17 @@ PAGED = frozenset({"detail_ledger", "cash_journal", "bank_journal"})
 
 
 def build_report(name: str, org: Organisation, period: str, *, account: str | None = None,
-                 level: int = 9, page: int | None = None) -> ReportTable:
+                 level: int = 9, page: int | None = None, streamed: bool = False,
+                 ) -> ReportTable:
     """Build report ``name`` for a period text (2024, 2024-03, 2024-Q2, a..b).
 
     ``level`` limits the trial balance to accounts down to that level (1 = chart accounts);
-    ``page`` asks the line-by-line reports (:data:`PAGED`) for one screen page.
+    ``page`` asks the line-by-line reports (:data:`PAGED`) for one screen page, ``streamed``
+    for the whole period read as it is written (a CSV export).
     """
     if name not in REPORTS:
         raise ReportError(N_("没有名为 %(name)s 的报表。"), name=name)
     start, end = rules.parse_period(period)
     return REPORTS[name][1](org, start, end, account=account, level=level,
-                            page=page if name in PAGED else None)
+                            page=page if name in PAGED else None,
+                            streamed=streamed and name in PAGED)

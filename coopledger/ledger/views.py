@@ -28,7 +28,7 @@ from coopledger.ledger.forms import (
     YearForm,
 )
 from coopledger.ledger.models import Account, Period, Voucher, VoucherKind, VoucherState
-from coopledger.ledger.outputs import to_csv, to_pdf, to_xlsx
+from coopledger.ledger.outputs import csv_chunks, to_pdf, to_xlsx
 from coopledger.ledger.queries import accounts, open_leaves
 from coopledger.ledger.report_words import localised
 from coopledger.ledger.reports import REPORTS, ReportError, build_report
@@ -286,7 +286,8 @@ def report(code: str, name: str) -> ResponseReturnValue:
     page = whole_number(request.args.get("page", "1"), 1) if fmt == "html" else None
     try:
         table = localised(build_report(name, org, period, account=account,
-                                       level=whole_number(level, 9), page=page),
+                                       level=whole_number(level, 9), page=page,
+                                       streamed=fmt == "csv"),
                           org.standard)
     except (ReportError, rules.PeriodSpecError) as err:
         return render_template("ledger/report.html", org=org, name=name, table=None,
@@ -294,7 +295,7 @@ def report(code: str, name: str) -> ResponseReturnValue:
                                accounts=accounts(org), reports=REPORTS), 422
     filename = f"{org.code}-{name}-{period}".replace("..", "_")
     if fmt == "csv":
-        return file_response(to_csv(table), f"{filename}.csv")
+        return file_response(csv_chunks(table), f"{filename}.csv")
     if fmt == "xlsx":
         return file_response(to_xlsx(table), f"{filename}.xlsx")
     if fmt == "pdf":
