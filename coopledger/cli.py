@@ -201,16 +201,18 @@ def _org_or_fail(code: str) -> Organisation:
 @with_appcontext
 def export_ledger(org_code: str, out: str | None) -> None:
     """Write an organisation's whole book as one beancount file."""
-    from coopledger.ledger.bookfile import export_book
+    from coopledger.ledger.bookfile import streamed_book
 
-    text = export_book(_org_or_fail(org_code))
+    pieces = streamed_book(_org_or_fail(org_code))
     if out:
         temporary = Path(out).with_suffix(".tmp")
-        temporary.write_text(text, encoding="utf-8")
+        with temporary.open("w", encoding="utf-8") as file:
+            file.writelines(pieces)
         temporary.replace(out)
         click.echo(f"wrote {out}", err=True)
     else:
-        click.echo(text, nl=False)
+        for piece in pieces:
+            click.echo(piece, nl=False)
 
 
 @click.command("verify-ledger")

@@ -129,6 +129,12 @@ def transaction_text(txn: BeanTransaction) -> str:
 
 def render_book(spec: BookSpec) -> str:
     """The whole book as one beancount file, byte-for-byte deterministic."""
+    return "".join(book_pieces(spec, spec.texts))
+
+
+def book_pieces(spec: BookSpec, texts: Iterable[str]) -> Iterator[str]:
+    """:func:`render_book` in pieces, the voucher texts taken from ``texts`` as they come
+    (a streamed export reads them from the database while the file is sent)."""
     head = [
         f'option "title" "{spec.title}"',
         f'option "operating_currency" "{CURRENCY}"',
@@ -140,18 +146,17 @@ def render_book(spec: BookSpec) -> str:
         'plugin "beancount.plugins.leafonly"',
         "",
     ]
-    body: list[str] = []
     first = min((a.opened for a in spec.accounts), default=dt.date(2000, 1, 1))
-    body.append(f'{first} custom "fava-option" "language" "zh"')
-    for acc in sorted(spec.accounts, key=lambda a: a.name):
-        body.append(f"{acc.opened} open {acc.name} {CURRENCY}")
-    for text in spec.texts:
-        body.append("")
-        body.append(text.rstrip("\n"))
+    head.append(f'{first} custom "fava-option" "language" "zh"')
+    head += [f"{acc.opened} open {acc.name} {CURRENCY}"
+             for acc in sorted(spec.accounts, key=lambda a: a.name)]
+    yield "\n".join(head)
+    for text in texts:
+        yield "\n\n" + text.rstrip("\n")
     for acc in sorted(spec.accounts, key=lambda a: a.name):
         if acc.closed is not None:
-            body.append(f"{acc.closed} close {acc.name}")
-    return "\n".join(head + body) + "\n"
+            yield f"\n{acc.closed} close {acc.name}"
+    yield "\n"
 
 
 @dataclass(frozen=True)

@@ -310,7 +310,7 @@ def report(code: str, name: str) -> ResponseReturnValue:
 def export(code: str) -> ResponseReturnValue:
     """The whole book as one beancount file (bean-check clean, opens in fava)."""
     org = org_for(code, Action.EXPORT_BOOKS)
-    return file_response(bookfile.export_book(org), f"{org.code}.beancount")
+    return file_response(bookfile.streamed_book(org), f"{org.code}.beancount")
 
 
 @bp.route("/verify", methods=["POST"])

@@ -15,7 +15,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from coopledger.extensions import db
-from coopledger.ledger import outputs, queries, views
+from coopledger.ledger import beans, bookfile, outputs, queries, views
 from coopledger.ledger.outputs import to_csv
 from coopledger.ledger.reports import build_report
 from tests.conftest import Auth
@@ -110,3 +110,28 @@ def test_an_unknown_account_is_refused_before_anything_is_sent(
     assert answer.status_code == 422
     assert answer.headers["Content-Type"].startswith("text/html")
     assert "999" in answer.get_data(as_text=True)
+
+
+def test_the_beancount_export_is_streamed_and_is_the_whole_book(
+        client: FlaskClient, auth: Auth, busy: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bookfile, "BATCH", 3)
+    org = busy.org("shian-jjhzs")
+    whole = bookfile.export_book(org)
+    auth.login("accountant")
+    answer = client.get(f"{BOOKS}/export.beancount")
+    assert answer.status_code == 200
+    assert answer.get_data(as_text=True) == whole
+    assert beans.load(whole).errors == ()
+    assert whole.count("\n\n20") == 1 + 1 + 12     # the accounts, the 建账 voucher, April
+
+
+def test_a_voucher_posted_while_the_export_is_sent_is_left_for_the_next_one(
+        busy: Any) -> None:
+    org = busy.org("shian-jjhzs")
+    before = bookfile.export_book(org)
+    pieces = bookfile.streamed_book(org)       # the accounts and the posting counter read now
+    make_voucher(org, busy.user("accountant"), busy.user("reviewer"),
+                 on=dt.date(2024, 4, 20), amount="77.00")
+    db.session.flush()
+    assert "".join(pieces) == before
+    assert "77.00 CNY" in bookfile.export_book(org)
