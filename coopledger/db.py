@@ -180,6 +180,8 @@ def configure_engine(engine: sa.Engine, busy_timeout_seconds: float = 60) -> Non
     write the app does on a loaded machine, so that a waiting writer is late, never an error.
     """
     timeout_ms = int(busy_timeout_seconds * 1000)
+    if engine.dialect.name == "postgresql":
+        _no_prepared_statements(engine)
     if engine.dialect.name != "sqlite":
         return
 
@@ -196,6 +198,18 @@ def configure_engine(engine: sa.Engine, busy_timeout_seconds: float = 60) -> Non
     def _on_begin(connection: sa.Connection) -> None:
         reading = _reads_only.get() or connection.get_execution_options().get(_SNAPSHOT)
         connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+
+
+def _no_prepared_statements(engine: sa.Engine) -> None:
+    """psycopg prepares a statement after its fifth run and forgets every prepared statement
+    at each ROLLBACK — which ends every reading request — with one more round trip
+    (``DEALLOCATE ALL``). Prepared statements never outlive a request here, so they are not
+    made at all."""
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        if hasattr(dbapi_connection, "prepare_threshold"):
+            dbapi_connection.prepare_threshold = None
 
 
 _SNAPSHOT = "coopledger_snapshot"

@@ -41,9 +41,10 @@ def register_security(app: Flask) -> None:
                                     "camera=(), microphone=(), geolocation=()")
         if request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-        if request.endpoint != "static" and current_user.is_authenticated:
+        if request.endpoint != "static" and not current_user.is_anonymous:
             # Behind the login every page and file may carry personal data (names, ID, phone
-            # and bank numbers): no browser or proxy keeps a copy.
+            # and bank numbers): no browser or proxy keeps a copy. (Asked without reading the
+            # user row again: after the request's commit that would begin a new transaction.)
             response.headers["Cache-Control"] = "no-store"
         return response
 

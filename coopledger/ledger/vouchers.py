@@ -24,6 +24,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 
 from coopledger.audit.services import record
 from coopledger.auth.permissions import permitted
@@ -375,12 +376,14 @@ def post_voucher(voucher: Voucher, *, by: User, today: dt.date) -> Voucher:
     book.last_post_seq += 1
     voucher.post_seq = book.last_post_seq
     voucher.text_version = TEXT_VERSION
-    db.session.flush()
-    voucher.bean_text = beans.transaction_text(voucher_transaction(voucher))
+    with db.session.no_autoflush:   # the text is read from the objects: one flush of it all
+        voucher.bean_text = beans.transaction_text(voucher_transaction(voucher))
     voucher.chain_hash = chain_hash(book.chain_head, voucher.bean_text)
     book.chain_head = voucher.chain_hash
-    for line in voucher.lines:
-        line.posted = True
+    db.session.execute(sa.update(VoucherLine).where(VoucherLine.voucher_id == voucher.id)
+                       .values(posted=True).execution_options(synchronize_session=False))
+    for line in voucher.lines:    # the loaded lines say what the statement above wrote
+        set_committed_value(line, "posted", True)
     if voucher.kind is VoucherKind.OPENING and book.opened_on is None:
         book.opened_on = voucher.on
     db.session.flush()

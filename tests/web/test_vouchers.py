@@ -402,3 +402,50 @@ def test_reviewed_vouchers_are_posted_in_one_action_in_date_order(
     auth.login("auditor")             # no posting right: the batch is refused as a whole
     assert client.post(f"{URL}/batch", data={"step": "post", "voucher": [str(draft.id)]}
                        ).status_code == 403
+
+
+def test_posting_a_voucher_is_one_transaction_of_a_bounded_number_of_statements(
+        client: FlaskClient, auth: Auth, book: Any) -> None:
+    """Issue 23 (posting p50 at a million vouchers): posting reads and writes what it needs
+    in one transaction — the lines marked posted by one statement, whatever their number, and
+    no second transaction after the commit (the response's cache header used to read the
+    user row again) — and the month-balance index and the chain are written in it."""
+    org = book.org("shian-tdgf")
+    voucher = _reviewed_voucher(org, book, lines=6)
+    auth.login("reviewer")
+    statements: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
+            statements.append(" ".join(statement.split())[:60])
+
+    engine = db.session.get_bind().engine
+    sa.event.listen(engine, "before_cursor_execute", seen)
+    try:
+        answer = client.post(f"{URL}/{voucher.id}/post")
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", seen)
+    assert answer.status_code == 302
+    assert answer.headers["Cache-Control"] == "no-store"
+    updates = [s for s in statements if s.startswith("UPDATE voucher_lines")]
+    assert len(updates) == 1, statements
+    assert len(statements) <= 20, "\n".join(statements)     # 22 before issue 23
+    db.session.refresh(voucher)
+    assert voucher.state is VoucherState.POSTED
+    assert all(line.posted for line in voucher.lines) and len(voucher.lines) == 6
+
+
+def _reviewed_voucher(org: Any, book: Any, *, lines: int) -> Voucher:
+    """A reviewed voucher of ``lines`` lines (rent received into the bank, split)."""
+    from coopledger.ledger import vouchers
+    from tests.ledger_helpers import line, run
+
+    amounts = [f"{100 + i}.00" for i in range(lines - 1)]
+    total = sum(Decimal(a) for a in amounts)
+    drafted = vouchers.save_voucher(org, voucher=None, on=dt.date(2024, 3, 6), lines=[
+        *[line("收到土地租金", "102", amount) for amount in amounts],
+        line("收到土地租金", "501", credit=f"{total:.2f}")],
+        attachment_count=1, by=book.user("accountant"), today=dates.today())
+    reviewed = run(drafted, book.user("accountant"), book.user("reviewer"), "reviewed")
+    db.session.commit()
+    return reviewed
