@@ -432,7 +432,8 @@ def test_posting_a_voucher_is_one_transaction_of_a_bounded_number_of_statements(
     assert len(statements) <= 20, "\n".join(statements)     # 22 before issue 23
     db.session.refresh(voucher)
     assert voucher.state is VoucherState.POSTED
-    assert all(line.posted for line in voucher.lines) and len(voucher.lines) == 6
+    assert all(line.posted for line in voucher.lines)
+    assert len(voucher.lines) == 6
 
 
 def _reviewed_voucher(org: Any, book: Any, *, lines: int) -> Voucher:
