@@ -44,8 +44,11 @@ def lay_out_each(parts: list[str], *, workers: int = 1,
             progress(len(done) * 100 // len(parts))
 
     if workers > 1 and len(parts) > 1:
-        # the forked workers inherit this process's objects: frozen, the collector in each
-        # worker leaves them alone instead of walking them at every collection
+        # WeasyPrint and Pango are loaded here once, before the fork, instead of in every
+        # worker (most of a second each); the forked workers inherit this process's objects:
+        # frozen, the collector in each worker leaves them alone instead of walking them
+        import coopledger.pdf.engine  # noqa: F401
+
         gc.freeze()
         try:
             with ProcessPoolExecutor(max_workers=workers,
