@@ -9,6 +9,7 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -77,14 +78,14 @@ def test_the_year_of_a_bank_account_is_streamed_and_equals_the_whole_report(
     assert rows[1] == ["2024-01-01", "", "期初余额", "", "", "平", "0.00"]   # the first year
     april = [row for row in rows if row[0].startswith("2024-04-")]
     assert [row[3] for row in april] == [f"{100 * day}.01" for day in range(1, 13)]
-    balance = 0.0
+    balance = Decimal(0)
     for row in rows[2:-1]:               # every line carries its running balance
-        balance += float(row[3] or 0) - float(row[4] or 0)
+        balance += Decimal(row[3] or 0) - Decimal(row[4] or 0)
         assert row[5:] == ["借", f"{balance:.2f}"], row
     total = rows[-1]
     assert total[2] == "本期合计"
-    debited = sum(float(row[3] or 0) for row in rows[2:-1])
-    credited = sum(float(row[4] or 0) for row in rows[2:-1])
+    debited = sum((Decimal(row[3] or 0) for row in rows[2:-1]), Decimal(0))
+    credited = sum((Decimal(row[4] or 0) for row in rows[2:-1]), Decimal(0))
     assert total[3] == f"{debited:.2f}"
     assert total[4] == f"{credited:.2f}"
     assert total[6] == f"{debited - credited:.2f}"
@@ -103,7 +104,7 @@ def test_the_bank_journal_streams_in_english_with_its_rows_translated(
     assert rows[-1][2] == "Period total"
     assert len(rows) == 1 + 1 + 12 + 1
     assert [row[3] for row in rows[2:-1]] == [f"{100 * day}.01" for day in range(1, 13)]
-    assert rows[-1][3] == f"{sum(100 * day + 0.01 for day in range(1, 13)):.2f}"
+    assert rows[-1][3] == str(sum(Decimal(f"{100 * day}.01") for day in range(1, 13)))
 
 
 def test_an_unknown_account_is_refused_before_anything_is_sent(
