@@ -164,6 +164,7 @@ def _setup_blueprints(app: Flask) -> None:
     from coopledger.disclosure.views import bp as disclosure_bp
     from coopledger.distribution.public_views import bp as distribution_public_bp
     from coopledger.distribution.views import bp as distribution_bp
+    from coopledger.filings.views import bp as filings_bp
     from coopledger.home.views import bp as home_bp
     from coopledger.jobs.views import bp as jobs_bp
     from coopledger.ledger.views import bp as books_bp
@@ -179,7 +180,8 @@ def _setup_blueprints(app: Flask) -> None:
     for blueprint in (home_bp, auth_bp, users_bp, orgs_bp, audit_bp, jobs_bp, books_bp,
                       vouchers_bp, members_bp, shares_bp, partners_bp, contracts_bp,
                       contract_money_bp, distribution_bp, distribution_public_bp, assets_bp,
-                      disclosure_bp, disclosure_public_bp, supervision_bp, org_supervision_bp):
+                      disclosure_bp, disclosure_public_bp, filings_bp, supervision_bp,
+                      org_supervision_bp):
         app.register_blueprint(blueprint)
 
 

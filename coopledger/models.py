@@ -11,6 +11,7 @@ from coopledger.contracts import money_models as contract_money_models
 from coopledger.disclosure import models as disclosure_models
 from coopledger.distribution import models as distribution_models
 from coopledger.files import stores as files_stores
+from coopledger.filings import models as filings_models
 from coopledger.jobs import models as jobs_models
 from coopledger.ledger import models as ledger_models
 from coopledger.members import models as members_models
@@ -20,5 +21,6 @@ from coopledger.supervision import models as supervision_models
 
 __all__ = ["asset_resource_models", "assets_models", "audit_models", "auth_models",
            "contract_money_models", "contracts_models", "disclosure_models",
-           "distribution_models", "files_stores", "jobs_models", "ledger_models", "members_models",
+           "distribution_models", "files_stores", "filings_models", "jobs_models",
+           "ledger_models", "members_models",
            "orgs_models", "shares_models", "supervision_models"]

@@ -86,6 +86,15 @@ def round_money(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUNDING)
 
 
+WAN = Decimal(10000)
+
+
+def to_wan(value: Decimal) -> Decimal:
+    """Yuan to 万元 with two decimals, half up: the unit of the statistical returns (农经统计
+    年报). Rounded once, where a figure is reported, never before it is summed."""
+    return (value / WAN).quantize(CENT, rounding=ROUNDING)
+
+
 def to_fen(value: Decimal) -> int:
     """Yuan to integer fen; refuses amounts that are not whole fen."""
     if not isinstance(value, Decimal) or not value.is_finite():

@@ -43,3 +43,7 @@ class Action(enum.StrEnum):
     AUDIT_ORG = "supervision.audit"            # opinions, audits, findings, closing them
     VIEW_FINDINGS = "supervision.findings"     # audits and findings of an organisation
     RESPOND_FINDINGS = "supervision.respond"   # the organisation's answer (整改情况)
+    VIEW_RETURNS = "filings.view"              # an organisation's upward filings
+    FILE_RETURNS = "filings.file"              # explain changes and submit a year's tables
+    REVIEW_RETURNS = "filings.review"          # the township accepts or returns them
+    SUMMARISE_RETURNS = "filings.summarise"    # a township's summary (a Township)

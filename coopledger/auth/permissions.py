@@ -55,12 +55,16 @@ _ORG_ROLES: dict[Action, frozenset[Role]] = {
     Action.VIEW_FINDINGS: frozenset({Role.ACCOUNTANT, Role.REVIEWER, Role.CASHIER,
                                      Role.SUPERVISOR}),
     Action.RESPOND_FINDINGS: frozenset({Role.ACCOUNTANT}),
+    Action.VIEW_RETURNS: frozenset({Role.ACCOUNTANT, Role.REVIEWER, Role.SUPERVISOR}),
+    Action.FILE_RETURNS: frozenset({Role.ACCOUNTANT}),
+    Action.REVIEW_RETURNS: frozenset(),             # township auditors only (below)
 }
 _AUDITOR_MAY = frozenset({Action.VIEW_ORG, Action.VIEW_BOOKS, Action.EXPORT_BOOKS,
                           Action.VIEW_MEMBERS, Action.VIEW_CONTRACTS,
                           Action.VIEW_DISTRIBUTION, Action.VIEW_ASSETS,
                           Action.VIEW_DISCLOSURES, Action.OPINE_DISCLOSURES,
-                          Action.AUDIT_ORG, Action.VIEW_FINDINGS})
+                          Action.AUDIT_ORG, Action.VIEW_FINDINGS, Action.VIEW_RETURNS,
+                          Action.REVIEW_RETURNS})
 
 
 Subject = Organisation | Township | Job | object | None
@@ -87,7 +91,8 @@ def can(user: User | AnonymousUserMixin | None, action: Action | str, subject: S
         if any(role in _ORG_ROLES[action] for role in org_roles(account, subject)):
             return True
         return action in _AUDITOR_MAY and _audits(account, subject.township_id)
-    if action in (Action.VIEW_TOWNSHIP, Action.SUPERVISE, Action.CONFIGURE_SUPERVISION) \
+    if action in (Action.VIEW_TOWNSHIP, Action.SUPERVISE, Action.CONFIGURE_SUPERVISION,
+                  Action.SUMMARISE_RETURNS) \
             and isinstance(subject, Township):
         return _audits(account, subject.id)
     if action is Action.SUPERVISE and subject is None:

@@ -347,6 +347,38 @@ def income_statement(org: Organisation, start: dt.date, end: dt.date, **_: Any) 
     return table
 
 
+@dataclass(frozen=True)
+class YearStatements:
+    """The lines of a year's statements by line number: what upward filings read
+    (``filings``), computed by the same formulas as the statements on screen."""
+
+    balance_end: dict[int, Decimal]     # 资产负债表 at 31 December, 期末余额
+    balance_start: dict[int, Decimal]   # the same lines at the start of the year, 年初余额
+    income: dict[int, Decimal]          # 收益及收益分配表 / 盈余及盈余分配表 of the year
+    accounts: list[Account]                     # the whole chart, with the user's sub-accounts
+    balances: dict[int, Decimal]                # leaf account id → balance at 31 December
+    flows: dict[int, Decimal]                   # leaf account id → debit − credit in the year,
+                                                # the year-end closing vouchers left out
+
+
+def year_statements(org: Organisation, year: int) -> YearStatements:
+    """The year's 资产负债表 (期末, 年初) and 收益(盈余)及分配表 lines, and its leaf balances."""
+    spec = statement_lines(org.standard)
+    figures = _Figures(org)
+    end = dt.date(year, 12, 31)
+    before = dt.date(year, 1, 1) - dt.timedelta(days=1)
+    lines = spec["balance_sheet"]["lines"]
+    moves = movements(org, dt.date(year, 1, 1), end, exclude_closing=True)
+    return YearStatements(
+        balance_end=_evaluate(lines, _balance_values(org, figures, end)),
+        balance_start=_evaluate(lines, _balance_values(org, figures, before,
+                                                       openings_until=end)),
+        income=_evaluate(spec["income_statement"]["lines"],
+                         _flow_values(org, figures, dt.date(year, 1, 1), end)),
+        accounts=figures.accounts, balances=leaf_balances(org, as_of=end),
+        flows={i: m.debit - m.credit for i, m in moves.items()})
+
+
 def _year_back(day: dt.date) -> dt.date:
     try:
         return day.replace(year=day.year - 1)

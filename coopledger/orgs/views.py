@@ -41,7 +41,8 @@ def township(code: str) -> ResponseReturnValue:
     town = queries.get_township(code)
     require(me(), Action.VIEW_TOWNSHIP, town)
     return render_template("orgs/township.html", township=town,
-                           orgs=queries.township_organisations(town))
+                           orgs=queries.township_organisations(town),
+                           filing_year=today().year - 1)
 
 
 @bp.route("/t/<code>/register.pdf")

@@ -620,6 +620,53 @@ SUPERVISION_CASES = [
 ]
 
 
+FILINGS = "/o/shian-jjhzs/filings"
+FILERS = only("admin", "accountant", "reviewer", "supervisor", "auditor")
+FILING_CASES = [
+    Case("filings", "filings.index", "GET", lambda w: f"{FILINGS}/", FILERS),
+    Case("filings: other township", "filings.index", "GET",
+         lambda w: "/o/jinshi-jjhzs/filings/", only("admin", "jinshi-kj")),
+    Case("filing year", "filings.year_page", "GET", lambda w: f"{FILINGS}/2024/", FILERS),
+    Case("filing version", "filings.year_page", "GET",
+         lambda w: f"{FILINGS}/2024/?version=1", FILERS),
+    Case("filing table xlsx", "filings.table_file", "GET",
+         lambda w: f"{FILINGS}/2024/income_distribution.xlsx", FILERS),
+    Case("filing table pdf", "filings.table_file", "GET",
+         lambda w: f"{FILINGS}/2024/asset_check.pdf?version=1", FILERS),
+    Case("explain a change", "filings.explain", "POST", lambda w: f"{FILINGS}/2024/explain",
+         frozenset(), step="explain", workflow="filing"),
+    Case("submit a year", "filings.submit", "POST", lambda w: f"{FILINGS}/2024/submit",
+         frozenset(), step="submit", workflow="filing"),
+    Case("accept a filing", "filings.accept", "POST",
+         lambda w: f"{FILINGS}/versions/{w.filing_id}/accept", frozenset(), step="accept",
+         workflow="filing"),
+    Case("return a filing", "filings.return_filing", "POST",
+         lambda w: f"{FILINGS}/versions/{w.filing_id}/return", frozenset(), step="return",
+         workflow="filing"),
+    Case("township filings", "filings.township", "GET", lambda w: "/t/tashan/filings/2024/",
+         AUDITORS),
+    Case("township filings: other", "filings.township", "GET",
+         lambda w: "/t/jinshi/filings/2024/", ADMIN),
+    Case("township summary", "filings.summarise", "POST",
+         lambda w: "/t/tashan/filings/2024/summarise", AUDITORS),
+]
+
+
+def build_filing_world(by_name: Any, app: Flask) -> Any:
+    """石安村股份经济合作社's 2024 closed with its year-end vouchers, and submitted."""
+    from coopledger.filings import services as filings
+    from tests.distribution_helpers import close_year
+
+    org, accountant = by_name.org("shian-jjhzs"), by_name.user("accountant")
+    reviewer = by_name.user("reviewer")
+    book_with_vouchers(org, accountant, reviewer)
+    make_voucher(org, accountant, reviewer, on=dt.date(2024, 3, 5))
+    close_year(org, 2024, accountant=accountant, reviewer=reviewer)
+    by_name.filing_id = filings.submit(org, 2024, by=accountant).id
+    db.session.commit()
+    return by_name
+
+
 def build_supervision_world(by_name: Any, app: Flask) -> Any:
     """石安村股份经济合作社's books with an open audit (a sampled voucher) and a finding."""
     from coopledger.supervision import services as supervision
@@ -800,6 +847,7 @@ def build_asset_world(by_name: Any, app: Flask) -> Any:
 BUILDERS: dict[str, Callable[[Any, Flask], Any]] = {
     "world": build_world, "asset_world": build_asset_world,
     "disclosure_world": build_disclosure_world, "supervision_world": build_supervision_world,
+    "filing_world": build_filing_world,
 }
 
 
@@ -901,6 +949,19 @@ def test_disclosure_matrix(client: FlaskClient, auth: Auth, disclosure_world: An
     _check(client, auth, disclosure_world, case, user)
 
 
+@pytest.fixture
+def filing_world(session: Any, worlds: Worlds) -> Any:
+    """石安村股份经济合作社 with 2024 closed and submitted."""
+    return worlds.lookup
+
+
+@pytest.mark.parametrize("user", USERS)
+@pytest.mark.parametrize("case", FILING_CASES, ids=lambda c: c.name)
+def test_filing_matrix(client: FlaskClient, auth: Auth, filing_world: Any, case: Case,
+                       user: str) -> None:
+    _check(client, auth, filing_world, case, user)
+
+
 @pytest.mark.parametrize("user", USERS)
 @pytest.mark.parametrize("case", SUPERVISION_CASES, ids=lambda c: c.name)
 def test_supervision_matrix(client: FlaskClient, auth: Auth, supervision_world: Any,
@@ -949,6 +1010,7 @@ def _step_allowed(world: Any, step: str, workflow: str = "voucher") -> frozenset
     from coopledger.contracts.rules import CONTRACT_STEPS, PAYMENT_STEPS
     from coopledger.disclosure.rules import DISCLOSURE_STEPS
     from coopledger.distribution.rules import GUARANTEE_PAYMENT_STEPS, PLAN_STEPS
+    from coopledger.filings.rules import FILING_STEPS
     from coopledger.ledger.rules import VOUCHER_STEPS
     from coopledger.shares.rules import SHARE_REQUEST_STEPS
     from coopledger.supervision.rules import AUDIT_STEPS, FINDING_STEPS
@@ -964,7 +1026,8 @@ def _step_allowed(world: Any, step: str, workflow: str = "voucher") -> frozenset
                    "disclosure": (DISCLOSURE_STEPS, "shian-jjhzs"),
                    "stocktake": (STOCKTAKE_STEPS, "shian-jjhzs"),
                    "finding": (FINDING_STEPS, "shian-jjhzs"),
-                   "audit": (AUDIT_STEPS, "shian-jjhzs")}[workflow]
+                   "audit": (AUDIT_STEPS, "shian-jjhzs"),
+                   "filing": (FILING_STEPS, "shian-jjhzs")}[workflow]
     org = world.org(code)
     return frozenset(user for user in USERS if user != ANON
                      and can(world.user(user), table[step].action, org))
@@ -973,7 +1036,7 @@ def _step_allowed(world: Any, step: str, workflow: str = "voucher") -> frozenset
 def test_every_endpoint_is_in_the_matrix(app: Flask) -> None:
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()} - {"static"}
     covered = {case.endpoint for case in [*CASES, *ASSET_CASES, *DISCLOSURE_CASES,
-                                             *SUPERVISION_CASES]}
+                                             *SUPERVISION_CASES, *FILING_CASES]}
     assert endpoints - covered == set()
 
 
@@ -1057,6 +1120,12 @@ def test_every_supervision_page_is_english_in_english(client: FlaskClient, auth:
                                                       supervision_world: Any,
                                                       case: Case) -> None:
     _english_page(client, auth, supervision_world, case)
+
+
+@pytest.mark.parametrize("case", _gets(FILING_CASES), ids=lambda c: c.name)
+def test_every_filing_page_is_english_in_english(client: FlaskClient, auth: Auth,
+                                                 filing_world: Any, case: Case) -> None:
+    _english_page(client, auth, filing_world, case)
 
 
 def _english_page(client: FlaskClient, auth: Auth, world: Any, case: Case) -> None:

@@ -1,0 +1,108 @@
+"""Tables of the upward filings: each submitted version of an organisation's year (its tables
+frozen as canonical JSON with their SHA-256 and the ledger chain head they were computed at),
+the explanations of large year-on-year changes written before submitting, and each version of
+a township's summary.
+
+A version is never changed after it is submitted except for the township's verdict (accepted,
+or returned with a reason); a correction is a new version, so every earlier one stays.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from coopledger.auth.models import User
+from coopledger.db import UTCDateTime, enum_column
+from coopledger.extensions import Model
+from coopledger.i18n import N_
+from coopledger.orgs.models import Organisation, Township
+
+
+class FilingState(enum.StrEnum):
+    """Where a submitted version stands with the township."""
+
+    SUBMITTED = "submitted"
+    ACCEPTED = "accepted"
+    RETURNED = "returned"
+
+    @property
+    def label(self) -> str:
+        """Untranslated display name (translate with ``_()``)."""
+        return FILING_STATE_LABELS[self]
+
+
+FILING_STATE_LABELS = {
+    FilingState.SUBMITTED: N_("已报送，待审核"),
+    FilingState.ACCEPTED: N_("审核通过"),
+    FilingState.RETURNED: N_("已退回"),
+}
+
+
+class Filing(Model):
+    """One submitted version of an organisation's tables for a year."""
+
+    __tablename__ = "filings"
+    __table_args__ = (sa.UniqueConstraint("organisation_id", "year", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    year: Mapped[int]
+    version: Mapped[int]
+    state: Mapped[FilingState] = mapped_column(enum_column(FilingState, "filing_state"))
+    contents: Mapped[str] = mapped_column(sa.Text)      # canonical JSON, as hashed
+    digest: Mapped[str] = mapped_column(sa.String(64))  # SHA-256 of contents
+    ledger_head: Mapped[str] = mapped_column(sa.String(64))
+    submitted_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    submitted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    reviewed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    review_note: Mapped[str] = mapped_column(sa.String(500), default="")
+
+    organisation: Mapped[Organisation] = relationship()
+    submitted_by: Mapped[User] = relationship(foreign_keys=[submitted_by_id])
+    reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
+
+    @property
+    def label(self) -> str:
+        """How the audit log names it: "2025 年报 v2"."""
+        return f"{self.year} v{self.version}"
+
+
+class Explanation(Model):
+    """The accountant's explanation of a large change in one row from the year before,
+    written before the year is submitted (frozen into the version that is)."""
+
+    __tablename__ = "filing_explanations"
+    __table_args__ = (sa.UniqueConstraint("organisation_id", "year", "form_key", "row_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    year: Mapped[int]
+    form_key: Mapped[str] = mapped_column(sa.String(32))
+    row_code: Mapped[str] = mapped_column(sa.String(8))
+    text: Mapped[str] = mapped_column(sa.String(500))
+    written_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    written_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class Summary(Model):
+    """One version of a township's summary (汇总) of its organisations' accepted filings."""
+
+    __tablename__ = "filing_summaries"
+    __table_args__ = (sa.UniqueConstraint("township_id", "year", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    township_id: Mapped[int] = mapped_column(sa.ForeignKey("townships.id"), index=True)
+    year: Mapped[int]
+    version: Mapped[int]
+    contents: Mapped[str] = mapped_column(sa.Text)
+    digest: Mapped[str] = mapped_column(sa.String(64))
+    produced_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    produced_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    township: Mapped[Township] = relationship()
+    produced_by: Mapped[User] = relationship()

@@ -1,0 +1,258 @@
+"""Use cases of the upward filings: explain a large change, submit a year's tables as a frozen
+version, accept or return it (the township), and produce the township's summary.
+
+Who may call which is checked by the views; the workflow rule (``rules.filing_steps``) decides
+which step may be taken now and is asked again here after the lock. Submitting locks the
+organisation's book row (what posting locks), so the tables frozen are those of the ledger head
+recorded with them; a review locks the version it decides on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+
+from coopledger.audit.services import record
+from coopledger.auth.models import User
+from coopledger.auth.permissions import permitted
+from coopledger.dates import utcnow
+from coopledger.disclosure.rules import canonical_json
+from coopledger.errors import CoopLedgerError
+from coopledger.extensions import db
+from coopledger.filings import rules, tables
+from coopledger.filings.layouts import forms_of
+from coopledger.filings.models import Explanation, Filing, FilingState, Summary
+from coopledger.i18n import N_
+from coopledger.ledger.books import get_book, lock_book
+from coopledger.ledger.models import Book
+from coopledger.locking import lock
+from coopledger.money import to_wan
+from coopledger.orgs.models import Organisation, Township, Village
+from coopledger.workflow import Steps
+
+MAX_EXPLANATION = 500
+MAX_REASON = 500
+
+
+class FilingError(CoopLedgerError):
+    """A filing step that is not allowed."""
+
+    message = N_("报表操作未能完成。")
+
+
+def state_of(org: Organisation, year: int) -> str:
+    """The workflow state of the year: the latest version's, or "none"."""
+    latest = db.session.scalar(sa.select(Filing.state).where(
+        Filing.organisation_id == org.id, Filing.year == year)
+        .order_by(Filing.version.desc()).limit(1))
+    return latest.value if latest is not None else "none"
+
+
+def latest(org: Organisation, year: int) -> Filing | None:
+    """The latest submitted version of the year, if any."""
+    return db.session.scalar(sa.select(Filing).where(
+        Filing.organisation_id == org.id, Filing.year == year)
+        .order_by(Filing.version.desc()).limit(1))
+
+
+def steps_for(org: Organisation, year: int, user: User | None, *,
+              computed: tables.YearTables | None = None) -> Steps:
+    """Which filing steps ``user`` may take now on the organisation's year."""
+    found = latest(org, year)
+    state = found.state.value if found is not None else "none"
+    if computed is None and state in ("none", "returned"):
+        computed = tables.year_tables(org, year)
+    return rules.filing_steps(
+        state, may=permitted(user, org),
+        closed=computed.closed if computed is not None else True,
+        failing_rules=computed.failing if computed is not None else 0,
+        unexplained=computed.unexplained if computed is not None else 0,
+        filed_by=found.submitted_by_id if found is not None else None,
+        user_id=user.id if user is not None else None)
+
+
+def explain(org: Organisation, year: int, form_key: str, row_code: str, text: str, *,
+            by: User) -> Explanation | None:
+    """Write (or clear, with an empty text) the explanation of one row's change."""
+    lock_book(org.id)
+    steps_for(org, year, by).require("explain", FilingError)
+    form = next((f for f in forms_of(org.standard) if f.key == form_key), None)
+    if form is None or row_code not in {row.code for row in form.rows}:
+        raise FilingError(N_("报表中没有这一行。"))
+    text = text.strip()
+    if len(text) > MAX_EXPLANATION:
+        raise FilingError(N_("说明最多 %(n)d 个字。"), n=MAX_EXPLANATION)
+    found = db.session.scalar(sa.select(Explanation).where(
+        Explanation.organisation_id == org.id, Explanation.year == year,
+        Explanation.form_key == form_key, Explanation.row_code == row_code))
+    if not text:
+        if found is not None:
+            db.session.delete(found)
+            db.session.flush()
+        return None
+    if found is None:
+        found = Explanation(organisation_id=org.id, year=year, form_key=form_key,
+                            row_code=row_code, text=text, written_by_id=by.id,
+                            written_at=utcnow())
+        db.session.add(found)
+    else:
+        found.text, found.written_by_id, found.written_at = text, by.id, utcnow()
+    db.session.flush()
+    record("filing.explain", org, by=by, label=f"{year} {form.code} {row_code}",
+           after={"text": text[:200]})
+    return found
+
+
+def _contents(computed: tables.YearTables, head: str) -> dict[str, Any]:
+    org = computed.org
+    return {
+        "organisation": org.code, "name": org.name, "standard": org.standard.value,
+        "year": computed.year, "ledger_head": head,
+        "forms": {t.form.key: {code: str(value) for code, value in t.exact.items()}
+                  for t in computed.tables},
+        "explanations": {t.form.key: {c.code: t.explanations.get(c.code, "")
+                                      for c in t.changes}
+                         for t in computed.tables if t.changes},
+    }
+
+
+def submit(org: Organisation, year: int, *, by: User) -> Filing:
+    """Freeze the year's tables as a new version (报送), once the year is closed, every rule
+    holds and every large change is explained."""
+    book = lock_book(org.id) or get_book(org)
+    computed = tables.year_tables(org, year)
+    steps_for(org, year, by, computed=computed).require("submit", FilingError)
+    contents = canonical_json(_contents(computed, _head(book)))
+    version = (db.session.scalar(sa.select(sa.func.max(Filing.version)).where(
+        Filing.organisation_id == org.id, Filing.year == year)) or 0) + 1
+    filing = Filing(organisation_id=org.id, year=year, version=version,
+                    state=FilingState.SUBMITTED, contents=contents.decode("utf-8"),
+                    digest=hashlib.sha256(contents).hexdigest(), ledger_head=_head(book),
+                    submitted_by_id=by.id, submitted_at=utcnow(), review_note="")
+    db.session.add(filing)
+    db.session.flush()
+    record("filing.submit", filing, by=by, label=f"{org.name} {filing.label}",
+           after={"digest": filing.digest, "ledger_head": filing.ledger_head})
+    return filing
+
+
+def _head(book: Book) -> str:
+    return book.chain_head or ""
+
+
+def _decide(filing: Filing, step: str, *, by: User) -> Filing:
+    lock(filing)
+    steps_for(filing.organisation, filing.year, by).require(step, FilingError)
+    return filing
+
+
+def accept(filing: Filing, *, by: User) -> Filing:
+    """The township accepts a submitted version (审核通过)."""
+    _decide(filing, "accept", by=by)
+    filing.state = FilingState.ACCEPTED
+    filing.reviewed_by_id, filing.reviewed_at = by.id, utcnow()
+    db.session.flush()
+    record("filing.accept", filing, by=by, label=f"{filing.organisation.name} {filing.label}")
+    return filing
+
+
+def return_filing(filing: Filing, *, reason: str, by: User) -> Filing:
+    """The township returns a submitted version with the reason (退回): the accountant
+    corrects the books or the explanations and submits a new version."""
+    reason = reason.strip()
+    if not reason:
+        raise FilingError(N_("退回时必须写明原因。"))
+    if len(reason) > MAX_REASON:
+        raise FilingError(N_("原因最多 %(n)d 个字。"), n=MAX_REASON)
+    _decide(filing, "return", by=by)
+    filing.state = FilingState.RETURNED
+    filing.reviewed_by_id, filing.reviewed_at = by.id, utcnow()
+    filing.review_note = reason
+    db.session.flush()
+    record("filing.return", filing, by=by, label=f"{filing.organisation.name} {filing.label}",
+           after={"reason": reason[:200]})
+    return filing
+
+
+# --- the township's summary -----------------------------------------------------------------
+
+def due_organisations(township: Township, year: int) -> list[Organisation]:
+    """The township's organisations whose books cover ``year`` (opened by its last day)."""
+    return list(db.session.scalars(
+        sa.select(Organisation).join(Village, Organisation.village_id == Village.id)
+        .join(Book, Book.organisation_id == Organisation.id)
+        .where(Village.township_id == township.id, Book.opened_on.is_not(None),
+               Book.opened_on <= dt.date(year, 12, 31))
+        .order_by(Organisation.code)))
+
+
+def summary_contents(township: Township, year: int) -> dict[str, Any]:
+    """What a summary freezes: for each form, the exact sum of the accepted versions' rows and
+    the sum of their rounded figures; which versions are in; which organisations are missing."""
+    included, missing = [], []
+    exact: dict[str, list[dict[str, Decimal]]] = {}
+    rounded: dict[str, list[dict[str, Decimal]]] = {}
+    units: dict[str, dict[str, str]] = {}
+    for org in due_organisations(township, year):
+        found = tables.accepted(org, year)
+        if found is None:
+            missing.append({"code": org.code, "name": org.name, "state": state_of(org, year)})
+            continue
+        included.append({"code": org.code, "name": org.name, "version": found.version,
+                         "digest": found.digest})
+        for form in forms_of(org.standard):
+            figures = tables.frozen_figures(found).get(form.key, {})
+            units[form.key] = form.units
+            exact.setdefault(form.key, []).append(figures)
+            rounded.setdefault(form.key, []).append(rules.reported(figures, form.units))
+    sums = {key: rules.summed(parts) for key, parts in exact.items()}
+    rounded_sums = {key: rules.summed(parts) for key, parts in rounded.items()}
+    return {
+        "township": township.code, "name": township.name, "year": year,
+        "organisations": included, "missing": missing,
+        "forms": {key: {code: str(value) for code, value in rows.items()}
+                  for key, rows in sums.items()},
+        "reported": {key: {code: str(to_wan(value) if units[key].get(code) == "万元" else value)
+                           for code, value in rows.items()} for key, rows in sums.items()},
+        "sum_of_reported": {key: {code: str(value) for code, value in rows.items()}
+                            for key, rows in rounded_sums.items()},
+    }
+
+
+def summarise(township: Township, year: int, *, by: User) -> Summary:
+    """Produce a new version of the township's summary from the accepted filings."""
+    lock(township)
+    body = summary_contents(township, year)
+    if not body["organisations"]:
+        raise FilingError(N_("%(year)d 年还没有审核通过的报表，无法汇总。"), year=year)
+    contents = canonical_json(body)
+    version = (db.session.scalar(sa.select(sa.func.max(Summary.version)).where(
+        Summary.township_id == township.id, Summary.year == year)) or 0) + 1
+    summary = Summary(township_id=township.id, year=year, version=version,
+                      contents=contents.decode("utf-8"),
+                      digest=hashlib.sha256(contents).hexdigest(), produced_by_id=by.id,
+                      produced_at=utcnow())
+    db.session.add(summary)
+    db.session.flush()
+    record("filing.summarise", township, by=by, label=f"{township.name} {year} v{version}",
+           after={"digest": summary.digest, "organisations": len(body["organisations"]),
+                  "missing": len(body["missing"])})
+    return summary
+
+
+def summaries(township: Township, year: int) -> list[Summary]:
+    """Every version of the township's summary for the year, newest first."""
+    return list(db.session.scalars(sa.select(Summary).where(
+        Summary.township_id == township.id, Summary.year == year)
+        .order_by(Summary.version.desc())))
+
+
+def summary_body(summary: Summary) -> dict[str, Any]:
+    """A summary's frozen contents."""
+    body: dict[str, Any] = json.loads(summary.contents)
+    return body
