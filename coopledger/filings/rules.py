@@ -263,6 +263,12 @@ def check(rules: Iterable[BalanceRule], exact: Mapping[str, Decimal],
     return results
 
 
+def in_units(values: Mapping[str, Decimal], units: Mapping[str, str]) -> dict[str, Decimal]:
+    """Counts (个, 宗) as whole numbers; every other figure as it is."""
+    return {code: value.quantize(Decimal(1)) if units.get(code) in COUNT_UNITS else value
+            for code, value in values.items()}
+
+
 def reported(values: Mapping[str, Decimal], units: Mapping[str, str]) -> dict[str, Decimal]:
     """The figures as the form reports them: 万元 rows rounded once, others as they are."""
     return {code: to_wan(value) if units.get(code) == "万元" else value

@@ -210,7 +210,7 @@ def summary_contents(township: Township, year: int) -> dict[str, Any]:
             units[form.key] = form.units
             exact.setdefault(form.key, []).append(figures)
             rounded.setdefault(form.key, []).append(rules.reported(figures, form.units))
-    sums = {key: rules.summed(parts) for key, parts in exact.items()}
+    sums = {key: rules.in_units(rules.summed(parts), units[key]) for key, parts in exact.items()}
     rounded_sums = {key: rules.summed(parts) for key, parts in rounded.items()}
     return {
         "township": township.code, "name": township.name, "year": year,

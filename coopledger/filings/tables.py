@@ -100,7 +100,8 @@ def _table(form: Form, exact: dict[str, Decimal], source: Any,
 
 def _computed(org: Organisation, year: int) -> tuple[dict[str, dict[str, Decimal]], Any]:
     source = queries.year_source(org, year)
-    figures = {form.key: rules.evaluate([row.rule for row in form.rows], source)
+    figures = {form.key: rules.in_units(rules.evaluate([row.rule for row in form.rows],
+                                                       source), form.units)
                for form in forms_of(org.standard)}
     return figures, source
 
