@@ -27,6 +27,8 @@ from coopledger.disclosure.models import (
 )
 from coopledger.distribution.models import Plan, PlanState
 from coopledger.extensions import db
+from coopledger.filings import rules as filing_rules
+from coopledger.filings.models import Filing
 from coopledger.ledger.models import (
     Account,
     Attachment,
@@ -76,6 +78,7 @@ def gather(orgs: Sequence[Organisation], *, on: dt.date,
     _questions(facts, ids)
     _checks(facts, ids)
     _findings(facts, ids)
+    _filings(facts, ids, on=on)
     return facts
 
 
@@ -274,3 +277,25 @@ def _findings(facts: dict[int, rules.OrgFacts], ids: list[int]) -> None:
             sa.select(Finding.id, Finding.organisation_id, Finding.deadline, Finding.title)
             .where(Finding.organisation_id.in_(ids), Finding.state != FindingState.CLOSED)):
         facts[org_id].findings.append(rules.OpenFinding(finding_id, deadline, title))
+
+
+def _filings(facts: dict[int, rules.OrgFacts], ids: list[int], *, on: dt.date) -> None:
+    """The years each organisation files for whose deadline falls in the review window (and
+    always last year, the one being filed now), with the state of its latest version."""
+    latest: dict[tuple[int, int], str] = {}
+    for org_id, year, state in db.session.execute(
+            sa.select(Filing.organisation_id, Filing.year, Filing.state)
+            .where(Filing.organisation_id.in_(ids)).order_by(Filing.version)):
+        latest[(org_id, year)] = state.value
+    for org_id in ids:
+        found = facts[org_id]
+        if found.books_opened is None:
+            continue
+        for year in range(found.books_opened.year, on.year):
+            due = filing_rules.deadline(year)
+            if due < found.since and year != on.year - 1:
+                continue
+            state = filing_rules.calendar_state(latest.get((org_id, year), "none"), year,
+                                                today=on)
+            found.filings.append(rules.FilingDue(year, state, due))
+

@@ -73,6 +73,7 @@ class Rule(enum.StrEnum):
     UNANSWERED_QUESTION = "unanswered_question"
     LEDGER_CHECK = "ledger_check"
     CORRECTION_OVERDUE = "correction_overdue"
+    FILING_OVERDUE = "filing_overdue"
 
     @property
     def label(self) -> str:
@@ -99,6 +100,7 @@ RULE_LABELS = {
     Rule.UNANSWERED_QUESTION: N_("成员质询未答复"),
     Rule.LEDGER_CHECK: N_("账簿核对未通过"),
     Rule.CORRECTION_OVERDUE: N_("整改逾期"),
+    Rule.FILING_OVERDUE: N_("统计年报、资产清查逾期未报"),
 }
 VOUCHER_RULES = frozenset({Rule.CASH_OVER_LIMIT, Rule.LARGE_CASH_PAYMENT, Rule.WHITE_SLIP,
                            Rule.SIT_IN_SIT_OUT, Rule.ROUND_OR_DUPLICATE})
@@ -222,6 +224,16 @@ class DisclosureDue:
 
 
 @dataclass(frozen=True)
+class FilingDue:
+    """A year the organisation files for: where its filing stands on the day judged (the
+    calendar state of ``filings.rules``) and its deadline."""
+
+    year: int
+    state: str
+    deadline: dt.date
+
+
+@dataclass(frozen=True)
 class PlanFacts:
     """What the distribution rule needs of one live plan version."""
 
@@ -263,6 +275,7 @@ class OrgFacts:
     questions: list[tuple[int, dt.date]] = field(default_factory=list)  # (id, asked on)
     ledger_check: tuple[dt.date, bool] | None = None                 # last run, passed
     findings: list[OpenFinding] = field(default_factory=list)
+    filings: list[FilingDue] = field(default_factory=list)
 
 
 # --- the rules ----------------------------------------------------------------------------------
@@ -464,9 +477,23 @@ def evaluate(facts: OrgFacts, limits: Thresholds, *, on: dt.date,
                                                        days=limits.question_days),
         Rule.LEDGER_CHECK: failed_ledger_check(facts.ledger_check),
         Rule.CORRECTION_OVERDUE: overdue_corrections(facts.findings, on=on),
+        Rule.FILING_OVERDUE: overdue_filings(facts.filings, on=on),
     }
     return [Alert(rule, tuple(hits)) for rule, hits in found.items()
             if hits and rule not in skip]
+
+
+def overdue_filings(filings: Iterable[FilingDue], *, on: dt.date) -> list[Hit]:
+    """Years whose deadline passed with nothing submitted, or whose returned tables were not
+    submitted again by then (the deadline of 农经发〔2017〕11号, ``filings.rules.deadline``)."""
+    hits = []
+    for due in filings:
+        if due.state == "overdue":
+            hits.append(Hit(Ref("filing", str(due.year)), on=due.deadline, note="filing_missing"))
+        elif due.state == "returned" and on > due.deadline:
+            hits.append(Hit(Ref("filing", str(due.year)), on=due.deadline,
+                            note="filing_returned"))
+    return hits
 
 
 def review_start(on: dt.date) -> dt.date:
@@ -484,6 +511,7 @@ class Figures:
     disclosures_missing: int
     awaiting_filing: int
     open_findings: int
+    returns: FilingDue | None
     red: int
     yellow: int
     green: int
@@ -505,9 +533,10 @@ def figures(facts: OrgFacts, fired: Mapping[Rule, int], *, on: dt.date) -> Figur
         disclosure_rules.CalendarState.MISSING))
     red = sum(rule.severity is Severity.RED for rule, hits in fired.items() if hits)
     yellow = sum(1 for hits in fired.values() if hits) - red
+    last_year = next((f for f in facts.filings if f.year == on.year - 1), None)
     return Figures(last_closed_month(facts.books_opened, facts.closed_months), due, late,
                    missing, sum(p.awaiting_filing for p in facts.plans), len(facts.findings),
-                   red, yellow, len(Rule) - red - yellow)
+                   last_year, red, yellow, len(Rule) - red - yellow)
 
 
 # --- audits -------------------------------------------------------------------------------------
@@ -575,6 +604,7 @@ NOTE_LABELS = {
     "round": N_("整数金额"), "duplicate": N_("与前一笔同额同收款方"),
     "above_distributable": N_("分配超过可分配收益"), "no_resolution": N_("无成员(代表)大会决议"),
     "not_filed": N_("已兑付但未报乡镇备案"),
+    "filing_missing": N_("年度报表逾期未报送"), "filing_returned": N_("退回后逾期未重新报送"),
 }
 
 

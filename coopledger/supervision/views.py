@@ -19,6 +19,7 @@ from coopledger.dates import today
 from coopledger.db import begin_writing
 from coopledger.disclosure.models import Question
 from coopledger.extensions import db
+from coopledger.filings.rules import CALENDAR_LABELS
 from coopledger.forms import options
 from coopledger.orgs.queries import get_township
 from coopledger.pdf.render import render_pdf
@@ -106,7 +107,8 @@ def dashboard() -> ResponseReturnValue:
     return render_template("supervision/dashboard.html", lines=lines, townships=townships,
                            chosen=chosen, on=on, sort=sort, descending=descending,
                            sort_options=sort_options,
-                           totals=totals, Severity=rules.Severity)
+                           totals=totals, Severity=rules.Severity,
+                           filing_labels=CALENDAR_LABELS)
 
 
 @bp.route("/t/<code>/thresholds", methods=["GET", "POST"])
@@ -351,6 +353,8 @@ def record_url(org: Organisation, kind: str, key: str) -> str | None:
                        _anchor="questions") if question else None
     if kind == "finding":
         return url_for("org_supervision.finding", code=code, finding_id=int(key))
+    if kind == "filing":
+        return url_for("filings.year_page", code=code, year=int(key))
     if kind in ("period", "check"):
         return url_for("books.index", code=code)
     return None

@@ -9,6 +9,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import re
 import subprocess
 from decimal import Decimal
 from typing import Any
@@ -325,3 +326,32 @@ def test_the_auditor_returns_and_the_accountant_sees_why(client: FlaskClient, au
     assert 'data-state="returned"' in page
     refused = client.post(f"/o/shian-jjhzs/filings/versions/{filing.id}/accept")
     assert refused.status_code == 403
+
+
+def test_the_dashboard_shows_each_years_filing_and_warns_when_it_is_overdue(
+        client: FlaskClient, auth: Auth, by_name: Any) -> None:
+    org = _hand_made_2024(by_name)
+    db.session.commit()
+    auth.login("auditor")
+    row = _dashboard_row(client, "2025-03-31")
+    assert 'data-state="due"' in row
+    assert "截止 2025-03-31" in row
+    row = _dashboard_row(client, "2025-04-01")
+    assert 'data-state="overdue"' in row
+    page = client.get("/o/shian-jjhzs/supervision/?on=2025-04-01").get_data(as_text=True)
+    assert 'data-rule="filing_overdue"' in page
+    assert "年度报表逾期未报送" in page
+    assert "/o/shian-jjhzs/filings/2024/" in page
+    filing = services.submit(org, 2024, by=by_name.user("accountant"))
+    services.return_filing(filing, reason="请补充说明", by=by_name.user("auditor"))
+    db.session.commit()
+    assert 'data-state="returned"' in _dashboard_row(client, "2025-04-01")
+    page = client.get("/o/shian-jjhzs/supervision/?on=2025-04-01").get_data(as_text=True)
+    assert "退回后逾期未重新报送" in page
+
+
+def _dashboard_row(client: FlaskClient, on: str) -> str:
+    page = client.get(f"/supervision/?on={on}").get_data(as_text=True)
+    match = re.search(r'<tr data-org="shian-jjhzs".*?</tr>', page, re.S)
+    assert match is not None
+    return match.group(0)
