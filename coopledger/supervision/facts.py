@@ -283,10 +283,10 @@ def _filings(facts: dict[int, rules.OrgFacts], ids: list[int], *, on: dt.date) -
     """The years each organisation files for whose deadline falls in the review window (and
     always last year, the one being filed now), with the state of its latest version."""
     latest: dict[tuple[int, int], str] = {}
-    for org_id, year, state in db.session.execute(
+    for org_id, year, filed in db.session.execute(
             sa.select(Filing.organisation_id, Filing.year, Filing.state)
             .where(Filing.organisation_id.in_(ids)).order_by(Filing.version)):
-        latest[(org_id, year)] = state.value
+        latest[(org_id, year)] = filed.value
     for org_id in ids:
         found = facts[org_id]
         if found.books_opened is None:
