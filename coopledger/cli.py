@@ -131,10 +131,12 @@ def load_sample(small: bool, as_of: dt.datetime | None) -> None:
 @click.option("--username", required=True)
 @click.option("--name", "display_name", required=True, help="display name")
 @click.option("--role", type=click.Choice(["admin", "accountant", "reviewer", "cashier",
-                                           "supervisor", "member", "township_auditor"]),
+                                           "supervisor", "member", "township_auditor",
+                                           "county_reviewer"]),
               required=True)
 @click.option("--org", "org_code", help="organisation code (organisation roles)")
-@click.option("--township", "township_code", help="township code (township_auditor)")
+@click.option("--township", "township_code",
+              help="township code (township_auditor, county_reviewer)")
 @click.option("--password", help="initial password; generated when omitted")
 @with_appcontext
 def create_user(username: str, display_name: str, role: str, org_code: str | None,

@@ -90,6 +90,8 @@ def load_world(path: Path | None = None, *, full: bool = True,
         ]
         if "full_supervision" in world:
             steps.append(("supervision", lambda: _load_supervision(world, report, when)))
+        if "full_filings" in world:
+            steps.append(("filings", lambda: _load_filings(world, report)))
     for name, step in steps:
         started = time.perf_counter()
         step()
@@ -103,6 +105,13 @@ def _load_supervision(world: dict[str, Any], report: LoadReport, when: Dating) -
 
     made, found = load_supervision(world["full_supervision"], storage=store(),
                                    today=when.as_of)
+    report.created, report.skipped = report.created + made, report.skipped + found
+
+
+def _load_filings(world: dict[str, Any], report: LoadReport) -> None:
+    from coopledger.filings.sample import load as load_filings
+
+    made, found = load_filings(world["full_filings"])
     report.created, report.skipped = report.created + made, report.skipped + found
 
 

@@ -47,3 +47,6 @@ class Action(enum.StrEnum):
     FILE_RETURNS = "filings.file"              # explain changes and submit a year's tables
     REVIEW_RETURNS = "filings.review"          # the township accepts or returns them
     SUMMARISE_RETURNS = "filings.summarise"    # a township's summary (a Township)
+    VIEW_SUMMARIES = "filings.summaries"       # a township's filings page (a Township)
+    REVIEW_SUMMARIES = "filings.county"        # the county accepts a township's summary and
+                                               # sums its townships (a Township, or None)

@@ -95,6 +95,12 @@ def can(user: User | AnonymousUserMixin | None, action: Action | str, subject: S
                   Action.SUMMARISE_RETURNS) \
             and isinstance(subject, Township):
         return _audits(account, subject.id)
+    if action is Action.VIEW_SUMMARIES and isinstance(subject, Township):
+        return _audits(account, subject.id) or subject.id in county_township_ids(account)
+    if action is Action.REVIEW_SUMMARIES:
+        if isinstance(subject, Township):
+            return subject.id in county_township_ids(account)
+        return subject is None and bool(county_township_ids(account))
     if action is Action.SUPERVISE and subject is None:
         return bool(audited_township_ids(account))
     if action is Action.VIEW_AUDIT_LOG:
@@ -132,6 +138,12 @@ def audited_township_ids(user: User) -> set[int]:
     """Townships the user audits (every township for an admin is not implied here)."""
     return {a.township_id for a in user.assignments
             if a.role is Role.TOWNSHIP_AUDITOR and a.township_id is not None}
+
+
+def county_township_ids(user: User) -> set[int]:
+    """Townships whose summaries the user reviews for the county (县级农经站)."""
+    return {a.township_id for a in user.assignments
+            if a.role is Role.COUNTY_REVIEWER and a.township_id is not None}
 
 
 def org_roles(user: User, org: Organisation) -> list[Role]:

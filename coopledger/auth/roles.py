@@ -17,6 +17,7 @@ class Role(enum.StrEnum):
     SUPERVISOR = "supervisor"
     MEMBER = "member"
     TOWNSHIP_AUDITOR = "township_auditor"
+    COUNTY_REVIEWER = "county_reviewer"   # the county 农经站: reviews its townships' summaries
 
     @property
     def label(self) -> str:
@@ -28,7 +29,7 @@ class Role(enum.StrEnum):
         """What an assignment of this role is scoped to."""
         if self is Role.ADMIN:
             return Scope.SYSTEM
-        if self is Role.TOWNSHIP_AUDITOR:
+        if self in (Role.TOWNSHIP_AUDITOR, Role.COUNTY_REVIEWER):
             return Scope.TOWNSHIP
         return Scope.ORGANISATION
 
@@ -49,6 +50,7 @@ ROLE_LABELS = {
     Role.SUPERVISOR: N_("民主理财小组/监事会"),
     Role.MEMBER: N_("社员"),
     Role.TOWNSHIP_AUDITOR: N_("乡镇审计"),
+    Role.COUNTY_REVIEWER: N_("县级农经统计审核"),
 }
 
 ORG_ROLES = tuple(r for r in Role if r.scope is Scope.ORGANISATION)

@@ -89,8 +89,29 @@ class Explanation(Model):
     written_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
+class SummaryState(enum.StrEnum):
+    """Where a township's summary stands with the county."""
+
+    PRODUCED = "produced"
+    ACCEPTED = "accepted"
+    RETURNED = "returned"
+
+    @property
+    def label(self) -> str:
+        """Untranslated display name (translate with ``_()``)."""
+        return SUMMARY_STATE_LABELS[self]
+
+
+SUMMARY_STATE_LABELS = {
+    SummaryState.PRODUCED: N_("已生成，待县级审核"),
+    SummaryState.ACCEPTED: N_("县级审核通过"),
+    SummaryState.RETURNED: N_("县级退回"),
+}
+
+
 class Summary(Model):
-    """One version of a township's summary (汇总) of its organisations' accepted filings."""
+    """One version of a township's summary (汇总) of its organisations' accepted filings,
+    reviewed by the county (逐级审核上报)."""
 
     __tablename__ = "filing_summaries"
     __table_args__ = (sa.UniqueConstraint("township_id", "year", "version"),)
@@ -103,6 +124,30 @@ class Summary(Model):
     digest: Mapped[str] = mapped_column(sa.String(64))
     produced_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     produced_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    state: Mapped[SummaryState] = mapped_column(enum_column(SummaryState, "summary_state"),
+                                                default=SummaryState.PRODUCED)
+    reviewed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    review_note: Mapped[str] = mapped_column(sa.String(500), default="")
 
     township: Mapped[Township] = relationship()
+    produced_by: Mapped[User] = relationship(foreign_keys=[produced_by_id])
+    reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
+
+
+class CountySummary(Model):
+    """One version of a county's summary: the sum of its townships' accepted summaries."""
+
+    __tablename__ = "filing_county_summaries"
+    __table_args__ = (sa.UniqueConstraint("county", "year", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    county: Mapped[str] = mapped_column(sa.String(64))
+    year: Mapped[int]
+    version: Mapped[int]
+    contents: Mapped[str] = mapped_column(sa.Text)
+    digest: Mapped[str] = mapped_column(sa.String(64))
+    produced_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    produced_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
     produced_by: Mapped[User] = relationship()

@@ -406,3 +406,31 @@ def filing_steps(state: str, *, may: Callable[[Action], bool], closed: bool,
     return decide(FILING_STEPS, state=state, may=may,
                   state_reason=lambda step: Reason(_STATE_REASONS[step]),
                   conditions={"submit": submit, "accept": own_reason, "return": own_reason})
+
+
+SUMMARY_STEPS: dict[str, Step] = {
+    "accept": Step(Action.REVIEW_SUMMARIES, frozenset({"produced"})),
+    "return": Step(Action.REVIEW_SUMMARIES, frozenset({"produced"})),
+}
+"""The county's review of a township's summary (逐级审核上报): accept it, or return it with a
+reason (the township produces a new version)."""
+
+_SUMMARY_REASONS = {
+    "accept": N_("只有待县级审核的汇总表才能通过。"),
+    "return": N_("只有待县级审核的汇总表才能退回。"),
+}
+
+
+def summary_steps(state: str, *, may: Callable[[Action], bool], latest: bool,
+                  produced_by: int, user_id: int | None) -> Steps:
+    """Which county steps the user may take on a township summary now: only on its latest
+    version, and not by whoever produced it."""
+    reason: Reason | None = None
+    if not latest:
+        reason = Reason(N_("这不是最新版本的汇总表，请审核最新版本。"))
+    elif produced_by == user_id:
+        reason = Reason(N_("生成汇总表的人不能审核自己生成的汇总表。"))
+    return decide(SUMMARY_STEPS, state=state, may=may,
+                  state_reason=lambda step: Reason(_SUMMARY_REASONS[step]),
+                  conditions={"accept": reason, "return": reason})
+

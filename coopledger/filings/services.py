@@ -19,14 +19,21 @@ import sqlalchemy as sa
 
 from coopledger.audit.services import record
 from coopledger.auth.models import User
-from coopledger.auth.permissions import permitted
+from coopledger.auth.permissions import Action, can, permitted
 from coopledger.dates import utcnow
 from coopledger.disclosure.rules import canonical_json
 from coopledger.errors import CoopLedgerError
 from coopledger.extensions import db
 from coopledger.filings import rules, tables
 from coopledger.filings.layouts import forms_of
-from coopledger.filings.models import Explanation, Filing, FilingState, Summary
+from coopledger.filings.models import (
+    CountySummary,
+    Explanation,
+    Filing,
+    FilingState,
+    Summary,
+    SummaryState,
+)
 from coopledger.i18n import N_
 from coopledger.ledger.books import get_book, lock_book
 from coopledger.ledger.models import Book
@@ -252,7 +259,137 @@ def summaries(township: Township, year: int) -> list[Summary]:
         .order_by(Summary.version.desc())))
 
 
-def summary_body(summary: Summary) -> dict[str, Any]:
+def summary_body(summary: Summary | CountySummary) -> dict[str, Any]:
     """A summary's frozen contents."""
     body: dict[str, Any] = json.loads(summary.contents)
     return body
+
+
+# --- the county: review of the townships' summaries and the county's sum --------------------
+
+def summary_steps_for(summary: Summary, user: User | None) -> Steps:
+    """Which county steps ``user`` may take on ``summary`` now."""
+    newest = db.session.scalar(sa.select(sa.func.max(Summary.version)).where(
+        Summary.township_id == summary.township_id, Summary.year == summary.year))
+    return rules.summary_steps(
+        summary.state.value,
+        may=lambda action: user is None or can(user, action, summary.township),
+        latest=summary.version == newest, produced_by=summary.produced_by_id,
+        user_id=user.id if user is not None else None)
+
+
+def accept_summary(summary: Summary, *, by: User) -> Summary:
+    """The county accepts a township's summary."""
+    lock(summary)
+    summary_steps_for(summary, by).require("accept", FilingError)
+    summary.state = SummaryState.ACCEPTED
+    summary.reviewed_by_id, summary.reviewed_at = by.id, utcnow()
+    db.session.flush()
+    record("filing.summary_accept", summary.township, by=by,
+           label=f"{summary.township.name} {summary.year} v{summary.version}")
+    return summary
+
+
+def return_summary(summary: Summary, *, reason: str, by: User) -> Summary:
+    """The county returns a township's summary with the reason."""
+    reason = reason.strip()
+    if not reason:
+        raise FilingError(N_("退回时必须写明原因。"))
+    if len(reason) > MAX_REASON:
+        raise FilingError(N_("原因最多 %(n)d 个字。"), n=MAX_REASON)
+    lock(summary)
+    summary_steps_for(summary, by).require("return", FilingError)
+    summary.state = SummaryState.RETURNED
+    summary.reviewed_by_id, summary.reviewed_at = by.id, utcnow()
+    summary.review_note = reason
+    db.session.flush()
+    record("filing.summary_return", summary.township, by=by,
+           label=f"{summary.township.name} {summary.year} v{summary.version}",
+           after={"reason": reason[:200]})
+    return summary
+
+
+def county_townships(county: str, user: User) -> list[Township]:
+    """The county's townships whose summaries ``user`` reviews (every one for an admin)."""
+    townships = list(db.session.scalars(sa.select(Township).where(Township.county == county)
+                                        .order_by(Township.code)))
+    return [t for t in townships if can(user, Action.REVIEW_SUMMARIES, t)]
+
+
+def county_contents(county: str, year: int, townships: list[Township]) -> dict[str, Any]:
+    """What a county summary freezes: the exact sums of the townships' accepted summaries,
+    rounded once, beside the sum of the townships' rounded figures; which are missing."""
+    included, missing = [], []
+    exact: dict[str, list[dict[str, Decimal]]] = {}
+    parts: dict[str, list[dict[str, Decimal]]] = {}
+    units: dict[str, dict[str, str]] = {}
+    for township in townships:
+        versions = summaries(township, year)
+        newest = versions[0] if versions else None
+        if newest is None or newest.state is not SummaryState.ACCEPTED:
+            missing.append({"code": township.code, "name": township.name,
+                            "state": newest.state.value if newest else "none"})
+            continue
+        body = summary_body(newest)
+        included.append({"code": township.code, "name": township.name,
+                         "version": newest.version, "digest": newest.digest,
+                         "organisations": len(body["organisations"]),
+                         "missing": len(body["missing"])})
+        for key, rows in body["forms"].items():
+            exact.setdefault(key, []).append({c: Decimal(v) for c, v in rows.items()})
+            parts.setdefault(key, []).append(
+                {c: Decimal(v) for c, v in body["reported"][key].items()})
+    for standard_forms in (forms_of(s) for s in {o.standard for o in _orgs_of(townships)}):
+        for form in standard_forms:
+            units[form.key] = form.units
+    sums = {key: rules.in_units(rules.summed(rows), units.get(key, {}))
+            for key, rows in exact.items()}
+    return {
+        "county": county, "name": county, "year": year, "townships": included,
+        "missing": missing,
+        "forms": {key: {c: str(v) for c, v in rows.items()} for key, rows in sums.items()},
+        "reported": {key: {c: str(to_wan(v) if units.get(key, {}).get(c) == "万元" else v)
+                           for c, v in rows.items()} for key, rows in sums.items()},
+        "sum_of_reported": {key: {c: str(v) for c, v in rules.summed(rows).items()}
+                            for key, rows in parts.items()},
+    }
+
+
+def _orgs_of(townships: list[Township]) -> list[Organisation]:
+    return list(db.session.scalars(
+        sa.select(Organisation).join(Village, Organisation.village_id == Village.id)
+        .where(Village.township_id.in_([t.id for t in townships]))))
+
+
+def summarise_county(county: str, year: int, *, by: User) -> CountySummary:
+    """Produce a new version of the county's summary from its townships' accepted ones."""
+    townships = county_townships(county, by)
+    if not townships:
+        raise FilingError(N_("您没有审核这个县的乡镇汇总表的权限。"))
+    for township in townships:
+        lock(township)
+    body = county_contents(county, year, townships)
+    if not body["townships"]:
+        raise FilingError(N_("%(year)d 年还没有县级审核通过的乡镇汇总表，无法汇总。"), year=year)
+    contents = canonical_json(body)
+    version = (db.session.scalar(sa.select(sa.func.max(CountySummary.version)).where(
+        CountySummary.county == county, CountySummary.year == year)) or 0) + 1
+    summary = CountySummary(county=county, year=year, version=version,
+                            contents=contents.decode("utf-8"),
+                            digest=hashlib.sha256(contents).hexdigest(), produced_by_id=by.id,
+                            produced_at=utcnow())
+    db.session.add(summary)
+    db.session.flush()
+    record("filing.county_summarise", townships[0], by=by,
+           label=f"{county} {year} v{version}",
+           after={"digest": summary.digest, "townships": len(body["townships"]),
+                  "missing": len(body["missing"])})
+    return summary
+
+
+def county_summaries(county: str, year: int) -> list[CountySummary]:
+    """Every version of the county's summary for the year, newest first."""
+    return list(db.session.scalars(sa.select(CountySummary).where(
+        CountySummary.county == county, CountySummary.year == year)
+        .order_by(CountySummary.version.desc())))
+

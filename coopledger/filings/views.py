@@ -17,7 +17,7 @@ from coopledger.extensions import db
 from coopledger.filings import rules, services, tables
 from coopledger.filings.forms import ExplanationForm, ReturnForm
 from coopledger.filings.layouts import form_of
-from coopledger.filings.models import Filing
+from coopledger.filings.models import Filing, Summary
 from coopledger.filings.outputs import sheet_of, summary_sheets, to_pdf, to_xlsx
 from coopledger.forms import ConfirmForm
 from coopledger.ledger.books import get_book
@@ -181,9 +181,10 @@ def return_filing(code: str, filing_id: int) -> ResponseReturnValue:
 
 # --- the township -------------------------------------------------------------------------------
 
-def _township_year(code: str, year: int) -> tuple[Township, int]:
+def _township_year(code: str, year: int, action: Action = Action.SUMMARISE_RETURNS,
+                   ) -> tuple[Township, int]:
     township = get_township(code)
-    require(me(), Action.SUMMARISE_RETURNS, township)
+    require(me(), action, township)
     if not FIRST_YEAR <= year < today().year:
         abort(404)
     return township, year
@@ -193,18 +194,19 @@ def _township_year(code: str, year: int) -> tuple[Township, int]:
 @login_required
 def township(code: str, year: int) -> ResponseReturnValue:
     """Every organisation's filing state for the year, and the township's summary."""
-    township, year = _township_year(code, year)
+    township, year = _township_year(code, year, Action.VIEW_SUMMARIES)
     on = today()
     rows = [(org, rules.calendar_state(services.state_of(org, year), year, today=on),
              services.latest(org, year))
             for org in services.due_organisations(township, year)]
     found = services.summaries(township, year)
     body = services.summary_body(found[0]) if found else None
+    steps = services.summary_steps_for(found[0], me()) if found else None
     return render_template("filings/township.html", township=township, year=year, rows=rows,
                            labels=rules.CALENDAR_LABELS, deadline=rules.deadline(year),
-                           summaries=found, body=body,
+                           summaries=found, body=body, steps=steps,
                            sheets=summary_sheets(body, english=english()) if body else [],
-                           english=english(), confirm=ConfirmForm())
+                           english=english(), confirm=ConfirmForm(), return_form=ReturnForm())
 
 
 @bp.post("/t/<code>/filings/<int:year>/summarise")
@@ -216,3 +218,74 @@ def summarise(code: str, year: int) -> ResponseReturnValue:
         apply_change(lambda: services.summarise(township, year, by=me()),
                      lambda summary: _("汇总表已生成（第 %(v)d 版）。", v=summary.version))
     return redirect(url_for("filings.township", code=code, year=year))
+
+
+def _summary(code: str, summary_id: int) -> tuple[Township, Summary]:
+    township = get_township(code)
+    summary = db.get_or_404(Summary, summary_id)
+    if summary.township_id != township.id:
+        abort(404)
+    require(me(), Action.REVIEW_SUMMARIES, township)
+    return township, summary
+
+
+@bp.post("/t/<code>/filings/summaries/<int:summary_id>/accept")
+@login_required
+def accept_summary(code: str, summary_id: int) -> ResponseReturnValue:
+    """The county accepts a township's summary."""
+    township, summary = _summary(code, summary_id)
+    if ConfirmForm().validate_on_submit():
+        apply_change(lambda: services.accept_summary(summary, by=me()), _("汇总表已审核通过。"))
+    return redirect(url_for("filings.township", code=township.code, year=summary.year))
+
+
+@bp.post("/t/<code>/filings/summaries/<int:summary_id>/return")
+@login_required
+def return_summary(code: str, summary_id: int) -> ResponseReturnValue:
+    """The county returns a township's summary with the reason."""
+    township, summary = _summary(code, summary_id)
+    form = ReturnForm()
+    if form.validate_on_submit():
+        apply_change(lambda: services.return_summary(summary, reason=form.reason.data or "",
+                                                     by=me()),
+                     _("汇总表已退回，原因已告知乡镇。"))
+    else:
+        flash_form_errors(form)
+    return redirect(url_for("filings.township", code=township.code, year=summary.year))
+
+
+def _county_year(county: str, year: int) -> list[Township]:
+    require(me(), Action.REVIEW_SUMMARIES)
+    if not FIRST_YEAR <= year < today().year:
+        abort(404)
+    townships = services.county_townships(county, me())
+    if not townships:
+        abort(404)
+    return townships
+
+
+@bp.route("/c/<county>/filings/<int:year>/")
+@login_required
+def county(county: str, year: int) -> ResponseReturnValue:
+    """The county's townships with the state of each one's summary, and the county summary."""
+    townships = _county_year(county, year)
+    rows = [(township, next(iter(services.summaries(township, year)), None))
+            for township in townships]
+    found = services.county_summaries(county, year)
+    body = services.summary_body(found[0]) if found else None
+    return render_template("filings/county.html", county=county, year=year, rows=rows,
+                           summaries=found, body=body,
+                           sheets=summary_sheets(body, english=english()) if body else [],
+                           confirm=ConfirmForm())
+
+
+@bp.post("/c/<county>/filings/<int:year>/summarise")
+@login_required
+def summarise_county(county: str, year: int) -> ResponseReturnValue:
+    """Produce a new version of the county's summary."""
+    _county_year(county, year)
+    if ConfirmForm().validate_on_submit():
+        apply_change(lambda: services.summarise_county(county, year, by=me()),
+                     lambda summary: _("县级汇总表已生成（第 %(v)d 版）。", v=summary.version))
+    return redirect(url_for("filings.county", county=county, year=year))
+

@@ -18,7 +18,7 @@ from flask import (
 from flask_login import current_user
 
 from coopledger.auth.models import User
-from coopledger.auth.permissions import Action, can
+from coopledger.auth.permissions import Action, can, county_township_ids
 from coopledger.auth.roles import Role
 from coopledger.contracts.warnings import contract_warnings
 from coopledger.dates import today
@@ -111,6 +111,8 @@ def index() -> ResponseReturnValue:
         org.id: waiting_for(org, user, today=today())
         for org, _roles in org_roles if can(user, Action.VIEW_BOOKS, org)}
     context["today"] = today()
+    context["filing_year"] = today().year - 1
+    context["counties"] = _counties(user)
     if user.is_admin:
         context["counts"] = {
             "townships": db.session.scalar(sa.select(sa.func.count(Township.id))),
@@ -119,6 +121,18 @@ def index() -> ResponseReturnValue:
             "users": db.session.scalar(sa.select(sa.func.count(User.id))),
         }
     return render_template("home/index.html", **context)
+
+
+def _counties(user: User) -> list[tuple[str, list[Township]]]:
+    """The counties whose township summaries the user reviews, with those townships."""
+    ids = county_township_ids(user)
+    if not ids:
+        return []
+    found: dict[str, list[Township]] = {}
+    for township in db.session.scalars(sa.select(Township).where(Township.id.in_(ids))
+                                       .order_by(Township.county, Township.code)):
+        found.setdefault(township.county, []).append(township)
+    return list(found.items())
 
 
 @bp.route("/language", methods=["POST"])

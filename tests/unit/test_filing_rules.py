@@ -187,3 +187,16 @@ def test_every_form_of_every_standard_reads_and_its_rules_name_its_rows() -> Non
             for row in form.rows:
                 for term in row.rule.formula:
                     assert term.kind != "row" or term.ref in codes, (form.key, row.code)
+
+
+def test_the_county_reviews_only_the_latest_summary_and_not_its_own() -> None:
+    def steps(state: str = "produced", *, latest: bool = True,
+              producer: int = 3) -> rules.Steps:
+        return rules.summary_steps(state, may=lambda action: True, latest=latest,
+                                   produced_by=producer, user_id=7)
+
+    assert steps().allowed == {"accept", "return"}
+    assert steps(latest=False).allowed == frozenset()
+    assert steps(producer=7).allowed == frozenset()
+    assert steps("accepted").allowed == frozenset()
+    assert steps("returned").allowed == frozenset()

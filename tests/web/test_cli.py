@@ -66,7 +66,7 @@ def test_console_script_sets_up_loads_twice_and_lists(fresh: tuple[Flask, str],
     assert result.returncode == 0, result.stderr
     first = _run(["load-sample", "--as-of", "2026-01-15"], env)
     assert first.returncode == 0, first.stderr
-    assert "286 records created, 0 already there, 1334 vouchers in the demo books" in first.stdout
+    assert "289 records created, 0 already there, 1334 vouchers in the demo books" in first.stdout
     for login in ("admin", "accountant", "reviewer", "cashier", "supervisor", "member",
                   "auditor"):
         assert f"  {login} " in first.stdout
@@ -75,8 +75,9 @@ def test_console_script_sets_up_loads_twice_and_lists(fresh: tuple[Flask, str],
     _check_disclosure_sample(_app, tmp_path)
     _check_supervision_sample(_app)
     _check_distribution_sample(_app)
+    _check_filing_sample(_app)
     second = _run(["load-sample", "--as-of", "2026-01-15"], env)
-    assert "0 records created, 69 already there, 0 vouchers" in second.stdout
+    assert "0 records created, 72 already there, 0 vouchers" in second.stdout
     for org in ("shian-jjhzs", "shian-tdgf"):
         verified = _run(["verify-ledger", org], env)
         assert verified.returncode == 0, verified.stdout + verified.stderr
@@ -133,7 +134,8 @@ def _check_asset_sample(app: Flask) -> None:
         stock_take = db.session.scalars(sa.select(StockTake)).one()
         assert stock_take.state is StockTakeState.APPROVED
         day = dt.date(2026, 11, 29)
-        assert [r.number for r in resources.idle(org, day)] == ["SA-ZY-04"]
+        # SA-ZY-10 is the 荒地 registered when the 2024 asset check was returned (filings)
+        assert [r.number for r in resources.idle(org, day)] == ["SA-ZY-04", "SA-ZY-10"]
         assert [r.number for r in resources.contract_ended(org, day)] == ["SA-ZY-01"]
         db.session.remove()
 
@@ -182,6 +184,30 @@ def _check_supervision_sample(app: Flask) -> None:
         assert finding.state is FindingState.ANSWERED
         assert finding.records[0].kind == "voucher"
         assert [s.voucher_id for s in finding.audit.samples]   # seeded sample drawn
+
+
+def _check_filing_sample(app: Flask) -> None:
+    """塔山镇's 2024 filings: 石安村 returned once and accepted, the land-share cooperative
+    accepted, the 藤椒 cooperative missing, the township summary accepted by the county."""
+    from coopledger.filings import services as filings
+    from coopledger.filings import tables as filing_tables
+    from coopledger.filings.models import FilingState, SummaryState
+
+    with app.app_context():
+        orgs = {o.code: o for o in db.session.scalars(sa.select(Organisation))}
+        assert [(f.version, f.state) for f in filing_tables.versions(orgs["shian-jjhzs"], 2024)
+                ] == [(2, FilingState.ACCEPTED), (1, FilingState.RETURNED)]
+        assert filings.state_of(orgs["shian-tdgf"], 2024) == "accepted"
+        assert filings.state_of(orgs["jianping-tj"], 2024) == "none"
+        town = db.session.scalars(sa.select(Township).where(Township.code == "tashan")).one()
+        [summary] = filings.summaries(town, 2024)
+        assert summary.state is SummaryState.ACCEPTED
+        body = filings.summary_body(summary)
+        assert [m["code"] for m in body["missing"]] == ["jianping-tj"]
+        # 42 亩 坡顶荒山 + the 8.5 亩 registered after the return
+        resources = filing_tables.year_tables(orgs["shian-jjhzs"], 2024, filing=filing_tables
+                                              .versions(orgs["shian-jjhzs"], 2024)[0])
+        assert resources.table("resources").exact["27"] == Decimal("50.50")  # type: ignore[union-attr]
 
 
 def _check_disclosure_sample(app: Flask, tmp_path: Path) -> None:

@@ -355,3 +355,41 @@ def _dashboard_row(client: FlaskClient, on: str) -> str:
     match = re.search(r'<tr data-org="shian-jjhzs".*?</tr>', page, re.S)
     assert match is not None
     return match.group(0)
+
+
+def test_the_county_accepts_a_township_summary_and_sums_its_townships(
+        client: FlaskClient, auth: Auth, by_name: Any) -> None:
+    village = _hand_made_2024(by_name)
+    auditor, county = by_name.user("auditor"), by_name.user("county")
+    services.accept(services.submit(village, 2024, by=by_name.user("accountant")), by=auditor)
+    tashan = by_name.township("tashan")
+    first = services.summarise(tashan, 2024, by=auditor)
+    with pytest.raises(FilingError, match="生成汇总表的人不能审核"):
+        services.accept_summary(first, by=auditor)          # the township does not review itself
+    with pytest.raises(FilingError, match="没有执行这一步的权限"):
+        services.accept_summary(first, by=by_name.user("accountant"))
+    services.return_summary(first, reason="请说明未报单位", by=county)
+    with pytest.raises(FilingError, match="只有待县级审核的汇总表才能通过"):
+        services.accept_summary(first, by=county)
+    with pytest.raises(FilingError, match="还没有县级审核通过"):
+        services.summarise_county("建平县", 2024, by=county)
+    second = services.summarise(tashan, 2024, by=auditor)
+    assert second.version == 2
+    services.accept_summary(second, by=county)
+    total = services.summarise_county("建平县", 2024, by=county)
+    body = services.summary_body(total)
+    assert [t["code"] for t in body["townships"]] == ["tashan"]
+    assert [t["code"] for t in body["missing"]] == ["jinshi"]
+    assert body["forms"]["income_distribution"]["11"] == "100649.00"
+    assert body["reported"]["income_distribution"]["11"] == "10.06"
+    assert total.digest == hashlib.sha256(total.contents.encode("utf-8")).hexdigest()
+    with pytest.raises(FilingError, match="没有审核这个县"):
+        services.summarise_county("建平县", 2024, by=auditor)
+    db.session.commit()
+    auth.login("county")
+    page = client.get("/c/建平县/filings/2024/").get_data(as_text=True)
+    assert 'data-township="tashan" data-state="accepted"' in page
+    assert 'data-missing="jinshi"' in page
+    assert client.get("/c/其他县/filings/2024/").status_code == 404
+    auth.login("auditor")
+    assert client.get("/c/建平县/filings/2024/").status_code == 403

@@ -53,7 +53,7 @@ from tests.ledger_helpers import book_with_vouchers, make_voucher
 
 ANON = "anonymous"
 USERS = (ANON, "admin", "accountant", "reviewer", "cashier", "supervisor", "member", "auditor",
-         "jinshi-kj")
+         "jinshi-kj", "county")
 EVERYONE = frozenset(USERS) - {ANON}
 
 
@@ -644,16 +644,31 @@ FILING_CASES = [
          lambda w: f"{FILINGS}/versions/{w.filing_id}/return", frozenset(), step="return",
          workflow="filing"),
     Case("township filings", "filings.township", "GET", lambda w: "/t/tashan/filings/2024/",
-         AUDITORS),
+         only("admin", "auditor", "county")),
     Case("township filings: other", "filings.township", "GET",
-         lambda w: "/t/jinshi/filings/2024/", ADMIN),
+         lambda w: "/t/jinshi/filings/2024/", only("admin", "county")),
     Case("township summary", "filings.summarise", "POST",
          lambda w: "/t/tashan/filings/2024/summarise", AUDITORS),
+    Case("accept a township summary", "filings.accept_summary", "POST",
+         lambda w: f"/t/tashan/filings/summaries/{w.summary_id}/accept",
+         only("admin", "county")),
+    Case("return a township summary", "filings.return_summary", "POST",
+         lambda w: f"/t/tashan/filings/summaries/{w.summary_id}/return",
+         only("admin", "county")),
+    Case("a summary of another township", "filings.accept_summary", "POST",
+         lambda w: f"/t/jinshi/filings/summaries/{w.summary_id}/accept",
+         frozenset(), not_found_for=only("admin", "county", "auditor", "accountant", "reviewer",
+                                         "cashier", "supervisor", "member", "jinshi-kj")),
+    Case("county filings", "filings.county", "GET", lambda w: "/c/建平县/filings/2024/",
+         only("admin", "county")),
+    Case("county summary", "filings.summarise_county", "POST",
+         lambda w: "/c/建平县/filings/2024/summarise", only("admin", "county")),
 ]
 
 
 def build_filing_world(by_name: Any, app: Flask) -> Any:
-    """石安村股份经济合作社's 2024 closed with its year-end vouchers, and submitted."""
+    """石安村股份经济合作社's 2024 closed with its year-end vouchers, submitted and accepted,
+    and 塔山镇's summary of it."""
     from coopledger.filings import services as filings
     from tests.distribution_helpers import close_year
 
@@ -662,7 +677,11 @@ def build_filing_world(by_name: Any, app: Flask) -> Any:
     book_with_vouchers(org, accountant, reviewer)
     make_voucher(org, accountant, reviewer, on=dt.date(2024, 3, 5))
     close_year(org, 2024, accountant=accountant, reviewer=reviewer)
-    by_name.filing_id = filings.submit(org, 2024, by=accountant).id
+    filing = filings.submit(org, 2024, by=accountant)
+    by_name.filing_id = filing.id
+    filings.accept(filing, by=by_name.user("auditor"))
+    by_name.summary_id = filings.summarise(by_name.township("tashan"), 2024,
+                                           by=by_name.user("auditor")).id
     db.session.commit()
     return by_name
 
@@ -951,7 +970,7 @@ def test_disclosure_matrix(client: FlaskClient, auth: Auth, disclosure_world: An
 
 @pytest.fixture
 def filing_world(session: Any, worlds: Worlds) -> Any:
-    """石安村股份经济合作社 with 2024 closed and submitted."""
+    """石安村股份经济合作社 with 2024 filed and accepted, and 塔山镇's summary."""
     return worlds.lookup
 
 

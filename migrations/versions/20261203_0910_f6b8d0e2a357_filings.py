@@ -1,8 +1,8 @@
-"""filings: submitted versions, explanations, township summaries
+"""filings: submitted versions, explanations, township and county summaries
 
 Revision ID: f6b8d0e2a357
-Revises: e5a7c9d1f246
-Create Date: 2026-12-03 08:40:55.574450
+Revises: a7c9e1f3b468
+Create Date: 2026-12-03 09:10:00.000000
 
 """
 from alembic import op
@@ -11,12 +11,25 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'f6b8d0e2a357'
-down_revision = 'e5a7c9d1f246'
+down_revision = 'a7c9e1f3b468'
 branch_labels = None
 depends_on = None
 
 
 def upgrade():
+    op.create_table('filing_county_summaries',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('county', sa.String(length=64), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('contents', sa.Text(), nullable=False),
+    sa.Column('digest', sa.String(length=64), nullable=False),
+    sa.Column('produced_by_id', sa.Integer(), nullable=False),
+    sa.Column('produced_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['produced_by_id'], ['users.id'], name=op.f('fk_filing_county_summaries_produced_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_filing_county_summaries')),
+    sa.UniqueConstraint('county', 'year', 'version', name=op.f('uq_filing_county_summaries_county_year_version'))
+    )
     op.create_table('filing_summaries',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('township_id', sa.Integer(), nullable=False),
@@ -26,7 +39,12 @@ def upgrade():
     sa.Column('digest', sa.String(length=64), nullable=False),
     sa.Column('produced_by_id', sa.Integer(), nullable=False),
     sa.Column('produced_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('state', sa.Enum('produced', 'accepted', 'returned', name='summary_state', native_enum=False, create_constraint=True, length=32), nullable=False),
+    sa.Column('reviewed_by_id', sa.Integer(), nullable=True),
+    sa.Column('reviewed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('review_note', sa.String(length=500), nullable=False),
     sa.ForeignKeyConstraint(['produced_by_id'], ['users.id'], name=op.f('fk_filing_summaries_produced_by_id_users')),
+    sa.ForeignKeyConstraint(['reviewed_by_id'], ['users.id'], name=op.f('fk_filing_summaries_reviewed_by_id_users')),
     sa.ForeignKeyConstraint(['township_id'], ['townships.id'], name=op.f('fk_filing_summaries_township_id_townships')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_filing_summaries')),
     sa.UniqueConstraint('township_id', 'year', 'version', name=op.f('uq_filing_summaries_township_id_year_version'))
@@ -89,3 +107,4 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_filing_summaries_township_id'))
 
     op.drop_table('filing_summaries')
+    op.drop_table('filing_county_summaries')
