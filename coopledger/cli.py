@@ -79,7 +79,8 @@ main.add_command(routes_command)
 def register_commands(app: Flask) -> None:
     """Attach the project's commands to ``app.cli`` (also reachable through ``flask``)."""
     for command in (init_db, load_sample, create_user, list_orgs, run, worker, export_ledger,
-                    verify_ledger, report, verify_disclosure, backup_command, restore_command):
+                    verify_ledger, report, verify_disclosure, verify_archive, backup_command,
+                    restore_command):
         app.cli.add_command(command)
 
 
@@ -258,6 +259,36 @@ def verify_disclosure(file: Path) -> None:
     click.echo(f"MATCHED: {found.organisation.code} {found.period_key} version {found.version} "
                f"({found.title}), code {found.short_code}, published "
                f"{found.published_at.date().isoformat() if found.published_at else ''}")
+
+
+@click.command("verify-archive")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def verify_archive(file: Path) -> None:
+    """Check a yearly archive: every file against its manifest, the seal, and (when this
+    database holds the organisation) the ledger head against the voucher hash chain."""
+    import sqlalchemy as sa
+
+    from coopledger.extensions import db
+    from coopledger.filings.archive_check import verify
+    from coopledger.ledger.models import Voucher
+    from coopledger.orgs.models import Organisation
+
+    verdict = verify(file.read_bytes())
+    problems = list(verdict.problems)
+    org = db.session.scalar(sa.select(Organisation).where(
+        Organisation.code == verdict.organisation)) if verdict.organisation else None
+    if org is not None and verdict.ledger_head and not db.session.scalar(
+            sa.select(sa.func.count(Voucher.id)).where(
+                Voucher.organisation_id == org.id, Voucher.chain_hash == verdict.ledger_head)):
+        problems.append("the ledger head is not in this organisation's voucher hash chain")
+    if problems:
+        for problem in problems:
+            click.echo(f"FAIL: {problem}")
+        raise SystemExit(1)
+    chain = "checked against the hash chain" if org is not None else "organisation not here"
+    click.echo(f"OK: {verdict.organisation} {verdict.year}, {verdict.files} files intact, "
+               f"seal {verdict.seal[:16]} ({chain})")
 
 
 @click.command("backup")

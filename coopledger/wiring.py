@@ -79,6 +79,7 @@ def _register_job_kinds() -> None:
     from coopledger.audit import exports
     from coopledger.disclosure import publish_job
     from coopledger.distribution import statement_job
+    from coopledger.filings import archive
     from coopledger.jobs.registry import register
     from coopledger.ledger import bookfile
     from coopledger.members import imports as member_imports
@@ -87,5 +88,6 @@ def _register_job_kinds() -> None:
     register(exports.EXPORT_KIND, exports.export_audit_log)
     register(publish_job.PUBLISH_KIND, publish_job.publish_job)
     register(statement_job.STATEMENTS_KIND, statement_job.generate_statements)
+    register(archive.ARCHIVE_KIND, archive.archive_job)
     register(bookfile.VERIFY_KIND, bookfile.verify_job)
     register(member_imports.IMPORT_KIND, member_imports.import_job)

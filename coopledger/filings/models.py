@@ -151,3 +151,23 @@ class CountySummary(Model):
     produced_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
     produced_by: Mapped[User] = relationship()
+
+
+class Archive(Model):
+    """A yearly accounting archive (会计档案) built for an organisation: its seal, the ledger
+    head it was sealed with and where the ZIP is kept (``filings.archive``)."""
+
+    __tablename__ = "filing_archives"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    year: Mapped[int]
+    seal: Mapped[str] = mapped_column(sa.String(64))
+    ledger_head: Mapped[str] = mapped_column(sa.String(64))
+    files: Mapped[int]
+    bytes: Mapped[int] = mapped_column(sa.BigInteger)
+    key: Mapped[str] = mapped_column(sa.String(200))
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    created_by: Mapped[User] = relationship()

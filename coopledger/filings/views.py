@@ -14,12 +14,15 @@ from flask_login import login_required
 from coopledger.auth.permissions import Action, require
 from coopledger.dates import today
 from coopledger.extensions import db
+from coopledger.files.stores import send_kept
 from coopledger.filings import rules, services, tables
+from coopledger.filings.archive import ARCHIVE_KIND
 from coopledger.filings.forms import ExplanationForm, ReturnForm
 from coopledger.filings.layouts import form_of
-from coopledger.filings.models import Filing, Summary
+from coopledger.filings.models import Archive, Filing, Summary
 from coopledger.filings.outputs import sheet_of, summary_sheets, to_pdf, to_xlsx
 from coopledger.forms import ConfirmForm
+from coopledger.jobs import services as jobs
 from coopledger.ledger.books import get_book
 from coopledger.ledger.report_words import english
 from coopledger.orgs.queries import get_township
@@ -93,7 +96,40 @@ def year_page(code: str, year: int) -> ResponseReturnValue:
         versions=tables.versions(org, year), steps=steps, changed=changed,
         state=state, labels=rules.CALENDAR_LABELS, deadline=rules.deadline(year),
         english=english(), explain_form=ExplanationForm(), return_form=ReturnForm(),
-        confirm=ConfirmForm())
+        confirm=ConfirmForm(), archives=_archives(org, year))
+
+
+def _archives(org: Organisation, year: int) -> list[Archive]:
+    return list(db.session.scalars(db.select(Archive).where(
+        Archive.organisation_id == org.id, Archive.year == year)
+        .order_by(Archive.created_at.desc())))
+
+
+@bp.post("/o/<code>/filings/<int:year>/archive")
+@login_required
+def archive(code: str, year: int) -> ResponseReturnValue:
+    """Start building the year's accounting archive as a job with progress."""
+    org = org_for(code, Action.EXPORT_BOOKS)
+    _year_or_404(org, year)
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("filings.year_page", code=org.code, year=year))
+    job = jobs.start_job(ARCHIVE_KIND, title=_("%(name)s %(year)d 年度会计档案", name=org.name,
+                                               year=year),
+                         params={"organisation_id": org.id, "year": year, "user_id": me().id},
+                         by=me(), requires=Action.EXPORT_BOOKS, on=org)
+    db.session.commit()
+    jobs.enqueue(job)
+    return redirect(url_for("jobs.show", job_id=job.id))
+
+
+@bp.route("/o/<code>/filings/archives/<int:archive_id>.zip")
+@login_required
+def archive_file(code: str, archive_id: int) -> ResponseReturnValue:
+    """Download a built archive."""
+    org = org_for(code, Action.EXPORT_BOOKS)
+    found = owned_or_404(Archive, archive_id, org)
+    return send_kept(found.key, name=f"archive-{org.code}-{found.year}-{found.seal[:8]}.zip",
+                     mimetype="application/zip")
 
 
 @bp.route("/o/<code>/filings/<int:year>/<key>.<any(xlsx, pdf):fmt>")

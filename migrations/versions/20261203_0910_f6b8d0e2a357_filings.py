@@ -1,4 +1,4 @@
-"""filings: submitted versions, explanations, township and county summaries
+"""filings: submitted versions, explanations, township and county summaries, yearly archives
 
 Revision ID: f6b8d0e2a357
 Revises: a7c9e1f3b468
@@ -17,6 +17,24 @@ depends_on = None
 
 
 def upgrade():
+    op.create_table('filing_archives',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('seal', sa.String(length=64), nullable=False),
+    sa.Column('ledger_head', sa.String(length=64), nullable=False),
+    sa.Column('files', sa.Integer(), nullable=False),
+    sa.Column('bytes', sa.BigInteger(), nullable=False),
+    sa.Column('key', sa.String(length=200), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_filing_archives_created_by_id_users')),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_filing_archives_organisation_id_organisations')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_filing_archives'))
+    )
+    with op.batch_alter_table('filing_archives', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_filing_archives_organisation_id'), ['organisation_id'], unique=False)
+
     op.create_table('filing_county_summaries',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('county', sa.String(length=64), nullable=False),
@@ -95,6 +113,10 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('filing_archives', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_filing_archives_organisation_id'))
+
+    op.drop_table('filing_archives')
     with op.batch_alter_table('filings', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_filings_organisation_id'))
 

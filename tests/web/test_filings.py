@@ -11,10 +11,14 @@ import io
 import json
 import re
 import subprocess
+import zipfile
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
+from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
 
@@ -24,11 +28,13 @@ from coopledger.assets.resources import ResourceData, create_resource
 from coopledger.auth.models import RoleAssignment
 from coopledger.auth.roles import Role
 from coopledger.extensions import db
-from coopledger.filings import rules, services, tables
-from coopledger.filings.models import FilingState
+from coopledger.files.stores import store
+from coopledger.filings import archive, archive_check, rules, services, tables
+from coopledger.filings.models import Archive, FilingState
 from coopledger.filings.services import FilingError
 from coopledger.ledger import periods, vouchers
 from coopledger.ledger.books import accounts_by_code, add_subaccount
+from coopledger.ledger.models import Voucher
 from coopledger.orgs.models import Organisation
 from tests.conftest import Auth
 from tests.distribution_helpers import close_year
@@ -393,3 +399,100 @@ def test_the_county_accepts_a_township_summary_and_sums_its_townships(
     assert client.get("/c/其他县/filings/2024/").status_code == 404
     auth.login("auditor")
     assert client.get("/c/建平县/filings/2024/").status_code == 403
+
+
+def _archive_of(org: Organisation, tmp_path: Path) -> tuple[bytes, dict[str, Any]]:
+    path, manifest, _seal = archive.build(org, 2024, storage=store(), out_dir=tmp_path,
+                                          progress=lambda percent, message: None)
+    return path.read_bytes(), manifest
+
+
+def test_the_yearly_archive_lists_every_file_and_verifies(by_name: Any, tmp_path: Path,
+                                                          app: Flask) -> None:
+    org = _hand_made_2024(by_name)
+    accountant = by_name.user("accountant")
+    services.accept(services.submit(org, 2024, by=accountant), by=by_name.user("auditor"))
+    data, manifest = _archive_of(org, tmp_path)
+    paths = [entry["path"] for entry in manifest["files"]]
+    assert "ledger/shian-jjhzs.beancount" in paths
+    assert [p for p in paths if p.startswith("vouchers/2024-")] == [
+        f"vouchers/2024-{m:02d}.pdf" for m in (1, 3, 4, 5, 6, 7, 8, 9, 10, 12)]  # with postings
+    assert {"books/trial_balance.pdf", "books/balance_sheet.xlsx",
+            "books/income_statement.pdf", "books/detail_ledger/102-银行存款.xlsx",
+            "filings/2024-v1.json", "filings/农市(经)年综6表.xlsx"} <= set(paths)
+    assert manifest["ledger_head"] == db.session.scalars(sa.select(Voucher.chain_hash).where(
+        Voucher.organisation_id == org.id, Voucher.on <= dt.date(2024, 12, 31))
+        .order_by(Voucher.post_seq.desc())).first()
+    verdict = archive_check.verify(data)
+    assert verdict.ok, verdict.problems
+    assert (verdict.organisation, verdict.year, verdict.files) == ("shian-jjhzs", 2024,
+                                                                   len(paths))
+    march = zipfile.ZipFile(io.BytesIO(data)).read("vouchers/2024-03.pdf")
+    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=march,
+                          capture_output=True, check=True).stdout.decode("utf-8")
+    assert "收到鱼塘发包款" in text
+    assert "陆万元整" in text                      # the 大写 of 60,000.00
+
+
+def _rewritten(data: bytes, change: Any) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name in source.namelist():
+            content = change(name, source.read(name))
+            if content is not None:
+                target.writestr(name, content)
+    return out.getvalue()
+
+
+def test_the_archive_is_refused_after_any_byte_of_any_file_changes(by_name: Any,
+                                                                    tmp_path: Path) -> None:
+    org = _hand_made_2024(by_name)
+    data, manifest = _archive_of(org, tmp_path)
+    names = [entry["path"] for entry in manifest["files"]] + [archive_check.MANIFEST,
+                                                              archive_check.SEAL]
+    for name in names:
+        def flip(member: str, content: bytes, target: str = name) -> bytes:
+            if member != target:
+                return content
+            middle = len(content) // 2
+            return content[:middle] + bytes([content[middle] ^ 1]) + content[middle + 1:]
+        assert not archive_check.verify(_rewritten(data, flip)).ok, name
+    missing = archive_check.verify(_rewritten(
+        data, lambda member, content: None if member == "books/trial_balance.pdf" else content))
+    assert missing.problems == ("missing: books/trial_balance.pdf",)
+    grown = io.BytesIO(_rewritten(data, lambda member, content: content))
+    with zipfile.ZipFile(grown, "a") as extra:
+        extra.writestr("vouchers/extra.png", b"\x89PNG")
+    assert archive_check.verify(grown.getvalue()).problems == (
+        "not in the manifest: vouchers/extra.png",)
+    assert archive_check.verify(b"not a zip").problems[0].startswith("not a coopledger archive")
+
+
+def test_the_archive_job_keeps_it_for_the_township_and_the_cli_verifies_it(
+        client: FlaskClient, auth: Auth, by_name: Any, app: Flask, tmp_path: Path) -> None:
+    _hand_made_2024(by_name)
+    db.session.commit()
+    auth.login("accountant")
+    started = client.post("/o/shian-jjhzs/filings/2024/archive")
+    assert started.status_code == 302
+    assert "/jobs/" in started.headers["Location"]
+    found = db.session.scalars(sa.select(Archive)).one()
+    auth.login("auditor")
+    page = client.get("/o/shian-jjhzs/filings/2024/").get_data(as_text=True)
+    assert f'data-archive="{found.id}"' in page
+    download = client.get(f"/o/shian-jjhzs/filings/archives/{found.id}.zip")
+    assert download.status_code == 200
+    target = tmp_path / "archive.zip"
+    target.write_bytes(download.data)
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["verify-archive", str(target)])
+    assert result.exit_code == 0, result.output
+    assert "files intact" in result.output
+    assert "checked against the hash chain" in result.output
+    broken = tmp_path / "broken.zip"
+    broken.write_bytes(_rewritten(download.data, lambda member, content: content + b" "
+                                  if member == "ledger/shian-jjhzs.beancount" else content))
+    result = runner.invoke(args=["verify-archive", str(broken)])
+    assert result.exit_code == 1
+    assert "FAIL: changed: ledger/shian-jjhzs.beancount" in result.output

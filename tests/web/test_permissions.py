@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -659,6 +661,14 @@ FILING_CASES = [
          lambda w: f"/t/jinshi/filings/summaries/{w.summary_id}/accept",
          frozenset(), not_found_for=only("admin", "county", "auditor", "accountant", "reviewer",
                                          "cashier", "supervisor", "member", "jinshi-kj")),
+    Case("build an archive", "filings.archive", "POST", lambda w: f"{FILINGS}/2024/archive",
+         only("admin", "accountant", "auditor")),
+    Case("download an archive", "filings.archive_file", "GET",
+         lambda w: f"{FILINGS}/archives/{w.archive_id}.zip",
+         only("admin", "accountant", "auditor")),
+    Case("an archive of another organisation", "filings.archive_file", "GET",
+         lambda w: f"/o/shian-tdgf/filings/archives/{w.archive_id}.zip",
+         only("admin", "accountant"), not_found_for=only("admin", "accountant", "auditor")),
     Case("county filings", "filings.county", "GET", lambda w: "/c/建平县/filings/2024/",
          only("admin", "county")),
     Case("county summary", "filings.summarise_county", "POST",
@@ -682,6 +692,13 @@ def build_filing_world(by_name: Any, app: Flask) -> Any:
     filings.accept(filing, by=by_name.user("auditor"))
     by_name.summary_id = filings.summarise(by_name.township("tashan"), 2024,
                                            by=by_name.user("auditor")).id
+    from coopledger.filings.archive import archive_job
+    from coopledger.filings.models import Archive
+
+    with tempfile.TemporaryDirectory() as folder:
+        archive_job({"organisation_id": org.id, "year": 2024, "user_id": accountant.id},
+                    lambda percent, message: None, Path(folder))
+    by_name.archive_id = db.session.scalars(sa.select(Archive.id)).one()
     db.session.commit()
     return by_name
 
