@@ -392,3 +392,51 @@ def test_a_plan_paid_twice_at_once_pays_once(pg_app: Flask) -> None:
                                       .where(Plan.id == plan_id))
         assert approvals == 1
         db.session.remove()
+
+
+def test_a_year_submitted_at_once_makes_one_version_and_one_verdict(pg_app: Flask) -> None:
+    """Three submissions of the same year at once: one version; then the township's accept and
+    return at once: one verdict (the book row and the version row are the locks)."""
+    from coopledger.auth.models import RoleAssignment
+    from coopledger.auth.roles import Role
+    from coopledger.filings import services as filings
+    from coopledger.filings.models import Filing, FilingState
+    from tests.distribution_helpers import close_year
+
+    with pg_app.app_context():
+        org, accountant, reviewer = _org("tashan-jjhzs"), _user("accountant"), _user("reviewer")
+        for user, role in ((accountant, Role.ACCOUNTANT), (reviewer, Role.REVIEWER)):
+            db.session.add(RoleAssignment(user=user, role=role, organisation_id=org.id))
+        db.session.flush()
+        book_with_vouchers(org, accountant, reviewer)
+        make_voucher(org, accountant, reviewer, on=dt.date(2024, 3, 5))
+        close_year(org, 2024, accountant=accountant, reviewer=reviewer)
+        db.session.commit()
+        db.session.remove()
+
+    def submit() -> object:
+        return filings.submit(_org("tashan-jjhzs"), 2024, by=_user("accountant")).id
+
+    won, refused = race(pg_app, submit, submit, submit)
+    assert len(won) == 1
+    assert refused == ["这一年度的报表已经报送，正在审核或已通过，不能再次报送。"] * 2
+    filing_id = won[0]
+
+    def decide(step: str, who: str) -> Callable[[], object]:
+        def attempt() -> object:
+            filing = db.session.get(Filing, filing_id)
+            assert filing is not None
+            if step == "accept":
+                return filings.accept(filing, by=_user(who)).state
+            return filings.return_filing(filing, reason="请核对", by=_user(who)).state
+        return attempt
+
+    won, refused = race(pg_app, decide("accept", "auditor"), decide("return", "admin"))
+    assert len(won) == 1
+    assert len(refused) == 1
+    with pg_app.app_context():
+        versions = list(db.session.scalars(sa.select(Filing).where(
+            Filing.organisation_id == _org("tashan-jjhzs").id)))
+        assert [(f.version, f.state) for f in versions] == [(1, won[0])]
+        assert (versions[0].review_note == "请核对") is (won[0] is FilingState.RETURNED)
+        db.session.remove()
