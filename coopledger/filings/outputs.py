@@ -31,6 +31,7 @@ SIGNATURES = (N_("单位负责人："), N_("统计负责人："), N_("填表人�
 class Sheet:
     """One form laid out for output."""
 
+    key: str
     title: str
     code: str
     heading: list[str]
@@ -84,8 +85,8 @@ def sheet_of(form: Form, *, reporter: str, year: int, figures: dict[str, Decimal
                          _figure(figures.get(row.code), row.unit)])
             indents.append(row.indent)
         amounts = {2, 3}
-    return Sheet(form.title_in(english), form.code, heading, columns, rows, indents, amounts,
-                 form.note_in(english))
+    return Sheet(form.key, form.title_in(english), form.code, heading, columns, rows, indents,
+                 amounts, form.note_in(english))
 
 
 def summary_sheets(body: dict[str, Any], *, english: bool) -> list[Sheet]:

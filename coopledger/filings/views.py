@@ -325,3 +325,35 @@ def summarise_county(county: str, year: int) -> ResponseReturnValue:
                      lambda summary: _("县级汇总表已生成（第 %(v)d 版）。", v=summary.version))
     return redirect(url_for("filings.county", county=county, year=year))
 
+
+def _summary_file(body: dict[str, object], key: str, fmt: str, name: str) -> ResponseReturnValue:
+    sheet = next((s for s in summary_sheets(body, english=english()) if s.key == key), None)
+    if sheet is None:
+        abort(404)
+    data = to_xlsx(sheet) if fmt == "xlsx" else to_pdf(sheet)
+    return file_response(data, f"{name}-{sheet.code}.{fmt}")
+
+
+@bp.route("/t/<code>/filings/<int:year>/summary/<key>.<any(xlsx, pdf):fmt>")
+@login_required
+def township_file(code: str, year: int, key: str, fmt: str) -> ResponseReturnValue:
+    """One form of the township's latest summary as XLSX or PDF."""
+    township, year = _township_year(code, year, Action.VIEW_SUMMARIES)
+    found = services.summaries(township, year)
+    if not found:
+        abort(404)
+    return _summary_file(services.summary_body(found[0]), key, fmt,
+                         f"{township.code}-{year}-v{found[0].version}")
+
+
+@bp.route("/c/<county>/filings/<int:year>/summary/<key>.<any(xlsx, pdf):fmt>")
+@login_required
+def county_file(county: str, year: int, key: str, fmt: str) -> ResponseReturnValue:
+    """One form of the county's latest summary as XLSX or PDF."""
+    _county_year(county, year)
+    found = services.county_summaries(county, year)
+    if not found:
+        abort(404)
+    return _summary_file(services.summary_body(found[0]), key, fmt,
+                         f"county-{year}-v{found[0].version}")
+

@@ -496,3 +496,23 @@ def test_the_archive_job_keeps_it_for_the_township_and_the_cli_verifies_it(
     result = runner.invoke(args=["verify-archive", str(broken)])
     assert result.exit_code == 1
     assert "FAIL: changed: ledger/shian-jjhzs.beancount" in result.output
+
+
+def test_the_township_summary_downloads_in_the_forms_layout(client: FlaskClient, auth: Auth,
+                                                            by_name: Any) -> None:
+    village = _hand_made_2024(by_name)
+    auditor = by_name.user("auditor")
+    services.accept(services.submit(village, 2024, by=by_name.user("accountant")), by=auditor)
+    services.summarise(by_name.township("tashan"), 2024, by=auditor)
+    db.session.commit()
+    auth.login("auditor")
+    page = client.get("/t/tashan/filings/2024/").get_data(as_text=True)
+    assert "/t/tashan/filings/2024/summary/income_distribution.xlsx" in page
+    xlsx = client.get("/t/tashan/filings/2024/summary/income_distribution.xlsx")
+    rows = [[cell.value for cell in row]
+            for row in load_workbook(io.BytesIO(xlsx.data)).active.iter_rows()]
+    assert rows[2] == ["指标名称", "代码", "计量单位", "数量", "精确数（元）", "各单位数量之和"]
+    by_code = {row[1]: row for row in rows[3:] if row[1]}
+    assert by_code["11"][3] in (D("10.06"), 10.06)
+    assert by_code["22"][3] == 1
+    assert client.get("/t/tashan/filings/2024/summary/nothing.xlsx").status_code == 404
