@@ -152,6 +152,16 @@ def _head(book: Book) -> str:
     return book.chain_head or ""
 
 
+def _reason(text: str) -> str:
+    """A return's reason, stripped; refused when empty or too long."""
+    reason = text.strip()
+    if not reason:
+        raise FilingError(N_("退回时必须写明原因。"))
+    if len(reason) > MAX_REASON:
+        raise FilingError(N_("原因最多 %(n)d 个字。"), n=MAX_REASON)
+    return reason
+
+
 def _decide(filing: Filing, step: str, *, by: User) -> Filing:
     lock(filing)
     steps_for(filing.organisation, filing.year, by).require(step, FilingError)
@@ -171,11 +181,7 @@ def accept(filing: Filing, *, by: User) -> Filing:
 def return_filing(filing: Filing, *, reason: str, by: User) -> Filing:
     """The township returns a submitted version with the reason (退回): the accountant
     corrects the books or the explanations and submits a new version."""
-    reason = reason.strip()
-    if not reason:
-        raise FilingError(N_("退回时必须写明原因。"))
-    if len(reason) > MAX_REASON:
-        raise FilingError(N_("原因最多 %(n)d 个字。"), n=MAX_REASON)
+    reason = _reason(reason)
     _decide(filing, "return", by=by)
     filing.state = FilingState.RETURNED
     filing.reviewed_by_id, filing.reviewed_at = by.id, utcnow()
@@ -292,11 +298,7 @@ def accept_summary(summary: Summary, *, by: User) -> Summary:
 
 def return_summary(summary: Summary, *, reason: str, by: User) -> Summary:
     """The county returns a township's summary with the reason."""
-    reason = reason.strip()
-    if not reason:
-        raise FilingError(N_("退回时必须写明原因。"))
-    if len(reason) > MAX_REASON:
-        raise FilingError(N_("原因最多 %(n)d 个字。"), n=MAX_REASON)
+    reason = _reason(reason)
     lock(summary)
     summary_steps_for(summary, by).require("return", FilingError)
     summary.state = SummaryState.RETURNED
