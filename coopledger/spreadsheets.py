@@ -39,12 +39,21 @@ def append_row(sheet: Any, values: Iterable[Any]) -> None:
         sheet.append([_text_cell(sheet, value) if is_risky(value) else value for value in row])
         return
     sheet.append(row)
-    for cell, value in zip(sheet[sheet.max_row], row, strict=False):
+    if not any(is_risky(value) for value in row):
+        return
+    # the row just appended (``max_row`` walks every cell of the sheet: quadratic for a long one)
+    for cell, value in zip(sheet[last_row(sheet)], row, strict=False):
         if is_risky(value):
             cell.value = value
             cell.data_type = "s"
             cell.alignment = Alignment(horizontal="left")
             cell.quotePrefix = True
+
+
+def last_row(sheet: Any) -> int:
+    """The number of the row ``append`` wrote last (openpyxl keeps it; ``max_row`` would
+    count every cell of the sheet)."""
+    return int(sheet._current_row)
 
 
 def _text_cell(sheet: Any, value: str) -> Any:

@@ -45,8 +45,8 @@ from coopledger.filings.outputs import to_xlsx as form_xlsx
 from coopledger.i18n import N_
 from coopledger.jobs.registry import Progress
 from coopledger.ledger.bookfile import streamed_book
-from coopledger.ledger.models import Account, Voucher, VoucherState
-from coopledger.ledger.outputs import to_pdf, to_xlsx
+from coopledger.ledger.models import Account, Voucher, VoucherLine, VoucherState
+from coopledger.ledger.outputs import pdf_html, to_xlsx
 from coopledger.ledger.reports import build_report
 from coopledger.money import amount_in_words
 from coopledger.orgs.models import AccountingStandard, Organisation
@@ -72,48 +72,62 @@ def _vouchers(org: Organisation, year: int) -> list[Voucher]:
     return list(db.session.scalars(sa.select(Voucher).where(
         Voucher.organisation_id == org.id, Voucher.year == year,
         Voucher.state == VoucherState.POSTED).order_by(Voucher.month, Voucher.number)
-        .options(sa.orm.selectinload(Voucher.lines), sa.orm.selectinload(Voucher.attachments))))
+        .options(sa.orm.selectinload(Voucher.lines).joinedload(VoucherLine.account),
+                 sa.orm.selectinload(Voucher.attachments),
+                 sa.orm.selectinload(Voucher.preparers))))
 
 
-def _voucher_files(org: Organisation, year: int, storage: Store,
-                   progress: Callable[[int], None]) -> list[tuple[str, bytes]]:
+def _voucher_parts(org: Organisation, year: int, storage: Store,
+                   ) -> tuple[list[tuple[str, str]], list[tuple[str, bytes]]]:
+    """Each month's posted vouchers as the HTML of one PDF, and every scanned original."""
     found = _vouchers(org, year)
-    months = sorted({v.month for v in found})
-    parts = [render_template("filings/vouchers_pdf.html", org=org, month=f"{year}-{m:02d}",
-                             vouchers=[(v, amount_in_words(v.total)) for v in found
-                                       if v.month == m])
-             for m in months]
-    workers = max(1, min(2, os.cpu_count() or 1))
-    pdfs = batch.lay_out_each(parts, workers=workers, progress=progress) if parts else []
-    files = [(f"vouchers/{year}-{m:02d}.pdf", pdf) for m, pdf in zip(months, pdfs, strict=True)]
+    parts = [(f"vouchers/{year}-{m:02d}.pdf",
+              render_template("filings/vouchers_pdf.html", org=org, month=f"{year}-{m:02d}",
+                              vouchers=[(v, amount_in_words(v.total)) for v in found
+                                        if v.month == m]))
+             for m in sorted({v.month for v in found})]
+    scans = []
     for voucher in found:
         for index, scan in enumerate(voucher.attachments, start=1):
-            files.append((f"vouchers/scans/{voucher.on:%Y-%m}-{_name(voucher.label)}-{index}-"
+            scans.append((f"vouchers/scans/{voucher.on:%Y-%m}-{_name(voucher.label)}-{index}-"
                           f"{_name(scan.filename)}", read_verified(storage, scan.sha256)))
-    return files
+    return parts, scans
 
 
-def _book_files(org: Organisation, year: int) -> list[tuple[str, bytes]]:
+def _book_parts(org: Organisation, year: int,
+                ) -> tuple[list[tuple[str, str]], list[tuple[str, bytes]]]:
+    """The year's statements and journals as the HTML of their PDFs, and as XLSX with the
+    总账 and 明细账 of every account with postings."""
     period = str(year)
     names = list(STATEMENTS)
     if org.standard is AccountingStandard.COOP_2021:
         names.append("equity_changes")
-    files = []
+    parts, files = [], []
     for name in names:
         table = build_report(name, org, period)
-        files += [(f"books/{name}.pdf", to_pdf(table)), (f"books/{name}.xlsx", to_xlsx(table))]
+        parts.append((f"books/{name}.pdf", pdf_html(table)))
+        files.append((f"books/{name}.xlsx", to_xlsx(table)))
     for account in _accounts_with_postings(org, year):
         for name in ("general_ledger", "detail_ledger"):
             table = build_report(name, org, period, account=account.code)
             files.append((f"books/{name}/{account.code}-{_name(account.name)}.xlsx",
                           to_xlsx(table)))
-    return files
+    return parts, files
+
+
+def _laid_out(parts: list[tuple[str, str]], progress: Callable[[int], None],
+              ) -> list[tuple[str, bytes]]:
+    """Every PDF of the archive laid out together on every core, the longest first (the
+    year's journals and the busiest months), so the cores finish together."""
+    ordered = sorted(parts, key=lambda part: -len(part[1]))
+    workers = max(1, min(2, os.cpu_count() or 1))
+    pdfs = batch.lay_out_each([html for _path, html in ordered], workers=workers,
+                              progress=progress) if ordered else []
+    return [(path, pdf) for (path, _html), pdf in zip(ordered, pdfs, strict=True)]
 
 
 def _accounts_with_postings(org: Organisation, year: int) -> list[Account]:
     """The chart's first-level accounts with a posted line in the year."""
-    from coopledger.ledger.models import VoucherLine
-
     codes = set(db.session.scalars(sa.select(sa.func.substr(Account.code, 1, 3)).join(
         VoucherLine, VoucherLine.account_id == Account.id).where(
         VoucherLine.organisation_id == org.id, VoucherLine.posted.is_(True),
@@ -170,12 +184,13 @@ def build(org: Organisation, year: int, *, storage: Store, out_dir: Path,
         raise ArchiveError(N_("%(year)d 年度尚未结账，结账后才能归档。"), year=year)
     progress(2, N_("正在导出 beancount 账簿"))
     files = [(f"ledger/{org.code}.beancount", "".join(streamed_book(org)).encode("utf-8"))]
-    progress(5, N_("正在生成记账凭证 PDF"))
-    files += _voucher_files(org, year, storage,
-                            lambda percent: progress(5 + percent * 60 // 100,
-                                                     N_("正在生成记账凭证 PDF")))
-    progress(66, N_("正在生成账簿和报表"))
-    files += _book_files(org, year)
+    voucher_parts, files_of_scans = _voucher_parts(org, year, storage)
+    progress(5, N_("正在生成账簿和报表"))
+    book_parts, book_files = _book_parts(org, year)
+    files += files_of_scans + book_files
+    files += _laid_out(voucher_parts + book_parts,
+                       lambda percent: progress(10 + percent * 80 // 100,
+                                                N_("正在生成记账凭证、账簿和报表的 PDF")))
     progress(90, N_("正在收集收益分配、财务公开和统计报表"))
     files += _plan_files(org, year, storage)
     files += _disclosure_files(org, year, storage)

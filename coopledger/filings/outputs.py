@@ -20,7 +20,7 @@ from coopledger.i18n import N_
 from coopledger.money import to_wan
 from coopledger.orgs.models import AccountingStandard
 from coopledger.pdf.render import render_pdf
-from coopledger.spreadsheets import append_row, workbook_bytes
+from coopledger.spreadsheets import append_row, last_row, workbook_bytes
 
 Cell = str | Decimal | int | None
 SIGNATURES = (N_("单位负责人："), N_("统计负责人："), N_("填表人："),
@@ -121,7 +121,7 @@ def to_xlsx(sheet: Sheet) -> bytes:
         cell.font = Font(bold=True)
     for row, indent in zip(sheet.rows, sheet.indents, strict=True):
         append_row(ws, row)
-        current = ws.max_row
+        current = last_row(ws)
         ws.cell(row=current, column=1).alignment = Alignment(indent=indent * 2)
         for column in sheet.amounts:
             cell = ws.cell(row=current, column=column + 1)

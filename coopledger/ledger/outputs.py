@@ -9,6 +9,7 @@ from decimal import Decimal
 from itertools import chain
 from unicodedata import east_asian_width
 
+from flask import render_template
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -16,7 +17,7 @@ from openpyxl.utils import get_column_letter
 from coopledger.ledger.reports import ReportTable
 from coopledger.money import figure
 from coopledger.pdf.render import render_pdf
-from coopledger.spreadsheets import append_row, csv_row
+from coopledger.spreadsheets import append_row, csv_row, last_row
 
 
 def _text(value: object, money: bool) -> str:
@@ -64,7 +65,7 @@ def to_xlsx(table: ReportTable) -> bytes:
         cell.font = Font(bold=True)
     for index, row in enumerate(table.rows):
         append_row(sheet, list(row))
-        excel_row = sheet.max_row
+        excel_row = last_row(sheet)
         for col in table.money:
             sheet.cell(row=excel_row, column=col + 1).number_format = "#,##0.00"
         if index in table.bold:
@@ -97,3 +98,9 @@ def column_widths(table: ReportTable, *, most: int = 60) -> list[int]:
 def to_pdf(table: ReportTable) -> bytes:
     """A printable PDF (A4, landscape for wide tables)."""
     return render_pdf("ledger/report_pdf.html", table=table, wide=len(table.columns) > 6)
+
+
+def pdf_html(table: ReportTable) -> str:
+    """The HTML :func:`to_pdf` lays out, for a batch of documents laid out together
+    (``pdf.batch``)."""
+    return render_template("ledger/report_pdf.html", table=table, wide=len(table.columns) > 6)
