@@ -97,18 +97,21 @@ def dashboard() -> ResponseReturnValue:
     lines = queries.sort_lines(queries.dashboard(queries.organisations_of(townships), on=on),
                                sort, descending=descending)
     totals = {s: sum(1 for line in lines if line.figures.colour is s) for s in rules.Severity}
-    try:
-        db.session.commit()   # what the voucher rules found is kept for the next view
-    except IntegrityError:
-        db.session.rollback()  # another worker kept the same findings a moment earlier
     sort_options = [("colour", _("预警")), ("name", _("组织")), ("township", _("乡镇")),
                     ("closed", _("已结账至")), ("missing", _("逾期/缺失公开")),
                     ("findings", _("未销号问题")), ("red", _("红")), ("yellow", _("黄"))]
-    return render_template("supervision/dashboard.html", lines=lines, townships=townships,
+    # rendered before the commit: a commit expires every organisation, village and township
+    # loaded, and the page would read each of them again, one query apiece
+    page = render_template("supervision/dashboard.html", lines=lines, townships=townships,
                            chosen=chosen, on=on, sort=sort, descending=descending,
                            sort_options=sort_options,
                            totals=totals, Severity=rules.Severity,
                            filing_labels=CALENDAR_LABELS)
+    try:
+        db.session.commit()   # what the voucher rules found is kept for the next view
+    except IntegrityError:
+        db.session.rollback()  # another worker kept the same findings a moment earlier
+    return page
 
 
 @bp.route("/t/<code>/thresholds", methods=["GET", "POST"])
