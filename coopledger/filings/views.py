@@ -26,7 +26,7 @@ from coopledger.jobs import services as jobs
 from coopledger.ledger.books import get_book
 from coopledger.ledger.report_words import english
 from coopledger.orgs.queries import get_township
-from coopledger.textnum import is_digits
+from coopledger.textnum import whole_number
 from coopledger.web import apply_change, file_response, flash_form_errors, me, org_for, owned_or_404
 
 if TYPE_CHECKING:
@@ -56,10 +56,11 @@ def _version(org: Organisation, year: int) -> Filing | None:
     raw = request.args.get("version", "")
     if not raw:
         return None
-    if not is_digits(raw):
+    number = whole_number(raw, -1)       # bounded: a 30-digit version is a 404, not an overflow
+    if number < 0:
         abort(404)
     found: Filing | None = db.session.scalar(db.select(Filing).where(
-        Filing.organisation_id == org.id, Filing.year == year, Filing.version == int(raw)))
+        Filing.organisation_id == org.id, Filing.year == year, Filing.version == number))
     if found is None:
         abort(404)
     return found

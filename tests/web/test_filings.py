@@ -332,6 +332,10 @@ def test_the_auditor_returns_and_the_accountant_sees_why(client: FlaskClient, au
     assert 'data-state="returned"' in page
     refused = client.post(f"/o/shian-jjhzs/filings/versions/{filing.id}/accept")
     assert refused.status_code == 403
+    for odd in ("abc", "0", "99", "9" * 30, "-1"):
+        assert client.get(f"/o/shian-jjhzs/filings/2024/?version={odd}").status_code == 404
+    assert client.get("/o/shian-jjhzs/filings/2023/").status_code == 404   # before the books
+    assert client.get("/o/shian-jjhzs/filings/2024/nothing.xlsx").status_code == 404
 
 
 def test_the_dashboard_shows_each_years_filing_and_warns_when_it_is_overdue(
