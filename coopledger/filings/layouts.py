@@ -125,3 +125,11 @@ def forms_of(standard: AccountingStandard) -> tuple[Form, ...]:
 def form_of(standard: AccountingStandard, key: str) -> Form | None:
     """One form by its key, or None."""
     return next((form for form in forms_of(standard) if form.key == key), None)
+
+
+@cache
+def units_by_form() -> dict[str, dict[str, str]]:
+    """Every form of every standard by key, with each row's unit (what a summary reads)."""
+    return {form.key: form.units for standard in AccountingStandard
+            for form in forms_of(standard)}
+

@@ -25,7 +25,7 @@ from coopledger.disclosure.rules import canonical_json
 from coopledger.errors import CoopLedgerError
 from coopledger.extensions import db
 from coopledger.filings import rules, tables
-from coopledger.filings.layouts import forms_of
+from coopledger.filings.layouts import forms_of, units_by_form
 from coopledger.filings.models import (
     CountySummary,
     Explanation,
@@ -38,7 +38,6 @@ from coopledger.i18n import N_
 from coopledger.ledger.books import get_book, lock_book
 from coopledger.ledger.models import Book
 from coopledger.locking import lock
-from coopledger.money import to_wan
 from coopledger.orgs.models import Organisation, Township, Village
 from coopledger.workflow import Steps
 
@@ -52,19 +51,17 @@ class FilingError(CoopLedgerError):
     message = N_("报表操作未能完成。")
 
 
-def state_of(org: Organisation, year: int) -> str:
-    """The workflow state of the year: the latest version's, or "none"."""
-    latest = db.session.scalar(sa.select(Filing.state).where(
-        Filing.organisation_id == org.id, Filing.year == year)
-        .order_by(Filing.version.desc()).limit(1))
-    return latest.value if latest is not None else "none"
-
-
 def latest(org: Organisation, year: int) -> Filing | None:
     """The latest submitted version of the year, if any."""
     return db.session.scalar(sa.select(Filing).where(
         Filing.organisation_id == org.id, Filing.year == year)
         .order_by(Filing.version.desc()).limit(1))
+
+
+def state_of(org: Organisation, year: int) -> str:
+    """The workflow state of the year: the latest version's, or "none"."""
+    found = latest(org, year)
+    return found.state.value if found is not None else "none"
 
 
 def steps_for(org: Organisation, year: int, user: User | None, *,
@@ -210,7 +207,6 @@ def summary_contents(township: Township, year: int) -> dict[str, Any]:
     included, missing = [], []
     exact: dict[str, list[dict[str, Decimal]]] = {}
     rounded: dict[str, list[dict[str, Decimal]]] = {}
-    units: dict[str, dict[str, str]] = {}
     for org in due_organisations(township, year):
         found = tables.accepted(org, year)
         if found is None:
@@ -218,22 +214,32 @@ def summary_contents(township: Township, year: int) -> dict[str, Any]:
             continue
         included.append({"code": org.code, "name": org.name, "version": found.version,
                          "digest": found.digest})
+        frozen = tables.frozen_figures(found)
         for form in forms_of(org.standard):
-            figures = tables.frozen_figures(found).get(form.key, {})
-            units[form.key] = form.units
+            figures = frozen.get(form.key, {})
             exact.setdefault(form.key, []).append(figures)
             rounded.setdefault(form.key, []).append(rules.reported(figures, form.units))
-    sums = {key: rules.in_units(rules.summed(parts), units[key]) for key, parts in exact.items()}
-    rounded_sums = {key: rules.summed(parts) for key, parts in rounded.items()}
+    return {"township": township.code, "name": township.name, "year": year,
+            "organisations": included, "missing": missing, **_sums(exact, rounded)}
+
+
+def _sums(exact: dict[str, list[dict[str, Decimal]]],
+          reported: dict[str, list[dict[str, Decimal]]]) -> dict[str, Any]:
+    """The figures a summary freezes, form by form: the exact sum of the parts (counts whole),
+    that sum as the form reports it (rounded once), and the sum of the parts' reported figures
+    — shown beside it, so the rounding difference is in sight."""
+    units = units_by_form()
+    sums = {key: rules.in_units(rules.summed(parts), units.get(key, {}))
+            for key, parts in exact.items()}
     return {
-        "township": township.code, "name": township.name, "year": year,
-        "organisations": included, "missing": missing,
         "forms": {key: {code: str(value) for code, value in rows.items()}
                   for key, rows in sums.items()},
-        "reported": {key: {code: str(to_wan(value) if units[key].get(code) == "万元" else value)
-                           for code, value in rows.items()} for key, rows in sums.items()},
-        "sum_of_reported": {key: {code: str(value) for code, value in rows.items()}
-                            for key, rows in rounded_sums.items()},
+        "reported": {key: {code: str(value) for code, value in
+                           rules.reported(rows, units.get(key, {})).items()}
+                     for key, rows in sums.items()},
+        "sum_of_reported": {key: {code: str(value) for code, value in
+                                  rules.summed(parts).items()}
+                            for key, parts in reported.items()},
     }
 
 
@@ -324,7 +330,6 @@ def county_contents(county: str, year: int, townships: list[Township]) -> dict[s
     included, missing = [], []
     exact: dict[str, list[dict[str, Decimal]]] = {}
     parts: dict[str, list[dict[str, Decimal]]] = {}
-    units: dict[str, dict[str, str]] = {}
     for township in townships:
         versions = summaries(township, year)
         newest = versions[0] if versions else None
@@ -341,26 +346,8 @@ def county_contents(county: str, year: int, townships: list[Township]) -> dict[s
             exact.setdefault(key, []).append({c: Decimal(v) for c, v in rows.items()})
             parts.setdefault(key, []).append(
                 {c: Decimal(v) for c, v in body["reported"][key].items()})
-    for standard_forms in (forms_of(s) for s in {o.standard for o in _orgs_of(townships)}):
-        for form in standard_forms:
-            units[form.key] = form.units
-    sums = {key: rules.in_units(rules.summed(rows), units.get(key, {}))
-            for key, rows in exact.items()}
-    return {
-        "county": county, "name": county, "year": year, "townships": included,
-        "missing": missing,
-        "forms": {key: {c: str(v) for c, v in rows.items()} for key, rows in sums.items()},
-        "reported": {key: {c: str(to_wan(v) if units.get(key, {}).get(c) == "万元" else v)
-                           for c, v in rows.items()} for key, rows in sums.items()},
-        "sum_of_reported": {key: {c: str(v) for c, v in rules.summed(rows).items()}
-                            for key, rows in parts.items()},
-    }
-
-
-def _orgs_of(townships: list[Township]) -> list[Organisation]:
-    return list(db.session.scalars(
-        sa.select(Organisation).join(Village, Organisation.village_id == Village.id)
-        .where(Village.township_id.in_([t.id for t in townships]))))
+    return {"county": county, "name": county, "year": year, "townships": included,
+            "missing": missing, **_sums(exact, parts)}
 
 
 def summarise_county(county: str, year: int, *, by: User) -> CountySummary:

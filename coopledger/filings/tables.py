@@ -153,11 +153,11 @@ def written_explanations(org: Organisation, year: int) -> dict[str, dict[str, st
 
 def year_tables(org: Organisation, year: int, *, filing: Filing | None = None) -> YearTables:
     """The year's tables: from the books now, or as frozen in ``filing``."""
-    source = queries.year_source(org, year)
     if filing is None:
         figures, source = _computed(org, year)
         explanations = written_explanations(org, year)
     else:
+        source = queries.year_source(org, year)    # the ties compare with the books now
         figures = frozen_figures(filing)
         explanations = frozen_explanations(filing)
     last, last_source = _last_year(org, year)
@@ -167,16 +167,15 @@ def year_tables(org: Organisation, year: int, *, filing: Filing | None = None) -
     return YearTables(org, year, tables, last_source, queries.is_closed(org, year))
 
 
-def differences(frozen: YearTables, now: YearTables) -> list[tuple[Form, str, Decimal, Decimal]]:
+def differences(filing: Filing, now: YearTables) -> list[tuple[Form, str, Decimal, Decimal]]:
     """Rows whose figure in the books now differs from the submitted version's: (form, row
     code, as submitted, now) — a change in the books after submission shows here."""
+    submitted = frozen_figures(filing)
     found = []
-    for table in frozen.tables:
-        current = now.table(table.form.key)
-        if current is None:
-            continue
+    for table in now.tables:
+        frozen = submitted.get(table.form.key, {})
         for row in table.form.rows:
-            before, after = table.exact.get(row.code), current.exact.get(row.code)
+            before, after = frozen.get(row.code), table.exact.get(row.code)
             if before is not None and after is not None and before != after:
                 found.append((table.form, row.code, before, after))
     return found

@@ -89,9 +89,8 @@ def year_page(code: str, year: int) -> ResponseReturnValue:
     computed = tables.year_tables(org, year, filing=shown) if shown is not None else now
     latest = services.latest(org, year)
     steps = services.steps_for(org, year, me(), computed=now)
-    frozen = tables.year_tables(org, year, filing=latest) if latest is not None else None
-    changed = tables.differences(frozen, now) if frozen is not None else []
-    state = rules.calendar_state(services.state_of(org, year), year, today=today())
+    changed = tables.differences(latest, now) if latest is not None else []
+    state = rules.calendar_state(latest.state.value if latest else "none", year, today=today())
     return render_template(
         "filings/year.html", org=org, year=year, computed=computed, shown=shown, latest=latest,
         versions=tables.versions(org, year), steps=steps, changed=changed,
