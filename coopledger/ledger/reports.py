@@ -49,6 +49,17 @@ class ReportError(CoopLedgerError):
     message = N_("无法生成该报表。")
 
 
+@dataclass(frozen=True)
+class Target:
+    """Where a figure of a report leads on screen (its cell ``column`` is the link): the 明细账
+    of ``account`` for ``period`` (the report's own period when None), or a voucher."""
+
+    column: int
+    account: str | None = None
+    period: str | None = None
+    voucher_id: int | None = None
+
+
 @dataclass
 class ReportTable:
     """A titled table: what every output format renders."""
@@ -59,16 +70,21 @@ class ReportTable:
     money: set[int]
     rows: list[list[Cell]] = field(default_factory=list)
     bold: set[int] = field(default_factory=set)
+    targets: dict[int, Target] = field(default_factory=dict)
+    """Row index → the drill-down of that row (the screen links it; files do not)."""
     form: str = ""
     paging: LedgerPage | None = None   # a screen page of a 明细账 or 日记账 (pager.html)
     streamed: Iterator[list[Cell]] | None = None
     """Rows read while they are written, after ``rows`` (a whole period's 明细账 or 日记账
     exported as CSV: the year of a busy account is never held in memory at once)."""
 
-    def add(self, cells: list[Cell], *, bold: bool = False) -> None:
-        """Append a row."""
+    def add(self, cells: list[Cell], *, bold: bool = False, target: Target | None = None,
+            ) -> None:
+        """Append a row (with where it leads, when it leads somewhere)."""
         if bold:
             self.bold.add(len(self.rows))
+        if target is not None:
+            self.targets[len(self.rows)] = target
         self.rows.append(cells)
 
 
@@ -89,28 +105,46 @@ def _range_label(start: dt.date, end: dt.date) -> str:
     return f"{start.isoformat()} 至 {end.isoformat()}"
 
 
+def _year_start(start: dt.date, end: dt.date) -> dt.date | None:
+    """The first day of ``end``'s year when the period starts later than it (a month, a
+    quarter, a range within the year): the 本年累计 figures run from there; None when the
+    period's own figures are the year's so far."""
+    first = dt.date(end.year, 1, 1)
+    return first if start > first else None
+
+
 def trial_balance(org: Organisation, start: dt.date, end: dt.date, *, level: int = 9,
                   **_: Any) -> ReportTable:
-    """科目余额表: opening, period debit and credit, closing — for accounts down to ``level``."""
+    """科目余额表: opening, period debit and credit, the year's so far (本年累计, when the period
+    starts after 1 January), closing — for accounts down to ``level``; each account leads to
+    its 明细账 of the period."""
+    year_from = _year_start(start, end)
+    cumulative = ["本年累计借方", "本年累计贷方"] if year_from else []
     table = ReportTable("科目余额表", f"{org.name}　{_range_label(start, end)}",
                         ["科目编码", "科目名称", "期初借方", "期初贷方", "本期借方", "本期贷方",
-                         "期末借方", "期末贷方"], money={2, 3, 4, 5, 6, 7})
+                         *cumulative, "期末借方", "期末贷方"],
+                        money=set(range(2, 8 + len(cumulative))))
     totals = rolled_up(org, movements(org, start, end))
-    grand = Movement()
+    year = rolled_up(org, movements(org, year_from, end)) if year_from else {}
+    grand = year_grand = Movement()
     for account in accounts(org):
         movement = totals.get(account.id)
         if movement is None or account.level > level:
             continue
+        so_far = year.get(account.id, Movement())
         if account.parent_id is None:
-            grand = grand + movement
+            grand, year_grand = grand + movement, year_grand + so_far
         table.add([account.code, ("　" * (account.level - 1)) + account.name,
                    *_split(movement.opening), movement.debit or None, movement.credit or None,
-                   *_split(movement.closing)], bold=account.parent_id is None)
+                   *([so_far.debit or None, so_far.credit or None] if year_from else []),
+                   *_split(movement.closing)], bold=account.parent_id is None,
+                  target=Target(0, account=account.code))
     opening_debit = sum((m.opening for m in _tops(org, totals) if m.opening > 0), ZERO)
     opening_credit = -sum((m.opening for m in _tops(org, totals) if m.opening < 0), ZERO)
     closing_debit = sum((m.closing for m in _tops(org, totals) if m.closing > 0), ZERO)
     closing_credit = -sum((m.closing for m in _tops(org, totals) if m.closing < 0), ZERO)
     table.add(["", "合计", opening_debit, opening_credit, grand.debit, grand.credit,
+               *([year_grand.debit, year_grand.credit] if year_from else []),
                closing_debit, closing_credit], bold=True)
     return table
 
@@ -142,7 +176,8 @@ def general_ledger(org: Organisation, start: dt.date, end: dt.date, *,
         balance += debit - credit
         year_debit, year_credit = year_debit + debit, year_credit + credit
         table.add([f"{year}-{month:02d}", "本月合计", debit, credit, _direction(balance),
-                   abs(balance)])
+                   abs(balance)], target=Target(0, account=target.code,
+                                                period=f"{year}-{month:02d}"))
         table.add([f"{year}-{month:02d}", "累计", year_debit, year_credit, _direction(balance),
                    abs(balance)], bold=True)
     return table
@@ -155,33 +190,62 @@ def detail_ledger_table(org: Organisation, start: dt.date, end: dt.date, *,
     """明细账: every posted line of an account with the running balance — or, with ``page``
     (the screen), one page of them between 期初余额/承前页 and 本页合计, the last page ending
     with the period's 本期合计; ``streamed`` leaves the rows in :attr:`ReportTable.streamed`,
-    read from the database as they are written out."""
+    read from the database as they are written out. A period that starts after 1 January
+    ends with the year's 本年累计 too; each line leads to its voucher."""
     target = _account(org, account)
     table = ReportTable(title, f"{org.name}　{target.code} {target.full_name}　"
                         f"{_range_label(start, end)}",
                         ["日期", "凭证号", "摘要", "借方", "贷方", "方向", "余额"], money={3, 4, 6})
+    year_from = _year_start(start, end)
+    so_far = _year_so_far(org, target, year_from, end) if year_from else None
     if page is not None:
         table.paging = detail_ledger_page(org, target, start, end, page=page)
-        for row, bold in _page_rows(table.paging, start):
-            table.add(row, bold=bold)
+        rows = _page_rows(table.paging, start)
+        if not table.paging.has_next:
+            rows = _with_year(rows, so_far)
+        for row, bold, link in rows:
+            table.add(row, bold=bold, target=link)
         return table
     if streamed:
-        table.streamed = (row for row, _bold in _period_rows(
-            streamed_detail_ledger(org, target, start, end), start))
+        table.streamed = (row for row, _bold, _link in _with_year(_period_rows(
+            streamed_detail_ledger(org, target, start, end), start), so_far))
         return table
     opening, lines = detail_ledger(org, target, start, end)
-    for row, bold in _period_rows([(opening, iter(lines))], start):
-        table.add(row, bold=bold)
+    for row, bold, link in _with_year(_period_rows([(opening, iter(lines))], start), so_far):
+        table.add(row, bold=bold, target=link)
     return table
 
 
-Row = tuple[list[Cell], bool]
-"""A row of a 明细账 and whether it is a bold (carried or total) row."""
+Row = tuple[list[Cell], bool, Target | None]
+"""A row of a 明细账, whether it is a bold (carried or total) row, and the voucher it shows."""
 
 
-def _line_row(line: LedgerLine) -> list[Cell]:
-    return [line.on.isoformat(), line.voucher, line.summary, line.debit or None,
-            line.credit or None, _direction(line.balance), abs(line.balance)]
+def _year_so_far(org: Organisation, account: Account, year_from: dt.date, end: dt.date,
+                 ) -> tuple[Decimal, Decimal]:
+    """The account's debits and credits from 1 January to ``end`` (本年累计)."""
+    _opening, by_month = month_totals(org, account, year_from, end)
+    return (sum((debit for debit, _credit in by_month.values()), ZERO),
+            sum((credit for _debit, credit in by_month.values()), ZERO))
+
+
+def _with_year(rows: Iterator[Row], so_far: tuple[Decimal, Decimal] | None) -> Iterator[Row]:
+    """The rows, then 本年累计 under the last (本期合计) row when the period is part of a year."""
+    last: Row | None = None
+    for row in rows:
+        if last is not None:
+            yield last
+        last = row
+    if last is None:
+        return
+    yield last
+    if so_far is not None:
+        yield ["", "", "本年累计", so_far[0], so_far[1], last[0][5], last[0][6]], True, None
+
+
+def _line_row(line: LedgerLine) -> Row:
+    return ([line.on.isoformat(), line.voucher, line.summary, line.debit or None,
+             line.credit or None, _direction(line.balance), abs(line.balance)], False,
+            Target(1, voucher_id=line.voucher_id))
 
 
 def _page_rows(found: LedgerPage, start: dt.date) -> Iterator[Row]:
@@ -189,18 +253,19 @@ def _page_rows(found: LedgerPage, start: dt.date) -> Iterator[Row]:
     or, on the last page, the period's 本期合计."""
     first = found.page == 1
     yield ([start.isoformat() if first else "", "", "期初余额" if first else "承前页",
-            None, None, _direction(found.forward), abs(found.forward)], True)
+            None, None, _direction(found.forward), abs(found.forward)], True, None)
     debit = credit = ZERO
     for line in found.lines:
         debit, credit = debit + line.debit, credit + line.credit
-        yield _line_row(line), False
+        yield _line_row(line)
     if found.has_next:
         after = found.forward + debit - credit
-        yield ["", "", "本页合计（过次页）", debit, credit, _direction(after), abs(after)], True
+        yield (["", "", "本页合计（过次页）", debit, credit, _direction(after), abs(after)],
+               True, None)
     else:
         closing = found.opening + found.debit - found.credit
-        yield ["", "", "本期合计", found.debit, found.credit, _direction(closing),
-               abs(closing)], True
+        yield (["", "", "本期合计", found.debit, found.credit, _direction(closing),
+                abs(closing)], True, None)
 
 
 def _period_rows(ledger: Iterable[tuple[Decimal, Iterator[LedgerLine]]], start: dt.date,
@@ -210,13 +275,14 @@ def _period_rows(ledger: Iterable[tuple[Decimal, Iterator[LedgerLine]]], start: 
     pair — a streamed read keeps its snapshot open while it is iterated."""
     for opening, lines in ledger:
         yield ([start.isoformat(), "", "期初余额", None, None, _direction(opening),
-                abs(opening)], True)
+                abs(opening)], True, None)
         debit = credit = ZERO
         for line in lines:
             debit, credit = debit + line.debit, credit + line.credit
-            yield _line_row(line), False
+            yield _line_row(line)
         closing = opening + debit - credit
-        yield ["", "", "本期合计", debit, credit, _direction(closing), abs(closing)], True
+        yield (["", "", "本期合计", debit, credit, _direction(closing), abs(closing)], True,
+               None)
 
 
 def cash_journal(org: Organisation, start: dt.date, end: dt.date, *, page: int | None = None,
@@ -328,22 +394,27 @@ def balance_sheet(org: Organisation, start: dt.date, end: dt.date, **_: Any) -> 
 
 
 def income_statement(org: Organisation, start: dt.date, end: dt.date, **_: Any) -> ReportTable:
-    """收益及收益分配表 / 盈余及盈余分配表 for the range, with the same range a year earlier."""
+    """收益及收益分配表 / 盈余及盈余分配表 for the range, with the year so far (本年累计, when the
+    range starts after 1 January) and the same range a year earlier."""
     spec = statement_lines(org.standard)["income_statement"]
     figures = _Figures(org)
     current = _evaluate(spec["lines"], _flow_values(org, figures, start, end))
     earlier = _evaluate(spec["lines"], _flow_values(org, figures, _year_back(start),
                                                     _year_back(end)))
+    year_from = _year_start(start, end)
+    so_far = (_evaluate(spec["lines"], _flow_values(org, figures, year_from, end))
+              if year_from else None)
     table = ReportTable(spec["title"], f"{org.name}　{_range_label(start, end)}",
-                        ["项目", "行次", "本期金额", "上年同期金额"], money={2, 3},
+                        ["项目", "行次", "本期金额", *(["本年累计金额"] if so_far else []),
+                         "上年同期金额"], money={2, 3, 4} if so_far else {2, 3},
                         form=spec["form"])
     codes = {account.code for account in figures.accounts}
     for line in spec["lines"]:
         if line.get("only_if_account") and line["only_if_account"] not in codes:
             continue   # 提取福利费: 应付福利费 was removed in 2023; shown if the chart has it
         no = int(line["no"])
-        table.add([line["label"], no, current[no], earlier[no]],
-                  bold=line["formula"].startswith("L"))
+        table.add([line["label"], no, current[no], *([so_far[no]] if so_far else []),
+                   earlier[no]], bold=line["formula"].startswith("L"))
     return table
 
 

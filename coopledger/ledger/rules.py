@@ -203,6 +203,39 @@ def parse_period(text: str) -> tuple[dt.date, dt.date]:
     raise PeriodSpecError(text=text)
 
 
+@dataclass(frozen=True)
+class PeriodPicker:
+    """The periods a report page offers beside the typed one (a year, month, quarter or
+    range): the months and quarters of its year, the whole year, and the period of the same
+    kind before and after it (none for a range)."""
+
+    year: int
+    months: tuple[str, ...]
+    quarters: tuple[str, ...]
+    previous: str | None
+    following: str | None
+
+
+def period_picker(text: str) -> PeriodPicker:
+    """The picker around period ``text``; raises :class:`PeriodSpecError` on a bad period."""
+    start, end = parse_period(text)
+    year, text = end.year, text.strip()
+    previous = following = None
+    if _YEAR.match(text):
+        previous, following = str(year - 1), str(year + 1)
+    elif _MONTH.match(text):
+        before = start - dt.timedelta(days=1)
+        after = end + dt.timedelta(days=1)
+        previous, following = f"{before.year}-{before.month:02d}", f"{after.year}-{after.month:02d}"
+    elif match := _QUARTER.match(text):
+        quarter = int(match[2])
+        previous = f"{year}-Q{quarter - 1}" if quarter > 1 else f"{year - 1}-Q4"
+        following = f"{year}-Q{quarter + 1}" if quarter < 4 else f"{year + 1}-Q1"
+    return PeriodPicker(year=year, months=tuple(f"{year}-{m:02d}" for m in range(1, 13)),
+                        quarters=tuple(f"{year}-Q{q}" for q in range(1, 5)),
+                        previous=previous, following=following)
+
+
 _TERM = re.compile(r"^(bal|dbal|cbal|flow|dflow|open):(\d+)$|^pl$|^L(\d+)$")
 
 

@@ -302,7 +302,7 @@ def report(code: str, name: str) -> ResponseReturnValue:
         return file_response(to_pdf(table), f"{filename}.pdf")
     return render_template("ledger/report.html", org=org, name=name, table=table, error=None,
                            period=period, account=account, accounts=accounts(org),
-                           reports=REPORTS)
+                           reports=REPORTS, picker=rules.period_picker(period), drill=True)
 
 
 @bp.route("/export.beancount")

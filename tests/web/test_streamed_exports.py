@@ -101,10 +101,11 @@ def test_the_bank_journal_streams_in_english_with_its_rows_translated(
     rows = _rows(answer.get_data())
     assert rows[0][:3] == ["Date", "Voucher no.", "Description"]
     assert rows[1][2] == "Opening balances"
-    assert rows[-1][2] == "Period total"
-    assert len(rows) == 1 + 1 + 12 + 1
-    assert [row[3] for row in rows[2:-1]] == [f"{100 * day}.01" for day in range(1, 13)]
-    assert rows[-1][3] == str(sum(Decimal(f"{100 * day}.01") for day in range(1, 13)))
+    assert rows[-2][2] == "Period total"
+    assert rows[-1][2] == "Year to date"      # April is part of the year: 本年累计 follows
+    assert len(rows) == 1 + 1 + 12 + 2
+    assert [row[3] for row in rows[2:-2]] == [f"{100 * day}.01" for day in range(1, 13)]
+    assert rows[-2][3] == str(sum(Decimal(f"{100 * day}.01") for day in range(1, 13)))
 
 
 def test_an_unknown_account_is_refused_before_anything_is_sent(
