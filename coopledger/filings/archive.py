@@ -45,8 +45,9 @@ from coopledger.filings.outputs import to_xlsx as form_xlsx
 from coopledger.i18n import N_
 from coopledger.jobs.registry import Progress
 from coopledger.ledger.bookfile import streamed_book
-from coopledger.ledger.models import Account, Voucher, VoucherLine, VoucherState
+from coopledger.ledger.models import Account, VoucherLine
 from coopledger.ledger.outputs import pdf_html, to_xlsx
+from coopledger.ledger.queries import posted_vouchers
 from coopledger.ledger.reports import build_report
 from coopledger.money import amount_in_words
 from coopledger.orgs.models import AccountingStandard, Organisation
@@ -68,19 +69,10 @@ def _name(text: str) -> str:
     return text.translate(SAFE).strip() or "file"
 
 
-def _vouchers(org: Organisation, year: int) -> list[Voucher]:
-    return list(db.session.scalars(sa.select(Voucher).where(
-        Voucher.organisation_id == org.id, Voucher.year == year,
-        Voucher.state == VoucherState.POSTED).order_by(Voucher.month, Voucher.number)
-        .options(sa.orm.selectinload(Voucher.lines).joinedload(VoucherLine.account),
-                 sa.orm.selectinload(Voucher.attachments),
-                 sa.orm.selectinload(Voucher.preparers))))
-
-
 def _voucher_parts(org: Organisation, year: int, storage: Store,
                    ) -> tuple[list[tuple[str, str]], list[tuple[str, bytes]]]:
     """Each month's posted vouchers as the HTML of one PDF, and every scanned original."""
-    found = _vouchers(org, year)
+    found = posted_vouchers(org, year)
     parts = [(f"vouchers/{year}-{m:02d}.pdf",
               render_template("filings/vouchers_pdf.html", org=org, month=f"{year}-{m:02d}",
                               vouchers=[(v, amount_in_words(v.total)) for v in found

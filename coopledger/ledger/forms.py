@@ -14,13 +14,15 @@ from wtforms import (
     Form,
     FormField,
     IntegerField,
+    SelectField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from coopledger.forms import MoneyField
+from coopledger.forms import MoneyField, options
+from coopledger.ledger.print_rules import DEFAULT_PAPER, PAPERS
 
 
 class LineForm(Form):
@@ -132,3 +134,18 @@ class AttachmentForm(FlaskForm):
 
     file = FileField(_l("原始凭证（JPEG、PNG 或 PDF）"), validators=[FileRequired()])
     submit = SubmitField(_l("上传"))
+
+
+def _papers() -> list[Any]:
+    return options((key, _l(paper.label)) for key, paper in PAPERS.items())
+
+
+class PrintVouchersForm(FlaskForm):
+    """A month's posted vouchers to print for binding: the paper and the amount grid."""
+
+    year = IntegerField(_l("年度"), validators=[DataRequired(), NumberRange(min=1990, max=2100)])
+    month = SelectField(_l("月份"), choices=options((m, _l("%(n)d月", n=m))
+                                                   for m in range(1, 13)), coerce=int)
+    paper = SelectField(_l("纸张"), choices=_papers, default=DEFAULT_PAPER)
+    grid = BooleanField(_l("金额栏按位分格（亿…分）"))
+    submit = SubmitField(_l("打印本月凭证（含封面）"))

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from coopledger.db import snapshot
 from coopledger.extensions import db
 from coopledger.ledger import beans, month_index
-from coopledger.ledger.models import Account, Voucher, VoucherLine
+from coopledger.ledger.models import Account, Voucher, VoucherLine, VoucherState
 from coopledger.money import ZERO, from_fen
 
 if TYPE_CHECKING:
@@ -29,6 +29,20 @@ if TYPE_CHECKING:
 _lines = VoucherLine.__table__.c
 _DEBIT = sa.type_coerce(_lines.debit, sa.BigInteger)
 _CREDIT = sa.type_coerce(_lines.credit, sa.BigInteger)
+
+
+def posted_vouchers(org: Organisation, year: int, month: int | None = None) -> list[Voucher]:
+    """The posted vouchers of a year (or one month of it) in number order, with their lines,
+    accounts, scans and people loaded: what a month's print and the yearly archive lay out."""
+    query = sa.select(Voucher).where(Voucher.organisation_id == org.id, Voucher.year == year,
+                                     Voucher.state == VoucherState.POSTED)
+    if month is not None:
+        query = query.where(Voucher.month == month)
+    return list(db.session.scalars(query.order_by(Voucher.month, Voucher.number).options(
+        sa.orm.selectinload(Voucher.lines).joinedload(VoucherLine.account),
+        sa.orm.selectinload(Voucher.attachments), sa.orm.selectinload(Voucher.preparers),
+        sa.orm.joinedload(Voucher.poster), sa.orm.joinedload(Voucher.reviewer),
+        sa.orm.joinedload(Voucher.cashier), sa.orm.joinedload(Voucher.preparer))))
 
 
 def accounts(org: Organisation) -> list[Account]:

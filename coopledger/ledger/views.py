@@ -6,7 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -15,12 +15,22 @@ from coopledger.dates import today
 from coopledger.extensions import db
 from coopledger.forms import ConfirmForm, read_upload
 from coopledger.jobs import services as jobs
-from coopledger.ledger import bookfile, books, opening, periods, report_words, rules
+from coopledger.ledger import (
+    bookfile,
+    books,
+    opening,
+    periods,
+    print_rules,
+    report_words,
+    rules,
+    voucher_prints,
+)
 from coopledger.ledger import month_end as month_end_rules
 from coopledger.ledger.forms import (
     DateActionForm,
     MnemonicForm,
     OpeningImportForm,
+    PrintVouchersForm,
     ReasonForm,
     RenameAccountForm,
     SettingsForm,
@@ -29,7 +39,7 @@ from coopledger.ledger.forms import (
 )
 from coopledger.ledger.models import Account, Period, Voucher, VoucherKind, VoucherState
 from coopledger.ledger.outputs import csv_chunks, to_pdf, to_xlsx
-from coopledger.ledger.queries import accounts, open_leaves
+from coopledger.ledger.queries import accounts, open_leaves, posted_vouchers
 from coopledger.ledger.report_words import localised
 from coopledger.ledger.reports import REPORTS, ReportError, build_report
 from coopledger.orgs.models import AccountingStandard
@@ -80,7 +90,14 @@ def index(code: str) -> ResponseReturnValue:
         waiting=waiting, reports=REPORTS, confirm=ConfirmForm(), year_form=YearForm(year=year),
         settings_form=SettingsForm(cashier_confirms=book.cashier_confirms,
                                    in_date_order=book.in_date_order),
-        reopen_form=ReasonForm())
+        reopen_form=ReasonForm(), print_form=PrintVouchersForm(year=year, month=_busy_month(
+            counts, waiting)))
+
+
+def _busy_month(counts: dict[int, int], waiting: dict[int, int]) -> int:
+    """The month the print form starts on: the latest with every voucher posted."""
+    done = [m for m, n in counts.items() if n and not waiting.get(m)]
+    return max(done) if done else 1
 
 
 @bp.route("/settings", methods=["POST"])
@@ -311,6 +328,29 @@ def export(code: str) -> ResponseReturnValue:
     """The whole book as one beancount file (bean-check clean, opens in fava)."""
     org = org_for(code, Action.EXPORT_BOOKS)
     return file_response(bookfile.streamed_book(org), f"{org.code}.beancount")
+
+
+@bp.route("/print-vouchers", methods=["POST"])
+@login_required
+def print_vouchers(code: str) -> ResponseReturnValue:
+    """Start laying out a month's posted vouchers for binding (cover first) as a job."""
+    org = org_for(code, Action.VIEW_BOOKS)
+    form = PrintVouchersForm()
+    if not form.validate_on_submit():
+        flash(_("请选择年度、月份和纸张。"), "error")
+        return redirect(url_for("books.index", code=code))
+    year, month = int(form.year.data or 0), int(form.month.data or 0)
+    if not posted_vouchers(org, year, month):
+        flash(_("%(year)d年%(month)d月没有已记账的凭证。", year=year, month=month), "error")
+        return redirect(url_for("books.index", code=code, year=year))
+    paper = print_rules.paper_of(form.paper.data)
+    job = jobs.start_job(voucher_prints.MONTH_KIND, title=_(
+        "%(name)s %(year)d年%(month)d月记账凭证", name=org.name, year=year, month=month),
+        params={"organisation_id": org.id, "year": year, "month": month, "paper": paper.key,
+                "grid": bool(form.grid.data)}, by=me(), requires=Action.VIEW_BOOKS, on=org)
+    db.session.commit()
+    jobs.enqueue(job)
+    return redirect(url_for("jobs.show", job_id=job.id))
 
 
 @bp.route("/verify", methods=["POST"])

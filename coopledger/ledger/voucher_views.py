@@ -27,7 +27,16 @@ from coopledger.files import store
 from coopledger.files.scans import AttachmentError, receive_scan, send_scan
 from coopledger.forms import ConfirmForm, read_upload
 from coopledger.i18n import N_
-from coopledger.ledger import attachments, books, origins, rules, voucher_templates, vouchers
+from coopledger.ledger import (
+    attachments,
+    books,
+    origins,
+    print_rules,
+    rules,
+    voucher_prints,
+    voucher_templates,
+    vouchers,
+)
 from coopledger.ledger.forms import (
     AttachmentForm,
     DateActionForm,
@@ -46,7 +55,7 @@ from coopledger.ledger.models import (
 from coopledger.ledger.queries import open_leaves
 from coopledger.ledger.rules import VOUCHER_STEPS
 from coopledger.money import amount_in_words, figure
-from coopledger.pdf.render import render_pdf
+from coopledger.pdf.render import allowed_hosts, html_to_pdf, static_root
 from coopledger.textnum import is_digits, whole_number
 from coopledger.web import (
     apply_change,
@@ -466,10 +475,13 @@ def attachment(code: str, voucher_id: int, attachment_id: int) -> ResponseReturn
 @bp.route("/<int:voucher_id>.pdf")
 @login_required
 def pdf(code: str, voucher_id: int) -> ResponseReturnValue:
-    """The voucher in the usual Chinese layout, with the 大写 total."""
+    """The voucher in the printed form's layout with the 大写 total, on 凭证纸 or ``?paper=``
+    (a5, a4x2), its amounts in the 金额格 with ``?grid=1``."""
     org, voucher = _load(code, voucher_id, Action.VIEW_BOOKS)
-    data = render_pdf("ledger/voucher_pdf.html", org=org, voucher=voucher,
-                      words=amount_in_words(voucher.total))
-    return file_response(data, f"voucher-{voucher.id}.pdf")
+    html = voucher_prints.voucher_html(org, voucher,
+                                       paper=print_rules.paper_of(request.args.get("paper")),
+                                       grid=request.args.get("grid") == "1")
+    return file_response(html_to_pdf(html, static_root(), allowed_hosts()),
+                         f"voucher-{voucher.id}.pdf")
 
 

@@ -184,6 +184,8 @@ CASES += [
          only("admin", "jinshi-kj")),
     Case("export", "books.export", "GET", lambda w: f"{BOOKS}/export.beancount", EXPORT),
     Case("verify", "books.verify", "POST", lambda w: f"{BOOKS}/verify", EXPORT),
+    Case("print a month's vouchers", "books.print_vouchers", "POST",
+         lambda w: f"{BOOKS}/print-vouchers", VIEW_BOOKS),
     Case("vouchers", "vouchers.index", "GET", lambda w: f"{VOUCHERS}/", VIEW_BOOKS),
     Case("new voucher", "vouchers.create", "GET", lambda w: f"{VOUCHERS}/new", MANAGE),
     Case("edit draft", "vouchers.edit", "GET", lambda w: f"{VOUCHERS}/{w.draft_id}/edit",
