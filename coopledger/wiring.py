@@ -81,7 +81,7 @@ def _register_job_kinds() -> None:
     from coopledger.distribution import statement_job
     from coopledger.filings import archive
     from coopledger.jobs.registry import register
-    from coopledger.ledger import bookfile, voucher_prints
+    from coopledger.ledger import book_prints, bookfile, voucher_prints
     from coopledger.members import imports as member_imports
 
     register(asset_workbook.IMPORT_KIND, asset_workbook.import_job)
@@ -91,4 +91,5 @@ def _register_job_kinds() -> None:
     register(archive.ARCHIVE_KIND, archive.archive_job)
     register(bookfile.VERIFY_KIND, bookfile.verify_job)
     register(voucher_prints.MONTH_KIND, voucher_prints.month_job)
+    register(book_prints.BOOK_KIND, book_prints.book_job)
     register(member_imports.IMPORT_KIND, member_imports.import_job)

@@ -19,10 +19,10 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from coopledger.forms import MoneyField, options
-from coopledger.ledger.print_rules import DEFAULT_PAPER, PAPERS
+from coopledger.ledger.print_rules import DEFAULT_PAPER, PAPERS, STYLES
 
 
 class LineForm(Form):
@@ -149,3 +149,17 @@ class PrintVouchersForm(FlaskForm):
     paper = SelectField(_l("纸张"), choices=_papers, default=DEFAULT_PAPER)
     grid = BooleanField(_l("金额栏按位分格（亿…分）"))
     submit = SubmitField(_l("打印本月凭证（含封面）"))
+
+
+_CODE = Regexp(r"^\d*$", message=_l("科目编码只能是数字。"))
+
+
+class PrintLedgerForm(FlaskForm):
+    """A year's 明细账 to print: a range of account codes (empty: all) and the format."""
+
+    year = IntegerField(_l("年度"), validators=[DataRequired(), NumberRange(min=1990, max=2100)])
+    first = StringField(_l("起始科目编码"), validators=[Optional(), Length(max=20), _CODE])
+    last = StringField(_l("截止科目编码"), validators=[Optional(), Length(max=20), _CODE])
+    style = SelectField(_l("账页格式"), choices=lambda: options(
+        (key, _l(label)) for key, label in STYLES.items()), default="three")
+    submit = SubmitField(_l("打印明细账"))

@@ -113,3 +113,25 @@ def cover_of(vouchers: Sequence[Bound]) -> Cover:
                  last=vouchers[-1].label if vouchers else "",
                  attachments=sum(v.attachment_count for v in vouchers),
                  debit=total, credit=total, gaps=gaps)
+
+
+STYLES: dict[str, str] = {
+    "three": N_("三栏式"),
+    "multi": N_("多栏式（收入、费用科目按明细科目分栏）"),
+}
+"""The 明细账 formats a year's books print in. 三栏式 (借方, 贷方, 余额) for every account;
+多栏式 gives an income or expense account with sub-accounts one amount column per sub-account
+(会计基础工作规范 §57: 各单位应当按照会计制度的规定设置会计科目和账簿; the ledger formats are
+the usual 三栏式, 多栏式 and 数量金额式)."""
+
+
+def in_range(code: str, first: str, last: str) -> bool:
+    """Whether account ``code`` lies between ``first`` and ``last`` (codes compared by their
+    leading digits: 501 to 513 takes 50101 and 51302; empty means no bound)."""
+    return (not first or code[:len(first)] >= first) and (not last or code[:len(last)] <= last)
+
+
+def analysed(style: str, *, income_or_expense: bool, has_children: bool) -> bool:
+    """Whether an account prints 多栏式: asked for, an income or expense account, and one with
+    sub-accounts to give columns."""
+    return style == "multi" and income_or_expense and has_children

@@ -183,17 +183,18 @@ def balances_from_lines(org: Organisation, *, as_of: dt.date,
 
 def account_balance(account: Account, *, as_of: dt.date) -> Decimal:
     """Posted balance of an account and its sub-accounts on a date."""
-    ids = [account.id, *[a.id for a in _descendants(account)]]
+    ids = [account.id, *[a.id for a in descendants(account)]]
     total = db.session.scalar(sa.select(sa.func.sum(_DEBIT - _CREDIT)).where(
         _lines.account_id.in_(ids), _lines.posted.is_(True), _lines.on <= as_of))
     return from_fen(int(total or 0))
 
 
-def _descendants(account: Account) -> list[Account]:
+def descendants(account: Account) -> list[Account]:
+    """Every account under ``account`` (its sub-accounts and theirs)."""
     found = []
     for child in account.children:
         found.append(child)
-        found.extend(_descendants(child))
+        found.extend(descendants(child))
     return found
 
 
@@ -221,6 +222,10 @@ class LedgerLine:
     debit: Decimal
     credit: Decimal
     balance: Decimal
+    account_id: int = 0
+    """The leaf account the line is on (the 多栏式 ledger's column)."""
+    opening: bool = False
+    """A line of the 建账 voucher (the balances brought into the books)."""
 
 
 def _balance_before(org_id: int, ids: list[int], start: dt.date, *,
@@ -241,7 +246,7 @@ def _period_lines(org_id: int, ids: list[int], start: dt.date, end: dt.date) -> 
     """The posted lines of the accounts ``ids`` in the period, in 明细账 order (date, voucher
     number, line)."""
     return (sa.select(_lines.on, Voucher.id, Voucher.word, Voucher.number, _lines.summary,
-                      _DEBIT, _CREDIT)
+                      _DEBIT, _CREDIT, _lines.account_id, _lines.opening)
             .join(Voucher, Voucher.id == _lines.voucher_id)
             .where(_lines.organisation_id == org_id, _lines.account_id.in_(ids),
                    _lines.posted.is_(True), _lines.on >= start, _lines.on <= end)
@@ -251,7 +256,7 @@ def _period_lines(org_id: int, ids: list[int], start: dt.date, end: dt.date) -> 
 def detail_ledger(org: Organisation, account: Account, start: dt.date, end: dt.date,
                   ) -> tuple[Decimal, list[LedgerLine]]:
     """明细账: the balance before ``start``, then every posted line with its running balance."""
-    ids = [account.id, *[a.id for a in _descendants(account)]]
+    ids = [account.id, *[a.id for a in descendants(account)]]
     opening = _balance_before(org.id, ids, start)
     rows = db.session.execute(_period_lines(org.id, ids, start, end))
     return opening, list(_running(rows, opening))
@@ -268,7 +273,7 @@ def streamed_detail_ledger(org: Organisation, account: Account, start: dt.date, 
     the account is resolved now; iterating gives one ``(opening, lines)`` pair, both read in
     one snapshot of the books (``db.snapshot``, a connection of its own, open while the lines
     are iterated) and the lines fetched :data:`STREAM_BATCH` at a time."""
-    ids = [account.id, *[a.id for a in _descendants(account)]]
+    ids = [account.id, *[a.id for a in descendants(account)]]
     return _streamed(org.id, ids, start, end)
 
 
@@ -283,12 +288,14 @@ def _streamed(org_id: int, ids: list[int], start: dt.date, end: dt.date,
 
 def _running(rows: Iterable[Sequence[Any]], balance: Decimal) -> Iterator[LedgerLine]:
     """明细账 lines from rows of (date, voucher id, word, number, 摘要, debit fen, credit fen,
-    …), each with the running balance after it, starting from ``balance``."""
-    for on, voucher_id, word, number, summary, debit, credit, *_rest in rows:
+    account id, 建账 flag, …), each with the running balance after it, starting from
+    ``balance``."""
+    for on, voucher_id, word, number, summary, debit, credit, *rest in rows:
         debit_amount, credit_amount = from_fen(int(debit)), from_fen(int(credit))
         balance += debit_amount - credit_amount
         yield LedgerLine(on, voucher_id, f"{word}-{number}", summary, debit_amount,
-                         credit_amount, balance)
+                         credit_amount, balance, int(rest[0]) if rest else 0,
+                         bool(rest[1]) if len(rest) > 1 else False)
 
 
 LEDGER_PAGE = 200
@@ -339,7 +346,7 @@ def detail_ledger_page(org: Organisation, account: Account, start: dt.date, end:
     the page's first day ordered before its first line — and the period's count and totals
     are one aggregate."""
     per_page = per_page or LEDGER_PAGE
-    ids = [account.id, *[a.id for a in _descendants(account)]]
+    ids = [account.id, *[a.id for a in descendants(account)]]
     opening = _balance_before(org.id, ids, start)
     where = (_lines.organisation_id == org.id, _lines.account_id.in_(ids),
              _lines.posted.is_(True), _lines.on >= start, _lines.on <= end)
@@ -349,13 +356,13 @@ def detail_ledger_page(org: Organisation, account: Account, start: dt.date, end:
     page = min(max(page, 1), pages)
     rows = db.session.execute(
         sa.select(_lines.on, Voucher.id, Voucher.word, Voucher.number, _lines.summary,
-                  _DEBIT, _CREDIT, _lines.line_no)
+                  _DEBIT, _CREDIT, _lines.account_id, _lines.opening, _lines.line_no)
         .join(Voucher, Voucher.id == _lines.voucher_id).where(*where)
         .order_by(_lines.on, Voucher.number, _lines.line_no)
         .limit(per_page).offset((page - 1) * per_page)).all()
     forward = opening
     if rows and page > 1:
-        day, number, line_no = rows[0][0], rows[0][3], rows[0][7]
+        day, number, line_no = rows[0][0], rows[0][3], rows[0][9]
         earlier_days = db.session.scalar(sa.select(sa.func.sum(_DEBIT - _CREDIT)).where(
             *where, _lines.on < day))
         same_day = db.session.scalar(
@@ -373,7 +380,7 @@ def month_totals(org: Organisation, account: Account, start: dt.date, end: dt.da
                  ) -> tuple[Decimal, dict[tuple[int, int], tuple[Decimal, Decimal]]]:
     """总账: an account's (with its sub-accounts) balance before ``start`` and each month's
     debits and credits, from the month-balance index for whole months, else from the lines."""
-    ids = [account.id, *[a.id for a in _descendants(account)]]
+    ids = [account.id, *[a.id for a in descendants(account)]]
     indexed = month_index.account_months(org.id, ids, start, end)
     if indexed is not None:
         return indexed

@@ -27,6 +27,7 @@ from coopledger.ledger.queries import (
     LedgerPage,
     Movement,
     accounts,
+    descendants,
     detail_ledger,
     detail_ledger_page,
     leaf_balances,
@@ -283,6 +284,60 @@ def _period_rows(ledger: Iterable[tuple[Decimal, Iterator[LedgerLine]]], start: 
         closing = opening + debit - credit
         yield (["", "", "本期合计", debit, credit, _direction(closing), abs(closing)], True,
                None)
+
+
+def bound_ledger(org: Organisation, account: Account, year: int, *,
+                 analysed: list[Account] | None = None) -> ReportTable:
+    """A year's 明细账 of ``account`` as it is bound: the balance brought in, each month's lines
+    followed by 本月合计 and 本年累计 (三栏式). With ``analysed`` (多栏式, for an income or
+    expense account with sub-accounts) each line's amount also stands in its sub-account's
+    column — the debit less the credit for an expense, the credit less the debit for income."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    columns = analysed or []
+    credit_side = account.category is Category.INCOME
+    index = {leaf.id: position for position, leaf in enumerate(columns)}
+    for position, leaf in enumerate(columns):
+        for below in [leaf, *descendants(leaf)]:
+            index[below.id] = position
+    style = "多栏式明细账" if columns else "明细账"
+    table = ReportTable(style, f"{org.name}　{account.code} {account.full_name}　{year}",
+                        ["日期", "凭证号", "摘要", "借方", "贷方", "方向", "余额",
+                         *[leaf.name for leaf in columns]],
+                        money={3, 4, 6, *range(7, 7 + len(columns))})
+    before, lines = detail_ledger(org, account, start, end)
+    # the 建账 voucher of books opened this year is the balance brought in, not the year's
+    opening = before + sum((line.debit - line.credit for line in lines if line.opening), ZERO)
+    empty: list[Cell] = [None] * len(columns)
+    table.add([start.isoformat(), "", "期初余额", None, None, _direction(opening),
+               abs(opening), *empty], bold=True)
+    balance = opening
+    year_debit = year_credit = ZERO
+    year_split = [ZERO] * len(columns)
+    by_month: dict[int, list[LedgerLine]] = defaultdict(list)
+    for line in lines:
+        if not line.opening:
+            by_month[line.on.month].append(line)
+    for month in sorted(by_month):
+        debit = credit = ZERO
+        split = [ZERO] * len(columns)
+        for line in by_month[month]:
+            debit, credit = debit + line.debit, credit + line.credit
+            balance += line.debit - line.credit
+            cells: list[Cell] = [None] * len(columns)
+            if line.account_id in index:
+                amount = line.credit - line.debit if credit_side else line.debit - line.credit
+                cells[index[line.account_id]] = amount
+                split[index[line.account_id]] += amount
+            table.add([line.on.isoformat(), line.voucher, line.summary, line.debit or None,
+                       line.credit or None, _direction(balance), abs(balance),
+                       *cells], target=Target(1, voucher_id=line.voucher_id))
+        year_debit, year_credit = year_debit + debit, year_credit + credit
+        year_split = [a + b for a, b in zip(year_split, split, strict=True)]
+        table.add(["", "", "本月合计", debit, credit, _direction(balance), abs(balance),
+                   *split], bold=True)
+        table.add(["", "", "本年累计", year_debit, year_credit, _direction(balance),
+                   abs(balance), *year_split], bold=True)
+    return table
 
 
 def cash_journal(org: Organisation, start: dt.date, end: dt.date, *, page: int | None = None,

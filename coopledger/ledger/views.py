@@ -16,6 +16,7 @@ from coopledger.extensions import db
 from coopledger.forms import ConfirmForm, read_upload
 from coopledger.jobs import services as jobs
 from coopledger.ledger import (
+    book_prints,
     bookfile,
     books,
     opening,
@@ -30,6 +31,7 @@ from coopledger.ledger.forms import (
     DateActionForm,
     MnemonicForm,
     OpeningImportForm,
+    PrintLedgerForm,
     PrintVouchersForm,
     ReasonForm,
     RenameAccountForm,
@@ -91,7 +93,7 @@ def index(code: str) -> ResponseReturnValue:
         settings_form=SettingsForm(cashier_confirms=book.cashier_confirms,
                                    in_date_order=book.in_date_order),
         reopen_form=ReasonForm(), print_form=PrintVouchersForm(year=year, month=_busy_month(
-            counts, waiting)))
+            counts, waiting)), ledger_form=PrintLedgerForm(year=year))
 
 
 def _busy_month(counts: dict[int, int], waiting: dict[int, int]) -> int:
@@ -348,6 +350,30 @@ def print_vouchers(code: str) -> ResponseReturnValue:
         "%(name)s %(year)d年%(month)d月记账凭证", name=org.name, year=year, month=month),
         params={"organisation_id": org.id, "year": year, "month": month, "paper": paper.key,
                 "grid": bool(form.grid.data)}, by=me(), requires=Action.VIEW_BOOKS, on=org)
+    db.session.commit()
+    jobs.enqueue(job)
+    return redirect(url_for("jobs.show", job_id=job.id))
+
+
+@bp.route("/print-ledger", methods=["POST"])
+@login_required
+def print_ledger(code: str) -> ResponseReturnValue:
+    """Start laying out a year's 明细账 for a range of accounts as a job."""
+    org = org_for(code, Action.VIEW_BOOKS)
+    form = PrintLedgerForm()
+    if not form.validate_on_submit():
+        flash(" ".join(str(e) for errors in form.errors.values() for e in errors)
+              or _("请选择年度和账页格式。"), "error")
+        return redirect(url_for("books.index", code=code))
+    year, style = int(form.year.data or 0), str(form.style.data)
+    first, last = (form.first.data or "").strip(), (form.last.data or "").strip()
+    if not book_prints.units(org, year, first=first, last=last, style=style):
+        flash(_("所选科目范围在 %(year)d 年没有余额或发生额。", year=year), "error")
+        return redirect(url_for("books.index", code=code, year=year))
+    job = jobs.start_job(book_prints.BOOK_KIND, title=_(
+        "%(name)s %(year)d年明细账", name=org.name, year=year),
+        params={"organisation_id": org.id, "year": year, "first": first, "last": last,
+                "style": style}, by=me(), requires=Action.VIEW_BOOKS, on=org)
     db.session.commit()
     jobs.enqueue(job)
     return redirect(url_for("jobs.show", job_id=job.id))

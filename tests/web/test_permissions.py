@@ -186,6 +186,8 @@ CASES += [
     Case("verify", "books.verify", "POST", lambda w: f"{BOOKS}/verify", EXPORT),
     Case("print a month's vouchers", "books.print_vouchers", "POST",
          lambda w: f"{BOOKS}/print-vouchers", VIEW_BOOKS),
+    Case("print a year's ledgers", "books.print_ledger", "POST",
+         lambda w: f"{BOOKS}/print-ledger", VIEW_BOOKS),
     Case("vouchers", "vouchers.index", "GET", lambda w: f"{VOUCHERS}/", VIEW_BOOKS),
     Case("new voucher", "vouchers.create", "GET", lambda w: f"{VOUCHERS}/new", MANAGE),
     Case("edit draft", "vouchers.edit", "GET", lambda w: f"{VOUCHERS}/{w.draft_id}/edit",
