@@ -18,6 +18,7 @@ from coopledger.extensions import db
 from coopledger.ledger.sample_books import PLACEHOLDER_PNG
 from coopledger.orgs.models import Organisation
 from tests.browser.conftest import LiveServer, log_in
+from tests.browser.test_money_alignment import aligned
 from tests.browser.test_phone_reading import _crawl as crawl
 from tests.distribution_helpers import close_2024
 
@@ -68,6 +69,11 @@ def test_plan_to_approval_then_the_member_opens_the_statement(
     page.click("#trail form button[type=submit]")
     expect(page.locator(".flash-success")).to_contain_text("方案已通过，分配凭证草稿已生成")
     expect(page.locator("#plan-state")).to_contain_text("成员(代表)大会已通过")
+    # the plan's amounts read like money, right-aligned, on the phone too
+    cells = aligned(page, "table td.num")
+    assert len(cells) >= 10
+    assert {align for align, _text in cells} == {"right"}
+    assert "48,624.00" in [text for _align, text in cells]
 
     log_in(page, live_server, "member")
     seen = crawl(page, live_server, "/")       # every page the member reaches, on the phone
