@@ -172,6 +172,7 @@ def _setup_blueprints(app: Flask) -> None:
     from coopledger.members.views import bp as members_bp
     from coopledger.orgs.views import bp as orgs_bp
     from coopledger.shares.views import bp as shares_bp
+    from coopledger.spending.views import bp as spending_bp
     from coopledger.supervision.views import bp as supervision_bp
     from coopledger.supervision.views import org_bp as org_supervision_bp
     from coopledger.wiring import wire_domains
@@ -181,7 +182,7 @@ def _setup_blueprints(app: Flask) -> None:
                       vouchers_bp, members_bp, shares_bp, partners_bp, contracts_bp,
                       contract_money_bp, distribution_bp, distribution_public_bp, assets_bp,
                       disclosure_bp, disclosure_public_bp, filings_bp, supervision_bp,
-                      org_supervision_bp):
+                      org_supervision_bp, spending_bp):
         app.register_blueprint(blueprint)
 
 

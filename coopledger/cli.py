@@ -17,6 +17,8 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, routes_command, shell_command, with_appcontext
 
+from coopledger.auth.roles import Role
+
 if TYPE_CHECKING:
     from flask import Flask
 
@@ -131,13 +133,10 @@ def load_sample(small: bool, as_of: dt.datetime | None) -> None:
 @click.command("create-user")
 @click.option("--username", required=True)
 @click.option("--name", "display_name", required=True, help="display name")
-@click.option("--role", type=click.Choice(["admin", "accountant", "reviewer", "cashier",
-                                           "supervisor", "member", "township_auditor",
-                                           "county_reviewer"]),
-              required=True)
+@click.option("--role", type=click.Choice([role.value for role in Role]), required=True)
 @click.option("--org", "org_code", help="organisation code (organisation roles)")
 @click.option("--township", "township_code",
-              help="township code (township_auditor, county_reviewer)")
+              help="township code (township_auditor, county_reviewer, township_leader)")
 @click.option("--password", help="initial password; generated when omitted")
 @with_appcontext
 def create_user(username: str, display_name: str, role: str, org_code: str | None,
@@ -146,7 +145,6 @@ def create_user(username: str, display_name: str, role: str, org_code: str | Non
     import sqlalchemy as sa
 
     from coopledger.auth import services
-    from coopledger.auth.roles import Role
     from coopledger.errors import CoopLedgerError
     from coopledger.extensions import db
     from coopledger.orgs.models import Organisation, Township

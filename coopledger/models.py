@@ -17,10 +17,11 @@ from coopledger.ledger import models as ledger_models
 from coopledger.members import models as members_models
 from coopledger.orgs import models as orgs_models
 from coopledger.shares import models as shares_models
+from coopledger.spending import models as spending_models
 from coopledger.supervision import models as supervision_models
 
 __all__ = ["asset_resource_models", "assets_models", "audit_models", "auth_models",
            "contract_money_models", "contracts_models", "disclosure_models",
            "distribution_models", "files_stores", "filings_models", "jobs_models",
            "ledger_models", "members_models",
-           "orgs_models", "shares_models", "supervision_models"]
+           "orgs_models", "shares_models", "spending_models", "supervision_models"]

@@ -48,13 +48,15 @@ def wire_domains() -> None:
         request_land_shares,
         set_up_classes,
     )
+    from coopledger.spending.services import voucher_origin as spending_voucher_origin
 
     _register_job_kinds()
     # the core: a new organisation's chart and share classes; who may see a household
     _add(SET_UP, install_chart, set_up_classes)
     _add(OBJECT_RULES, household_rule)
     # the ledger: where a voucher came from, what may stop a month reopening, book checks
-    for finder in (contract_voucher_origin, asset_voucher_origin, guarantee_voucher_origin):
+    for finder in (contract_voucher_origin, asset_voucher_origin, guarantee_voucher_origin,
+                   spending_voucher_origin):
         origins.register(finder)
     _add(REOPEN_GUARDS, refuse_reopening_published)
     _add(BOOK_CHECKS, anchor_problems, chain_problems, index_differences)

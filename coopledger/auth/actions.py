@@ -50,3 +50,8 @@ class Action(enum.StrEnum):
     VIEW_SUMMARIES = "filings.summaries"       # a township's filings page (a Township)
     REVIEW_SUMMARIES = "filings.county"        # the county accepts a township's summary and
                                                # sums its townships (a Township, or None)
+    VIEW_SPENDING = "spending.view"            # an organisation's spending requests
+    FILE_SPENDING = "spending.file"            # file, change, resubmit a request (报账员)
+    APPROVE_SPENDING = "spending.approve"      # take a step of the approval chain (by role)
+    PAY_SPENDING = "spending.pay"              # pay an approved request (the cashier)
+    CONFIGURE_SPENDING = "spending.configure"  # a township's approval chain and limits

@@ -15,9 +15,9 @@ from coopledger.orgs.models import Organisation, Township
 
 _SCOPE_RULE = (
     "(role = 'admin' AND organisation_id IS NULL AND township_id IS NULL)"
-    " OR (role IN ('township_auditor', 'county_reviewer') AND township_id IS NOT NULL"
-    " AND organisation_id IS NULL)"
-    " OR (role NOT IN ('admin', 'township_auditor', 'county_reviewer')"
+    " OR (role IN ('township_auditor', 'county_reviewer', 'township_leader')"
+    " AND township_id IS NOT NULL AND organisation_id IS NULL)"
+    " OR (role NOT IN ('admin', 'township_auditor', 'county_reviewer', 'township_leader')"
     " AND organisation_id IS NOT NULL AND township_id IS NULL)"
 )
 

@@ -58,13 +58,22 @@ _ORG_ROLES: dict[Action, frozenset[Role]] = {
     Action.VIEW_RETURNS: frozenset({Role.ACCOUNTANT, Role.REVIEWER, Role.SUPERVISOR}),
     Action.FILE_RETURNS: frozenset({Role.ACCOUNTANT}),
     Action.REVIEW_RETURNS: frozenset(),             # township auditors only (below)
+    Action.VIEW_SPENDING: frozenset({Role.ACCOUNTANT, Role.REVIEWER, Role.CASHIER,
+                                     Role.SUPERVISOR, Role.VILLAGE_HEAD}),
+    Action.FILE_SPENDING: frozenset({Role.ACCOUNTANT, Role.CASHIER}),
+    Action.APPROVE_SPENDING: frozenset({Role.SUPERVISOR, Role.VILLAGE_HEAD}),
+    Action.PAY_SPENDING: frozenset({Role.CASHIER}),
 }
 _AUDITOR_MAY = frozenset({Action.VIEW_ORG, Action.VIEW_BOOKS, Action.EXPORT_BOOKS,
                           Action.VIEW_MEMBERS, Action.VIEW_CONTRACTS,
                           Action.VIEW_DISTRIBUTION, Action.VIEW_ASSETS,
                           Action.VIEW_DISCLOSURES, Action.OPINE_DISCLOSURES,
                           Action.AUDIT_ORG, Action.VIEW_FINDINGS, Action.VIEW_RETURNS,
-                          Action.REVIEW_RETURNS})
+                          Action.REVIEW_RETURNS, Action.VIEW_SPENDING,
+                          Action.APPROVE_SPENDING})
+_LEADER_MAY = frozenset({Action.VIEW_ORG, Action.VIEW_SPENDING, Action.APPROVE_SPENDING})
+"""What a township's 分管领导 may do in the organisations of that township: read and approve
+their spending (the chain decides which requests reach the leader)."""
 
 
 Subject = Organisation | Township | Job | object | None
@@ -90,9 +99,11 @@ def can(user: User | AnonymousUserMixin | None, action: Action | str, subject: S
     if action in _ORG_ROLES and isinstance(subject, Organisation):
         if any(role in _ORG_ROLES[action] for role in org_roles(account, subject)):
             return True
+        if action in _LEADER_MAY and subject.township_id in led_township_ids(account):
+            return True
         return action in _AUDITOR_MAY and _audits(account, subject.township_id)
     if action in (Action.VIEW_TOWNSHIP, Action.SUPERVISE, Action.CONFIGURE_SUPERVISION,
-                  Action.SUMMARISE_RETURNS) \
+                  Action.SUMMARISE_RETURNS, Action.CONFIGURE_SPENDING) \
             and isinstance(subject, Township):
         return _audits(account, subject.id)
     if action is Action.VIEW_SUMMARIES and isinstance(subject, Township):
@@ -132,6 +143,12 @@ def require(user: User | AnonymousUserMixin | None, action: Action | str,
     """Abort with 403 unless :func:`can` allows it."""
     if not can(user, action, subject):
         abort(403)
+
+
+def led_township_ids(user: User) -> set[int]:
+    """Townships whose spending the user approves as 分管领导."""
+    return {a.township_id for a in user.assignments
+            if a.role is Role.TOWNSHIP_LEADER and a.township_id is not None}
 
 
 def audited_township_ids(user: User) -> set[int]:

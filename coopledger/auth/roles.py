@@ -18,6 +18,8 @@ class Role(enum.StrEnum):
     MEMBER = "member"
     TOWNSHIP_AUDITOR = "township_auditor"
     COUNTY_REVIEWER = "county_reviewer"   # the county 农经站: reviews its townships' summaries
+    VILLAGE_HEAD = "village_head"         # 村主要负责人 / 理事长: approves the village's spending
+    TOWNSHIP_LEADER = "township_leader"   # 镇分管领导: approves large spending of its villages
 
     @property
     def label(self) -> str:
@@ -29,7 +31,7 @@ class Role(enum.StrEnum):
         """What an assignment of this role is scoped to."""
         if self is Role.ADMIN:
             return Scope.SYSTEM
-        if self in (Role.TOWNSHIP_AUDITOR, Role.COUNTY_REVIEWER):
+        if self in TOWNSHIP_ROLES:
             return Scope.TOWNSHIP
         return Scope.ORGANISATION
 
@@ -51,6 +53,11 @@ ROLE_LABELS = {
     Role.MEMBER: N_("社员"),
     Role.TOWNSHIP_AUDITOR: N_("乡镇审计"),
     Role.COUNTY_REVIEWER: N_("县级农经统计审核"),
+    Role.VILLAGE_HEAD: N_("村主要负责人/理事长"),
+    Role.TOWNSHIP_LEADER: N_("乡镇分管领导"),
 }
+
+TOWNSHIP_ROLES = frozenset({Role.TOWNSHIP_AUDITOR, Role.COUNTY_REVIEWER, Role.TOWNSHIP_LEADER})
+"""The roles held on a township (every other role but admin is held on an organisation)."""
 
 ORG_ROLES = tuple(r for r in Role if r.scope is Scope.ORGANISATION)

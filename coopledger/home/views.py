@@ -36,6 +36,7 @@ from coopledger.members.queries import my_households
 from coopledger.orgs import queries
 from coopledger.orgs.models import Organisation, Township, Village
 from coopledger.shares.queries import household_shares
+from coopledger.spending.queries import waiting_for as spending_waiting
 from coopledger.supervision.queries import findings_of
 from coopledger.web import me, safe_next
 
@@ -110,6 +111,7 @@ def index() -> ResponseReturnValue:
     context["waiting"] = {
         org.id: waiting_for(org, user, today=today())
         for org, _roles in org_roles if can(user, Action.VIEW_BOOKS, org)}
+    context["spending"] = spending_waiting(user)
     context["today"] = today()
     context["filing_year"] = today().year - 1
     context["counties"] = _counties(user)

@@ -716,6 +716,65 @@ def build_filing_world(by_name: Any, app: Flask) -> Any:
     return by_name
 
 
+SPENDING = "/o/shian-jjhzs/spending"
+SPENDERS = only("admin", "accountant", "reviewer", "cashier", "supervisor", "auditor")
+
+
+def spending_step(name: str, endpoint: str, state: str, action: str, step: str) -> Case:
+    """A spending-request endpoint on the world's request in ``state``: expected open to
+    whoever ``rules.REQUEST_STEPS`` gives the step's permission to (the view's check; the
+    service then refuses with a sentence what the record's state rules out), 403 for the
+    rest."""
+    return Case(name, endpoint, "POST", lambda w: f"{SPENDING}/{w.spending[state]}/{action}",
+                frozenset(), step=step, workflow="spending")
+
+
+SPENDING_CASES = [
+    Case("spending requests", "spending.index", "GET", lambda w: f"{SPENDING}/", SPENDERS),
+    Case("spending: other township", "spending.index", "GET",
+         lambda w: "/o/jinshi-jjhzs/spending/", only("admin", "jinshi-kj")),
+    Case("new spending request", "spending.create", "GET", lambda w: f"{SPENDING}/new",
+         only("admin", "accountant", "cashier")),
+    Case("spending request", "spending.show", "GET",
+         lambda w: f"{SPENDING}/{w.spending['submitted']}", SPENDERS),
+    Case("spending request: other organisation", "spending.show", "GET",
+         lambda w: f"/o/shian-tdgf/spending/{w.spending['submitted']}",
+         frozenset(), not_found_for=only("admin", "accountant", "reviewer", "auditor")),
+    Case("spending scan", "spending.scan", "GET",
+         lambda w: f"{SPENDING}/{w.spending['draft']}/scans/{w.spending_scan}",
+         SPENDERS),
+    Case("edit spending draft", "spending.edit", "GET",
+         lambda w: f"{SPENDING}/{w.spending['draft']}/edit", frozenset(),
+         step="edit", workflow="spending"),
+    spending_step("add spending scans", "spending.add_scans", "draft", "scans", "edit"),
+    spending_step("submit spending", "spending.submit", "draft", "submit", "submit"),
+    spending_step("delete spending draft", "spending.delete", "draft", "delete", "delete"),
+    spending_step("approve spending", "spending.approve", "submitted", "approve", "approve"),
+    spending_step("refuse spending", "spending.refuse", "submitted", "refuse", "refuse"),
+    spending_step("pay spending", "spending.pay", "approved", "pay", "pay"),
+    spending_step("take back a payment", "spending.unpay", "paid", "unpay", "unpay"),
+    Case("spending chain", "spending.chain", "GET", lambda w: "/t/tashan/spending/chain",
+         only("admin", "auditor")),
+    Case("save spending chain", "spending.chain", "POST", lambda w: "/t/tashan/spending/chain",
+         only("admin", "auditor")),
+    Case("spending chain: other township", "spending.chain", "GET",
+         lambda w: "/t/jinshi/spending/chain", ADMIN),
+]
+
+
+def build_spending_world(by_name: Any, app: Flask) -> Any:
+    """石安村股份经济合作社's books open and a spending request in each state."""
+    from tests.spending_helpers import build_requests
+
+    book_with_vouchers(by_name.org("shian-jjhzs"), by_name.user("accountant"),
+                       by_name.user("reviewer"))
+    requests = build_requests(by_name)
+    by_name.spending = {state: request.id for state, request in requests.items()}
+    by_name.spending_scan = requests["draft"].scans[0].id
+    db.session.commit()
+    return by_name
+
+
 def build_supervision_world(by_name: Any, app: Flask) -> Any:
     """石安村股份经济合作社's books with an open audit (a sampled voucher) and a finding."""
     from coopledger.supervision import services as supervision
@@ -896,7 +955,7 @@ def build_asset_world(by_name: Any, app: Flask) -> Any:
 BUILDERS: dict[str, Callable[[Any, Flask], Any]] = {
     "world": build_world, "asset_world": build_asset_world,
     "disclosure_world": build_disclosure_world, "supervision_world": build_supervision_world,
-    "filing_world": build_filing_world,
+    "filing_world": build_filing_world, "spending_world": build_spending_world,
 }
 
 
@@ -1011,6 +1070,19 @@ def test_filing_matrix(client: FlaskClient, auth: Auth, filing_world: Any, case:
     _check(client, auth, filing_world, case, user)
 
 
+@pytest.fixture
+def spending_world(session: Any, worlds: Worlds) -> Any:
+    """石安村股份经济合作社 with a spending request in each state."""
+    return worlds.lookup
+
+
+@pytest.mark.parametrize("user", USERS)
+@pytest.mark.parametrize("case", SPENDING_CASES, ids=lambda c: c.name)
+def test_spending_matrix(client: FlaskClient, auth: Auth, spending_world: Any, case: Case,
+                         user: str) -> None:
+    _check(client, auth, spending_world, case, user)
+
+
 @pytest.mark.parametrize("user", USERS)
 @pytest.mark.parametrize("case", SUPERVISION_CASES, ids=lambda c: c.name)
 def test_supervision_matrix(client: FlaskClient, auth: Auth, supervision_world: Any,
@@ -1028,6 +1100,8 @@ def _check(client: FlaskClient, auth: Auth, world: Any, case: Case, user: str) -
     if user != ANON:
         auth.sign_in(user)
     path = case.path(world)
+    # who may, read before the request: a step taken changes the record's state
+    allowed = _step_allowed(world, case.step, case.workflow) if case.step else case.allowed
     response = client.open(path, method=case.method)
     status = response.status_code
     if status == 200 and response.mimetype == "text/html":
@@ -1036,7 +1110,6 @@ def _check(client: FlaskClient, auth: Auth, world: Any, case: Case, user: str) -
         shown = EXPONENT.findall(text) + UNFORMATTED.findall(text)
         assert shown == [], f"{user} {case.method} {path} shows {shown[:3]}"
     response.close()
-    allowed = _step_allowed(world, case.step, case.workflow) if case.step else case.allowed
     if user in case.not_found_for:
         assert status == 404, f"{user} must get 404 for {case.method} {path}, got {status}"
     elif user == ANON and not case.public:
@@ -1062,6 +1135,7 @@ def _step_allowed(world: Any, step: str, workflow: str = "voucher") -> frozenset
     from coopledger.filings.rules import FILING_STEPS
     from coopledger.ledger.rules import VOUCHER_STEPS
     from coopledger.shares.rules import SHARE_REQUEST_STEPS
+    from coopledger.spending.rules import REQUEST_STEPS
     from coopledger.supervision.rules import AUDIT_STEPS, FINDING_STEPS
 
     table, code = {"voucher": (VOUCHER_STEPS, "shian-jjhzs"),
@@ -1076,7 +1150,8 @@ def _step_allowed(world: Any, step: str, workflow: str = "voucher") -> frozenset
                    "stocktake": (STOCKTAKE_STEPS, "shian-jjhzs"),
                    "finding": (FINDING_STEPS, "shian-jjhzs"),
                    "audit": (AUDIT_STEPS, "shian-jjhzs"),
-                   "filing": (FILING_STEPS, "shian-jjhzs")}[workflow]
+                   "filing": (FILING_STEPS, "shian-jjhzs"),
+                   "spending": (REQUEST_STEPS, "shian-jjhzs")}[workflow]
     org = world.org(code)
     return frozenset(user for user in USERS if user != ANON
                      and can(world.user(user), table[step].action, org))
@@ -1085,7 +1160,8 @@ def _step_allowed(world: Any, step: str, workflow: str = "voucher") -> frozenset
 def test_every_endpoint_is_in_the_matrix(app: Flask) -> None:
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()} - {"static"}
     covered = {case.endpoint for case in [*CASES, *ASSET_CASES, *DISCLOSURE_CASES,
-                                             *SUPERVISION_CASES, *FILING_CASES]}
+                                             *SUPERVISION_CASES, *FILING_CASES,
+                                             *SPENDING_CASES]}
     assert endpoints - covered == set()
 
 

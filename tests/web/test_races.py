@@ -440,3 +440,54 @@ def test_a_year_submitted_at_once_makes_one_version_and_one_verdict(pg_app: Flas
         assert [(f.version, f.state) for f in versions] == [(1, won[0])]
         assert (versions[0].review_note == "请核对") is (won[0] is FilingState.RETURNED)
         db.session.remove()
+
+
+def test_a_spending_request_is_paid_once(pg_app: Flask) -> None:
+    """Two payments of one approved request at once (a double click, two cashiers' tabs): one
+    voucher, the request paid once; and the village head's approval sent twice at once takes
+    one step, not two."""
+    from coopledger.spending import services as spending
+    from coopledger.spending.models import RequestState, SpendingRequest, StepState
+    from tests.conftest import Lookup
+    from tests.spending_helpers import approved, file_request
+
+    with pg_app.app_context():
+        request_id = approved(Lookup(), "900.00").id
+        waiting_id = file_request(Lookup(), "1200.00").id
+        spending.submit(db.session.get(SpendingRequest, waiting_id), by=_user("accountant"))
+        db.session.commit()
+        db.session.remove()
+
+    def pay() -> object:
+        found = db.session.get(SpendingRequest, request_id)
+        assert found is not None
+        return spending.pay(found, on=dt.date(2025, 4, 17), cash_code="102",
+                            bank_reference="NX20250403001", by=_user("cashier"),
+                            today=dates.today())
+
+    won, refused = race(pg_app, pay, pay)
+    assert len(won) == 1
+    assert refused == ["只有已批准的申请可以支付。"]
+    with pg_app.app_context():
+        found = db.session.get(SpendingRequest, request_id)
+        assert found is not None
+        assert found.state is RequestState.PAID
+        drafted = db.session.scalars(sa.select(Voucher.id).where(
+            Voucher.organisation_id == found.organisation_id,
+            Voucher.on == dt.date(2025, 4, 17), Voucher.state == VoucherState.DRAFT)).all()
+        assert drafted == [found.voucher_id]        # the loser left no voucher behind
+        db.session.remove()
+
+    def approve() -> object:
+        found = db.session.get(SpendingRequest, waiting_id)
+        assert found is not None
+        return spending.approve(found, by=_user("head"))
+
+    won, refused = race(pg_app, approve, approve)
+    assert len(won) == 1
+    assert len(refused) == 1
+    with pg_app.app_context():
+        found = db.session.get(SpendingRequest, waiting_id)
+        assert found is not None
+        assert [s.state for s in found.current_steps] == [StepState.APPROVED, StepState.PENDING]
+        db.session.remove()
