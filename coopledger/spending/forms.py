@@ -54,6 +54,8 @@ class ChainForm(FlaskForm):
     resolution_from = MoneyField(_l("须经成员（代表）大会决议的金额（元，含）"),
                                  validators=[DataRequired()])
     scans_required = BooleanField(_l("申请须附原始凭证扫描件"))
+    requests_from = DateField(_l("实行日期（此后未经审批的现金、银行付款在乡镇监督中预警）"),
+                              validators=[Optional()])
     submit = SubmitField(_l("保存审批流程"))
 
 

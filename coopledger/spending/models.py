@@ -51,8 +51,23 @@ class SpendingSettings(Model):
     cash_limit: Mapped[Decimal] = mapped_column(MoneyType())
     resolution_from: Mapped[Decimal] = mapped_column(MoneyType())
     scans_required: Mapped[bool] = mapped_column(default=True)
+    requests_from: Mapped[dt.date | None]
+    """From this day a payment out of cash or bank without an approved request is a warning
+    on the township's dashboard (无审批支出); None: not yet adopted."""
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     updated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class SpendingExemption(Model):
+    """An organisation the township lets pay without requests (no 无审批支出 warning)."""
+
+    __tablename__ = "spending_exemptions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"),
+                                                 unique=True)
+    set_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    set_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
 
 class RequestState(enum.StrEnum):

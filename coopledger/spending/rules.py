@@ -15,6 +15,7 @@ one takes two steps of one round (不相容职务分离, 会计基础工作规�
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -57,6 +58,8 @@ class Limits:
     cash_limit: Decimal = Decimal("5000.00")
     resolution_from: Decimal = Decimal("50000.00")
     scans_required: bool = True
+    requests_from: dt.date | None = None
+    """The day from which payments without an approved request are warned of (无审批支出)."""
 
 
 def applicable(chain: Sequence[ChainRule], amount: Decimal) -> list[ChainRule]:

@@ -29,7 +29,7 @@ from coopledger.ledger.queries import cash_accounts, open_leaf_codes
 from coopledger.ledger.rules import Line
 from coopledger.locking import lock
 from coopledger.money import ZERO
-from coopledger.orgs.models import Organisation, Township
+from coopledger.orgs.models import Organisation, Township, Village
 from coopledger.spending import rules
 from coopledger.spending.models import (
     ChainStep,
@@ -37,6 +37,7 @@ from coopledger.spending.models import (
     RequestScan,
     RequestState,
     RequestStep,
+    SpendingExemption,
     SpendingRequest,
     SpendingSettings,
     StepState,
@@ -63,17 +64,37 @@ def limits_of(township_id: int) -> Limits:
         SpendingSettings.township_id == township_id))
     if saved is None:
         return Limits()
-    return Limits(saved.cash_limit, saved.resolution_from, saved.scans_required)
+    return Limits(saved.cash_limit, saved.resolution_from, saved.scans_required,
+                  saved.requests_from)
+
+
+def exempt_ids(org_ids: list[int]) -> set[int]:
+    """Of ``org_ids``, the organisations their township lets pay without requests."""
+    if not org_ids:
+        return set()
+    return set(db.session.scalars(sa.select(SpendingExemption.organisation_id).where(
+        SpendingExemption.organisation_id.in_(org_ids))))
 
 
 def save_chain(township: Township, chain: list[ChainRule], limits: Limits, *, by: User,
-               ) -> None:
+               exempt: set[int] | None = None) -> None:
     """Replace the township's chain and limits (requests already submitted keep the steps
-    they were given)."""
+    they were given) and, given ``exempt``, the organisations that pay without requests."""
     rules.check_chain(chain, limits)
     lock(township)
+    own = [o.id for o in db.session.scalars(sa.select(Organisation).join(
+        Organisation.village).where(Village.township_id == township.id))]
     before = {"chain": [[r.role.value, str(r.from_amount)] for r in chain_of(township.id)],
-              "limits": _limits_json(limits_of(township.id))}
+              "limits": _limits_json(limits_of(township.id)),
+              "exempt": sorted(exempt_ids(own))}
+    if exempt is not None:
+        if not exempt <= set(own):
+            raise SpendingError(N_("只能免除本乡镇的组织。"))
+        db.session.execute(sa.delete(SpendingExemption).where(
+            SpendingExemption.organisation_id.in_(own)))
+        for org_id in sorted(exempt):
+            db.session.add(SpendingExemption(organisation_id=org_id, set_by_id=by.id,
+                                             set_at=utcnow()))
     db.session.execute(sa.delete(ChainStep).where(ChainStep.township_id == township.id))
     for position, rule in enumerate(chain, start=1):
         db.session.add(ChainStep(township_id=township.id, position=position, role=rule.role,
@@ -84,17 +105,18 @@ def save_chain(township: Township, chain: list[ChainRule], limits: Limits, *, by
         settings = SpendingSettings(township_id=township.id)
         db.session.add(settings)
     settings.cash_limit, settings.resolution_from = limits.cash_limit, limits.resolution_from
-    settings.scans_required = limits.scans_required
+    settings.scans_required, settings.requests_from = limits.scans_required, limits.requests_from
     settings.updated_by_id, settings.updated_at = by.id, utcnow()
     db.session.flush()
     record("spending.chain", township, by=by, label=township.name, before=before,
            after={"chain": [[r.role.value, str(r.from_amount)] for r in chain],
-                  "limits": _limits_json(limits)})
+                  "limits": _limits_json(limits), "exempt": sorted(exempt_ids(own))})
 
 
 def _limits_json(limits: Limits) -> dict[str, object]:
     return {"cash_limit": str(limits.cash_limit), "resolution_from": str(limits.resolution_from),
-            "scans_required": limits.scans_required}
+            "scans_required": limits.scans_required,
+            "requests_from": limits.requests_from.isoformat() if limits.requests_from else None}
 
 
 def _role_label(role: Role) -> str:

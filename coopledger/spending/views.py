@@ -22,10 +22,11 @@ from coopledger.files import store
 from coopledger.files.scans import send_scan
 from coopledger.forms import ConfirmForm, read_upload
 from coopledger.ledger.queries import cash_accounts, open_leaves
-from coopledger.orgs.queries import get_township
+from coopledger.orgs.queries import get_township, township_organisations
 from coopledger.spending import rules, services
 from coopledger.spending.forms import ChainForm, PayForm, RefuseForm, RequestForm
 from coopledger.spending.models import Method, RequestScan, RequestState, SpendingRequest
+from coopledger.textnum import is_digits, whole_number
 from coopledger.web import apply_change, child_or_404, me, org_for, owned_or_404
 
 if TYPE_CHECKING:
@@ -263,6 +264,7 @@ def chain(code: str) -> ResponseReturnValue:
         form.cash_limit.data = f"{limits.cash_limit:.2f}"
         form.resolution_from.data = f"{limits.resolution_from:.2f}"
         form.scans_required.data = limits.scans_required
+        form.requests_from.data = limits.requests_from
         used = {rule.role: rule.from_amount for rule in current}
         for role in rules.CHAIN_ROLES:
             getattr(form, f"use_{role.value}").data = role in used
@@ -272,13 +274,19 @@ def chain(code: str) -> ResponseReturnValue:
             chosen = [rules.ChainRule(role, getattr(form, f"from_{role.value}").amount())
                       for role in rules.CHAIN_ROLES if getattr(form, f"use_{role.value}").data]
             chosen_limits = rules.Limits(form.cash_limit.amount(), form.resolution_from.amount(),
-                                         bool(form.scans_required.data))
+                                         bool(form.scans_required.data),
+                                         form.requests_from.data)
+            exempt = {whole_number(x, 0) for x in request.form.getlist("exempt")
+                      if is_digits(x)}
         except CoopLedgerError as err:
             flash(str(err), "error")
         else:
-            if apply_change(lambda: services.save_chain(town, chosen, chosen_limits, by=me()),
+            if apply_change(lambda: services.save_chain(town, chosen, chosen_limits, by=me(),
+                                                        exempt=exempt),
                             _("审批流程已保存。")).ok:
                 return redirect(url_for("spending.chain", code=code))
+    orgs = township_organisations(town)
     return render_template("spending/chain.html", town=town, form=form,
                            roles=rules.CHAIN_ROLES, role_labels=ROLE_LABELS, current=current,
-                           limits=limits)
+                           limits=limits, orgs=orgs,
+                           exempt=services.exempt_ids([o.id for o in orgs]))

@@ -25,7 +25,7 @@ from coopledger.disclosure.models import (
     DisclosureState,
     Question,
 )
-from coopledger.distribution.models import Plan, PlanState
+from coopledger.distribution.models import GuaranteePayment, Plan, PlanLine, PlanState
 from coopledger.extensions import db
 from coopledger.filings import rules as filing_rules
 from coopledger.filings.models import Filing
@@ -39,10 +39,12 @@ from coopledger.ledger.models import (
     Voucher,
     VoucherKind,
     VoucherLine,
+    VoucherState,
 )
 from coopledger.ledger.standards import STANDARDS
 from coopledger.money import from_fen
 from coopledger.orgs.models import Organisation
+from coopledger.spending.models import SpendingExemption, SpendingRequest, SpendingSettings
 from coopledger.supervision import rules
 from coopledger.supervision.models import Finding, FindingState
 
@@ -79,6 +81,7 @@ def gather(orgs: Sequence[Organisation], *, on: dt.date,
     _checks(facts, ids)
     _findings(facts, ids)
     _filings(facts, ids, on=on)
+    _outflows(facts, orgs, on=on)
     return facts
 
 
@@ -299,3 +302,44 @@ def _filings(facts: dict[int, rules.OrgFacts], ids: list[int], *, on: dt.date) -
                                                 today=on)
             found.filings.append(rules.FilingDue(year, state, due))
 
+
+
+def _outflows(facts: dict[int, rules.OrgFacts], orgs: Sequence[Organisation], *,
+              on: dt.date) -> None:
+    """The posted ordinary vouchers paying out of cash or bank, of organisations whose
+    township adopted spending requests (from that day; those let off them left out), each
+    marked approved when a paid request, a plan's payout or a 保底 payment drafted it."""
+    adopted: dict[int, dt.date] = {
+        town: start for town, start in db.session.execute(
+            sa.select(SpendingSettings.township_id, SpendingSettings.requests_from).where(
+                SpendingSettings.requests_from.is_not(None),
+                SpendingSettings.township_id.in_(sorted({o.township_id for o in orgs}))))
+        if start is not None}
+    exempt = set(db.session.scalars(sa.select(SpendingExemption.organisation_id).where(
+        SpendingExemption.organisation_id.in_([o.id for o in orgs]))))
+    starts = {o.id: adopted[o.township_id] for o in orgs
+              if o.township_id in adopted and o.id not in exempt}
+    if not starts:
+        return
+    chosen = [o for o in orgs if o.id in starts]
+    cash_ids, bank_ids = _cash_and_bank_accounts(chosen)
+    money = cash_ids | bank_ids
+    if not money:
+        return
+    approved = sa.or_(
+        sa.exists().where(SpendingRequest.voucher_id == Voucher.id),
+        sa.exists().where(PlanLine.payment_voucher_id == Voucher.id),
+        sa.exists().where(GuaranteePayment.voucher_id == Voucher.id))
+    rows = db.session.execute(
+        sa.select(Voucher.organisation_id, Voucher.id, Voucher.on,
+                  sa.func.sum(_fen(VoucherLine.credit)), approved)
+        .join(VoucherLine, VoucherLine.voucher_id == Voucher.id)
+        .where(Voucher.organisation_id.in_(list(starts)),
+               Voucher.state == VoucherState.POSTED, Voucher.kind == VoucherKind.ORDINARY,
+               Voucher.on >= min(starts.values()), Voucher.on <= on,
+               VoucherLine.account_id.in_(money), _fen(VoucherLine.credit) > 0)
+        .group_by(Voucher.organisation_id, Voucher.id, Voucher.on))
+    for org_id, voucher_id, day, fen, was_approved in rows:
+        if day >= starts[org_id]:
+            facts[org_id].outflows.append(rules.Outflow(voucher_id, day, from_fen(int(fen)),
+                                                        bool(was_approved)))

@@ -74,6 +74,7 @@ class Rule(enum.StrEnum):
     LEDGER_CHECK = "ledger_check"
     CORRECTION_OVERDUE = "correction_overdue"
     FILING_OVERDUE = "filing_overdue"
+    UNAPPROVED_SPENDING = "unapproved_spending"
 
     @property
     def label(self) -> str:
@@ -101,6 +102,7 @@ RULE_LABELS = {
     Rule.LEDGER_CHECK: N_("账簿核对未通过"),
     Rule.CORRECTION_OVERDUE: N_("整改逾期"),
     Rule.FILING_OVERDUE: N_("统计年报、资产清查逾期未报"),
+    Rule.UNAPPROVED_SPENDING: N_("无审批支出"),
 }
 VOUCHER_RULES = frozenset({Rule.CASH_OVER_LIMIT, Rule.LARGE_CASH_PAYMENT, Rule.WHITE_SLIP,
                            Rule.SIT_IN_SIT_OUT, Rule.ROUND_OR_DUPLICATE})
@@ -276,6 +278,19 @@ class OrgFacts:
     ledger_check: tuple[dt.date, bool] | None = None                 # last run, passed
     findings: list[OpenFinding] = field(default_factory=list)
     filings: list[FilingDue] = field(default_factory=list)
+    outflows: list[Outflow] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Outflow:
+    """A posted voucher paying money out of cash or bank since the township adopted spending
+    requests, and whether an approved request (or an approved distribution: a plan's payout,
+    a 保底 payment under the 章程) stands behind it."""
+
+    voucher_id: int
+    on: dt.date
+    amount: Decimal
+    approved: bool
 
 
 # --- the rules ----------------------------------------------------------------------------------
@@ -480,9 +495,18 @@ def evaluate(facts: OrgFacts, limits: Thresholds, *, on: dt.date,
         Rule.LEDGER_CHECK: lambda: failed_ledger_check(facts.ledger_check),
         Rule.CORRECTION_OVERDUE: lambda: overdue_corrections(facts.findings, on=on),
         Rule.FILING_OVERDUE: lambda: overdue_filings(facts.filings, on=on),
+        Rule.UNAPPROVED_SPENDING: lambda: unapproved_spending(facts.outflows),
     }
     found = {rule: check() for rule, check in checks.items() if rule not in skip}
     return [Alert(rule, tuple(hits)) for rule, hits in found.items() if hits]
+
+
+def unapproved_spending(outflows: Iterable[Outflow]) -> list[Hit]:
+    """Money paid out of cash or bank with no approved spending request behind it (issue 20:
+    spending is approved before it is paid; the outflows are only those of organisations
+    whose township adopted requests, from that day, and not let off them)."""
+    return [Hit(Ref("voucher", str(flow.voucher_id)), on=flow.on, amount=flow.amount)
+            for flow in outflows if not flow.approved]
 
 
 def overdue_filings(filings: Iterable[FilingDue], *, on: dt.date) -> list[Hit]:

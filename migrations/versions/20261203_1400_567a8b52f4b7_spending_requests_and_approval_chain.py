@@ -1,5 +1,5 @@
 """spending: each township's approval chain and limits, spending requests (支出申请), their
-approval steps and scans; the roles village_head (村主要负责人/理事长) and township_leader
+approval steps and scans, the organisations let off them; the roles village_head (村主要负责人/理事长) and township_leader
 (乡镇分管领导)
 
 Revision ID: 567a8b52f4b7
@@ -65,12 +65,23 @@ def upgrade():
     sa.Column('cash_limit', sa.BigInteger(), nullable=False),
     sa.Column('resolution_from', sa.BigInteger(), nullable=False),
     sa.Column('scans_required', sa.Boolean(), nullable=False),
+    sa.Column('requests_from', sa.Date(), nullable=True),
     sa.Column('updated_by_id', sa.Integer(), nullable=True),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['township_id'], ['townships.id'], name=op.f('fk_spending_settings_township_id_townships')),
     sa.ForeignKeyConstraint(['updated_by_id'], ['users.id'], name=op.f('fk_spending_settings_updated_by_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_spending_settings')),
     sa.UniqueConstraint('township_id', name=op.f('uq_spending_settings_township_id'))
+    )
+    op.create_table('spending_exemptions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('set_by_id', sa.Integer(), nullable=True),
+    sa.Column('set_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_spending_exemptions_organisation_id_organisations')),
+    sa.ForeignKeyConstraint(['set_by_id'], ['users.id'], name=op.f('fk_spending_exemptions_set_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_spending_exemptions')),
+    sa.UniqueConstraint('organisation_id', name=op.f('uq_spending_exemptions_organisation_id'))
     )
     op.create_table('spending_requests',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -157,6 +168,7 @@ def downgrade():
         batch_op.drop_index('ix_spending_requests_org_state')
 
     op.drop_table('spending_requests')
+    op.drop_table('spending_exemptions')
     op.drop_table('spending_settings')
     with op.batch_alter_table('spending_chain_steps', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_spending_chain_steps_township_id'))

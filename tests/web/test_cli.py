@@ -66,9 +66,9 @@ def test_console_script_sets_up_loads_twice_and_lists(fresh: tuple[Flask, str],
     assert result.returncode == 0, result.stderr
     first = _run(["load-sample", "--as-of", "2026-01-15"], env)
     assert first.returncode == 0, first.stderr
-    assert "289 records created, 0 already there, 1334 vouchers in the demo books" in first.stdout
+    assert "291 records created, 0 already there, 1334 vouchers in the demo books" in first.stdout
     for login in ("admin", "accountant", "reviewer", "cashier", "supervisor", "member",
-                  "auditor"):
+                  "auditor", "head", "leader"):
         assert f"  {login} " in first.stdout
     assert "coop-demo-2026" in first.stdout
     _check_asset_sample(_app)
@@ -77,7 +77,7 @@ def test_console_script_sets_up_loads_twice_and_lists(fresh: tuple[Flask, str],
     _check_distribution_sample(_app)
     _check_filing_sample(_app)
     second = _run(["load-sample", "--as-of", "2026-01-15"], env)
-    assert "0 records created, 72 already there, 0 vouchers" in second.stdout
+    assert "0 records created, 74 already there, 0 vouchers" in second.stdout
     for org in ("shian-jjhzs", "shian-tdgf"):
         verified = _run(["verify-ledger", org], env)
         assert verified.returncode == 0, verified.stdout + verified.stderr

@@ -220,3 +220,56 @@ def test_the_township_sets_its_chain_and_limits(client: FlaskClient, auth: Auth,
     assert [s.role for s in request.current_steps][-1] is Role.TOWNSHIP_AUDITOR
     with pytest.raises(rules.SpendingError, match=r"2,000\.00"):
         file_request(books, "2500.00", method=Method.CASH)
+
+
+def test_money_paid_out_without_an_approved_request_is_a_warning(client: FlaskClient,
+                                                                  auth: Auth,
+                                                                  books: Any) -> None:
+    """Once the township adopts requests, a posted voucher paying out of cash or bank with
+    no approved request behind it is 无审批支出 on the dashboard; one paid through a request is
+    not, nor are payments before the day, nor an organisation let off requests."""
+    import datetime as dt
+
+    from coopledger import dates
+    from coopledger.ledger import vouchers
+    from coopledger.supervision import queries as supervision
+    from coopledger.supervision.rules import Rule
+    from tests.ledger_helpers import make_voucher
+
+    org, accountant, reviewer = (books.org("shian-jjhzs"), books.user("accountant"),
+                                 books.user("reviewer"))
+    town = books.township("tashan")
+    make_voucher(org, accountant, reviewer, on=dt.date(2024, 2, 20), debit="513",
+                 credit="101", amount="150.00", summary="采购办公用品（实行前）")
+    unapproved = make_voucher(org, accountant, reviewer, on=dt.date(2024, 3, 5), debit="513",
+                              credit="101", amount="260.00", summary="购买茶叶（无申请）")
+    request = approved(books, "800.00")
+    paid = spending.pay(request, on=dt.date(2024, 3, 8), cash_code="102",
+                        bank_reference="NX0308", by=books.user("cashier"),
+                        today=dates.today())
+    vouchers.submit_voucher(paid, by=accountant)        # the accountant sends it on
+    vouchers.review_voucher(paid, by=reviewer)
+    vouchers.post_voucher(paid, by=reviewer, today=dates.today())
+    on = dt.date(2024, 6, 30)
+    line = supervision.organisation_line(org, on=on)
+    assert Rule.UNAPPROVED_SPENDING not in line.fired           # not adopted yet
+    spending.save_chain(town, list(rules.DEFAULT_CHAIN),
+                        rules.Limits(requests_from=dt.date(2024, 3, 1)), by=books.user("auditor"))
+    line = supervision.organisation_line(org, on=on)
+    assert line.fired[Rule.UNAPPROVED_SPENDING] == 1
+    alert = next(a for a in line.warnings if a.rule is Rule.UNAPPROVED_SPENDING)
+    assert [(h.ref.key, h.amount) for h in alert.hits] == [(str(unapproved.id),
+                                                           Decimal("260.00"))]
+    db.session.commit()
+    auth.login("auditor")
+    page = client.get(f"/o/shian-jjhzs/supervision/?on={on.isoformat()}").get_data(as_text=True)
+    assert "无审批支出" in page
+    assert f"/o/shian-jjhzs/vouchers/{unapproved.id}" in page      # the voucher, linked
+    # let off requests: no warning
+    saved = client.post("/t/tashan/spending/chain", data={
+        "use_village_head": "y", "from_village_head": "0", "use_supervisor": "y",
+        "from_supervisor": "0", "cash_limit": "5000", "resolution_from": "50000",
+        "scans_required": "y", "requests_from": "2024-03-01", "exempt": [str(org.id)]},
+        follow_redirects=True)
+    assert "审批流程已保存。" in saved.get_data(as_text=True)
+    assert Rule.UNAPPROVED_SPENDING not in supervision.organisation_line(org, on=on).fired
