@@ -92,6 +92,8 @@ def load_world(path: Path | None = None, *, full: bool = True,
             steps.append(("supervision", lambda: _load_supervision(world, report, when)))
         if "full_filings" in world:
             steps.append(("filings", lambda: _load_filings(world, report)))
+        if "full_spending" in world:
+            steps.append(("spending", lambda: _load_spending(world, report, when)))
     for name, step in steps:
         started = time.perf_counter()
         step()
@@ -112,6 +114,13 @@ def _load_filings(world: dict[str, Any], report: LoadReport) -> None:
     from coopledger.filings.sample import load as load_filings
 
     made, found = load_filings(world["full_filings"])
+    report.created, report.skipped = report.created + made, report.skipped + found
+
+
+def _load_spending(world: dict[str, Any], report: LoadReport, when: Dating) -> None:
+    from coopledger.spending.sample import load as load_spending
+
+    made, found = load_spending(world["full_spending"], storage=store(), today=when.as_of)
     report.created, report.skipped = report.created + made, report.skipped + found
 
 

@@ -159,12 +159,13 @@ class StepState(enum.StrEnum):
     PENDING = "pending"
     APPROVED = "approved"
     REFUSED = "refused"
+    SKIPPED = "skipped"      # a later step of a round an earlier step refused
 
     @property
     def label(self) -> str:
         """Untranslated display name."""
         return {StepState.PENDING: N_("待审批"), StepState.APPROVED: N_("同意"),
-                StepState.REFUSED: N_("不同意")}[self]
+                StepState.REFUSED: N_("不同意"), StepState.SKIPPED: N_("未审批（已退回）")}[self]
 
 
 class RequestStep(Model):

@@ -280,6 +280,9 @@ def refuse(request: SpendingRequest, *, reason: str, by: User) -> SpendingReques
     assert step is not None
     step.state, step.decided_by_id, step.decided_at = StepState.REFUSED, by.id, utcnow()
     step.reason = reason.strip()[:500]
+    for later in request.current_steps:
+        if later.state is StepState.PENDING:
+            later.state = StepState.SKIPPED
     request.state = RequestState.RETURNED
     db.session.flush()
     record("spending.refuse", request, by=by, label=f"{request.label} {request.payee}",

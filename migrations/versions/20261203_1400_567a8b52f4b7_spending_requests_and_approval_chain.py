@@ -139,7 +139,7 @@ def upgrade():
     sa.Column('round', sa.Integer(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('role', sa.Enum('admin', 'accountant', 'reviewer', 'cashier', 'supervisor', 'member', 'township_auditor', 'county_reviewer', 'village_head', 'township_leader', name='step_role', native_enum=False, create_constraint=True, length=32), nullable=False),
-    sa.Column('state', sa.Enum('pending', 'approved', 'refused', name='step_state', native_enum=False, create_constraint=True, length=32), nullable=False),
+    sa.Column('state', sa.Enum('pending', 'approved', 'refused', 'skipped', name='step_state', native_enum=False, create_constraint=True, length=32), nullable=False),
     sa.Column('decided_by_id', sa.Integer(), nullable=True),
     sa.Column('decided_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('reason', sa.String(length=500), nullable=False),

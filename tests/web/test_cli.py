@@ -66,7 +66,7 @@ def test_console_script_sets_up_loads_twice_and_lists(fresh: tuple[Flask, str],
     assert result.returncode == 0, result.stderr
     first = _run(["load-sample", "--as-of", "2026-01-15"], env)
     assert first.returncode == 0, first.stderr
-    assert "291 records created, 0 already there, 1334 vouchers in the demo books" in first.stdout
+    assert "295 records created, 0 already there, 1334 vouchers in the demo books" in first.stdout
     for login in ("admin", "accountant", "reviewer", "cashier", "supervisor", "member",
                   "auditor", "head", "leader"):
         assert f"  {login} " in first.stdout
@@ -76,8 +76,9 @@ def test_console_script_sets_up_loads_twice_and_lists(fresh: tuple[Flask, str],
     _check_supervision_sample(_app)
     _check_distribution_sample(_app)
     _check_filing_sample(_app)
+    _check_spending_sample(_app)
     second = _run(["load-sample", "--as-of", "2026-01-15"], env)
-    assert "0 records created, 74 already there, 0 vouchers" in second.stdout
+    assert "0 records created, 78 already there, 0 vouchers" in second.stdout
     for org in ("shian-jjhzs", "shian-tdgf"):
         verified = _run(["verify-ledger", org], env)
         assert verified.returncode == 0, verified.stdout + verified.stderr
@@ -184,6 +185,25 @@ def _check_supervision_sample(app: Flask) -> None:
         assert finding.state is FindingState.ANSWERED
         assert finding.records[0].kind == "voucher"
         assert [s.voucher_id for s in finding.audit.samples]   # seeded sample drawn
+
+
+def _check_spending_sample(app: Flask) -> None:
+    """石安村's spending requests: one approved for the cashier, one waiting for the village
+    head, one refused by the township and resubmitted (round 2 waiting for the township), a
+    draft above the resolution threshold with its resolution."""
+    from coopledger.spending.models import RequestState, SpendingRequest, StepState
+
+    with app.app_context():
+        found = {r.number: r for r in db.session.scalars(sa.select(SpendingRequest))}
+        assert [found[n].state for n in sorted(found)] == [
+            RequestState.APPROVED, RequestState.SUBMITTED, RequestState.SUBMITTED,
+            RequestState.DRAFT]
+        assert [(s.round, s.state) for s in found[3].steps] == [
+            (1, StepState.APPROVED), (1, StepState.APPROVED), (1, StepState.REFUSED),
+            (1, StepState.SKIPPED), (2, StepState.APPROVED), (2, StepState.APPROVED),
+            (2, StepState.PENDING), (2, StepState.PENDING)]
+        assert found[4].resolution_ref == "石安村成员代表大会决议〔2026〕2号"
+        assert all(r.scans for r in found.values())
 
 
 def _check_filing_sample(app: Flask) -> None:
