@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
+from functools import partial
 
 import sqlalchemy as sa
 
@@ -34,7 +34,7 @@ from coopledger.audit.services import record, snapshot
 from coopledger.auth.models import User
 from coopledger.dates import utcnow
 from coopledger.extensions import db
-from coopledger.files.scans import store_scan
+from coopledger.files.scans import keep_scan
 from coopledger.files.stores import Store
 from coopledger.i18n import N_
 from coopledger.ledger.models import Account, Voucher
@@ -198,15 +198,9 @@ def update_card(card: AssetCard, data: CardData, *, by: User, today: dt.date) ->
 def add_photo(card: AssetCard, *, content: bytes, filename: str, storage: Store,
               by: User) -> AssetPhoto:
     """Keep a photo of the asset."""
-    digest, kind = store_scan(content, storage)
-    photo = AssetPhoto(card=card, sha256=digest, filename=Path(filename).name[:200],
-                       content_type=kind, size=len(content), uploaded_by_id=by.id,
-                       uploaded_at=utcnow())
-    db.session.add(photo)
-    db.session.flush()
-    record("asset.photo", card, by=by, label=f"{card} {photo.filename}",
-           after={"sha256": digest, "size": len(content)})
-    return photo
+    return keep_scan(partial(AssetPhoto, card=card), content=content, filename=filename,
+                     storage=storage, by=by, action="asset.photo", subject=card,
+                     label=str(card))
 
 
 def record_usage(card: AssetCard, *, year: int, month: int, units: Decimal, by: User | None,

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
+from functools import partial
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -32,7 +32,7 @@ from coopledger.auth.models import User
 from coopledger.contracts.models import Contract, ContractStatus
 from coopledger.dates import utcnow
 from coopledger.extensions import db
-from coopledger.files.scans import store_scan
+from coopledger.files.scans import keep_scan
 from coopledger.files.stores import Store
 from coopledger.i18n import N_
 from coopledger.orgs.models import Organisation
@@ -139,15 +139,9 @@ def unlink_contract(resource: Resource, contract: Contract, *, by: User) -> None
 def add_file(resource: Resource, *, content: bytes, filename: str, storage: Store,
              by: User) -> ResourceFile:
     """Keep a scanned ownership document."""
-    digest, kind = store_scan(content, storage)
-    item = ResourceFile(resource=resource, sha256=digest, filename=Path(filename).name[:200],
-                        content_type=kind, size=len(content), uploaded_by_id=by.id,
-                        uploaded_at=utcnow())
-    db.session.add(item)
-    db.session.flush()
-    record("resource.attach", resource, by=by, label=f"{resource} {item.filename}",
-           after={"sha256": digest, "size": len(content)})
-    return item
+    return keep_scan(partial(ResourceFile, resource=resource), content=content,
+                     filename=filename, storage=storage, by=by, action="resource.attach",
+                     subject=resource, label=str(resource))
 
 
 def in_force(resource: Resource, day: dt.date) -> list[Contract]:

@@ -14,7 +14,7 @@ once; a scan is served, and verify-ledger passes it, only while its bytes still 
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from coopledger.errors import CoopLedgerError
 from coopledger.i18n import N_
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from flask import Response
     from werkzeug.datastructures import FileStorage
 
+    from coopledger.auth.models import User
     from coopledger.files.stores import Store
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -146,6 +147,32 @@ def store_scan(content: bytes, storage: Store) -> tuple[str, str]:
     digest = hashlib.sha256(content).hexdigest()
     storage.put_once(scan_key(digest), content)
     return digest, kind
+
+
+R = TypeVar("R")
+
+
+def keep_scan(row: Callable[..., R], *, content: bytes, filename: str, storage: Store,
+              by: User, action: str, subject: object, label: str) -> R:
+    """Store a scan (checked by :func:`store_scan`), add its row — ``row(sha256=, filename=,
+    content_type=, size=, uploaded_by_id=, uploaded_at=)``, the record's own file class bound
+    to its parent — and write the audit line ``action`` on ``subject``: the one way a voucher
+    original, a contract scan, an asset photo, an ownership document or a request's scan is
+    kept. Flushes, never commits."""
+    from pathlib import Path
+
+    from coopledger.audit.services import record
+    from coopledger.dates import utcnow
+    from coopledger.extensions import db
+
+    digest, kind = store_scan(content, storage)
+    kept = row(sha256=digest, filename=Path(filename).name[:200], content_type=kind,
+               size=len(content), uploaded_by_id=by.id, uploaded_at=utcnow())
+    db.session.add(kept)
+    db.session.flush()
+    record(action, subject, by=by, label=f"{label} {Path(filename).name[:200]}",
+           after={"sha256": digest, "size": len(content), "type": kind})
+    return kept
 
 
 def send_scan(sha256: str | None, *, mimetype: str | None, name: str | None) -> Response:

@@ -5,17 +5,15 @@ keeping of a scan are ``files.scans`` (shared by every domain that keeps scans).
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
+from functools import partial
 from typing import TYPE_CHECKING
 
-from coopledger.audit.services import record
-from coopledger.dates import utcnow
 from coopledger.extensions import db
 from coopledger.files.scans import (
     AttachmentError,
     DamagedScanError,
+    keep_scan,
     scan_key,
-    store_scan,
 )
 from coopledger.ledger.models import Attachment, Voucher, VoucherState
 from coopledger.locking import lock
@@ -54,13 +52,9 @@ def add_attachment(voucher: Voucher, *, content: bytes, filename: str, storage: 
 
     lock(voucher)
     steps_for(voucher, by).require("attach", AttachmentError)
-    digest, kind = store_scan(content, storage)
-    attachment = Attachment(voucher=voucher, sha256=digest, filename=Path(filename).name[:200],
-                            content_type=kind, size=len(content), uploaded_by_id=by.id,
-                            uploaded_at=utcnow())
-    db.session.add(attachment)
+    attachment = keep_scan(partial(Attachment, voucher=voucher), content=content,
+                           filename=filename, storage=storage, by=by, action="voucher.attach",
+                           subject=voucher, label=voucher.label)
     voucher.attachment_count = max(voucher.attachment_count, len(voucher.attachments))
     db.session.flush()
-    record("voucher.attach", voucher, by=by, label=f"{voucher.label} {attachment.filename}",
-           after={"sha256": digest, "size": len(content), "type": kind})
     return attachment

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from pathlib import Path
+from functools import partial
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -21,7 +21,7 @@ from coopledger.auth.permissions import org_roles, permitted
 from coopledger.auth.roles import ROLE_LABELS, Role
 from coopledger.dates import utcnow
 from coopledger.extensions import db
-from coopledger.files.scans import store_scan
+from coopledger.files.scans import keep_scan
 from coopledger.i18n import N_
 from coopledger.ledger import origins, vouchers
 from coopledger.ledger.models import Attachment, Voucher, VoucherState
@@ -211,15 +211,9 @@ def _facts(request: SpendingRequest) -> dict[str, object]:
 
 def _keep_scan(request: SpendingRequest, content: bytes, filename: str, storage: Store,
                by: User) -> RequestScan:
-    digest, kind = store_scan(content, storage)
-    scan = RequestScan(request=request, sha256=digest, filename=Path(filename).name[:200],
-                       content_type=kind, size=len(content), uploaded_by_id=by.id,
-                       uploaded_at=utcnow())
-    db.session.add(scan)
-    db.session.flush()
-    record("spending.scan", request, by=by, label=f"{request.label} {scan.filename}",
-           after={"sha256": digest, "size": len(content), "type": kind})
-    return scan
+    return keep_scan(partial(RequestScan, request=request), content=content, filename=filename,
+                     storage=storage, by=by, action="spending.scan", subject=request,
+                     label=request.label)
 
 
 def add_scan(request: SpendingRequest, *, content: bytes, filename: str, storage: Store,

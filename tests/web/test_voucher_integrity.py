@@ -18,7 +18,7 @@ from pypdf import PdfWriter
 
 from coopledger import dates
 from coopledger.extensions import db
-from coopledger.files import FolderStore, store
+from coopledger.files import FolderStore, scans, store
 from coopledger.files.scans import scan_key
 from coopledger.ledger import attachments, bookfile, vouchers
 from coopledger.ledger.attachments import AttachmentError
@@ -114,12 +114,12 @@ def _pdf(*, script: bool = False, embedded: bool = False) -> bytes:
 
 
 def test_pdfs_with_scripts_or_embedded_files_are_refused_as_scans(tmp_path: Path) -> None:
-    assert attachments.store_scan(_pdf(), FolderStore(tmp_path))[1] == "application/pdf"
+    assert scans.store_scan(_pdf(), FolderStore(tmp_path))[1] == "application/pdf"
     for bad in (_pdf(script=True), _pdf(embedded=True)):
         with pytest.raises(AttachmentError, match="含有脚本、自动操作或内嵌文件"):
-            attachments.store_scan(bad, FolderStore(tmp_path))
+            scans.store_scan(bad, FolderStore(tmp_path))
     with pytest.raises(AttachmentError, match="无法读取"):
-        attachments.store_scan(b"%PDF-1.4 not really a pdf", FolderStore(tmp_path))
+        scans.store_scan(b"%PDF-1.4 not really a pdf", FolderStore(tmp_path))
 
 
 def test_a_pdf_scan_is_downloaded_not_shown_in_the_page(by_name: Any, app: Flask,
