@@ -44,7 +44,7 @@ from coopledger.ledger.outputs import csv_chunks, to_pdf, to_xlsx
 from coopledger.ledger.queries import accounts, open_leaves, posted_vouchers
 from coopledger.ledger.report_words import localised
 from coopledger.ledger.reports import REPORTS, ReportError, build_report
-from coopledger.orgs.models import AccountingStandard
+from coopledger.orgs.models import AccountingStandard, Organisation
 from coopledger.textnum import whole_number
 from coopledger.web import apply_change, file_response, me, org_for, owned_or_404
 
@@ -346,13 +346,10 @@ def print_vouchers(code: str) -> ResponseReturnValue:
         flash(_("%(year)d年%(month)d月没有已记账的凭证。", year=year, month=month), "error")
         return redirect(url_for("books.index", code=code, year=year))
     paper = print_rules.paper_of(form.paper.data)
-    job = jobs.start_job(voucher_prints.MONTH_KIND, title=_(
+    return _start_job(org, voucher_prints.MONTH_KIND, _(
         "%(name)s %(year)d年%(month)d月记账凭证", name=org.name, year=year, month=month),
-        params={"organisation_id": org.id, "year": year, "month": month, "paper": paper.key,
-                "grid": bool(form.grid.data)}, by=me(), requires=Action.VIEW_BOOKS, on=org)
-    db.session.commit()
-    jobs.enqueue(job)
-    return redirect(url_for("jobs.show", job_id=job.id))
+        {"year": year, "month": month, "paper": paper.key, "grid": bool(form.grid.data)},
+        Action.VIEW_BOOKS)
 
 
 @bp.route("/print-ledger", methods=["POST"])
@@ -370,13 +367,9 @@ def print_ledger(code: str) -> ResponseReturnValue:
     if not book_prints.units(org, year, first=first, last=last, style=style):
         flash(_("所选科目范围在 %(year)d 年没有余额或发生额。", year=year), "error")
         return redirect(url_for("books.index", code=code, year=year))
-    job = jobs.start_job(book_prints.BOOK_KIND, title=_(
+    return _start_job(org, book_prints.BOOK_KIND, _(
         "%(name)s %(year)d年明细账", name=org.name, year=year),
-        params={"organisation_id": org.id, "year": year, "first": first, "last": last,
-                "style": style}, by=me(), requires=Action.VIEW_BOOKS, on=org)
-    db.session.commit()
-    jobs.enqueue(job)
-    return redirect(url_for("jobs.show", job_id=job.id))
+        {"year": year, "first": first, "last": last, "style": style}, Action.VIEW_BOOKS)
 
 
 @bp.route("/verify", methods=["POST"])
@@ -386,9 +379,16 @@ def verify(code: str) -> ResponseReturnValue:
     org = org_for(code, Action.EXPORT_BOOKS)
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for("books.index", code=code))
-    job = jobs.start_job(bookfile.VERIFY_KIND, title=_("核对账簿：%(name)s", name=org.name),
-                         params={"organisation_id": org.id}, by=me(),
-                         requires=Action.EXPORT_BOOKS, on=org)
+    return _start_job(org, bookfile.VERIFY_KIND, _("核对账簿：%(name)s", name=org.name), {},
+                      Action.EXPORT_BOOKS)
+
+
+def _start_job(org: Organisation, kind: str, title: str, params: dict[str, object],
+               requires: Action) -> ResponseReturnValue:
+    """Queue a job of the books for ``org`` (its result downloadable while the starter may
+    still do ``requires``) and show its progress page."""
+    job = jobs.start_job(kind, title=title, params={"organisation_id": org.id, **params},
+                         by=me(), requires=requires, on=org)
     db.session.commit()
     jobs.enqueue(job)
     return redirect(url_for("jobs.show", job_id=job.id))
