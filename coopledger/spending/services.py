@@ -174,6 +174,8 @@ def save_request(org: Organisation, request: SpendingRequest | None, *, amount: 
         steps_for(request, by).require("edit", SpendingError)
     if account_code not in open_leaf_codes(org):
         raise SpendingError(N_("科目 %(code)s 不是本单位的末级科目。"), code=account_code)
+    if account_code in {a.code for a in cash_accounts(org)}:
+        raise SpendingError(N_("支出不能记入现金或银行存款科目本身：请选择费用、往来等科目。"))
     kept = len(request.scans) if request is not None else 0
     rules.check_request(_draft(amount, method, kept + len(scans), resolution_ref, payee,
                                purpose, payee_account), limits_of(org.township_id))

@@ -77,6 +77,7 @@ def test_a_request_is_filed_with_its_scans_in_one_form(client: FlaskClient, auth
     ({"scans": (io.BytesIO(b""), "")}, "乡镇要求附原始凭证：请上传发票、合同或会议记录的扫描件。"),
     ({"amount": "60000"}, "60,000.00 元达到 50,000.00 元，须填写成员（代表）大会决议文号。"),
     ({"account": "5"}, "不是有效的选择。"),        # 5 收入类 is a parent, not a leaf
+    ({"account": "102"}, "支出不能记入现金或银行存款科目本身：请选择费用、往来等科目。"),
     ({"scans": (io.BytesIO(b"not an image"), "x.png")}, "只能上传 JPEG、PNG 图片或 PDF 文件。"),
 ])
 def test_bad_input_gets_a_sentence_and_saves_nothing(client: FlaskClient, auth: Auth,
