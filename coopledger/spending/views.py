@@ -27,7 +27,14 @@ from coopledger.spending import rules, services
 from coopledger.spending.forms import ChainForm, PayForm, RefuseForm, RequestForm
 from coopledger.spending.models import Method, RequestScan, RequestState, SpendingRequest
 from coopledger.textnum import is_digits, whole_number
-from coopledger.web import apply_change, child_or_404, me, org_for, owned_or_404
+from coopledger.web import (
+    apply_change,
+    child_or_404,
+    flash_form_errors,
+    me,
+    org_for,
+    owned_or_404,
+)
 
 if TYPE_CHECKING:
     from flask.typing import ResponseReturnValue
@@ -196,9 +203,11 @@ def refuse(code: str, request_id: int) -> ResponseReturnValue:
     """Refuse the waiting step with a reason; the request goes back to its author."""
     _org, found = _load(code, request_id, _step_action("refuse"))
     form = RefuseForm()
-    form.validate_on_submit()
-    apply_change(lambda: services.refuse(found, reason=form.reason.data or "", by=me()),
-                 _("已退回申请人。"))
+    if form.validate_on_submit():
+        apply_change(lambda: services.refuse(found, reason=form.reason.data or "", by=me()),
+                     _("已退回申请人。"))
+    elif "csrf_token" not in form.errors:      # a stale form changes nothing
+        flash(_("请写明不同意的理由。"), "error")
     return redirect(url_for("spending.show", code=code, request_id=request_id))
 
 
@@ -210,8 +219,6 @@ def pay(code: str, request_id: int) -> ResponseReturnValue:
     form = PayForm()
     form.cash_code.choices = [(a.code, a.code) for a in cash_accounts(org)]
     if not form.validate_on_submit() or form.on.data is None:
-        from coopledger.web import flash_form_errors
-
         flash_form_errors(form)
         return redirect(url_for("spending.show", code=code, request_id=request_id))
     on = form.on.data

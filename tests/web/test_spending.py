@@ -113,6 +113,9 @@ def test_a_large_request_passes_the_township_refused_once_and_resubmitted(
     assert "待我审批" in client.get("/").get_data(as_text=True)       # the head's home queue
     assert "已同意。" in _as(client, auth, "head", request, "approve")
     assert "已同意。" in _as(client, auth, "supervisor", request, "approve")
+    assert "请写明不同意的理由。" in _as(client, auth, "auditor", request, "refuse", reason=" ")
+    db.session.refresh(request)
+    assert request.state is RequestState.SUBMITTED                  # a refusal needs a reason
     page = _as(client, auth, "auditor", request, "refuse", reason="缺少维修合同和预算表")
     assert "已退回申请人。" in page
     db.session.refresh(request)
