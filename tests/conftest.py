@@ -27,8 +27,13 @@ from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import _app_ctx_id
 
-from coopledger import create_app
+from coopledger import create_app, dates
 from coopledger.extensions import db
+
+# One business day for the whole run (each xdist worker pins its own at start-up): a run that
+# crosses midnight in China must not see a parameter computed as "tomorrow" at collection turn
+# into today by the time the test runs (CI failed that way at 00:00 Asia/Shanghai).
+dates.pin_today(dates.today())
 
 # Property tests must not depend on the speed of the machine: CI may run on a busy 2-core host,
 # where hypothesis's timing health checks ("input generation is slow") and per-example deadlines
