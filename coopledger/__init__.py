@@ -157,6 +157,7 @@ def _setup_blueprints(app: Flask) -> None:
     from coopledger.audit.views import bp as audit_bp
     from coopledger.auth.admin_views import bp as users_bp
     from coopledger.auth.views import bp as auth_bp
+    from coopledger.banking.views import bp as banking_bp
     from coopledger.contracts.contract_views import bp as contracts_bp
     from coopledger.contracts.money_views import bp as contract_money_bp
     from coopledger.contracts.views import bp as partners_bp
@@ -182,7 +183,7 @@ def _setup_blueprints(app: Flask) -> None:
                       vouchers_bp, members_bp, shares_bp, partners_bp, contracts_bp,
                       contract_money_bp, distribution_bp, distribution_public_bp, assets_bp,
                       disclosure_bp, disclosure_public_bp, filings_bp, supervision_bp,
-                      org_supervision_bp, spending_bp):
+                      org_supervision_bp, spending_bp, banking_bp):
         app.register_blueprint(blueprint)
 
 

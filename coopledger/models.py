@@ -6,6 +6,7 @@ from coopledger.assets import models as assets_models
 from coopledger.assets import resource_models as asset_resource_models
 from coopledger.audit import models as audit_models
 from coopledger.auth import models as auth_models
+from coopledger.banking import models as banking_models
 from coopledger.contracts import models as contracts_models
 from coopledger.contracts import money_models as contract_money_models
 from coopledger.disclosure import models as disclosure_models
@@ -21,6 +22,7 @@ from coopledger.spending import models as spending_models
 from coopledger.supervision import models as supervision_models
 
 __all__ = ["asset_resource_models", "assets_models", "audit_models", "auth_models",
+           "banking_models",
            "contract_money_models", "contracts_models", "disclosure_models",
            "distribution_models", "files_stores", "filings_models", "jobs_models",
            "ledger_models", "members_models",

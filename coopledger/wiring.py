@@ -21,6 +21,7 @@ def wire_domains() -> None:
     from coopledger.assets.origin import voucher_origin as asset_voucher_origin
     from coopledger.assets.resources import resources_of_contract
     from coopledger.auth.permissions import OBJECT_RULES
+    from coopledger.banking.queries import month_end_check as bank_check
     from coopledger.contracts import coverage
     from coopledger.contracts.payments import month_end_check as advance_rent_check
     from coopledger.contracts.payments import voucher_origin as contract_voucher_origin
@@ -60,7 +61,8 @@ def wire_domains() -> None:
         origins.register(finder)
     _add(REOPEN_GUARDS, refuse_reopening_published)
     _add(BOOK_CHECKS, anchor_problems, chain_problems, index_differences)
-    _add(month_end.CHECKS, depreciation_check, advance_rent_check)   # 期末检查's warnings
+    # 期末检查's warnings
+    _add(month_end.CHECKS, depreciation_check, advance_rent_check, bank_check)
     # members: the 入股 request of a contributed parcel; the household pages' facts
     _add(ON_CONTRIBUTE, request_land_shares)
     _add(ON_WITHDRAW, end_land_shares)   # and its land shares end with a withdrawal

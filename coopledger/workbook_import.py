@@ -136,6 +136,11 @@ class Sheet:
     columns: tuple[Column, ...]
     max_rows: int = MAX_ROWS
     required: bool = True
+    header_row: int = 1
+    """The row the headers are on (a bank's statement has its title and account above)."""
+    others_ignored: bool = False
+    """Columns the template does not name are passed over, not refused (a file in someone
+    else's layout, such as a bank statement, read through a mapping of its headers)."""
 
     @property
     def headers(self) -> list[str]:
@@ -315,17 +320,27 @@ def number(*, places: int, minimum: Decimal, maximum: Decimal, strictly_above: b
 
 
 _DATE_TEXT = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})|(\d{4})/(\d{1,2})/(\d{1,2})")
+_COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_CLOCK = re.compile(r"\s+\d{1,2}:\d{2}(:\d{2})?$")
 
 
-def date(*, today: dt.date, what: str, required: str | None = None) -> Parser:
+def date(*, today: dt.date, what: str, required: str | None = None,
+         bank: bool = False) -> Parser:
     """A date cell, or text exactly ``YYYY-MM-DD`` (or ``YYYY/M/D``) and nothing else, within
-    1990 … today + 10 years."""
+    1990 … today + 10 years. ``bank``: a bank statement's 交易时间 — a time of day after the
+    date is dropped and ``YYYYMMDD`` is read too, as banks' exports write them."""
 
     def parse(value: Any) -> dt.date | None:
         if value is None or _plain(value) == "":
             if required:
                 raise FieldError(required)
             return None
+        if bank and isinstance(value, dt.datetime):
+            value = value.date()
+        elif bank:
+            raw = _CLOCK.sub("", _plain(value))
+            compact = _COMPACT_DATE.fullmatch(raw)
+            value = "-".join(compact.groups()) if compact else raw
         if isinstance(value, dt.datetime):
             if value.time() != dt.time():
                 raise CellError(N_("“%(text)s”带有时刻，请只填日期。"), text=_plain(value))
@@ -436,19 +451,19 @@ def read(content: bytes, sheets: tuple[Sheet, ...], *, any_of: bool = False,
 def _read_sheet(worksheet: Any, spec: Sheet, problems: Problems) -> list[Row]:
     title = str(worksheet.title)
     declared = worksheet.max_row or 0
-    if declared > spec.max_rows + 1:
+    if declared > spec.max_rows + spec.header_row:
         problems.add(title, 0, "", N_("有 %(n)d 行，一次最多导入 %(max)d 行，请分批导入。"),
-                     n=declared - 1, max=spec.max_rows)
+                     n=declared - spec.header_row, max=spec.max_rows)
         return []
-    cells = worksheet.iter_rows()
+    cells = worksheet.iter_rows(min_row=spec.header_row)
     header = next(cells, ())
     positions = _columns_by_name(title, [c.value for c in header], spec, problems)
     if positions is None:
         return []
     letters = {key: get_column_letter(index + 1) for key, index in positions.items()}
     found: list[Row] = []
-    for number, row in enumerate(cells, start=2):
-        if number > spec.max_rows + 1:
+    for number, row in enumerate(cells, start=spec.header_row + 1):
+        if number > spec.max_rows + spec.header_row:
             problems.add(title, number, "", N_("一次最多导入 %(max)d 行，请分批导入。"),
                          max=spec.max_rows)
             break
@@ -497,19 +512,23 @@ def _columns_by_name(title: str, header: list[Any], spec: Sheet,
             continue
         letter = get_column_letter(index + 1)
         column = wanted.get(key)
+        if column is None and spec.others_ignored:
+            continue
         if column is None:
-            problems.add(title, 1, letter,
+            problems.add(title, spec.header_row, letter,
                          N_("不认识的列名“%(name)s”：请使用模板的列名（%(headers)s）。"),
                          name=str(name).strip(), headers="、".join(spec.headers))
             refused = True
         elif column.key in positions:
-            problems.add(title, 1, letter, N_("“%(name)s”列出现了两次。"), name=column.header)
+            problems.add(title, spec.header_row, letter, N_("“%(name)s”列出现了两次。"),
+                         name=column.header)
             refused = True
         else:
             positions[column.key] = index
     for column in spec.columns:
         if column.required and column.key not in positions:
-            problems.add(title, 1, "", N_("缺少“%(name)s”列。"), name=column.header)
+            problems.add(title, spec.header_row, "", N_("缺少“%(name)s”列。"),
+                         name=column.header)
             refused = True
     return None if refused else positions
 

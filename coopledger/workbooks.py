@@ -91,3 +91,45 @@ def open_workbook(content: bytes) -> Any:
         raise
     except Exception:  # zipfile, expat and openpyxl raise many kinds of error for a bad file
         raise UnreadableWorkbookError() from None
+
+
+MAX_CSV_BYTES = 10 * 1024 * 1024
+
+
+def is_csv(content: bytes, filename: str) -> bool:
+    """Whether an upload is a CSV file (by name; an .xlsx is a zip and says so itself)."""
+    return filename.lower().endswith(".csv") and not content.startswith(b"PK")
+
+
+def csv_as_workbook(content: bytes) -> bytes:
+    """A CSV file (UTF-8, with or without BOM, or GB 18030 as Chinese banks' exports are) as
+    the bytes of a one-sheet workbook of text cells, so that it goes through the same import
+    pipeline as a workbook; every cell stays text (a cell that looks like a formula too)."""
+    import csv
+
+    from openpyxl import Workbook
+
+    from coopledger.spreadsheets import append_row, workbook_bytes
+
+    if len(content) > MAX_CSV_BYTES:
+        raise UnreadableWorkbookError(N_("文件过大，一次最多导入 %(max)d MB。"),
+                                      max=MAX_CSV_BYTES // 1024 // 1024)
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise UnreadableWorkbookError(N_("CSV 文件的编码无法识别：请另存为 UTF-8 或 GBK。"))
+    if "\x00" in text:
+        raise UnreadableWorkbookError()
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "CSV"
+    try:
+        for row in csv.reader(text.splitlines()):
+            append_row(sheet, [cell.strip() for cell in row])
+    except csv.Error:
+        raise UnreadableWorkbookError() from None
+    return workbook_bytes(workbook)

@@ -55,3 +55,5 @@ class Action(enum.StrEnum):
     APPROVE_SPENDING = "spending.approve"      # take a step of the approval chain (by role)
     PAY_SPENDING = "spending.pay"              # pay an approved request (the cashier)
     CONFIGURE_SPENDING = "spending.configure"  # a township's approval chain and limits
+    RECONCILE_BANK = "banking.reconcile"       # import bank statements, match, reconcile
+    COUNT_CASH = "banking.count_cash"          # record a 现金盘点 (the cashier)

@@ -63,6 +63,8 @@ _ORG_ROLES: dict[Action, frozenset[Role]] = {
     Action.FILE_SPENDING: frozenset({Role.ACCOUNTANT, Role.CASHIER}),
     Action.APPROVE_SPENDING: frozenset({Role.SUPERVISOR, Role.VILLAGE_HEAD}),
     Action.PAY_SPENDING: frozenset({Role.CASHIER}),
+    Action.RECONCILE_BANK: frozenset({Role.ACCOUNTANT, Role.CASHIER}),
+    Action.COUNT_CASH: frozenset({Role.CASHIER}),
 }
 _AUDITOR_MAY = frozenset({Action.VIEW_ORG, Action.VIEW_BOOKS, Action.EXPORT_BOOKS,
                           Action.VIEW_MEMBERS, Action.VIEW_CONTRACTS,
