@@ -42,6 +42,10 @@ class StatementForm(FlaskForm):
 
     file = FileField(_l("对账单文件（.xlsx 或 .csv）"))
     opening = MoneyField(_l("期初余额（对账单没有余额列时填写）"))
+    covers_from = DateField(_l("对账单起始日期（不填：首笔交易所在月的 1 日）"),
+                            validators=[Optional()])
+    covers_to = DateField(_l("对账单截止日期（不填：末笔交易所在月的月末）"),
+                          validators=[Optional()])
     submit = SubmitField(_l("导入对账单"))
 
 
@@ -58,6 +62,7 @@ class DraftForm(FlaskForm):
 
     statement_line = IntegerField(validators=[DataRequired()])
     counter = SelectField(_l("对方科目"), choices=[], validators=[DataRequired()])
+    on = DateField(_l("凭证日期"), validators=[Optional()])
     summary = StringField(_l("摘要"), validators=[Optional(), Length(max=200)])
     submit = SubmitField(_l("生成凭证"))
 

@@ -102,6 +102,25 @@ def bank_entries(lines: list[StatementLine]) -> list[rules.BankLine]:
     return [_bank_line(line) for line in lines]
 
 
+def drafted_pairs(account: Account, lines: list[StatementLine]) -> list[tuple[int, int]]:
+    """(statement line, book line) for the unmatched statement lines whose drafted voucher is
+    posted: the voucher's line on the bank account with the statement line's amount."""
+    drafted = {line.voucher_id: line for line in lines if line.voucher_id is not None}
+    if not drafted:
+        return []
+    rows = db.session.execute(sa.select(VoucherLine.id, VoucherLine.voucher_id,
+                                        VoucherLine.debit, VoucherLine.credit).where(
+        VoucherLine.voucher_id.in_(list(drafted)), VoucherLine.account_id == account.id,
+        VoucherLine.posted.is_(True),
+        ~sa.exists().where(StatementLine.voucher_line_id == VoucherLine.id)))
+    pairs: list[tuple[int, int]] = []
+    for line_id, voucher_id, debit, credit in rows:
+        line = drafted.pop(voucher_id, None)
+        if line is not None and line.amount == debit - credit:
+            pairs.append((line.id, line_id))
+    return pairs
+
+
 class NoStatementError(rules.BankingError):
     """The month cannot be reconciled: the statements do not reach its last day."""
 

@@ -255,6 +255,21 @@ def opening_of(lines: Sequence[ParsedLine], typed: Decimal | None) -> Decimal:
     return typed
 
 
+def covered(first_line: dt.date, last_line: dt.date,
+            given: tuple[dt.date | None, dt.date | None]) -> tuple[dt.date, dt.date]:
+    """The days a statement covers: as given, or from the first day of the month of its first
+    line to the last day of the month of its last; the lines must lie within them."""
+    start = given[0] or first_line.replace(day=1)
+    end = given[1] or (last_line.replace(day=28) + dt.timedelta(days=4)).replace(day=1) \
+        - dt.timedelta(days=1)
+    if start > first_line or end < last_line:
+        raise BankingError(N_("对账单期间 %(start)s 至 %(end)s 没有包含它的全部交易"
+                              "（%(first)s 至 %(last)s）。"), start=start.isoformat(),
+                           end=end.isoformat(), first=first_line.isoformat(),
+                           last=last_line.isoformat())
+    return start, end
+
+
 def check_sequence(*, first_on: dt.date, last_on: dt.date, opening: Decimal,
                    earlier: Sequence[tuple[dt.date, dt.date, Decimal, Decimal]]) -> None:
     """A new statement may not cover days already imported, and when it follows an imported

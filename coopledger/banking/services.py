@@ -152,11 +152,14 @@ def statement_key(sha256: str) -> str:
 
 
 def import_statement(org: Organisation, account: Account, *, content: bytes, filename: str,
-                     opening: Decimal | None, by: User, storage: Store,
-                     today: dt.date) -> BankStatement:
+                     opening: Decimal | None, by: User, storage: Store, today: dt.date,
+                     covers: tuple[dt.date | None, dt.date | None] = (None, None),
+                     ) -> BankStatement:
     """Read a statement (XLSX or CSV) through the account's mapping and keep it with its
     lines; refused whole, every problem located, when a row cannot be read, the balances do not
-    add up, or its days were imported already."""
+    add up, or its days were imported already. ``covers``: the days the statement is for (its
+    对账单期间), by default from the first day of its first line's month to the last day of
+    its last line's month."""
     mapping = queries.mapping_of(account)
     if mapping is None:
         raise BankingError(N_("请先设置这个银行账户的对账单列名。"))
@@ -173,7 +176,8 @@ def import_statement(org: Organisation, account: Account, *, content: bytes, fil
     for row, sentence, params in rules.check_balances(lines):
         problems.add(title, row, "", sentence, **params)
     problems.refuse_if_any(downloadable=False)
-    start, end = min(line.on for line in lines), max(line.on for line in lines)
+    start, end = rules.covered(min(line.on for line in lines), max(line.on for line in lines),
+                               covers)
     first = rules.opening_of(lines, opening)
     earlier = [(s.first_on, s.last_on, s.opening, s.closing)
                for s in queries.statements_of(account)]
@@ -214,9 +218,15 @@ def auto_match(account: Account, *, by: User, now: dt.datetime | None = None) ->
     open_lines = queries.statement_lines(account, scope.start, scope.last, unmatched=True)
     if not open_lines:
         return 0
-    book = queries.book_lines(account, scope.start - window, scope.last + window,
-                              unmatched=True)
-    pairs = rules.match(queries.bank_entries(open_lines), book, window_days=mapping.window_days)
+    pairs = queries.drafted_pairs(account, open_lines)
+    paired = {statement_id for statement_id, _book in pairs}
+    taken = {book_id for _statement, book_id in pairs}
+    book = [line for line in queries.book_lines(account, scope.start - window,
+                                                scope.last + window, unmatched=True)
+            if line.id not in taken]
+    pairs += rules.match(queries.bank_entries([line for line in open_lines
+                                               if line.id not in paired]),
+                         book, window_days=mapping.window_days)
     by_id = {line.id: line for line in open_lines}
     when = now or utcnow()
     for statement_id, book_id in pairs:
@@ -279,11 +289,13 @@ def unmatch(line: StatementLine, *, by: User) -> StatementLine:
     return line
 
 
-def draft_voucher(line: StatementLine, *, counter_code: str, summary: str, by: User,
-                  today: dt.date) -> Voucher:
+def draft_voucher(line: StatementLine, *, counter_code: str, summary: str, on: dt.date | None,
+                  by: User, today: dt.date) -> Voucher:
     """Draft the voucher of a movement only the bank has booked (a bank charge, interest): 借
     the counter account 贷 the bank for money out, 借 the bank 贷 the counter account for
-    money in; once posted, automatic matching pairs its bank line with the statement line."""
+    money in, dated ``on`` (the statement line's day when not given; month-end when the month
+    is already posted further, 序时控制); once posted, automatic matching pairs its bank line
+    with the statement line whatever the dates."""
     lock(line)
     if line.voucher_line_id is not None:
         raise BankingError(N_("这一行对账单已经勾对过了，不需要再做凭证。"))
@@ -299,7 +311,7 @@ def draft_voucher(line: StatementLine, *, counter_code: str, summary: str, by: U
     lines = [Line(text, counter_code, amount, ZERO), Line(text, account.code, ZERO, amount)] \
         if line.amount < 0 else \
         [Line(text, account.code, amount, ZERO), Line(text, counter_code, ZERO, amount)]
-    voucher = vouchers.save_voucher(org, voucher=None, on=line.on, lines=lines,
+    voucher = vouchers.save_voucher(org, voucher=None, on=on or line.on, lines=lines,
                                     attachment_count=1, by=by, today=today)
     line.voucher = voucher
     db.session.flush()

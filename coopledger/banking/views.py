@@ -117,7 +117,9 @@ def import_statement(code: str, account_id: int) -> ResponseReturnValue:
     def change() -> tuple[BankStatement, int]:
         statement = services.import_statement(org, bank, content=content, filename=name,
                                               opening=opening, by=me(), storage=store(),
-                                              today=today())
+                                              today=today(),
+                                              covers=(form.covers_from.data,
+                                                      form.covers_to.data))
         return statement, services.auto_match(bank, by=me())
 
     apply_change(change, lambda done: _(
@@ -177,6 +179,7 @@ def _month_page(org: Organisation, bank: Account, year: int, month: int) -> dict
             "statement": statement, "book": book, "matched_ids": matched_ids, "table": table,
             "missing": missing, "open_book": open_book, "counters": counters,
             "reconciled": queries.reconciled_months(bank).get((year, month)),
+            "voucher_day": min(end, today()),
             "previous": (year - 1, 12) if month == 1 else (year, month - 1),
             "next": (year + 1, 1) if month == 12 else (year, month + 1)}
 
@@ -269,8 +272,8 @@ def draft(code: str, account_id: int, year: int, month: int) -> ResponseReturnVa
         return _back(code, account_id, year, month)
     line = _line(bank, form.statement_line.data)
     apply_change(lambda: services.draft_voucher(line, counter_code=form.counter.data or "",
-                                                summary=form.summary.data or "", by=me(),
-                                                today=today()),
+                                                summary=form.summary.data or "",
+                                                on=form.on.data, by=me(), today=today()),
                  lambda voucher: _("凭证草稿已生成：审核记账后自动勾对即可配上这一行。"))
     return _back(code, account_id, year, month)
 
