@@ -762,6 +762,61 @@ SPENDING_CASES = [
 ]
 
 
+BANK = "/o/shian-jjhzs/bank"
+BOOK_READERS = only("admin", "accountant", "reviewer", "cashier", "supervisor", "auditor")
+RECONCILERS = only("admin", "accountant", "cashier")
+
+
+def _bank(path: str) -> Callable[[Any], str]:
+    return lambda w: f"{BANK}/{w.bank['account']}/{path.format(**w.bank)}"
+
+
+BANK_CASES = [
+    Case("bank accounts", "banking.index", "GET", lambda w: f"{BANK}/", BOOK_READERS),
+    Case("bank accounts: other township", "banking.index", "GET",
+         lambda w: "/o/jinshi-jjhzs/bank/", only("admin", "jinshi-kj")),
+    Case("bank account", "banking.account", "GET", _bank(""), BOOK_READERS),
+    Case("bank account of another organisation", "banking.account", "GET",
+         lambda w: f"/o/shian-tdgf/bank/{w.bank['account']}/", frozenset(),
+         not_found_for=only("admin", "accountant", "reviewer", "auditor")),
+    Case("save statement columns", "banking.account", "POST", _bank(""), RECONCILERS),
+    Case("import a statement", "banking.import_statement", "POST", _bank("statements"),
+         RECONCILERS),
+    Case("statement file", "banking.statement_file", "GET", _bank("statements/{statement}"),
+         BOOK_READERS),
+    Case("match automatically", "banking.auto_match", "POST", _bank("match"), RECONCILERS),
+    Case("reconciliation month", "banking.month", "GET", _bank("2024/3"), BOOK_READERS),
+    Case("reconciliation table PDF", "banking.table_pdf", "GET", _bank("2024/3/table.pdf"),
+         BOOK_READERS),
+    Case("match by hand", "banking.match", "POST", _bank("2024/3/match"), RECONCILERS),
+    Case("unmatch", "banking.unmatch", "POST", _bank("2024/3/unmatch/{rent_line}"),
+         RECONCILERS),
+    Case("voucher from a statement line", "banking.draft", "POST", _bank("2024/3/draft"),
+         RECONCILERS),
+    Case("mark reconciled", "banking.reconcile", "POST", _bank("2024/3/reconcile"),
+         RECONCILERS),
+    Case("undo reconciled", "banking.unreconcile", "POST", _bank("2024/3/unreconcile"),
+         RECONCILERS),
+    Case("cash counts", "banking.cash_counts", "GET", lambda w: "/o/shian-jjhzs/cash/counts",
+         BOOK_READERS),
+    Case("record a cash count", "banking.cash_counts", "POST",
+         lambda w: "/o/shian-jjhzs/cash/counts", only("admin", "cashier")),
+    Case("cash counts: other township", "banking.cash_counts", "GET",
+         lambda w: "/o/jinshi-jjhzs/cash/counts", only("admin", "jinshi-kj")),
+]
+
+
+def build_bank_world(by_name: Any, app: Flask) -> Any:
+    """石安村股份经济合作社's March 2024 books and bank statement, matched
+    (tests/banking_helpers.py)."""
+    from tests.banking_helpers import build_bank
+
+    found = build_bank(by_name)
+    by_name.bank = {key: value for key, value in found.items() if isinstance(value, int)}
+    db.session.commit()
+    return by_name
+
+
 def build_spending_world(by_name: Any, app: Flask) -> Any:
     """石安村股份经济合作社's books open and a spending request in each state."""
     from tests.spending_helpers import build_requests
@@ -956,6 +1011,7 @@ BUILDERS: dict[str, Callable[[Any, Flask], Any]] = {
     "world": build_world, "asset_world": build_asset_world,
     "disclosure_world": build_disclosure_world, "supervision_world": build_supervision_world,
     "filing_world": build_filing_world, "spending_world": build_spending_world,
+    "bank_world": build_bank_world,
 }
 
 
@@ -1083,6 +1139,19 @@ def test_spending_matrix(client: FlaskClient, auth: Auth, spending_world: Any, c
     _check(client, auth, spending_world, case, user)
 
 
+@pytest.fixture
+def bank_world(session: Any, worlds: Worlds) -> Any:
+    """石安村股份经济合作社 with March 2024's statement imported and matched."""
+    return worlds.lookup
+
+
+@pytest.mark.parametrize("user", USERS)
+@pytest.mark.parametrize("case", BANK_CASES, ids=lambda c: c.name)
+def test_bank_matrix(client: FlaskClient, auth: Auth, bank_world: Any, case: Case,
+                     user: str) -> None:
+    _check(client, auth, bank_world, case, user)
+
+
 @pytest.mark.parametrize("user", USERS)
 @pytest.mark.parametrize("case", SUPERVISION_CASES, ids=lambda c: c.name)
 def test_supervision_matrix(client: FlaskClient, auth: Auth, supervision_world: Any,
@@ -1161,7 +1230,7 @@ def test_every_endpoint_is_in_the_matrix(app: Flask) -> None:
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()} - {"static"}
     covered = {case.endpoint for case in [*CASES, *ASSET_CASES, *DISCLOSURE_CASES,
                                              *SUPERVISION_CASES, *FILING_CASES,
-                                             *SPENDING_CASES]}
+                                             *SPENDING_CASES, *BANK_CASES]}
     assert endpoints - covered == set()
 
 
@@ -1245,6 +1314,12 @@ def test_every_supervision_page_is_english_in_english(client: FlaskClient, auth:
                                                       supervision_world: Any,
                                                       case: Case) -> None:
     _english_page(client, auth, supervision_world, case)
+
+
+@pytest.mark.parametrize("case", _gets(BANK_CASES), ids=lambda c: c.name)
+def test_every_bank_page_is_english_in_english(client: FlaskClient, auth: Auth,
+                                               bank_world: Any, case: Case) -> None:
+    _english_page(client, auth, bank_world, case)
 
 
 @pytest.mark.parametrize("case", _gets(FILING_CASES), ids=lambda c: c.name)
