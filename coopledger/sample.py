@@ -94,6 +94,9 @@ def load_world(path: Path | None = None, *, full: bool = True,
             steps.append(("filings", lambda: _load_filings(world, report)))
         if "full_spending" in world:
             steps.append(("spending", lambda: _load_spending(world, report, when)))
+        if "full_banking" in world:
+            steps.append(("bank statements and cash counts",
+                          lambda: _load_banking(world, report, when)))
     for name, step in steps:
         started = time.perf_counter()
         step()
@@ -121,6 +124,13 @@ def _load_spending(world: dict[str, Any], report: LoadReport, when: Dating) -> N
     from coopledger.spending.sample import load as load_spending
 
     made, found = load_spending(world["full_spending"], storage=store(), today=when.as_of)
+    report.created, report.skipped = report.created + made, report.skipped + found
+
+
+def _load_banking(world: dict[str, Any], report: LoadReport, when: Dating) -> None:
+    from coopledger.banking.sample import load as load_banking
+
+    made, found = load_banking(world["full_banking"], storage=store(), when=when)
     report.created, report.skipped = report.created + made, report.skipped + found
 
 

@@ -292,8 +292,20 @@ def check_sequence(*, first_on: dt.date, last_on: dt.date, opening: Decimal,
 
 
 DENOMINATIONS: tuple[Decimal, ...] = tuple(Decimal(v) for v in (
-    "100", "50", "20", "10", "5", "1", "0.5", "0.1"))
-"""Notes and coins of the fifth series of the renminbi counted in a 现金盘点."""
+    "100", "50", "20", "10", "5", "1", "0.5", "0.1", "0.05", "0.02", "0.01"))
+"""Notes and coins counted in a 现金盘点: the fifth series of the renminbi, and the 分 coins
+that are still legal tender and still turn up in a village till."""
+
+
+def pieces_of(amount: Decimal) -> dict[Decimal, int]:
+    """The fewest notes and coins that make ``amount`` (what the demo's till holds)."""
+    left, pieces = amount, {}
+    for value in DENOMINATIONS:
+        count = int(left // value)
+        if count:
+            pieces[value] = count
+            left -= value * count
+    return pieces
 
 
 def counted_total(pieces: Mapping[Decimal, int]) -> Decimal:

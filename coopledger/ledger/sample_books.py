@@ -82,6 +82,18 @@ def _business(rng: random.Random, codes: Codes, kind: OrgKind, day: Callable[[],
     return out
 
 
+BANK_CHARGE = Decimal("12.00")
+BANK_CHARGE_DAY = 25
+BANK_CHARGE_SUMMARY = "银行账户管理费"
+
+
+def books_bank_charge(kind: OrgKind, year: int, month: int, dating: Dating) -> bool:
+    """Whether the demo books carry the month's bank charge (a village collective's account
+    fee on the 25th, booked from the bank's statement): every closed month; the months still
+    open wait for their statement, where the demo's reconciliation finds it."""
+    return kind is OrgKind.VILLAGE_COLLECTIVE and dating.closes(year, month)
+
+
 def _month_vouchers(rng: random.Random, codes: Codes, kind: OrgKind, year: int, month: int,
                     ) -> list[tuple[dt.date, list[rules.Line]]]:
     """About 20 vouchers for one month."""
@@ -162,6 +174,10 @@ def load_books(org: Organisation, *, accountant: User, reviewer: User, first_yea
               for month in range(1, 13) if (year, month) <= dating.cutoff]
     for year, month in months:
         batch = _month_vouchers(rng, codes, org.kind, year, month)
+        if books_bank_charge(org.kind, year, month, dating):
+            batch.append((dt.date(year, month, BANK_CHARGE_DAY), _lines(
+                BANK_CHARGE_SUMMARY, codes.admin_cost, codes.bank, BANK_CHARGE)))
+            batch.sort(key=lambda item: item[0])
         to_post: list[Voucher] = []
         for index, (on, lines) in enumerate(batch):
             voucher = vouchers.save_voucher(org, voucher=None, on=on, lines=lines,

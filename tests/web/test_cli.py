@@ -66,7 +66,7 @@ def test_console_script_sets_up_loads_twice_and_lists(fresh: tuple[Flask, str],
     assert result.returncode == 0, result.stderr
     first = _run(["load-sample", "--as-of", "2026-01-15"], env)
     assert first.returncode == 0, first.stderr
-    assert "295 records created, 0 already there, 1334 vouchers in the demo books" in first.stdout
+    assert "341 records created, 0 already there, 1356 vouchers in the demo books" in first.stdout
     for login in ("admin", "accountant", "reviewer", "cashier", "supervisor", "member",
                   "auditor", "head", "leader"):
         assert f"  {login} " in first.stdout
@@ -77,8 +77,9 @@ def test_console_script_sets_up_loads_twice_and_lists(fresh: tuple[Flask, str],
     _check_distribution_sample(_app)
     _check_filing_sample(_app)
     _check_spending_sample(_app)
+    _check_banking_sample(_app)
     second = _run(["load-sample", "--as-of", "2026-01-15"], env)
-    assert "0 records created, 78 already there, 0 vouchers" in second.stdout
+    assert "0 records created, 79 already there, 0 vouchers" in second.stdout
     for org in ("shian-jjhzs", "shian-tdgf"):
         verified = _run(["verify-ledger", org], env)
         assert verified.returncode == 0, verified.stdout + verified.stderr
@@ -204,6 +205,35 @@ def _check_spending_sample(app: Flask) -> None:
             (2, StepState.PENDING), (2, StepState.PENDING)]
         assert found[4].resolution_ref == "石安村成员代表大会决议〔2026〕2号"
         assert all(r.scans for r in found.values())
+
+
+def _check_banking_sample(app: Flask) -> None:
+    """石安村's 农商行 account: a statement for each of the 23 months to November 2025, the 22
+    closed months reconciled, November's 调节表 with an outstanding wage cheque on the books'
+    side and the 12.00 account fee on the bank's, agreeing; a cash count at every month end,
+    November's 10.00 short with its voucher drafted to 待处理财产损溢."""
+    from coopledger.banking import queries as bank
+    from coopledger.banking.models import CashCount
+
+    with app.app_context():
+        org = db.session.scalars(sa.select(Organisation).where(
+            Organisation.code == "shian-jjhzs")).one()
+        account = bank.bank_accounts(org)[0]
+        assert len(bank.statements_of(account)) == 23
+        assert len(bank.reconciled_months(account)) == 22
+        assert (2025, 11) not in bank.reconciled_months(account)
+        table = bank.reconciliation(account, 2025, 11)
+        assert [i.text for i in table.book_out] == ["支付社员临时用工劳务费"]
+        assert [(i.amount, i.text) for i in table.bank_out] == [
+            (Decimal("12.00"), "银行账户管理费")]
+        assert table.book_in == table.bank_in == []
+        assert table.agrees
+        counts = db.session.scalars(sa.select(CashCount).order_by(CashCount.on)).all()
+        assert len(counts) == 23
+        assert [c.difference for c in counts if c.difference] == [Decimal("-10.00")]
+        assert counts[-1].voucher is not None
+        assert counts[-1].voucher.state is VoucherState.DRAFT
+        db.session.remove()
 
 
 def _check_filing_sample(app: Flask) -> None:
