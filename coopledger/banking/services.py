@@ -250,9 +250,19 @@ def _refuse_if_reconciled(line: StatementLine, *days: dt.date) -> None:
                                month=f"{month.year}-{month.month:02d}")
 
 
-def match_lines(line: StatementLine, book_line: VoucherLine, *, by: User) -> StatementLine:
-    """Match a statement line to a posted line of the same bank account by hand."""
+def _lock_account(line: StatementLine) -> None:
+    """Serialise the matches of the line's account (its mapping row), then re-read the line."""
+    mapping = db.session.scalar(sa.select(StatementMapping).where(
+        StatementMapping.account_id == line.account_id))
+    if mapping is not None:
+        lock(mapping)
     lock(line)
+
+
+def match_lines(line: StatementLine, book_line: VoucherLine, *, by: User) -> StatementLine:
+    """Match a statement line to a posted line of the same bank account by hand (the
+    account's matches serialised, so two statement lines never take one book line)."""
+    _lock_account(line)
     if line.voucher_line_id is not None:
         raise BankingError(N_("这一行对账单已经勾对过了。"))
     if book_line.account_id != line.account_id or not book_line.posted:
@@ -274,7 +284,7 @@ def match_lines(line: StatementLine, book_line: VoucherLine, *, by: User) -> Sta
 
 def unmatch(line: StatementLine, *, by: User) -> StatementLine:
     """Undo a match (an automatic one that paired the wrong lines, or a manual slip)."""
-    lock(line)
+    _lock_account(line)
     if line.voucher_line_id is None:
         raise BankingError(N_("这一行对账单没有勾对。"))
     book_line = db.session.get(VoucherLine, line.voucher_line_id)

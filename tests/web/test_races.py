@@ -491,3 +491,64 @@ def test_a_spending_request_is_paid_once(pg_app: Flask) -> None:
         assert found is not None
         assert [s.state for s in found.current_steps] == [StepState.APPROVED, StepState.PENDING]
         db.session.remove()
+
+
+def test_a_statement_is_imported_once_and_a_book_line_matched_once(pg_app: Flask) -> None:
+    """The same statement imported from two tabs at once: one import, the other told the days
+    are taken; two statement lines of 500.00 matched by hand to the one book line of 500.00 at
+    once: one match, the other refused, never two."""
+    from coopledger.banking import queries
+    from coopledger.banking import services as banking
+    from coopledger.banking.models import StatementLine
+    from coopledger.files import store
+    from coopledger.ledger.models import VoucherLine
+    from tests.banking_helpers import MAPPING, statement_xlsx
+
+    rows = [("2025-09-10", "转账存入", "", "R1", "500.00", "", "95,500.00"),
+            ("2025-09-12", "转账存入", "", "R2", "500.00", "", "96,000.00")]
+    with pg_app.app_context():
+        org = _org("shian-jjhzs")
+        account = queries.bank_accounts(org)[0]
+        banking.save_mapping(org, account, MAPPING, by=_user("accountant"))
+        voucher = make_voucher(org, _user("accountant"), _user("reviewer"),
+                               on=dt.date(2025, 9, 10), amount="500.00", summary="收到租金")
+        book_line_id = db.session.scalars(sa.select(VoucherLine.id).where(
+            VoucherLine.voucher_id == voucher.id, VoucherLine.account_id == account.id)).one()
+        account_id = account.id
+        db.session.commit()
+        db.session.remove()
+    content = statement_xlsx(rows)
+
+    def import_it() -> object:
+        org = _org("shian-jjhzs")
+        bank = next(a for a in queries.bank_accounts(org) if a.id == account_id)
+        return banking.import_statement(org, bank, content=content, filename="9.xlsx",
+                                        opening=Decimal("95000.00"), by=_user("cashier"),
+                                        storage=store(), today=dates.today()).id
+
+    won, refused = race(pg_app, import_it, import_it)
+    assert len(won) == 1
+    assert len(refused) == 1
+    assert "重叠" in refused[0]
+
+    with pg_app.app_context():
+        line_ids = list(db.session.scalars(sa.select(StatementLine.id).where(
+            StatementLine.account_id == account_id).order_by(StatementLine.row)))
+        db.session.remove()
+    assert len(line_ids) == 2
+
+    def match(line_id: int) -> Callable[[], object]:
+        def attempt() -> object:
+            line = db.session.get(StatementLine, line_id)
+            book_line = db.session.get(VoucherLine, book_line_id)
+            assert line is not None
+            assert book_line is not None
+            return banking.match_lines(line, book_line, by=_user("accountant")).id
+        return attempt
+
+    won, refused = race(pg_app, match(line_ids[0]), match(line_ids[1]))
+    assert len(won) == 1
+    assert refused == ["这笔账面分录已经与另一行对账单勾对。"]
+    with pg_app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(StatementLine.id)).where(
+            StatementLine.voucher_line_id == book_line_id)) == 1
