@@ -56,7 +56,7 @@ def _acting_as(user: User, org_ids: list[int]) -> list[tuple[int, str]]:
                if a.township_id is not None]
     if by_town:
         towns = dict(db.session.execute(sa.select(Organisation.id, Village.township_id).join(
-            Organisation.village).where(Organisation.id.in_(org_ids))).tuples().all())
+            Organisation.village).where(Organisation.id.in_(org_ids))).all())
         pairs.update((org_id, role) for org_id, town in towns.items()
                      for township_id, role in by_town if town == township_id)
     return sorted(pairs)

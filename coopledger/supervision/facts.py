@@ -13,9 +13,11 @@ from collections.abc import Collection, Sequence
 
 import sqlalchemy as sa
 
+from coopledger.banking.models import BankStatement, CashCount, ReconciledMonth
 from coopledger.contracts.models import Contract, ContractStatus
 from coopledger.contracts.money_models import ScheduleLine
 from coopledger.contracts.queries import open_fen
+from coopledger.dates import BUSINESS_ZONE
 from coopledger.disclosure import rules as disclosure_rules
 from coopledger.disclosure import services as disclosure_services
 from coopledger.disclosure.models import (
@@ -44,7 +46,14 @@ from coopledger.ledger.models import (
 from coopledger.ledger.standards import STANDARDS
 from coopledger.money import from_fen
 from coopledger.orgs.models import Organisation
-from coopledger.spending.models import SpendingExemption, SpendingRequest, SpendingSettings
+from coopledger.spending.models import (
+    RequestState,
+    RequestStep,
+    SpendingExemption,
+    SpendingRequest,
+    SpendingSettings,
+    StepState,
+)
 from coopledger.supervision import rules
 from coopledger.supervision.models import Finding, FindingState
 
@@ -82,6 +91,9 @@ def gather(orgs: Sequence[Organisation], *, on: dt.date,
     _findings(facts, ids)
     _filings(facts, ids, on=on)
     _outflows(facts, orgs, on=on)
+    _bank_months(facts, ids)
+    _cash_counts(facts, orgs)
+    _requests(facts, ids)
     return facts
 
 
@@ -343,3 +355,85 @@ def _outflows(facts: dict[int, rules.OrgFacts], orgs: Sequence[Organisation], *,
         if day >= starts[org_id]:
             facts[org_id].outflows.append(rules.Outflow(voucher_id, day, from_fen(int(fen)),
                                                         bool(was_approved)))
+
+
+def _bank_months(facts: dict[int, rules.OrgFacts], ids: list[int]) -> None:
+    """Each month with posted movements of a bank account under reconciliation (its statement
+    columns set), from its first statement's month, and whether it is reconciled."""
+    first = dict(db.session.execute(
+        sa.select(BankStatement.account_id, sa.func.min(BankStatement.first_on))
+        .where(BankStatement.organisation_id.in_(ids))
+        .group_by(BankStatement.account_id)).all())
+    if not first:
+        return
+    done = set(db.session.execute(sa.select(
+        ReconciledMonth.account_id, ReconciledMonth.year, ReconciledMonth.month).where(
+        ReconciledMonth.account_id.in_(list(first)))))
+    year, month = sa.extract("year", VoucherLine.on), sa.extract("month", VoucherLine.on)
+    rows = db.session.execute(
+        sa.select(VoucherLine.organisation_id, VoucherLine.account_id, year, month)
+        .where(VoucherLine.account_id.in_(list(first)), VoucherLine.posted.is_(True),
+               VoucherLine.opening.is_(False))
+        .group_by(VoucherLine.organisation_id, VoucherLine.account_id, year, month))
+    for org_id, account_id, y, m in rows:
+        start = first[account_id]
+        if (int(y), int(m)) < (start.year, start.month):
+            continue
+        facts[org_id].bank_months.append(rules.BankMonth(
+            account_id, int(y), int(m), (account_id, int(y), int(m)) in done))
+
+
+def _cash_counts(facts: dict[int, rules.OrgFacts], orgs: Sequence[Organisation]) -> None:
+    """The months the cash was counted, from the month of the first count or of the day the
+    township adopted money control (spending requests), whichever is earlier."""
+    ids = [o.id for o in orgs]
+    adopted = dict(db.session.execute(sa.select(
+        SpendingSettings.township_id, SpendingSettings.requests_from).where(
+        SpendingSettings.requests_from.is_not(None))).all())
+    counted: dict[int, set[tuple[int, int]]] = defaultdict(set)
+    first: dict[int, dt.date] = {}
+    for org_id, day in db.session.execute(sa.select(CashCount.organisation_id, CashCount.on)
+                                          .where(CashCount.organisation_id.in_(ids))):
+        counted[org_id].add((day.year, day.month))
+        first[org_id] = min(first.get(org_id, day), day)
+    for org in orgs:
+        starts = [d for d in (first.get(org.id), adopted.get(org.township_id)) if d]
+        if not starts:
+            continue
+        start = min(starts)
+        facts[org.id].cash_counting_from = start.replace(day=1)
+        facts[org.id].cash_counted = frozenset(counted[org.id])
+
+
+def _requests(facts: dict[int, rules.OrgFacts], ids: list[int]) -> None:
+    """Requests waiting at a step (since they were submitted or the step before was decided)
+    and paid requests whose voucher is not posted."""
+    waiting = db.session.execute(
+        sa.select(SpendingRequest.organisation_id, SpendingRequest.id, SpendingRequest.amount,
+                  SpendingRequest.submitted_at, SpendingRequest.round)
+        .where(SpendingRequest.organisation_id.in_(ids),
+               SpendingRequest.state == RequestState.SUBMITTED)).all()
+    if waiting:
+        steps: dict[int, list[RequestStep]] = defaultdict(list)
+        for step in db.session.scalars(sa.select(RequestStep).where(
+                RequestStep.request_id.in_([row[1] for row in waiting]))
+                .order_by(RequestStep.position)):
+            steps[step.request_id].append(step)
+        for org_id, request_id, amount, submitted, round_no in waiting:
+            current = [s for s in steps[request_id] if s.round == round_no]
+            pending = next((s for s in current if s.state is StepState.PENDING), None)
+            if pending is None or submitted is None:
+                continue
+            decided = [s.decided_at for s in current if s.decided_at is not None]
+            since = max([submitted, *decided]).astimezone(BUSINESS_ZONE).date()
+            facts[org_id].requests.append(rules.OpenRequest(request_id, since, amount,
+                                                            pending.role.value))
+    for org_id, request_id, amount, paid_on in db.session.execute(
+            sa.select(SpendingRequest.organisation_id, SpendingRequest.id,
+                      SpendingRequest.amount, SpendingRequest.paid_on)
+            .join(Voucher, Voucher.id == SpendingRequest.voucher_id)
+            .where(SpendingRequest.organisation_id.in_(ids),
+                   SpendingRequest.state == RequestState.PAID,
+                   Voucher.state != VoucherState.POSTED)):
+        if paid_on is not None:
+            facts[org_id].requests.append(rules.OpenRequest(request_id, paid_on, amount, ""))

@@ -75,6 +75,9 @@ class Rule(enum.StrEnum):
     CORRECTION_OVERDUE = "correction_overdue"
     FILING_OVERDUE = "filing_overdue"
     UNAPPROVED_SPENDING = "unapproved_spending"
+    BANK_NOT_RECONCILED = "bank_not_reconciled"
+    CASH_NOT_COUNTED = "cash_not_counted"
+    SPENDING_STALLED = "spending_stalled"
 
     @property
     def label(self) -> str:
@@ -103,11 +106,15 @@ RULE_LABELS = {
     Rule.CORRECTION_OVERDUE: N_("整改逾期"),
     Rule.FILING_OVERDUE: N_("统计年报、资产清查逾期未报"),
     Rule.UNAPPROVED_SPENDING: N_("无审批支出"),
+    Rule.BANK_NOT_RECONCILED: N_("银行存款未按月对账"),
+    Rule.CASH_NOT_COUNTED: N_("库存现金未按月盘点"),
+    Rule.SPENDING_STALLED: N_("支出申请滞留"),
 }
 VOUCHER_RULES = frozenset({Rule.CASH_OVER_LIMIT, Rule.LARGE_CASH_PAYMENT, Rule.WHITE_SLIP,
                            Rule.SIT_IN_SIT_OUT, Rule.ROUND_OR_DUPLICATE})
 _YELLOW = frozenset({Rule.ROUND_OR_DUPLICATE, Rule.EXPIRING_CONTRACT,
-                     Rule.UNANSWERED_QUESTION, Rule.LARGE_CASH_PAYMENT})
+                     Rule.UNANSWERED_QUESTION, Rule.LARGE_CASH_PAYMENT, Rule.CASH_NOT_COUNTED,
+                     Rule.SPENDING_STALLED})
 
 
 @dataclass(frozen=True)
@@ -279,6 +286,91 @@ class OrgFacts:
     findings: list[OpenFinding] = field(default_factory=list)
     filings: list[FilingDue] = field(default_factory=list)
     outflows: list[Outflow] = field(default_factory=list)
+    bank_months: list[BankMonth] = field(default_factory=list)
+    cash_counting_from: dt.date | None = None         # first month the cash must be counted
+    cash_counted: frozenset[tuple[int, int]] = frozenset()
+    requests: list[OpenRequest] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class BankMonth:
+    """A month with posted movements of a bank account under reconciliation, and whether it
+    is marked reconciled."""
+
+    account_id: int
+    year: int
+    month: int
+    reconciled: bool
+
+
+@dataclass(frozen=True)
+class OpenRequest:
+    """A spending request waiting at a step since ``since`` (``step`` its role), or paid on
+    ``since`` with its voucher not yet posted (``step`` empty)."""
+
+    request_id: int
+    since: dt.date
+    amount: Decimal
+    step: str
+
+
+STALL_DAYS = 7
+"""Days a request may wait at one approval step before the township sees it (淄博's 农经综合平台
+shows each step's waiting time; a week is the office's own rhythm, 镇代理中心 weekly 报账日)."""
+UNBOOKED_DAYS = 10
+"""Days a paid request's voucher may stay unposted (会计基础工作规范 §44: 及时记账)."""
+
+
+def unreconciled_months(months: Iterable[BankMonth], *, on: dt.date) -> list[Hit]:
+    """Months of a bank account under reconciliation that are not reconciled by the end of
+    the month after them (会计基础工作规范 §62: 银行存款账目应当与银行对账单至少每月核对一次)."""
+    hits = []
+    for month in months:
+        due = _month_end(*_next_month(month.year, month.month))
+        if not month.reconciled and on > due:
+            hits.append(Hit(Ref("bank_month", f"{month.account_id}:{month.year}-{month.month:02d}"),
+                            on=_month_end(month.year, month.month)))
+    return hits
+
+
+def uncounted_months(start: dt.date | None, counted: frozenset[tuple[int, int]], *,
+                     on: dt.date) -> list[Hit]:
+    """Complete months from ``start`` to before ``on`` without a cash count (日清月结: the
+    cash is counted at least monthly)."""
+    if start is None:
+        return []
+    hits = []
+    year, month = start.year, start.month
+    while _month_end(year, month) < on:
+        if (year, month) not in counted:
+            hits.append(Hit(Ref("cash_month", f"{year}-{month:02d}"),
+                            on=_month_end(year, month)))
+        year, month = _next_month(year, month)
+    return hits
+
+
+def stalled_requests(requests: Iterable[OpenRequest], *, on: dt.date) -> list[Hit]:
+    """Requests waiting at one step more than :data:`STALL_DAYS` days, and paid requests
+    whose voucher is not posted after :data:`UNBOOKED_DAYS` days."""
+    hits = []
+    for found in requests:
+        days = (on - found.since).days
+        if found.step and days > STALL_DAYS:
+            hits.append(Hit(Ref("spending", str(found.request_id)), on=found.since,
+                            amount=found.amount, note=f"waiting:{found.step}"))
+        elif not found.step and days > UNBOOKED_DAYS:
+            hits.append(Hit(Ref("spending", str(found.request_id)), on=found.since,
+                            amount=found.amount, note="paid_unbooked"))
+    return hits
+
+
+def _next_month(year: int, month: int) -> tuple[int, int]:
+    return (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    following = _next_month(year, month)
+    return dt.date(*following, 1) - dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -496,6 +588,10 @@ def evaluate(facts: OrgFacts, limits: Thresholds, *, on: dt.date,
         Rule.CORRECTION_OVERDUE: lambda: overdue_corrections(facts.findings, on=on),
         Rule.FILING_OVERDUE: lambda: overdue_filings(facts.filings, on=on),
         Rule.UNAPPROVED_SPENDING: lambda: unapproved_spending(facts.outflows),
+        Rule.BANK_NOT_RECONCILED: lambda: unreconciled_months(facts.bank_months, on=on),
+        Rule.CASH_NOT_COUNTED: lambda: uncounted_months(facts.cash_counting_from,
+                                                        facts.cash_counted, on=on),
+        Rule.SPENDING_STALLED: lambda: stalled_requests(facts.requests, on=on),
     }
     found = {rule: check() for rule, check in checks.items() if rule not in skip}
     return [Alert(rule, tuple(hits)) for rule, hits in found.items() if hits]
@@ -598,7 +694,7 @@ class RecordRef:
 
 
 RECORD_KINDS = ("voucher", "contract", "plan", "disclosure", "period", "cash_day", "question",
-                "check", "finding")
+                "check", "finding", "bank_month", "cash_month", "spending")
 
 
 def parse_records(text: str) -> tuple[list[RecordRef], list[str]]:
@@ -631,6 +727,11 @@ NOTE_LABELS = {
     "above_distributable": N_("分配超过可分配收益"), "no_resolution": N_("无成员(代表)大会决议"),
     "not_filed": N_("已兑付但未报乡镇备案"),
     "filing_missing": N_("年度报表逾期未报送"), "filing_returned": N_("退回后逾期未重新报送"),
+    "paid_unbooked": N_("已支付，凭证未记账"),
+    "waiting:village_head": N_("等待村主要负责人审批"),
+    "waiting:supervisor": N_("等待村务监督委员会审批"),
+    "waiting:township_auditor": N_("等待乡镇农经站（代理中心）审批"),
+    "waiting:township_leader": N_("等待乡镇分管领导审批"),
 }
 
 

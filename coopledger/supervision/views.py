@@ -360,6 +360,17 @@ def record_url(org: Organisation, kind: str, key: str) -> str | None:
         return url_for("filings.year_page", code=code, year=int(key))
     if kind in ("period", "check"):
         return url_for("books.index", code=code)
+    if kind == "bank_month":
+        account_id, _sep, month = key.partition(":")
+        year_text, _sep, month_text = month.partition("-")
+        if account_id.isdigit() and year_text.isdigit() and month_text.isdigit():
+            return url_for("banking.month", code=code, account_id=int(account_id),
+                           year=int(year_text), month=int(month_text))
+        return None
+    if kind == "cash_month":
+        return url_for("banking.cash_counts", code=code)
+    if kind == "spending" and key.isdigit():
+        return url_for("spending.show", code=code, request_id=int(key))
     return None
 
 

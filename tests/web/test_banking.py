@@ -362,3 +362,28 @@ def test_the_month_end_checklist_warns_of_an_unreconciled_month_and_no_cash_coun
     banking.mark_reconciled(bank_account(by_name), 2024, 3, by=by_name.user("accountant"))
     texts = [item.text % item.params for item in month_end.checklist(org, 2024, 3).warnings]
     assert texts == ["2024-03 没有现金盘点记录。"]
+
+
+def test_the_township_sees_the_unreconciled_month_and_the_months_without_a_count(
+        by_name: Any, client: FlaskClient, auth: Auth, bank: dict[str, Any]) -> None:
+    from coopledger.supervision import queries as supervision
+    from coopledger.supervision.rules import Rule
+
+    org = by_name.org("shian-jjhzs")
+    assert Rule.BANK_NOT_RECONCILED not in supervision.organisation_line(
+        org, on=dt.date(2024, 4, 30)).fired                  # March is due by 30 April
+    line = supervision.organisation_line(org, on=dt.date(2024, 5, 10))
+    assert line.fired[Rule.BANK_NOT_RECONCILED] == 1
+    assert Rule.CASH_NOT_COUNTED not in line.fired           # the cash is not counted yet
+    banking.record_count(org, account_code="101", on=dt.date(2024, 3, 31),
+                         pieces={Decimal("100"): 50}, witness=by_name.user("accountant"),
+                         note="", by=by_name.user("cashier"), today=dates.today())
+    banking.mark_reconciled(bank_account(by_name), 2024, 3, by=by_name.user("accountant"))
+    db.session.commit()
+    line = supervision.organisation_line(org, on=dt.date(2024, 5, 10))
+    assert Rule.BANK_NOT_RECONCILED not in line.fired
+    assert line.fired[Rule.CASH_NOT_COUNTED] == 1            # April was not counted
+    auth.login("auditor")
+    page = client.get("/o/shian-jjhzs/supervision/?on=2024-05-10").get_data(as_text=True)
+    assert "库存现金未按月盘点" in page
+    assert 'href="/o/shian-jjhzs/cash/counts"' in page

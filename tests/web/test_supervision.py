@@ -136,7 +136,7 @@ def test_dashboard_figures_of_a_hand_built_township(client: FlaskClient, auth: A
     assert set(rows) == {"qingshui", "hedong", "hexi"}
     assert rows["qingshui"] == {"colour": "green", "closed": "2025-05", "due": "0",
                                 "missing": "0 逾期 / 0 缺失", "filing": "0", "returns": "—",
-                                "findings": "0", "red": "0", "yellow": "0", "green": "15"}
+                                "findings": "0", "red": "0", "yellow": "0", "green": "18"}
     assert rows["hedong"]["colour"] == "red"
     assert (rows["hedong"]["missing"], rows["hedong"]["red"]) == ("0 逾期 / 1 缺失", "2")
     assert rows["hedong"]["closed"] == "2025-05"
