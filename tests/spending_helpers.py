@@ -54,3 +54,12 @@ def build_requests(by_name: Any) -> dict[str, SpendingRequest]:
     spending.submit(waiting, by=by_name.user("accountant"))
     return {"draft": draft, "submitted": waiting, "approved": approved(by_name, "800.00"),
             "paid": paid(by_name, "500.00")}
+
+
+def open_batch(by_name: Any) -> Any:
+    """A batch of one approved bank transfer, waiting for the bank's result."""
+    from coopledger.spending import batches
+
+    request = approved(by_name, "700.00")
+    return batches.create_batch(by_name.org("shian-jjhzs"), [request], account_code="102",
+                                layout="generic", by=by_name.user("cashier"))

@@ -70,3 +70,31 @@ def _add_role_fields() -> None:
 
 
 _add_role_fields()
+
+
+class BatchForm(FlaskForm):
+    """A batch of approved bank-transfer requests (chosen by their boxes), the account paid
+    from and the bank's file layout."""
+
+    account = SelectField(_l("付款银行账户"), choices=[], validators=[DataRequired()])
+    layout = SelectField(_l("付款文件格式"), choices=[], validators=[DataRequired()])
+    submit = SubmitField(_l("生成付款文件"))
+
+
+class ResultForm(FlaskForm):
+    """The bank's result file and the day the money went."""
+
+    on = DateField(_l("银行付款日期"), validators=[DataRequired()])
+    submit = SubmitField(_l("导入银行结果"))
+
+
+class ItemAnswerForm(FlaskForm):
+    """One item answered by hand from the bank's receipt."""
+
+    outcome = SelectField(_l("结果"), choices=options((("paid", _l("已付款")),
+                                                       ("failed", _l("付款失败")))))
+    on = DateField(_l("银行付款日期"), validators=[DataRequired()])
+    bank_reference = StringField(_l("银行回单号/交易流水号"),
+                                 validators=[Optional(), Length(max=64)])
+    reason = StringField(_l("失败原因"), validators=[Optional(), Length(max=200)])
+    submit = SubmitField(_l("登记"))

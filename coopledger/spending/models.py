@@ -201,3 +201,80 @@ class RequestScan(StoredFile, Model):
     request_id: Mapped[int] = mapped_column(sa.ForeignKey("spending_requests.id"), index=True)
 
     request: Mapped[SpendingRequest] = relationship(back_populates="scans")
+
+
+class BatchState(enum.StrEnum):
+    """Where a payment batch is."""
+
+    OPEN = "open"            # the file went to the bank; results not all in
+    SETTLED = "settled"      # every item paid or failed
+
+    @property
+    def label(self) -> str:
+        """Untranslated display name."""
+        return {BatchState.OPEN: N_("待银行处理"), BatchState.SETTLED: N_("已处理完毕")}[self]
+
+
+class PaymentBatch(Model):
+    """A bank payment instruction file (批量转账) for approved requests, paid from one bank
+    account, in one bank's layout (``banking/data/payment_layouts.toml``)."""
+
+    __tablename__ = "spending_payment_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    account_code: Mapped[str] = mapped_column(sa.String(20))
+    layout: Mapped[str] = mapped_column(sa.String(30))
+    state: Mapped[BatchState] = mapped_column(enum_column(BatchState, "batch_state"),
+                                              default=BatchState.OPEN)
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    created_by: Mapped[User] = relationship()
+    items: Mapped[list[PaymentItem]] = relationship(
+        back_populates="batch", order_by="PaymentItem.number", cascade="all, delete-orphan")
+
+    @property
+    def total(self) -> Decimal:
+        """The batch's amount."""
+        return sum((item.amount for item in self.items), ZERO)
+
+
+class ItemState(enum.StrEnum):
+    """What the bank did with one payment of a batch."""
+
+    PENDING = "pending"
+    PAID = "paid"
+    FAILED = "failed"
+
+    @property
+    def label(self) -> str:
+        """Untranslated display name."""
+        return {ItemState.PENDING: N_("待处理"), ItemState.PAID: N_("已付款"),
+                ItemState.FAILED: N_("付款失败")}[self]
+
+
+class PaymentItem(Model):
+    """One payment of a batch: the request, what the file said, and the bank's answer."""
+
+    __tablename__ = "spending_payment_items"
+    __table_args__ = (sa.UniqueConstraint("reference", name="uq_spending_payment_reference"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(sa.ForeignKey("spending_payment_batches.id"),
+                                          index=True)
+    request_id: Mapped[int] = mapped_column(sa.ForeignKey("spending_requests.id"), index=True)
+    number: Mapped[int]
+    reference: Mapped[str] = mapped_column(sa.String(30))
+    payee: Mapped[str] = mapped_column(sa.String(100))
+    account: Mapped[str] = mapped_column(sa.String(40))
+    bank: Mapped[str] = mapped_column(sa.String(100), default="")
+    amount: Mapped[Decimal] = mapped_column(MoneyType())
+    state: Mapped[ItemState] = mapped_column(enum_column(ItemState, "payment_item_state"),
+                                             default=ItemState.PENDING)
+    bank_reference: Mapped[str] = mapped_column(sa.String(64), default="")
+    reason: Mapped[str] = mapped_column(sa.String(200), default="")
+    settled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    batch: Mapped[PaymentBatch] = relationship(back_populates="items")
+    request: Mapped[SpendingRequest] = relationship()

@@ -24,6 +24,13 @@ from coopledger.forms import ConfirmForm, read_upload
 from coopledger.ledger.queries import cash_accounts, open_leaves
 from coopledger.orgs.queries import get_township, township_organisations
 from coopledger.spending import rules, services
+from coopledger.spending.batch_views import (
+    batch_file,
+    batch_item,
+    batch_page,
+    batch_result,
+    batches_page,
+)
 from coopledger.spending.forms import ChainForm, PayForm, RefuseForm, RequestForm
 from coopledger.spending.models import Method, RequestScan, RequestState, SpendingRequest
 from coopledger.textnum import is_digits, whole_number
@@ -297,3 +304,17 @@ def chain(code: str) -> ResponseReturnValue:
                            roles=rules.CHAIN_ROLES, role_labels=ROLE_LABELS, current=current,
                            limits=limits, orgs=orgs,
                            exempt=services.exempt_ids([o.id for o in orgs]))
+
+
+# --- payment batches (batch_views holds the handlers; one blueprint per package) ----------
+
+bp.add_url_rule("/o/<code>/spending/batches/", "batches", login_required(batches_page),
+                methods=["GET", "POST"])
+bp.add_url_rule("/o/<code>/spending/batches/<int:batch_id>", "batch",
+                login_required(batch_page))
+bp.add_url_rule("/o/<code>/spending/batches/<int:batch_id>/file", "batch_file",
+                login_required(batch_file))
+bp.add_url_rule("/o/<code>/spending/batches/<int:batch_id>/result", "batch_result",
+                login_required(batch_result), methods=["POST"])
+bp.add_url_rule("/o/<code>/spending/batches/<int:batch_id>/items/<int:item_id>",
+                "batch_item", login_required(batch_item), methods=["POST"])

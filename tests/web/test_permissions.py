@@ -753,6 +753,22 @@ SPENDING_CASES = [
     spending_step("refuse spending", "spending.refuse", "submitted", "refuse", "refuse"),
     spending_step("pay spending", "spending.pay", "approved", "pay", "pay"),
     spending_step("take back a payment", "spending.unpay", "paid", "unpay", "unpay"),
+    Case("payment batches", "spending.batches", "GET", lambda w: f"{SPENDING}/batches/",
+         SPENDERS),
+    Case("new payment batch", "spending.batches", "POST", lambda w: f"{SPENDING}/batches/",
+         only("admin", "cashier")),
+    Case("payment batch", "spending.batch", "GET",
+         lambda w: f"{SPENDING}/batches/{w.batch['id']}", SPENDERS),
+    Case("payment batch of another organisation", "spending.batch", "GET",
+         lambda w: f"/o/shian-tdgf/spending/batches/{w.batch['id']}", frozenset(),
+         not_found_for=only("admin", "accountant", "reviewer", "auditor")),
+    Case("payment file", "spending.batch_file", "GET",
+         lambda w: f"{SPENDING}/batches/{w.batch['id']}/file", only("admin", "cashier")),
+    Case("bank result of a batch", "spending.batch_result", "POST",
+         lambda w: f"{SPENDING}/batches/{w.batch['id']}/result", only("admin", "cashier")),
+    Case("answer a batch item", "spending.batch_item", "POST",
+         lambda w: f"{SPENDING}/batches/{w.batch['id']}/items/{w.batch['item']}",
+         only("admin", "cashier")),
     Case("spending chain", "spending.chain", "GET", lambda w: "/t/tashan/spending/chain",
          only("admin", "auditor")),
     Case("save spending chain", "spending.chain", "POST", lambda w: "/t/tashan/spending/chain",
@@ -826,6 +842,10 @@ def build_spending_world(by_name: Any, app: Flask) -> Any:
     requests = build_requests(by_name)
     by_name.spending = {state: request.id for state, request in requests.items()}
     by_name.spending_scan = requests["draft"].scans[0].id
+    from tests.spending_helpers import open_batch
+
+    batch = open_batch(by_name)
+    by_name.batch = {"id": batch.id, "item": batch.items[0].id}
     db.session.commit()
     return by_name
 

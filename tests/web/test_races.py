@@ -552,3 +552,43 @@ def test_a_statement_is_imported_once_and_a_book_line_matched_once(pg_app: Flask
     with pg_app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(StatementLine.id)).where(
             StatementLine.voucher_line_id == book_line_id)) == 1
+
+
+def test_a_bank_result_imported_twice_at_once_pays_once(pg_app: Flask) -> None:
+    """The cashier's result file sent from two tabs at once: the request is paid once, one
+    voucher drafted; the second import finds the item answered and pays nothing."""
+    import csv
+    import io
+
+    from coopledger.spending import batches
+    from coopledger.spending.models import PaymentBatch, RequestState, SpendingRequest
+    from tests.conftest import Lookup
+    from tests.spending_helpers import open_batch
+
+    with pg_app.app_context():
+        batch = open_batch(Lookup())
+        batch_id, request_id, reference = batch.id, batch.items[0].request_id, \
+            batch.items[0].reference
+        db.session.commit()
+        db.session.remove()
+    out = io.StringIO()
+    csv.writer(out).writerows([["业务参考号", "处理结果", "银行流水号", "失败原因"],
+                               [reference, "成功", "NX0418", ""]])
+    content = out.getvalue().encode("utf-8")
+
+    def apply() -> object:
+        found = db.session.get(PaymentBatch, batch_id)
+        assert found is not None
+        return batches.apply_result(found, content=content, filename="r.csv",
+                                    on=dt.date(2025, 4, 18), by=_user("cashier"),
+                                    today=dates.today())
+
+    won, refused = race(pg_app, apply, apply)
+    assert refused == []
+    assert sorted(won) == [(0, 0), (1, 0)]       # type: ignore[type-var]
+    with pg_app.app_context():
+        request = db.session.get(SpendingRequest, request_id)
+        assert request is not None
+        assert request.state is RequestState.PAID
+        assert db.session.scalar(sa.select(sa.func.count(Voucher.id)).where(
+            Voucher.id == request.voucher_id)) == 1
