@@ -51,9 +51,14 @@ def _account(org: Organisation, account_id: int) -> Account:
     return found
 
 
-def _month(year: int, month: int) -> None:
+def _month_of(code: str, account_id: int, year: int, month: int,
+              action: Action) -> tuple[Organisation, Account]:
+    """The organisation (once ``action`` on it is allowed) and its bank account, for a page of
+    one month (404 for a month that is not one)."""
+    org = org_for(code, action)
     if not (1990 <= year <= 2200 and 1 <= month <= 12):
         abort(404)
+    return org, _account(org, account_id)
 
 
 @bp.route("/o/<code>/bank/")
@@ -188,9 +193,7 @@ def _month_page(org: Organisation, bank: Account, year: int, month: int) -> dict
 @login_required
 def month(code: str, account_id: int, year: int, month: int) -> ResponseReturnValue:
     """The month's statement lines beside its book lines, and its 调节表."""
-    org = org_for(code, Action.VIEW_BOOKS)
-    _month(year, month)
-    bank = _account(org, account_id)
+    org, bank = _month_of(code, account_id, year, month, Action.VIEW_BOOKS)
     return render_template("banking/month.html", **_month_page(org, bank, year, month),
                            match_form=MatchForm(), draft_form=DraftForm())
 
@@ -199,9 +202,7 @@ def month(code: str, account_id: int, year: int, month: int) -> ResponseReturnVa
 @login_required
 def table_pdf(code: str, account_id: int, year: int, month: int) -> ResponseReturnValue:
     """The 银行存款余额调节表 as PDF."""
-    org = org_for(code, Action.VIEW_BOOKS)
-    _month(year, month)
-    bank = _account(org, account_id)
+    org, bank = _month_of(code, account_id, year, month, Action.VIEW_BOOKS)
     try:
         table = queries.reconciliation(bank, year, month)
     except queries.NoStatementError as err:
@@ -228,9 +229,7 @@ def _line(bank: Account, line_id: int | None) -> StatementLine:
 @login_required
 def match(code: str, account_id: int, year: int, month: int) -> ResponseReturnValue:
     """Match a statement line by hand to a book line of the same amount."""
-    org = org_for(code, Action.RECONCILE_BANK)
-    _month(year, month)
-    bank = _account(org, account_id)
+    _org, bank = _month_of(code, account_id, year, month, Action.RECONCILE_BANK)
     form = MatchForm()
     form.book_line.choices = [(str(line.id), str(line.id)) for line in queries.book_lines(
         bank, dt.date(year, month, 1) - dt.timedelta(days=62),
@@ -250,9 +249,8 @@ def match(code: str, account_id: int, year: int, month: int) -> ResponseReturnVa
 def unmatch(code: str, account_id: int, year: int, month: int,
             line_id: int) -> ResponseReturnValue:
     """Undo a match."""
-    org = org_for(code, Action.RECONCILE_BANK)
-    _month(year, month)
-    line = _line(_account(org, account_id), line_id)
+    _org, bank = _month_of(code, account_id, year, month, Action.RECONCILE_BANK)
+    line = _line(bank, line_id)
     if ConfirmForm().validate_on_submit():
         apply_change(lambda: services.unmatch(line, by=me()), _("已取消勾对。"))
     return _back(code, account_id, year, month)
@@ -262,9 +260,7 @@ def unmatch(code: str, account_id: int, year: int, month: int,
 @login_required
 def draft(code: str, account_id: int, year: int, month: int) -> ResponseReturnValue:
     """Draft the voucher of a line only the bank booked (a charge, interest)."""
-    org = org_for(code, Action.RECONCILE_BANK)
-    _month(year, month)
-    bank = _account(org, account_id)
+    org, bank = _month_of(code, account_id, year, month, Action.RECONCILE_BANK)
     form = DraftForm()
     form.counter.choices = [(a.code, a.code) for a in open_leaves(org) if a.id != bank.id]
     if not form.validate_on_submit():
@@ -278,18 +274,25 @@ def draft(code: str, account_id: int, year: int, month: int) -> ResponseReturnVa
     return _back(code, account_id, year, month)
 
 
+def _mark(code: str, account_id: int, year: int, month: int, *, undo: bool,
+          ) -> ResponseReturnValue:
+    _org, bank = _month_of(code, account_id, year, month, Action.RECONCILE_BANK)
+    if ConfirmForm().validate_on_submit():
+        if undo:
+            apply_change(lambda: services.undo_reconciled(bank, year, month, by=me()),
+                         _("已撤销该月的对账。"))
+        else:
+            apply_change(lambda: services.mark_reconciled(bank, year, month, by=me()),
+                         _("已标记为对账相符。"))
+    return _back(code, account_id, year, month)
+
+
 @bp.route("/o/<code>/bank/<int:account_id>/<int:year>/<int:month>/reconcile",
           methods=["POST"])
 @login_required
 def reconcile(code: str, account_id: int, year: int, month: int) -> ResponseReturnValue:
     """Mark the month reconciled (refused while the adjusted balances differ)."""
-    org = org_for(code, Action.RECONCILE_BANK)
-    _month(year, month)
-    bank = _account(org, account_id)
-    if ConfirmForm().validate_on_submit():
-        apply_change(lambda: services.mark_reconciled(bank, year, month, by=me()),
-                     _("已标记为对账相符。"))
-    return _back(code, account_id, year, month)
+    return _mark(code, account_id, year, month, undo=False)
 
 
 @bp.route("/o/<code>/bank/<int:account_id>/<int:year>/<int:month>/unreconcile",
@@ -297,13 +300,7 @@ def reconcile(code: str, account_id: int, year: int, month: int) -> ResponseRetu
 @login_required
 def unreconcile(code: str, account_id: int, year: int, month: int) -> ResponseReturnValue:
     """Take back the month's reconciled mark."""
-    org = org_for(code, Action.RECONCILE_BANK)
-    _month(year, month)
-    bank = _account(org, account_id)
-    if ConfirmForm().validate_on_submit():
-        apply_change(lambda: services.undo_reconciled(bank, year, month, by=me()),
-                     _("已撤销该月的对账。"))
-    return _back(code, account_id, year, month)
+    return _mark(code, account_id, year, month, undo=True)
 
 
 def _count_form(org: Organisation) -> CashCountForm:
