@@ -63,3 +63,32 @@ def open_batch(by_name: Any) -> Any:
     request = approved(by_name, "700.00")
     return batches.create_batch(by_name.org("shian-jjhzs"), [request], account_code="102",
                                 layout="generic", by=by_name.user("cashier"))
+
+
+def bulk_submitted(by_name: Any, count: int, *, waiting_role: str) -> None:
+    """``count`` submitted requests of 石安村 whose first step is approved and whose next step
+    waits for ``waiting_role``, written straight to the tables (a township's backlog)."""
+    import sqlalchemy as sa
+
+    from coopledger.auth.roles import Role
+    from coopledger.extensions import db
+    from coopledger.spending.models import RequestState, RequestStep, StepState
+
+    org, filer = by_name.org("shian-jjhzs"), by_name.user("accountant")
+    start = (db.session.scalar(sa.select(sa.func.max(SpendingRequest.number)).where(
+        SpendingRequest.organisation_id == org.id)) or 0) + 1
+    now = dates.utcnow() - dt.timedelta(days=30)
+    db.session.execute(SpendingRequest.__table__.insert(), [{
+        "organisation_id": org.id, "year": 2024, "number": start + i,
+        "state": RequestState.SUBMITTED, "amount": Decimal("100.00"), "payee": f"积压{i}",
+        "payee_bank": "", "payee_account": "", "purpose": "积压", "account_code": "513",
+        "method": Method.CASH, "resolution_ref": "", "round": 1, "created_by_id": filer.id,
+        "created_at": now, "submitted_at": now, "bank_reference": ""} for i in range(count)])
+    ids = db.session.scalars(sa.select(SpendingRequest.id).where(
+        SpendingRequest.payee.like("积压%")))
+    db.session.execute(RequestStep.__table__.insert(), [
+        row for request_id in ids for row in (
+            {"request_id": request_id, "round": 1, "position": 1, "role": Role.VILLAGE_HEAD,
+             "state": StepState.APPROVED, "reason": ""},
+            {"request_id": request_id, "round": 1, "position": 2, "role": Role(waiting_role),
+             "state": StepState.PENDING, "reason": ""})])

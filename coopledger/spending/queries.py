@@ -29,6 +29,8 @@ class Waiting:
     to_approve: list[SpendingRequest] = field(default_factory=list)
     to_pay: list[SpendingRequest] = field(default_factory=list)
     returned: list[SpendingRequest] = field(default_factory=list)
+    capped: bool = False
+    """Whether :data:`LOOKED_AT` requests were read: there may be more than are listed."""
 
     @property
     def any(self) -> bool:
@@ -95,11 +97,13 @@ def waiting_for(user: User) -> Waiting:
     if payer_orgs:
         wanted.append(sa.and_(SpendingRequest.state == RequestState.APPROVED,
                               SpendingRequest.organisation_id.in_(payer_orgs)))
-    for request in db.session.scalars(
-            sa.select(SpendingRequest).where(SpendingRequest.organisation_id.in_(org_ids),
-                                             sa.or_(*wanted))
-            .order_by(SpendingRequest.submitted_at, SpendingRequest.id).limit(LOOKED_AT)
-            .options(sa.orm.selectinload(SpendingRequest.steps))):
+    read = list(db.session.scalars(
+        sa.select(SpendingRequest).where(SpendingRequest.organisation_id.in_(org_ids),
+                                         sa.or_(*wanted))
+        .order_by(SpendingRequest.submitted_at, SpendingRequest.id).limit(LOOKED_AT)
+        .options(sa.orm.selectinload(SpendingRequest.steps))))
+    found.capped = len(read) == LOOKED_AT
+    for request in read:
         if not can(user, Action.VIEW_SPENDING, request.organisation):
             continue
         steps = steps_for(request, user)

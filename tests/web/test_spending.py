@@ -277,3 +277,25 @@ def test_money_paid_out_without_an_approved_request_is_a_warning(client: FlaskCl
         follow_redirects=True)
     assert "审批流程已保存。" in saved.get_data(as_text=True)
     assert Rule.UNAPPROVED_SPENDING not in supervision.organisation_line(org, on=on).fired
+
+
+def test_the_queue_finds_the_users_requests_behind_a_townships_backlog(
+        client: FlaskClient, auth: Auth, books: Any) -> None:
+    """210 older requests wait for the supervisor; the one new request waiting for the village
+    head is still in the head's queue (the queue is chosen by each request's next step, not
+    from the oldest 200 open ones), and the supervisor's home lists 20 and counts the rest."""
+    from coopledger.spending.queries import waiting_for
+    from tests.spending_helpers import bulk_submitted
+
+    bulk_submitted(books, 210, waiting_role="supervisor")
+    mine = file_request(books, "260.00")
+    spending.submit(mine, by=books.user("accountant"))
+    db.session.commit()
+    assert [r.id for r in waiting_for(books.user("head")).to_approve] == [mine.id]
+    backlog = waiting_for(books.user("supervisor"))
+    assert len(backlog.to_approve) == 200
+    assert backlog.capped
+    auth.login("supervisor")
+    home = client.get("/").get_data(as_text=True)
+    assert home.count('class="queue-approve"') == 20
+    assert "另有 180+ 件待我审批" in home
