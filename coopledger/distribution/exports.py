@@ -8,16 +8,13 @@ for that permission.
 
 from __future__ import annotations
 
-import csv
-import io
-
+from coopledger.banking.payment_files import Item, Layout, instruction_file
 from coopledger.distribution.models import Plan, PlanLine
 from coopledger.ids import mask_bank
 from coopledger.members.models import Household
 from coopledger.members.queries import payout_account
-from coopledger.money import figure
 from coopledger.orgs.words import words_of
-from coopledger.spreadsheets import append_row, csv_row, new_sheet, workbook_bytes
+from coopledger.spreadsheets import append_row, new_sheet, workbook_bytes
 
 HEADERS = ("序号", "户名/持股人", "收款人", "开户银行", "银行账号", "股数", "持股天数",
            "入股面积（亩）", "保底收益", "已付保底", "按交易量返还", "按股分红", "应付合计",
@@ -58,8 +55,15 @@ def payout_xlsx(plan: Plan, *, full: bool) -> bytes:
     return workbook_bytes(workbook)
 
 
-def bank_batch_csv(plan: Plan) -> bytes:
-    """The unpaid household lines with an amount, as a bank batch transfer file.
+def line_reference(line: PlanLine) -> str:
+    """The reference of a plan line in a bank file, which the bank returns in its result."""
+    return f"FP{line.plan_id}-{line.id}"
+
+
+def bank_file(plan: Plan, layout: Layout) -> bytes:
+    """The unpaid household lines with an amount, as a payment instruction file in the bank's
+    ``layout`` (``banking.payment_files``: the same files as spending requests), each line
+    carrying its reference so that the bank's result file pays it.
 
     The payee is the person on the bank account (the household head — of the heir's household
     when the holder's shares were inherited), as a bank matches names, not "吴六户"; the
@@ -67,14 +71,12 @@ def bank_batch_csv(plan: Plan) -> bytes:
     villager's account (the payout list keeps every line).
     """
     word = words_of(plan.organisation.standard).distribution
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(csv_row(["序号", "收款人", "开户银行", "银行账号", "金额", "用途"]))
+    items = []
     for line in plan.lines:
         household = _paid_household(line)
         if line.unpaid <= 0 or household is None:
             continue
         bank_name, account = _bank(line)
-        writer.writerow(csv_row([line.seq, household.head_name, bank_name, account,
-                                 figure(line.unpaid), f"{plan.year}年{word}"]))
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+        items.append(Item(line.seq, household.head_name, account, bank_name, line.unpaid,
+                          f"{plan.year}年{word}", line_reference(line)))
+    return instruction_file(layout, items)

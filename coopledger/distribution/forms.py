@@ -73,6 +73,16 @@ class PayForm(FlaskForm):
     submit = SubmitField(_l("兑付所选农户并生成凭证"))
 
 
+class BankResultForm(FlaskForm):
+    """The bank's result file of a payout file: the bank account paid from, the file's layout
+    and the day the bank paid."""
+
+    on = DateField(_l("银行付款日期"), validators=[DataRequired()])
+    account = SelectField(_l("付款银行账户"), choices=[])
+    layout = SelectField(_l("付款文件格式"), choices=[])
+    submit = SubmitField(_l("导入银行结果"))
+
+
 class VersionForm(FlaskForm):
     """Why an approved plan changes."""
 

@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from coopledger.audit.services import record, snapshot
 from coopledger.auth.models import User
 from coopledger.auth.permissions import permitted
+from coopledger.banking.payment_files import Outcome
 from coopledger.dates import utcnow
 from coopledger.distribution import booking, compute, figures, rules
 from coopledger.distribution.models import (
@@ -430,6 +431,40 @@ def pay(plan: Plan, line_ids: list[int], *, on: dt.date, cash_code: str, by: Use
            after={"lines": len(chosen), "amount": str(by_volume + by_shares),
                   "voucher": voucher.id})
     return voucher
+
+
+@dataclass(frozen=True)
+class BankResult:
+    """What a bank result file did to a plan: the voucher of the lines paid (None when none
+    was), how many, and the lines the bank could not pay with its reasons."""
+
+    voucher: Voucher | None
+    paid: int
+    failed: list[tuple[str, str]]
+
+
+def pay_by_result(plan: Plan, outcomes: list[Outcome], *, on: dt.date, cash_code: str,
+                  by: User, today: dt.date) -> BankResult:
+    """Pay the lines the bank's result file says it paid (one voucher, as :func:`pay`) and
+    report those it could not; a reference of another plan refuses the whole file, and a line
+    already paid is left as it is (a result imported twice pays nothing twice)."""
+    from coopledger.distribution.exports import line_reference
+
+    lock(plan)
+    by_reference = {line_reference(line): line for line in plan.lines}
+    unknown = [o.reference for o in outcomes if o.reference not in by_reference]
+    if unknown:
+        raise DistributionError(N_("结果文件里的业务参考号 %(refs)s 不属于这个方案。"),
+                                refs="、".join(unknown[:5]))
+    paid = [by_reference[o.reference] for o in outcomes if o.paid]
+    fresh = [line.id for line in paid if line.paid_on is None]
+    failed = [(by_reference[o.reference].holder, o.reason) for o in outcomes if not o.paid
+              and by_reference[o.reference].paid_on is None]
+    voucher = pay(plan, fresh, on=on, cash_code=cash_code, by=by, today=today) if fresh \
+        else None
+    record("distribution.bank_result", plan, by=by, label=f"{plan.organisation.name} "
+           f"{plan.label}", after={"paid": len(fresh), "failed": len(failed)})
+    return BankResult(voucher, len(fresh), failed)
 
 
 def _check_payout_accounts(lines: list[PlanLine]) -> None:

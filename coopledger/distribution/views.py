@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from coopledger.auth.permissions import Action, can, require
+from coopledger.banking import payment_files
 from coopledger.dates import today
 from coopledger.distribution import (
     exports,
@@ -33,6 +34,7 @@ from coopledger.distribution import (
 )
 from coopledger.distribution.forms import (
     ApproveForm,
+    BankResultForm,
     DateStepForm,
     ExplainForm,
     GuaranteeForm,
@@ -60,6 +62,7 @@ from coopledger.forms import ConfirmForm, options, read_upload
 from coopledger.jobs import services as jobs
 from coopledger.ledger.models import Voucher
 from coopledger.ledger.queries import cash_accounts
+from coopledger.ledger.standards import STANDARDS
 from coopledger.members.models import Household
 from coopledger.members.queries import member_numbers
 from coopledger.money import ZERO, MoneyInputError, figure, parse_money, plain
@@ -214,6 +217,11 @@ def show(code: str, plan_id: int) -> ResponseReturnValue:
     plan = owned_or_404(Plan, plan_id, org)
     pay_form = PayForm(on=today())
     pay_form.account.choices = options((a.code, a.label) for a in cash_accounts(org))
+    bank_result_form = BankResultForm(on=today())
+    bank_result_form.account.choices = options(
+        (a.code, a.label) for a in cash_accounts(org)
+        if a.code.startswith(STANDARDS[org.standard].bank))
+    bank_result_form.layout.choices = options(_layout_choices())
     versions = db.session.scalars(sa.select(Plan).where(
         Plan.organisation_id == org.id, Plan.year == plan.year).order_by(Plan.version)).all()
     return render_template(
@@ -225,7 +233,8 @@ def show(code: str, plan_id: int) -> ResponseReturnValue:
         show_pii=can(me(), Action.VIEW_PII, org),
         carried=figures.retained_at_year_start(org, plan.year), explain_form=ExplainForm(),
         steps=services.steps_for(plan, me()), has_payout_list=services.has_payout_list(plan),
-        has_bank_file=services.has_bank_file(plan))
+        has_bank_file=services.has_bank_file(plan), bank_result_form=bank_result_form,
+        layouts=_layout_choices())
 
 
 @bp.route("/<int:plan_id>/lines/<int:line_id>/explain", methods=["POST"])
@@ -455,19 +464,66 @@ def payout(code: str, plan_id: int) -> ResponseReturnValue:
     return file_response(data, f"payout-{org.code}-{plan.year}.xlsx")
 
 
-@bp.route("/<int:plan_id>/bank.csv")
+def _layout_choices() -> list[tuple[str, str]]:
+    return [(key, _(layout.label)) for key, layout in payment_files.layouts().items()]
+
+
+@bp.route("/<int:plan_id>/bank-file")
 @login_required
 def bank_file(code: str, plan_id: int) -> ResponseReturnValue:
-    """The bank batch file of what is still unpaid (full account numbers)."""
+    """The payment instruction file of what is still unpaid (full account numbers), in the
+    bank's layout (``?layout=``, the generic CSV by default)."""
     org = org_for(code, Action.VIEW_DISTRIBUTION)
     require(me(), Action.VIEW_PII, org)
     plan = owned_or_404(Plan, plan_id, org)
     if not services.has_bank_file(plan):
         flash(_("方案经成员(代表)大会通过后才有兑付清单。"), "error")
         return redirect(url_for("distribution.show", code=code, plan_id=plan.id))
-    data = exports.bank_batch_csv(plan)
+    layout = payment_files.layouts().get(request.args.get("layout", "generic"))
+    if layout is None:
+        abort(404)
+    data = exports.bank_file(plan, layout)
     audit_export("distribution.export_bank", plan, f"{org.name} {plan.label}", full=True)
-    return file_response(data, f"bank-{org.code}-{plan.year}.csv")
+    return file_response(data, f"bank-{org.code}-{plan.year}.{layout.extension}")
+
+
+@bp.route("/<int:plan_id>/bank-result", methods=["POST"])
+@login_required
+def bank_result(code: str, plan_id: int) -> ResponseReturnValue:
+    """The bank's result of the payment file: the lines it paid are paid (one voucher), those
+    it could not pay are named with the bank's reasons."""
+    org = org_for(code, PLAN_STEPS["pay"].action)
+    plan = owned_or_404(Plan, plan_id, org)
+    form = BankResultForm()
+    form.account.choices = options((a.code, a.label) for a in cash_accounts(org))
+    form.layout.choices = options(_layout_choices())
+    upload = request.files.get("file")
+    if not form.validate_on_submit() or form.on.data is None or upload is None \
+            or not upload.filename:
+        flash_form_errors(form)
+        if upload is None or not upload.filename:
+            flash(_("请选择银行的结果文件。"), "error")
+        return redirect(url_for("distribution.show", code=code, plan_id=plan.id))
+    on, content, name = form.on.data, read_upload(upload), upload.filename
+    layout_key, cash_code = form.layout.data or "", form.account.data or ""
+
+    def change() -> services.BankResult:
+        outcomes = payment_files.read_result(payment_files.layout_of(layout_key), content,
+                                             name)
+        return services.pay_by_result(plan, outcomes, on=on, cash_code=cash_code, by=me(),
+                                      today=today())
+
+    def said(done: services.BankResult) -> str:
+        text = str(_("银行已付 %(n)d 户，凭证草稿已生成。", n=done.paid) if done.paid
+                   else _("结果文件里没有新付款的农户。"))
+        if done.failed:
+            text += " " + _("付款失败 %(n)d 户：%(who)s。", n=len(done.failed),
+                            who="；".join(f"{holder} {reason}".strip()
+                                          for holder, reason in done.failed[:10]))
+        return text
+
+    apply_change(change, said)
+    return redirect(url_for("distribution.show", code=code, plan_id=plan.id))
 
 
 @bp.route("/<int:plan_id>/resolution")

@@ -99,9 +99,10 @@ def test_a_plan_runs_its_trail_and_pays_each_line_once(client: FlaskClient, auth
             if row and row[1]}
     assert rows["陈大山户"][11] == 2590.0
     assert rows["合计"][12] == 14540.0
-    bank = client.get(f"{show}/bank.csv").data.decode("utf-8-sig")
+    bank = client.get(f"{show}/bank-file").data.decode("utf-8-sig")
     records = list(csv.reader(io.StringIO(bank)))
-    assert records[0] == ["序号", "收款人", "开户银行", "银行账号", "金额", "用途"]
+    assert records[0] == ["序号", "收款人户名", "收款人账号", "收款人开户行", "金额", "用途",
+                          "业务参考号"]
     # The collective's 2,500.00 of 集体股 is an internal transfer, not in the bank file; the
     # payee is the person on the account, not "陈大山户".
     assert sum(Decimal(r[4]) for r in records[1:]) == Decimal("14540.00") - Decimal("2500.00")
@@ -136,7 +137,7 @@ def test_the_reviewer_sees_the_plan_but_cannot_change_it(client: FlaskClient, au
     assert "48,624.00" in page
     assert "修改草案" not in page
     assert client.post(f"{URL}/{plan.id}/propose", data={"on": "2025-01-10"}).status_code == 403
-    assert client.get(f"{URL}/{plan.id}/bank.csv").status_code == 403
+    assert client.get(f"{URL}/{plan.id}/bank-file").status_code == 403
 
 
 def test_a_plan_on_a_year_with_unposted_vouchers_is_refused(client: FlaskClient, auth: Auth,
@@ -233,3 +234,53 @@ def test_every_distribution_page_opens_for_a_cooperative_plan(client: FlaskClien
         shown = client.get(f"{URL}/{plan.id}").get_data(as_text=True)
         assert "合作社：按交易量返还不少于60%，其余按出资和公积金份额" in shown, user
         assert 'id="distributable-surplus">48,624.00<' in shown
+
+
+def test_the_banks_result_pays_the_households_it_paid_and_names_those_it_could_not(
+        client: FlaskClient, auth: Auth, closed: Any) -> None:
+    """Issue 20, "Batch payouts to households": the approved plan's bank file carries a
+    reference per household; the bank's result pays those it paid (one voucher) and leaves the
+    one it could not unpaid, with its reason; the same result again pays nothing twice."""
+    auth.login("accountant")
+    _draft(client)
+    plan = db.session.scalars(sa.select(Plan)).one()
+    show = f"{URL}/{plan.id}"
+    client.post(f"{show}/propose", data={"on": "2025-01-10"})
+    client.post(f"{show}/review", data={"on": "2025-01-20"})
+    client.post(f"{show}/approve", data={
+        "resolution_no": "成员大会决议〔2025〕1号", "on": "2025-02-01",
+        "file": (io.BytesIO(PLACEHOLDER_PNG), "决议.png")}, content_type="multipart/form-data")
+    records = list(csv.reader(io.StringIO(
+        client.get(f"{show}/bank-file?layout=generic").data.decode("utf-8-sig"))))[1:]
+    assert all(r[6].startswith(f"FP{plan.id}-") for r in records)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["业务参考号", "处理结果", "银行流水号", "失败原因"])
+    for number, row in enumerate(records):
+        writer.writerow([row[6], "失败" if number == 0 else "成功", f"DF{number:04d}",
+                         "账户已销户" if number == 0 else ""])
+    result = out.getvalue().encode("utf-8")
+    page = client.post(f"{show}/bank-result", data={
+        "on": "2025-03-05", "account": "102", "layout": "generic",
+        "file": (io.BytesIO(result), "代发结果.csv")}, content_type="multipart/form-data",
+        follow_redirects=True).get_data(as_text=True)
+    assert f"银行已付 {len(records) - 1} 户，凭证草稿已生成。" in page
+    assert f"付款失败 1 户：{records[0][1]}" in page
+    assert "账户已销户" in page
+    db.session.expire_all()
+    lines = [line for line in db.session.scalars(sa.select(PlanLine).where(
+        PlanLine.plan_id == plan.id)) if line.household_id and line.total]
+    unpaid = [line for line in lines if line.paid_on is None]
+    assert len(unpaid) == 1
+    vouchers = {line.payment_voucher_id for line in lines if line.paid_on is not None}
+    assert len(vouchers) == 1
+    again = client.post(f"{show}/bank-result", data={
+        "on": "2025-03-05", "account": "102", "layout": "generic",
+        "file": (io.BytesIO(result), "代发结果.csv")}, content_type="multipart/form-data",
+        follow_redirects=True).get_data(as_text=True)
+    assert "结果文件里没有新付款的农户。" in again
+    stranger = client.post(f"{show}/bank-result", data={
+        "on": "2025-03-05", "account": "102", "layout": "generic",
+        "file": (io.BytesIO("业务参考号,处理结果\nFP999-1,成功\n".encode()), "r.csv")},
+        content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
+    assert "业务参考号 FP999-1 不属于这个方案" in stranger
