@@ -382,9 +382,11 @@ def test_guarantee_follows_inherited_land_shares_by_days_and_the_heir_is_paid(
     assert "继承人继承：刘秀珍户" in dead.note
     heir_household = household("刘秀珍")
     heir_household.bank_name, heir_household.bank_account = "农业银行", "6228480400056789012"
-    rows = exports.bank_batch_csv(plan).decode("utf-8-sig").splitlines()
+    from coopledger.banking.payment_files import layout_of
+
+    rows = exports.bank_file(plan, layout_of("generic")).decode("utf-8-sig").splitlines()
     dead_row = next(row for row in rows if row.startswith(f"{dead.seq},"))
-    assert dead_row.split(",")[1:4] == ["刘秀珍", "农业银行", "6228480400056789012"]
+    assert dead_row.split(",")[1:4] == ["刘秀珍", "6228480400056789012", "农业银行"]
     # 张福生户 was paid the whole year's 2,480.00 in November, before the inheritance was
     # registered: 1,145.14 too much, deducted from this line, and not approved unexplained.
     assert (dead.guarantee_paid, dead.dividend) == (D("2480.00"), D("1668.58"))  # 197 days
