@@ -21,7 +21,6 @@ import sqlalchemy as sa
 
 from coopledger import workbook_import as wi
 from coopledger.audit.services import record
-from coopledger.auth.permissions import org_roles
 from coopledger.banking import queries, rules
 from coopledger.banking.models import (
     BankStatement,
@@ -428,7 +427,3 @@ def _pending_leaf(org: Organisation, pending: str) -> str:
         raise BankingError(N_("账套里没有待处理财产损溢（%(code)s）科目。"), code=pending)
     return leaves[0]
 
-
-def roles_on(user: User, org: Organisation) -> list[str]:
-    """The user's roles on the organisation (for the witness list)."""
-    return [role.value for role in org_roles(user, org)]
