@@ -115,6 +115,18 @@ class Item:
     link_id: int = 0
     """The voucher (book items) or the statement line (bank items) it comes from."""
 
+    def age(self, as_of: dt.date) -> int:
+        """Days the item has been outstanding at ``as_of``."""
+        return (as_of - self.on).days
+
+    def stale(self, as_of: dt.date) -> bool:
+        """Outstanding longer than :data:`STALE_DAYS`: a cheque never presented, a receipt
+        never banked, or a bank entry never booked — to be looked into, not carried on."""
+        return self.age(as_of) > STALE_DAYS
+
+
+STALE_DAYS = 30
+"""Days after which an outstanding item of the 调节表 is flagged."""
 
 BANK_IN = N_("加：银行已收、企业未收")
 BANK_OUT = N_("减：银行已付、企业未付")

@@ -60,6 +60,9 @@ def test_the_table_has_every_kind_of_item_and_agrees() -> None:
     assert table.adjusted_book == table.adjusted_bank == D("104816.50")
     assert table.agrees
     assert table.difference == 0
+    assert [i.age(table.as_of) for i in table.book_out] == [11]
+    assert not table.book_out[0].stale(table.as_of)
+    assert table.book_out[0].stale(dt.date(2024, 4, 20))           # 31 days outstanding
     rows = table.rows()
     assert len(rows) == 2
     assert rows[0][0] is not None

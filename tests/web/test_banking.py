@@ -73,6 +73,8 @@ def test_the_accountant_reads_the_table_marks_it_and_prints_it(client: FlaskClie
     assert 'id="adjusted-book">104,816.50<' in page
     assert 'id="adjusted-bank">104,816.50<' in page
     assert "调节后余额相符。" in page
+    assert "未达 11 天" in page                                   # the cheque of 20 March
+    assert "逾期未达" not in page
     assert f'id="statement-line-{bank["rent_line"]}" class="matched"' in page
     assert f'id="statement-line-{bank["charge_line"]}" class="unmatched"' in page
     done = client.post(f"{URL}/{bank['account']}/2024/3/reconcile", follow_redirects=True)
