@@ -48,6 +48,9 @@ def _book_balance_before(server: LiveServer, day: dt.date) -> Decimal:
 
 
 def _fits(page: Page) -> None:
+    # measured once the page has loaded: the flash is in the DOM before the stylesheet is
+    # applied, and an unstyled page is wider (a busy machine showed 376 px that way)
+    page.wait_for_load_state("load")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, width
 

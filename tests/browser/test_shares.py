@@ -38,6 +38,7 @@ def test_transfer_recorded_by_the_accountant_reaches_the_members_phone(
     with page.expect_download() as pdf:
         newest.click(modifiers=["Alt"])
     assert pdf.value.suggested_filename.endswith("-v4.pdf")
+    page.wait_for_load_state("load")            # styles applied before anything is measured
     overflow = page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0

@@ -49,12 +49,14 @@ def test_a_request_filed_approved_paid_and_booked_on_phones(
     expect(page.locator("#request-state")).to_contain_text("民主理财小组/监事会")
     _approve_from_home(page, live_server, "supervisor")
     expect(page.locator("#request-state")).to_contain_text("已批准待支付")
+    page.wait_for_load_state("load")                  # styled before it is measured
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, width                         # the request page fits the phone
 
     log_in(page, live_server, "cashier")
     page.goto(f"{live_server.url}/")
-    page.click("#spending-queue .queue-pay a")
+    # this request in the cashier's queue (another test's may be waiting there too)
+    page.click(f"#spending-queue .queue-pay a[href='{request_url.removeprefix(live_server.url)}']")
     page.select_option("#pay select[name=cash_code]", "102")
     page.fill("#pay input[name=bank_reference]", "NX-2026-0001")
     page.click("#pay button[type=submit]")
