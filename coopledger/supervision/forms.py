@@ -15,7 +15,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from coopledger.forms import MoneyField
+from coopledger.forms import MoneyField, options
+from coopledger.supervision.rules import SAMPLE_FRAMES
 
 
 class ThresholdsForm(FlaskForm):
@@ -54,6 +55,8 @@ class AuditForm(FlaskForm):
     period_to = DateField(_l("至"), validators=[InputRequired()])
     sample_size = IntegerField(_l("随机抽查凭证数"), default=20,
                                validators=[InputRequired(), NumberRange(min=0, max=200)])
+    sample_from = SelectField(_l("抽样范围"), default="vouchers", choices=options(
+        (key, _l(label)) for key, label in SAMPLE_FRAMES.items()))
     seed = IntegerField(_l("抽样种子（留空则随机生成；同一种子可重现同一抽样）"),
                         validators=[Optional()])
     submit = SubmitField(_l("开始审计"))

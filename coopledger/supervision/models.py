@@ -105,6 +105,10 @@ class Audit(Model):
     period_to: Mapped[dt.date]
     sample_seed: Mapped[int | None]
     sample_size: Mapped[int] = mapped_column(default=0)
+    sample_from: Mapped[str] = mapped_column(sa.String(20), default="vouchers",
+                                             server_default="vouchers")
+    """The sampling frame (``rules.SAMPLE_FRAMES``): every posted voucher of the period, or
+    the vouchers that paid spending requests."""
     state: Mapped[AuditState] = mapped_column(enum_column(AuditState, "audit_state"),
                                               default=AuditState.OPEN)
     conclusion: Mapped[str] = mapped_column(sa.String(2000), default="")

@@ -678,6 +678,11 @@ CHECKLIST: tuple[tuple[str, str], ...] = (
 CHECK_LABELS = dict(CHECKLIST)
 
 
+SAMPLE_FRAMES = {"vouchers": N_("期间内全部已记账凭证"), "spending": N_("期间内支出申请的付款凭证")}
+"""What an audit's sample is drawn from (issue 20: the audit sample can draw from the spending
+requests — the vouchers their payments drafted, each leading to its request and approvals)."""
+
+
 def draw_sample(voucher_ids: Iterable[int], *, size: int, seed: int) -> list[int]:
     """A reproducible random sample of vouchers: the same ids, size and seed give the same
     draw, in the order drawn."""

@@ -26,6 +26,7 @@ from coopledger.i18n import N_
 from coopledger.ledger.models import LedgerCheck, Voucher, VoucherState
 from coopledger.locking import lock
 from coopledger.orgs.models import Organisation, Township
+from coopledger.spending.models import SpendingRequest
 from coopledger.supervision import rules
 from coopledger.supervision.models import (
     Audit,
@@ -123,17 +124,25 @@ def opinions_on(subject: OpinionSubject, subject_id: int) -> list[Opinion]:
 
 # --- audits ------------------------------------------------------------------------------------
 
-def posted_in(org: Organisation, start: dt.date, end: dt.date) -> list[int]:
-    """Ids of the organisation's posted vouchers dated within the span (the sampling frame)."""
-    return list(db.session.scalars(sa.select(Voucher.id).where(
+def posted_in(org: Organisation, start: dt.date, end: dt.date,
+              frame: str = "vouchers") -> list[int]:
+    """Ids of the organisation's posted vouchers dated within the span (the sampling frame);
+    with ``frame`` "spending" only those that paid a spending request."""
+    query = sa.select(Voucher.id).where(
         Voucher.organisation_id == org.id, Voucher.state == VoucherState.POSTED,
-        Voucher.on >= start, Voucher.on <= end).order_by(Voucher.id)))
+        Voucher.on >= start, Voucher.on <= end)
+    if frame == "spending":
+        query = query.where(sa.exists().where(SpendingRequest.voucher_id == Voucher.id))
+    return list(db.session.scalars(query.order_by(Voucher.id)))
 
 
 def open_audit(org: Organisation, *, scope: str, period_from: dt.date, period_to: dt.date,
-               sample_size: int, seed: int, by: User) -> Audit:
-    """Start an audit with the standard checklist and a random voucher sample (seed kept)."""
+               sample_size: int, seed: int, by: User, sample_from: str = "vouchers") -> Audit:
+    """Start an audit with the standard checklist and a random voucher sample (seed kept),
+    drawn from every posted voucher of the period or from the spending requests' payments."""
     _auditor_of(org, by)
+    if sample_from not in rules.SAMPLE_FRAMES:
+        raise SupervisionError(N_("请选择抽样范围。"))
     scope = scope.strip()
     if not scope:
         raise SupervisionError(N_("请写明审计范围。"))
@@ -146,11 +155,11 @@ def open_audit(org: Organisation, *, scope: str, period_from: dt.date, period_to
     audit = Audit(organisation_id=org.id, number=number, scope=scope[:500],
                   period_from=period_from, period_to=period_to,
                   sample_seed=seed if sample_size else None, sample_size=sample_size,
-                  opened_by_id=by.id, opened_at=utcnow())
+                  sample_from=sample_from, opened_by_id=by.id, opened_at=utcnow())
     audit.checks = [AuditCheck(position=i, item=key)
                     for i, (key, _label) in enumerate(rules.CHECKLIST, start=1)]
-    drawn = rules.draw_sample(posted_in(org, period_from, period_to), size=sample_size,
-                              seed=seed) if sample_size else []
+    drawn = rules.draw_sample(posted_in(org, period_from, period_to, sample_from),
+                              size=sample_size, seed=seed) if sample_size else []
     audit.samples = [AuditSample(position=i, voucher_id=vid)
                      for i, vid in enumerate(drawn, start=1)]
     db.session.add(audit)
@@ -158,6 +167,7 @@ def open_audit(org: Organisation, *, scope: str, period_from: dt.date, period_to
     record("supervision.audit_open", audit, by=by, label=f"{org.name} {audit.label}",
            after={"scope": audit.scope, "from": period_from.isoformat(),
                   "to": period_to.isoformat(), "seed": audit.sample_seed,
+                  "frame": sample_from,
                   "sampled": len(drawn)})
     return audit
 

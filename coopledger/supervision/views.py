@@ -196,7 +196,8 @@ def new_audit(code: str) -> ResponseReturnValue:
         outcome = apply_change(lambda: services.open_audit(
             organisation, scope=form.scope.data or "", period_from=form.period_from.data,
             period_to=form.period_to.data, sample_size=form.sample_size.data or 0, seed=seed,
-            by=me()), lambda a: _("已开始审计 %(label)s。", label=a.label))
+            by=me(), sample_from=form.sample_from.data or "vouchers"),
+            lambda a: _("已开始审计 %(label)s。", label=a.label))
         if outcome.ok:
             return redirect(url_for("org_supervision.audit", code=code, audit_id=outcome.value.id))
     else:
@@ -218,7 +219,8 @@ def audit(code: str, audit_id: int) -> ResponseReturnValue:
     return render_template("supervision/audit.html", org=organisation, audit=found,
                            check_form=check_form, close_form=CloseAuditForm(),
                            labels=rules.CHECK_LABELS, steps=services.audit_steps_for(found, me()),
-                           results=list(CheckResult), today=today())
+                           results=list(CheckResult), today=today(),
+                           sample_frames=rules.SAMPLE_FRAMES)
 
 
 @org_bp.route("/audits/<int:audit_id>/checks/<int:check_id>", methods=["POST"])
@@ -259,6 +261,7 @@ def report_pdf(code: str, audit_id: int) -> ResponseReturnValue:
     """The audit report (审计报告) as a printable PDF."""
     organisation, found = _audit(code, audit_id, Action.VIEW_FINDINGS)
     pdf = render_pdf("supervision/report_pdf.html", org=organisation, audit=found,
+                     sample_frames=rules.SAMPLE_FRAMES,
                      labels=rules.CHECK_LABELS, on=today())
     return file_response(pdf, f"audit-{organisation.code}-{found.number}.pdf")
 

@@ -299,3 +299,43 @@ def test_the_queue_finds_the_users_requests_behind_a_townships_backlog(
     home = client.get("/").get_data(as_text=True)
     assert home.count('class="queue-approve"') == 20
     assert "另有 180+ 件待我审批" in home
+
+
+def test_an_audit_sample_can_be_drawn_from_the_spending_requests(
+        client: FlaskClient, auth: Auth, books: Any) -> None:
+    """Issue 20, "Seen by the township": the auditor draws the sample from the vouchers that
+    paid spending requests; each leads to its request."""
+    import datetime as dt
+
+    from coopledger import dates
+    from coopledger.ledger import vouchers
+    from coopledger.supervision.models import Audit
+    from tests.ledger_helpers import make_voucher
+
+    org = books.org("shian-jjhzs")
+    accountant, reviewer = books.user("accountant"), books.user("reviewer")
+    for day in (3, 4, 5):
+        make_voucher(org, accountant, reviewer, on=dt.date(2024, 6, day))  # no request behind
+    request = approved(books, "800.00")
+    paid = spending.pay(request, on=dt.date(2024, 6, 10), cash_code="102",
+                        bank_reference="NX0610", by=books.user("cashier"), today=dates.today())
+    vouchers.submit_voucher(paid, by=accountant)
+    vouchers.review_voucher(paid, by=reviewer)
+    vouchers.post_voucher(paid, by=reviewer, today=dates.today())
+    db.session.commit()
+    auth.login("auditor")
+    form = {"scope": "2024年支出审批执行情况", "period_from": "2024-01-01",
+            "period_to": "2024-12-31", "sample_size": "5", "seed": "7"}
+    client.post("/o/shian-jjhzs/supervision/audits/new", data={**form, "sample_from": "spending"})
+    audit = db.session.scalars(sa.select(Audit)).one()
+    assert audit.sample_from == "spending"
+    assert [s.voucher_id for s in audit.samples] == [paid.id]
+    page = client.get(f"/o/shian-jjhzs/supervision/audits/{audit.id}").get_data(as_text=True)
+    assert "期间内支出申请的付款凭证" in page
+    client.post("/o/shian-jjhzs/supervision/audits/new", data={**form, "sample_from": "vouchers"})
+    wider = db.session.scalars(sa.select(Audit).order_by(Audit.id.desc())).first()
+    assert wider is not None
+    assert len(wider.samples) == 5                      # the opening and the three others too
+    refused = client.post("/o/shian-jjhzs/supervision/audits/new",
+                          data={**form, "sample_from": "contracts"}, follow_redirects=True)
+    assert "不是有效的选择" in refused.get_data(as_text=True)
