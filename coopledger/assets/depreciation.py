@@ -36,6 +36,7 @@ from coopledger.ledger import vouchers
 from coopledger.ledger.books import accounts_by_code, lock_book
 from coopledger.ledger.month_end import Item
 from coopledger.ledger.rules import month_end
+from coopledger.ledger.rules import next_month as month_after
 from coopledger.money import ZERO, from_fen, grouped
 from coopledger.orgs.models import Organisation
 from coopledger.workflow import Steps
@@ -132,7 +133,7 @@ def next_month(org: Organisation, *, today: dt.date) -> tuple[int, int]:
     if latest is None:
         day = today
         return day.year, day.month
-    return (latest.year + 1, 1) if latest.month == 12 else (latest.year, latest.month + 1)
+    return month_after(latest.year, latest.month)
 
 
 def _check_month(org: Organisation, year: int, month: int, *, today: dt.date) -> None:

@@ -4,7 +4,6 @@ them, a month's 银行存款余额调节表, which months are reconciled, and th
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
@@ -24,6 +23,7 @@ from coopledger.extensions import db
 from coopledger.ledger.models import Account, Voucher, VoucherLine
 from coopledger.ledger.month_end import Item
 from coopledger.ledger.queries import account_balance, open_leaves
+from coopledger.ledger.rules import month_end, months_between
 from coopledger.ledger.standards import STANDARDS
 from coopledger.money import from_fen
 from coopledger.orgs.models import Organisation
@@ -49,11 +49,6 @@ def statements_of(account: Account) -> list[BankStatement]:
     """The account's imported statements, in the order of the days they cover."""
     return list(db.session.scalars(sa.select(BankStatement).where(
         BankStatement.account_id == account.id).order_by(BankStatement.first_on)))
-
-
-def month_end(year: int, month: int) -> dt.date:
-    """The last day of the month."""
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
 def _book_query(account: Account) -> Any:
@@ -188,12 +183,8 @@ def months_of(account: Account) -> list[tuple[int, int]]:
     scope = scope_of(account)
     if scope is None:
         return []
-    months: list[tuple[int, int]] = []
-    year, month = scope.start.year, scope.start.month
-    while (year, month) <= (scope.last.year, scope.last.month):
-        months.append((year, month))
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return months[::-1]
+    return months_between((scope.start.year, scope.start.month),
+                          (scope.last.year, scope.last.month))[::-1]
 
 
 def unreconciled(org: Organisation, year: int, month: int) -> list[Account]:

@@ -27,6 +27,7 @@ from decimal import Decimal
 
 from coopledger.errors import CoopLedgerError
 from coopledger.i18n import N_
+from coopledger.ledger.rules import month_end
 from coopledger.money import ZERO
 
 
@@ -272,8 +273,7 @@ def covered(first_line: dt.date, last_line: dt.date,
     """The days a statement covers: as given, or from the first day of the month of its first
     line to the last day of the month of its last; the lines must lie within them."""
     start = given[0] or first_line.replace(day=1)
-    end = given[1] or (last_line.replace(day=28) + dt.timedelta(days=4)).replace(day=1) \
-        - dt.timedelta(days=1)
+    end = given[1] or month_end(last_line.year, last_line.month)
     if start > first_line or end < last_line:
         raise BankingError(N_("对账单期间 %(start)s 至 %(end)s 没有包含它的全部交易"
                               "（%(first)s 至 %(last)s）。"), start=start.isoformat(),

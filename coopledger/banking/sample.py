@@ -26,6 +26,7 @@ from coopledger.files.stores import Store
 from coopledger.ledger.books import get_book
 from coopledger.ledger.models import Account
 from coopledger.ledger.queries import account_balance
+from coopledger.ledger.rules import month_end, months_between, previous_month
 from coopledger.ledger.sample_books import BANK_CHARGE, BANK_CHARGE_DAY, BANK_CHARGE_SUMMARY
 from coopledger.orgs.models import Organisation
 from coopledger.sample_dating import Dating
@@ -40,14 +41,6 @@ CHEQUE = "支付社员临时用工劳务费"
 
 def _user(name: str) -> User:
     return db.session.scalars(sa.select(User).where(User.username == name)).one()
-
-
-def _months(first: tuple[int, int], last: tuple[int, int]) -> list[tuple[int, int]]:
-    out, (year, month) = [], first
-    while (year, month) <= last:
-        out.append((year, month))
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return out
 
 
 def _statement_csv(rows: list[tuple[dt.date, str, Decimal]], opening: Decimal,
@@ -70,7 +63,7 @@ def _bank_rows(account: Account, year: int, month: int, *, carried: list[Any],
     """The month as the bank saw it, and the cheque it carries into the next month: a wage
     payment of the month's last days reaches the bank six days later; in the last month its
     last wage payment has not reached the bank at all."""
-    start, end = dt.date(year, month, 1), queries.month_end(year, month)
+    start, end = dt.date(year, month, 1), month_end(year, month)
     book = queries.book_lines(account, start, end)
     cheques = [line for line in book if line.summary == CHEQUE and line.amount < 0]
     late = [line for line in cheques if line.on.day >= 26]
@@ -101,15 +94,14 @@ def load(config: dict[str, Any], *, storage: Store, when: Dating) -> tuple[int, 
     if opened_on is None:
         return 0, 0
     opened = (opened_on.year, opened_on.month)
-    last = (when.cutoff[0], when.cutoff[1] - 1) if when.cutoff[1] > 1 \
-        else (when.cutoff[0] - 1, 12)
+    last = previous_month(*when.cutoff)
     # the balance brought into the books is what the bank held: the 建账 lines
     opening = account_balance(account, as_of=opened_on) - sum(
         (line.amount for line in queries.book_lines(account, opened_on, opened_on)),
         Decimal("0.00"))
     carried: list[Any] = []
     made = 0
-    months = _months(opened, last)
+    months = months_between(opened, last)
     for year, month in months:
         final = (year, month) == last
         rows, carried = _bank_rows(account, year, month, carried=carried, last=final)
@@ -123,7 +115,7 @@ def load(config: dict[str, Any], *, storage: Store, when: Dating) -> tuple[int, 
             services.mark_reconciled(account, year, month, by=clerk)
     cash = queries.cash_leaves(org)[0]
     for year, month in months:
-        day = queries.month_end(year, month)
+        day = month_end(year, month)
         held = account_balance(cash, as_of=day)
         if held <= 0:
             continue

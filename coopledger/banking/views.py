@@ -32,6 +32,7 @@ from coopledger.files import store
 from coopledger.forms import ConfirmForm, read_upload
 from coopledger.ledger.models import Account, VoucherLine
 from coopledger.ledger.queries import open_leaves
+from coopledger.ledger.rules import month_end, next_month, previous_month
 from coopledger.pdf.render import render_pdf
 from coopledger.web import apply_change, child_or_404, file_response, flash_form_errors, me, org_for
 
@@ -165,7 +166,7 @@ def auto_match(code: str, account_id: int) -> ResponseReturnValue:
 
 
 def _month_page(org: Organisation, bank: Account, year: int, month: int) -> dict[str, object]:
-    start, end = dt.date(year, month, 1), queries.month_end(year, month)
+    start, end = dt.date(year, month, 1), month_end(year, month)
     statement = queries.statement_lines(bank, start, end)
     book = queries.book_lines(bank, start, end)
     matched_ids = {line.voucher_line_id for line in queries.statement_lines(
@@ -185,8 +186,7 @@ def _month_page(org: Organisation, bank: Account, year: int, month: int) -> dict
             "missing": missing, "open_book": open_book, "counters": counters,
             "reconciled": queries.reconciled_months(bank).get((year, month)),
             "voucher_day": min(end, today()),
-            "previous": (year - 1, 12) if month == 1 else (year, month - 1),
-            "next": (year + 1, 1) if month == 12 else (year, month + 1)}
+            "previous": previous_month(year, month), "next": next_month(year, month)}
 
 
 @bp.route("/o/<code>/bank/<int:account_id>/<int:year>/<int:month>")
@@ -233,7 +233,7 @@ def match(code: str, account_id: int, year: int, month: int) -> ResponseReturnVa
     form = MatchForm()
     form.book_line.choices = [(str(line.id), str(line.id)) for line in queries.book_lines(
         bank, dt.date(year, month, 1) - dt.timedelta(days=62),
-        queries.month_end(year, month) + dt.timedelta(days=62), unmatched=True)]
+        month_end(year, month) + dt.timedelta(days=62), unmatched=True)]
     if not form.validate_on_submit():
         flash(_("请选择要勾对的账面分录。"), "error")
         return _back(code, account_id, year, month)

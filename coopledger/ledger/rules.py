@@ -109,6 +109,25 @@ def month_end(year: int, month: int) -> dt.date:
     return following - dt.timedelta(days=1)
 
 
+def next_month(year: int, month: int) -> tuple[int, int]:
+    """(year, month) of the month after."""
+    return (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def previous_month(year: int, month: int) -> tuple[int, int]:
+    """(year, month) of the month before."""
+    return (year - 1, 12) if month == 1 else (year, month - 1)
+
+
+def months_between(first: tuple[int, int], last: tuple[int, int]) -> list[tuple[int, int]]:
+    """Every (year, month) from ``first`` to ``last``, both included, in order."""
+    found, current = [], first
+    while current <= last:
+        found.append(current)
+        current = next_month(*current)
+    return found
+
+
 def reversal_lines(lines: list[Line], *, original_label: str, original_on: dt.date) -> list[Line]:
     """Red-ink reversal of posted lines: the same accounts and sides, negative amounts."""
     summary = f"冲销 {original_on.year}年{original_on.month}月{original_on.day}日 {original_label}"

@@ -38,7 +38,7 @@ from decimal import Decimal
 from coopledger.auth.actions import Action
 from coopledger.disclosure import rules as disclosure_rules
 from coopledger.i18n import N_
-from coopledger.ledger.rules import month_end
+from coopledger.ledger.rules import month_end, next_month
 from coopledger.money import ZERO
 from coopledger.workflow import Reason, Step, Steps, decide
 
@@ -326,10 +326,10 @@ def unreconciled_months(months: Iterable[BankMonth], *, on: dt.date) -> list[Hit
     the month after them (会计基础工作规范 §62: 银行存款账目应当与银行对账单至少每月核对一次)."""
     hits = []
     for month in months:
-        due = _month_end(*_next_month(month.year, month.month))
+        due = month_end(*next_month(month.year, month.month))
         if not month.reconciled and on > due:
             hits.append(Hit(Ref("bank_month", f"{month.account_id}:{month.year}-{month.month:02d}"),
-                            on=_month_end(month.year, month.month)))
+                            on=month_end(month.year, month.month)))
     return hits
 
 
@@ -341,11 +341,11 @@ def uncounted_months(start: dt.date | None, counted: frozenset[tuple[int, int]],
         return []
     hits = []
     year, month = start.year, start.month
-    while _month_end(year, month) < on:
+    while month_end(year, month) < on:
         if (year, month) not in counted:
             hits.append(Hit(Ref("cash_month", f"{year}-{month:02d}"),
-                            on=_month_end(year, month)))
-        year, month = _next_month(year, month)
+                            on=month_end(year, month)))
+        year, month = next_month(year, month)
     return hits
 
 
@@ -362,15 +362,6 @@ def stalled_requests(requests: Iterable[OpenRequest], *, on: dt.date) -> list[Hi
             hits.append(Hit(Ref("spending", str(found.request_id)), on=found.since,
                             amount=found.amount, note="paid_unbooked"))
     return hits
-
-
-def _next_month(year: int, month: int) -> tuple[int, int]:
-    return (year + 1, 1) if month == 12 else (year, month + 1)
-
-
-def _month_end(year: int, month: int) -> dt.date:
-    following = _next_month(year, month)
-    return dt.date(*following, 1) - dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -505,7 +496,7 @@ def unclosed_periods(opened: dt.date | None, closed: frozenset[tuple[int, int]],
             break
         if (year, month) not in closed:
             hits.append(Hit(Ref("period", f"{year}-{month:02d}"), on=end))
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        year, month = next_month(year, month)
     return hits
 
 
@@ -518,7 +509,7 @@ def last_closed_month(opened: dt.date | None,
     last = None
     while (year, month) in closed:
         last = (year, month)
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        year, month = next_month(year, month)
     return last
 
 

@@ -134,3 +134,13 @@ def test_the_cash_counted_by_denomination() -> None:
         rules.counted_total({D("100"): -1})
     with pytest.raises(BankingError, match="没有面额"):
         rules.counted_total({D("2"): 1})
+
+
+def test_months_step_over_the_year_end() -> None:
+    from coopledger.ledger.rules import months_between, next_month, previous_month
+
+    assert next_month(2024, 12) == (2025, 1)
+    assert previous_month(2025, 1) == (2024, 12)
+    assert months_between((2024, 11), (2025, 2)) == [(2024, 11), (2024, 12), (2025, 1),
+                                                    (2025, 2)]
+    assert months_between((2025, 3), (2025, 2)) == []
