@@ -165,6 +165,22 @@ def flash_form_errors(form: FlaskForm) -> None:
             flash(str(error), "error")
 
 
+def submitted_upload(form: FlaskForm, missing: str, *, field: str = "file",
+                     ) -> tuple[bytes, str] | None:
+    """The file uploaded with a valid form, as (content, file name); None after flashing what
+    is wrong: the form's errors, and ``missing`` when no file was chosen."""
+    from coopledger.forms import read_upload
+
+    upload = request.files.get(field)
+    chosen = upload is not None and bool(upload.filename)
+    if not form.validate_on_submit() or upload is None or not chosen:
+        flash_form_errors(form)
+        if not chosen:
+            flash(missing, "error")
+        return None
+    return read_upload(upload), upload.filename or ""
+
+
 def start_workbook_import(kind: str, org: Organisation, *, title: Callable[[str], str],
                           requires: Action) -> BaseResponse | None:
     """Keep the uploaded .xlsx (form field ``file``) and start the job of ``kind`` that imports

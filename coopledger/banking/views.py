@@ -29,12 +29,20 @@ from coopledger.banking.models import BankStatement, StatementLine
 from coopledger.dates import today
 from coopledger.extensions import db
 from coopledger.files import store
-from coopledger.forms import ConfirmForm, read_upload
+from coopledger.forms import ConfirmForm
 from coopledger.ledger.models import Account, VoucherLine
 from coopledger.ledger.queries import open_leaves
 from coopledger.ledger.rules import month_end, next_month, previous_month
 from coopledger.pdf.render import render_pdf
-from coopledger.web import apply_change, child_or_404, file_response, flash_form_errors, me, org_for
+from coopledger.web import (
+    apply_change,
+    child_or_404,
+    file_response,
+    flash_form_errors,
+    me,
+    org_for,
+    submitted_upload,
+)
 
 if TYPE_CHECKING:
     from flask.typing import ResponseReturnValue
@@ -110,13 +118,10 @@ def import_statement(code: str, account_id: int) -> ResponseReturnValue:
     org = org_for(code, Action.RECONCILE_BANK)
     bank = _account(org, account_id)
     form = StatementForm()
-    upload = request.files.get("file")
-    if not form.validate_on_submit() or upload is None or not upload.filename:
-        flash_form_errors(form)
-        if upload is None or not upload.filename:
-            flash(_("请选择对账单文件。"), "error")
+    sent = submitted_upload(form, _("请选择对账单文件。"))
+    if sent is None:
         return redirect(url_for("banking.account", code=code, account_id=account_id))
-    content, name = read_upload(upload), upload.filename
+    content, name = sent
     typed = form.opening.data.strip() if form.opening.data else ""
     opening = form.opening.amount() if typed else None
 

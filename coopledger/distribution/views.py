@@ -79,6 +79,7 @@ from coopledger.web import (
     me,
     org_for,
     owned_or_404,
+    submitted_upload,
 )
 
 if TYPE_CHECKING:
@@ -497,14 +498,10 @@ def bank_result(code: str, plan_id: int) -> ResponseReturnValue:
     form = BankResultForm()
     form.account.choices = options((a.code, a.label) for a in cash_accounts(org))
     form.layout.choices = options(_layout_choices())
-    upload = request.files.get("file")
-    if not form.validate_on_submit() or form.on.data is None or upload is None \
-            or not upload.filename:
-        flash_form_errors(form)
-        if upload is None or not upload.filename:
-            flash(_("请选择银行的结果文件。"), "error")
+    sent = submitted_upload(form, _("请选择银行的结果文件。"))
+    if sent is None or form.on.data is None:
         return redirect(url_for("distribution.show", code=code, plan_id=plan.id))
-    on, content, name = form.on.data, read_upload(upload), upload.filename
+    (content, name), on = sent, form.on.data
     layout_key, cash_code = form.layout.data or "", form.account.data or ""
 
     def change() -> services.BankResult:

@@ -8,14 +8,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from coopledger.auth.permissions import Action
 from coopledger.banking import payment_files
 from coopledger.dates import today
 from coopledger.extensions import db
-from coopledger.forms import read_upload
 from coopledger.spending import batches
 from coopledger.spending.forms import BatchForm, ItemAnswerForm, ResultForm
 from coopledger.spending.models import PaymentBatch, PaymentItem, SpendingRequest
@@ -28,6 +27,7 @@ from coopledger.web import (
     me,
     org_for,
     owned_or_404,
+    submitted_upload,
 )
 
 if TYPE_CHECKING:
@@ -96,14 +96,10 @@ def batch_result(code: str, batch_id: int) -> ResponseReturnValue:
     org = org_for(code, Action.PAY_SPENDING)
     batch = owned_or_404(PaymentBatch, batch_id, org)
     form = ResultForm()
-    upload = request.files.get("file")
-    if not form.validate_on_submit() or form.on.data is None or upload is None \
-            or not upload.filename:
-        flash_form_errors(form)
-        if upload is None or not upload.filename:
-            flash(_("请选择银行的结果文件。"), "error")
+    sent = submitted_upload(form, _("请选择银行的结果文件。"))
+    if sent is None or form.on.data is None:
         return redirect(url_for("spending.batch", code=code, batch_id=batch_id))
-    on, content, name = form.on.data, read_upload(upload), upload.filename
+    (content, name), on = sent, form.on.data
     apply_change(lambda: batches.apply_result(batch, content=content, filename=name, on=on,
                                               by=me(), today=today()),
                  lambda done: _("已导入银行结果：%(paid)d 笔已付款（凭证草稿已生成），"
