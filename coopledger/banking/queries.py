@@ -76,6 +76,25 @@ def book_lines(account: Account, start: dt.date, end: dt.date, *,
         query.order_by(VoucherLine.on, Voucher.number, VoucherLine.line_no))]
 
 
+CANDIDATE_DAYS = 62
+"""Days around a month within which its unmatched book lines are offered for a manual match."""
+
+
+def open_book_lines(account: Account, year: int, month: int) -> list[rules.BookLine]:
+    """The unmatched posted lines a statement line of the month may be matched to by hand."""
+    window = dt.timedelta(days=CANDIDATE_DAYS)
+    return book_lines(account, dt.date(year, month, 1) - window, month_end(year, month) + window,
+                      unmatched=True)
+
+
+def matched_book_ids(ids: list[int]) -> set[int]:
+    """Which of the book lines ``ids`` a statement line is matched to."""
+    if not ids:
+        return set()
+    return set(db.session.scalars(sa.select(StatementLine.voucher_line_id).where(
+        StatementLine.voucher_line_id.in_(ids))))
+
+
 def _bank_line(line: StatementLine) -> rules.BankLine:
     return rules.BankLine(line.id, line.on, line.amount, line.counterparty, line.reference,
                           line.summary)

@@ -240,13 +240,11 @@ def auto_match(account: Account, *, by: User, now: dt.datetime | None = None) ->
 
 
 def _refuse_if_reconciled(line: StatementLine, *days: dt.date) -> None:
-    months = {(day.year, day.month) for day in days}
-    done = db.session.scalars(sa.select(ReconciledMonth).where(
-        ReconciledMonth.account_id == line.account_id)).all()
-    for month in done:
-        if (month.year, month.month) in months:
+    done = queries.reconciled_months(line.statement.account)
+    for year, month in sorted({(day.year, day.month) for day in days}):
+        if (year, month) in done:
             raise BankingError(N_("%(month)s 已标记为对账相符：请先撤销该月的对账，再改勾对。"),
-                               month=f"{month.year}-{month.month:02d}")
+                               month=f"{year}-{month:02d}")
 
 
 def _lock_account(line: StatementLine) -> None:

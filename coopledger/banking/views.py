@@ -174,16 +174,13 @@ def _month_page(org: Organisation, bank: Account, year: int, month: int) -> dict
     start, end = dt.date(year, month, 1), month_end(year, month)
     statement = queries.statement_lines(bank, start, end)
     book = queries.book_lines(bank, start, end)
-    matched_ids = {line.voucher_line_id for line in queries.statement_lines(
-        bank, start - dt.timedelta(days=62), end + dt.timedelta(days=62))
-        if line.voucher_line_id}
+    matched_ids = queries.matched_book_ids([line.id for line in book])
     try:
         table: rules.Reconciliation | None = queries.reconciliation(bank, year, month)
         missing = ""
     except queries.NoStatementError as err:
         table, missing = None, str(err)
-    open_book = queries.book_lines(bank, start - dt.timedelta(days=62),
-                                   end + dt.timedelta(days=62), unmatched=True)
+    open_book = queries.open_book_lines(bank, year, month)
     counters = [(a.code, f"{a.code} {a.full_name}") for a in open_leaves(org)
                 if a.id != bank.id]
     return {"org": org, "account": bank, "year": year, "month": month,
@@ -236,9 +233,8 @@ def match(code: str, account_id: int, year: int, month: int) -> ResponseReturnVa
     """Match a statement line by hand to a book line of the same amount."""
     _org, bank = _month_of(code, account_id, year, month, Action.RECONCILE_BANK)
     form = MatchForm()
-    form.book_line.choices = [(str(line.id), str(line.id)) for line in queries.book_lines(
-        bank, dt.date(year, month, 1) - dt.timedelta(days=62),
-        month_end(year, month) + dt.timedelta(days=62), unmatched=True)]
+    form.book_line.choices = [(str(line.id), str(line.id))
+                              for line in queries.open_book_lines(bank, year, month)]
     if not form.validate_on_submit():
         flash(_("请选择要勾对的账面分录。"), "error")
         return _back(code, account_id, year, month)

@@ -389,7 +389,8 @@ def _cash_counts(facts: dict[int, rules.OrgFacts], orgs: Sequence[Organisation])
     ids = [o.id for o in orgs]
     adopted = dict(db.session.execute(sa.select(
         SpendingSettings.township_id, SpendingSettings.requests_from).where(
-        SpendingSettings.requests_from.is_not(None))).all())
+        SpendingSettings.requests_from.is_not(None),
+        SpendingSettings.township_id.in_(sorted({o.township_id for o in orgs})))).all())
     counted: dict[int, set[tuple[int, int]]] = defaultdict(set)
     first: dict[int, dt.date] = {}
     for org_id, day in db.session.execute(sa.select(CashCount.organisation_id, CashCount.on)
