@@ -66,6 +66,14 @@ class MappingData:
     window_days: int = 5
 
 
+def _locked_mapping(account: Account) -> StatementMapping | None:
+    """The account's statement mapping re-read under its lock: the row every change of the
+    account's statements, matches and reconciled months is serialised on (None before the
+    columns are set)."""
+    mapping = queries.mapping_of(account)
+    return lock(mapping) if mapping is not None else None
+
+
 def check_mapping(data: MappingData) -> None:
     """A mapping reads a date and either one signed amount or money in and money out, each
     field from its own column."""
@@ -159,10 +167,9 @@ def import_statement(org: Organisation, account: Account, *, content: bytes, fil
     add up, or its days were imported already. ``covers``: the days the statement is for (its
     对账单期间), by default from the first day of its first line's month to the last day of
     its last line's month."""
-    mapping = queries.mapping_of(account)
+    mapping = _locked_mapping(account)
     if mapping is None:
         raise BankingError(N_("请先设置这个银行账户的对账单列名。"))
-    lock(mapping)
     workbook = csv_as_workbook(content) if is_csv(content, filename) else content
     sheet = statement_sheet(mapping, today=today)
     found, problems = wi.read(workbook, (sheet,))
@@ -206,10 +213,9 @@ def import_statement(org: Organisation, account: Account, *, content: bytes, fil
 def auto_match(account: Account, *, by: User, now: dt.datetime | None = None) -> int:
     """Match every unmatched statement line of the account that has a book line (``rules.
     match``); the number of pairs made."""
-    mapping = queries.mapping_of(account)
+    mapping = _locked_mapping(account)
     if mapping is None:
         return 0
-    lock(mapping)
     scope = queries.scope_of(account)
     if scope is None:
         return 0
@@ -249,10 +255,7 @@ def _refuse_if_reconciled(line: StatementLine, *days: dt.date) -> None:
 
 def _lock_account(line: StatementLine) -> None:
     """Serialise the matches of the line's account (its mapping row), then re-read the line."""
-    mapping = db.session.scalar(sa.select(StatementMapping).where(
-        StatementMapping.account_id == line.account_id))
-    if mapping is not None:
-        lock(mapping)
+    _locked_mapping(line.statement.account)
     lock(line)
 
 
@@ -330,10 +333,9 @@ def draft_voucher(line: StatementLine, *, counter_code: str, summary: str, on: d
 
 def mark_reconciled(account: Account, year: int, month: int, *, by: User) -> ReconciledMonth:
     """Mark the month reconciled: refused while its adjusted balances differ."""
-    mapping = queries.mapping_of(account)
+    mapping = _locked_mapping(account)
     if mapping is None:
         raise BankingError(N_("请先设置这个银行账户的对账单列名并导入对账单。"))
-    lock(mapping)
     if (year, month) in queries.reconciled_months(account):
         raise BankingError(N_("%(month)s 已经标记为对账相符。"), month=f"{year}-{month:02d}")
     table = queries.reconciliation(account, year, month)
@@ -356,9 +358,7 @@ def mark_reconciled(account: Account, year: int, month: int, *, by: User) -> Rec
 
 def undo_reconciled(account: Account, year: int, month: int, *, by: User) -> None:
     """Take back a month marked reconciled (to correct a match)."""
-    mapping = queries.mapping_of(account)
-    if mapping is not None:
-        lock(mapping)
+    _locked_mapping(account)
     done = queries.reconciled_months(account).get((year, month))
     if done is None:
         raise BankingError(N_("%(month)s 没有标记为对账相符。"), month=f"{year}-{month:02d}")
