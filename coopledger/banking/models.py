@@ -10,6 +10,7 @@ is signed from the organisation's side: + money into the account (存入), − m
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from decimal import Decimal
 from typing import Any
 
@@ -19,7 +20,35 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from coopledger.auth.models import User
 from coopledger.db import MoneyType, UTCDateTime
 from coopledger.extensions import Model
+from coopledger.i18n import N_
 from coopledger.ledger.models import Account, Voucher, VoucherLine
+
+
+class BatchState(enum.StrEnum):
+    """Where a payment batch (a file sent to the bank) is: spending's batches of requests and
+    distribution's batches of in-year 保底 share these states."""
+
+    OPEN = "open"            # the file went to the bank; results not all in
+    SETTLED = "settled"      # every item paid or failed
+
+    @property
+    def label(self) -> str:
+        """Untranslated display name."""
+        return {BatchState.OPEN: N_("待银行处理"), BatchState.SETTLED: N_("已处理完毕")}[self]
+
+
+class ItemState(enum.StrEnum):
+    """What the bank did with one payment of a batch."""
+
+    PENDING = "pending"
+    PAID = "paid"
+    FAILED = "failed"
+
+    @property
+    def label(self) -> str:
+        """Untranslated display name."""
+        return {ItemState.PENDING: N_("待处理"), ItemState.PAID: N_("已付款"),
+                ItemState.FAILED: N_("付款失败")}[self]
 
 
 class StatementMapping(Model):

@@ -97,7 +97,16 @@ class GuaranteeForm(FlaskForm):
     rate = MoneyField(_l("每亩保底标准（元/亩/年）"), validators=[DataRequired()])
     on = DateField(_l("支付日期"), validators=[DataRequired()])
     account = SelectField(_l("付款账户"), choices=[])
+    layout = SelectField(_l("代发文件格式"), choices=[], validate_choice=False)  # by the service
     submit = SubmitField(_l("支付所选农户的保底并生成凭证"))
+    to_bank = SubmitField(_l("所选农户通过银行代发：生成代发文件"))
+
+
+class GuaranteeResultForm(FlaskForm):
+    """The bank's result file of a 保底 payment file and the day the bank paid."""
+
+    on = DateField(_l("银行付款日期"), validators=[DataRequired()])
+    submit = SubmitField(_l("导入银行结果"))
 
 
 class ExplainForm(FlaskForm):

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coopledger.auth.models import User
+from coopledger.banking.models import BatchState, ItemState
 from coopledger.db import MoneyType, UTCDateTime, enum_column
 from coopledger.distribution.rules import days_in_year
 from coopledger.extensions import Model
@@ -353,3 +354,62 @@ class GuaranteePayment(Model):
 
     household: Mapped[Household] = relationship()
     voucher: Mapped[Voucher] = relationship()
+
+
+class GuaranteeBatch(Model):
+    """In-year 保底 of chosen households sent to the bank as one payment instruction file
+    (批量代发), at the rate of the page, paid from one bank account in one bank's layout
+    (``banking/data/payment_layouts.toml``). The bank's result pays the items it paid (one
+    voucher draft through ``guarantees.pay``); an item that failed may go in a later batch."""
+
+    __tablename__ = "guarantee_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    year: Mapped[int]
+    rate: Mapped[Decimal] = mapped_column(MoneyType())
+    account_code: Mapped[str] = mapped_column(sa.String(20))
+    layout: Mapped[str] = mapped_column(sa.String(30))
+    state: Mapped[BatchState] = mapped_column(enum_column(BatchState, "guarantee_batch_state"),
+                                              default=BatchState.OPEN)
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    organisation: Mapped[Organisation] = relationship()
+    created_by: Mapped[User] = relationship()
+    items: Mapped[list[GuaranteeBatchItem]] = relationship(
+        back_populates="batch", order_by="GuaranteeBatchItem.number",
+        cascade="all, delete-orphan")
+
+    @property
+    def total(self) -> Decimal:
+        """The batch's amount."""
+        return sum((item.amount for item in self.items), ZERO)
+
+
+class GuaranteeBatchItem(Model):
+    """One household's 保底 in a batch: what the file said (the payee is the holder of the
+    account — the heir's household head for inherited land) and the bank's answer."""
+
+    __tablename__ = "guarantee_batch_items"
+    __table_args__ = (sa.UniqueConstraint("reference", name="uq_guarantee_batch_reference"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(sa.ForeignKey("guarantee_batches.id"), index=True)
+    household_id: Mapped[int] = mapped_column(sa.ForeignKey("households.id"), index=True)
+    number: Mapped[int]
+    reference: Mapped[str] = mapped_column(sa.String(30))
+    payee: Mapped[str] = mapped_column(sa.String(100))
+    account: Mapped[str] = mapped_column(sa.String(40))
+    bank: Mapped[str] = mapped_column(sa.String(100), default="")
+    amount: Mapped[Decimal] = mapped_column(MoneyType())
+    state: Mapped[ItemState] = mapped_column(enum_column(ItemState, "guarantee_item_state"),
+                                             default=ItemState.PENDING)
+    bank_reference: Mapped[str] = mapped_column(sa.String(64), default="")
+    reason: Mapped[str] = mapped_column(sa.String(200), default="")
+    settled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    voucher_id: Mapped[int | None] = mapped_column(sa.ForeignKey("vouchers.id"))
+
+    batch: Mapped[GuaranteeBatch] = relationship(back_populates="items")
+    household: Mapped[Household] = relationship()
+    voucher: Mapped[Voucher | None] = relationship()

@@ -353,10 +353,13 @@ GUARANTEE_PAYMENT_STEPS = withdraw_table(Action.MANAGE_DISTRIBUTION)
 """A 保底 payment is withdrawn while its voucher is a draft."""
 
 
-def guarantee_payment_steps(*, voucher: tuple[str, str, str],
+def guarantee_payment_steps(*, voucher: tuple[str, str, str], banked: bool = False,
                             may: Callable[[Action], bool]) -> Steps:
     """Whether a 保底 payment (its voucher's label, state and state label) may be withdrawn
-    now: while its voucher is a draft."""
+    now: while its voucher is a draft, and not when the bank paid it (the money went: the
+    voucher is to be booked, or corrected)."""
     return withdraw_steps(
         GUARANTEE_PAYMENT_STEPS, drafts=[voucher], may=may,
-        refused=N_("凭证 %(label)s 已%(state)s：请先退回为草稿，或记账后红字冲销。"))
+        refused=N_("凭证 %(label)s 已%(state)s：请先退回为草稿，或记账后红字冲销。"),
+        condition=Reason(N_("这笔保底已由银行按代发文件付出，凭证不能撤回：请审核记账，"
+                            "有误的记账后红字冲销。")) if banked else None)

@@ -25,7 +25,7 @@ from coopledger.auth.models import User
 from coopledger.auth.permissions import permitted
 from coopledger.banking.payment_files import Outcome
 from coopledger.dates import utcnow
-from coopledger.distribution import booking, compute, figures, rules
+from coopledger.distribution import booking, compute, figures, guarantees, rules
 from coopledger.distribution.models import (
     ClassWeight,
     Entitlement,
@@ -243,6 +243,11 @@ def _check_guarantees(plan: Plan) -> None:
     overpayment exceeds what the line pays (it would have to be recovered, not deducted)."""
     if plan.mode is not Mode.LAND_SHARE:
         return
+    waiting = guarantees.waiting_at_bank(plan.organisation, plan.year)
+    if waiting is not None:
+        raise DistributionError(
+            N_("%(year)d 年的保底代发批次 #%(batch)d 还在等银行的处理结果：请先导入结果，"
+               "方案才能按账上已付的保底计算。"), year=plan.year, batch=waiting.id)
     paid = figures.guarantee_paid(plan.organisation, plan.year)
     for line in plan.lines:
         books = paid.get(line.household_id or 0, ZERO)

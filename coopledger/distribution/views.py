@@ -27,7 +27,6 @@ from coopledger.dates import today
 from coopledger.distribution import (
     exports,
     figures,
-    guarantees,
     member_accounts,
     services,
     statements,
@@ -37,15 +36,19 @@ from coopledger.distribution.forms import (
     BankResultForm,
     DateStepForm,
     ExplainForm,
-    GuaranteeForm,
     PayForm,
     PlanForm,
     PostForm,
     VersionForm,
 )
+from coopledger.distribution.guarantee_views import (
+    guarantee_batch_file,
+    guarantee_batch_result,
+    guarantees_page,
+    withdraw_guarantee,
+)
 from coopledger.distribution.models import (
     Entitlement,
-    GuaranteePayment,
     Mode,
     Plan,
     PlanLine,
@@ -53,19 +56,18 @@ from coopledger.distribution.models import (
     QuantifyBy,
     ReserveBase,
 )
-from coopledger.distribution.rules import GUARANTEE_PAYMENT_STEPS, PLAN_STEPS
+from coopledger.distribution.rules import PLAN_STEPS
 from coopledger.distribution.statement_job import STATEMENTS_KIND
 from coopledger.extensions import db
 from coopledger.files import store
 from coopledger.files.scans import send_scan
 from coopledger.forms import ConfirmForm, options, read_upload
 from coopledger.jobs import services as jobs
-from coopledger.ledger.models import Voucher
 from coopledger.ledger.queries import cash_accounts
 from coopledger.ledger.standards import STANDARDS
 from coopledger.members.models import Household
 from coopledger.members.queries import member_numbers
-from coopledger.money import ZERO, MoneyInputError, figure, parse_money, plain
+from coopledger.money import ZERO, figure, plain
 from coopledger.orgs.models import OrgKind
 from coopledger.orgs.words import words_of
 from coopledger.shares.services import classes_of
@@ -252,88 +254,6 @@ def explain(code: str, plan_id: int, line_id: int) -> ResponseReturnValue:
     else:
         flash_form_errors(form)
     return redirect(url_for("distribution.show", code=code, plan_id=plan.id, _anchor="lines"))
-
-
-def _last_rate(org: Organisation) -> Decimal:
-    """The 保底 rate of the organisation's latest plan (the page's default)."""
-    rate = db.session.scalar(sa.select(Plan.guarantee_per_mu).where(
-        Plan.organisation_id == org.id, Plan.mode == Mode.LAND_SHARE)
-        .order_by(Plan.year.desc(), Plan.version.desc()).limit(1))
-    return rate or ZERO
-
-
-def _amounts(rows: list[guarantees.Owed]) -> dict[int, Decimal]:
-    """The ticked households and the amount typed beside each (refused when unreadable)."""
-    ticked = {whole_number(x, 0) for x in request.form.getlist("household") if is_digits(x)}
-    found: dict[int, Decimal] = {}
-    for row in rows:
-        if row.household.id in ticked:
-            raw = request.form.get(f"amount-{row.household.id}", "").strip()
-            found[row.household.id] = parse_money(raw) if raw else row.outstanding
-    return found
-
-
-@bp.route("/guarantee/<int:year>", methods=["GET", "POST"])
-@login_required
-def guarantees_page(code: str, year: int) -> ResponseReturnValue:
-    """保底 of a year: each household's land, what it earns at the rate, what the books say was
-    paid, and a payment of the chosen households (one voucher draft)."""
-    org = org_for(code, Action.MANAGE_DISTRIBUTION if request.method == "POST"
-                  else Action.VIEW_DISTRIBUTION)
-    if org.kind is not OrgKind.LAND_SHARE_COOP or not 1990 <= year <= 2100:
-        abort(404)
-    form = GuaranteeForm()
-    form.account.choices = options((a.code, a.label) for a in cash_accounts(org))
-    if request.method == "GET":
-        form.on.data = today()
-        form.rate.data = request.args.get("rate") or figure(_last_rate(org))
-    try:
-        rate = form.rate.amount()
-    except MoneyInputError:
-        rate = ZERO
-    rows = guarantees.owed(org, year, rate)
-    if request.method == "POST":
-        if form.validate_on_submit() and form.on.data is not None:
-            on: dt.date = form.on.data
-            try:
-                amounts = _amounts(rows)
-            except MoneyInputError as err:
-                flash(str(err), "error")
-            else:
-                outcome = apply_change(lambda: guarantees.pay(
-                    org, year, amounts, rate=rate, on=on, cash_code=form.account.data or "",
-                    today=today(), by=me()),
-                    lambda voucher: _(
-                        "已支付 %(n)d 户保底，凭证草稿 %(label)s 已生成，请提交审核。",
-                        n=len(amounts), label=voucher.label))
-                if outcome.ok:
-                    return redirect(url_for("distribution.guarantees_page", code=code,
-                                            year=year, rate=figure(rate)))
-        else:
-            flash_form_errors(form)
-    payments = db.session.scalars(sa.select(GuaranteePayment).where(
-        GuaranteePayment.organisation_id == org.id, GuaranteePayment.year == year)
-        .order_by(GuaranteePayment.on, GuaranteePayment.id)).all()
-    batches: dict[int, list[GuaranteePayment]] = {}
-    for payment in payments:
-        batches.setdefault(payment.voucher_id, []).append(payment)
-    return render_template("distribution/guarantees.html", org=org, year=year, form=form,
-                           rows=rows, rate=rate, batches=batches, confirm=ConfirmForm(),
-                           manage=can(me(), Action.MANAGE_DISTRIBUTION, org),
-                           payment_steps=lambda voucher: guarantees.payment_steps_for(voucher,
-                                                                                      me()))
-
-
-@bp.route("/guarantee/<int:year>/withdraw/<int:voucher_id>", methods=["POST"])
-@login_required
-def withdraw_guarantee(code: str, year: int, voucher_id: int) -> ResponseReturnValue:
-    """Withdraw a 保底 payment whose voucher is still a draft."""
-    org = org_for(code, GUARANTEE_PAYMENT_STEPS["withdraw"].action)
-    voucher = owned_or_404(Voucher, voucher_id, org)
-    if ConfirmForm().validate_on_submit():
-        apply_change(lambda: guarantees.withdraw(org, voucher, by=me()),
-                     _("保底支付已撤回，凭证草稿已删除。"))
-    return redirect(url_for("distribution.guarantees_page", code=code, year=year))
 
 
 def _trail_step(code: str, plan_id: int, step: str) -> ResponseReturnValue:
@@ -673,3 +593,16 @@ def member_accounts_xlsx(code: str) -> ResponseReturnValue:
     data = member_accounts.accounts_xlsx(org)
     audit_export("distribution.export_member_accounts", org, f"{org.name} 成员账户", full=False)
     return file_response(data, f"member-accounts-{org.code}.xlsx")
+
+
+# --- in-year 保底 (guarantee_views holds the handlers; one blueprint per package) ------------
+
+bp.add_url_rule("/guarantee/<int:year>", "guarantees_page", login_required(guarantees_page),
+                methods=["GET", "POST"])
+bp.add_url_rule("/guarantee/<int:year>/withdraw/<int:voucher_id>", "withdraw_guarantee",
+                login_required(withdraw_guarantee), methods=["POST"])
+bp.add_url_rule("/guarantee/<int:year>/batches/<int:batch_id>/file", "guarantee_batch_file",
+                login_required(guarantee_batch_file))
+bp.add_url_rule("/guarantee/<int:year>/batches/<int:batch_id>/result",
+                "guarantee_batch_result", login_required(guarantee_batch_result),
+                methods=["POST"])

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from coopledger.audit.services import record
 from coopledger.banking import payment_files
+from coopledger.banking.models import BatchState, ItemState
 from coopledger.banking.payment_files import Outcome
 from coopledger.dates import utcnow
 from coopledger.extensions import db
@@ -25,8 +26,6 @@ from coopledger.ledger.standards import STANDARDS
 from coopledger.locking import lock
 from coopledger.spending import services
 from coopledger.spending.models import (
-    BatchState,
-    ItemState,
     Method,
     PaymentBatch,
     PaymentItem,

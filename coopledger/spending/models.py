@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coopledger.auth.models import User
 from coopledger.auth.roles import Role
+from coopledger.banking.models import BatchState, ItemState
 from coopledger.db import MoneyType, UTCDateTime, enum_column
 from coopledger.extensions import Model
 from coopledger.i18n import N_
@@ -203,18 +204,6 @@ class RequestScan(StoredFile, Model):
     request: Mapped[SpendingRequest] = relationship(back_populates="scans")
 
 
-class BatchState(enum.StrEnum):
-    """Where a payment batch is."""
-
-    OPEN = "open"            # the file went to the bank; results not all in
-    SETTLED = "settled"      # every item paid or failed
-
-    @property
-    def label(self) -> str:
-        """Untranslated display name."""
-        return {BatchState.OPEN: N_("待银行处理"), BatchState.SETTLED: N_("已处理完毕")}[self]
-
-
 class PaymentBatch(Model):
     """A bank payment instruction file (批量转账) for approved requests, paid from one bank
     account, in one bank's layout (``banking/data/payment_layouts.toml``)."""
@@ -238,20 +227,6 @@ class PaymentBatch(Model):
     def total(self) -> Decimal:
         """The batch's amount."""
         return sum((item.amount for item in self.items), ZERO)
-
-
-class ItemState(enum.StrEnum):
-    """What the bank did with one payment of a batch."""
-
-    PENDING = "pending"
-    PAID = "paid"
-    FAILED = "failed"
-
-    @property
-    def label(self) -> str:
-        """Untranslated display name."""
-        return {ItemState.PENDING: N_("待处理"), ItemState.PAID: N_("已付款"),
-                ItemState.FAILED: N_("付款失败")}[self]
 
 
 class PaymentItem(Model):

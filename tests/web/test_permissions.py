@@ -31,7 +31,12 @@ from coopledger.contracts.payments import record_payment
 from coopledger.disclosure import services as disclosures
 from coopledger.disclosure.models import PostCategory
 from coopledger.distribution import services as distribution
-from coopledger.distribution.models import GuaranteePayment, Mode
+from coopledger.distribution.models import (
+    GuaranteeBatch,
+    GuaranteeBatchItem,
+    GuaranteePayment,
+    Mode,
+)
 from coopledger.distribution.statements import check_code
 from coopledger.extensions import db
 from coopledger.files import store
@@ -433,6 +438,12 @@ CASES += [
          lambda w: "/o/shian-tdgf/distribution/guarantee/2024", VIEW_MEMBERS_TDGF),
     Case("pay 保底", "distribution.guarantees_page", "POST",
          lambda w: "/o/shian-tdgf/distribution/guarantee/2024", MANAGE_TDGF),
+    Case("保底 payment file (account numbers)", "distribution.guarantee_batch_file", "GET",
+         lambda w: f"/o/shian-tdgf/distribution/guarantee/2024/batches/"
+                   f"{w.guarantee_batch_id}/file", MANAGE_TDGF),
+    Case("保底 bank result", "distribution.guarantee_batch_result", "POST",
+         lambda w: f"/o/shian-tdgf/distribution/guarantee/2024/batches/"
+                   f"{w.guarantee_batch_id}/result", MANAGE_TDGF),
     Case("withdraw a 保底 payment", "distribution.withdraw_guarantee", "POST",
          lambda w: f"/o/shian-tdgf/distribution/guarantee/2024/withdraw/"
                    f"{w.guarantee_voucher_id}", frozenset(), step="withdraw",
@@ -972,6 +983,15 @@ def build_world(by_name: Any, app: Flask) -> Any:
     by_name.statement_check = f"/d/{other.id}/{check_code(other)}"
     by_name.guarantee_voucher_id = db.session.scalars(
         sa.select(GuaranteePayment.voucher_id)).first()
+    batch = GuaranteeBatch(organisation_id=tdgf.id, year=2024, rate=Decimal("800.00"),
+                           account_code="102", layout="generic", created_by_id=accountant.id,
+                           created_at=dates.utcnow())
+    db.session.add(batch)
+    db.session.flush()
+    db.session.add(GuaranteeBatchItem(batch_id=batch.id, household_id=member.id, number=1,
+                                      reference=f"BD{batch.id:06d}0001", payee="陈大山",
+                                      account="6228480000000000001", amount=Decimal("1.00")))
+    by_name.guarantee_batch_id = batch.id
     lease = db.session.get(Contract, by_name.contract_id)
     by_name.payment_id = record_payment(lease, purpose=Purpose.RENT, on=dt.date(2025, 3, 25),
                                         amount=Decimal("1000.00"), cash_code="102",

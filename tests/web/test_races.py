@@ -592,3 +592,30 @@ def test_a_bank_result_imported_twice_at_once_pays_once(pg_app: Flask) -> None:
         assert request.state is RequestState.PAID
         assert db.session.scalar(sa.select(sa.func.count(Voucher.id)).where(
             Voucher.id == request.voucher_id)) == 1
+
+
+def test_guarantee_sent_to_the_bank_twice_at_once_is_sent_once(pg_app: Flask) -> None:
+    """Two accountants put the same household's whole 保底 in a bank file at once: the
+    organisation's lock lets one batch take it; the other sees it 银行处理中 and is refused."""
+    from coopledger.distribution import guarantees
+    from coopledger.distribution.models import GuaranteeBatchItem
+
+    rate = Decimal("800.00")
+    with pg_app.app_context():
+        tdgf = _org("shian-tdgf")
+        row = next(r for r in guarantees.owed(tdgf, 2025, rate) if r.outstanding)
+        household_id, amount = row.household.id, row.outstanding
+        db.session.remove()
+
+    def send() -> object:
+        return guarantees.send_to_bank(_org("shian-tdgf"), 2025, {household_id: amount},
+                                       rate=rate, account_code="102", layout="generic",
+                                       today=dates.today(), by=_user("accountant")).id
+
+    won, refused = race(pg_app, send, send)
+    assert len(won) == 1
+    assert len(refused) == 1
+    assert "本次最多还能付 0.00 元" in refused[0]
+    with pg_app.app_context():
+        assert db.session.scalars(sa.select(GuaranteeBatchItem.amount).where(
+            GuaranteeBatchItem.household_id == household_id)).all() == [amount]

@@ -16,15 +16,10 @@ from flask.testing import FlaskClient
 from openpyxl import Workbook, load_workbook
 
 from coopledger.audit.models import AuditEvent
+from coopledger.banking.models import BatchState, ItemState
 from coopledger.extensions import db
 from coopledger.spending import batches
-from coopledger.spending.models import (
-    BatchState,
-    ItemState,
-    PaymentBatch,
-    RequestState,
-    SpendingRequest,
-)
+from coopledger.spending.models import PaymentBatch, RequestState, SpendingRequest
 from tests.conftest import Auth
 from tests.ledger_helpers import book_with_vouchers
 from tests.spending_helpers import approved
