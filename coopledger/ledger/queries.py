@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -315,6 +315,11 @@ class LedgerPage:
     total: int
     debit: Decimal
     credit: Decimal
+    days: dict[dt.date, tuple[Decimal, Decimal]] = field(default_factory=dict)
+    """With ``daily``: each day's debits and credits, the whole day's (a day may begin on
+    the page before), for a 日记账's 本日合计."""
+    next_day: dt.date | None = None
+    """The day of the next page's first line (a day that continues there is totalled there)."""
 
     @property
     def pages(self) -> int:
@@ -339,12 +344,14 @@ class LedgerPage:
 
 
 def detail_ledger_page(org: Organisation, account: Account, start: dt.date, end: dt.date, *,
-                       page: int, per_page: int | None = None) -> LedgerPage:
+                       page: int, per_page: int | None = None, daily: bool = False,
+                       ) -> LedgerPage:
     """One page of :func:`detail_ledger`, read without the other pages' lines: only the
     page's rows are sent (明细账 order: date, voucher number, line), the balance brought
     forward is the opening plus two sums — the period's lines of earlier days, and those of
     the page's first day ordered before its first line — and the period's count and totals
-    are one aggregate."""
+    are one aggregate. ``daily`` (a 日记账) adds the totals of the page's days and the day
+    the next page starts on."""
     per_page = per_page or LEDGER_PAGE
     ids = [account.id, *[a.id for a in descendants(account)]]
     opening = _balance_before(org.id, ids, start)
@@ -359,7 +366,15 @@ def detail_ledger_page(org: Organisation, account: Account, start: dt.date, end:
                   _DEBIT, _CREDIT, _lines.account_id, _lines.opening, _lines.line_no)
         .join(Voucher, Voucher.id == _lines.voucher_id).where(*where)
         .order_by(_lines.on, Voucher.number, _lines.line_no)
-        .limit(per_page).offset((page - 1) * per_page)).all()
+        .limit(per_page + 1).offset((page - 1) * per_page)).all()
+    next_day = rows[per_page][0] if len(rows) > per_page else None
+    rows = rows[:per_page]
+    days: dict[dt.date, tuple[Decimal, Decimal]] = {}
+    if daily and rows:
+        days = {on: (from_fen(int(d or 0)), from_fen(int(c or 0))) for on, d, c in
+                db.session.execute(sa.select(_lines.on, sa.func.sum(_DEBIT), sa.func.sum(_CREDIT))
+                                   .where(*where, _lines.on.in_({r[0] for r in rows}))
+                                   .group_by(_lines.on))}
     forward = opening
     if rows and page > 1:
         day, number, line_no = rows[0][0], rows[0][3], rows[0][9]
@@ -373,7 +388,7 @@ def detail_ledger_page(org: Organisation, account: Account, start: dt.date, end:
                     sa.and_(Voucher.number == number, _lines.line_no < line_no))))
         forward += from_fen(int(earlier_days or 0)) + from_fen(int(same_day or 0))
     return LedgerPage(opening, forward, list(_running(rows, forward)), page, per_page, int(total),
-                      from_fen(int(debit or 0)), from_fen(int(credit or 0)))
+                      from_fen(int(debit or 0)), from_fen(int(credit or 0)), days, next_day)
 
 
 def month_totals(org: Organisation, account: Account, start: dt.date, end: dt.date,

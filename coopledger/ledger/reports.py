@@ -186,13 +186,14 @@ def general_ledger(org: Organisation, start: dt.date, end: dt.date, *,
 
 def detail_ledger_table(org: Organisation, start: dt.date, end: dt.date, *,
                         account: str | None = None, title: str = "明细账",
-                        page: int | None = None, streamed: bool = False,
+                        page: int | None = None, streamed: bool = False, daily: bool = False,
                         **_: Any) -> ReportTable:
     """明细账: every posted line of an account with the running balance — or, with ``page``
     (the screen), one page of them between 期初余额/承前页 and 本页合计, the last page ending
     with the period's 本期合计; ``streamed`` leaves the rows in :attr:`ReportTable.streamed`,
     read from the database as they are written out. A period that starts after 1 January
-    ends with the year's 本年累计 too; each line leads to its voucher."""
+    ends with the year's 本年累计 too; each line leads to its voucher. ``daily`` (the 日记账)
+    closes each day with its 本日合计 (:func:`_daily`)."""
     target = _account(org, account)
     table = ReportTable(title, f"{org.name}　{target.code} {target.full_name}　"
                         f"{_range_label(start, end)}",
@@ -200,25 +201,67 @@ def detail_ledger_table(org: Organisation, start: dt.date, end: dt.date, *,
     year_from = _year_start(start, end)
     so_far = _year_so_far(org, target, year_from, end) if year_from else None
     if page is not None:
-        table.paging = detail_ledger_page(org, target, start, end, page=page)
+        table.paging = detail_ledger_page(org, target, start, end, page=page, daily=daily)
         rows = _page_rows(table.paging, start)
+        if daily:
+            rows = _daily(rows, totals={d.isoformat(): t for d, t in table.paging.days.items()},
+                          continues=table.paging.next_day.isoformat()
+                          if table.paging.next_day else None)
         if not table.paging.has_next:
             rows = _with_year(rows, so_far)
         for row, bold, link in rows:
             table.add(row, bold=bold, target=link)
         return table
     if streamed:
-        table.streamed = (row for row, _bold, _link in _with_year(_period_rows(
-            streamed_detail_ledger(org, target, start, end), start), so_far))
+        table.streamed = (row for row, _bold, _link in _with_year(_daily_if(daily, _period_rows(
+            streamed_detail_ledger(org, target, start, end), start)), so_far))
         return table
     opening, lines = detail_ledger(org, target, start, end)
-    for row, bold, link in _with_year(_period_rows([(opening, iter(lines))], start), so_far):
+    for row, bold, link in _with_year(_daily_if(daily, _period_rows([(opening, iter(lines))],
+                                                                     start)), so_far):
         table.add(row, bold=bold, target=link)
     return table
 
 
 Row = tuple[list[Cell], bool, Target | None]
 """A row of a 明细账, whether it is a bold (carried or total) row, and the voucher it shows."""
+
+
+def _daily(rows: Iterator[Row], *, totals: dict[str, tuple[Decimal, Decimal]] | None = None,
+           continues: str | None = None) -> Iterator[Row]:
+    """The rows of a 日记账 with a bold 本日合计 after the last line of each day: the day's
+    debits, credits and the balance at its end — 日清: the cashier closes each day's balance
+    and counts the cash against it (现金管理暂行条例实施细则, 村级财务管理 "日清月结",
+    ``county-platforms.md`` §2). On a screen page ``totals`` gives each whole day's sums (a day
+    may begin on the page before) and the day ``continues`` on the next page is totalled
+    there."""
+    day: str | None = None
+    debit = credit = ZERO
+    last: list[Cell] = []
+
+    def closing() -> Row:
+        sums = totals.get(day or "", (debit, credit)) if totals is not None else (debit, credit)
+        return ["", "", "本日合计", sums[0], sums[1], last[5], last[6]], True, None
+
+    for cells, bold, link in rows:
+        is_line = link is not None
+        if day is not None and (not is_line or cells[0] != day):
+            if is_line or day != continues:
+                yield closing()
+            day = None
+        if is_line:
+            if day is None:
+                day, debit, credit = str(cells[0]), ZERO, ZERO
+            debit += cells[3] or ZERO     # type: ignore[operator]
+            credit += cells[4] or ZERO    # type: ignore[operator]
+            last = cells
+        yield cells, bold, link
+    if day is not None and day != continues:
+        yield closing()
+
+
+def _daily_if(daily: bool, rows: Iterator[Row]) -> Iterator[Row]:
+    return _daily(rows) if daily else rows
 
 
 def _year_so_far(org: Organisation, account: Account, year_from: dt.date, end: dt.date,
@@ -344,7 +387,7 @@ def cash_journal(org: Organisation, start: dt.date, end: dt.date, *, page: int |
                  streamed: bool = False, **_: Any) -> ReportTable:
     """现金日记账: the 库存现金 account's lines day by day."""
     return detail_ledger_table(org, start, end, account=STANDARDS[org.standard].cash,
-                               title="现金日记账", page=page, streamed=streamed)
+                               title="现金日记账", page=page, streamed=streamed, daily=True)
 
 
 def bank_journal(org: Organisation, start: dt.date, end: dt.date, *,
@@ -352,7 +395,7 @@ def bank_journal(org: Organisation, start: dt.date, end: dt.date, *,
                  streamed: bool = False, **_: Any) -> ReportTable:
     """银行日记账: the 银行存款 account (or one bank sub-account)."""
     return detail_ledger_table(org, start, end, account=account or STANDARDS[org.standard].bank,
-                               title="银行日记账", page=page, streamed=streamed)
+                               title="银行日记账", page=page, streamed=streamed, daily=True)
 
 
 @cache

@@ -70,5 +70,44 @@ def test_the_screen_pages_and_the_export_keeps_every_line(client: FlaskClient, a
     assert "本期合计" in last
     assert "过次页" not in last
     exported = client.get(url + "&format=csv").get_data(as_text=True).splitlines()
-    assert len(exported) == 1 + 1 + 8 + 1      # header, 期初余额, every line, 本期合计
+    days = {row.split(",")[0] for row in exported[2:-1] if row.split(",")[1]}
+    # header, 期初余额, every line, a 本日合计 after each day's last line (日清), 本期合计
+    assert len(exported) == 1 + 1 + 8 + len(days) + 1
     assert exported[-1].split(",")[2] == "本期合计"
+    assert exported[3] == ",,本日合计,95000.00,0.00,借,95000.00"   # the opening day
+
+
+def test_a_journal_closes_every_day_with_its_total_on_every_page(by_name: Any) -> None:
+    """日清 (issue 20, "Cash"): after the last line of each day a 本日合计 row with the day's
+    debits, credits and the balance at its end; a day split across two screen pages is totalled
+    once, on the page where it ends, with the whole day's sums — the same rows as the export."""
+    from coopledger.ledger import reports
+
+    org = _books(by_name)
+    start, end = dt.date(2024, 1, 1), dt.date(2024, 12, 31)
+
+    def totals(table: reports.ReportTable) -> list[list[Any]]:
+        return [row for row in table.rows if row[2] == "本日合计"]
+
+    whole = reports.bank_journal(org, start, end, account="102")
+    days = totals(whole)
+    lines = [row for row in whole.rows if row[1]]
+    assert len(days) == len({row[0] for row in lines})
+    for day in {row[0] for row in lines}:
+        of_day = [row for row in lines if row[0] == day]
+        found = whole.rows[whole.rows.index(of_day[-1]) + 1]
+        assert found == ["", "", "本日合计", sum((r[3] or 0 for r in of_day), Decimal(0)),
+                         sum((r[4] or 0 for r in of_day), Decimal(0)), of_day[-1][5],
+                         of_day[-1][6]]
+    from coopledger.ledger import queries
+
+    saved = queries.LEDGER_PAGE
+    queries.LEDGER_PAGE = 3
+    try:
+        paged = [totals(reports.bank_journal(org, start, end, account="102", page=n))
+                 for n in (1, 2, 3)]
+    finally:
+        queries.LEDGER_PAGE = saved
+    assert [row for page in paged for row in page] == days
+    assert reports.detail_ledger_table(org, start, end, account="102").rows == [
+        row for row in whole.rows if row[2] != "本日合计"]       # a 明细账 has none

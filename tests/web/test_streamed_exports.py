@@ -97,14 +97,16 @@ def test_the_bank_journal_streams_in_english_with_its_rows_translated(
     auth.login("accountant")
     client.post("/language", data={"lang": "en"})
     answer = client.get(f"{BOOKS}/reports/bank_journal?period=2024-04&format=csv")
-    assert len(pieces) == 5                   # the header, then 14 rows three to a piece
+    assert len(pieces) == 9                   # the header with 26 rows, three to a piece
     rows = _rows(answer.get_data())
     assert rows[0][:3] == ["Date", "Voucher no.", "Description"]
     assert rows[1][2] == "Opening balances"
     assert rows[-2][2] == "Period total"
     assert rows[-1][2] == "Year to date"      # April is part of the year: 本年累计 follows
-    assert len(rows) == 1 + 1 + 12 + 2
-    assert [row[3] for row in rows[2:-2]] == [f"{100 * day}.01" for day in range(1, 13)]
+    assert len(rows) == 1 + 1 + 12 * 2 + 2    # each day's line, then its 本日合计 (日清)
+    assert [row[3] for row in rows[2:-2:2]] == [f"{100 * day}.01" for day in range(1, 13)]
+    assert [row[2:] for row in rows[3:-2:2]] == [
+        ["Daily total", line[3], "0.00", line[5], line[6]] for line in rows[2:-2:2]]
     assert rows[-2][3] == str(sum(Decimal(f"{100 * day}.01") for day in range(1, 13)))
 
 
