@@ -420,6 +420,7 @@ def _load_books(rows: list[dict[str, Any]], world: dict[str, Any], report: LoadR
             from coopledger.assets.sample import month_end as asset_steps
             from coopledger.distribution.sample import guarantee_steps
             from coopledger.distribution.sample import month_end as distribution_steps
+            from coopledger.spending.sample import month_steps as spending_steps
 
             return [*_record_payments(org, own, year, month, by=by),
                     *asset_steps(org, world, year, month, by=by, storage=storage,
@@ -427,7 +428,9 @@ def _load_books(rows: list[dict[str, Any]], world: dict[str, Any], report: LoadR
                     *guarantee_steps(org, world.get("guarantee_payments", []), year, month,
                                      by=by),
                     *distribution_steps(org, plans, year, month, by=by, storage=storage,
-                                        today=when.as_of)]
+                                        today=when.as_of),
+                    *spending_steps(org, world.get("full_spending"), year, month,
+                                    storage=storage, when=when)]
 
         made = load_books(org, accountant=accountant,
                           reviewer=_one(User, User.username, row["reviewer"]),

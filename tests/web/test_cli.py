@@ -66,7 +66,7 @@ def test_console_script_sets_up_loads_twice_and_lists(fresh: tuple[Flask, str],
     assert result.returncode == 0, result.stderr
     first = _run(["load-sample", "--as-of", "2026-01-15"], env)
     assert first.returncode == 0, first.stderr
-    assert "341 records created, 0 already there, 1356 vouchers in the demo books" in first.stdout
+    assert "341 records created, 0 already there, 1379 vouchers in the demo books" in first.stdout
     for login in ("admin", "accountant", "reviewer", "cashier", "supervisor", "member",
                   "auditor", "head", "leader"):
         assert f"  {login} " in first.stdout
@@ -189,13 +189,55 @@ def _check_supervision_sample(app: Flask) -> None:
 
 
 def _check_spending_sample(app: Flask) -> None:
-    """石安村's spending requests: one approved for the cashier, one waiting for the village
-    head, one refused by the township and resubmitted (round 2 waiting for the township), a
-    draft above the resolution threshold with its resolution."""
-    from coopledger.spending.models import RequestState, SpendingRequest, StepState
+    """石安村's spending requests. The year 2025 (issue 20, "Sample"): 23 requests paid — small
+    ones in cash, larger ones by bank —, each approved along the chain its amount needs and
+    paid by a posted voucher dated the day it was paid, with the request's scans; one refused
+    and resubmitted; one above the resolution threshold with its resolution and the township
+    leader's approval; the November transfers paid through one payment batch and the bank's
+    result. The as-of month: one approved for the cashier, one waiting for the village head,
+    one refused by the township and resubmitted (round 2 waiting for the township), a draft
+    above the resolution threshold with its resolution."""
+    from coopledger.auth.roles import Role
+    from coopledger.banking.models import BatchState, ItemState
+    from coopledger.ledger.models import VoucherState
+    from coopledger.spending.models import (
+        Method,
+        PaymentBatch,
+        RequestState,
+        SpendingRequest,
+        StepState,
+    )
 
     with app.app_context():
-        found = {r.number: r for r in db.session.scalars(sa.select(SpendingRequest))}
+        year = list(db.session.scalars(sa.select(SpendingRequest).where(
+            SpendingRequest.year == 2025).order_by(SpendingRequest.number)))
+        assert len(year) == 23
+        assert {r.state for r in year} == {RequestState.PAID}
+        assert sorted({r.paid_on.month for r in year if r.paid_on}) == list(range(1, 13))
+        assert sum(1 for r in year if r.method is Method.CASH) == 8
+        for request in year:
+            voucher = request.voucher
+            assert voucher is not None
+            assert voucher.state is VoucherState.POSTED
+            assert voucher.on == request.paid_on
+            assert len(voucher.attachments) == len(request.scans) >= 1
+            roles = [s.role for s in request.current_steps]
+            assert len(roles) == (2 if request.amount < 2000 else 3 if request.amount < 10000
+                                  else 4)
+            assert {s.state for s in request.current_steps} == {StepState.APPROVED}
+            assert request.submitted_at is not None
+            assert request.submitted_at.date() <= request.paid_on   # dated as it happened
+        resubmitted = [r for r in year if r.round == 2]
+        assert [r.purpose for r in resubmitted] == ["村道排水沟清淤"]
+        big = next(r for r in year if r.amount >= 50000)
+        assert big.resolution_ref == "石安村成员代表大会决议〔2025〕1号"
+        assert big.current_steps[-1].role is Role.TOWNSHIP_LEADER
+        batch = db.session.scalars(sa.select(PaymentBatch)).one()
+        assert batch.state is BatchState.SETTLED
+        assert [(i.state, i.request.paid_on.month if i.request.paid_on else 0)
+                for i in batch.items] == [(ItemState.PAID, 11), (ItemState.PAID, 11)]
+        found = {r.number: r for r in db.session.scalars(sa.select(SpendingRequest).where(
+            SpendingRequest.year == 2026))}
         assert [found[n].state for n in sorted(found)] == [
             RequestState.APPROVED, RequestState.SUBMITTED, RequestState.SUBMITTED,
             RequestState.DRAFT]
