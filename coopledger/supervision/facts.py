@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 import sqlalchemy as sa
 
@@ -44,7 +44,7 @@ from coopledger.ledger.models import (
     VoucherState,
 )
 from coopledger.ledger.standards import STANDARDS
-from coopledger.money import from_fen
+from coopledger.money import from_fen, to_fen
 from coopledger.orgs.models import Organisation
 from coopledger.spending.models import (
     RequestState,
@@ -65,11 +65,15 @@ def _fen(column: sa.ColumnElement[object] | sa.orm.InstrumentedAttribute[object]
     return sa.type_coerce(column, sa.BigInteger)
 
 
-def gather(orgs: Sequence[Organisation], *, on: dt.date,
+def gather(orgs: Sequence[Organisation], *, on: dt.date, limits: Mapping[int, rules.Thresholds],
            with_vouchers: Collection[int] | None = None) -> dict[int, rules.OrgFacts]:
     """The facts of every organisation in ``orgs`` for the review window ending ``on``; the
     facts read from posted vouchers (cash, payments, expenses) only for the organisations in
-    ``with_vouchers`` (all when None)."""
+    ``with_vouchers`` (all when None), and of those only what a rule could count at the
+    thresholds of the organisation's township (``limits``, by township): the cash summed by
+    day, cash payments above the lowest limit, payments round or repeated, expenses without a
+    scan — so the first dashboard of a county reads hundreds, not hundreds of thousands, of
+    rows per organisation, and the rules, which check each candidate, find the same."""
     since = rules.review_start(on)
     ids = [o.id for o in orgs]
     facts = {o.id: rules.OrgFacts(since=since) for o in orgs}
@@ -77,11 +81,11 @@ def gather(orgs: Sequence[Organisation], *, on: dt.date,
         return facts
     voucher_orgs = [o for o in orgs if with_vouchers is None or o.id in with_vouchers]
     if voucher_orgs:
-        voucher_ids = [o.id for o in voucher_orgs]
         cash_ids, bank_ids = _cash_and_bank_accounts(voucher_orgs)
-        _cash(facts, voucher_ids, cash_ids, bank_ids, since=since, on=on)
-        _payments(facts, voucher_ids, cash_ids | bank_ids, since=since, on=on)
-        _expenses(facts, voucher_ids, cash_ids | bank_ids, since=since, on=on)
+        if cash_ids:
+            _opening_cash(facts, [o.id for o in voucher_orgs], cash_ids, since=since)
+        _vouchers(facts, voucher_orgs, cash_ids=cash_ids, bank_ids=bank_ids, since=since,
+                  on=on, limits=limits)
     _contracts(facts, ids, on=on)
     _books(facts, ids)
     _disclosures(facts, orgs, on=on)
@@ -120,10 +124,8 @@ def _cash_and_bank_accounts(orgs: Sequence[Organisation]) -> tuple[set[int], set
     return cash, bank
 
 
-def _cash(facts: dict[int, rules.OrgFacts], ids: list[int], cash_ids: set[int],
-          bank_ids: set[int], *, since: dt.date, on: dt.date) -> None:
-    if not cash_ids:
-        return
+def _opening_cash(facts: dict[int, rules.OrgFacts], ids: list[int], cash_ids: set[int], *,
+                  since: dt.date) -> None:
     net = _fen(VoucherLine.debit) - _fen(VoucherLine.credit)
     for org_id, fen in db.session.execute(
             sa.select(VoucherLine.organisation_id, sa.func.sum(net))
@@ -131,73 +133,110 @@ def _cash(facts: dict[int, rules.OrgFacts], ids: list[int], cash_ids: set[int],
                    VoucherLine.account_id.in_(cash_ids), VoucherLine.on < since)
             .group_by(VoucherLine.organisation_id)):
         facts[org_id].opening_cash = from_fen(int(fen or 0))
-    is_cash = VoucherLine.account_id.in_(cash_ids)
+
+
+_DAY, _LARGE, _PAYMENT, _EXPENSE = range(4)
+
+
+def _vouchers(facts: dict[int, rules.OrgFacts], orgs: Sequence[Organisation], *,
+              cash_ids: set[int], bank_ids: set[int], since: dt.date, on: dt.date,
+              limits: Mapping[int, rules.Thresholds]) -> None:
+    """What the voucher rules read from the posted vouchers of the window, in one statement
+    over two common tables: ``money`` — each voucher's net effect on cash, whether it touches
+    a bank account and whether it pays money out — and ``outs`` — what each paying voucher
+    debits to each other account. Read from them: each day's cash (``rules.CashDay``, summed
+    as ``rules.cash_days`` sums), the vouchers paying more cash out, not into the bank, than
+    the lowest limit of the townships (``rules.large_cash_payments`` compares with its own),
+    payments round at the township's unit or repeating an amount to the same account in the
+    window (``rules.round_or_duplicate_payments`` checks the days), and expenses paid without
+    a scan (``rules.white_slips``)."""
+    ids = [o.id for o in orgs]
+    money_ids = cash_ids | bank_ids
+    if not cash_ids and not bank_ids:
+        return
+    net = _fen(VoucherLine.debit) - _fen(VoucherLine.credit)
+    is_cash = VoucherLine.account_id.in_(cash_ids) if cash_ids else sa.false()
     is_bank = VoucherLine.account_id.in_(bank_ids) if bank_ids else sa.false()
-    cash_net = sa.func.sum(sa.case((is_cash, net), else_=0))
-    banked = sa.func.max(sa.case((is_bank, 1), else_=0))
-    rows = db.session.execute(
-        sa.select(VoucherLine.organisation_id, VoucherLine.voucher_id, VoucherLine.on,
-                  cash_net, banked)
-        .where(VoucherLine.organisation_id.in_(ids), VoucherLine.posted.is_(True),
-               VoucherLine.on >= since, VoucherLine.on <= on,
-               VoucherLine.account_id.in_(cash_ids | bank_ids))
-        .group_by(VoucherLine.organisation_id, VoucherLine.voucher_id, VoucherLine.on)
-        .having(cash_net != 0))
-    for org_id, voucher_id, day, fen, bank_flag in rows:
-        facts[org_id].cash_moves.append(rules.CashMove(voucher_id, day, from_fen(int(fen)),
-                                                       bool(bank_flag)))
-
-
-def _paying(ids: list[int], money_ids: set[int], *, since: dt.date,
-            on: dt.date) -> sa.Select[int]:
-    """Posted vouchers of the window that pay money out (credit cash or a bank account)."""
-    return (sa.select(VoucherLine.voucher_id)
-            .where(VoucherLine.organisation_id.in_(ids), VoucherLine.posted.is_(True),
-                   VoucherLine.on >= since, VoucherLine.on <= on,
-                   VoucherLine.account_id.in_(money_ids), _fen(VoucherLine.credit) > 0))
-
-
-def _payments(facts: dict[int, rules.OrgFacts], ids: list[int], money_ids: set[int], *,
-              since: dt.date, on: dt.date) -> None:
-    if not money_ids:
-        return
-    paying = _paying(ids, money_ids, since=since, on=on)
-    rows = db.session.execute(
-        sa.select(VoucherLine.organisation_id, VoucherLine.voucher_id, VoucherLine.on,
-                  VoucherLine.account_id, sa.func.sum(_fen(VoucherLine.debit)))
-        .join(Voucher, Voucher.id == VoucherLine.voucher_id)
-        .where(VoucherLine.voucher_id.in_(paying), _fen(VoucherLine.debit) > 0,
-               VoucherLine.account_id.not_in(money_ids),
-               Voucher.kind == VoucherKind.ORDINARY)
-        .group_by(VoucherLine.organisation_id, VoucherLine.voucher_id, VoucherLine.on,
-                  VoucherLine.account_id))
-    for org_id, voucher_id, day, account_id, fen in rows:
-        facts[org_id].payments.append(rules.Payment(voucher_id, day, from_fen(int(fen)),
-                                                    str(account_id)))
-
-
-def _expenses(facts: dict[int, rules.OrgFacts], ids: list[int], money_ids: set[int], *,
-              since: dt.date, on: dt.date) -> None:
-    """Expenses paid out of cash or the bank (accruals, depreciation and other transfers carry
-    no receipt of their own and are left out)."""
-    if not money_ids:
-        return
-    scans = (sa.select(Attachment.voucher_id, sa.func.count().label("n"))
-             .group_by(Attachment.voucher_id).subquery())
-    rows = db.session.execute(
-        sa.select(VoucherLine.organisation_id, VoucherLine.voucher_id, VoucherLine.on,
-                  sa.func.sum(_fen(VoucherLine.debit)), sa.func.max(scans.c.n))
-        .join(Account, Account.id == VoucherLine.account_id)
-        .join(Voucher, Voucher.id == VoucherLine.voucher_id)
-        .outerjoin(scans, scans.c.voucher_id == VoucherLine.voucher_id)
-        .where(VoucherLine.organisation_id.in_(ids), VoucherLine.posted.is_(True),
-               VoucherLine.on >= since, VoucherLine.on <= on, _fen(VoucherLine.debit) > 0,
-               Account.category == Category.EXPENSE, Voucher.kind == VoucherKind.ORDINARY,
-               VoucherLine.voucher_id.in_(_paying(ids, money_ids, since=since, on=on)))
-        .group_by(VoucherLine.organisation_id, VoucherLine.voucher_id, VoucherLine.on))
-    for org_id, voucher_id, day, fen, count in rows:
-        facts[org_id].expenses.append(rules.ExpenseVoucher(voucher_id, day, from_fen(int(fen)),
-                                                           int(count or 0)))
+    money = (sa.select(VoucherLine.organisation_id.label("org_id"),
+                       VoucherLine.voucher_id.label("voucher_id"), VoucherLine.on.label("on"),
+                       sa.func.sum(sa.case((is_cash, net), else_=0)).label("net"),
+                       sa.func.max(sa.case((is_bank, 1), else_=0)).label("banked"),
+                       sa.func.max(sa.case((_fen(VoucherLine.credit) > 0, 1), else_=0))
+                       .label("pays"))
+             .where(VoucherLine.organisation_id.in_(ids), VoucherLine.posted.is_(True),
+                    VoucherLine.on >= since, VoucherLine.on <= on,
+                    VoucherLine.account_id.in_(money_ids))
+             .group_by(VoucherLine.organisation_id, VoucherLine.voucher_id, VoucherLine.on)
+             .cte("money"))
+    paying = (sa.select(VoucherLine.voucher_id)
+              .where(VoucherLine.organisation_id.in_(ids), VoucherLine.posted.is_(True),
+                     VoucherLine.on >= since, VoucherLine.on <= on,
+                     VoucherLine.account_id.in_(money_ids), _fen(VoucherLine.credit) > 0))
+    outs = (sa.select(VoucherLine.organisation_id.label("org_id"),
+                      VoucherLine.voucher_id.label("voucher_id"), VoucherLine.on.label("on"),
+                      VoucherLine.account_id.label("account_id"),
+                      Account.category.label("category"),
+                      sa.func.sum(_fen(VoucherLine.debit)).label("fen"))
+            .join(Account, Account.id == VoucherLine.account_id)
+            .join(Voucher, Voucher.id == VoucherLine.voucher_id)
+            .where(VoucherLine.voucher_id.in_(paying), _fen(VoucherLine.debit) > 0,
+                   VoucherLine.account_id.not_in(money_ids),
+                   Voucher.kind == VoucherKind.ORDINARY)
+            .group_by(VoucherLine.organisation_id, VoucherLine.voucher_id, VoucherLine.on,
+                      VoucherLine.account_id, Account.category)
+            .cte("outs"))
+    none = sa.cast(sa.null(), sa.Integer)
+    zero = sa.literal(0, sa.BigInteger)
+    moving = money.c.net != 0
+    in_hand = sa.and_(moving, money.c.banked == 0)
+    days = (sa.select(sa.literal(_DAY), money.c.org_id, money.c.on, none, none,
+                      sa.func.sum(money.c.net),
+                      sa.func.sum(sa.case((sa.and_(in_hand, money.c.net > 0), money.c.net),
+                                          else_=0)),
+                      sa.func.sum(sa.case((sa.and_(in_hand, money.c.net < 0), -money.c.net),
+                                          else_=0)),
+                      sa.func.max(sa.case((sa.and_(money.c.banked == 1, money.c.net < 0), 1),
+                                          else_=0)))
+            .where(moving).group_by(money.c.org_id, money.c.on))
+    floor = min(limits[o.township_id].cash_payment_limit for o in orgs)
+    large = (sa.select(sa.literal(_LARGE), money.c.org_id, money.c.on, money.c.voucher_id,
+                       none, money.c.net, zero, zero, zero)
+             .where(in_hand, money.c.net < -to_fen(floor)))
+    unit = sa.case({o.id: to_fen(limits[o.township_id].round_sum_unit) for o in orgs},
+                   value=outs.c.org_id, else_=0)
+    minimum = sa.case({o.id: to_fen(limits[o.township_id].round_sum_minimum) for o in orgs},
+                      value=outs.c.org_id, else_=0)
+    ranked = sa.select(outs, sa.func.count().over(
+        partition_by=(outs.c.org_id, outs.c.account_id, outs.c.fen)).label("repeats"),
+        unit.label("unit"), minimum.label("minimum")).subquery()
+    is_round = sa.and_(ranked.c.unit > 0, ranked.c.fen >= ranked.c.minimum,
+                       sa.case((ranked.c.unit > 0, ranked.c.fen % ranked.c.unit),
+                               else_=1) == 0)
+    payments = (sa.select(sa.literal(_PAYMENT), ranked.c.org_id, ranked.c.on,
+                          ranked.c.voucher_id, ranked.c.account_id, ranked.c.fen, zero, zero,
+                          zero)
+                .where(sa.or_(ranked.c.repeats > 1, is_round)))
+    scanned = sa.select(Attachment.id).where(Attachment.voucher_id == outs.c.voucher_id)
+    expenses = (sa.select(sa.literal(_EXPENSE), outs.c.org_id, outs.c.on, outs.c.voucher_id,
+                          none, sa.func.sum(outs.c.fen), zero, zero, zero)
+                .where(outs.c.category == Category.EXPENSE, ~scanned.exists())
+                .group_by(outs.c.org_id, outs.c.on, outs.c.voucher_id))
+    for kind, org_id, day, voucher_id, account_id, fen, received, paid, banked_out in \
+            db.session.execute(sa.union_all(days, large, payments, expenses)):
+        found = facts[org_id]
+        amount = from_fen(int(fen))
+        if kind == _DAY:
+            found.cash_days.append(rules.CashDay(day, amount, from_fen(int(received)),
+                                                 from_fen(int(paid)), bool(banked_out)))
+        elif kind == _LARGE:
+            found.cash_payments.append(rules.CashMove(voucher_id, day, amount, banked=False))
+        elif kind == _PAYMENT:
+            found.payments.append(rules.Payment(voucher_id, day, amount, str(account_id)))
+        else:
+            found.expenses.append(rules.ExpenseVoucher(voucher_id, day, amount, 0))
+    for found in facts.values():
+        found.cash_days.sort(key=lambda d: d.on)
+        found.cash_payments.sort(key=lambda m: (m.on, m.voucher_id))
 
 
 def _contracts(facts: dict[int, rules.OrgFacts], ids: list[int], *, on: dt.date) -> None:

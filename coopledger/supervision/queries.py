@@ -70,31 +70,45 @@ def _thresholds(row: SupervisionSettings | None) -> rules.Thresholds:
 
 
 
+_CARRIED = "_cash_over_on"
+"""The snapshot's note of the day it was computed on, when the cash stood over the limit at
+its end: each later day without a posting is one more day over (``rules.cash_over_limit``)."""
+
+
 def dashboard(orgs: list[Organisation], *, on: dt.date) -> list[Line]:
     """Figures of every organisation, each judged by its township's thresholds.
 
     What the voucher rules found is kept per organisation (``RuleSnapshot``) and re-read from
-    the posted vouchers only when something was posted since, or the day or thresholds differ;
-    every other rule is computed afresh (its facts are small).
+    the posted vouchers only when something was posted since, the review window's start or
+    the thresholds differ, or the day is earlier than the one it was computed on; a later day
+    carries it over — the rules count the same vouchers, and a cash balance left over the limit
+    counts one more day over for each day since (nothing posted: the balance has not moved).
+    Every other rule is computed afresh (its facts are small).
     """
     limits = thresholds_of(sorted({o.township_id for o in orgs}))
     marks = facts.posting_marks([o.id for o in orgs])
-    keys = {o.id: f"{marks.get(o.id, '-')}|{on.isoformat()}|{astuple(limits[o.township_id])}"
+    since = rules.review_start(on).isoformat()
+    keys = {o.id: f"{marks.get(o.id, '-')}|{since}|{astuple(limits[o.township_id])}"
             for o in orgs}
     kept = {snap.organisation_id: snap for snap in db.session.scalars(
         sa.select(RuleSnapshot).where(RuleSnapshot.organisation_id.in_(list(keys))))}
-    current = {org_id: json.loads(snap.counts) for org_id, snap in kept.items()
-               if snap.key == keys[org_id]}
+    current = {org_id: counts for org_id, snap in kept.items()
+               if snap.key == keys[org_id]
+               and (counts := _carried(json.loads(snap.counts), on)) is not None}
     stale = {o.id for o in orgs} - set(current)
-    gathered = facts.gather(orgs, on=on, with_vouchers=stale)
+    gathered = facts.gather(orgs, on=on, limits=limits, with_vouchers=stale)
     lines = []
     for org in orgs:
         found = gathered[org.id]
         if org.id in stale:
             alerts = rules.evaluate(found, limits[org.township_id], on=on)
             fired = {a.rule: len(a.hits) for a in alerts}
-            _keep(org.id, keys[org.id], {r.value: n for r, n in fired.items()
-                                         if r in rules.VOUCHER_RULES}, kept.get(org.id))
+            snapshot: dict[str, object] = {r.value: n for r, n in fired.items()
+                                           if r in rules.VOUCHER_RULES}
+            over = next((a for a in alerts if a.rule is rules.Rule.CASH_OVER_LIMIT), None)
+            snapshot[_CARRIED] = on.isoformat() if over and over.hits[-1].on == on else ""
+            snapshot["_on"] = on.isoformat()
+            _keep(org.id, keys[org.id], snapshot, kept.get(org.id))
         else:
             alerts = rules.evaluate(found, limits[org.township_id], on=on,
                                     skip=rules.VOUCHER_RULES)
@@ -104,7 +118,20 @@ def dashboard(orgs: list[Organisation], *, on: dt.date) -> list[Line]:
     return lines
 
 
-def _keep(org_id: int, key: str, counts: dict[str, int], row: RuleSnapshot | None) -> None:
+def _carried(counts: dict[str, object], on: dt.date) -> dict[str, int] | None:
+    """A snapshot's counts carried to ``on``; None when it was computed on a later day."""
+    computed = counts.get("_on")
+    if not isinstance(computed, str) or not computed or dt.date.fromisoformat(computed) > on:
+        return None
+    found = {rule: int(str(n)) for rule, n in counts.items() if not rule.startswith("_")}
+    over_on = counts.get(_CARRIED)
+    if isinstance(over_on, str) and over_on:
+        rule = rules.Rule.CASH_OVER_LIMIT.value
+        found[rule] = found.get(rule, 0) + (on - dt.date.fromisoformat(over_on)).days
+    return found
+
+
+def _keep(org_id: int, key: str, counts: dict[str, object], row: RuleSnapshot | None) -> None:
     """Remember what the voucher rules found (flushed; the view commits)."""
     if row is None:
         row = RuleSnapshot(organisation_id=org_id)
@@ -114,8 +141,9 @@ def _keep(org_id: int, key: str, counts: dict[str, int], row: RuleSnapshot | Non
 
 def organisation_line(org: Organisation, *, on: dt.date) -> Line:
     """One organisation's figures with every hit of every rule (computed afresh)."""
-    limits = thresholds_of([org.township_id])[org.township_id]
-    found = facts.gather([org], on=on)[org.id]
+    by_township = thresholds_of([org.township_id])
+    limits = by_township[org.township_id]
+    found = facts.gather([org], on=on, limits=by_township)[org.id]
     alerts = rules.evaluate(found, limits, on=on)
     fired = {a.rule: len(a.hits) for a in alerts}
     return Line(org, rules.figures(found, fired, on=on), fired, alerts)

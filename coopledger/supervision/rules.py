@@ -179,6 +179,38 @@ class CashMove:
 
 
 @dataclass(frozen=True)
+class CashDay:
+    """One day's cash: its net movement, what came in and went out not through the bank,
+    and whether cash was paid into the bank that day (the vouchers of :class:`CashMove`
+    summed by day, as :func:`cash_days` does — the database sums them the same way)."""
+
+    on: dt.date
+    net: Decimal
+    received: Decimal = ZERO
+    paid: Decimal = ZERO
+    banked_out: bool = False
+
+
+def cash_days(moves: Iterable[CashMove]) -> list[CashDay]:
+    """The moves summed by day, in date order."""
+    days: dict[dt.date, list[Decimal]] = {}
+    banked: set[dt.date] = set()
+    for move in moves:
+        net, received, paid = days.setdefault(move.on, [ZERO, ZERO, ZERO])
+        net += move.amount
+        if move.banked:
+            if move.amount < 0:
+                banked.add(move.on)
+        elif move.amount > 0:
+            received += move.amount
+        elif move.amount < 0:
+            paid -= move.amount
+        days[move.on] = [net, received, paid]
+    return [CashDay(day, net, received, paid, day in banked)
+            for day, (net, received, paid) in sorted(days.items())]
+
+
+@dataclass(frozen=True)
 class Payment:
     """Money paid out of cash or bank by one voucher to one payee (the debited account)."""
 
@@ -272,9 +304,15 @@ class OrgFacts:
 
     since: dt.date
     opening_cash: Decimal = ZERO
-    cash_moves: list[CashMove] = field(default_factory=list)
+    cash_days: list[CashDay] = field(default_factory=list)
+    cash_payments: list[CashMove] = field(default_factory=list)
+    """Vouchers paying cash out not into the bank — read from the database only above the
+    lowest limit of the townships asked about (the rule compares with its own)."""
     payments: list[Payment] = field(default_factory=list)
+    """Payments out of cash or bank — read only when round or repeated (the rule's
+    candidates)."""
     expenses: list[ExpenseVoucher] = field(default_factory=list)
+    """Expense vouchers paid out of cash or bank — read only without a scan."""
     receivables: list[Receivable] = field(default_factory=list)
     contracts: list[ContractTerm] = field(default_factory=list)
     disclosures: list[DisclosureDue] = field(default_factory=list)
@@ -378,7 +416,7 @@ class Outflow:
 
 # --- the rules ----------------------------------------------------------------------------------
 
-def cash_over_limit(opening: Decimal, moves: Iterable[CashMove], *, since: dt.date,
+def cash_over_limit(opening: Decimal, days: Iterable[CashDay], *, since: dt.date,
                     until: dt.date, limit: Decimal) -> list[Hit]:
     """Every day from ``since`` to ``until`` whose closing cash balance exceeds ``limit``.
 
@@ -386,8 +424,8 @@ def cash_over_limit(opening: Decimal, moves: Iterable[CashMove], *, since: dt.da
     hit on every later day until it comes down.
     """
     by_day: dict[dt.date, Decimal] = defaultdict(Decimal)
-    for move in moves:
-        by_day[move.on] += move.amount
+    for cash_day in days:
+        by_day[cash_day.on] += cash_day.net
     hits = []
     balance = opening
     day = since
@@ -411,21 +449,11 @@ def white_slips(expenses: Iterable[ExpenseVoucher]) -> list[Hit]:
             for e in expenses if e.scans == 0]
 
 
-def sit_in_sit_out(moves: Iterable[CashMove]) -> list[Hit]:
+def sit_in_sit_out(days: Iterable[CashDay]) -> list[Hit]:
     """Days on which cash came in and went out again with nothing banked (坐收坐支)."""
-    received: dict[dt.date, Decimal] = defaultdict(Decimal)
-    paid: dict[dt.date, Decimal] = defaultdict(Decimal)
-    banked: set[dt.date] = set()
-    for move in moves:
-        if move.banked:
-            if move.amount < 0:
-                banked.add(move.on)
-        elif move.amount > 0:
-            received[move.on] += move.amount
-        elif move.amount < 0:
-            paid[move.on] -= move.amount
-    return [Hit(Ref("cash_day", day.isoformat()), on=day, amount=min(received[day], paid[day]))
-            for day in sorted(received) if day in paid and day not in banked]
+    return [Hit(Ref("cash_day", d.on.isoformat()), on=d.on, amount=min(d.received, d.paid))
+            for d in sorted(days, key=lambda d: d.on)
+            if d.received > 0 and d.paid > 0 and not d.banked_out]
 
 
 def round_or_duplicate_payments(payments: Sequence[Payment], *, unit: Decimal,
@@ -555,12 +583,12 @@ def evaluate(facts: OrgFacts, limits: Thresholds, *, on: dt.date,
     facts; a rule with no hit is left out (green)."""
     checks: dict[Rule, Callable[[], list[Hit]]] = {
         Rule.CASH_OVER_LIMIT: lambda: cash_over_limit(
-            facts.opening_cash, facts.cash_moves, since=facts.since, until=on,
+            facts.opening_cash, facts.cash_days, since=facts.since, until=on,
             limit=limits.cash_limit),
         Rule.LARGE_CASH_PAYMENT: lambda: large_cash_payments(
-            facts.cash_moves, limit=limits.cash_payment_limit),
+            facts.cash_payments, limit=limits.cash_payment_limit),
         Rule.WHITE_SLIP: lambda: white_slips(facts.expenses),
-        Rule.SIT_IN_SIT_OUT: lambda: sit_in_sit_out(facts.cash_moves),
+        Rule.SIT_IN_SIT_OUT: lambda: sit_in_sit_out(facts.cash_days),
         Rule.ROUND_OR_DUPLICATE: lambda: round_or_duplicate_payments(
             facts.payments, unit=limits.round_sum_unit, minimum=limits.round_sum_minimum,
             window_days=limits.duplicate_days),

@@ -1,4 +1,5 @@
-"""In-year 保底 paid through the bank: guarantee_batches and guarantee_batch_items
+"""guarantee batches: in-year 保底 paid through the bank (批量代发), and each household's item
+with the bank's answer
 
 Revision ID: bbfc05c5b709
 Revises: df1eaf21ce30

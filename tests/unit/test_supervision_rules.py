@@ -8,6 +8,7 @@ from decimal import Decimal
 from coopledger.disclosure.rules import period_of
 from coopledger.supervision import rules
 from coopledger.supervision.rules import (
+    CashDay,
     CashMove,
     ContractTerm,
     DisclosureDue,
@@ -35,7 +36,8 @@ def test_cash_over_limit_counts_each_day_the_balance_stays_above_it() -> None:
     moves = [CashMove(1, DAY, D("3000.00"), banked=True),        # 2,000 + 3,000 = 5,000: at limit
              CashMove(2, DAY + days(1), D("0.01"), banked=False),  # 5,000.01: over
              CashMove(3, DAY + days(3), D("-100.00"), banked=False)]  # back to 4,900.01
-    hits = rules.cash_over_limit(D("2000.00"), moves, since=DAY, until=DAY + days(5),
+    hits = rules.cash_over_limit(D("2000.00"), rules.cash_days(moves), since=DAY,
+                                 until=DAY + days(5),
                                  limit=D("5000.00"))
     assert [(h.on, h.amount) for h in hits] == [
         (DAY + days(1), D("5000.01")), (DAY + days(2), D("5000.01"))]
@@ -44,7 +46,8 @@ def test_cash_over_limit_counts_each_day_the_balance_stays_above_it() -> None:
 
 def test_cash_at_or_under_the_limit_is_no_warning() -> None:
     moves = [CashMove(1, DAY, D("4999.99"), banked=False)]
-    assert rules.cash_over_limit(D("0.00"), moves, since=DAY, until=DAY + days(30),
+    assert rules.cash_over_limit(D("0.00"), rules.cash_days(moves), since=DAY,
+                                 until=DAY + days(30),
                                  limit=D("5000.00")) == []
 
 
@@ -71,7 +74,11 @@ def test_sit_in_sit_out_needs_cash_in_and_out_on_one_day_with_nothing_banked() -
              CashMove(3, other, D("800.00"), banked=False),             # received only
              CashMove(4, banked_day, D("800.00"), False), CashMove(5, banked_day, D("-300"), False),
              CashMove(6, banked_day, D("-500.00"), banked=True)]        # banked the rest
-    hits = rules.sit_in_sit_out(moves)
+    by_day = rules.cash_days(moves)
+    assert by_day == [CashDay(DAY, D("500.00"), D("800.00"), D("300.00"), False),
+                      CashDay(other, D("800.00"), D("800.00"), D("0.00"), False),
+                      CashDay(banked_day, D("0.00"), D("800.00"), D("300.00"), True)]
+    hits = rules.sit_in_sit_out(by_day)
     assert [(h.on, h.amount) for h in hits] == [(DAY, D("300.00"))]
 
 

@@ -40,7 +40,7 @@ from coopledger.supervision.models import (
     Opinion,
     RuleSnapshot,
 )
-from coopledger.supervision.rules import draw_sample
+from coopledger.supervision.rules import Rule, draw_sample
 from tests.conftest import PASSWORD, Auth
 from tests.ledger_helpers import line, make_voucher, run
 
@@ -348,3 +348,97 @@ def test_the_dashboard_sees_a_new_posting_at_once(client: FlaskClient, auth: Aut
     db.session.commit()
     row = _rows(client.get(f"/supervision/?on={ON}").get_data(as_text=True))["qingshui"]
     assert (row["colour"], row["red"]) == ("red", "1")
+
+
+def test_the_voucher_facts_read_from_the_database_are_the_rules_own(by_name: Any) -> None:
+    """The first dashboard of a county reads only what a rule could count (issue 21, county
+    scale): the cash summed by day in SQL equals ``rules.cash_days`` of every voucher's cash
+    movement; only cash payments above the limit, round or repeated payments and expenses
+    without a scan are read — and the rules find on them what they find on everything."""
+    from decimal import Decimal
+
+    from coopledger.ledger.models import VoucherLine
+    from coopledger.supervision import facts
+    from coopledger.supervision import rules as supervision_rules
+    from coopledger.supervision.rules import CashMove, Thresholds
+
+    org = by_name.org("shian-jjhzs")
+    accountant, reviewer = by_name.user("accountant"), by_name.user("reviewer")
+    from tests.ledger_helpers import book_with_vouchers
+
+    book_with_vouchers(org, accountant, reviewer)
+    day = dt.date(2025, 5, 6)
+    for on, amount, debit, credit in sorted([
+            (day, "800.00", "101", "501"), (day, "300.00", "513", "101"),      # 坐收坐支
+            (day + dt.timedelta(days=1), "6000.00", "101", "102"),             # drawn
+            (day + dt.timedelta(days=1), "2500.00", "513", "101"),             # large cash
+            (day + dt.timedelta(days=2), "400.00", "102", "101"),              # banked
+            (day + dt.timedelta(days=2), "120.00", "513", "101"),
+            (day + dt.timedelta(days=3), "20000.00", "513", "102"),            # round
+            (day + dt.timedelta(days=4), "777.77", "513", "102"),              # repeated
+            (day + dt.timedelta(days=9), "777.77", "513", "102"),
+            (day + dt.timedelta(days=5), "123.45", "513", "102")], key=lambda r: r[0]):  # neither
+        make_voucher(org, accountant, reviewer, on=on, amount=amount, debit=debit,
+                     credit=credit)
+    db.session.commit()
+    on = dt.date(2025, 6, 30)
+    limits = Thresholds()
+    found = facts.gather([org], on=on, limits={org.township_id: limits})[org.id]
+    cash_ids, bank_ids = facts._cash_and_bank_accounts([org])
+    moves: dict[int, list[Decimal | bool | dt.date]] = {}
+    for line_ in db.session.scalars(sa.select(VoucherLine).where(
+            VoucherLine.organisation_id == org.id, VoucherLine.posted.is_(True),
+            VoucherLine.on >= supervision_rules.review_start(on), VoucherLine.on <= on)):
+        entry = moves.setdefault(line_.voucher_id, [Decimal(0), False, line_.on])
+        if line_.account_id in cash_ids:
+            entry[0] = Decimal(entry[0]) + line_.debit - line_.credit   # type: ignore[operator]
+        if line_.account_id in bank_ids:
+            entry[1] = True
+    every = [CashMove(vid, on_, amount, banked)               # type: ignore[arg-type]
+             for vid, (amount, banked, on_) in moves.items() if amount]
+    assert found.cash_days == supervision_rules.cash_days(every)
+    assert [m.amount for m in found.cash_payments] == [Decimal("-2500.00")]
+    assert supervision_rules.large_cash_payments(found.cash_payments,
+                                                 limit=limits.cash_payment_limit) == \
+        supervision_rules.large_cash_payments(every, limit=limits.cash_payment_limit)
+    assert [h.on for h in supervision_rules.sit_in_sit_out(found.cash_days)] == [day]
+    paid = sorted(p.amount for p in found.payments)
+    assert Decimal("123.45") not in paid
+    assert {Decimal("20000.00"), Decimal("777.77")} <= set(paid)
+    hits = supervision_rules.round_or_duplicate_payments(
+        found.payments, unit=limits.round_sum_unit, minimum=limits.round_sum_minimum,
+        window_days=limits.duplicate_days)
+    assert [(h.amount, h.note) for h in hits if h.on >= day] == [
+        (Decimal("20000.00"), "round"), (Decimal("777.77"), "duplicate")]
+    assert all(e.scans == 0 for e in found.expenses)
+
+
+def test_a_later_day_carries_the_snapshot_over_and_counts_as_a_fresh_reading(
+        town: Any) -> None:
+    """The voucher rules' snapshot does not expire with the day (the first view of each
+    morning would re-read every posted voucher of the township): a later day with nothing
+    posted reuses it, a cash balance standing over the limit counting one more day over for
+    each day since — the same counts as reading the books afresh on that day; an earlier day
+    is read afresh."""
+    import json
+
+    late = town.late                                # 6,000.00 in cash from 1 January
+    day = dt.date(2025, 6, 20)
+    first = queries.dashboard([late], on=day)[0].fired
+    assert first[Rule.CASH_OVER_LIMIT] == (day - dt.date(2025, 1, 1)).days + 1
+    db.session.commit()
+    snapshot = db.session.get(RuleSnapshot, late.id)
+    assert snapshot is not None
+    computed = json.loads(snapshot.counts)
+    later = day + dt.timedelta(days=10)
+    carried = queries.dashboard([late], on=later)[0].fired
+    db.session.commit()
+    db.session.refresh(snapshot)
+    assert json.loads(snapshot.counts) == computed          # not read again
+    assert carried[Rule.CASH_OVER_LIMIT] == first[Rule.CASH_OVER_LIMIT] + 10
+    assert carried == queries.organisation_line(late, on=later).fired
+    earlier = queries.dashboard([late], on=day - dt.timedelta(days=5))[0].fired
+    assert earlier[Rule.CASH_OVER_LIMIT] == first[Rule.CASH_OVER_LIMIT] - 5
+    db.session.commit()
+    db.session.refresh(snapshot)
+    assert json.loads(snapshot.counts)["_on"] == "2025-06-15"
