@@ -222,7 +222,7 @@ def _vouchers(facts: dict[int, rules.OrgFacts], orgs: Sequence[Organisation], *,
                 .where(outs.c.category == Category.EXPENSE, ~scanned.exists())
                 .group_by(outs.c.org_id, outs.c.on, outs.c.voucher_id))
     for kind, org_id, day, voucher_id, account_id, fen, received, paid, banked_out in \
-            db.session.execute(sa.union_all(days, large, payments, expenses)):
+            db.session.execute(sa.union_all(days, large, payments, expenses)).all():
         found = facts[org_id]
         amount = from_fen(int(fen))
         if kind == _DAY:
