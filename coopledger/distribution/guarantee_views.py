@@ -20,7 +20,7 @@ from coopledger.dates import today
 from coopledger.distribution import guarantees
 from coopledger.distribution.forms import GuaranteeForm, GuaranteeResultForm
 from coopledger.distribution.models import GuaranteeBatch, GuaranteePayment, Mode, Plan
-from coopledger.distribution.rules import GUARANTEE_PAYMENT_STEPS
+from coopledger.distribution.rules import GUARANTEE_BATCH_STEPS, GUARANTEE_PAYMENT_STEPS
 from coopledger.extensions import db
 from coopledger.forms import ConfirmForm, options
 from coopledger.ledger.models import Voucher
@@ -113,6 +113,7 @@ def guarantees_page(code: str, year: int) -> ResponseReturnValue:
     return render_template("distribution/guarantees.html", org=org, year=year, form=form,
                            rows=rows, rate=rate, batches=batches, confirm=ConfirmForm(),
                            bank_batches=guarantees.batches_of(org, year),
+                           batch_steps=lambda batch: guarantees.batch_steps_for(batch, me()),
                            result_form=GuaranteeResultForm(on=today()),
                            manage=can(me(), Action.MANAGE_DISTRIBUTION, org),
                            payment_steps=lambda voucher: guarantees.payment_steps_for(voucher,
@@ -161,7 +162,7 @@ def guarantee_batch_file(code: str, year: int, batch_id: int) -> ResponseReturnV
 def guarantee_batch_result(code: str, year: int, batch_id: int) -> ResponseReturnValue:
     """The bank's result of the batch: those it paid are paid (one voucher draft), those it
     could not pay are named with the bank's reasons and stay payable."""
-    org = org_for(code, Action.MANAGE_DISTRIBUTION)
+    org = org_for(code, GUARANTEE_BATCH_STEPS["result"].action)
     batch = _batch(org, year, batch_id)
     form = GuaranteeResultForm()
     sent = submitted_upload(form, _("请选择银行的结果文件。"))

@@ -308,6 +308,7 @@ def apply_bank_result(batch: GuaranteeBatch, *, content: bytes, filename: str, o
     ``on``), the failed ones named; a reference of another batch refuses the whole file and
     an item already answered is left as it is."""
     lock(batch)
+    batch_steps_for(batch, by).require("result", DistributionError)
     outcomes = payment_files.read_result(payment_files.layout_of(batch.layout), content,
                                          filename)
     items = {item.reference: item for item in batch.items}
@@ -343,6 +344,13 @@ def apply_bank_result(batch: GuaranteeBatch, *, content: bytes, filename: str, o
            label=f"{batch.organisation.name} {batch.year}年保底代发 #{batch.id}",
            after={"paid": len(paid), "failed": len(failed), "on": on.isoformat()})
     return BankAnswer(voucher, len(paid), failed)
+
+
+def batch_steps_for(batch: GuaranteeBatch, user: User | None) -> Steps:
+    """Whether ``user`` may import the bank's result of ``batch`` now
+    (``rules.guarantee_batch_steps``)."""
+    return rules.guarantee_batch_steps(state=batch.state.value,
+                                       may=permitted(user, batch.organisation))
 
 
 def batches_of(org: Organisation, year: int) -> list[GuaranteeBatch]:

@@ -353,6 +353,18 @@ GUARANTEE_PAYMENT_STEPS = withdraw_table(Action.MANAGE_DISTRIBUTION)
 """A 保底 payment is withdrawn while its voucher is a draft."""
 
 
+GUARANTEE_BATCH_STEPS = {"result": Step(Action.MANAGE_DISTRIBUTION, frozenset({"open"}))}
+"""A 保底 payment file (批量代发) takes the bank's result while some household waits for it."""
+
+
+def guarantee_batch_steps(*, state: str, may: Callable[[Action], bool]) -> Steps:
+    """Whether the bank's result of a 保底 payment file may be imported now."""
+    return decide(GUARANTEE_BATCH_STEPS, state=state, may=may,
+                  state_reason=lambda _step: Reason(
+                      N_("这批代发的每一户银行都已处理完毕，结果不必再导入。")),
+                  conditions={})
+
+
 def guarantee_payment_steps(*, voucher: tuple[str, str, str], banked: bool = False,
                             may: Callable[[Action], bool]) -> Steps:
     """Whether a 保底 payment (its voucher's label, state and state label) may be withdrawn

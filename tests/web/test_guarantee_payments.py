@@ -183,8 +183,10 @@ def test_guarantee_goes_through_the_banks_file_and_its_result_pays_once(
     assert _payments() == []
     rows = [[batch.items[0].reference, "失败", "", "账户已销户"],
             [batch.items[1].reference, "成功", "DF0001", ""]]
-    page = _result(client, batch, rows)
+    page = _result(client, batch, rows[1:])       # the bank answers 陈大山 first
     assert "银行已付 1 户，凭证草稿" in page
+    page = _result(client, batch, rows)           # then both: 陈大山 is not paid twice
+    assert "结果文件里没有新付款的农户。" in page
     assert "付款失败 1 户：刘秀珍 账户已销户" in page
     db.session.expire_all()
     assert _payments() == [("陈大山", Decimal("1108.00"))]
@@ -201,9 +203,11 @@ def test_guarantee_goes_through_the_banks_file_and_its_result_pays_once(
     assert batch.state is BatchState.SETTLED
     assert [(i.state, i.bank_reference, i.reason, i.voucher_id) for i in batch.items] == [
         (ItemState.FAILED, "", "账户已销户", None), (ItemState.PAID, "DF0001", "", voucher.id)]
-    again = _result(client, batch, rows)
-    assert "结果文件里没有新付款的农户。" in again
+    again = _result(client, batch, rows)            # every household answered: refused
+    assert "这批代发的每一户银行都已处理完毕，结果不必再导入。" in again
     assert len(_payments()) == 1
+    assert f'action="{URL}/2025/batches/{batch.id}/result"' not in client.get(
+        f"{URL}/2025?rate=800").get_data(as_text=True)   # the page offers no import
     page = client.post(f"{URL}/2025/withdraw/{voucher.id}",
                        follow_redirects=True).get_data(as_text=True)
     assert "这笔保底已由银行按代发文件付出，凭证不能撤回" in page

@@ -443,7 +443,8 @@ CASES += [
                    f"{w.guarantee_batch_id}/file", MANAGE_TDGF),
     Case("保底 bank result", "distribution.guarantee_batch_result", "POST",
          lambda w: f"/o/shian-tdgf/distribution/guarantee/2024/batches/"
-                   f"{w.guarantee_batch_id}/result", MANAGE_TDGF),
+                   f"{w.guarantee_batch_id}/result", frozenset(), step="result",
+         workflow="guarantee_batch"),
     Case("withdraw a 保底 payment", "distribution.withdraw_guarantee", "POST",
          lambda w: f"/o/shian-tdgf/distribution/guarantee/2024/withdraw/"
                    f"{w.guarantee_voucher_id}", frozenset(), step="withdraw",
@@ -1243,7 +1244,11 @@ def _step_allowed(world: Any, step: str, workflow: str = "voucher") -> frozenset
     from coopledger.auth.permissions import can
     from coopledger.contracts.rules import CONTRACT_STEPS, PAYMENT_STEPS
     from coopledger.disclosure.rules import DISCLOSURE_STEPS
-    from coopledger.distribution.rules import GUARANTEE_PAYMENT_STEPS, PLAN_STEPS
+    from coopledger.distribution.rules import (
+        GUARANTEE_BATCH_STEPS,
+        GUARANTEE_PAYMENT_STEPS,
+        PLAN_STEPS,
+    )
     from coopledger.filings.rules import FILING_STEPS
     from coopledger.ledger.rules import VOUCHER_STEPS
     from coopledger.shares.rules import SHARE_REQUEST_STEPS
@@ -1255,6 +1260,7 @@ def _step_allowed(world: Any, step: str, workflow: str = "voucher") -> frozenset
                    "contract": (CONTRACT_STEPS, "shian-tdgf"),
                    "payment": (PAYMENT_STEPS, "shian-tdgf"),
                    "guarantee": (GUARANTEE_PAYMENT_STEPS, "shian-tdgf"),
+                   "guarantee_batch": (GUARANTEE_BATCH_STEPS, "shian-tdgf"),
                    "run": (RUN_STEPS, "shian-jjhzs"),
                    "disposal": (DISPOSAL_STEPS, "shian-jjhzs"),
                    "plan": (PLAN_STEPS, "shian-tdgf"),
