@@ -78,7 +78,8 @@ def batch_page(code: str, batch_id: int) -> ResponseReturnValue:
     answer_form.on.data = answer_form.on.data or today()
     return render_template("spending/batch.html", org=org, batch=batch,
                            layout=payment_files.layouts().get(batch.layout),
-                           result_form=result_form, answer_form=answer_form)
+                           result_form=result_form, answer_form=answer_form,
+                           steps=lambda state: batches.steps_for(state, me(), org))
 
 
 def batch_file(code: str, batch_id: int) -> ResponseReturnValue:

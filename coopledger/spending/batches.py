@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 
 from coopledger.audit.services import record
+from coopledger.auth.permissions import permitted
 from coopledger.banking import payment_files
 from coopledger.banking.models import BatchState, ItemState
 from coopledger.banking.payment_files import Outcome
@@ -24,7 +25,7 @@ from coopledger.i18n import N_
 from coopledger.ledger.queries import cash_accounts
 from coopledger.ledger.standards import STANDARDS
 from coopledger.locking import lock
-from coopledger.spending import services
+from coopledger.spending import rules, services
 from coopledger.spending.models import (
     Method,
     PaymentBatch,
@@ -33,10 +34,18 @@ from coopledger.spending.models import (
     SpendingRequest,
 )
 from coopledger.spending.rules import SpendingError
+from coopledger.workflow import Steps
 
 if TYPE_CHECKING:
     from coopledger.auth.models import User
     from coopledger.orgs.models import Organisation
+
+
+def steps_for(state: BatchState | ItemState, user: User | None,
+              org: Organisation) -> Steps:
+    """The batch steps ``user`` may take on a batch or an item in ``state``
+    (``rules.batch_steps``)."""
+    return rules.batch_steps(state=state.value, may=permitted(user, org))
 
 
 def _in_a_pending_item(request_id: int) -> bool:
@@ -125,6 +134,7 @@ def apply_result(batch: PaymentBatch, *, content: bytes, filename: str, on: dt.d
     """Apply the bank's result file: (paid, failed) items. A reference of another batch is
     refused with nothing saved; an item already answered is left as it is."""
     lock(batch)
+    steps_for(batch.state, by, batch.organisation).require("result", SpendingError)
     outcomes = payment_files.read_result(payment_files.layout_of(batch.layout), content,
                                          filename)
     items = {item.reference: item for item in batch.items}
@@ -150,8 +160,7 @@ def answer_item(item: PaymentItem, *, paid: bool, bank_reference: str, reason: s
                 on: dt.date, by: User, today: dt.date) -> PaymentItem:
     """Mark one item by hand from the bank's receipt: paid with its 流水号, or failed."""
     lock(item.batch)
-    if item.state is not ItemState.PENDING:
-        raise SpendingError(N_("这笔付款已经处理过了。"))
+    steps_for(item.state, by, item.batch.organisation).require("answer", SpendingError)
     if paid and not bank_reference.strip():
         raise SpendingError(N_("请填写银行回单号或交易流水号。"))
     if not paid and not reason.strip():

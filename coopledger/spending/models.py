@@ -219,6 +219,7 @@ class PaymentBatch(Model):
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
+    organisation: Mapped[Organisation] = relationship()
     created_by: Mapped[User] = relationship()
     items: Mapped[list[PaymentItem]] = relationship(
         back_populates="batch", order_by="PaymentItem.number", cascade="all, delete-orphan")
@@ -253,3 +254,8 @@ class PaymentItem(Model):
 
     batch: Mapped[PaymentBatch] = relationship(back_populates="items")
     request: Mapped[SpendingRequest] = relationship()
+
+    @property
+    def paid(self) -> bool:
+        """Whether the bank paid this item (its request's voucher is this payment's)."""
+        return self.state is ItemState.PAID

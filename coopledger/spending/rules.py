@@ -193,3 +193,18 @@ def payment_summary(payee: str, purpose: str) -> str:
     """The 摘要 of the voucher a payment drafts (at most 200 characters)."""
     return f"支付{payee.strip()}{purpose.strip()}"[:200]
 
+
+BATCH_STEPS = {"result": Step(Action.PAY_SPENDING, frozenset({"open"})),
+               "answer": Step(Action.PAY_SPENDING, frozenset({"pending"}))}
+"""A payment batch takes the bank's result while some item waits for it (``state``: the
+batch's), and an item is answered by hand while it waits (``state``: the item's)."""
+
+
+def batch_steps(*, state: str, may: Callable[[Action], bool]) -> Steps:
+    """Whether the cashier may import a batch's result (the batch's state) or answer one of
+    its items by hand (the item's state) now."""
+    return decide(BATCH_STEPS, state=state, may=may,
+                  state_reason=lambda step: Reason(
+                      N_("这批付款的每一笔银行都已处理完毕，结果不必再导入。") if step == "result"
+                      else N_("这笔付款已经处理过了。")),
+                  conditions={})

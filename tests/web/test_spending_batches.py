@@ -85,7 +85,7 @@ def test_a_batch_is_paid_through_the_banks_file(client: FlaskClient, auth: Auth,
     assert batch.items[1].reason == "户名与账号不符"
     again = client.post(f"{URL}/{batch.id}/result", data={
         "on": "2024-06-03", "file": (io.BytesIO(result), "结果.csv")}, follow_redirects=True)
-    assert "0 笔已付款" in again.get_data(as_text=True)       # nothing paid twice
+    assert "这批付款的每一笔银行都已处理完毕，结果不必再导入。" in again.get_data(as_text=True)
     page = client.get(f"{URL}/{batch.id}").get_data(as_text=True)
     assert "户名与账号不符" in page
     assert 'class="item-paid"' in page
