@@ -51,6 +51,21 @@ class ItemState(enum.StrEnum):
                 ItemState.FAILED: N_("付款失败")}[self]
 
 
+class PaymentFields:
+    """The columns every item of a payment file has (spending's and 保底's batches): our
+    reference the bank returns, the payee, account and bank the file named, the amount, and the
+    bank's answer — its 流水号 or the reason it failed, and when it came."""
+
+    reference: Mapped[str] = mapped_column(sa.String(30))
+    payee: Mapped[str] = mapped_column(sa.String(100))
+    account: Mapped[str] = mapped_column(sa.String(40))
+    bank: Mapped[str] = mapped_column(sa.String(100), default="")
+    amount: Mapped[Decimal] = mapped_column(MoneyType())
+    bank_reference: Mapped[str] = mapped_column(sa.String(64), default="")
+    reason: Mapped[str] = mapped_column(sa.String(200), default="")
+    settled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
 class StatementMapping(Model):
     """How one bank's statement file is read for one bank account: the row the headers are on,
     the bank's header of each field (one signed amount column, or one column for money in and

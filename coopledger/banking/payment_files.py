@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import tomllib
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -131,3 +132,9 @@ def read_result(layout: Layout, content: bytes, filename: str) -> list[Outcome]:
     if not outcomes:
         raise BankingError(N_("结果文件里没有记录。"))
     return outcomes
+
+
+def strangers(outcomes: Iterable[Outcome], references: Collection[str]) -> str:
+    """The first five references of a result that are none of ``references`` (the file is
+    another batch's: the caller refuses it whole, naming them), joined; "" when there is none."""
+    return "、".join([o.reference for o in outcomes if o.reference not in references][:5])

@@ -312,10 +312,9 @@ def apply_bank_result(batch: GuaranteeBatch, *, content: bytes, filename: str, o
     outcomes = payment_files.read_result(payment_files.layout_of(batch.layout), content,
                                          filename)
     items = {item.reference: item for item in batch.items}
-    unknown = [o.reference for o in outcomes if o.reference not in items]
-    if unknown:
+    if unknown := payment_files.strangers(outcomes, items):
         raise DistributionError(N_("结果文件里的业务参考号 %(refs)s 不属于这批代发。"),
-                                refs="、".join(unknown[:5]))
+                                refs=unknown)
     paid: list[GuaranteeBatchItem] = []
     failed: list[tuple[str, str]] = []
     for outcome in outcomes:

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coopledger.auth.models import User
-from coopledger.banking.models import BatchState, ItemState
+from coopledger.banking.models import BatchState, ItemState, PaymentFields
 from coopledger.db import MoneyType, UTCDateTime, enum_column
 from coopledger.distribution.rules import days_in_year
 from coopledger.extensions import Model
@@ -387,7 +387,7 @@ class GuaranteeBatch(Model):
         return sum((item.amount for item in self.items), ZERO)
 
 
-class GuaranteeBatchItem(Model):
+class GuaranteeBatchItem(PaymentFields, Model):
     """One household's 保底 in a batch: what the file said (the payee is the holder of the
     account — the heir's household head for inherited land) and the bank's answer."""
 
@@ -398,16 +398,8 @@ class GuaranteeBatchItem(Model):
     batch_id: Mapped[int] = mapped_column(sa.ForeignKey("guarantee_batches.id"), index=True)
     household_id: Mapped[int] = mapped_column(sa.ForeignKey("households.id"), index=True)
     number: Mapped[int]
-    reference: Mapped[str] = mapped_column(sa.String(30))
-    payee: Mapped[str] = mapped_column(sa.String(100))
-    account: Mapped[str] = mapped_column(sa.String(40))
-    bank: Mapped[str] = mapped_column(sa.String(100), default="")
-    amount: Mapped[Decimal] = mapped_column(MoneyType())
     state: Mapped[ItemState] = mapped_column(enum_column(ItemState, "guarantee_item_state"),
                                              default=ItemState.PENDING)
-    bank_reference: Mapped[str] = mapped_column(sa.String(64), default="")
-    reason: Mapped[str] = mapped_column(sa.String(200), default="")
-    settled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     voucher_id: Mapped[int | None] = mapped_column(sa.ForeignKey("vouchers.id"))
 
     batch: Mapped[GuaranteeBatch] = relationship(back_populates="items")

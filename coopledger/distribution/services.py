@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from coopledger.audit.services import record, snapshot
 from coopledger.auth.models import User
 from coopledger.auth.permissions import permitted
+from coopledger.banking import payment_files
 from coopledger.banking.payment_files import Outcome
 from coopledger.dates import utcnow
 from coopledger.distribution import booking, compute, figures, guarantees, rules
@@ -457,10 +458,9 @@ def pay_by_result(plan: Plan, outcomes: list[Outcome], *, on: dt.date, cash_code
 
     lock(plan)
     by_reference = {line_reference(line): line for line in plan.lines}
-    unknown = [o.reference for o in outcomes if o.reference not in by_reference]
-    if unknown:
+    if unknown := payment_files.strangers(outcomes, by_reference):
         raise DistributionError(N_("结果文件里的业务参考号 %(refs)s 不属于这个方案。"),
-                                refs="、".join(unknown[:5]))
+                                refs=unknown)
     paid = [by_reference[o.reference] for o in outcomes if o.paid]
     fresh = [line.id for line in paid if line.paid_on is None]
     failed = [(by_reference[o.reference].holder, o.reason) for o in outcomes if not o.paid

@@ -138,10 +138,8 @@ def apply_result(batch: PaymentBatch, *, content: bytes, filename: str, on: dt.d
     outcomes = payment_files.read_result(payment_files.layout_of(batch.layout), content,
                                          filename)
     items = {item.reference: item for item in batch.items}
-    unknown = [o.reference for o in outcomes if o.reference not in items]
-    if unknown:
-        raise SpendingError(N_("结果文件里的业务参考号 %(refs)s 不属于这批付款。"),
-                            refs="、".join(unknown[:5]))
+    if unknown := payment_files.strangers(outcomes, items):
+        raise SpendingError(N_("结果文件里的业务参考号 %(refs)s 不属于这批付款。"), refs=unknown)
     paid = failed = 0
     for outcome in outcomes:
         item = items[outcome.reference]

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coopledger.auth.models import User
 from coopledger.auth.roles import Role
-from coopledger.banking.models import BatchState, ItemState
+from coopledger.banking.models import BatchState, ItemState, PaymentFields
 from coopledger.db import MoneyType, UTCDateTime, enum_column
 from coopledger.extensions import Model
 from coopledger.i18n import N_
@@ -230,7 +230,7 @@ class PaymentBatch(Model):
         return sum((item.amount for item in self.items), ZERO)
 
 
-class PaymentItem(Model):
+class PaymentItem(PaymentFields, Model):
     """One payment of a batch: the request, what the file said, and the bank's answer."""
 
     __tablename__ = "spending_payment_items"
@@ -241,16 +241,8 @@ class PaymentItem(Model):
                                           index=True)
     request_id: Mapped[int] = mapped_column(sa.ForeignKey("spending_requests.id"), index=True)
     number: Mapped[int]
-    reference: Mapped[str] = mapped_column(sa.String(30))
-    payee: Mapped[str] = mapped_column(sa.String(100))
-    account: Mapped[str] = mapped_column(sa.String(40))
-    bank: Mapped[str] = mapped_column(sa.String(100), default="")
-    amount: Mapped[Decimal] = mapped_column(MoneyType())
     state: Mapped[ItemState] = mapped_column(enum_column(ItemState, "payment_item_state"),
                                              default=ItemState.PENDING)
-    bank_reference: Mapped[str] = mapped_column(sa.String(64), default="")
-    reason: Mapped[str] = mapped_column(sa.String(200), default="")
-    settled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     batch: Mapped[PaymentBatch] = relationship(back_populates="items")
     request: Mapped[SpendingRequest] = relationship()
