@@ -109,6 +109,17 @@ def posting_marks(ids: list[int]) -> dict[int, str]:
             Book.organisation_id.in_(ids)))}
 
 
+def latest_posted(ids: Collection[int]) -> dict[int, dt.date]:
+    """Each organisation's latest date of a posted voucher (none when nothing is posted)."""
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(Voucher.organisation_id, sa.func.max(Voucher.on)).where(
+            Voucher.organisation_id.in_(list(ids)), Voucher.state == VoucherState.POSTED)
+        .group_by(Voucher.organisation_id)).all()
+    return {int(org_id): day for org_id, day in rows}
+
+
 def _cash_and_bank_accounts(orgs: Sequence[Organisation]) -> tuple[set[int], set[int]]:
     codes = {o.id: STANDARDS[o.standard] for o in orgs}
     cash: set[int] = set()

@@ -80,9 +80,11 @@ def dashboard(orgs: list[Organisation], *, on: dt.date) -> list[Line]:
 
     What the voucher rules found is kept per organisation (``RuleSnapshot``) and re-read from
     the posted vouchers only when something was posted since, the review window's start or
-    the thresholds differ, or the day is earlier than the one it was computed on; a later day
-    carries it over — the rules count the same vouchers, and a cash balance left over the limit
-    counts one more day over for each day since (nothing posted: the balance has not moved).
+    the thresholds differ, or the day is another than the one it was computed on — except a
+    later day when no posted voucher is dated after that one (a dashboard viewed as of an
+    earlier day leaves later vouchers out): then the rules count the same vouchers, and a cash
+    balance left over the limit counts one more day over for each day since (nothing posted:
+    the balance has not moved).
     Every other rule is computed afresh (its facts are small).
     """
     limits = thresholds_of(sorted({o.township_id for o in orgs}))
@@ -97,6 +99,7 @@ def dashboard(orgs: list[Organisation], *, on: dt.date) -> list[Line]:
                and (counts := _carried(json.loads(snap.counts), on)) is not None}
     stale = {o.id for o in orgs} - set(current)
     gathered = facts.gather(orgs, on=on, limits=limits, with_vouchers=stale)
+    latest = facts.latest_posted(stale)
     lines = []
     for org in orgs:
         found = gathered[org.id]
@@ -108,6 +111,8 @@ def dashboard(orgs: list[Organisation], *, on: dt.date) -> list[Line]:
             over = next((a for a in alerts if a.rule is rules.Rule.CASH_OVER_LIMIT), None)
             snapshot[_CARRIED] = on.isoformat() if over and over.hits[-1].on == on else ""
             snapshot["_on"] = on.isoformat()
+            # a later day reads the same vouchers only when none is dated after this one
+            snapshot["_carries"] = latest.get(org.id, on) <= on
             _keep(org.id, keys[org.id], snapshot, kept.get(org.id))
         else:
             alerts = rules.evaluate(found, limits[org.township_id], on=on,
@@ -121,7 +126,10 @@ def dashboard(orgs: list[Organisation], *, on: dt.date) -> list[Line]:
 def _carried(counts: dict[str, object], on: dt.date) -> dict[str, int] | None:
     """A snapshot's counts carried to ``on``; None when it was computed on a later day."""
     computed = counts.get("_on")
-    if not isinstance(computed, str) or not computed or dt.date.fromisoformat(computed) > on:
+    if not isinstance(computed, str) or not computed:
+        return None
+    day = dt.date.fromisoformat(computed)
+    if day > on or (day < on and counts.get("_carries") is not True):
         return None
     found = {rule: int(str(n)) for rule, n in counts.items() if not rule.startswith("_")}
     over_on = counts.get(_CARRIED)

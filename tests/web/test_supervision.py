@@ -442,3 +442,20 @@ def test_a_later_day_carries_the_snapshot_over_and_counts_as_a_fresh_reading(
     db.session.commit()
     db.session.refresh(snapshot)
     assert json.loads(snapshot.counts)["_on"] == "2025-06-15"
+
+
+def test_a_dashboard_viewed_as_of_an_earlier_day_is_not_carried_past_later_vouchers(
+        town: Any) -> None:
+    """Viewed as of 10 June, the books already hold a voucher of 18 June (the cash brought
+    under the limit): a view as of 30 June reads the books again instead of carrying the
+    10 June counts over, and counts the days over the limit to 17 June only."""
+    late = town.late
+    make_voucher(late, town.user("ceshi-kj"), town.user("admin"), on=dt.date(2025, 6, 18),
+                 amount="1500.00", debit="513", credit="101", summary="支付劳务费")
+    db.session.commit()
+    early = queries.dashboard([late], on=dt.date(2025, 6, 10))[0].fired
+    assert early[Rule.CASH_OVER_LIMIT] == (dt.date(2025, 6, 10) - dt.date(2025, 1, 1)).days + 1
+    db.session.commit()
+    later = queries.dashboard([late], on=dt.date(2025, 6, 30))[0].fired
+    assert later[Rule.CASH_OVER_LIMIT] == (dt.date(2025, 6, 17) - dt.date(2025, 1, 1)).days + 1
+    assert later == queries.organisation_line(late, on=dt.date(2025, 6, 30)).fired
