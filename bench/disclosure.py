@@ -53,7 +53,7 @@ def _fill(org: object, count: int, accountant: object, reviewer: object) -> None
 
     from coopledger.dates import utcnow
     from coopledger.extensions import db
-    from coopledger.ledger import beans, books, month_index
+    from coopledger.ledger import beans, books, money_index, month_index
     from coopledger.ledger.models import Book, Period, Voucher, VoucherLine, VoucherState
     from coopledger.ledger.queries import bean_account_names
     from coopledger.ledger.vouchers import chain_hash
@@ -111,6 +111,7 @@ def _fill(org: object, count: int, accountant: object, reviewer: object) -> None
     book.last_post_seq, book.chain_head = seq, head
     db.session.flush()
     month_index.rebuild(book.organisation_id)  # bulk-inserted lines
+    money_index.rebuild(book.organisation_id)
     db.session.commit()
 
 

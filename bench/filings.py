@@ -63,7 +63,7 @@ def build(url: str, storage: str, townships: int, orgs: int, count: int) -> None
     from coopledger.extensions import db
     from coopledger.filings import services as filings
     from coopledger.ids import credit_code_check_char
-    from coopledger.ledger import books, month_index, periods, vouchers
+    from coopledger.ledger import books, money_index, month_index, periods, vouchers
     from coopledger.ledger.models import Period, Voucher, VoucherLine, VoucherState
     from coopledger.ledger.rules import Line
     from coopledger.orgs import services as org_services
@@ -147,6 +147,7 @@ def build(url: str, storage: str, townships: int, orgs: int, count: int) -> None
                                       "on": on, "posted": True, "closing": False})
                 db.session.execute(sa.insert(VoucherLine), lines)
                 month_index.rebuild(org.id)
+                money_index.rebuild(org.id)
                 existing = {p.month: p for p in db.session.scalars(sa.select(Period).where(
                     Period.organisation_id == org.id, Period.year == year))}
                 for month in range(1, 13):

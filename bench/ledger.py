@@ -84,7 +84,7 @@ def build(url: str, count: int) -> None:
     from coopledger.auth.models import User
     from coopledger.dates import utcnow
     from coopledger.extensions import db
-    from coopledger.ledger import beans, books, month_index
+    from coopledger.ledger import beans, books, money_index, month_index
     from coopledger.ledger.models import (
         Book,
         Period,
@@ -177,6 +177,7 @@ def build(url: str, count: int) -> None:
         book.last_post_seq, book.chain_head = seq, head
         db.session.flush()
         month_index.rebuild(org.id)  # bulk-inserted lines: the index is built as a migration would
+        money_index.rebuild(org.id)
         db.session.commit()
 
 

@@ -59,7 +59,7 @@ def build(url: str, storage: str, orgs: int, count: int) -> None:
     from coopledger.dates import today, utcnow
     from coopledger.extensions import db
     from coopledger.ids import credit_code_check_char
-    from coopledger.ledger import books, month_index, periods, vouchers
+    from coopledger.ledger import books, money_index, month_index, periods, vouchers
     from coopledger.ledger.models import Attachment, Period, Voucher, VoucherLine, VoucherState
     from coopledger.ledger.rules import Line
     from coopledger.orgs import services as org_services
@@ -153,6 +153,7 @@ def build(url: str, storage: str, orgs: int, count: int) -> None:
             db.session.execute(sa.insert(VoucherLine), lines)
             db.session.execute(sa.insert(Attachment), scans)
             month_index.rebuild(org.id)  # bulk-inserted lines
+            money_index.rebuild(org.id)
             for (year, month), last in counters.items():
                 period = existing.get((year, month)) or Period(organisation_id=org.id,
                                                                year=year, month=month)

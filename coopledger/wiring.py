@@ -35,6 +35,7 @@ def wire_domains() -> None:
     from coopledger.ledger import month_end, origins
     from coopledger.ledger.bookfile import BOOK_CHECKS
     from coopledger.ledger.books import install_chart
+    from coopledger.ledger.money_index import differences as money_index_differences
     from coopledger.ledger.month_index import differences as index_differences
     from coopledger.ledger.periods import REOPEN_GUARDS
     from coopledger.members import settled
@@ -60,7 +61,8 @@ def wire_domains() -> None:
                    spending_voucher_origin):
         origins.register(finder)
     _add(REOPEN_GUARDS, refuse_reopening_published)
-    _add(BOOK_CHECKS, anchor_problems, chain_problems, index_differences)
+    _add(BOOK_CHECKS, anchor_problems, chain_problems, index_differences,
+         money_index_differences)
     # 期末检查's warnings
     _add(month_end.CHECKS, depreciation_check, advance_rent_check, bank_check)
     # members: the 入股 request of a contributed parcel; the household pages' facts

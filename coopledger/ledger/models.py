@@ -281,6 +281,39 @@ class VoucherLine(Model):
     account: Mapped[Account] = relationship()
 
 
+class VoucherMoney(Model):
+    """The money index (``ledger/money_index``): one posted voucher that touches 库存现金 or
+    银行存款 — its net effect on cash in fen (+ into the cash box), whether it touches a bank
+    account, whether it pays money out (credits cash or a bank account). Derived data, kept in
+    the transaction that posts, so that the township's rules read a row per voucher instead
+    of its lines."""
+
+    __tablename__ = "ledger_voucher_money"
+    __table_args__ = (sa.Index("ix_ledger_voucher_money_org_on", "organisation_id", "on"),)
+
+    voucher_id: Mapped[int] = mapped_column(sa.ForeignKey("vouchers.id"), primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"))
+    on: Mapped[dt.date]
+    cash: Mapped[int] = mapped_column(sa.BigInteger)
+    banked: Mapped[bool]
+    pays: Mapped[bool]
+
+
+class VoucherPayment(Model):
+    """The money index's other half: what an ordinary posted voucher that pays money out
+    debits to one other account, in fen, and whether that account is an expense."""
+
+    __tablename__ = "ledger_voucher_payments"
+    __table_args__ = (sa.Index("ix_ledger_voucher_payments_org_on", "organisation_id", "on"),)
+
+    voucher_id: Mapped[int] = mapped_column(sa.ForeignKey("vouchers.id"), primary_key=True)
+    account_id: Mapped[int] = mapped_column(sa.ForeignKey("accounts.id"), primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"))
+    on: Mapped[dt.date]
+    amount: Mapped[int] = mapped_column(sa.BigInteger)
+    expense: Mapped[bool]
+
+
 class MonthBalance(Model):
     """The month-balance index (issue 23): posted debits and credits of one account in one
     month, apart for the 建账 lines (``opening``), the year-end closing lines (``closing``)

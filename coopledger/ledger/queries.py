@@ -89,13 +89,20 @@ def _open_leaves(query: Any, org: Organisation, codes_from: Iterable[str],
     return query.order_by(Account.code)
 
 
-def bean_account_names(org: Organisation, *, only: Iterable[int] | None = None,
-                       ) -> dict[int, str]:
-    """Beancount account name of every account (or of the ids in ``only``: a voucher's, so a
-    posting does not name the whole chart), keyed by id. The chart is read in one query."""
-    chart = db.session.execute(sa.select(
+def chart_rows(org: Organisation) -> list[Any]:
+    """The organisation's chart as plain rows (id, parent id, code, name, category), in one
+    query: read on every posting, by the beancount names and the money index."""
+    return list(db.session.execute(sa.select(
         Account.id, Account.parent_id, Account.code, Account.name, Account.category).where(
-        Account.organisation_id == org.id)).all()       # plain rows: read on every posting
+        Account.organisation_id == org.id)).all())
+
+
+def bean_account_names(org: Organisation, *, only: Iterable[int] | None = None,
+                       chart: list[Any] | None = None) -> dict[int, str]:
+    """Beancount account name of every account (or of the ids in ``only``: a voucher's, so a
+    posting does not name the whole chart), keyed by id; ``chart`` is :func:`chart_rows`
+    when the caller has read it already."""
+    chart = chart_rows(org) if chart is None else chart
     by_id = {row.id: row for row in chart}
 
     def path(account: Any) -> list[tuple[str, str]]:      # a row of ``chart``

@@ -21,7 +21,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
@@ -32,7 +32,7 @@ from coopledger.dates import utcnow
 from coopledger.errors import CoopLedgerError
 from coopledger.extensions import db
 from coopledger.i18n import N_
-from coopledger.ledger import beans, month_index, origins, rules
+from coopledger.ledger import beans, money_index, month_index, origins, rules
 from coopledger.ledger.books import (
     accounts_by_code,
     find_period,
@@ -310,12 +310,14 @@ def bean_transaction(*, on: dt.date, number: int, narration: str, preparer: str,
         poster=signed.poster, scans=signed.scans)
 
 
-def voucher_transaction(voucher: Voucher) -> beans.BeanTransaction:
-    """The beancount view of one posted voucher object."""
+def voucher_transaction(voucher: Voucher, *, chart: list[Any] | None = None,
+                        ) -> beans.BeanTransaction:
+    """The beancount view of one posted voucher object (``chart``: ``queries.chart_rows``
+    when the caller has read it)."""
     from coopledger.ledger.queries import bean_account_names
 
     names = bean_account_names(voucher.organisation,
-                               only=[line.account_id for line in voucher.lines])
+                               only=[line.account_id for line in voucher.lines], chart=chart)
     lines = sorted(voucher.lines, key=lambda line: line.line_no)
     return bean_transaction(
         on=voucher.on, number=voucher.number or 0, narration=voucher.summary,
@@ -377,7 +379,10 @@ def post_voucher(voucher: Voucher, *, by: User, today: dt.date) -> Voucher:
     voucher.post_seq = book.last_post_seq
     voucher.text_version = TEXT_VERSION
     with db.session.no_autoflush:   # the text is read from the objects: one flush of it all
-        voucher.bean_text = beans.transaction_text(voucher_transaction(voucher))
+        from coopledger.ledger.queries import chart_rows
+
+        chart = chart_rows(voucher.organisation)      # one read: the names and the money index
+        voucher.bean_text = beans.transaction_text(voucher_transaction(voucher, chart=chart))
     voucher.chain_hash = chain_hash(book.chain_head, voucher.bean_text)
     book.chain_head = voucher.chain_hash
     db.session.execute(sa.update(VoucherLine).where(VoucherLine.voucher_id == voucher.id)
@@ -388,6 +393,7 @@ def post_voucher(voucher: Voucher, *, by: User, today: dt.date) -> Voucher:
         book.opened_on = voucher.on
     db.session.flush()
     month_index.add_posted(voucher)
+    money_index.add_posted(voucher, chart=chart)
     record("voucher.post", voucher, by=by, label=_label(voucher),
            after={"number": voucher.label, "hash": voucher.chain_hash})
     return voucher

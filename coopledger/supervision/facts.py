@@ -35,12 +35,13 @@ from coopledger.ledger.models import (
     Account,
     Attachment,
     Book,
-    Category,
     LedgerCheck,
     Period,
     Voucher,
     VoucherKind,
     VoucherLine,
+    VoucherMoney,
+    VoucherPayment,
     VoucherState,
 )
 from coopledger.ledger.standards import STANDARDS
@@ -153,61 +154,39 @@ def _vouchers(facts: dict[int, rules.OrgFacts], orgs: Sequence[Organisation], *,
               cash_ids: set[int], bank_ids: set[int], since: dt.date, on: dt.date,
               limits: Mapping[int, rules.Thresholds]) -> None:
     """What the voucher rules read from the posted vouchers of the window, in one statement
-    over two common tables: ``money`` — each voucher's net effect on cash, whether it touches
-    a bank account and whether it pays money out — and ``outs`` — what each paying voucher
-    debits to each other account. Read from them: each day's cash (``rules.CashDay``, summed
-    as ``rules.cash_days`` sums), the vouchers paying more cash out, not into the bank, than
-    the lowest limit of the townships (``rules.large_cash_payments`` compares with its own),
-    payments round at the township's unit or repeating an amount to the same account in the
-    window (``rules.round_or_duplicate_payments`` checks the days), and expenses paid without
-    a scan (``rules.white_slips``)."""
+    over the ledger's money index (``ledger.money_index``: a row per voucher that touches cash
+    or the bank — its net effect on cash, whether it touches the bank — and per paying
+    ordinary voucher what it debits to each other account). Read from it: each day's cash
+    (``rules.CashDay``, summed as ``rules.cash_days`` sums), the vouchers paying more cash out,
+    not into the bank, than the lowest limit of the townships (``rules.large_cash_payments``
+    compares with its own), payments round at the township's unit or repeating an amount to the
+    same account in the window (``rules.round_or_duplicate_payments`` checks the days), and
+    expenses paid without a scan (``rules.white_slips``)."""
     ids = [o.id for o in orgs]
-    money_ids = cash_ids | bank_ids
     if not cash_ids and not bank_ids:
         return
-    net = _fen(VoucherLine.debit) - _fen(VoucherLine.credit)
-    is_cash = VoucherLine.account_id.in_(cash_ids) if cash_ids else sa.false()
-    is_bank = VoucherLine.account_id.in_(bank_ids) if bank_ids else sa.false()
-    money = (sa.select(VoucherLine.organisation_id.label("org_id"),
-                       VoucherLine.voucher_id.label("voucher_id"), VoucherLine.on.label("on"),
-                       sa.func.sum(sa.case((is_cash, net), else_=0)).label("net"),
-                       sa.func.max(sa.case((is_bank, 1), else_=0)).label("banked"),
-                       sa.func.max(sa.case((_fen(VoucherLine.credit) > 0, 1), else_=0))
-                       .label("pays"))
-             .where(VoucherLine.organisation_id.in_(ids), VoucherLine.posted.is_(True),
-                    VoucherLine.on >= since, VoucherLine.on <= on,
-                    VoucherLine.account_id.in_(money_ids))
-             .group_by(VoucherLine.organisation_id, VoucherLine.voucher_id, VoucherLine.on)
+    index = VoucherMoney.__table__.c
+    money = (sa.select(index.organisation_id.label("org_id"), index.voucher_id, index.on,
+                       index.cash.label("net"), index.banked)
+             .where(index.organisation_id.in_(ids), index.on >= since, index.on <= on)
              .cte("money"))
-    paying = (sa.select(VoucherLine.voucher_id)
-              .where(VoucherLine.organisation_id.in_(ids), VoucherLine.posted.is_(True),
-                     VoucherLine.on >= since, VoucherLine.on <= on,
-                     VoucherLine.account_id.in_(money_ids), _fen(VoucherLine.credit) > 0))
-    outs = (sa.select(VoucherLine.organisation_id.label("org_id"),
-                      VoucherLine.voucher_id.label("voucher_id"), VoucherLine.on.label("on"),
-                      VoucherLine.account_id.label("account_id"),
-                      Account.category.label("category"),
-                      sa.func.sum(_fen(VoucherLine.debit)).label("fen"))
-            .join(Account, Account.id == VoucherLine.account_id)
-            .join(Voucher, Voucher.id == VoucherLine.voucher_id)
-            .where(VoucherLine.voucher_id.in_(paying), _fen(VoucherLine.debit) > 0,
-                   VoucherLine.account_id.not_in(money_ids),
-                   Voucher.kind == VoucherKind.ORDINARY)
-            .group_by(VoucherLine.organisation_id, VoucherLine.voucher_id, VoucherLine.on,
-                      VoucherLine.account_id, Account.category)
+    debited = VoucherPayment.__table__.c
+    outs = (sa.select(debited.organisation_id.label("org_id"), debited.voucher_id, debited.on,
+                      debited.account_id, debited.expense, debited.amount.label("fen"))
+            .where(debited.organisation_id.in_(ids), debited.on >= since, debited.on <= on)
             .cte("outs"))
     none = sa.cast(sa.null(), sa.Integer)
     zero = sa.literal(0, sa.BigInteger)
     moving = money.c.net != 0
-    in_hand = sa.and_(moving, money.c.banked == 0)
+    in_hand = sa.and_(moving, money.c.banked.is_(False))
     days = (sa.select(sa.literal(_DAY), money.c.org_id, money.c.on, none, none,
                       sa.func.sum(money.c.net),
                       sa.func.sum(sa.case((sa.and_(in_hand, money.c.net > 0), money.c.net),
                                           else_=0)),
                       sa.func.sum(sa.case((sa.and_(in_hand, money.c.net < 0), -money.c.net),
                                           else_=0)),
-                      sa.func.max(sa.case((sa.and_(money.c.banked == 1, money.c.net < 0), 1),
-                                          else_=0)))
+                      sa.func.max(sa.case((sa.and_(money.c.banked.is_(True),
+                                                   money.c.net < 0), 1), else_=0)))
             .where(moving).group_by(money.c.org_id, money.c.on))
     floor = min(limits[o.township_id].cash_payment_limit for o in orgs)
     large = (sa.select(sa.literal(_LARGE), money.c.org_id, money.c.on, money.c.voucher_id,
@@ -230,7 +209,7 @@ def _vouchers(facts: dict[int, rules.OrgFacts], orgs: Sequence[Organisation], *,
     scanned = sa.select(Attachment.id).where(Attachment.voucher_id == outs.c.voucher_id)
     expenses = (sa.select(sa.literal(_EXPENSE), outs.c.org_id, outs.c.on, outs.c.voucher_id,
                           none, sa.func.sum(outs.c.fen), zero, zero, zero)
-                .where(outs.c.category == Category.EXPENSE, ~scanned.exists())
+                .where(outs.c.expense.is_(True), ~scanned.exists())
                 .group_by(outs.c.org_id, outs.c.on, outs.c.voucher_id))
     for kind, org_id, day, voucher_id, account_id, fen, received, paid, banked_out in \
             db.session.execute(sa.union_all(days, large, payments, expenses)).all():
