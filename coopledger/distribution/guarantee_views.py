@@ -171,17 +171,21 @@ def guarantee_batch_result(code: str, year: int, batch_id: int) -> ResponseRetur
                                 _anchor="bank"))
     (content, name), on = sent, form.on.data
 
-    def said(done: guarantees.BankAnswer) -> str:
-        text = str(_("银行已付 %(n)d 户，凭证草稿 %(label)s 已生成，请提交审核。", n=done.paid,
-                     label=done.voucher.label) if done.voucher is not None
-                   else _("结果文件里没有新付款的农户。"))
-        if done.failed:
-            text += " " + _("付款失败 %(n)d 户：%(who)s。", n=len(done.failed),
-                            who="；".join(f"{payee} {reason}".strip()
-                                          for payee, reason in done.failed[:10]))
-        return text
-
     apply_change(lambda: guarantees.apply_bank_result(batch, content=content, filename=name,
-                                                      on=on, by=me(), today=today()), said)
+                                                      on=on, by=me(), today=today()),
+                 bank_result_said)
     return redirect(url_for("distribution.guarantees_page", code=code, year=year,
                             rate=figure(batch.rate), _anchor="bank"))
+
+
+def bank_result_said(done: guarantees.BankResult) -> str:
+    """What a bank's result did, in one sentence: the households paid and their voucher draft,
+    and those the bank could not pay with its reasons (a plan's payout file or a 保底 file)."""
+    text = str(_("银行已付 %(n)d 户，凭证草稿 %(label)s 已生成，请提交审核。", n=done.paid,
+                 label=done.voucher.label) if done.voucher is not None
+               else _("结果文件里没有新付款的农户。"))
+    if done.failed:
+        text += " " + _("付款失败 %(n)d 户：%(who)s。", n=len(done.failed),
+                        who="；".join(f"{payee} {reason}".strip()
+                                      for payee, reason in done.failed[:10]))
+    return text

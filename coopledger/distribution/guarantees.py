@@ -293,9 +293,10 @@ def instruction_file(batch: GuaranteeBatch) -> bytes:
 
 
 @dataclass(frozen=True)
-class BankAnswer:
-    """What a bank result did to a batch: the voucher of the items paid (None when none
-    was), how many, and the payees the bank could not pay with its reasons."""
+class BankResult:
+    """What a bank's result file did — to a 保底 payment file or to a plan's payout file: the
+    voucher of the households paid (None when none was), how many, and those the bank could
+    not pay with its reasons."""
 
     voucher: Voucher | None
     paid: int
@@ -303,7 +304,7 @@ class BankAnswer:
 
 
 def apply_bank_result(batch: GuaranteeBatch, *, content: bytes, filename: str, on: dt.date,
-                      by: User, today: dt.date) -> BankAnswer:
+                      by: User, today: dt.date) -> BankResult:
     """Apply the bank's result file: the items it paid are paid (one voucher draft dated
     ``on``), the failed ones named; a reference of another batch refuses the whole file and
     an item already answered is left as it is."""
@@ -342,7 +343,7 @@ def apply_bank_result(batch: GuaranteeBatch, *, content: bytes, filename: str, o
     record("distribution.guarantee_batch_result", batch.organisation, by=by,
            label=f"{batch.organisation.name} {batch.year}年保底代发 #{batch.id}",
            after={"paid": len(paid), "failed": len(failed), "on": on.isoformat()})
-    return BankAnswer(voucher, len(paid), failed)
+    return BankResult(voucher, len(paid), failed)
 
 
 def batch_steps_for(batch: GuaranteeBatch, user: User | None) -> Steps:

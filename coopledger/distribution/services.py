@@ -439,18 +439,8 @@ def pay(plan: Plan, line_ids: list[int], *, on: dt.date, cash_code: str, by: Use
     return voucher
 
 
-@dataclass(frozen=True)
-class BankResult:
-    """What a bank result file did to a plan: the voucher of the lines paid (None when none
-    was), how many, and the lines the bank could not pay with its reasons."""
-
-    voucher: Voucher | None
-    paid: int
-    failed: list[tuple[str, str]]
-
-
 def pay_by_result(plan: Plan, outcomes: list[Outcome], *, on: dt.date, cash_code: str,
-                  by: User, today: dt.date) -> BankResult:
+                  by: User, today: dt.date) -> guarantees.BankResult:
     """Pay the lines the bank's result file says it paid (one voucher, as :func:`pay`) and
     report those it could not; a reference of another plan refuses the whole file, and a line
     already paid is left as it is (a result imported twice pays nothing twice)."""
@@ -469,7 +459,7 @@ def pay_by_result(plan: Plan, outcomes: list[Outcome], *, on: dt.date, cash_code
         else None
     record("distribution.bank_result", plan, by=by, label=f"{plan.organisation.name} "
            f"{plan.label}", after={"paid": len(fresh), "failed": len(failed)})
-    return BankResult(voucher, len(fresh), failed)
+    return guarantees.BankResult(voucher, len(fresh), failed)
 
 
 def _check_payout_accounts(lines: list[PlanLine]) -> None:

@@ -27,6 +27,7 @@ from coopledger.dates import today
 from coopledger.distribution import (
     exports,
     figures,
+    guarantees,
     member_accounts,
     services,
     statements,
@@ -42,6 +43,7 @@ from coopledger.distribution.forms import (
     VersionForm,
 )
 from coopledger.distribution.guarantee_views import (
+    bank_result_said,
     guarantee_batch_file,
     guarantee_batch_result,
     guarantees_page,
@@ -424,22 +426,13 @@ def bank_result(code: str, plan_id: int) -> ResponseReturnValue:
     (content, name), on = sent, form.on.data
     layout_key, cash_code = form.layout.data or "", form.account.data or ""
 
-    def change() -> services.BankResult:
+    def change() -> guarantees.BankResult:
         outcomes = payment_files.read_result(payment_files.layout_of(layout_key), content,
                                              name)
         return services.pay_by_result(plan, outcomes, on=on, cash_code=cash_code, by=me(),
                                       today=today())
 
-    def said(done: services.BankResult) -> str:
-        text = str(_("银行已付 %(n)d 户，凭证草稿已生成。", n=done.paid) if done.paid
-                   else _("结果文件里没有新付款的农户。"))
-        if done.failed:
-            text += " " + _("付款失败 %(n)d 户：%(who)s。", n=len(done.failed),
-                            who="；".join(f"{holder} {reason}".strip()
-                                          for holder, reason in done.failed[:10]))
-        return text
-
-    apply_change(change, said)
+    apply_change(change, bank_result_said)
     return redirect(url_for("distribution.show", code=code, plan_id=plan.id))
 
 

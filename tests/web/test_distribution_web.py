@@ -264,7 +264,7 @@ def test_the_banks_result_pays_the_households_it_paid_and_names_those_it_could_n
         "on": "2025-03-05", "account": "102", "layout": "generic",
         "file": (io.BytesIO(result), "代发结果.csv")}, content_type="multipart/form-data",
         follow_redirects=True).get_data(as_text=True)
-    assert f"银行已付 {len(records) - 1} 户，凭证草稿已生成。" in page
+    assert f"银行已付 {len(records) - 1} 户，凭证草稿 " in page
     assert f"付款失败 1 户：{records[0][1]}" in page
     assert "账户已销户" in page
     db.session.expire_all()
