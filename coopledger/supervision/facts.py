@@ -67,14 +67,17 @@ def _fen(column: sa.ColumnElement[object] | sa.orm.InstrumentedAttribute[object]
 
 
 def gather(orgs: Sequence[Organisation], *, on: dt.date, limits: Mapping[int, rules.Thresholds],
-           with_vouchers: Collection[int] | None = None) -> dict[int, rules.OrgFacts]:
+           with_vouchers: Collection[int] | None = None,
+           counted: bool = False) -> dict[int, rules.OrgFacts]:
     """The facts of every organisation in ``orgs`` for the review window ending ``on``; the
     facts read from posted vouchers (cash, payments, expenses) only for the organisations in
     ``with_vouchers`` (all when None), and of those only what a rule could count at the
     thresholds of the organisation's township (``limits``, by township): the cash summed by
     day, cash payments above the lowest limit, payments round or repeated, expenses without a
     scan — so the first dashboard of a county reads hundreds, not hundreds of thousands, of
-    rows per organisation, and the rules, which check each candidate, find the same."""
+    rows per organisation, and the rules, which check each candidate, find the same.
+    ``counted`` (the dashboard, which shows counts): the expenses without a scan counted, not
+    listed (``OrgFacts.unscanned``)."""
     since = rules.review_start(on)
     ids = [o.id for o in orgs]
     facts = {o.id: rules.OrgFacts(since=since) for o in orgs}
@@ -86,7 +89,7 @@ def gather(orgs: Sequence[Organisation], *, on: dt.date, limits: Mapping[int, ru
         if cash_ids:
             _opening_cash(facts, [o.id for o in voucher_orgs], cash_ids, since=since)
         _vouchers(facts, voucher_orgs, cash_ids=cash_ids, bank_ids=bank_ids, since=since,
-                  on=on, limits=limits)
+                  on=on, limits=limits, counted=counted)
     _contracts(facts, ids, on=on)
     _books(facts, ids)
     _disclosures(facts, orgs, on=on)
@@ -152,7 +155,7 @@ _DAY, _LARGE, _PAYMENT, _EXPENSE = range(4)
 
 def _vouchers(facts: dict[int, rules.OrgFacts], orgs: Sequence[Organisation], *,
               cash_ids: set[int], bank_ids: set[int], since: dt.date, on: dt.date,
-              limits: Mapping[int, rules.Thresholds]) -> None:
+              limits: Mapping[int, rules.Thresholds], counted: bool) -> None:
     """What the voucher rules read from the posted vouchers of the window, in one statement
     over the ledger's money index (``ledger.money_index``: a row per voucher that touches cash
     or the bank — its net effect on cash, whether it touches the bank — and per paying
@@ -207,10 +210,17 @@ def _vouchers(facts: dict[int, rules.OrgFacts], orgs: Sequence[Organisation], *,
                           zero)
                 .where(sa.or_(ranked.c.repeats > 1, is_round)))
     scanned = sa.select(Attachment.id).where(Attachment.voucher_id == outs.c.voucher_id)
-    expenses = (sa.select(sa.literal(_EXPENSE), outs.c.org_id, outs.c.on, outs.c.voucher_id,
+    unscanned = sa.and_(outs.c.expense.is_(True), ~scanned.exists())
+    expenses = (sa.select(sa.literal(_EXPENSE), outs.c.org_id, sa.cast(sa.null(), sa.Date),
+                          none, none, sa.func.count(sa.distinct(outs.c.voucher_id)), zero,
+                          zero, zero)
+                .where(unscanned).group_by(outs.c.org_id) if counted else
+                sa.select(sa.literal(_EXPENSE), outs.c.org_id, outs.c.on, outs.c.voucher_id,
                           none, sa.func.sum(outs.c.fen), zero, zero, zero)
-                .where(outs.c.expense.is_(True), ~scanned.exists())
-                .group_by(outs.c.org_id, outs.c.on, outs.c.voucher_id))
+                .where(unscanned).group_by(outs.c.org_id, outs.c.on, outs.c.voucher_id))
+    if counted:
+        for org in orgs:
+            facts[org.id].unscanned = 0
     for kind, org_id, day, voucher_id, account_id, fen, received, paid, banked_out in \
             db.session.execute(sa.union_all(days, large, payments, expenses)).all():
         found = facts[org_id]
@@ -222,6 +232,8 @@ def _vouchers(facts: dict[int, rules.OrgFacts], orgs: Sequence[Organisation], *,
             found.cash_payments.append(rules.CashMove(voucher_id, day, amount, banked=False))
         elif kind == _PAYMENT:
             found.payments.append(rules.Payment(voucher_id, day, amount, str(account_id)))
+        elif counted:
+            found.unscanned = int(fen)
         else:
             found.expenses.append(rules.ExpenseVoucher(voucher_id, day, amount, 0))
     for found in facts.values():

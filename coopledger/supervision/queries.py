@@ -98,26 +98,24 @@ def dashboard(orgs: list[Organisation], *, on: dt.date) -> list[Line]:
                if snap.key == keys[org_id]
                and (counts := _carried(json.loads(snap.counts), on)) is not None}
     stale = {o.id for o in orgs} - set(current)
-    gathered = facts.gather(orgs, on=on, limits=limits, with_vouchers=stale)
+    gathered = facts.gather(orgs, on=on, limits=limits, with_vouchers=stale, counted=True)
     latest = facts.latest_posted(stale)
     lines = []
     for org in orgs:
         found = gathered[org.id]
         if org.id in stale:
-            alerts = rules.evaluate(found, limits[org.township_id], on=on)
-            fired = {a.rule: len(a.hits) for a in alerts}
+            fired = rules.counts(found, limits[org.township_id], on=on)
             snapshot: dict[str, object] = {r.value: n for r, n in fired.items()
                                            if r in rules.VOUCHER_RULES}
-            over = next((a for a in alerts if a.rule is rules.Rule.CASH_OVER_LIMIT), None)
-            snapshot[_CARRIED] = on.isoformat() if over and over.hits[-1].on == on else ""
+            over = rules.cash_over_at_end(found, limits[org.township_id])
+            snapshot[_CARRIED] = on.isoformat() if over else ""
             snapshot["_on"] = on.isoformat()
             # a later day reads the same vouchers only when none is dated after this one
             snapshot["_carries"] = latest.get(org.id, on) <= on
             _keep(org.id, keys[org.id], snapshot, kept.get(org.id))
         else:
-            alerts = rules.evaluate(found, limits[org.township_id], on=on,
-                                    skip=rules.VOUCHER_RULES)
-            fired = {a.rule: len(a.hits) for a in alerts}
+            fired = rules.counts(found, limits[org.township_id], on=on,
+                                 skip=rules.VOUCHER_RULES)
             fired.update({rules.Rule(r): n for r, n in current[org.id].items()})
         lines.append(Line(org, rules.figures(found, fired, on=on), fired))
     return lines

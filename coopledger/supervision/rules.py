@@ -313,6 +313,9 @@ class OrgFacts:
     candidates)."""
     expenses: list[ExpenseVoucher] = field(default_factory=list)
     """Expense vouchers paid out of cash or bank — read only without a scan."""
+    unscanned: int | None = None
+    """How many such vouchers there are, when only their number was read (the dashboard,
+    which shows counts); None when ``expenses`` lists them."""
     receivables: list[Receivable] = field(default_factory=list)
     contracts: list[ContractTerm] = field(default_factory=list)
     disclosures: list[DisclosureDue] = field(default_factory=list)
@@ -614,6 +617,27 @@ def evaluate(facts: OrgFacts, limits: Thresholds, *, on: dt.date,
     }
     found = {rule: check() for rule, check in checks.items() if rule not in skip}
     return [Alert(rule, tuple(hits)) for rule, hits in found.items() if hits]
+
+
+def counts(facts: OrgFacts, limits: Thresholds, *, on: dt.date,
+           skip: frozenset[Rule] = frozenset()) -> dict[Rule, int]:
+    """How many hits each rule that fired has (the dashboard): the hits :func:`evaluate`
+    finds, counted — and the expense vouchers without a scan as the database counted them
+    when only their number was read (``OrgFacts.unscanned``: the vouchers ``white_slips``
+    would list)."""
+    counted = facts.unscanned is not None
+    alerts = evaluate(facts, limits, on=on,
+                      skip=skip | {Rule.WHITE_SLIP} if counted else skip)
+    found = {alert.rule: len(alert.hits) for alert in alerts}
+    if counted and Rule.WHITE_SLIP not in skip and facts.unscanned:
+        found[Rule.WHITE_SLIP] = facts.unscanned
+    return found
+
+
+def cash_over_at_end(facts: OrgFacts, limits: Thresholds) -> bool:
+    """Whether the cash stands over the limit after the last day read (the last day
+    ``cash_over_limit`` counts, when it counts it)."""
+    return facts.opening_cash + sum((d.net for d in facts.cash_days), ZERO) > limits.cash_limit
 
 
 def unapproved_spending(outflows: Iterable[Outflow]) -> list[Hit]:

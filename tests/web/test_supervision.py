@@ -459,3 +459,17 @@ def test_a_dashboard_viewed_as_of_an_earlier_day_is_not_carried_past_later_vouch
     later = queries.dashboard([late], on=dt.date(2025, 6, 30))[0].fired
     assert later[Rule.CASH_OVER_LIMIT] == (dt.date(2025, 6, 17) - dt.date(2025, 1, 1)).days + 1
     assert later == queries.organisation_line(late, on=dt.date(2025, 6, 30)).fired
+
+
+def test_the_dashboard_counts_what_the_organisation_page_lists(town: Any) -> None:
+    """The dashboard reads only the number of expense vouchers without a scan (it shows
+    counts); the organisation's page lists them: both say the same for every rule."""
+    on = dt.date(2025, 6, 30)
+    orgs = [town.clean, town.late, town.finding_org]
+    for row in queries.dashboard(orgs, on=on):
+        listed = queries.organisation_line(row.org, on=on)
+        assert row.fired == listed.fired, row.org.code
+    slips = queries.organisation_line(town.finding_org, on=on)
+    assert slips.fired[Rule.WHITE_SLIP] == 1                    # the 招待费 without a scan
+    assert [h.ref.key for a in slips.warnings if a.rule is Rule.WHITE_SLIP for h in a.hits] == [
+        str(town.slip_id)]
