@@ -260,8 +260,11 @@ class FindingRecord(Model):
 
 class RuleSnapshot(Model):
     """What the voucher rules found in one organisation's books, kept so the dashboard need not
-    re-read every posted voucher on each view. Valid while ``key`` matches: the books' posting
-    count, the day judged on and the township's thresholds (posting anything changes it)."""
+    re-read every posted voucher on each view. Valid while ``key`` matches — the books' posting
+    count, the review window's start and the township's thresholds (posting anything changes
+    it) — and carried to a later day when no posted voucher is dated after the day it was
+    computed on (``counts`` notes that day and whether the cash then stood over the limit;
+    ``supervision.queries.dashboard``)."""
 
     __tablename__ = "supervision_rule_snapshots"
 

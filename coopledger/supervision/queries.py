@@ -122,7 +122,8 @@ def dashboard(orgs: list[Organisation], *, on: dt.date) -> list[Line]:
 
 
 def _carried(counts: dict[str, object], on: dt.date) -> dict[str, int] | None:
-    """A snapshot's counts carried to ``on``; None when it was computed on a later day."""
+    """A snapshot's counts carried to ``on``; None when it was computed on a later day, or on
+    an earlier one with a posted voucher dated after it (it must be read again)."""
     computed = counts.get("_on")
     if not isinstance(computed, str) or not computed:
         return None
