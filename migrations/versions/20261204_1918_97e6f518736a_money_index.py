@@ -63,6 +63,8 @@ def upgrade():
         WHERE l.posted = {sa.true().compile(op.get_bind())} AND {money}
         GROUP BY l.voucher_id, l.organisation_id, l."on"
     """)
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("ANALYZE ledger_voucher_money")   # planned with its size, not as empty
     op.execute(f"""
         INSERT INTO ledger_voucher_payments
                (voucher_id, account_id, organisation_id, "on", amount, expense)
