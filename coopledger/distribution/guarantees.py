@@ -38,6 +38,7 @@ from coopledger.auth.models import User
 from coopledger.auth.permissions import Action, permitted
 from coopledger.banking import payment_files
 from coopledger.banking.models import BatchState, ItemState
+from coopledger.banking.queries import bank_accounts
 from coopledger.dates import utcnow
 from coopledger.distribution import figures, guarantee_rules, rules
 from coopledger.distribution.models import (
@@ -234,27 +235,22 @@ def pay(org: Organisation, year: int, amounts: Mapping[int, Decimal], *, rate: D
     return voucher
 
 
-def bank_codes(org: Organisation) -> list[str]:
-    """The bank leaf accounts a payment file may be paid from."""
-    from coopledger.ledger.queries import cash_accounts
-
-    bank = STANDARDS[org.standard].bank
-    return [a.code for a in cash_accounts(org) if a.code.startswith(bank)]
-
-
-def _payee_account(row: Owed, org: Organisation) -> tuple[str, str]:
-    """The payee's bank and account, or refused naming the household (and the heir)."""
-    bank_name, account = payout_account(row.payee, org.id)
+def payee_account(paid: Household, org_id: int, *, holder: str, payee: str | None = None,
+                  ) -> tuple[str, str]:
+    """The bank and account ``paid`` (the holder's household, or the heir's — ``payee`` names
+    it then) is paid into by the organisation, or refused naming the holder (and the heir):
+    without one the money has nowhere to go — pay it in cash, or record the account first."""
+    bank_name, account = payout_account(paid, org_id)
     if account.strip():
         return bank_name, account.strip()
-    if row.payee is not row.household:
+    if payee is not None:
         raise DistributionError(
             N_("%(holder)s 的股份已由 %(payee)s 继承，应付给继承人；%(payee)s 还没有登记"
                "收款银行账户：请先在农户资料里登记，或改用现金兑付。"),
-            holder=str(row.household), payee=str(row.payee))
+            holder=holder, payee=payee)
     raise DistributionError(
         N_("%(holder)s 还没有登记收款银行账户：请先在农户资料里登记，或改用现金兑付。"),
-        holder=str(row.household))
+        holder=holder)
 
 
 def send_to_bank(org: Organisation, year: int, amounts: Mapping[int, Decimal], *,
@@ -263,7 +259,8 @@ def send_to_bank(org: Organisation, year: int, amounts: Mapping[int, Decimal], *
     """Put the chosen households' 保底 in a batch for the bank's payment file."""
     payment_files.layout_of(layout)
     chosen, rows = _checked(org, year, amounts, rate=rate, on=None, today=today, account=(
-        account_code in bank_codes(org), N_("请选择付款的银行存款末级科目。")))
+        account_code in {a.code for a in bank_accounts(org)},
+        N_("请选择付款的银行存款末级科目。")))
     batch = GuaranteeBatch(organisation_id=org.id, year=year, rate=rate,
                            account_code=account_code, layout=layout, created_by_id=by.id,
                            created_at=utcnow())
@@ -272,7 +269,9 @@ def send_to_bank(org: Organisation, year: int, amounts: Mapping[int, Decimal], *
     for number, (household_id, amount) in enumerate(sorted(
             chosen.items(), key=lambda c: (rows[c[0]].household.head_name, c[0])), start=1):
         row = rows[household_id]
-        bank_name, account = _payee_account(row, org)
+        bank_name, account = payee_account(
+            row.payee, org.id, holder=str(row.household),
+            payee=None if row.payee is row.household else str(row.payee))
         db.session.add(GuaranteeBatchItem(
             batch_id=batch.id, household_id=household_id, number=number,
             reference=f"BD{batch.id:06d}{number:04d}", payee=row.payee.head_name,

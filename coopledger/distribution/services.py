@@ -47,7 +47,6 @@ from coopledger.ledger.books import accounts_by_code
 from coopledger.ledger.models import Voucher, VoucherState
 from coopledger.ledger.standards import STANDARDS
 from coopledger.locking import lock
-from coopledger.members.queries import payout_account
 from coopledger.money import ZERO, grouped, round_money
 from coopledger.orgs.models import AccountingStandard, Organisation
 from coopledger.orgs.words import words_of
@@ -468,15 +467,9 @@ def _check_payout_accounts(lines: list[PlanLine]) -> None:
     named — pay it in cash, or record the account first."""
     for line in lines:
         paid = line.payee_household or line.household
-        if paid is not None and not payout_account(paid, line.plan.organisation_id)[1].strip():
-            if paid is not line.household:
-                raise DistributionError(
-                    N_("%(holder)s 的股份已由 %(payee)s 继承，应付给继承人；%(payee)s 还没有登记"
-                       "收款银行账户：请先在农户资料里登记，或改用现金兑付。"),
-                    holder=line.holder, payee=line.payee)
-            raise DistributionError(
-                N_("%(holder)s 还没有登记收款银行账户：请先在农户资料里登记，或改用现金兑付。"),
-                holder=line.holder)
+        if paid is not None:
+            guarantees.payee_account(paid, line.plan.organisation_id, holder=line.holder,
+                                     payee=None if paid is line.household else line.payee)
 
 
 def new_version(plan: Plan, *, reason: str, by: User | None) -> Plan:

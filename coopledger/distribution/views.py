@@ -23,6 +23,7 @@ from flask_login import login_required
 
 from coopledger.auth.permissions import Action, can, require
 from coopledger.banking import payment_files
+from coopledger.banking.queries import bank_accounts
 from coopledger.dates import today
 from coopledger.distribution import (
     exports,
@@ -66,7 +67,6 @@ from coopledger.files.scans import send_scan
 from coopledger.forms import ConfirmForm, options, read_upload
 from coopledger.jobs import services as jobs
 from coopledger.ledger.queries import cash_accounts
-from coopledger.ledger.standards import STANDARDS
 from coopledger.members.models import Household
 from coopledger.members.queries import member_numbers
 from coopledger.money import ZERO, figure, plain
@@ -223,9 +223,7 @@ def show(code: str, plan_id: int) -> ResponseReturnValue:
     pay_form = PayForm(on=today())
     pay_form.account.choices = options((a.code, a.label) for a in cash_accounts(org))
     bank_result_form = BankResultForm(on=today())
-    bank_result_form.account.choices = options(
-        (a.code, a.label) for a in cash_accounts(org)
-        if a.code.startswith(STANDARDS[org.standard].bank))
+    bank_result_form.account.choices = options((a.code, a.label) for a in bank_accounts(org))
     bank_result_form.layout.choices = options(_layout_choices())
     versions = db.session.scalars(sa.select(Plan).where(
         Plan.organisation_id == org.id, Plan.year == plan.year).order_by(Plan.version)).all()

@@ -19,11 +19,10 @@ from coopledger.auth.permissions import permitted
 from coopledger.banking import payment_files
 from coopledger.banking.models import BatchState, ItemState
 from coopledger.banking.payment_files import Outcome
+from coopledger.banking.queries import bank_accounts
 from coopledger.dates import utcnow
 from coopledger.extensions import db
 from coopledger.i18n import N_
-from coopledger.ledger.queries import cash_accounts
-from coopledger.ledger.standards import STANDARDS
 from coopledger.locking import lock
 from coopledger.spending import rules, services
 from coopledger.spending.models import (
@@ -66,8 +65,7 @@ def payable(org: Organisation) -> list[SpendingRequest]:
 
 def bank_codes(org: Organisation) -> list[str]:
     """The bank leaf accounts a batch may be paid from."""
-    bank = STANDARDS[org.standard].bank
-    return [a.code for a in cash_accounts(org) if a.code.startswith(bank)]
+    return [a.code for a in bank_accounts(org)]
 
 
 def create_batch(org: Organisation, requests: list[SpendingRequest], *, account_code: str,
