@@ -85,11 +85,10 @@ def gather(orgs: Sequence[Organisation], *, on: dt.date, limits: Mapping[int, ru
         return facts
     voucher_orgs = [o for o in orgs if with_vouchers is None or o.id in with_vouchers]
     if voucher_orgs:
-        cash_ids, bank_ids = _cash_and_bank_accounts(voucher_orgs)
+        cash_ids, _bank_ids = _cash_and_bank_accounts(voucher_orgs)
         if cash_ids:
             _opening_cash(facts, [o.id for o in voucher_orgs], cash_ids, since=since)
-        _vouchers(facts, voucher_orgs, cash_ids=cash_ids, bank_ids=bank_ids, since=since,
-                  on=on, limits=limits, counted=counted)
+        _vouchers(facts, voucher_orgs, since=since, on=on, limits=limits, counted=counted)
     _contracts(facts, ids, on=on)
     _books(facts, ids)
     _disclosures(facts, orgs, on=on)
@@ -154,8 +153,8 @@ _DAY, _LARGE, _PAYMENT, _EXPENSE = range(4)
 
 
 def _vouchers(facts: dict[int, rules.OrgFacts], orgs: Sequence[Organisation], *,
-              cash_ids: set[int], bank_ids: set[int], since: dt.date, on: dt.date,
-              limits: Mapping[int, rules.Thresholds], counted: bool) -> None:
+              since: dt.date, on: dt.date, limits: Mapping[int, rules.Thresholds],
+              counted: bool) -> None:
     """What the voucher rules read from the posted vouchers of the window, in one statement
     over the ledger's money index (``ledger.money_index``: a row per voucher that touches cash
     or the bank — its net effect on cash, whether it touches the bank — and per paying
@@ -166,8 +165,6 @@ def _vouchers(facts: dict[int, rules.OrgFacts], orgs: Sequence[Organisation], *,
     same account in the window (``rules.round_or_duplicate_payments`` checks the days), and
     expenses paid without a scan (``rules.white_slips``)."""
     ids = [o.id for o in orgs]
-    if not cash_ids and not bank_ids:
-        return
     index = VoucherMoney.__table__.c
     money = (sa.select(index.organisation_id.label("org_id"), index.voucher_id, index.on,
                        index.cash.label("net"), index.banked)
